@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+import { Dialect, ENTITY_DIALECT, dialectOf } from './columns';
+import { ENTITIES } from './entities';
+import { POSTGRES_MIGRATIONS } from './migrations/postgres';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite';
+
+export const DEFAULT_SQLITE_PATH = './data/groupsync.sqlite';
+
+/** `sqlite:./file.sqlite`, `sqlite::memory:` or nothing (the default file) -> a path for better-sqlite3. */
+export function sqlitePathOf(url: string | undefined): string {
+  if (!url) return DEFAULT_SQLITE_PATH;
+  const path = url.replace(/^sqlite:(\/\/)?/i, '');
+  return path === '' ? DEFAULT_SQLITE_PATH : path;
+}
+
+export function isSupportedDatabaseUrl(url: string | undefined): boolean {
+  return !url || /^(postgres(ql)?|sqlite):/i.test(url);
+}
+
+/**
+ * The one place database options are written, for the app and the TypeORM CLI alike.
+ * Migrations run at start-up; `synchronize` is never on.
+ */
+export function buildDataSourceOptions(url: string | undefined): DataSourceOptions {
+  const dialect: Dialect = dialectOf(url);
+  if (dialect !== ENTITY_DIALECT) {
+    throw new Error(
+      `DATABASE_URL is ${dialect} but the entities were loaded for ${ENTITY_DIALECT}: set DATABASE_URL before the process starts`,
+    );
+  }
+  const common = {
+    entities: ENTITIES,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTableName: 'migrations',
+    logging: false as const,
+  };
+  if (dialect === 'postgres') {
+    return {
+      ...common,
+      type: 'postgres',
+      url,
+      migrations: POSTGRES_MIGRATIONS,
+      extra: { max: Number(process.env.DATABASE_POOL_SIZE ?? 10) },
+    };
+  }
+  const path = sqlitePathOf(url);
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: path,
+    migrations: SQLITE_MIGRATIONS,
+    // WAL lets readers run while the single writer writes; busy_timeout waits instead of failing.
+    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
+    },
+  };
+}

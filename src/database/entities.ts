@@ -1,0 +1,29 @@
+import { ApiKey } from '../auth/api-key.entity';
+import { Session } from '../auth/session.entity';
+import { AuditEvent } from '../audit/audit-event.entity';
+import { GroupLink } from '../group-links/group-link.entity';
+import { Group } from '../groups/group.entity';
+import { Membership } from '../groups/membership.entity';
+import { IdentityProvider } from '../identity-providers/identity-provider.entity';
+import { ScimToken } from '../scim/scim-token.entity';
+import { ExternalMembership } from '../sync/external-membership.entity';
+import { Tenant } from '../tenants/tenant.entity';
+import { Identity } from '../users/identity.entity';
+import { User } from '../users/user.entity';
+import { SystemSetting } from './system-setting.entity';
+
+export const ENTITIES = [
+  Tenant,
+  IdentityProvider,
+  User,
+  Identity,
+  Group,
+  Membership,
+  GroupLink,
+  ExternalMembership,
+  AuditEvent,
+  ApiKey,
+  ScimToken,
+  Session,
+  SystemSetting,
+];

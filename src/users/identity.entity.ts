@@ -1,0 +1,20 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
+import { TimestampColumn, UuidColumn, UuidPrimaryColumn } from '../database/columns';
+import { newId } from '../common/ids';
+import { IdentityProvider } from '../identity-providers/identity-provider.entity';
+import { User } from './user.entity';
+
+/** Links a user to an account at one IdP: SAML NameID, OIDC `sub` or SCIM externalId. */
+@Entity('identities')
+@Unique(['idpId', 'externalId'])
+export class Identity {
+  @UuidPrimaryColumn() id: string = newId();
+  @Index() @UuidColumn() tenantId!: string;
+  @Index() @UuidColumn() userId!: string;
+  @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'userId' }) user?: User;
+  @UuidColumn() idpId!: string;
+  @ManyToOne(() => IdentityProvider, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'idpId' }) idp?: IdentityProvider;
+  @Column({ type: 'varchar', length: 512 }) externalId!: string;
+  @TimestampColumn() createdAt: Date = new Date();
+  @TimestampColumn({ nullable: true }) lastSignInAt: Date | null = null;
+}

@@ -1,0 +1,25 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
+import { TimestampColumn, UuidColumn, UuidPrimaryColumn } from '../database/columns';
+import { newId } from '../common/ids';
+import { Tenant } from '../tenants/tenant.entity';
+
+export type UserStatus = 'active' | 'blocked';
+export type AdminSource = 'manual' | 'sync';
+
+@Entity('users')
+@Unique(['tenantId', 'email'])
+export class User {
+  @UuidPrimaryColumn() id: string = newId();
+  @Index() @UuidColumn() tenantId!: string;
+  @ManyToOne(() => Tenant, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'tenantId' }) tenant?: Tenant;
+  /** Stored lower-cased: email addresses are compared case-insensitively. */
+  @Column({ type: 'varchar', length: 320 }) email!: string;
+  @Column({ type: 'varchar', length: 200, nullable: true }) displayName: string | null = null;
+  @Column({ type: 'boolean' }) isAdmin: boolean = false;
+  /** Who made the user an admin: sync may only revoke what sync granted. */
+  @Column({ type: 'varchar', length: 8, nullable: true }) adminSource: AdminSource | null = null;
+  @Column({ type: 'varchar', length: 16 }) status: UserStatus = 'active';
+  @TimestampColumn({ nullable: true }) lastSignInAt: Date | null = null;
+  @TimestampColumn() createdAt: Date = new Date();
+  @TimestampColumn() updatedAt: Date = new Date();
+}
