@@ -1,0 +1,15 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ApiKeysController } from './api-keys.controller';
+import { ApiKeysService } from './api-keys.service';
+import { AuthGuard } from './auth.guard';
+import { OperatorTokenService } from './operator-token.service';
+import { SecretKeyService } from './secret-key.service';
+
+@Global()
+@Module({
+  controllers: [ApiKeysController],
+  providers: [ApiKeysService, OperatorTokenService, SecretKeyService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [ApiKeysService, OperatorTokenService, SecretKeyService],
+})
+export class AuthModule {}

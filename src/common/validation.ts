@@ -1,0 +1,28 @@
+import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { AppError } from './errors';
+
+export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export const SLUG_MESSAGE = '$property must be 1-63 lowercase letters, digits or dashes, not starting or ending with a dash';
+
+function flatten(errors: ValidationError[], prefix = ''): { field: string; problems: string[] }[] {
+  return errors.flatMap((e) => {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const own = e.constraints ? [{ field, problems: Object.values(e.constraints) }] : [];
+    return [...own, ...flatten(e.children ?? [], field)];
+  });
+}
+
+/** Unknown fields are an error, not silently dropped; every problem is listed with its field. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors) => {
+      const details = flatten(errors);
+      if (details.length === 0) return new BadRequestException('Invalid request');
+      const summary = details.map((d) => d.problems.join(', ')).join('; ');
+      return new AppError(400, 'validation_failed', `Invalid request: ${summary}`, details);
+    },
+  });
+}

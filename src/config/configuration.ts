@@ -1,0 +1,78 @@
+import { registerAs } from '@nestjs/config';
+import { plainToInstance, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+/** A bad setting: main.ts prints the one-line message and exits before anything starts. */
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+class EnvironmentVariables {
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'PORT must be a whole number' }) @Min(1) @Max(65535)
+  PORT?: number;
+
+  @IsOptional()
+  @Matches(/^https?:\/\/[^/\s]+(\/[^\s]*)?$/, { message: 'PUBLIC_URL must be an http(s) URL such as https://sso.example.com' })
+  PUBLIC_URL?: string;
+
+  @IsOptional()
+  @Matches(/^(postgres(ql)?:\/\/.+|sqlite:.+)$/i, {
+    message: 'DATABASE_URL must be postgres://user:pass@host:5432/db or sqlite:./path/to/file.sqlite',
+  })
+  DATABASE_URL?: string;
+
+  @IsOptional() @IsString() @MinLength(24, { message: 'ADMIN_TOKEN must be at least 24 characters long' })
+  ADMIN_TOKEN?: string;
+
+  @IsOptional() @IsString() @MinLength(32, { message: 'SECRET_KEY must be at least 32 characters long' })
+  SECRET_KEY?: string;
+
+  @IsOptional() @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL?: (typeof LOG_LEVELS)[number];
+
+  @IsOptional() @Matches(/^(true|false)$/, { message: 'LOG_PRETTY must be true or false' })
+  LOG_PRETTY?: string;
+}
+
+export interface AppConfig {
+  port: number;
+  publicUrl: string;
+  adminToken: string | undefined;
+  secretKey: string | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+export interface DatabaseConfig {
+  url: string | undefined;
+}
+export interface AllConfigType {
+  app: AppConfig;
+  database: DatabaseConfig;
+}
+
+/** Validates the environment once; the first problem becomes one clear line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType {
+  // Empty strings count as unset, as docker-compose passes `VAR=` for absent values.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const vars = plainToInstance(EnvironmentVariables, present, { enableImplicitConversion: false });
+  const errors = validateSync(vars, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const message = Object.values(first.constraints ?? {})[0] ?? `${first.property} is invalid`;
+    const shown = first.property.match(/TOKEN|KEY|URL/) ? '' : ` (got "${String(env[first.property])}")`;
+    throw new ConfigError(`Invalid configuration: ${message}${shown}`);
+  }
+  const port = vars.PORT ?? 3000;
+  return {
+    app: {
+      port,
+      publicUrl: (vars.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+      adminToken: vars.ADMIN_TOKEN,
+      secretKey: vars.SECRET_KEY,
+      logLevel: vars.LOG_LEVEL ?? 'info',
+    },
+    database: { url: vars.DATABASE_URL },
+  };
+}
+
+export const appConfig = registerAs('app', () => loadConfig().app);
+export const databaseConfig = registerAs('database', () => loadConfig().database);

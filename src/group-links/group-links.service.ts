@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { conflict, isUniqueViolation, notFound } from '../common/errors';
+import type { RequestContext } from '../common/request-context';
+import { Transactions } from '../database/transactions.service';
+import { GroupsService } from '../groups/groups.service';
+import { IdentityProvider } from '../identity-providers/identity-provider.entity';
+import { CreateGroupLinkDto, UpdateGroupLinkDto } from './dto/group-link.dto';
+import { ANY_IDP_KEY, GroupLink } from './group-link.entity';
+import { insertRows } from '../database/insert';
+
+export interface GroupLinkResponse {
+  id: string;
+  groupId: string;
+  idp: string | null;
+  externalGroup: string;
+  label: string | null;
+  role: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+@Injectable()
+export class GroupLinksService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: Transactions,
+    private readonly audit: AuditService,
+    private readonly groups: GroupsService,
+  ) {}
+
+  async list(tenantId: string, groupId: string): Promise<GroupLinkResponse[]> {
+    await this.groups.mustGet(this.dataSource.manager, tenantId, groupId);
+    const [links, idps] = await Promise.all([
+      this.dataSource.getRepository(GroupLink).find({ where: { tenantId, groupId }, order: { externalGroup: 'ASC', id: 'ASC' } }),
+      this.idpSlugs(this.dataSource.manager, tenantId),
+    ]);
+    return links.map((l) => toResponse(l, idps));
+  }
+
+  async get(tenantId: string, groupId: string, linkId: string): Promise<GroupLinkResponse> {
+    const em = this.dataSource.manager;
+    return toResponse(await this.mustGet(em, tenantId, groupId, linkId), await this.idpSlugs(em, tenantId));
+  }
+
+  async create(tenantId: string, groupId: string, dto: CreateGroupLinkDto, ctx: RequestContext): Promise<GroupLinkResponse> {
+    try {
+      return await this.tx.run(async (em) => {
+        const group = await this.groups.mustGet(em, tenantId, groupId);
+        let idp: IdentityProvider | null = null;
+        if (dto.idp) {
+          idp = await em.findOneBy(IdentityProvider, { tenantId, slug: dto.idp });
+          if (!idp) throw notFound('Identity provider', dto.idp);
+        }
+        const idpKey = idp?.id ?? ANY_IDP_KEY;
+        if (await em.existsBy(GroupLink, { groupId, idpKey, externalGroup: dto.externalGroup })) throw duplicate(dto.externalGroup);
+        const link = em.create(GroupLink, {
+          tenantId,
+          groupId,
+          idpId: idp?.id ?? null,
+          idpKey,
+          externalGroup: dto.externalGroup,
+          label: dto.label || null,
+          role: dto.role,
+        });
+        await insertRows(em, GroupLink, link);
+        const view = toResponse(link, new Map(idp ? [[idp.id, idp.slug]] : []));
+        await this.audit.record(em, ctx, tenantId, {
+          action: 'group_link.created',
+          targetType: 'group_link',
+          targetId: link.id,
+          after: view,
+          details: { groupName: group.name },
+        });
+        return view;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw duplicate(dto.externalGroup);
+      throw error;
+    }
+  }
+
+  async update(tenantId: string, groupId: string, linkId: string, dto: UpdateGroupLinkDto, ctx: RequestContext): Promise<GroupLinkResponse> {
+    return this.tx.run(async (em) => {
+      const link = await this.mustGet(em, tenantId, groupId, linkId);
+      const idps = await this.idpSlugs(em, tenantId);
+      const before = toResponse(link, idps);
+      if (dto.role !== undefined) link.role = dto.role;
+      if (dto.label !== undefined) link.label = dto.label || null;
+      link.updatedAt = new Date();
+      await em.save(link);
+      const after = toResponse(link, idps);
+      await this.audit.record(em, ctx, tenantId, { action: 'group_link.updated', targetType: 'group_link', targetId: link.id, before, after });
+      return after;
+    });
+  }
+
+  async remove(tenantId: string, groupId: string, linkId: string, ctx: RequestContext): Promise<void> {
+    await this.tx.run(async (em) => {
+      const link = await this.mustGet(em, tenantId, groupId, linkId);
+      await em.delete(GroupLink, { id: link.id });
+      await this.audit.record(em, ctx, tenantId, {
+        action: 'group_link.deleted',
+        targetType: 'group_link',
+        targetId: link.id,
+        before: toResponse(link, await this.idpSlugs(em, tenantId)),
+      });
+    });
+  }
+
+  private async mustGet(em: EntityManager, tenantId: string, groupId: string, linkId: string): Promise<GroupLink> {
+    await this.groups.mustGet(em, tenantId, groupId);
+    const link = await em.findOneBy(GroupLink, { id: linkId, tenantId, groupId });
+    if (!link) throw notFound('Group link', linkId);
+    return link;
+  }
+
+  private async idpSlugs(em: EntityManager, tenantId: string): Promise<Map<string, string>> {
+    const idps = await em.find(IdentityProvider, { where: { tenantId }, select: { id: true, slug: true } });
+    return new Map(idps.map((i) => [i.id, i.slug]));
+  }
+}
+
+function toResponse(l: GroupLink, idpSlugs: Map<string, string>): GroupLinkResponse {
+  return {
+    id: l.id,
+    groupId: l.groupId,
+    idp: l.idpId ? (idpSlugs.get(l.idpId) ?? l.idpId) : null,
+    externalGroup: l.externalGroup,
+    label: l.label,
+    role: l.role,
+    createdAt: l.createdAt.toISOString(),
+    updatedAt: l.updatedAt.toISOString(),
+  };
+}
+
+const duplicate = (externalGroup: string) =>
+  conflict('group_link_exists', `This group already has a link for external group "${externalGroup}" on that identity provider`);

@@ -1,0 +1,49 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { ROLES, Role } from '../../common/roles';
+import type { Group } from '../group.entity';
+import type { Membership } from '../membership.entity';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateGroupDto {
+  @ApiProperty({ description: 'Unique in the tenant', example: 'Engineering' })
+  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(255) name!: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
+
+  @ApiPropertyOptional({ description: 'Parent group id: members of the parent inherit their role here' })
+  @IsOptional() @IsUUID('all') parentId?: string;
+}
+
+export class UpdateGroupDto {
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(255) name?: string;
+
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) description?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, description: 'null makes it a top-level group' })
+  @ValidateIf((_, v) => v !== null) @IsOptional() @IsUUID('all') parentId?: string | null;
+}
+
+export class PutMemberDto {
+  @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
+}
+
+export const toGroupResponse = (g: Group) => ({
+  id: g.id,
+  name: g.name,
+  description: g.description,
+  parentId: g.parentId,
+  createdAt: g.createdAt.toISOString(),
+  updatedAt: g.updatedAt.toISOString(),
+});
+
+export const toMembershipResponse = (m: Membership) => ({
+  userId: m.userId,
+  groupId: m.groupId,
+  role: m.role,
+  source: m.source,
+  createdAt: m.createdAt.toISOString(),
+  updatedAt: m.updatedAt.toISOString(),
+});

@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { badRequest, conflict, isUniqueViolation, notFound } from '../common/errors';
+import type { RequestContext } from '../common/request-context';
+import { Transactions } from '../database/transactions.service';
+import { GroupLink } from '../group-links/group-link.entity';
+import { CreateGroupDto, toGroupResponse, UpdateGroupDto } from './dto/group.dto';
+import { Group } from './group.entity';
+import { Membership } from './membership.entity';
+import { insertRows } from '../database/insert';
+
+@Injectable()
+export class GroupsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: Transactions,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(tenantId: string, dto: CreateGroupDto, ctx: RequestContext): Promise<Group> {
+    return this.uniqueName(dto.name, () =>
+      this.tx.run(async (em) => {
+        if (dto.parentId) await this.mustGet(em, tenantId, dto.parentId, 'Parent group');
+        await this.assertNameFree(em, tenantId, dto.name);
+        const group = em.create(Group, { tenantId, name: dto.name, description: dto.description ?? null, parentId: dto.parentId ?? null });
+        await insertRows(em, Group, group);
+        await this.audit.record(em, ctx, tenantId, {
+          action: 'group.created',
+          targetType: 'group',
+          targetId: group.id,
+          after: toGroupResponse(group),
+        });
+        return group;
+      }),
+    );
+  }
+
+  list(tenantId: string): Promise<Group[]> {
+    return this.dataSource.getRepository(Group).find({ where: { tenantId }, order: { name: 'ASC' } });
+  }
+
+  get(tenantId: string, id: string): Promise<Group> {
+    return this.mustGet(this.dataSource.manager, tenantId, id);
+  }
+
+  async update(tenantId: string, id: string, dto: UpdateGroupDto, ctx: RequestContext): Promise<Group> {
+    return this.uniqueName(dto.name ?? '', () =>
+      this.tx.run(async (em) => {
+        const group = await this.mustGet(em, tenantId, id);
+        const before = toGroupResponse(group);
+        if (dto.name !== undefined && dto.name !== group.name) {
+          await this.assertNameFree(em, tenantId, dto.name);
+          group.name = dto.name;
+        }
+        if (dto.description !== undefined) group.description = dto.description;
+        if (dto.parentId !== undefined && dto.parentId !== group.parentId) {
+          if (dto.parentId !== null) await this.assertNoCycle(em, tenantId, group.id, dto.parentId);
+          group.parentId = dto.parentId;
+        }
+        group.updatedAt = new Date();
+        await em.save(group);
+        await this.audit.record(em, ctx, tenantId, {
+          action: 'group.updated',
+          targetType: 'group',
+          targetId: group.id,
+          before,
+          after: toGroupResponse(group),
+        });
+        return group;
+      }),
+    );
+  }
+
+  /** Refused while the group has subgroups; its memberships and links go with it. */
+  async remove(tenantId: string, id: string, ctx: RequestContext): Promise<void> {
+    await this.tx.run(async (em) => {
+      const group = await this.mustGet(em, tenantId, id);
+      const subgroups = await em.countBy(Group, { tenantId, parentId: id });
+      if (subgroups > 0) {
+        throw conflict('group_has_subgroups', `Group "${group.name}" has ${subgroups} subgroup(s); move or delete them first`);
+      }
+      const members = await em.countBy(Membership, { tenantId, groupId: id });
+      const links = await em.countBy(GroupLink, { tenantId, groupId: id });
+      await em.delete(Group, { id, tenantId });
+      await this.audit.record(em, ctx, tenantId, {
+        action: 'group.deleted',
+        targetType: 'group',
+        targetId: id,
+        before: toGroupResponse(group),
+        details: { membershipsRemoved: members, linksRemoved: links },
+      });
+    });
+  }
+
+  async mustGet(em: EntityManager, tenantId: string, id: string, what = 'Group'): Promise<Group> {
+    const group = await em.findOneBy(Group, { id, tenantId });
+    if (!group) throw notFound(what, id);
+    return group;
+  }
+
+  /** The group and its ancestors, nearest first. */
+  async ancestry(em: EntityManager, tenantId: string, group: Group): Promise<Group[]> {
+    const chain = [group];
+    const seen = new Set([group.id]);
+    let parentId = group.parentId;
+    while (parentId && !seen.has(parentId)) {
+      const parent = await em.findOneBy(Group, { id: parentId, tenantId });
+      if (!parent) break;
+      chain.push(parent);
+      seen.add(parent.id);
+      parentId = parent.parentId;
+    }
+    return chain;
+  }
+
+  private async assertNoCycle(em: EntityManager, tenantId: string, groupId: string, newParentId: string): Promise<void> {
+    const parent = await this.mustGet(em, tenantId, newParentId, 'Parent group');
+    const chain = await this.ancestry(em, tenantId, parent);
+    if (chain.some((g) => g.id === groupId)) {
+      throw badRequest('group_cycle', 'A group cannot be placed under itself or one of its own subgroups', { parentId: newParentId });
+    }
+  }
+
+  private async assertNameFree(em: EntityManager, tenantId: string, name: string): Promise<void> {
+    if (await em.existsBy(Group, { tenantId, name })) throw nameTaken(name);
+  }
+
+  private async uniqueName<T>(name: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw nameTaken(name); // lost a race with a concurrent write
+      throw error;
+    }
+  }
+}
+
+const nameTaken = (name: string) => conflict('group_name_taken', `A group named "${name}" already exists in this tenant`);

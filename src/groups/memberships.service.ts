@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { conflict, notFound } from '../common/errors';
+import type { RequestContext } from '../common/request-context';
+import { Role, roleRank } from '../common/roles';
+import { Transactions } from '../database/transactions.service';
+import { User } from '../users/user.entity';
+import { toMembershipResponse } from './dto/group.dto';
+import { Group } from './group.entity';
+import { GroupsService } from './groups.service';
+import { Membership } from './membership.entity';
+import { insertRows } from '../database/insert';
+
+export interface MemberView {
+  userId: string;
+  email: string;
+  displayName: string | null;
+  role: Role;
+  source: string;
+  /** True when the role comes from a parent group (it is higher than any direct role here). */
+  inherited: boolean;
+  /** The group the effective role comes from. */
+  fromGroupId: string;
+  directRole: Role | null;
+}
+
+@Injectable()
+export class MembershipsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: Transactions,
+    private readonly audit: AuditService,
+    private readonly groups: GroupsService,
+  ) {}
+
+  /**
+   * Direct members and members of parent groups. Effective role = max(direct role, effective role in
+   * the parent); ties go to the direct membership.
+   */
+  async listMembers(tenantId: string, groupId: string): Promise<MemberView[]> {
+    const em = this.dataSource.manager;
+    const group = await this.groups.mustGet(em, tenantId, groupId);
+    const chain = await this.groups.ancestry(em, tenantId, group);
+    const depth = new Map(chain.map((g, i) => [g.id, i]));
+    const rows = await em.find(Membership, { where: { tenantId, groupId: In([...depth.keys()]) }, relations: { user: true } });
+    const direct = new Map<string, Membership>();
+    const fromParents = new Map<string, Membership>(); // best membership in an ancestor, nearest wins ties
+    for (const m of rows) {
+      if (m.groupId === groupId) {
+        direct.set(m.userId, m);
+        continue;
+      }
+      const current = fromParents.get(m.userId);
+      const outranks = !current || roleRank(m.role) > roleRank(current.role);
+      const nearerTie = current && m.role === current.role && depth.get(m.groupId)! < depth.get(current.groupId)!;
+      if (outranks || nearerTie) fromParents.set(m.userId, m);
+    }
+    const views: MemberView[] = [];
+    for (const userId of new Set([...direct.keys(), ...fromParents.keys()])) {
+      const own = direct.get(userId);
+      const parent = fromParents.get(userId);
+      const effective = own && (!parent || roleRank(own.role) >= roleRank(parent.role)) ? own : parent!;
+      views.push({
+        userId,
+        email: effective.user!.email,
+        displayName: effective.user!.displayName,
+        role: effective.role,
+        source: effective.source,
+        inherited: effective !== own,
+        fromGroupId: effective.groupId,
+        directRole: own?.role ?? null,
+      });
+    }
+    return views.sort((a, b) => a.email.localeCompare(b.email));
+  }
+
+  /** Adds the user or changes their role; a membership set by hand becomes `manual`. */
+  async put(tenantId: string, groupId: string, userId: string, role: Role, ctx: RequestContext): Promise<Membership> {
+    return this.tx.run(async (em) => {
+      const group = await this.groups.mustGet(em, tenantId, groupId);
+      await this.mustGetUser(em, tenantId, userId);
+      const existing = await em.findOneBy(Membership, { tenantId, groupId, userId });
+      if (!existing) {
+        const m = em.create(Membership, { tenantId, groupId, userId, role, source: 'manual' });
+        await insertRows(em, Membership, m);
+        await this.audit.record(em, ctx, tenantId, {
+          action: 'membership.added',
+          targetType: 'group',
+          targetId: groupId,
+          userId,
+          after: { role, source: 'manual' },
+          details: { groupName: group.name },
+        });
+        return m;
+      }
+      if (existing.role === role && existing.source === 'manual') return existing;
+      if (roleRank(role) < roleRank(existing.role)) await this.assertNotLastOwner(em, tenantId, group, existing);
+      const before = { role: existing.role, source: existing.source };
+      existing.role = role;
+      existing.source = 'manual';
+      existing.updatedAt = new Date();
+      await em.save(existing);
+      await this.audit.record(em, ctx, tenantId, {
+        action: 'membership.role_changed',
+        targetType: 'group',
+        targetId: groupId,
+        userId,
+        before,
+        after: { role, source: 'manual' },
+        details: { groupName: group.name },
+      });
+      return existing;
+    });
+  }
+
+  async remove(tenantId: string, groupId: string, userId: string, ctx: RequestContext): Promise<void> {
+    await this.tx.run(async (em) => {
+      const group = await this.groups.mustGet(em, tenantId, groupId);
+      const existing = await em.findOneBy(Membership, { tenantId, groupId, userId });
+      if (!existing) throw notFound('Membership of user', userId);
+      await this.assertNotLastOwner(em, tenantId, group, existing);
+      await em.delete(Membership, { id: existing.id });
+      await this.audit.record(em, ctx, tenantId, {
+        action: 'membership.removed',
+        targetType: 'group',
+        targetId: groupId,
+        userId,
+        before: toMembershipResponse(existing),
+        details: { groupName: group.name },
+      });
+    });
+  }
+
+  private async assertNotLastOwner(em: EntityManager, tenantId: string, group: Group, m: Membership): Promise<void> {
+    if (m.role !== 'owner') return;
+    const owners = await em.countBy(Membership, { tenantId, groupId: group.id, role: 'owner' });
+    if (owners <= 1) {
+      throw conflict('last_owner', `This is the last owner of "${group.name}"; make someone else owner first`);
+    }
+  }
+
+  private async mustGetUser(em: EntityManager, tenantId: string, userId: string): Promise<User> {
+    const user = await em.findOneBy(User, { id: userId, tenantId });
+    if (!user) throw notFound('User', userId);
+    return user;
+  }
+}

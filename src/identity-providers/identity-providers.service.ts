@@ -1,0 +1,187 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { SecretKeyService } from '../auth/secret-key.service';
+import { badRequest, conflict, isUniqueViolation, notFound } from '../common/errors';
+import type { RequestContext } from '../common/request-context';
+import { AllConfigType } from '../config/configuration';
+import { Transactions } from '../database/transactions.service';
+import { resolvePolicy } from '../sync/engine';
+import type { Tenant } from '../tenants/tenant.entity';
+import { CreateIdentityProviderDto, IdentityProviderSettingsDto, UpdateIdentityProviderDto } from './dto/identity-provider.dto';
+import { IdentityProvider, IdpType } from './identity-provider.entity';
+import { insertRows } from '../database/insert';
+
+const SAML_FIELDS = ['metadataXml', 'entityId', 'ssoUrl', 'certificates'] as const;
+const OIDC_FIELDS = ['issuer', 'authorizationUrl', 'tokenUrl', 'userinfoUrl', 'jwksUrl', 'clientId', 'scopes', 'pkce'] as const;
+const OIDC_DEFAULTS = { scopes: ['openid', 'profile', 'email'], pkce: true };
+
+@Injectable()
+export class IdentityProvidersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: Transactions,
+    private readonly audit: AuditService,
+    private readonly secretKey: SecretKeyService,
+    private readonly config: ConfigService<AllConfigType, true>,
+  ) {}
+
+  async create(tenant: Tenant, dto: CreateIdentityProviderDto, ctx: RequestContext): Promise<IdentityProvider> {
+    const config = protocolConfig(dto.type, dto, dto.type === 'oidc' ? OIDC_DEFAULTS : {});
+    assertComplete(dto.type, config, dto.clientSecret !== undefined);
+    try {
+      return await this.tx.run(async (em) => {
+        if (await em.existsBy(IdentityProvider, { tenantId: tenant.id, slug: dto.slug })) throw slugTaken(dto.slug);
+        const idp = em.create(IdentityProvider, {
+          tenantId: tenant.id,
+          slug: dto.slug,
+          name: dto.name ?? dto.slug,
+          type: dto.type,
+          enabled: dto.enabled ?? true,
+          config,
+          secrets: dto.clientSecret ? this.secretKey.box.seal(JSON.stringify({ clientSecret: dto.clientSecret })) : null,
+          groupSync: { ...resolvePolicy(dto.groupSync) },
+        });
+        await insertRows(em, IdentityProvider, idp);
+        await this.audit.record(em, ctx, tenant.id, {
+          action: 'identity_provider.created',
+          targetType: 'identity_provider',
+          targetId: idp.id,
+          after: auditView(idp),
+        });
+        return idp;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw slugTaken(dto.slug);
+      throw error;
+    }
+  }
+
+  list(tenantId: string): Promise<IdentityProvider[]> {
+    return this.dataSource.getRepository(IdentityProvider).find({ where: { tenantId }, order: { slug: 'ASC' } });
+  }
+
+  async get(tenantId: string, slug: string): Promise<IdentityProvider> {
+    const idp = await this.dataSource.getRepository(IdentityProvider).findOneBy({ tenantId, slug });
+    if (!idp) throw notFound('Identity provider', slug);
+    return idp;
+  }
+
+  async update(tenant: Tenant, slug: string, dto: UpdateIdentityProviderDto, ctx: RequestContext): Promise<IdentityProvider> {
+    return this.tx.run(async (em) => {
+      const idp = await em.findOneBy(IdentityProvider, { tenantId: tenant.id, slug });
+      if (!idp) throw notFound('Identity provider', slug);
+      const before = auditView(idp);
+      const config = protocolConfig(idp.type, dto, idp.config);
+      // Pasting new metadata replaces the explicit fields it describes, and the other way round.
+      if (dto.metadataXml !== undefined) for (const k of ['entityId', 'ssoUrl', 'certificates']) if (!(k in dto)) delete config[k];
+      assertComplete(idp.type, config, dto.clientSecret !== undefined || idp.secrets !== null);
+      idp.name = dto.name ?? idp.name;
+      idp.enabled = dto.enabled ?? idp.enabled;
+      idp.config = config;
+      if (dto.clientSecret !== undefined) idp.secrets = this.secretKey.box.seal(JSON.stringify({ clientSecret: dto.clientSecret }));
+      if (dto.groupSync) idp.groupSync = { ...resolvePolicy({ ...idp.groupSync, ...dto.groupSync }) };
+      idp.updatedAt = new Date();
+      await em.save(idp);
+      await this.audit.record(em, ctx, tenant.id, {
+        action: 'identity_provider.updated',
+        targetType: 'identity_provider',
+        targetId: idp.id,
+        before,
+        after: auditView(idp),
+        details: dto.clientSecret !== undefined ? { clientSecretChanged: true } : null,
+      });
+      return idp;
+    });
+  }
+
+  async remove(tenant: Tenant, slug: string, ctx: RequestContext): Promise<void> {
+    await this.tx.run(async (em) => {
+      const idp = await em.findOneBy(IdentityProvider, { tenantId: tenant.id, slug });
+      if (!idp) throw notFound('Identity provider', slug);
+      await em.delete(IdentityProvider, { id: idp.id });
+      await this.audit.record(em, ctx, tenant.id, {
+        action: 'identity_provider.deleted',
+        targetType: 'identity_provider',
+        targetId: idp.id,
+        before: auditView(idp),
+      });
+    });
+  }
+
+  toResponse(tenant: Tenant, idp: IdentityProvider) {
+    const base = `${this.config.get('app.publicUrl', { infer: true })}/sso/${tenant.slug}/${idp.slug}`;
+    const urls =
+      idp.type === 'saml'
+        ? { acsUrl: `${base}/acs`, spEntityId: `${base}/metadata`, metadataUrl: `${base}/metadata` }
+        : { callbackUrl: `${base}/callback` };
+    return {
+      id: idp.id,
+      slug: idp.slug,
+      name: idp.name,
+      type: idp.type,
+      enabled: idp.enabled,
+      ...publicConfig(idp),
+      hasClientSecret: idp.secrets !== null,
+      groupSync: resolvePolicy(idp.groupSync),
+      loginUrl: `${base}/login`,
+      ...urls,
+      createdAt: idp.createdAt.toISOString(),
+      updatedAt: idp.updatedAt.toISOString(),
+    };
+  }
+}
+
+function protocolConfig(type: IdpType, dto: IdentityProviderSettingsDto, current: Record<string, unknown>): Record<string, unknown> {
+  const own: readonly string[] = type === 'saml' ? SAML_FIELDS : OIDC_FIELDS;
+  const foreign = (type === 'saml' ? [...OIDC_FIELDS, 'clientSecret'] : SAML_FIELDS).filter(
+    (k) => (dto as Record<string, unknown>)[k] !== undefined,
+  );
+  if (foreign.length > 0) {
+    throw badRequest('invalid_identity_provider', `Fields ${foreign.join(', ')} do not apply to a ${type.toUpperCase()} identity provider`, {
+      fields: foreign,
+    });
+  }
+  const config: Record<string, unknown> = { ...current };
+  for (const key of own) {
+    const value = (dto as Record<string, unknown>)[key];
+    if (value !== undefined) config[key] = value;
+  }
+  return config;
+}
+
+function assertComplete(type: IdpType, config: Record<string, unknown>, hasSecret: boolean): void {
+  const missing: string[] = [];
+  if (type === 'saml') {
+    if (!config.metadataXml) for (const k of ['entityId', 'ssoUrl', 'certificates']) if (!config[k]) missing.push(k);
+    if (missing.length > 0) missing.unshift('metadataXml, or all of');
+  } else {
+    if (!config.clientId) missing.push('clientId');
+    if (!config.issuer) for (const k of ['authorizationUrl', 'tokenUrl', 'jwksUrl']) if (!config[k]) missing.push(k);
+    if (!hasSecret && config.pkce === false) missing.push('clientSecret (or pkce: true for a public client)');
+  }
+  if (missing.length > 0) {
+    const what = type === 'saml' ? 'A SAML identity provider needs' : 'An OIDC identity provider needs issuer or explicit URLs, and';
+    throw badRequest('invalid_identity_provider', `${what}: ${missing.join(' ')}`.replace('of ', 'of: '), { missing });
+  }
+}
+
+function publicConfig(idp: IdentityProvider): Record<string, unknown> {
+  const { metadataXml, ...rest } = idp.config as { metadataXml?: string };
+  return metadataXml ? { ...rest, hasMetadataXml: true } : rest;
+}
+
+/** What the audit log keeps of an IdP: settings without secrets or the bulky metadata document. */
+const auditView = (idp: IdentityProvider) => ({
+  slug: idp.slug,
+  name: idp.name,
+  type: idp.type,
+  enabled: idp.enabled,
+  config: publicConfig(idp),
+  groupSync: idp.groupSync,
+  hasClientSecret: idp.secrets !== null,
+});
+
+const slugTaken = (slug: string) => conflict('identity_provider_slug_taken', `An identity provider with slug "${slug}" already exists in this tenant`);

@@ -1,0 +1,91 @@
+// The sentences a plan carries. Kept in one place so previews, audit events and sign-in pages read alike.
+import type { ClaimStatus, EngineLink, ExternalGroups, GroupSyncPolicy, MembershipSource, Role } from './types';
+
+/** What made sync want a role in a group: the matching links (strongest first) and name matches. */
+export interface DesiredRoleSources {
+  role: Role;
+  links: EngineLink[];
+  /** Normalized external groups equal to the group's name (name matching). */
+  nameMatches: string[];
+  defaultRole: Role;
+}
+
+export const DENIED_JIT_OFF =
+  'automatic account creation is turned off for this sign-in method; ask your administrator to create your account';
+
+export function deniedNotInGroup(external: ExternalGroups): string {
+  const base = 'your account is not in any group of this workspace';
+  if (external.complete) return base;
+  return `${base}; ${incompleteClaimPhrase(external.status)}, so membership could not be confirmed`;
+}
+
+/** Names the claim status behind an incomplete group list. */
+export function incompleteClaimPhrase(status: ClaimStatus): string {
+  switch (status) {
+    case 'overage':
+      return 'the group claim was truncated (overage: the identity provider left groups out)';
+    case 'missing':
+      return 'the group claim was missing from the sign-in';
+    case 'present':
+      return 'the group list is incomplete';
+  }
+}
+
+/** Why sync wants `sources.role`: `external group "Dev Team" is linked to it as maintainer`. */
+export function describeJustification(sources: DesiredRoleSources): string {
+  const single: string[] = [];
+  const listed: string[] = [];
+  for (const link of sources.links) {
+    single.push(`external group ${quoteLink(link)} is linked to it as ${link.role}`);
+    listed.push(`${quoteLink(link)} (linked as ${link.role})`);
+  }
+  for (const name of sources.nameMatches) {
+    single.push(`external group "${name}" has its name, and name matching gives the default role, ${sources.defaultRole}`);
+    listed.push(`"${name}" (same name, default role ${sources.defaultRole})`);
+  }
+  if (single.length === 1) return single[0];
+  return `external groups ${joinWords(listed)} match it; the highest role, ${sources.role}, wins`;
+}
+
+/** Why a member of a managed group is no longer justified, with the policy that decides what follows. */
+export function describeUnjustified(policy: GroupSyncPolicy, source: MembershipSource): string {
+  const noMatch = policy.matchByName
+    ? 'no external group of this user is linked to it or has its name'
+    : 'no external group of this user is linked to it';
+  switch (policy.removal) {
+    case 'default-role':
+      return `${noMatch} (removal policy: default-role gives the default role, ${policy.defaultRole})`;
+    case 'synced-only':
+      return source === 'manual'
+        ? `${noMatch} (removal policy: synced-only)`
+        : `${noMatch} (removal policy: synced-only, and this membership came from ${source === 'scim' ? 'SCIM' : 'sync'})`;
+    case 'enforce':
+    case 'never':
+      return `${noMatch} (removal policy: ${policy.removal})`;
+  }
+}
+
+export const PROTECTION_MANUAL_UNDER_SYNCED_ONLY =
+  'the membership was added by hand, and the removal policy synced-only never removes or downgrades those';
+
+export const PROTECTION_LAST_OWNER = "the user is its last owner, and sync never removes or downgrades a group's last owner";
+
+export function adminGrantedReason(adminGroup: string): string {
+  return `Made a workspace admin: external group "${adminGroup}" is an admin group of this sign-in method.`;
+}
+
+export function adminKeptReason(status: ClaimStatus): string {
+  return `Still a workspace admin: no external group of this user is an admin group, but ${incompleteClaimPhrase(status)}, so admin rights granted by sync are not revoked.`;
+}
+
+export const ADMIN_REVOKED_REASON =
+  'Workspace admin revoked: sync granted it, and no external group of this user is an admin group any more.';
+
+function quoteLink(link: EngineLink): string {
+  return link.label ? `"${link.externalGroup}" ("${link.label}")` : `"${link.externalGroup}"`;
+}
+
+function joinWords(words: readonly string[]): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}

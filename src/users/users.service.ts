@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { conflict, isUniqueViolation, notFound } from '../common/errors';
+import type { RequestContext } from '../common/request-context';
+import { Transactions } from '../database/transactions.service';
+import { Group } from '../groups/group.entity';
+import { Membership } from '../groups/membership.entity';
+import { IdentityProvider } from '../identity-providers/identity-provider.entity';
+import { ExternalMembership } from '../sync/external-membership.entity';
+import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user.dto';
+import { Identity } from './identity.entity';
+import { User } from './user.entity';
+import { insertRows } from '../database/insert';
+
+const userView = (u: User) => ({
+  id: u.id,
+  email: u.email,
+  displayName: u.displayName,
+  isAdmin: u.isAdmin,
+  adminSource: u.adminSource,
+  status: u.status,
+  lastSignInAt: u.lastSignInAt?.toISOString() ?? null,
+  createdAt: u.createdAt.toISOString(),
+  updatedAt: u.updatedAt.toISOString(),
+});
+export type UserResponse = ReturnType<typeof userView> & {
+  memberships: { groupId: string; groupName: string; role: string; source: string }[];
+  externalGroups: { idp: string; externalGroup: string; source: string; seenAt: string }[];
+  identities: { idp: string; externalId: string }[];
+};
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: Transactions,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(tenantId: string, dto: CreateUserDto, ctx: RequestContext): Promise<UserResponse> {
+    try {
+      const user = await this.tx.run(async (em) => {
+        if (await em.existsBy(User, { tenantId, email: dto.email })) throw emailTaken(dto.email);
+        const row = em.create(User, { tenantId, email: dto.email, displayName: dto.displayName ?? null });
+        await insertRows(em, User, row);
+        await this.audit.record(em, ctx, tenantId, {
+          action: 'user.created',
+          targetType: 'user',
+          targetId: row.id,
+          userId: row.id,
+          after: userView(row),
+        });
+        return row;
+      });
+      return (await this.withDetails(tenantId, [user]))[0];
+    } catch (error) {
+      if (isUniqueViolation(error)) throw emailTaken(dto.email);
+      throw error;
+    }
+  }
+
+  async list(tenantId: string, q: ListUsersQueryDto): Promise<UserResponse[]> {
+    const users = await this.dataSource.getRepository(User).find({
+      where: { tenantId, ...(q.email ? { email: q.email } : {}) },
+      order: { email: 'ASC' },
+      take: q.limit ?? 1000,
+      skip: q.offset ?? 0,
+    });
+    return this.withDetails(tenantId, users);
+  }
+
+  async get(tenantId: string, id: string): Promise<UserResponse> {
+    const user = await this.dataSource.getRepository(User).findOneBy({ id, tenantId });
+    if (!user) throw notFound('User', id);
+    return (await this.withDetails(tenantId, [user]))[0];
+  }
+
+  async update(tenantId: string, id: string, dto: UpdateUserDto, ctx: RequestContext): Promise<UserResponse> {
+    const user = await this.tx.run(async (em) => {
+      const row = await em.findOneBy(User, { id, tenantId });
+      if (!row) throw notFound('User', id);
+      const before = userView(row);
+      if (dto.displayName !== undefined) row.displayName = dto.displayName;
+      if (dto.status !== undefined) row.status = dto.status;
+      if (dto.isAdmin !== undefined && dto.isAdmin !== row.isAdmin) {
+        row.isAdmin = dto.isAdmin;
+        row.adminSource = dto.isAdmin ? 'manual' : null;
+      }
+      row.updatedAt = new Date();
+      await em.save(row);
+      await this.audit.record(em, ctx, tenantId, {
+        action: 'user.updated',
+        targetType: 'user',
+        targetId: id,
+        userId: id,
+        before,
+        after: userView(row),
+      });
+      return row;
+    });
+    return (await this.withDetails(tenantId, [user]))[0];
+  }
+
+  async remove(tenantId: string, id: string, ctx: RequestContext): Promise<void> {
+    await this.tx.run(async (em) => {
+      const row = await em.findOneBy(User, { id, tenantId });
+      if (!row) throw notFound('User', id);
+      await em.delete(User, { id, tenantId });
+      await this.audit.record(em, ctx, tenantId, { action: 'user.deleted', targetType: 'user', targetId: id, userId: id, before: userView(row) });
+    });
+  }
+
+  /** Memberships, external groups and identities for a page of users: four queries, whatever the page size. */
+  private async withDetails(tenantId: string, users: User[]): Promise<UserResponse[]> {
+    if (users.length === 0) return [];
+    const ids = users.map((u) => u.id);
+    const em = this.dataSource.manager;
+    const [memberships, externals, identities, idps] = await Promise.all([
+      em.find(Membership, { where: { tenantId, userId: In(ids) } }),
+      em.find(ExternalMembership, { where: { tenantId, userId: In(ids) }, order: { externalGroup: 'ASC' } }),
+      em.find(Identity, { where: { tenantId, userId: In(ids) } }),
+      em.find(IdentityProvider, { where: { tenantId }, select: { id: true, slug: true } }),
+    ]);
+    const groupIds = [...new Set(memberships.map((m) => m.groupId))];
+    const groups = groupIds.length ? await em.find(Group, { where: { tenantId, id: In(groupIds) }, select: { id: true, name: true } }) : [];
+    const groupName = new Map(groups.map((g) => [g.id, g.name]));
+    const idpSlug = new Map(idps.map((i) => [i.id, i.slug]));
+    const byUser = <T extends { userId: string }>(rows: T[]) => {
+      const map = new Map<string, T[]>();
+      for (const row of rows) map.set(row.userId, [...(map.get(row.userId) ?? []), row]);
+      return map;
+    };
+    const m = byUser(memberships);
+    const x = byUser(externals);
+    const i = byUser(identities);
+    return users.map((u) => ({
+      ...userView(u),
+      memberships: (m.get(u.id) ?? [])
+        .map((r) => ({ groupId: r.groupId, groupName: groupName.get(r.groupId) ?? '', role: r.role, source: r.source }))
+        .sort((a, b) => a.groupName.localeCompare(b.groupName)),
+      externalGroups: (x.get(u.id) ?? []).map((r) => ({
+        idp: idpSlug.get(r.idpId) ?? r.idpId,
+        externalGroup: r.externalGroup,
+        source: r.source,
+        seenAt: r.seenAt.toISOString(),
+      })),
+      identities: (i.get(u.id) ?? []).map((r) => ({ idp: idpSlug.get(r.idpId) ?? r.idpId, externalId: r.externalId })),
+    }));
+  }
+}
+
+const emailTaken = (email: string) => conflict('user_email_taken', `A user with email "${email}" already exists in this tenant`);

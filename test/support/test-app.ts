@@ -1,0 +1,56 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/bootstrap';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export const OPERATOR_TOKEN = 'test-operator-token-0123456789abcdef';
+
+export interface TestApp {
+  app: INestApplication;
+  http: App;
+  db: TestDatabase;
+  dataSource: DataSource;
+  /** supertest with the operator token */
+  op: {
+    get(url: string): request.Test;
+    post(url: string): request.Test;
+    put(url: string): request.Test;
+    patch(url: string): request.Test;
+    delete(url: string): request.Test;
+  };
+  close(): Promise<void>;
+}
+
+/** Boots the real AppModule on a fresh database, configured exactly as main.ts does. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const saved = { ...process.env };
+  Object.assign(process.env, { DATABASE_URL: db.url, ADMIN_TOKEN: OPERATOR_TOKEN, PUBLIC_URL: 'http://sso.test', ...env });
+  const app = await NestFactory.create(AppModule, { bodyParser: false, logger: false, abortOnError: false });
+  configureApp(app);
+  await app.init();
+  process.env = saved;
+  const http = app.getHttpServer() as App;
+  const auth = (t: request.Test) => t.set('Authorization', `Bearer ${OPERATOR_TOKEN}`);
+  return {
+    app,
+    http,
+    db,
+    dataSource: app.get(DataSource),
+    op: {
+      get: (url) => auth(request(http).get(url)),
+      post: (url) => auth(request(http).post(url)),
+      put: (url) => auth(request(http).put(url)),
+      patch: (url) => auth(request(http).patch(url)),
+      delete: (url) => auth(request(http).delete(url)),
+    },
+    close: async () => {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
