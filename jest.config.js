@@ -1,7 +1,17 @@
 // One Jest run for everything `npm test` covers. Integration and e2e suites run once per database
 // dialect: always SQLite, and PostgreSQL when TEST_DATABASE_URL is set. Each dialect is its own Jest
 // project because the entity column types are chosen per dialect when the entity files load.
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false }, target: 'es2022', keepClassNames: true } }];
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+  },
+];
 
 const base = {
   transform: { '^.+\\.(t|j)sx?$': swc },
@@ -22,7 +32,11 @@ const dialectProject = (kind, dialect, testMatch) => ({
 });
 
 const projects = [
-  { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'] },
+  {
+    ...base,
+    displayName: 'unit',
+    testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'],
+  },
   dialectProject('integration', 'sqlite', ['<rootDir>/test/integration/**/*.test.ts']),
   dialectProject('e2e', 'sqlite', ['<rootDir>/test/e2e/**/*.e2e.ts']),
 ];

@@ -26,7 +26,10 @@ import { UsersModule } from './users/users.module';
           genReqId: (req) => (req as GroupsyncRequest).correlationId ?? 'none',
           customProps: (req) => ({ correlationId: (req as GroupsyncRequest).correlationId }),
           // Credentials never reach the log.
-          redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+          redact: {
+            paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+            censor: '[redacted]',
+          },
           autoLogging: { ignore: (req) => req.url === '/health' },
         },
       }),

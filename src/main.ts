@@ -17,14 +17,22 @@ async function main(): Promise<void> {
   const { NestFactory } = await import('@nestjs/core');
   const { AppModule } = await import('./app.module');
   const { configureApp } = await import('./bootstrap');
-  const app = await NestFactory.create(AppModule, { bodyParser: false, bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create(AppModule, {
+    bodyParser: false,
+    bufferLogs: true,
+    abortOnError: false,
+  });
   configureApp(app);
   await app.listen(port);
   const publicUrl = loadConfig(process.env).app.publicUrl;
-  process.stdout.write(`groupsync listening on port ${port} (${publicUrl}); API docs at ${publicUrl}/api/docs\n`);
+  process.stdout.write(
+    `groupsync listening on port ${port} (${publicUrl}); API docs at ${publicUrl}/api/docs\n`,
+  );
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`groupsync failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `groupsync failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

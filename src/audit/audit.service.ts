@@ -29,7 +29,12 @@ export class AuditService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Writes through the caller's transaction manager, so the event commits or rolls back with the change. */
-  async record(em: EntityManager, ctx: RequestContext, tenantId: string, entries: AuditEntry | AuditEntry[]): Promise<void> {
+  async record(
+    em: EntityManager,
+    ctx: RequestContext,
+    tenantId: string,
+    entries: AuditEntry | AuditEntry[],
+  ): Promise<void> {
     const list = Array.isArray(entries) ? entries : [entries];
     if (list.length === 0) return;
     const rows = list.map((entry) =>
@@ -61,14 +66,18 @@ export class AuditService {
       .createQueryBuilder('e')
       .where('e.tenantId = :tenantId', { tenantId });
     if (q.action) {
-      if (q.action.endsWith('*')) qb.andWhere('e.action LIKE :prefix', { prefix: `${q.action.slice(0, -1)}%` });
+      if (q.action.endsWith('*'))
+        qb.andWhere('e.action LIKE :prefix', { prefix: `${q.action.slice(0, -1)}%` });
       else qb.andWhere('e.action = :action', { action: q.action });
     }
     if (q.userId) qb.andWhere('e.userId = :userId', { userId: q.userId });
     if (q.since) qb.andWhere('e.createdAt >= :since', { since: q.since });
     if (q.until) qb.andWhere('e.createdAt < :until', { until: q.until });
     if (q.cursor) qb.andWhere('e.id < :cursor', { cursor: q.cursor });
-    const rows = await qb.orderBy('e.id', 'DESC').take(q.limit + 1).getMany();
+    const rows = await qb
+      .orderBy('e.id', 'DESC')
+      .take(q.limit + 1)
+      .getMany();
     const items = rows.slice(0, q.limit);
     return { items, nextCursor: rows.length > q.limit ? items[items.length - 1].id : null };
   }

@@ -25,7 +25,11 @@ export class ApiKeysController {
 
   @Delete(':keyId')
   @HttpCode(204)
-  async revoke(@CurrentTenant() tenant: Tenant, @Param('keyId', ParseUUIDPipe) keyId: string, @Ctx() ctx: RequestContext) {
+  async revoke(
+    @CurrentTenant() tenant: Tenant,
+    @Param('keyId', ParseUUIDPipe) keyId: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     await this.apiKeys.revoke(tenant.id, keyId, ctx);
   }
 }

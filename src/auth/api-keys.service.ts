@@ -32,7 +32,12 @@ export class ApiKeysService {
   async create(tenantId: string, name: string, ctx: RequestContext): Promise<{ key: ApiKey; token: string }> {
     const token = newToken(API_KEY_PREFIX);
     const key = await this.tx.run(async (em) => {
-      const row = em.create(ApiKey, { tenantId, name, tokenHash: sha256Hex(token), tokenPrefix: token.slice(0, 12) });
+      const row = em.create(ApiKey, {
+        tenantId,
+        name,
+        tokenHash: sha256Hex(token),
+        tokenPrefix: token.slice(0, 12),
+      });
       await insertRows(em, ApiKey, row);
       await this.audit.record(em, ctx, tenantId, {
         action: 'api_key.created',
@@ -67,7 +72,9 @@ export class ApiKeysService {
   /** The live key for a presented token, or null. The lookup is by hash; the compare is constant-time. */
   async verify(token: string): Promise<ApiKey | null> {
     const hash = sha256Hex(token);
-    const key = await this.dataSource.getRepository(ApiKey).findOneBy({ tokenHash: hash, revokedAt: IsNull() });
+    const key = await this.dataSource
+      .getRepository(ApiKey)
+      .findOneBy({ tokenHash: hash, revokedAt: IsNull() });
     if (!key || !constantTimeEqual(key.tokenHash, hash)) return null;
     const now = new Date();
     // Coarse last-used time: one write a minute per key, not one per request.

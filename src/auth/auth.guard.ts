@@ -58,12 +58,14 @@ export class AuthGuard implements CanActivate {
   private async authorizeTenant(principal: Principal, slug: string): Promise<Tenant> {
     if (principal.kind === 'operator') {
       const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ slug });
-      if (!tenant) throw new AppError(HttpStatus.NOT_FOUND, 'tenant_not_found', `Tenant "${slug}" was not found`);
+      if (!tenant)
+        throw new AppError(HttpStatus.NOT_FOUND, 'tenant_not_found', `Tenant "${slug}" was not found`);
       return tenant;
     }
     // A tenant credential learns nothing about other tenants, not even whether they exist.
     const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ id: principal.tenantId });
-    if (!tenant || tenant.slug !== slug) throw forbidden(`This credential does not give access to tenant "${slug}"`);
+    if (!tenant || tenant.slug !== slug)
+      throw forbidden(`This credential does not give access to tenant "${slug}"`);
     return tenant;
   }
 }

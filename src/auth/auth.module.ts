@@ -9,7 +9,12 @@ import { SecretKeyService } from './secret-key.service';
 @Global()
 @Module({
   controllers: [ApiKeysController],
-  providers: [ApiKeysService, OperatorTokenService, SecretKeyService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    ApiKeysService,
+    OperatorTokenService,
+    SecretKeyService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
   exports: [ApiKeysService, OperatorTokenService, SecretKeyService],
 })
 export class AuthModule {}

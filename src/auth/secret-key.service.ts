@@ -23,7 +23,8 @@ export class SecretKeyService implements OnModuleInit {
     let key = this.config.get('app.secretKey', { infer: true });
     if (!key) {
       const stored = await this.settings.getOrCreate('secretKey', randomBytes(32).toString('base64url'));
-      if (stored.created) new Logger('SecretKey').warn('Generated and stored a SECRET_KEY; set SECRET_KEY in production');
+      if (stored.created)
+        new Logger('SecretKey').warn('Generated and stored a SECRET_KEY; set SECRET_KEY in production');
       key = stored.value;
     }
     this.secretBox = new SecretBox(key);

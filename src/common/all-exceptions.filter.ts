@@ -39,7 +39,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
-      const response = exception.getResponse() as { message?: unknown; code?: string; details?: unknown } | string;
+      const response = exception.getResponse() as
+        { message?: unknown; code?: string; details?: unknown } | string;
       if (typeof response === 'object' && Array.isArray(response.message)) {
         return {
           statusCode,
@@ -54,7 +55,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return { statusCode, code, message, correlationId };
     }
     if (isUniqueViolation(exception)) {
-      return { statusCode: HttpStatus.CONFLICT, code: 'conflict', message: 'A record with the same unique values already exists', correlationId };
+      return {
+        statusCode: HttpStatus.CONFLICT,
+        code: 'conflict',
+        message: 'A record with the same unique values already exists',
+        correlationId,
+      };
     }
     return { statusCode: 500, code: 'internal_error', message: 'Internal server error', correlationId };
   }

@@ -25,7 +25,11 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string, id: string): AppError =>
-  new AppError(HttpStatus.NOT_FOUND, `${what.toLowerCase().replace(/ /g, '_')}_not_found`, `${what} "${id}" was not found`);
+  new AppError(
+    HttpStatus.NOT_FOUND,
+    `${what.toLowerCase().replace(/ /g, '_')}_not_found`,
+    `${what} "${id}" was not found`,
+  );
 
 export const conflict = (code: string, message: string, details?: unknown): AppError =>
   new AppError(HttpStatus.CONFLICT, code, message, details);

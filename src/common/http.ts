@@ -29,22 +29,33 @@ export function bodyParsers(): express.RequestHandler[] {
     express.json({ limit: MAX_BODY, type: ['application/json', 'application/*+json'] }),
     express.urlencoded({ limit: MAX_BODY, extended: false }),
   ];
-  return parsers.map((parse) => (req, res, next) =>
-    parse(req, res, (err?: { type?: string; status?: number; message?: string }) => {
-      if (!err) return next();
-      const correlationId = (req as GroupsyncRequest).correlationId ?? 'none';
-      if (err.type === 'entity.too.large') {
-        return sendError(res, { statusCode: 413, code: 'payload_too_large', message: `Request body is larger than ${MAX_BODY}`, correlationId });
-      }
-      if (err.type === 'entity.parse.failed') {
-        return sendError(res, { statusCode: 400, code: 'invalid_json', message: 'Request body is not valid JSON', correlationId });
-      }
-      return sendError(res, {
-        statusCode: err.status ?? 400,
-        code: 'bad_request',
-        message: err.message ?? 'Unreadable request body',
-        correlationId,
-      });
-    }),
+  return parsers.map(
+    (parse) => (req, res, next) =>
+      parse(req, res, (err?: { type?: string; status?: number; message?: string }) => {
+        if (!err) return next();
+        const correlationId = (req as GroupsyncRequest).correlationId ?? 'none';
+        if (err.type === 'entity.too.large') {
+          return sendError(res, {
+            statusCode: 413,
+            code: 'payload_too_large',
+            message: `Request body is larger than ${MAX_BODY}`,
+            correlationId,
+          });
+        }
+        if (err.type === 'entity.parse.failed') {
+          return sendError(res, {
+            statusCode: 400,
+            code: 'invalid_json',
+            message: 'Request body is not valid JSON',
+            correlationId,
+          });
+        }
+        return sendError(res, {
+          statusCode: err.status ?? 400,
+          code: 'bad_request',
+          message: err.message ?? 'Unreadable request body',
+          correlationId,
+        });
+      }),
   );
 }

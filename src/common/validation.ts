@@ -2,7 +2,8 @@ import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/co
 import { AppError } from './errors';
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-export const SLUG_MESSAGE = '$property must be 1-63 lowercase letters, digits or dashes, not starting or ending with a dash';
+export const SLUG_MESSAGE =
+  '$property must be 1-63 lowercase letters, digits or dashes, not starting or ending with a dash';
 
 function flatten(errors: ValidationError[], prefix = ''): { field: string; problems: string[] }[] {
   return errors.flatMap((e) => {

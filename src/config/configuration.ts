@@ -1,6 +1,16 @@
 import { registerAs } from '@nestjs/config';
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
 
 /** A bad setting: main.ts prints the one-line message and exits before anything starts. */
 export class ConfigError extends Error {}
@@ -8,11 +18,17 @@ export class ConfigError extends Error {}
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 class EnvironmentVariables {
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'PORT must be a whole number' }) @Min(1) @Max(65535)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'PORT must be a whole number' })
+  @Min(1)
+  @Max(65535)
   PORT?: number;
 
   @IsOptional()
-  @Matches(/^https?:\/\/[^/\s]+(\/[^\s]*)?$/, { message: 'PUBLIC_URL must be an http(s) URL such as https://sso.example.com' })
+  @Matches(/^https?:\/\/[^/\s]+(\/[^\s]*)?$/, {
+    message: 'PUBLIC_URL must be an http(s) URL such as https://sso.example.com',
+  })
   PUBLIC_URL?: string;
 
   @IsOptional()
@@ -21,16 +37,22 @@ class EnvironmentVariables {
   })
   DATABASE_URL?: string;
 
-  @IsOptional() @IsString() @MinLength(24, { message: 'ADMIN_TOKEN must be at least 24 characters long' })
+  @IsOptional()
+  @IsString()
+  @MinLength(24, { message: 'ADMIN_TOKEN must be at least 24 characters long' })
   ADMIN_TOKEN?: string;
 
-  @IsOptional() @IsString() @MinLength(32, { message: 'SECRET_KEY must be at least 32 characters long' })
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'SECRET_KEY must be at least 32 characters long' })
   SECRET_KEY?: string;
 
-  @IsOptional() @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  @IsOptional()
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL?: (typeof LOG_LEVELS)[number];
 
-  @IsOptional() @Matches(/^(true|false)$/, { message: 'LOG_PRETTY must be true or false' })
+  @IsOptional()
+  @Matches(/^(true|false)$/, { message: 'LOG_PRETTY must be true or false' })
   LOG_PRETTY?: string;
 }
 
@@ -57,8 +79,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
   const errors = validateSync(vars, { skipMissingProperties: false, whitelist: false });
   if (errors.length > 0) {
     const first = errors[0];
-    const message = Object.values(first.constraints ?? {})[0] ?? `${first.property} is invalid`;
-    const shown = first.property.match(/TOKEN|KEY|URL/) ? '' : ` (got "${String(env[first.property])}")`;
+    // class-validator lists constraints last-declared first; the first-declared is the basic type check.
+    const message = Object.values(first.constraints ?? {}).pop() ?? `${first.property} is invalid`;
+    const secret = /TOKEN|KEY|DATABASE_URL/.test(first.property);
+    const shown = secret ? '' : ` (got "${String(env[first.property])}")`;
     throw new ConfigError(`Invalid configuration: ${message}${shown}`);
   }
   const port = vars.PORT ?? 3000;

@@ -8,7 +8,10 @@ export class SystemSettingsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   get(key: string): Promise<string | null> {
-    return this.dataSource.getRepository(SystemSetting).findOneBy({ key }).then((row) => row?.value ?? null);
+    return this.dataSource
+      .getRepository(SystemSetting)
+      .findOneBy({ key })
+      .then((row) => row?.value ?? null);
   }
 
   /**

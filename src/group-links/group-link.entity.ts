@@ -16,7 +16,9 @@ export class GroupLink {
   @UuidColumn() groupId!: string;
   @ManyToOne(() => Group, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'groupId' }) group?: Group;
   @Index() @UuidColumn({ nullable: true }) idpId: string | null = null;
-  @ManyToOne(() => IdentityProvider, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'idpId' }) idp?: IdentityProvider;
+  @ManyToOne(() => IdentityProvider, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'idpId' })
+  idp?: IdentityProvider;
   /**
    * idpId or '*'. NULLs are distinct in unique constraints on both dialects, so the duplicate rule
    * for tenant-wide links needs a non-null column.

@@ -17,12 +17,21 @@ export class GroupLinksController {
   }
 
   @Post()
-  create(@CurrentTenant() tenant: Tenant, @Param('groupId', ParseUUIDPipe) groupId: string, @Body() dto: CreateGroupLinkDto, @Ctx() ctx: RequestContext) {
+  create(
+    @CurrentTenant() tenant: Tenant,
+    @Param('groupId', ParseUUIDPipe) groupId: string,
+    @Body() dto: CreateGroupLinkDto,
+    @Ctx() ctx: RequestContext,
+  ) {
     return this.links.create(tenant.id, groupId, dto, ctx);
   }
 
   @Get(':linkId')
-  get(@CurrentTenant() tenant: Tenant, @Param('groupId', ParseUUIDPipe) groupId: string, @Param('linkId', ParseUUIDPipe) linkId: string) {
+  get(
+    @CurrentTenant() tenant: Tenant,
+    @Param('groupId', ParseUUIDPipe) groupId: string,
+    @Param('linkId', ParseUUIDPipe) linkId: string,
+  ) {
     return this.links.get(tenant.id, groupId, linkId);
   }
 

@@ -34,7 +34,9 @@ export class GroupLinksService {
   async list(tenantId: string, groupId: string): Promise<GroupLinkResponse[]> {
     await this.groups.mustGet(this.dataSource.manager, tenantId, groupId);
     const [links, idps] = await Promise.all([
-      this.dataSource.getRepository(GroupLink).find({ where: { tenantId, groupId }, order: { externalGroup: 'ASC', id: 'ASC' } }),
+      this.dataSource
+        .getRepository(GroupLink)
+        .find({ where: { tenantId, groupId }, order: { externalGroup: 'ASC', id: 'ASC' } }),
       this.idpSlugs(this.dataSource.manager, tenantId),
     ]);
     return links.map((l) => toResponse(l, idps));
@@ -45,7 +47,12 @@ export class GroupLinksService {
     return toResponse(await this.mustGet(em, tenantId, groupId, linkId), await this.idpSlugs(em, tenantId));
   }
 
-  async create(tenantId: string, groupId: string, dto: CreateGroupLinkDto, ctx: RequestContext): Promise<GroupLinkResponse> {
+  async create(
+    tenantId: string,
+    groupId: string,
+    dto: CreateGroupLinkDto,
+    ctx: RequestContext,
+  ): Promise<GroupLinkResponse> {
     try {
       return await this.tx.run(async (em) => {
         const group = await this.groups.mustGet(em, tenantId, groupId);
@@ -55,7 +62,8 @@ export class GroupLinksService {
           if (!idp) throw notFound('Identity provider', dto.idp);
         }
         const idpKey = idp?.id ?? ANY_IDP_KEY;
-        if (await em.existsBy(GroupLink, { groupId, idpKey, externalGroup: dto.externalGroup })) throw duplicate(dto.externalGroup);
+        if (await em.existsBy(GroupLink, { groupId, idpKey, externalGroup: dto.externalGroup }))
+          throw duplicate(dto.externalGroup);
         const link = em.create(GroupLink, {
           tenantId,
           groupId,
@@ -82,7 +90,13 @@ export class GroupLinksService {
     }
   }
 
-  async update(tenantId: string, groupId: string, linkId: string, dto: UpdateGroupLinkDto, ctx: RequestContext): Promise<GroupLinkResponse> {
+  async update(
+    tenantId: string,
+    groupId: string,
+    linkId: string,
+    dto: UpdateGroupLinkDto,
+    ctx: RequestContext,
+  ): Promise<GroupLinkResponse> {
     return this.tx.run(async (em) => {
       const link = await this.mustGet(em, tenantId, groupId, linkId);
       const idps = await this.idpSlugs(em, tenantId);
@@ -92,7 +106,13 @@ export class GroupLinksService {
       link.updatedAt = new Date();
       await em.save(link);
       const after = toResponse(link, idps);
-      await this.audit.record(em, ctx, tenantId, { action: 'group_link.updated', targetType: 'group_link', targetId: link.id, before, after });
+      await this.audit.record(em, ctx, tenantId, {
+        action: 'group_link.updated',
+        targetType: 'group_link',
+        targetId: link.id,
+        before,
+        after,
+      });
       return after;
     });
   }
@@ -110,7 +130,12 @@ export class GroupLinksService {
     });
   }
 
-  private async mustGet(em: EntityManager, tenantId: string, groupId: string, linkId: string): Promise<GroupLink> {
+  private async mustGet(
+    em: EntityManager,
+    tenantId: string,
+    groupId: string,
+    linkId: string,
+  ): Promise<GroupLink> {
     await this.groups.mustGet(em, tenantId, groupId);
     const link = await em.findOneBy(GroupLink, { id: linkId, tenantId, groupId });
     if (!link) throw notFound('Group link', linkId);
@@ -137,4 +162,7 @@ function toResponse(l: GroupLink, idpSlugs: Map<string, string>): GroupLinkRespo
 }
 
 const duplicate = (externalGroup: string) =>
-  conflict('group_link_exists', `This group already has a link for external group "${externalGroup}" on that identity provider`);
+  conflict(
+    'group_link_exists',
+    `This group already has a link for external group "${externalGroup}" on that identity provider`,
+  );

@@ -1,8 +1,25 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Ctx, CurrentTenant, RequestContext } from '../common/request-context';
 import type { Tenant } from '../tenants/tenant.entity';
-import { CreateGroupDto, PutMemberDto, toGroupResponse, toMembershipResponse, UpdateGroupDto } from './dto/group.dto';
+import {
+  CreateGroupDto,
+  PutMemberDto,
+  toGroupResponse,
+  toMembershipResponse,
+  UpdateGroupDto,
+} from './dto/group.dto';
 import { GroupsService } from './groups.service';
 import { MembershipsService } from './memberships.service';
 
@@ -42,7 +59,11 @@ export class GroupsController {
 
   @Delete(':groupId')
   @HttpCode(204)
-  async remove(@CurrentTenant() tenant: Tenant, @Param('groupId', ParseUUIDPipe) groupId: string, @Ctx() ctx: RequestContext) {
+  async remove(
+    @CurrentTenant() tenant: Tenant,
+    @Param('groupId', ParseUUIDPipe) groupId: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     await this.groups.remove(tenant.id, groupId, ctx);
   }
 

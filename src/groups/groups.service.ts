@@ -24,7 +24,12 @@ export class GroupsService {
       this.tx.run(async (em) => {
         if (dto.parentId) await this.mustGet(em, tenantId, dto.parentId, 'Parent group');
         await this.assertNameFree(em, tenantId, dto.name);
-        const group = em.create(Group, { tenantId, name: dto.name, description: dto.description ?? null, parentId: dto.parentId ?? null });
+        const group = em.create(Group, {
+          tenantId,
+          name: dto.name,
+          description: dto.description ?? null,
+          parentId: dto.parentId ?? null,
+        });
         await insertRows(em, Group, group);
         await this.audit.record(em, ctx, tenantId, {
           action: 'group.created',
@@ -79,7 +84,10 @@ export class GroupsService {
       const group = await this.mustGet(em, tenantId, id);
       const subgroups = await em.countBy(Group, { tenantId, parentId: id });
       if (subgroups > 0) {
-        throw conflict('group_has_subgroups', `Group "${group.name}" has ${subgroups} subgroup(s); move or delete them first`);
+        throw conflict(
+          'group_has_subgroups',
+          `Group "${group.name}" has ${subgroups} subgroup(s); move or delete them first`,
+        );
       }
       const members = await em.countBy(Membership, { tenantId, groupId: id });
       const links = await em.countBy(GroupLink, { tenantId, groupId: id });
@@ -115,11 +123,18 @@ export class GroupsService {
     return chain;
   }
 
-  private async assertNoCycle(em: EntityManager, tenantId: string, groupId: string, newParentId: string): Promise<void> {
+  private async assertNoCycle(
+    em: EntityManager,
+    tenantId: string,
+    groupId: string,
+    newParentId: string,
+  ): Promise<void> {
     const parent = await this.mustGet(em, tenantId, newParentId, 'Parent group');
     const chain = await this.ancestry(em, tenantId, parent);
     if (chain.some((g) => g.id === groupId)) {
-      throw badRequest('group_cycle', 'A group cannot be placed under itself or one of its own subgroups', { parentId: newParentId });
+      throw badRequest('group_cycle', 'A group cannot be placed under itself or one of its own subgroups', {
+        parentId: newParentId,
+      });
     }
   }
 
@@ -137,4 +152,5 @@ export class GroupsService {
   }
 }
 
-const nameTaken = (name: string) => conflict('group_name_taken', `A group named "${name}" already exists in this tenant`);
+const nameTaken = (name: string) =>
+  conflict('group_name_taken', `A group named "${name}" already exists in this tenant`);

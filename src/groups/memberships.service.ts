@@ -44,7 +44,10 @@ export class MembershipsService {
     const group = await this.groups.mustGet(em, tenantId, groupId);
     const chain = await this.groups.ancestry(em, tenantId, group);
     const depth = new Map(chain.map((g, i) => [g.id, i]));
-    const rows = await em.find(Membership, { where: { tenantId, groupId: In([...depth.keys()]) }, relations: { user: true } });
+    const rows = await em.find(Membership, {
+      where: { tenantId, groupId: In([...depth.keys()]) },
+      relations: { user: true },
+    });
     const direct = new Map<string, Membership>();
     const fromParents = new Map<string, Membership>(); // best membership in an ancestor, nearest wins ties
     for (const m of rows) {
@@ -54,7 +57,8 @@ export class MembershipsService {
       }
       const current = fromParents.get(m.userId);
       const outranks = !current || roleRank(m.role) > roleRank(current.role);
-      const nearerTie = current && m.role === current.role && depth.get(m.groupId)! < depth.get(current.groupId)!;
+      const nearerTie =
+        current && m.role === current.role && depth.get(m.groupId)! < depth.get(current.groupId)!;
       if (outranks || nearerTie) fromParents.set(m.userId, m);
     }
     const views: MemberView[] = [];
@@ -77,7 +81,13 @@ export class MembershipsService {
   }
 
   /** Adds the user or changes their role; a membership set by hand becomes `manual`. */
-  async put(tenantId: string, groupId: string, userId: string, role: Role, ctx: RequestContext): Promise<Membership> {
+  async put(
+    tenantId: string,
+    groupId: string,
+    userId: string,
+    role: Role,
+    ctx: RequestContext,
+  ): Promise<Membership> {
     return this.tx.run(async (em) => {
       const group = await this.groups.mustGet(em, tenantId, groupId);
       await this.mustGetUser(em, tenantId, userId);
@@ -96,7 +106,8 @@ export class MembershipsService {
         return m;
       }
       if (existing.role === role && existing.source === 'manual') return existing;
-      if (roleRank(role) < roleRank(existing.role)) await this.assertNotLastOwner(em, tenantId, group, existing);
+      if (roleRank(role) < roleRank(existing.role))
+        await this.assertNotLastOwner(em, tenantId, group, existing);
       const before = { role: existing.role, source: existing.source };
       existing.role = role;
       existing.source = 'manual';
@@ -133,11 +144,19 @@ export class MembershipsService {
     });
   }
 
-  private async assertNotLastOwner(em: EntityManager, tenantId: string, group: Group, m: Membership): Promise<void> {
+  private async assertNotLastOwner(
+    em: EntityManager,
+    tenantId: string,
+    group: Group,
+    m: Membership,
+  ): Promise<void> {
     if (m.role !== 'owner') return;
     const owners = await em.countBy(Membership, { tenantId, groupId: group.id, role: 'owner' });
     if (owners <= 1) {
-      throw conflict('last_owner', `This is the last owner of "${group.name}"; make someone else owner first`);
+      throw conflict(
+        'last_owner',
+        `This is the last owner of "${group.name}"; make someone else owner first`,
+      );
     }
   }
 

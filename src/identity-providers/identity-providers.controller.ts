@@ -12,7 +12,11 @@ export class IdentityProvidersController {
   constructor(private readonly idps: IdentityProvidersService) {}
 
   @Post()
-  async create(@CurrentTenant() tenant: Tenant, @Body() dto: CreateIdentityProviderDto, @Ctx() ctx: RequestContext) {
+  async create(
+    @CurrentTenant() tenant: Tenant,
+    @Body() dto: CreateIdentityProviderDto,
+    @Ctx() ctx: RequestContext,
+  ) {
     return this.idps.toResponse(tenant, await this.idps.create(tenant, dto, ctx));
   }
 
@@ -27,7 +31,12 @@ export class IdentityProvidersController {
   }
 
   @Patch(':idp')
-  async update(@CurrentTenant() tenant: Tenant, @Param('idp') slug: string, @Body() dto: UpdateIdentityProviderDto, @Ctx() ctx: RequestContext) {
+  async update(
+    @CurrentTenant() tenant: Tenant,
+    @Param('idp') slug: string,
+    @Body() dto: UpdateIdentityProviderDto,
+    @Ctx() ctx: RequestContext,
+  ) {
     return this.idps.toResponse(tenant, await this.idps.update(tenant, slug, dto, ctx));
   }
 

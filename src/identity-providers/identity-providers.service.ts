@@ -10,12 +10,25 @@ import { AllConfigType } from '../config/configuration';
 import { Transactions } from '../database/transactions.service';
 import { resolvePolicy } from '../sync/engine';
 import type { Tenant } from '../tenants/tenant.entity';
-import { CreateIdentityProviderDto, IdentityProviderSettingsDto, UpdateIdentityProviderDto } from './dto/identity-provider.dto';
+import {
+  CreateIdentityProviderDto,
+  IdentityProviderSettingsDto,
+  UpdateIdentityProviderDto,
+} from './dto/identity-provider.dto';
 import { IdentityProvider, IdpType } from './identity-provider.entity';
 import { insertRows } from '../database/insert';
 
 const SAML_FIELDS = ['metadataXml', 'entityId', 'ssoUrl', 'certificates'] as const;
-const OIDC_FIELDS = ['issuer', 'authorizationUrl', 'tokenUrl', 'userinfoUrl', 'jwksUrl', 'clientId', 'scopes', 'pkce'] as const;
+const OIDC_FIELDS = [
+  'issuer',
+  'authorizationUrl',
+  'tokenUrl',
+  'userinfoUrl',
+  'jwksUrl',
+  'clientId',
+  'scopes',
+  'pkce',
+] as const;
 const OIDC_DEFAULTS = { scopes: ['openid', 'profile', 'email'], pkce: true };
 
 @Injectable()
@@ -28,12 +41,17 @@ export class IdentityProvidersService {
     private readonly config: ConfigService<AllConfigType, true>,
   ) {}
 
-  async create(tenant: Tenant, dto: CreateIdentityProviderDto, ctx: RequestContext): Promise<IdentityProvider> {
+  async create(
+    tenant: Tenant,
+    dto: CreateIdentityProviderDto,
+    ctx: RequestContext,
+  ): Promise<IdentityProvider> {
     const config = protocolConfig(dto.type, dto, dto.type === 'oidc' ? OIDC_DEFAULTS : {});
     assertComplete(dto.type, config, dto.clientSecret !== undefined);
     try {
       return await this.tx.run(async (em) => {
-        if (await em.existsBy(IdentityProvider, { tenantId: tenant.id, slug: dto.slug })) throw slugTaken(dto.slug);
+        if (await em.existsBy(IdentityProvider, { tenantId: tenant.id, slug: dto.slug }))
+          throw slugTaken(dto.slug);
         const idp = em.create(IdentityProvider, {
           tenantId: tenant.id,
           slug: dto.slug,
@@ -41,7 +59,9 @@ export class IdentityProvidersService {
           type: dto.type,
           enabled: dto.enabled ?? true,
           config,
-          secrets: dto.clientSecret ? this.secretKey.box.seal(JSON.stringify({ clientSecret: dto.clientSecret })) : null,
+          secrets: dto.clientSecret
+            ? this.secretKey.box.seal(JSON.stringify({ clientSecret: dto.clientSecret }))
+            : null,
           groupSync: { ...resolvePolicy(dto.groupSync) },
         });
         await insertRows(em, IdentityProvider, idp);
@@ -60,7 +80,9 @@ export class IdentityProvidersService {
   }
 
   list(tenantId: string): Promise<IdentityProvider[]> {
-    return this.dataSource.getRepository(IdentityProvider).find({ where: { tenantId }, order: { slug: 'ASC' } });
+    return this.dataSource
+      .getRepository(IdentityProvider)
+      .find({ where: { tenantId }, order: { slug: 'ASC' } });
   }
 
   async get(tenantId: string, slug: string): Promise<IdentityProvider> {
@@ -69,19 +91,26 @@ export class IdentityProvidersService {
     return idp;
   }
 
-  async update(tenant: Tenant, slug: string, dto: UpdateIdentityProviderDto, ctx: RequestContext): Promise<IdentityProvider> {
+  async update(
+    tenant: Tenant,
+    slug: string,
+    dto: UpdateIdentityProviderDto,
+    ctx: RequestContext,
+  ): Promise<IdentityProvider> {
     return this.tx.run(async (em) => {
       const idp = await em.findOneBy(IdentityProvider, { tenantId: tenant.id, slug });
       if (!idp) throw notFound('Identity provider', slug);
       const before = auditView(idp);
       const config = protocolConfig(idp.type, dto, idp.config);
       // Pasting new metadata replaces the explicit fields it describes, and the other way round.
-      if (dto.metadataXml !== undefined) for (const k of ['entityId', 'ssoUrl', 'certificates']) if (!(k in dto)) delete config[k];
+      if (dto.metadataXml !== undefined)
+        for (const k of ['entityId', 'ssoUrl', 'certificates']) if (!(k in dto)) delete config[k];
       assertComplete(idp.type, config, dto.clientSecret !== undefined || idp.secrets !== null);
       idp.name = dto.name ?? idp.name;
       idp.enabled = dto.enabled ?? idp.enabled;
       idp.config = config;
-      if (dto.clientSecret !== undefined) idp.secrets = this.secretKey.box.seal(JSON.stringify({ clientSecret: dto.clientSecret }));
+      if (dto.clientSecret !== undefined)
+        idp.secrets = this.secretKey.box.seal(JSON.stringify({ clientSecret: dto.clientSecret }));
       if (dto.groupSync) idp.groupSync = { ...resolvePolicy({ ...idp.groupSync, ...dto.groupSync }) };
       idp.updatedAt = new Date();
       await em.save(idp);
@@ -134,15 +163,23 @@ export class IdentityProvidersService {
   }
 }
 
-function protocolConfig(type: IdpType, dto: IdentityProviderSettingsDto, current: Record<string, unknown>): Record<string, unknown> {
+function protocolConfig(
+  type: IdpType,
+  dto: IdentityProviderSettingsDto,
+  current: Record<string, unknown>,
+): Record<string, unknown> {
   const own: readonly string[] = type === 'saml' ? SAML_FIELDS : OIDC_FIELDS;
   const foreign = (type === 'saml' ? [...OIDC_FIELDS, 'clientSecret'] : SAML_FIELDS).filter(
     (k) => (dto as Record<string, unknown>)[k] !== undefined,
   );
   if (foreign.length > 0) {
-    throw badRequest('invalid_identity_provider', `Fields ${foreign.join(', ')} do not apply to a ${type.toUpperCase()} identity provider`, {
-      fields: foreign,
-    });
+    throw badRequest(
+      'invalid_identity_provider',
+      `Fields ${foreign.join(', ')} do not apply to a ${type.toUpperCase()} identity provider`,
+      {
+        fields: foreign,
+      },
+    );
   }
   const config: Record<string, unknown> = { ...current };
   for (const key of own) {
@@ -155,16 +192,23 @@ function protocolConfig(type: IdpType, dto: IdentityProviderSettingsDto, current
 function assertComplete(type: IdpType, config: Record<string, unknown>, hasSecret: boolean): void {
   const missing: string[] = [];
   if (type === 'saml') {
-    if (!config.metadataXml) for (const k of ['entityId', 'ssoUrl', 'certificates']) if (!config[k]) missing.push(k);
+    if (!config.metadataXml)
+      for (const k of ['entityId', 'ssoUrl', 'certificates']) if (!config[k]) missing.push(k);
     if (missing.length > 0) missing.unshift('metadataXml, or all of');
   } else {
     if (!config.clientId) missing.push('clientId');
-    if (!config.issuer) for (const k of ['authorizationUrl', 'tokenUrl', 'jwksUrl']) if (!config[k]) missing.push(k);
+    if (!config.issuer)
+      for (const k of ['authorizationUrl', 'tokenUrl', 'jwksUrl']) if (!config[k]) missing.push(k);
     if (!hasSecret && config.pkce === false) missing.push('clientSecret (or pkce: true for a public client)');
   }
   if (missing.length > 0) {
-    const what = type === 'saml' ? 'A SAML identity provider needs' : 'An OIDC identity provider needs issuer or explicit URLs, and';
-    throw badRequest('invalid_identity_provider', `${what}: ${missing.join(' ')}`.replace('of ', 'of: '), { missing });
+    const what =
+      type === 'saml'
+        ? 'A SAML identity provider needs'
+        : 'An OIDC identity provider needs issuer or explicit URLs, and';
+    throw badRequest('invalid_identity_provider', `${what}: ${missing.join(' ')}`.replace('of ', 'of: '), {
+      missing,
+    });
   }
 }
 
@@ -184,4 +228,8 @@ const auditView = (idp: IdentityProvider) => ({
   hasClientSecret: idp.secrets !== null,
 });
 
-const slugTaken = (slug: string) => conflict('identity_provider_slug_taken', `An identity provider with slug "${slug}" already exists in this tenant`);
+const slugTaken = (slug: string) =>
+  conflict(
+    'identity_provider_slug_taken',
+    `An identity provider with slug "${slug}" already exists in this tenant`,
+  );

@@ -11,7 +11,9 @@ export class ScimToken {
   @Index() @UuidColumn() tenantId!: string;
   @ManyToOne(() => Tenant, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'tenantId' }) tenant?: Tenant;
   @Index() @UuidColumn() idpId!: string;
-  @ManyToOne(() => IdentityProvider, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'idpId' }) idp?: IdentityProvider;
+  @ManyToOne(() => IdentityProvider, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'idpId' })
+  idp?: IdentityProvider;
   @Column({ type: 'varchar', length: 200 }) name!: string;
   @Column({ type: 'varchar', length: 64, unique: true }) tokenHash!: string;
   @Column({ type: 'varchar', length: 16 }) tokenPrefix!: string;

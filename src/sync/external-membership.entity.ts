@@ -16,7 +16,9 @@ export class ExternalMembership {
   @UuidColumn() userId!: string;
   @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'userId' }) user?: User;
   @UuidColumn() idpId!: string;
-  @ManyToOne(() => IdentityProvider, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'idpId' }) idp?: IdentityProvider;
+  @ManyToOne(() => IdentityProvider, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'idpId' })
+  idp?: IdentityProvider;
   @Column({ type: 'varchar', length: 512 }) externalGroup!: string;
   @Column({ type: 'varchar', length: 8 }) source!: ExternalMembershipSource;
   @TimestampColumn() seenAt: Date = new Date();

@@ -38,7 +38,9 @@ export class TenantsService {
   }
 
   list(onlyId?: string): Promise<Tenant[]> {
-    return this.dataSource.getRepository(Tenant).find({ where: onlyId ? { id: onlyId } : {}, order: { slug: 'ASC' } });
+    return this.dataSource
+      .getRepository(Tenant)
+      .find({ where: onlyId ? { id: onlyId } : {}, order: { slug: 'ASC' } });
   }
 
   async update(tenant: Tenant, dto: UpdateTenantDto, ctx: RequestContext): Promise<Tenant> {
@@ -49,7 +51,11 @@ export class TenantsService {
         settings: { ...tenant.settings, ...dto.settings },
         updatedAt: new Date(),
       });
-      await em.update(Tenant, { id: tenant.id }, { name: next.name, settings: next.settings, updatedAt: next.updatedAt });
+      await em.update(
+        Tenant,
+        { id: tenant.id },
+        { name: next.name, settings: next.settings, updatedAt: next.updatedAt },
+      );
       await this.audit.record(em, ctx, tenant.id, {
         action: 'tenant.updated',
         targetType: 'tenant',
@@ -75,4 +81,5 @@ export class TenantsService {
   }
 }
 
-const slugTaken = (slug: string) => conflict('tenant_slug_taken', `A tenant with slug "${slug}" already exists`);
+const slugTaken = (slug: string) =>
+  conflict('tenant_slug_taken', `A tenant with slug "${slug}" already exists`);

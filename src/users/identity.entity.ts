@@ -13,7 +13,9 @@ export class Identity {
   @Index() @UuidColumn() userId!: string;
   @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'userId' }) user?: User;
   @UuidColumn() idpId!: string;
-  @ManyToOne(() => IdentityProvider, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'idpId' }) idp?: IdentityProvider;
+  @ManyToOne(() => IdentityProvider, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'idpId' })
+  idp?: IdentityProvider;
   @Column({ type: 'varchar', length: 512 }) externalId!: string;
   @TimestampColumn() createdAt: Date = new Date();
   @TimestampColumn({ nullable: true }) lastSignInAt: Date | null = null;

@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Ctx, CurrentTenant, RequestContext } from '../common/request-context';
 import type { Tenant } from '../tenants/tenant.entity';
@@ -28,13 +39,22 @@ export class UsersController {
   }
 
   @Patch(':userId')
-  update(@CurrentTenant() tenant: Tenant, @Param('userId', ParseUUIDPipe) userId: string, @Body() dto: UpdateUserDto, @Ctx() ctx: RequestContext) {
+  update(
+    @CurrentTenant() tenant: Tenant,
+    @Param('userId', ParseUUIDPipe) userId: string,
+    @Body() dto: UpdateUserDto,
+    @Ctx() ctx: RequestContext,
+  ) {
     return this.users.update(tenant.id, userId, dto, ctx);
   }
 
   @Delete(':userId')
   @HttpCode(204)
-  async remove(@CurrentTenant() tenant: Tenant, @Param('userId', ParseUUIDPipe) userId: string, @Ctx() ctx: RequestContext) {
+  async remove(
+    @CurrentTenant() tenant: Tenant,
+    @Param('userId', ParseUUIDPipe) userId: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     await this.users.remove(tenant.id, userId, ctx);
   }
 }

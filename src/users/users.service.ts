@@ -108,7 +108,13 @@ export class UsersService {
       const row = await em.findOneBy(User, { id, tenantId });
       if (!row) throw notFound('User', id);
       await em.delete(User, { id, tenantId });
-      await this.audit.record(em, ctx, tenantId, { action: 'user.deleted', targetType: 'user', targetId: id, userId: id, before: userView(row) });
+      await this.audit.record(em, ctx, tenantId, {
+        action: 'user.deleted',
+        targetType: 'user',
+        targetId: id,
+        userId: id,
+        before: userView(row),
+      });
     });
   }
 
@@ -124,7 +130,9 @@ export class UsersService {
       em.find(IdentityProvider, { where: { tenantId }, select: { id: true, slug: true } }),
     ]);
     const groupIds = [...new Set(memberships.map((m) => m.groupId))];
-    const groups = groupIds.length ? await em.find(Group, { where: { tenantId, id: In(groupIds) }, select: { id: true, name: true } }) : [];
+    const groups = groupIds.length
+      ? await em.find(Group, { where: { tenantId, id: In(groupIds) }, select: { id: true, name: true } })
+      : [];
     const groupName = new Map(groups.map((g) => [g.id, g.name]));
     const idpSlug = new Map(idps.map((i) => [i.id, i.slug]));
     const byUser = <T extends { userId: string }>(rows: T[]) => {
@@ -138,7 +146,12 @@ export class UsersService {
     return users.map((u) => ({
       ...userView(u),
       memberships: (m.get(u.id) ?? [])
-        .map((r) => ({ groupId: r.groupId, groupName: groupName.get(r.groupId) ?? '', role: r.role, source: r.source }))
+        .map((r) => ({
+          groupId: r.groupId,
+          groupName: groupName.get(r.groupId) ?? '',
+          role: r.role,
+          source: r.source,
+        }))
         .sort((a, b) => a.groupName.localeCompare(b.groupName)),
       externalGroups: (x.get(u.id) ?? []).map((r) => ({
         idp: idpSlug.get(r.idpId) ?? r.idpId,
@@ -146,9 +159,13 @@ export class UsersService {
         source: r.source,
         seenAt: r.seenAt.toISOString(),
       })),
-      identities: (i.get(u.id) ?? []).map((r) => ({ idp: idpSlug.get(r.idpId) ?? r.idpId, externalId: r.externalId })),
+      identities: (i.get(u.id) ?? []).map((r) => ({
+        idp: idpSlug.get(r.idpId) ?? r.idpId,
+        externalId: r.externalId,
+      })),
     }));
   }
 }
 
-const emailTaken = (email: string) => conflict('user_email_taken', `A user with email "${email}" already exists in this tenant`);
+const emailTaken = (email: string) =>
+  conflict('user_email_taken', `A user with email "${email}" already exists in this tenant`);

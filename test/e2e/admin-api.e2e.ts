@@ -1,6 +1,14 @@
 import request from 'supertest';
 import { startTestApp, TestApp } from '../support/test-app';
-import { auditActions, expectErrorShape, newGroup, newGroupLink, newOidcIdp, newTenant, newUser } from '../support/factories';
+import {
+  auditActions,
+  expectErrorShape,
+  newGroup,
+  newGroupLink,
+  newOidcIdp,
+  newTenant,
+  newUser,
+} from '../support/factories';
 
 describe('admin REST API', () => {
   let t: TestApp;
@@ -14,7 +22,9 @@ describe('admin REST API', () => {
   describe('tenants', () => {
     it('creates, lists, reads, renames and deletes a tenant, auditing each write', async () => {
       const tenant = await newTenant(t);
-      expect(tenant).toEqual(expect.objectContaining({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), slug: tenant.slug }));
+      expect(tenant).toEqual(
+        expect.objectContaining({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), slug: tenant.slug }),
+      );
       const list = await t.op.get('/api/v1/tenants').expect(200);
       expect(list.body.map((x: { slug: string }) => x.slug)).toContain(tenant.slug);
       await t.op.patch(`/api/v1/tenants/${tenant.slug}`).send({ name: 'Renamed' }).expect(200);
@@ -47,10 +57,18 @@ describe('admin REST API', () => {
     });
 
     it('answers malformed JSON with 400 and an oversized body with 413', async () => {
-      const bad = await t.op.post('/api/v1/tenants').set('Content-Type', 'application/json').send('{"slug": "x",').expect(400);
+      const bad = await t.op
+        .post('/api/v1/tenants')
+        .set('Content-Type', 'application/json')
+        .send('{"slug": "x",')
+        .expect(400);
       expectErrorShape(bad.body, 400, 'invalid_json');
       const huge = JSON.stringify({ slug: 'huge', name: 'x'.repeat(1024 * 1024 + 10) });
-      const big = await t.op.post('/api/v1/tenants').set('Content-Type', 'application/json').send(huge).expect(413);
+      const big = await t.op
+        .post('/api/v1/tenants')
+        .set('Content-Type', 'application/json')
+        .send(huge)
+        .expect(413);
       expectErrorShape(big.body, 413, 'payload_too_large');
       await t.op.get('/api/v1/tenants/huge').expect(404);
     });
@@ -70,9 +88,15 @@ describe('admin REST API', () => {
       expect(child.parentId).toBe(parent.id);
 
       const before = await countAudit(slug);
-      const self = await t.op.patch(`/api/v1/tenants/${slug}/groups/${parent.id}`).send({ parentId: parent.id }).expect(400);
+      const self = await t.op
+        .patch(`/api/v1/tenants/${slug}/groups/${parent.id}`)
+        .send({ parentId: parent.id })
+        .expect(400);
       expectErrorShape(self.body, 400, 'group_cycle');
-      const cycle = await t.op.patch(`/api/v1/tenants/${slug}/groups/${parent.id}`).send({ parentId: grandchild.id }).expect(400);
+      const cycle = await t.op
+        .patch(`/api/v1/tenants/${slug}/groups/${parent.id}`)
+        .send({ parentId: grandchild.id })
+        .expect(400);
       expectErrorShape(cycle.body, 400, 'group_cycle');
       const dup = await t.op.post(`/api/v1/tenants/${slug}/groups`).send({ name: 'Engineering' }).expect(409);
       expectErrorShape(dup.body, 409, 'group_name_taken');
@@ -81,13 +105,19 @@ describe('admin REST API', () => {
         .send({ name: 'Orphan', parentId: '00000000-0000-4000-8000-000000000000' })
         .expect(404);
       expectErrorShape(orphan.body, 404);
-      await t.op.post(`/api/v1/tenants/${slug}/groups`).send({ name: 'Bad', parentId: 'not-a-uuid' }).expect(400);
+      await t.op
+        .post(`/api/v1/tenants/${slug}/groups`)
+        .send({ name: 'Bad', parentId: 'not-a-uuid' })
+        .expect(400);
       expect(await countAudit(slug)).toBe(before);
       const unchanged = await t.op.get(`/api/v1/tenants/${slug}/groups/${parent.id}`).expect(200);
       expect(unchanged.body.parentId).toBeNull();
 
       // moving to top level and renaming work
-      await t.op.patch(`/api/v1/tenants/${slug}/groups/${grandchild.id}`).send({ parentId: null, name: 'DBs' }).expect(200);
+      await t.op
+        .patch(`/api/v1/tenants/${slug}/groups/${grandchild.id}`)
+        .send({ parentId: null, name: 'DBs' })
+        .expect(200);
       const list = await t.op.get(`/api/v1/tenants/${slug}/groups`).expect(200);
       expect(list.body.map((g: { name: string }) => g.name)).toEqual(['Backend', 'DBs', 'Engineering']);
 
@@ -107,8 +137,13 @@ describe('admin REST API', () => {
       const cy = await newUser(t, slug, 'cy@example.com');
       const base = `/api/v1/tenants/${slug}/groups`;
 
-      const put = await t.op.put(`${base}/${parent.id}/members/${ada.id}`).send({ role: 'maintainer' }).expect(200);
-      expect(put.body).toEqual(expect.objectContaining({ userId: ada.id, groupId: parent.id, role: 'maintainer', source: 'manual' }));
+      const put = await t.op
+        .put(`${base}/${parent.id}/members/${ada.id}`)
+        .send({ role: 'maintainer' })
+        .expect(200);
+      expect(put.body).toEqual(
+        expect.objectContaining({ userId: ada.id, groupId: parent.id, role: 'maintainer', source: 'manual' }),
+      );
       await t.op.put(`${base}/${child.id}/members/${ada.id}`).send({ role: 'guest' }).expect(200);
       await t.op.put(`${base}/${child.id}/members/${bob.id}`).send({ role: 'developer' }).expect(200);
       await t.op.put(`${base}/${parent.id}/members/${cy.id}`).send({ role: 'owner' }).expect(200);
@@ -132,9 +167,15 @@ describe('admin REST API', () => {
       expectErrorShape(last.body, 409, 'last_owner');
       await t.op.put(`${base}/${parent.id}/members/${cy.id}`).send({ role: 'guest' }).expect(409);
 
-      const bad = await t.op.put(`${base}/${child.id}/members/${bob.id}`).send({ role: 'emperor' }).expect(400);
+      const bad = await t.op
+        .put(`${base}/${child.id}/members/${bob.id}`)
+        .send({ role: 'emperor' })
+        .expect(400);
       expectErrorShape(bad.body, 400, 'validation_failed');
-      await t.op.put(`${base}/${child.id}/members/00000000-0000-4000-8000-000000000000`).send({ role: 'guest' }).expect(404);
+      await t.op
+        .put(`${base}/${child.id}/members/00000000-0000-4000-8000-000000000000`)
+        .send({ role: 'guest' })
+        .expect(404);
 
       const actions = await auditActions(t, slug);
       expect(actions.filter((a) => a.startsWith('membership.'))).toEqual([
@@ -147,7 +188,9 @@ describe('admin REST API', () => {
         'membership.added',
       ]);
       const user = await t.op.get(`/api/v1/tenants/${slug}/users/${ada.id}`).expect(200);
-      expect(user.body.memberships.map((m: { groupName: string; role: string }) => [m.groupName, m.role])).toEqual([
+      expect(
+        user.body.memberships.map((m: { groupName: string; role: string }) => [m.groupName, m.role]),
+      ).toEqual([
         ['Org', 'maintainer'],
         ['Team', 'guest'],
       ]);
@@ -162,7 +205,9 @@ describe('admin REST API', () => {
       const base = `/api/v1/tenants/${slug}/groups/${group.id}/links`;
 
       const any = await newGroupLink(t, slug, group.id, { externalGroup: ' Developers ', role: 'developer' });
-      expect(any).toEqual(expect.objectContaining({ externalGroup: 'Developers', idp: null, role: 'developer' }));
+      expect(any).toEqual(
+        expect.objectContaining({ externalGroup: 'Developers', idp: null, role: 'developer' }),
+      );
       const scoped = await newGroupLink(t, slug, group.id, {
         externalGroup: '6f1c1c5e-0000-4000-8000-aaaaaaaaaaaa',
         role: 'maintainer',
@@ -176,7 +221,10 @@ describe('admin REST API', () => {
       const before = await countAudit(slug);
       const dup = await t.op.post(base).send({ externalGroup: 'Developers', role: 'owner' }).expect(409);
       expectErrorShape(dup.body, 409, 'group_link_exists');
-      const noIdp = await t.op.post(base).send({ externalGroup: 'x', role: 'guest', idp: 'ghost' }).expect(404);
+      const noIdp = await t.op
+        .post(base)
+        .send({ externalGroup: 'x', role: 'guest', idp: 'ghost' })
+        .expect(404);
       expectErrorShape(noIdp.body, 404, 'identity_provider_not_found');
       const badRole = await t.op.post(base).send({ externalGroup: 'x', role: 'admin' }).expect(400);
       expectErrorShape(badRole.body, 400, 'validation_failed');
@@ -204,19 +252,34 @@ describe('admin REST API', () => {
   describe('users', () => {
     it('pre-provisions users, filters by email case-insensitively, refuses duplicates', async () => {
       const { slug } = await newTenant(t);
-      const res = await t.op.post(`/api/v1/tenants/${slug}/users`).send({ email: 'Grace@Example.com', displayName: 'Grace' }).expect(201);
+      const res = await t.op
+        .post(`/api/v1/tenants/${slug}/users`)
+        .send({ email: 'Grace@Example.com', displayName: 'Grace' })
+        .expect(201);
       expect(res.body).toEqual(
-        expect.objectContaining({ email: 'grace@example.com', isAdmin: false, status: 'active', memberships: [], externalGroups: [] }),
+        expect.objectContaining({
+          email: 'grace@example.com',
+          isAdmin: false,
+          status: 'active',
+          memberships: [],
+          externalGroups: [],
+        }),
       );
       await newUser(t, slug, 'alan@example.com');
-      const dup = await t.op.post(`/api/v1/tenants/${slug}/users`).send({ email: 'GRACE@example.com' }).expect(409);
+      const dup = await t.op
+        .post(`/api/v1/tenants/${slug}/users`)
+        .send({ email: 'GRACE@example.com' })
+        .expect(409);
       expectErrorShape(dup.body, 409, 'user_email_taken');
       await t.op.post(`/api/v1/tenants/${slug}/users`).send({ email: 'not-an-email' }).expect(400);
       const found = await t.op.get(`/api/v1/tenants/${slug}/users?email=GRACE@EXAMPLE.COM`).expect(200);
       expect(found.body.map((u: { email: string }) => u.email)).toEqual(['grace@example.com']);
       const all = await t.op.get(`/api/v1/tenants/${slug}/users`).expect(200);
       expect(all.body).toHaveLength(2);
-      const admin = await t.op.patch(`/api/v1/tenants/${slug}/users/${res.body.id}`).send({ isAdmin: true }).expect(200);
+      const admin = await t.op
+        .patch(`/api/v1/tenants/${slug}/users/${res.body.id}`)
+        .send({ isAdmin: true })
+        .expect(200);
       expect(admin.body).toEqual(expect.objectContaining({ isAdmin: true, adminSource: 'manual' }));
       await t.op.get(`/api/v1/tenants/${slug}/users/not-a-uuid`).expect(400);
     });
@@ -227,7 +290,14 @@ describe('admin REST API', () => {
       const { slug } = await newTenant(t);
       const res = await t.op
         .post(`/api/v1/tenants/${slug}/identity-providers`)
-        .send({ slug: 'ping', type: 'oidc', issuer: 'https://auth.pingone.example/as', clientId: 'cid', clientSecret: 'top-secret-value', groupSync: { caseSensitive: false, adminGroups: ['admins'] } })
+        .send({
+          slug: 'ping',
+          type: 'oidc',
+          issuer: 'https://auth.pingone.example/as',
+          clientId: 'cid',
+          clientSecret: 'top-secret-value',
+          groupSync: { caseSensitive: false, adminGroups: ['admins'] },
+        })
         .expect(201);
       expect(JSON.stringify(res.body)).not.toContain('top-secret-value');
       expect(res.body).toEqual(
@@ -238,27 +308,72 @@ describe('admin REST API', () => {
           callbackUrl: `http://sso.test/sso/${slug}/ping/callback`,
         }),
       );
-      expect(res.body.groupSync).toEqual(expect.objectContaining({ caseSensitive: false, adminGroups: ['admins'], removal: 'enforce', claims: ['groups'] }));
+      expect(res.body.groupSync).toEqual(
+        expect.objectContaining({
+          caseSensitive: false,
+          adminGroups: ['admins'],
+          removal: 'enforce',
+          claims: ['groups'],
+        }),
+      );
       const stored = await t.dataSource.query('SELECT "secrets" FROM "identity_providers"');
       expect(JSON.stringify(stored)).not.toContain('top-secret-value');
 
       const saml = await t.op
         .post(`/api/v1/tenants/${slug}/identity-providers`)
-        .send({ slug: 'adfs', type: 'saml', entityId: 'http://adfs.example.com/adfs/services/trust', ssoUrl: 'https://adfs.example.com/adfs/ls/', certificates: [`-----BEGIN CERTIFICATE-----\nMIIB${'A'.repeat(60)}\n-----END CERTIFICATE-----`] })
+        .send({
+          slug: 'adfs',
+          type: 'saml',
+          entityId: 'http://adfs.example.com/adfs/services/trust',
+          ssoUrl: 'https://adfs.example.com/adfs/ls/',
+          certificates: [`-----BEGIN CERTIFICATE-----\nMIIB${'A'.repeat(60)}\n-----END CERTIFICATE-----`],
+        })
         .expect(201);
       expect(saml.body).toEqual(
-        expect.objectContaining({ acsUrl: `http://sso.test/sso/${slug}/adfs/acs`, metadataUrl: `http://sso.test/sso/${slug}/adfs/metadata`, spEntityId: expect.any(String) }),
+        expect.objectContaining({
+          acsUrl: `http://sso.test/sso/${slug}/adfs/acs`,
+          metadataUrl: `http://sso.test/sso/${slug}/adfs/metadata`,
+          spEntityId: expect.any(String),
+        }),
       );
 
       const before = await countAudit(slug);
       const cases: [object, number, string][] = [
-        [{ slug: 'ping', type: 'oidc', issuer: 'https://x.example', clientId: 'c', clientSecret: 's' }, 409, 'identity_provider_slug_taken'],
+        [
+          { slug: 'ping', type: 'oidc', issuer: 'https://x.example', clientId: 'c', clientSecret: 's' },
+          409,
+          'identity_provider_slug_taken',
+        ],
         [{ slug: 'half', type: 'saml', entityId: 'x' }, 400, 'invalid_identity_provider'],
-        [{ slug: 'mixed', type: 'saml', metadataXml: '<x/>', clientId: 'c' }, 400, 'invalid_identity_provider'],
+        [
+          { slug: 'mixed', type: 'saml', metadataXml: '<x/>', clientId: 'c' },
+          400,
+          'invalid_identity_provider',
+        ],
         [{ slug: 'noclient', type: 'oidc', issuer: 'https://x.example' }, 400, 'invalid_identity_provider'],
         [{ slug: 'badurl', type: 'oidc', issuer: 'not a url', clientId: 'c' }, 400, 'validation_failed'],
-        [{ slug: 'badpolicy', type: 'oidc', issuer: 'https://x.example', clientId: 'c', groupSync: { removal: 'sometimes' } }, 400, 'validation_failed'],
-        [{ slug: 'badpolicy2', type: 'oidc', issuer: 'https://x.example', clientId: 'c', groupSync: { bogus: true } }, 400, 'validation_failed'],
+        [
+          {
+            slug: 'badpolicy',
+            type: 'oidc',
+            issuer: 'https://x.example',
+            clientId: 'c',
+            groupSync: { removal: 'sometimes' },
+          },
+          400,
+          'validation_failed',
+        ],
+        [
+          {
+            slug: 'badpolicy2',
+            type: 'oidc',
+            issuer: 'https://x.example',
+            clientId: 'c',
+            groupSync: { bogus: true },
+          },
+          400,
+          'validation_failed',
+        ],
         [{ slug: 'ldap', type: 'ldap' }, 400, 'validation_failed'],
       ];
       for (const [body, status, code] of cases) {
@@ -267,8 +382,13 @@ describe('admin REST API', () => {
       }
       expect(await countAudit(slug)).toBe(before);
 
-      const patched = await t.op.patch(`/api/v1/tenants/${slug}/identity-providers/ping`).send({ groupSync: { removal: 'never' } }).expect(200);
-      expect(patched.body.groupSync).toEqual(expect.objectContaining({ removal: 'never', caseSensitive: false }));
+      const patched = await t.op
+        .patch(`/api/v1/tenants/${slug}/identity-providers/ping`)
+        .send({ groupSync: { removal: 'never' } })
+        .expect(200);
+      expect(patched.body.groupSync).toEqual(
+        expect.objectContaining({ removal: 'never', caseSensitive: false }),
+      );
       const list = await t.op.get(`/api/v1/tenants/${slug}/identity-providers`).expect(200);
       expect(list.body.map((i: { slug: string }) => i.slug)).toEqual(['adfs', 'ping']);
       await t.op.delete(`/api/v1/tenants/${slug}/identity-providers/adfs`).expect(204);
@@ -288,11 +408,18 @@ describe('admin REST API', () => {
         .set('User-Agent', 'audit-test')
         .send({ role: 'developer' })
         .expect(200);
-      for (let i = 0; i < 5; i++) await newGroupLink(t, slug, group.id, { externalGroup: `g${i}`, role: 'guest' });
+      for (let i = 0; i < 5; i++)
+        await newGroupLink(t, slug, group.id, { externalGroup: `g${i}`, role: 'guest' });
 
       const all = await t.op.get(`/api/v1/tenants/${slug}/audit-events`).expect(200);
       const actions = all.body.items.map((e: { action: string }) => e.action);
-      expect(actions).toEqual([...Array(5).fill('group_link.created'), 'membership.added', 'user.created', 'group.created', 'tenant.created']);
+      expect(actions).toEqual([
+        ...Array(5).fill('group_link.created'),
+        'membership.added',
+        'user.created',
+        'group.created',
+        'tenant.created',
+      ]);
       const membership = all.body.items[5];
       expect(membership).toEqual(
         expect.objectContaining({
@@ -307,7 +434,10 @@ describe('admin REST API', () => {
       );
 
       const byUser = await t.op.get(`/api/v1/tenants/${slug}/audit-events?userId=${user.id}`).expect(200);
-      expect(byUser.body.items.map((e: { action: string }) => e.action)).toEqual(['membership.added', 'user.created']);
+      expect(byUser.body.items.map((e: { action: string }) => e.action)).toEqual([
+        'membership.added',
+        'user.created',
+      ]);
       const byPrefix = await t.op.get(`/api/v1/tenants/${slug}/audit-events?action=group_link.*`).expect(200);
       expect(byPrefix.body.items).toHaveLength(5);
       const exact = await t.op.get(`/api/v1/tenants/${slug}/audit-events?action=group.created`).expect(200);
@@ -331,7 +461,14 @@ describe('admin REST API', () => {
       const until = await t.op.get(`/api/v1/tenants/${slug}/audit-events?until=${future}`).expect(200);
       expect(until.body.items).toHaveLength(9);
 
-      for (const q of ['limit=0', 'limit=500', 'since=yesterday', 'cursor=abc', 'userId=42', 'action=DROP TABLE']) {
+      for (const q of [
+        'limit=0',
+        'limit=500',
+        'since=yesterday',
+        'cursor=abc',
+        'userId=42',
+        'action=DROP TABLE',
+      ]) {
         const bad = await t.op.get(`/api/v1/tenants/${slug}/audit-events?${q}`);
         expect({ q, status: bad.status }).toEqual({ q, status: 400 });
       }

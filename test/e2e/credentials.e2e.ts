@@ -1,7 +1,15 @@
 import request from 'supertest';
 import { ApiKey } from '../../src/auth/api-key.entity';
 import { startTestApp, TestApp } from '../support/test-app';
-import { expectErrorShape, newApiKey, newGroup, newGroupLink, newOidcIdp, newTenant, newUser } from '../support/factories';
+import {
+  expectErrorShape,
+  newApiKey,
+  newGroup,
+  newGroupLink,
+  newOidcIdp,
+  newTenant,
+  newUser,
+} from '../support/factories';
 
 describe('credentials and tenant isolation', () => {
   let t: TestApp;
@@ -17,7 +25,10 @@ describe('credentials and tenant isolation', () => {
   it('refuses calls without a credential or with a wrong one (401)', async () => {
     const none = await request(t.http).get('/api/v1/tenants').expect(401);
     expectErrorShape(none.body, 401, 'unauthorized');
-    const wrong = await request(t.http).get('/api/v1/tenants').set('Authorization', 'Bearer gsk_not-a-real-key').expect(401);
+    const wrong = await request(t.http)
+      .get('/api/v1/tenants')
+      .set('Authorization', 'Bearer gsk_not-a-real-key')
+      .expect(401);
     expectErrorShape(wrong.body, 401, 'unauthorized');
     await request(t.http).get('/api/v1/tenants').set('Authorization', 'Basic abc').expect(401);
   });
@@ -26,7 +37,10 @@ describe('credentials and tenant isolation', () => {
     const res = await request(t.http).get('/api/v1/tenants').set('X-Correlation-Id', 'abc-123').expect(401);
     expect(res.body.correlationId).toBe('abc-123');
     expect(res.headers['x-correlation-id']).toBe('abc-123');
-    const bad = await request(t.http).get('/api/v1/tenants').set('X-Correlation-Id', 'x'.repeat(200)).expect(401);
+    const bad = await request(t.http)
+      .get('/api/v1/tenants')
+      .set('X-Correlation-Id', 'x'.repeat(200))
+      .expect(401);
     expect(bad.body.correlationId).toMatch(/^[0-9a-f-]{36}$/);
   });
 

@@ -6,20 +6,33 @@ export const unique = (prefix: string) => `${prefix}-${process.pid}-${++counter}
 
 /** Writes through the real HTTP API, as a client would. */
 export async function newTenant(t: TestApp, slug = unique('t')) {
-  const res = await t.op.post('/api/v1/tenants').send({ slug, name: `Tenant ${slug}` }).expect(201);
+  const res = await t.op
+    .post('/api/v1/tenants')
+    .send({ slug, name: `Tenant ${slug}` })
+    .expect(201);
   return res.body as { id: string; slug: string; name: string };
 }
 
 export async function newApiKey(t: TestApp, tenantSlug: string) {
-  const res = await t.op.post(`/api/v1/tenants/${tenantSlug}/api-keys`).send({ name: 'test key' }).expect(201);
+  const res = await t.op
+    .post(`/api/v1/tenants/${tenantSlug}/api-keys`)
+    .send({ name: 'test key' })
+    .expect(201);
   const token = res.body.token as string;
   const as = (method: 'get' | 'post' | 'put' | 'patch' | 'delete', url: string) =>
     request(t.http)[method](url).set('Authorization', `Bearer ${token}`);
   return { id: res.body.id as string, token, as };
 }
 
-export async function newGroup(t: TestApp, tenantSlug: string, body: { name?: string; parentId?: string } = {}) {
-  const res = await t.op.post(`/api/v1/tenants/${tenantSlug}/groups`).send({ name: unique('group'), ...body }).expect(201);
+export async function newGroup(
+  t: TestApp,
+  tenantSlug: string,
+  body: { name?: string; parentId?: string } = {},
+) {
+  const res = await t.op
+    .post(`/api/v1/tenants/${tenantSlug}/groups`)
+    .send({ name: unique('group'), ...body })
+    .expect(201);
   return res.body as { id: string; name: string; parentId: string | null };
 }
 
@@ -31,7 +44,14 @@ export async function newUser(t: TestApp, tenantSlug: string, email = `${unique(
 export async function newOidcIdp(t: TestApp, tenantSlug: string, slug = 'oidc', extra: object = {}) {
   const res = await t.op
     .post(`/api/v1/tenants/${tenantSlug}/identity-providers`)
-    .send({ slug, type: 'oidc', issuer: 'https://idp.example.com', clientId: 'client', clientSecret: 'very-secret-value', ...extra })
+    .send({
+      slug,
+      type: 'oidc',
+      issuer: 'https://idp.example.com',
+      clientId: 'client',
+      clientSecret: 'very-secret-value',
+      ...extra,
+    })
     .expect(201);
   return res.body as { id: string; slug: string };
 }
@@ -49,7 +69,12 @@ export async function auditActions(t: TestApp, tenantSlug: string): Promise<stri
 /** The error shape every admin API failure must have. */
 export function expectErrorShape(body: Record<string, unknown>, statusCode: number, code?: string) {
   expect(body).toEqual(
-    expect.objectContaining({ statusCode, code: code ?? expect.any(String), message: expect.any(String), correlationId: expect.any(String) }),
+    expect.objectContaining({
+      statusCode,
+      code: code ?? expect.any(String),
+      message: expect.any(String),
+      correlationId: expect.any(String),
+    }),
   );
   expect(JSON.stringify(body)).not.toMatch(/at .*\.(ts|js):\d+/); // no stack traces
 }

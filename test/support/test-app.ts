@@ -29,7 +29,12 @@ export interface TestApp {
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const saved = { ...process.env };
-  Object.assign(process.env, { DATABASE_URL: db.url, ADMIN_TOKEN: OPERATOR_TOKEN, PUBLIC_URL: 'http://sso.test', ...env });
+  Object.assign(process.env, {
+    DATABASE_URL: db.url,
+    ADMIN_TOKEN: OPERATOR_TOKEN,
+    PUBLIC_URL: 'http://sso.test',
+    ...env,
+  });
   const app = await NestFactory.create(AppModule, { bodyParser: false, logger: false, abortOnError: false });
   configureApp(app);
   await app.init();

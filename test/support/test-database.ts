@@ -19,7 +19,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const dialect = dialectOf(process.env.DATABASE_URL);
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'groupsync-test-'));
-    return { dialect, url: `sqlite:${join(dir, 'test.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      dialect,
+      url: `sqlite:${join(dir, 'test.sqlite')}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const serverUrl = process.env.TEST_DATABASE_URL!;
   const name = `gs_test_${randomBytes(6).toString('hex')}`;

@@ -3,23 +3,40 @@ import { Type } from 'class-transformer';
 import { IsDate, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 
 export class AuditQueryDto {
-  @ApiPropertyOptional({ description: 'Exact action (membership.added) or a prefix ending in * (membership.*)' })
+  @ApiPropertyOptional({
+    description: 'Exact action (membership.added) or a prefix ending in * (membership.*)',
+  })
   @IsOptional()
   @Matches(/^[a-z_.]{1,64}\*?$/, { message: 'action must look like group.created or group.*' })
   action?: string;
 
   @ApiPropertyOptional({ description: 'Only events about this user' })
-  @IsOptional() @IsUUID('all') userId?: string;
+  @IsOptional()
+  @IsUUID('all')
+  userId?: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601 time, inclusive' })
-  @IsOptional() @Type(() => Date) @IsDate({ message: 'since must be an ISO 8601 date-time' }) since?: Date;
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'since must be an ISO 8601 date-time' })
+  since?: Date;
 
   @ApiPropertyOptional({ description: 'ISO 8601 time, exclusive' })
-  @IsOptional() @Type(() => Date) @IsDate({ message: 'until must be an ISO 8601 date-time' }) until?: Date;
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'until must be an ISO 8601 date-time' })
+  until?: Date;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional() @IsUUID('all', { message: 'cursor must be a nextCursor value from a previous page' }) cursor?: string;
+  @IsOptional()
+  @IsUUID('all', { message: 'cursor must be a nextCursor value from a previous page' })
+  cursor?: string;
 
   @ApiPropertyOptional({ description: 'Page size, 1-200', default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
 }

@@ -8,20 +8,43 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 export class CreateGroupLinkDto {
   @ApiProperty({ description: 'The IdP group name or object id, as the IdP sends it', example: 'Developers' })
-  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(512) externalGroup!: string;
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(512)
+  externalGroup!: string;
 
-  @ApiProperty({ enum: ROLES }) @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` }) role!: Role;
+  @ApiProperty({ enum: ROLES })
+  @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
+  role!: Role;
 
-  @ApiPropertyOptional({ description: 'Slug of the IdP this link applies to; absent = every IdP of the tenant' })
-  @IsOptional() @IsString() @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE }) idp?: string;
+  @ApiPropertyOptional({
+    description: 'Slug of the IdP this link applies to; absent = every IdP of the tenant',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  idp?: string;
 
   @ApiPropertyOptional({ description: 'Readable name for an object id, e.g. "Developers (Entra)"' })
-  @IsOptional() @Transform(trim) @IsString() @MaxLength(255) label?: string;
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(255)
+  label?: string;
 }
 
 export class UpdateGroupLinkDto {
-  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` }) role?: Role;
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
+  role?: Role;
 
   @ApiPropertyOptional({ nullable: true })
-  @ValidateIf((_, v) => v !== null) @IsOptional() @Transform(trim) @IsString() @MaxLength(255) label?: string | null;
+  @ValidateIf((_, v) => v !== null)
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(255)
+  label?: string | null;
 }

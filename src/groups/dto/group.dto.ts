@@ -9,21 +9,37 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 export class CreateGroupDto {
   @ApiProperty({ description: 'Unique in the tenant', example: 'Engineering' })
-  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(255) name!: string;
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  name!: string;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
 
   @ApiPropertyOptional({ description: 'Parent group id: members of the parent inherit their role here' })
-  @IsOptional() @IsUUID('all') parentId?: string;
+  @IsOptional()
+  @IsUUID('all')
+  parentId?: string;
 }
 
 export class UpdateGroupDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(255) name?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  name?: string;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) description?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) description?:
+    string | null;
 
   @ApiPropertyOptional({ nullable: true, description: 'null makes it a top-level group' })
-  @ValidateIf((_, v) => v !== null) @IsOptional() @IsUUID('all') parentId?: string | null;
+  @ValidateIf((_, v) => v !== null)
+  @IsOptional()
+  @IsUUID('all')
+  parentId?: string | null;
 }
 
 export class PutMemberDto {

@@ -22,22 +22,41 @@ const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['h
 /** Settings shared by create and update; which ones apply depends on `type`. */
 export class IdentityProviderSettingsDto {
   @ApiPropertyOptional({ description: 'Display name; defaults to the slug' })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
 
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
 
   // SAML
   @ApiPropertyOptional({ description: 'SAML: the IdP federation metadata XML, pasted' })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(512 * 1024) metadataXml?: string;
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(512 * 1024)
+  metadataXml?: string;
 
   @ApiPropertyOptional({ description: 'SAML: IdP entity id (when not using metadataXml)' })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(1024) entityId?: string;
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1024)
+  entityId?: string;
 
   @ApiPropertyOptional({ description: 'SAML: IdP single sign-on URL (HTTP-Redirect or HTTP-POST)' })
-  @IsOptional() @IsUrl(URL_OPTIONS) @MaxLength(2048) ssoUrl?: string;
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
+  @MaxLength(2048)
+  ssoUrl?: string;
 
   @ApiPropertyOptional({ description: 'SAML: IdP signing certificates (PEM); several during rotation' })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(5) @IsString({ each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(5)
+  @IsString({ each: true })
   @Matches(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----|^[A-Za-z0-9+/=\s]{100,}$/, {
     each: true,
     message: 'certificates must be PEM (-----BEGIN CERTIFICATE-----) or base64 DER',
@@ -46,7 +65,10 @@ export class IdentityProviderSettingsDto {
 
   // OIDC
   @ApiPropertyOptional({ description: 'OIDC: issuer URL (discovery)' })
-  @IsOptional() @IsUrl(URL_OPTIONS) @MaxLength(2048) issuer?: string;
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
+  @MaxLength(2048)
+  issuer?: string;
 
   @ApiPropertyOptional() @IsOptional() @IsUrl(URL_OPTIONS) @MaxLength(2048) authorizationUrl?: string;
   @ApiPropertyOptional() @IsOptional() @IsUrl(URL_OPTIONS) @MaxLength(2048) tokenUrl?: string;
@@ -54,24 +76,44 @@ export class IdentityProviderSettingsDto {
   @ApiPropertyOptional() @IsOptional() @IsUrl(URL_OPTIONS) @MaxLength(2048) jwksUrl?: string;
 
   @ApiPropertyOptional({ description: 'OIDC client id' })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(512) clientId?: string;
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(512)
+  clientId?: string;
 
   @ApiPropertyOptional({ description: 'OIDC client secret; write-only, stored encrypted' })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(2048) clientSecret?: string;
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2048)
+  clientSecret?: string;
 
   @ApiPropertyOptional({ default: ['openid', 'profile', 'email'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Matches(/^[\x21\x23-\x5B\x5D-\x7E]+$/, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Matches(/^[\x21\x23-\x5B\x5D-\x7E]+$/, { each: true })
   scopes?: string[];
 
-  @ApiPropertyOptional({ description: 'OIDC: use PKCE (S256)', default: true }) @IsOptional() @IsBoolean() pkce?: boolean;
+  @ApiPropertyOptional({ description: 'OIDC: use PKCE (S256)', default: true })
+  @IsOptional()
+  @IsBoolean()
+  pkce?: boolean;
 
   @ApiPropertyOptional({ type: GroupSyncPolicyDto })
-  @IsOptional() @ValidateNested() @Type(() => GroupSyncPolicyDto) groupSync?: GroupSyncPolicyDto;
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => GroupSyncPolicyDto)
+  groupSync?: GroupSyncPolicyDto;
 }
 
 export class CreateIdentityProviderDto extends IdentityProviderSettingsDto {
   @ApiProperty({ description: 'URL-safe name, unique in the tenant', example: 'entra' })
-  @IsString() @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE }) slug!: string;
+  @IsString()
+  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  slug!: string;
 
   @ApiProperty({ enum: ['saml', 'oidc'] }) @IsIn(['saml', 'oidc']) type!: 'saml' | 'oidc';
 }

@@ -6,7 +6,10 @@ import type { EngineMembership } from './types';
  * membership's source (a manual membership stays manual); new memberships are 'sync'.
  * A denied plan changes nothing.
  */
-export function applyPlanToMemberships(memberships: readonly EngineMembership[], plan: SyncPlan): EngineMembership[] {
+export function applyPlanToMemberships(
+  memberships: readonly EngineMembership[],
+  plan: SyncPlan,
+): EngineMembership[] {
   const removedGroupIds = new Set(plan.removals.map((removal) => removal.groupId));
   const newRoleByGroupId = new Map(plan.roleChanges.map((change) => [change.groupId, change.to]));
 

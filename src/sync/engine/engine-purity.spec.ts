@@ -52,7 +52,15 @@ describe('engine purity', () => {
     ].join('\n');
     const foreign = moduleSpecifiers(sample).filter((specifier) => !isOwnFile(specifier));
     expect(foreign.sort()).toEqual(
-      ['../groups/group.entity', '@nestjs/common', 'fs', 'node:crypto', 'pg', 'reflect-metadata', 'typeorm'].sort(),
+      [
+        '../groups/group.entity',
+        '@nestjs/common',
+        'fs',
+        'node:crypto',
+        'pg',
+        'reflect-metadata',
+        'typeorm',
+      ].sort(),
     );
   });
 });

@@ -6,5 +6,13 @@ export { DEFAULT_GROUP_SYNC_POLICY, resolvePolicy } from './policy';
 export { hasOverageMarker, normalizeClaims, normalizeGroupName, parseDnCommonName } from './normalize';
 export type { NameMatchingPolicy, RawClaims } from './normalize';
 export { buildSyncContext, planHasChanges, planSync } from './plan';
-export type { PlanAdd, PlanKept, PlanRemoval, PlanRoleChange, PlanSyncInput, SyncContext, SyncPlan } from './plan';
+export type {
+  PlanAdd,
+  PlanKept,
+  PlanRemoval,
+  PlanRoleChange,
+  PlanSyncInput,
+  SyncContext,
+  SyncPlan,
+} from './plan';
 export { applyPlanToMemberships } from './apply';

@@ -4,7 +4,11 @@ import type { GroupSyncPolicy } from './types';
 
 const ENTRA_GROUPS_CLAIM = 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups';
 
-function normalize(attributes: Record<string, unknown>, policy: Partial<GroupSyncPolicy> = {}, overage?: boolean) {
+function normalize(
+  attributes: Record<string, unknown>,
+  policy: Partial<GroupSyncPolicy> = {},
+  overage?: boolean,
+) {
   return normalizeClaims({ attributes, overage }, resolvePolicy(policy));
 }
 
@@ -56,7 +60,14 @@ describe('normalizeClaims', () => {
 
   it('takes the first CN of a DN when dnCommonName is on', () => {
     const result = normalize(
-      { groups: ['CN=test, OU=unit, DC=mycomp', 'CN=Smith\\, John,OU=x', 'cn=R\\C3\\A9seau\\2C Ops,dc=x', 'Plain'] },
+      {
+        groups: [
+          'CN=test, OU=unit, DC=mycomp',
+          'CN=Smith\\, John,OU=x',
+          'cn=R\\C3\\A9seau\\2C Ops,dc=x',
+          'Plain',
+        ],
+      },
       { dnCommonName: true },
     );
     expect(result.groups).toEqual(['test', 'Smith, John', 'Réseau, Ops', 'Plain']);
@@ -76,7 +87,11 @@ describe('normalizeClaims', () => {
     });
 
     it('missing under missingClaim "empty": the user is in no group, complete', () => {
-      expect(normalize({}, { missingClaim: 'empty' })).toEqual({ groups: [], status: 'missing', complete: true });
+      expect(normalize({}, { missingClaim: 'empty' })).toEqual({
+        groups: [],
+        status: 'missing',
+        complete: true,
+      });
     });
 
     it('a claim that cannot be read counts as missing, not as "no groups"', () => {
@@ -109,7 +124,9 @@ describe('normalizeGroupName', () => {
 
   it('reduces a DN to its CN when dnCommonName is on, so a link typed as a DN still matches', () => {
     expect(normalizeGroupName('CN=Dev,OU=Groups', { caseSensitive: true, dnCommonName: true })).toBe('Dev');
-    expect(normalizeGroupName('CN=Dev,OU=Groups', { caseSensitive: true, dnCommonName: false })).toBe('CN=Dev,OU=Groups');
+    expect(normalizeGroupName('CN=Dev,OU=Groups', { caseSensitive: true, dnCommonName: false })).toBe(
+      'CN=Dev,OU=Groups',
+    );
   });
 });
 
@@ -162,12 +179,18 @@ describe('parseDnCommonName', () => {
 describe('hasOverageMarker', () => {
   it('sees the SAML groups.link attribute', () => {
     expect(
-      hasOverageMarker({ 'http://schemas.microsoft.com/claims/groups.link': ['https://graph.microsoft.com/v1.0/users/x/getMemberObjects'] }),
+      hasOverageMarker({
+        'http://schemas.microsoft.com/claims/groups.link': [
+          'https://graph.microsoft.com/v1.0/users/x/getMemberObjects',
+        ],
+      }),
     ).toBe(true);
   });
 
   it('sees an OIDC _claim_names.groups pointer', () => {
-    expect(hasOverageMarker({ _claim_names: { groups: 'src1' }, _claim_sources: { src1: { endpoint: 'x' } } })).toBe(true);
+    expect(
+      hasOverageMarker({ _claim_names: { groups: 'src1' }, _claim_sources: { src1: { endpoint: 'x' } } }),
+    ).toBe(true);
     expect(hasOverageMarker({ _claim_names: { roles: 'src1' } })).toBe(false);
     expect(hasOverageMarker({ _claim_names: ['groups'] })).toBe(false);
   });

@@ -83,9 +83,15 @@ const SAML_GROUPS_LINK_ATTRIBUTE = 'http://schemas.microsoft.com/claims/groups.l
 export function hasOverageMarker(attributes: Record<string, unknown>): boolean {
   if (!attributes) return false;
   const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
-  if (hasOwn(attributes, SAML_GROUPS_LINK_ATTRIBUTE) && attributes[SAML_GROUPS_LINK_ATTRIBUTE] != null) return true;
+  if (hasOwn(attributes, SAML_GROUPS_LINK_ATTRIBUTE) && attributes[SAML_GROUPS_LINK_ATTRIBUTE] != null)
+    return true;
   const claimNames = attributes['_claim_names'];
-  if (typeof claimNames === 'object' && claimNames !== null && !Array.isArray(claimNames) && hasOwn(claimNames, 'groups')) {
+  if (
+    typeof claimNames === 'object' &&
+    claimNames !== null &&
+    !Array.isArray(claimNames) &&
+    hasOwn(claimNames, 'groups')
+  ) {
     return true;
   }
   return isTrueFlag(attributes['hasgroups']);

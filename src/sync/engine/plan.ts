@@ -18,10 +18,10 @@ import {
   deniedNotInGroup,
   describeJustification,
   describeUnjustified,
-  incompleteClaimPhrase,
+  incompleteClaimProtection,
   PROTECTION_LAST_OWNER,
   PROTECTION_MANUAL_UNDER_SYNCED_ONLY,
-  type DesiredRoleSources,
+  type DesiredRole,
 } from './reasons';
 
 export interface PlanAdd {
@@ -122,7 +122,15 @@ export function buildSyncContext(args: {
     if (key !== '') adminGroups.add(key);
   }
 
-  return { idpId, policy, groupsById, linksByExternalGroup, managedGroupIds, groupsByNormalizedName, adminGroups };
+  return {
+    idpId,
+    policy,
+    groupsById,
+    linksByExternalGroup,
+    managedGroupIds,
+    groupsByNormalizedName,
+    adminGroups,
+  };
 }
 
 export interface PlanSyncInput {
@@ -180,8 +188,6 @@ export function planHasChanges(plan: SyncPlan): boolean {
 
 // ---------------------------------------------------------------------------------------------
 
-type DesiredRole = DesiredRoleSources;
-
 function desiredRoles(
   ctx: SyncContext,
   externalGroups: readonly string[],
@@ -218,7 +224,11 @@ function desiredRoles(
 }
 
 function compareLinksStrongestFirst(a: EngineLink, b: EngineLink): number {
-  return roleRank(b.role) - roleRank(a.role) || compareStrings(a.externalGroup, b.externalGroup) || compareStrings(a.id, b.id);
+  return (
+    roleRank(b.role) - roleRank(a.role) ||
+    compareStrings(a.externalGroup, b.externalGroup) ||
+    compareStrings(a.id, b.id)
+  );
 }
 
 interface MembershipChanges {
@@ -248,13 +258,21 @@ function planMemberships(
 
   /** Why this membership may not lose its role or be removed; null when it may. */
   const protectionAgainstLoss = (current: EngineMembership): string | null => {
-    if (!external.complete) return `${incompleteClaimPhrase(external.status)}, and an incomplete group list never removes or downgrades anyone`;
-    if (policy.removal === 'synced-only' && current.source === 'manual') return PROTECTION_MANUAL_UNDER_SYNCED_ONLY;
-    if (current.role === 'owner' && (ownerCounts?.get(current.groupId) ?? 1) <= 1) return PROTECTION_LAST_OWNER;
+    if (!external.complete) return incompleteClaimProtection(external.status);
+    if (policy.removal === 'synced-only' && current.source === 'manual')
+      return PROTECTION_MANUAL_UNDER_SYNCED_ONLY;
+    if (current.role === 'owner' && (ownerCounts?.get(current.groupId) ?? 1) <= 1)
+      return PROTECTION_LAST_OWNER;
     return null;
   };
 
-  const changeRole = (group: EngineGroup, current: EngineMembership, to: Role, linkIds: string[], why: string) => {
+  const changeRole = (
+    group: EngineGroup,
+    current: EngineMembership,
+    to: Role,
+    linkIds: string[],
+    why: string,
+  ) => {
     if (to === current.role) return;
     if (roleRank(to) < roleRank(current.role)) {
       const protection = protectionAgainstLoss(current);
@@ -283,7 +301,12 @@ function planMemberships(
     const why = describeJustification(want);
     const current = currentByGroup.get(groupId);
     if (current === undefined) {
-      changes.adds.push({ ...groupRef(group), role: want.role, linkIds, reason: `Added to "${group.name}" as ${want.role}: ${why}.` });
+      changes.adds.push({
+        ...groupRef(group),
+        role: want.role,
+        linkIds,
+        reason: `Added to "${group.name}" as ${want.role}: ${why}.`,
+      });
     } else {
       changeRole(group, current, want.role, linkIds, why);
     }
@@ -305,7 +328,11 @@ function planMemberships(
       case 'enforce': {
         const protection = protectionAgainstLoss(current);
         if (protection === null) {
-          changes.removals.push({ ...groupRef(group), role: current.role, reason: `Removed from "${group.name}": ${why}.` });
+          changes.removals.push({
+            ...groupRef(group),
+            role: current.role,
+            reason: `Removed from "${group.name}": ${why}.`,
+          });
         } else {
           changes.kept.push({
             ...groupRef(group),
@@ -335,7 +362,8 @@ function planAdmin(ctx: SyncContext, user: EngineUser | null, external: External
     }
   }
 
-  if (adminGroup !== undefined) return from ? { from, to: true } : { from, to: true, reason: adminGrantedReason(adminGroup) };
+  if (adminGroup !== undefined)
+    return from ? { from, to: true } : { from, to: true, reason: adminGrantedReason(adminGroup) };
   // Admin rights given by hand (or of unknown origin) are the admin's decision, never sync's to undo.
   if (user === null || !from || user.adminSource !== 'sync') return { from, to: from };
   if (!external.complete) return { from, to: true, reason: adminKeptReason(external.status) };
@@ -365,7 +393,10 @@ function groupRef(group: EngineGroup): { groupId: string; groupName: string } {
   return { groupId: group.id, groupName: group.name };
 }
 
-function compareByGroup(a: { groupName: string; groupId: string }, b: { groupName: string; groupId: string }): number {
+function compareByGroup(
+  a: { groupName: string; groupId: string },
+  b: { groupName: string; groupId: string },
+): number {
   return compareStrings(a.groupName, b.groupName) || compareStrings(a.groupId, b.groupId);
 }
 

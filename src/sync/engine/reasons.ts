@@ -1,8 +1,15 @@
 // The sentences a plan carries. Kept in one place so previews, audit events and sign-in pages read alike.
-import type { ClaimStatus, EngineLink, ExternalGroups, GroupSyncPolicy, MembershipSource, Role } from './types';
+import type {
+  ClaimStatus,
+  EngineLink,
+  ExternalGroups,
+  GroupSyncPolicy,
+  MembershipSource,
+  Role,
+} from './types';
 
 /** What made sync want a role in a group: the matching links (strongest first) and name matches. */
-export interface DesiredRoleSources {
+export interface DesiredRole {
   role: Role;
   links: EngineLink[];
   /** Normalized external groups equal to the group's name (name matching). */
@@ -32,7 +39,7 @@ export function incompleteClaimPhrase(status: ClaimStatus): string {
 }
 
 /** Why sync wants `sources.role`: `external group "Dev Team" is linked to it as maintainer`. */
-export function describeJustification(sources: DesiredRoleSources): string {
+export function describeJustification(sources: DesiredRole): string {
   const single: string[] = [];
   const listed: string[] = [];
   for (const link of sources.links) {
@@ -40,7 +47,9 @@ export function describeJustification(sources: DesiredRoleSources): string {
     listed.push(`${quoteLink(link)} (linked as ${link.role})`);
   }
   for (const name of sources.nameMatches) {
-    single.push(`external group "${name}" has its name, and name matching gives the default role, ${sources.defaultRole}`);
+    single.push(
+      `external group "${name}" has its name, and name matching gives the default role, ${sources.defaultRole}`,
+    );
     listed.push(`"${name}" (same name, default role ${sources.defaultRole})`);
   }
   if (single.length === 1) return single[0];
@@ -65,10 +74,15 @@ export function describeUnjustified(policy: GroupSyncPolicy, source: MembershipS
   }
 }
 
+export function incompleteClaimProtection(status: ClaimStatus): string {
+  return `${incompleteClaimPhrase(status)}, and an incomplete group list never removes or downgrades anyone`;
+}
+
 export const PROTECTION_MANUAL_UNDER_SYNCED_ONLY =
   'the membership was added by hand, and the removal policy synced-only never removes or downgrades those';
 
-export const PROTECTION_LAST_OWNER = "the user is its last owner, and sync never removes or downgrades a group's last owner";
+export const PROTECTION_LAST_OWNER =
+  "the user is its last owner, and sync never removes or downgrades a group's last owner";
 
 export function adminGrantedReason(adminGroup: string): string {
   return `Made a workspace admin: external group "${adminGroup}" is an admin group of this sign-in method.`;

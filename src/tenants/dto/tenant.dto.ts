@@ -5,27 +5,47 @@ import { SLUG_MESSAGE, SLUG_PATTERN } from '../../common/validation';
 import type { Tenant } from '../tenant.entity';
 
 export class TenantSettingsDto {
-  @ApiPropertyOptional({ enum: ['block', 'delete'], description: 'What SCIM DELETE does to the user: block (default) or delete' })
-  @IsOptional() @IsIn(['block', 'delete']) scimDeleteAction?: 'block' | 'delete';
+  @ApiPropertyOptional({
+    enum: ['block', 'delete'],
+    description: 'What SCIM DELETE does to the user: block (default) or delete',
+  })
+  @IsOptional()
+  @IsIn(['block', 'delete'])
+  scimDeleteAction?: 'block' | 'delete';
 }
 
 export class CreateTenantDto {
   @ApiProperty({ description: 'URL-safe unique name used in every path', example: 'acme' })
-  @IsString() @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE }) slug!: string;
+  @IsString()
+  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  slug!: string;
 
   @ApiProperty({ description: 'Display name', example: 'Acme Corp' })
-  @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
 
   @ApiPropertyOptional({ type: TenantSettingsDto })
-  @IsOptional() @ValidateNested() @Type(() => TenantSettingsDto) settings?: TenantSettingsDto;
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TenantSettingsDto)
+  settings?: TenantSettingsDto;
 }
 
 export class UpdateTenantDto {
   @ApiPropertyOptional({ description: 'Display name' })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
 
   @ApiPropertyOptional({ type: TenantSettingsDto })
-  @IsOptional() @ValidateNested() @Type(() => TenantSettingsDto) settings?: TenantSettingsDto;
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TenantSettingsDto)
+  settings?: TenantSettingsDto;
 }
 
 export const toTenantResponse = (t: Tenant) => ({

@@ -1,0 +1,34 @@
+import { ConfigError, loadConfig } from './configuration';
+
+describe('loadConfig', () => {
+  it('has working defaults for an empty environment (SQLite, port 3000)', () => {
+    expect(loadConfig({})).toEqual({
+      app: { port: 3000, publicUrl: 'http://localhost:3000', adminToken: undefined, secretKey: undefined, logLevel: 'info' },
+      database: { url: undefined },
+    });
+  });
+
+  it('reads and normalizes valid settings', () => {
+    const config = loadConfig({ PORT: '8080', PUBLIC_URL: 'https://sso.example.com/', DATABASE_URL: 'postgres://u:p@db:5432/gs', LOG_LEVEL: 'debug' });
+    expect(config.app.port).toBe(8080);
+    expect(config.app.publicUrl).toBe('https://sso.example.com');
+    expect(config.database.url).toBe('postgres://u:p@db:5432/gs');
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /^Invalid configuration: PORT must be a whole number \(got "abc"\)$/],
+    [{ PORT: '70000' }, /PORT must not be greater than 65535/],
+    [{ PUBLIC_URL: 'sso.example.com' }, /PUBLIC_URL must be an http\(s\) URL/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be postgres:\/\//],
+    [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN must be at least 24 characters long$/],
+    [{ SECRET_KEY: 'short' }, /SECRET_KEY must be at least 32 characters long$/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+  ])('stops on %p with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never echoes a secret value in the error', () => {
+    expect(() => loadConfig({ ADMIN_TOKEN: 'leaky' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('leaky') }));
+  });
+});
