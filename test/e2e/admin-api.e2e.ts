@@ -239,6 +239,10 @@ describe('admin REST API', () => {
 
       const list = await t.op.get(base).expect(200);
       expect(list.body).toHaveLength(3);
+      // the list (raw rows) and the single read (entity) agree to the millisecond
+      const listed = list.body.find((l: { id: string }) => l.id === scoped.id);
+      expect(listed).toEqual((await t.op.get(`${base}/${scoped.id}`).expect(200)).body);
+      expect(listed.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       const got = await t.op.get(`${base}/${scoped.id}`).expect(200);
       expect(got.body.label).toBe('Developers (Entra)');
       const changed = await t.op.patch(`${base}/${scoped.id}`).send({ role: 'owner' }).expect(200);

@@ -149,12 +149,11 @@ export function planSync(ctx: SyncContext, input: PlanSyncInput): SyncPlan {
 
   if (user === null && !policy.jit) return deniedPlan(external, DENIED_JIT_OFF);
 
+  const plan = emptyPlan(external, user === null ? 'create' : 'existing');
   if (!policy.enabled) {
     const isAdmin = user?.isAdmin ?? false;
-    return {
-      ...emptyPlan(external, user === null ? 'create' : 'existing'),
-      admin: { from: isAdmin, to: isAdmin },
-    };
+    plan.admin = { from: isAdmin, to: isAdmin };
+    return plan;
   }
 
   const { desired, matchedExternalGroups } = desiredRoles(ctx, external.groups);
@@ -166,13 +165,13 @@ export function planSync(ctx: SyncContext, input: PlanSyncInput): SyncPlan {
   // A new user has no memberships yet, whatever the caller passed.
   const memberships = user === null ? [] : input.memberships;
   const changes = planMemberships(ctx, desired, memberships, external, input.ownerCounts);
-
-  return {
-    ...emptyPlan(external, user === null ? 'create' : 'existing'),
-    ...changes,
-    admin: planAdmin(ctx, user, external),
-    matchedExternalGroups,
-  };
+  plan.adds = changes.adds;
+  plan.roleChanges = changes.roleChanges;
+  plan.removals = changes.removals;
+  plan.kept = changes.kept;
+  plan.admin = planAdmin(ctx, user, external);
+  plan.matchedExternalGroups = matchedExternalGroups;
+  return plan;
 }
 
 /** True when applying the plan would write something: a new user, a membership change, an admin change. */
@@ -278,7 +277,8 @@ function planMemberships(
       const protection = protectionAgainstLoss(current);
       if (protection !== null) {
         changes.kept.push({
-          ...groupRef(group),
+          groupId: group.id,
+          groupName: group.name,
           role: current.role,
           reason: `Kept in "${group.name}" as ${current.role} (not downgraded to ${to}): ${why}, but ${protection}.`,
         });
@@ -286,7 +286,8 @@ function planMemberships(
       }
     }
     changes.roleChanges.push({
-      ...groupRef(group),
+      groupId: group.id,
+      groupName: group.name,
       from: current.role,
       to,
       linkIds,
@@ -302,7 +303,8 @@ function planMemberships(
     const current = currentByGroup.get(groupId);
     if (current === undefined) {
       changes.adds.push({
-        ...groupRef(group),
+        groupId: group.id,
+        groupName: group.name,
         role: want.role,
         linkIds,
         reason: `Added to "${group.name}" as ${want.role}: ${why}.`,
@@ -329,13 +331,15 @@ function planMemberships(
         const protection = protectionAgainstLoss(current);
         if (protection === null) {
           changes.removals.push({
-            ...groupRef(group),
+            groupId: group.id,
+            groupName: group.name,
             role: current.role,
             reason: `Removed from "${group.name}": ${why}.`,
           });
         } else {
           changes.kept.push({
-            ...groupRef(group),
+            groupId: group.id,
+            groupName: group.name,
             role: current.role,
             reason: `Kept in "${group.name}" as ${current.role} (not removed): ${why}, but ${protection}.`,
           });
@@ -386,11 +390,9 @@ function emptyPlan(external: ExternalGroups, signup: SyncPlan['signup']): SyncPl
 }
 
 function deniedPlan(external: ExternalGroups, denialReason: string): SyncPlan {
-  return { ...emptyPlan(external, 'denied'), denialReason };
-}
-
-function groupRef(group: EngineGroup): { groupId: string; groupName: string } {
-  return { groupId: group.id, groupName: group.name };
+  const plan = emptyPlan(external, 'denied');
+  plan.denialReason = denialReason;
+  return plan;
 }
 
 function compareByGroup(

@@ -1,0 +1,120 @@
+// Shared helpers for the benchmarks: start the built service on a fresh database, time requests.
+const { spawn } = require('node:child_process');
+const { mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { randomBytes } = require('node:crypto');
+
+const ADMIN_TOKEN = 'bench-operator-token-0123456789abcdef';
+
+/** The PostgreSQL server to measure on: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local default. */
+function postgresServerUrl() {
+  return process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+}
+
+async function freshDatabase(dialect) {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'groupsync-bench-'));
+    return { url: `sqlite:${join(dir, 'bench.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const { Client } = require('pg');
+  const server = postgresServerUrl();
+  const name = `gs_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new Client({ connectionString: server });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** Starts dist/main.js as its own process (as in production) and waits for /health. */
+async function startService(dialect, port) {
+  const db = await freshDatabase(dialect);
+  const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'main.js')], {
+    env: { ...process.env, PORT: String(port), DATABASE_URL: db.url, ADMIN_TOKEN, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${base}/health`)).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const api = async (method, path, body) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} -> ${res.status} ${text.slice(0, 200)}`);
+    return text ? JSON.parse(text) : null;
+  };
+  return {
+    base,
+    api,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await db.drop();
+    },
+  };
+}
+
+/** Runs `count` calls of `fn(i)` with `concurrency` in flight; returns latency percentiles and throughput. */
+async function measure(count, concurrency, fn) {
+  const latencies = new Array(count);
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t0 = process.hrtime.bigint();
+        await fn(i);
+        latencies[i] = Number(process.hrtime.bigint() - t0) / 1e6;
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return summarize(latencies, seconds);
+}
+
+function summarize(latencies, seconds) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return { n: sorted.length, p50: pct(50), p99: pct(99), max: sorted[sorted.length - 1], perSecond: sorted.length / seconds };
+}
+
+function printRow(label, r) {
+  console.log(
+    `${label.padEnd(58)} n=${String(r.n).padStart(6)}  p50=${r.p50.toFixed(2).padStart(8)} ms  p99=${r.p99.toFixed(2).padStart(8)} ms  ${r.perSecond.toFixed(0).padStart(7)} /s`,
+  );
+}
+
+async function postgresAvailable() {
+  try {
+    const { Client } = require('pg');
+    const c = new Client({ connectionString: postgresServerUrl(), connectionTimeoutMillis: 2000 });
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+module.exports = { startService, measure, summarize, printRow, postgresAvailable, ADMIN_TOKEN };
