@@ -164,11 +164,18 @@ function firstPlan(world: World): SyncPlan {
 function managedGroupIds(world: World): Set<string> {
   const existing = world.groups.map((group) => group.id);
   if (world.policy.enabled && world.policy.matchByName) return new Set(existing);
-  return new Set(
+  const managed = new Set(
     world.links
       .filter((link) => (link.idpId === IDP || link.idpId === null) && existing.includes(link.groupId))
       .map((link) => link.groupId),
   );
+  // A sync- or SCIM-made membership in a group that lost all its links is sync's to take back.
+  const linked = new Set(world.links.map((link) => link.groupId));
+  for (const m of world.user === null ? [] : world.memberships) {
+    if (m.source !== 'manual' && !linked.has(m.groupId) && existing.includes(m.groupId))
+      managed.add(m.groupId);
+  }
+  return managed;
 }
 
 function touchedGroupIds(plan: SyncPlan): string[] {

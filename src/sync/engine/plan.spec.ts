@@ -297,6 +297,53 @@ describe('planSync: managed groups only', () => {
   });
 });
 
+describe('planSync: a group that lost its last link', () => {
+  const groups = [group('g1', 'Platform'), group('g2', 'Other')];
+  // g1 had a link; it was deleted. g2 still has a link of another IdP.
+  const links = [link('l-other', 'g2', 'Ops', 'guest', { idpId: OTHER_IDP })];
+  const memberships = [member('g1', 'developer', 'sync'), member('g2', 'developer', 'sync')];
+
+  it('takes back the memberships sync made there (enforce), leaves groups still linked elsewhere alone', () => {
+    const result = plan(context(groups, links), { external: claim([]), memberships });
+    expect(summary(result)).toEqual({ ...NOTHING, removals: [{ groupId: 'g1', role: 'developer' }] });
+    expect(result.removals[0].reason).toMatch(/no group links any more/);
+  });
+
+  it('follows the removal policy: default-role downgrades, never keeps, manual and SCIM are told apart', () => {
+    const downgrade = plan(context(groups, links, { removal: 'default-role' }), {
+      external: claim([]),
+      memberships,
+    });
+    expect(summary(downgrade)).toEqual({
+      ...NOTHING,
+      roleChanges: [{ groupId: 'g1', from: 'developer', to: 'guest' }],
+    });
+    const never = plan(context(groups, links, { removal: 'never' }), { external: claim([]), memberships });
+    expect(summary(never)).toEqual(NOTHING);
+    const scim = plan(context(groups, links), {
+      external: claim([]),
+      memberships: [member('g1', 'guest', 'scim')],
+    });
+    expect(summary(scim).removals).toEqual([{ groupId: 'g1', role: 'guest' }]);
+    const manual = plan(context(groups, links), {
+      external: claim([]),
+      memberships: [member('g1', 'guest', 'manual')],
+    });
+    expect(summary(manual)).toEqual(NOTHING);
+  });
+
+  it('removes nothing when the claim is incomplete, and keeps the last owner', () => {
+    const overage = plan(context(groups, links), { external: claim([], 'overage'), memberships });
+    expect(overage.removals).toEqual([]);
+    expect(summary(overage).kept).toEqual([{ groupId: 'g1', role: 'developer' }]);
+    const owner = plan(context(groups, links), {
+      external: claim([]),
+      memberships: [member('g1', 'owner', 'sync')],
+    });
+    expect(owner.removals).toEqual([]);
+  });
+});
+
 describe('planSync: members no link justifies (removal policy)', () => {
   const groups = [group('g', 'Ops')];
   const links = [link('l-1', 'g', 'Ops', 'developer')];
@@ -869,7 +916,7 @@ describe('planSync: idempotence', () => {
         memberships: [
           member('g1', 'owner', 'manual'),
           member('g2', 'owner', 'manual'),
-          member('g3', 'guest'),
+          member('g3', 'guest', 'manual'),
         ],
       },
       firstChanges: false,

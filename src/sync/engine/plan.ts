@@ -81,6 +81,11 @@ export interface SyncContext {
   readonly linksByExternalGroup: ReadonlyMap<string, readonly EngineLink[]>;
   /** Groups sync may change: those with an applicable link; every group when matching by name. */
   readonly managedGroupIds: ReadonlySet<string>;
+  /**
+   * Groups with a link of any IdP. A sync-made membership in a group outside this set lost its last
+   * link: sync created it, nothing justifies it any more, so sync may take it back.
+   */
+  readonly linkedGroupIds: ReadonlySet<string>;
   /** Name matching only: local groups by normalized name (names can collide once case-folded). */
   readonly groupsByNormalizedName: ReadonlyMap<string, readonly EngineGroup[]>;
   readonly adminGroups: ReadonlySet<string>;
@@ -97,7 +102,9 @@ export function buildSyncContext(args: {
 
   const linksByExternalGroup = new Map<string, EngineLink[]>();
   const managedGroupIds = new Set<string>();
+  const linkedGroupIds = new Set<string>();
   for (const link of args.links) {
+    linkedGroupIds.add(link.groupId);
     const appliesToThisIdp = link.idpId === null || link.idpId === idpId;
     // A link to a group that no longer exists has nothing to manage.
     if (!appliesToThisIdp || !groupsById.has(link.groupId)) continue;
@@ -128,6 +135,7 @@ export function buildSyncContext(args: {
     groupsById,
     linksByExternalGroup,
     managedGroupIds,
+    linkedGroupIds,
     groupsByNormalizedName,
     adminGroups,
   };
@@ -249,9 +257,19 @@ function planMemberships(
 
   // Only memberships of managed groups are ever looked at again: the rest is not sync's business.
   const currentByGroup = new Map<string, EngineMembership>();
+  const orphaned = new Set<string>();
   for (const membership of memberships) {
-    if (ctx.managedGroupIds.has(membership.groupId) && !currentByGroup.has(membership.groupId)) {
-      currentByGroup.set(membership.groupId, membership);
+    const { groupId } = membership;
+    if (currentByGroup.has(groupId)) continue;
+    if (ctx.managedGroupIds.has(groupId)) {
+      currentByGroup.set(groupId, membership);
+    } else if (
+      membership.source !== 'manual' &&
+      !ctx.linkedGroupIds.has(groupId) &&
+      ctx.groupsById.has(groupId)
+    ) {
+      currentByGroup.set(groupId, membership);
+      orphaned.add(groupId);
     }
   }
 
@@ -318,7 +336,9 @@ function planMemberships(
     if (desired.has(groupId)) continue;
     const group = ctx.groupsById.get(groupId);
     if (group === undefined) continue; // cannot happen: managed groups exist
-    const why = describeUnjustified(policy, current.source);
+    const why = orphaned.has(groupId)
+      ? `the group has no group links any more and this membership came from ${current.source === 'scim' ? 'SCIM' : 'sync'} (removal policy: ${policy.removal})`
+      : describeUnjustified(policy, current.source);
 
     switch (policy.removal) {
       case 'never':
