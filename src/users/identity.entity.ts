@@ -19,4 +19,10 @@ export class Identity {
   @Column({ type: 'varchar', length: 512 }) externalId!: string;
   @TimestampColumn() createdAt: Date = new Date();
   @TimestampColumn({ nullable: true }) lastSignInAt: Date | null = null;
+  /**
+   * What the last group claim looked like ('present', 'missing', 'overage'): re-evaluating the user
+   * later (link changes, reconcile) must not remove anyone on the strength of an incomplete list.
+   */
+  @Column({ type: 'varchar', length: 8, nullable: true }) claimStatus: 'present' | 'missing' | 'overage' | null = null;
+  @TimestampColumn({ nullable: true }) claimsSeenAt: Date | null = null;
 }

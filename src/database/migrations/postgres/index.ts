@@ -1,4 +1,4 @@
-import { Init1795417979743 } from './1795417979743-Init';
+import { Init1795419025182 } from './1795419025182-Init';
 
 // Ordered: append new migrations at the end. Generate with `npm run migration:generate:postgres -- Name`.
-export const POSTGRES_MIGRATIONS: Function[] = [Init1795417979743];
+export const POSTGRES_MIGRATIONS: Function[] = [Init1795419025182];

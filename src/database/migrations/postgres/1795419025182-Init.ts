@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class Init1795417979743 implements MigrationInterface {
-  name = 'Init1795417979743';
+export class Init1795419025182 implements MigrationInterface {
+  name = 'Init1795419025182';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
@@ -230,6 +230,8 @@ export class Init1795417979743 implements MigrationInterface {
                 "externalId" character varying(512) NOT NULL,
                 "createdAt" TIMESTAMP(3) WITH TIME ZONE NOT NULL,
                 "lastSignInAt" TIMESTAMP(3) WITH TIME ZONE,
+                "claimStatus" character varying(8),
+                "claimsSeenAt" TIMESTAMP(3) WITH TIME ZONE,
                 CONSTRAINT "UQ_df95921c8d349bd46d6816ec51f" UNIQUE ("idpId", "externalId"),
                 CONSTRAINT "PK_7b2f8cccf4ac6a2d7e6e9e8b1f6" PRIMARY KEY ("id")
             )

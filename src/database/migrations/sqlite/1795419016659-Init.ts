@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class Init1795417975041 implements MigrationInterface {
-  name = 'Init1795417975041';
+export class Init1795419016659 implements MigrationInterface {
+  name = 'Init1795419016659';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
@@ -219,6 +219,8 @@ export class Init1795417975041 implements MigrationInterface {
                 "externalId" varchar(512) NOT NULL,
                 "createdAt" datetime NOT NULL,
                 "lastSignInAt" datetime,
+                "claimStatus" varchar(8),
+                "claimsSeenAt" datetime,
                 CONSTRAINT "UQ_df95921c8d349bd46d6816ec51f" UNIQUE ("idpId", "externalId")
             )
         `);
@@ -739,6 +741,8 @@ export class Init1795417975041 implements MigrationInterface {
                 "externalId" varchar(512) NOT NULL,
                 "createdAt" datetime NOT NULL,
                 "lastSignInAt" datetime,
+                "claimStatus" varchar(8),
+                "claimsSeenAt" datetime,
                 CONSTRAINT "UQ_df95921c8d349bd46d6816ec51f" UNIQUE ("idpId", "externalId"),
                 CONSTRAINT "FK_3144d31adb77f8fdd5aecf28f4a" FOREIGN KEY ("userId") REFERENCES "users" ("id") ON DELETE CASCADE ON UPDATE NO ACTION,
                 CONSTRAINT "FK_181b8013bf12d65cd145d62ca21" FOREIGN KEY ("idpId") REFERENCES "identity_providers" ("id") ON DELETE CASCADE ON UPDATE NO ACTION
@@ -752,7 +756,9 @@ export class Init1795417975041 implements MigrationInterface {
                     "idpId",
                     "externalId",
                     "createdAt",
-                    "lastSignInAt"
+                    "lastSignInAt",
+                    "claimStatus",
+                    "claimsSeenAt"
                 )
             SELECT "id",
                 "tenantId",
@@ -760,7 +766,9 @@ export class Init1795417975041 implements MigrationInterface {
                 "idpId",
                 "externalId",
                 "createdAt",
-                "lastSignInAt"
+                "lastSignInAt",
+                "claimStatus",
+                "claimsSeenAt"
             FROM "identities"
         `);
     await queryRunner.query(`
@@ -798,6 +806,8 @@ export class Init1795417975041 implements MigrationInterface {
                 "externalId" varchar(512) NOT NULL,
                 "createdAt" datetime NOT NULL,
                 "lastSignInAt" datetime,
+                "claimStatus" varchar(8),
+                "claimsSeenAt" datetime,
                 CONSTRAINT "UQ_df95921c8d349bd46d6816ec51f" UNIQUE ("idpId", "externalId")
             )
         `);
@@ -809,7 +819,9 @@ export class Init1795417975041 implements MigrationInterface {
                     "idpId",
                     "externalId",
                     "createdAt",
-                    "lastSignInAt"
+                    "lastSignInAt",
+                    "claimStatus",
+                    "claimsSeenAt"
                 )
             SELECT "id",
                 "tenantId",
@@ -817,7 +829,9 @@ export class Init1795417975041 implements MigrationInterface {
                 "idpId",
                 "externalId",
                 "createdAt",
-                "lastSignInAt"
+                "lastSignInAt",
+                "claimStatus",
+                "claimsSeenAt"
             FROM "temporary_identities"
         `);
     await queryRunner.query(`
