@@ -12,6 +12,7 @@ import { GroupLinksModule } from './group-links/group-links.module';
 import { GroupsModule } from './groups/groups.module';
 import { HealthController } from './health/health.controller';
 import { IdentityProvidersModule } from './identity-providers/identity-providers.module';
+import { SyncModule } from './sync/sync.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { UsersModule } from './users/users.module';
 
@@ -42,6 +43,7 @@ import { UsersModule } from './users/users.module';
     UsersModule,
     GroupsModule,
     GroupLinksModule,
+    SyncModule,
   ],
   controllers: [HealthController],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

@@ -3,13 +3,24 @@ import { ConfigError, loadConfig } from './configuration';
 describe('loadConfig', () => {
   it('has working defaults for an empty environment (SQLite, port 3000)', () => {
     expect(loadConfig({})).toEqual({
-      app: { port: 3000, publicUrl: 'http://localhost:3000', adminToken: undefined, secretKey: undefined, logLevel: 'info' },
+      app: {
+        port: 3000,
+        publicUrl: 'http://localhost:3000',
+        adminToken: undefined,
+        secretKey: undefined,
+        logLevel: 'info',
+      },
       database: { url: undefined },
     });
   });
 
   it('reads and normalizes valid settings', () => {
-    const config = loadConfig({ PORT: '8080', PUBLIC_URL: 'https://sso.example.com/', DATABASE_URL: 'postgres://u:p@db:5432/gs', LOG_LEVEL: 'debug' });
+    const config = loadConfig({
+      PORT: '8080',
+      PUBLIC_URL: 'https://sso.example.com/',
+      DATABASE_URL: 'postgres://u:p@db:5432/gs',
+      LOG_LEVEL: 'debug',
+    });
     expect(config.app.port).toBe(8080);
     expect(config.app.publicUrl).toBe('https://sso.example.com');
     expect(config.database.url).toBe('postgres://u:p@db:5432/gs');
@@ -29,6 +40,8 @@ describe('loadConfig', () => {
   });
 
   it('never echoes a secret value in the error', () => {
-    expect(() => loadConfig({ ADMIN_TOKEN: 'leaky' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('leaky') }));
+    expect(() => loadConfig({ ADMIN_TOKEN: 'leaky' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('leaky') }),
+    );
   });
 });

@@ -38,7 +38,16 @@ export class GroupLinksService {
       this.dataSource
         .getRepository(GroupLink)
         .createQueryBuilder('l')
-        .select(['l.id', 'l.groupId', 'l.idpId', 'l.externalGroup', 'l.label', 'l.role', 'l.createdAt', 'l.updatedAt'])
+        .select([
+          'l.id',
+          'l.groupId',
+          'l.idpId',
+          'l.externalGroup',
+          'l.label',
+          'l.role',
+          'l.createdAt',
+          'l.updatedAt',
+        ])
         .where('l.tenantId = :tenantId AND l.groupId = :groupId', { tenantId, groupId })
         .orderBy('l.externalGroup', 'ASC')
         .addOrderBy('l.id', 'ASC')
@@ -62,6 +71,29 @@ export class GroupLinksService {
     return toResponse(await this.mustGet(em, tenantId, groupId, linkId), await this.idpSlugs(em, tenantId));
   }
 
+  /** Validates a new link (group, IdP, duplicate) and builds it, unsaved. */
+  private async buildLink(em: EntityManager, tenantId: string, groupId: string, dto: CreateGroupLinkDto) {
+    const group = await this.groups.mustGet(em, tenantId, groupId);
+    let idp: IdentityProvider | null = null;
+    if (dto.idp) {
+      idp = await em.findOneBy(IdentityProvider, { tenantId, slug: dto.idp });
+      if (!idp) throw notFound('Identity provider', dto.idp);
+    }
+    const idpKey = idp?.id ?? ANY_IDP_KEY;
+    if (await em.existsBy(GroupLink, { groupId, idpKey, externalGroup: dto.externalGroup }))
+      throw duplicate(dto.externalGroup);
+    const link = em.create(GroupLink, {
+      tenantId,
+      groupId,
+      idpId: idp?.id ?? null,
+      idpKey,
+      externalGroup: dto.externalGroup,
+      label: dto.label || null,
+      role: dto.role,
+    });
+    return { group, link, view: toResponse(link, new Map(idp ? [[idp.id, idp.slug]] : [])) };
+  }
+
   async create(
     tenantId: string,
     groupId: string,
@@ -70,26 +102,8 @@ export class GroupLinksService {
   ): Promise<GroupLinkResponse> {
     try {
       return await this.tx.run(async (em) => {
-        const group = await this.groups.mustGet(em, tenantId, groupId);
-        let idp: IdentityProvider | null = null;
-        if (dto.idp) {
-          idp = await em.findOneBy(IdentityProvider, { tenantId, slug: dto.idp });
-          if (!idp) throw notFound('Identity provider', dto.idp);
-        }
-        const idpKey = idp?.id ?? ANY_IDP_KEY;
-        if (await em.existsBy(GroupLink, { groupId, idpKey, externalGroup: dto.externalGroup }))
-          throw duplicate(dto.externalGroup);
-        const link = em.create(GroupLink, {
-          tenantId,
-          groupId,
-          idpId: idp?.id ?? null,
-          idpKey,
-          externalGroup: dto.externalGroup,
-          label: dto.label || null,
-          role: dto.role,
-        });
+        const { group, link, view } = await this.buildLink(em, tenantId, groupId, dto);
         await insertRows(em, GroupLink, link);
-        const view = toResponse(link, new Map(idp ? [[idp.id, idp.slug]] : []));
         await this.audit.record(em, ctx, tenantId, {
           action: 'group_link.created',
           targetType: 'group_link',
@@ -103,6 +117,25 @@ export class GroupLinksService {
       if (isUniqueViolation(error)) throw duplicate(dto.externalGroup);
       throw error;
     }
+  }
+
+  /** The link a create, update or delete would leave (for the impact preview); writes nothing. */
+  async propose(
+    tenantId: string,
+    groupId: string,
+    change:
+      | { kind: 'create'; dto: CreateGroupLinkDto }
+      | { kind: 'update'; linkId: string; dto: UpdateGroupLinkDto }
+      | { kind: 'delete'; linkId: string },
+  ): Promise<{ link: GroupLink; view: GroupLinkResponse }> {
+    const em = this.dataSource.manager;
+    if (change.kind === 'create') return this.buildLink(em, tenantId, groupId, change.dto);
+    const link = await this.mustGet(em, tenantId, groupId, change.linkId);
+    if (change.kind === 'update') {
+      if (change.dto.role !== undefined) link.role = change.dto.role;
+      if (change.dto.label !== undefined) link.label = change.dto.label || null;
+    }
+    return { link, view: toResponse(link, await this.idpSlugs(em, tenantId)) };
   }
 
   async update(

@@ -91,6 +91,7 @@ export class MembershipsService {
     return this.tx.run(async (em) => {
       const group = await this.groups.mustGet(em, tenantId, groupId);
       await this.mustGetUser(em, tenantId, userId);
+      await this.tx.lockRow(em, 'users', userId); // a sign-in sync of this user waits, and the other way round
       const existing = await em.findOneBy(Membership, { tenantId, groupId, userId });
       if (!existing) {
         const m = em.create(Membership, { tenantId, groupId, userId, role, source: 'manual' });
@@ -129,6 +130,7 @@ export class MembershipsService {
   async remove(tenantId: string, groupId: string, userId: string, ctx: RequestContext): Promise<void> {
     await this.tx.run(async (em) => {
       const group = await this.groups.mustGet(em, tenantId, groupId);
+      await this.tx.lockRow(em, 'users', userId);
       const existing = await em.findOneBy(Membership, { tenantId, groupId, userId });
       if (!existing) throw notFound('Membership of user', userId);
       await this.assertNotLastOwner(em, tenantId, group, existing);

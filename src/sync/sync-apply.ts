@@ -20,14 +20,28 @@ export interface ApplyMeta {
  * Writes a plan: memberships, admin flag, and one audit entry per change (returned, so the caller
  * records them with the summary in the same transaction). The caller holds the user's row lock.
  */
-export async function writePlan(em: EntityManager, tenantId: string, user: User, plan: SyncPlan, meta: ApplyMeta): Promise<AuditEntry[]> {
+export async function writePlan(
+  em: EntityManager,
+  tenantId: string,
+  user: User,
+  plan: SyncPlan,
+  meta: ApplyMeta,
+): Promise<AuditEntry[]> {
   const now = new Date();
   const entries: AuditEntry[] = [];
   const common = { trigger: meta.trigger, idp: meta.idpSlug };
 
   if (plan.adds.length > 0) {
     const rows = plan.adds.map((add) =>
-      em.create(Membership, { tenantId, userId: user.id, groupId: add.groupId, role: add.role, source: meta.source, createdAt: now, updatedAt: now }),
+      em.create(Membership, {
+        tenantId,
+        userId: user.id,
+        groupId: add.groupId,
+        role: add.role,
+        source: meta.source,
+        createdAt: now,
+        updatedAt: now,
+      }),
     );
     for (let i = 0; i < rows.length; i += 50) await insertRows(em, Membership, rows.slice(i, i + 50));
   }
@@ -42,7 +56,11 @@ export async function writePlan(em: EntityManager, tenantId: string, user: User,
     });
   }
   for (const change of plan.roleChanges) {
-    await em.update(Membership, { tenantId, userId: user.id, groupId: change.groupId }, { role: change.to, updatedAt: now });
+    await em.update(
+      Membership,
+      { tenantId, userId: user.id, groupId: change.groupId },
+      { role: change.to, updatedAt: now },
+    );
     entries.push({
       action: 'membership.role_changed',
       targetType: 'group',
@@ -68,7 +86,11 @@ export async function writePlan(em: EntityManager, tenantId: string, user: User,
     user.isAdmin = plan.admin.to;
     user.adminSource = plan.admin.to ? 'sync' : null;
     user.updatedAt = now;
-    await em.update(User, { id: user.id }, { isAdmin: user.isAdmin, adminSource: user.adminSource, updatedAt: now });
+    await em.update(
+      User,
+      { id: user.id },
+      { isAdmin: user.isAdmin, adminSource: user.adminSource, updatedAt: now },
+    );
     entries.push({
       action: plan.admin.to ? 'user.admin_granted' : 'user.admin_revoked',
       targetType: 'user',
@@ -100,7 +122,9 @@ export function summaryEntry(userId: string, plan: SyncPlan, meta: ApplyMeta): A
       adds: plan.adds.length,
       roleChanges: plan.roleChanges.length,
       removals: plan.removals.length,
-      kept: plan.kept.map((k) => ({ groupId: k.groupId, groupName: k.groupName, reason: k.reason })).slice(0, 100),
+      kept: plan.kept
+        .map((k) => ({ groupId: k.groupId, groupName: k.groupName, reason: k.reason }))
+        .slice(0, 100),
       admin: plan.admin,
     },
   };
@@ -118,7 +142,10 @@ export async function storeClaimedGroups(
   idpId: string,
   external: ExternalGroups,
 ): Promise<void> {
-  const existing = await em.find(ExternalMembership, { where: { tenantId, userId, idpId, source: 'claim' }, select: { id: true, externalGroup: true } });
+  const existing = await em.find(ExternalMembership, {
+    where: { tenantId, userId, idpId, source: 'claim' },
+    select: { id: true, externalGroup: true },
+  });
   const wanted = new Set(external.groups);
   const have = new Set(existing.map((e) => e.externalGroup));
   const now = new Date();
@@ -128,8 +155,11 @@ export async function storeClaimedGroups(
   }
   const fresh = external.groups
     .filter((g) => !have.has(g))
-    .map((externalGroup) => em.create(ExternalMembership, { tenantId, userId, idpId, externalGroup, source: 'claim', seenAt: now }));
+    .map((externalGroup) =>
+      em.create(ExternalMembership, { tenantId, userId, idpId, externalGroup, source: 'claim', seenAt: now }),
+    );
   for (let i = 0; i < fresh.length; i += 50) await insertRows(em, ExternalMembership, fresh.slice(i, i + 50));
   const confirmed = existing.filter((e) => wanted.has(e.externalGroup)).map((e) => e.id);
-  for (let i = 0; i < confirmed.length; i += 500) await em.update(ExternalMembership, confirmed.slice(i, i + 500), { seenAt: now });
+  for (let i = 0; i < confirmed.length; i += 500)
+    await em.update(ExternalMembership, confirmed.slice(i, i + 500), { seenAt: now });
 }

@@ -9,7 +9,10 @@ import type { EngineGroup, EngineLink, EngineMembership, Role } from './engine';
  * Lean reads for the sync engine: raw rows, no entity hydration. A tenant may have thousands of
  * groups and tens of thousands of links, and these run on every sign-in.
  */
-export async function loadTenantGroupsAndLinks(em: EntityManager, tenantId: string): Promise<{ groups: EngineGroup[]; links: EngineLink[] }> {
+export async function loadTenantGroupsAndLinks(
+  em: EntityManager,
+  tenantId: string,
+): Promise<{ groups: EngineGroup[]; links: EngineLink[] }> {
   const [groups, links] = await Promise.all([
     em
       .createQueryBuilder(Group, 'g')
@@ -18,14 +21,25 @@ export async function loadTenantGroupsAndLinks(em: EntityManager, tenantId: stri
       .getRawMany<EngineGroup>(),
     em
       .createQueryBuilder(GroupLink, 'l')
-      .select(['l.id AS id', 'l.groupId AS "groupId"', 'l.idpId AS "idpId"', 'l.externalGroup AS "externalGroup"', 'l.role AS role', 'l.label AS label'])
+      .select([
+        'l.id AS id',
+        'l.groupId AS "groupId"',
+        'l.idpId AS "idpId"',
+        'l.externalGroup AS "externalGroup"',
+        'l.role AS role',
+        'l.label AS label',
+      ])
       .where('l.tenantId = :tenantId', { tenantId })
       .getRawMany<EngineLink>(),
   ]);
   return { groups, links };
 }
 
-export async function loadMemberships(em: EntityManager, tenantId: string, userId: string): Promise<EngineMembership[]> {
+export async function loadMemberships(
+  em: EntityManager,
+  tenantId: string,
+  userId: string,
+): Promise<EngineMembership[]> {
   return em
     .createQueryBuilder(Membership, 'm')
     .select(['m.groupId AS "groupId"', 'm.role AS role', 'm.source AS source'])
@@ -34,27 +48,44 @@ export async function loadMemberships(em: EntityManager, tenantId: string, userI
 }
 
 /** Direct owners of each group where the user is an owner: what the last-owner rule needs. */
-export async function loadOwnerCounts(em: EntityManager, tenantId: string, memberships: EngineMembership[]): Promise<Map<string, number>> {
+export async function loadOwnerCounts(
+  em: EntityManager,
+  tenantId: string,
+  memberships: EngineMembership[],
+): Promise<Map<string, number>> {
   const owned = memberships.filter((m) => m.role === 'owner').map((m) => m.groupId);
   if (owned.length === 0) return new Map();
   const rows = await em
     .createQueryBuilder(Membership, 'm')
     .select(['m.groupId AS "groupId"', 'COUNT(*) AS owners'])
-    .where('m.tenantId = :tenantId AND m.role = :owner AND m.groupId IN (:...owned)', { tenantId, owner: 'owner' as Role, owned })
+    .where('m.tenantId = :tenantId AND m.role = :owner AND m.groupId IN (:...owned)', {
+      tenantId,
+      owner: 'owner' as Role,
+      owned,
+    })
     .groupBy('m.groupId')
     .getRawMany<{ groupId: string; owners: string | number }>();
   return new Map(rows.map((r) => [r.groupId, Number(r.owners)]));
 }
 
 /** Stored external groups (claims and SCIM pushes) of some users at one IdP, by user id. */
-export async function loadStoredExternalGroups(em: EntityManager, tenantId: string, idpId: string, userIds: string[]): Promise<Map<string, string[]>> {
+export async function loadStoredExternalGroups(
+  em: EntityManager,
+  tenantId: string,
+  idpId: string,
+  userIds: string[],
+): Promise<Map<string, string[]>> {
   const byUser = new Map<string, Set<string>>();
   // Chunked: both dialects limit the number of bound parameters.
   for (let i = 0; i < userIds.length; i += 5000) {
     const rows = await em
       .createQueryBuilder(ExternalMembership, 'x')
       .select(['x.userId AS "userId"', 'x.externalGroup AS "externalGroup"'])
-      .where('x.tenantId = :tenantId AND x.idpId = :idpId AND x.userId IN (:...ids)', { tenantId, idpId, ids: userIds.slice(i, i + 5000) })
+      .where('x.tenantId = :tenantId AND x.idpId = :idpId AND x.userId IN (:...ids)', {
+        tenantId,
+        idpId,
+        ids: userIds.slice(i, i + 5000),
+      })
       .orderBy('x.externalGroup')
       .getRawMany<{ userId: string; externalGroup: string }>();
     for (const r of rows) {
@@ -66,7 +97,11 @@ export async function loadStoredExternalGroups(em: EntityManager, tenantId: stri
   return new Map([...byUser].map(([userId, groups]) => [userId, [...groups]]));
 }
 
-export async function loadGroupsByIds(em: EntityManager, tenantId: string, ids: string[]): Promise<Map<string, Group>> {
+export async function loadGroupsByIds(
+  em: EntityManager,
+  tenantId: string,
+  ids: string[],
+): Promise<Map<string, Group>> {
   if (ids.length === 0) return new Map();
   const groups = await em.find(Group, { where: { tenantId, id: In(ids) } });
   return new Map(groups.map((g) => [g.id, g]));

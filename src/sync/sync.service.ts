@@ -26,7 +26,12 @@ import {
 } from './engine';
 import { ExternalMembership } from './external-membership.entity';
 import { ApplyMeta, storeClaimedGroups, summaryEntry, writePlan } from './sync-apply';
-import { loadMemberships, loadOwnerCounts, loadStoredExternalGroups, loadTenantGroupsAndLinks } from './sync-state';
+import {
+  loadMemberships,
+  loadOwnerCounts,
+  loadStoredExternalGroups,
+  loadTenantGroupsAndLinks,
+} from './sync-state';
 
 export interface SignInIdentity {
   /** SAML NameID, OIDC `sub`, ... */
@@ -51,9 +56,15 @@ export interface ReconcileResult {
 const engineUser = (u: User): EngineUser => ({ id: u.id, isAdmin: u.isAdmin, adminSource: u.adminSource });
 
 /** Completeness of stored groups: from the last claim's status, or a SCIM-pushed list (complete by nature). */
-export function storedCompleteness(status: ClaimStatus | null, policy: GroupSyncPolicy): Pick<ExternalGroups, 'status' | 'complete'> {
+export function storedCompleteness(
+  status: ClaimStatus | null,
+  policy: GroupSyncPolicy,
+): Pick<ExternalGroups, 'status' | 'complete'> {
   const effective: ClaimStatus = status ?? 'present';
-  return { status: effective, complete: effective === 'present' || (effective === 'missing' && policy.missingClaim === 'empty') };
+  return {
+    status: effective,
+    complete: effective === 'present' || (effective === 'missing' && policy.missingClaim === 'empty'),
+  };
 }
 
 /**
@@ -104,7 +115,11 @@ export class SyncService {
     ctx: RequestContext,
   ): Promise<SignInOutcome> {
     const email = who.email.trim().toLowerCase();
-    const identity = await em.findOneBy(Identity, { tenantId: tenant.id, idpId: idp.id, externalId: who.externalId });
+    const identity = await em.findOneBy(Identity, {
+      tenantId: tenant.id,
+      idpId: idp.id,
+      externalId: who.externalId,
+    });
     let user = identity
       ? await em.findOneBy(User, { id: identity.userId, tenantId: tenant.id })
       : await em.findOneBy(User, { tenantId: tenant.id, email });
@@ -128,8 +143,17 @@ export class SyncService {
 
     const memberships = user ? await loadMemberships(em, tenant.id, user.id) : [];
     const ownerCounts = await loadOwnerCounts(em, tenant.id, memberships);
-    const context = buildSyncContext({ idpId: idp.id, policy, ...(await loadTenantGroupsAndLinks(em, tenant.id)) });
-    const plan = planSync(context, { user: user ? engineUser(user) : null, memberships, external, ownerCounts });
+    const context = buildSyncContext({
+      idpId: idp.id,
+      policy,
+      ...(await loadTenantGroupsAndLinks(em, tenant.id)),
+    });
+    const plan = planSync(context, {
+      user: user ? engineUser(user) : null,
+      memberships,
+      external,
+      ownerCounts,
+    });
 
     if (plan.signup === 'denied') {
       const reason = plan.denialReason ?? 'you cannot sign up to this workspace';
@@ -137,7 +161,14 @@ export class SyncService {
         action: 'sync.signup_denied',
         targetType: 'identity_provider',
         targetId: idp.id,
-        details: { idp: idp.slug, reason, email, externalId: who.externalId, externalGroups: external.groups.slice(0, 100), claimStatus: external.status },
+        details: {
+          idp: idp.slug,
+          reason,
+          email,
+          externalId: who.externalId,
+          externalGroups: external.groups.slice(0, 100),
+          claimStatus: external.status,
+        },
       });
       return { status: 'denied', user: null, plan, reason };
     }
@@ -147,10 +178,21 @@ export class SyncService {
     if (!user) {
       user = em.create(User, { tenantId: tenant.id, email, displayName: who.displayName, lastSignInAt: now });
       await insertRows(em, User, user);
-      entries.push({ action: 'user.created', targetType: 'user', targetId: user.id, userId: user.id, after: { email, displayName: who.displayName }, details: { trigger: 'sign-in', idp: idp.slug } });
+      entries.push({
+        action: 'user.created',
+        targetType: 'user',
+        targetId: user.id,
+        userId: user.id,
+        after: { email, displayName: who.displayName },
+        details: { trigger: 'sign-in', idp: idp.slug },
+      });
     }
     if (identity) {
-      await em.update(Identity, { id: identity.id }, { lastSignInAt: now, claimStatus: external.status, claimsSeenAt: now });
+      await em.update(
+        Identity,
+        { id: identity.id },
+        { lastSignInAt: now, claimStatus: external.status, claimsSeenAt: now },
+      );
     } else {
       const link = em.create(Identity, {
         tenantId: tenant.id,
@@ -162,7 +204,13 @@ export class SyncService {
         claimsSeenAt: now,
       });
       await insertRows(em, Identity, link);
-      entries.push({ action: 'identity.linked', targetType: 'user', targetId: user.id, userId: user.id, details: { idp: idp.slug, externalId: who.externalId } });
+      entries.push({
+        action: 'identity.linked',
+        targetType: 'user',
+        targetId: user.id,
+        userId: user.id,
+        details: { idp: idp.slug, externalId: who.externalId },
+      });
     }
     await storeClaimedGroups(em, tenant.id, user.id, idp.id, external);
     entries.push(...(await writePlan(em, tenant.id, user, plan, meta)));
@@ -191,7 +239,11 @@ export class SyncService {
     const user = await this.findUser(em, tenant.id, idp.id, who);
     const memberships = user ? await loadMemberships(em, tenant.id, user.id) : [];
     const ownerCounts = await loadOwnerCounts(em, tenant.id, memberships);
-    const context = buildSyncContext({ idpId: idp.id, policy, ...(await loadTenantGroupsAndLinks(em, tenant.id)) });
+    const context = buildSyncContext({
+      idpId: idp.id,
+      policy,
+      ...(await loadTenantGroupsAndLinks(em, tenant.id)),
+    });
     return planSync(context, { user: user ? engineUser(user) : null, memberships, external, ownerCounts });
   }
 
@@ -199,24 +251,38 @@ export class SyncService {
    * Re-evaluates users from their stored external groups (no sign-in needed), e.g. after links
    * changed. With `groupId`, only that group's memberships change. Each user is its own transaction.
    */
-  async reconcile(tenant: Tenant, scope: { idp?: string; groupId?: string; userId?: string }, ctx: RequestContext): Promise<ReconcileResult> {
+  async reconcile(
+    tenant: Tenant,
+    scope: { idp?: string; groupId?: string; userId?: string },
+    ctx: RequestContext,
+  ): Promise<ReconcileResult> {
     const em = this.dataSource.manager;
     const idps = scope.idp
       ? [await this.mustGetIdp(em, tenant.id, scope.idp)]
       : await em.find(IdentityProvider, { where: { tenantId: tenant.id }, order: { slug: 'ASC' } });
     const { groups, links } = await loadTenantGroupsAndLinks(em, tenant.id);
     if (scope.groupId && !groups.some((g) => g.id === scope.groupId)) throw notFound('Group', scope.groupId);
-    const result: ReconcileResult = { usersEvaluated: 0, usersChanged: 0, adds: 0, roleChanges: 0, removals: 0, kept: 0 };
+    const result: ReconcileResult = {
+      usersEvaluated: 0,
+      usersChanged: 0,
+      adds: 0,
+      roleChanges: 0,
+      removals: 0,
+      kept: 0,
+    };
 
     for (const idp of idps) {
       const policy = resolvePolicy(idp.groupSync);
       const context = buildSyncContext({ idpId: idp.id, policy, groups, links });
       const userIds = await this.usersKnownTo(em, tenant.id, idp.id, context, scope);
       for (const userId of userIds) {
-        const changed = await this.tx.run((tem) => this.reconcileUser(tem, tenant.id, idp, policy, context, userId, scope.groupId, ctx));
+        const changed = await this.tx.run((tem) =>
+          this.reconcileUser(tem, tenant.id, idp, policy, context, userId, scope.groupId, ctx),
+        );
         if (!changed) continue;
         result.usersEvaluated++;
-        if (changed.adds + changed.roleChanges + changed.removals + (changed.admin ? 1 : 0) > 0) result.usersChanged++;
+        if (changed.adds + changed.roleChanges + changed.removals + (changed.admin ? 1 : 0) > 0)
+          result.usersChanged++;
         result.adds += changed.adds;
         result.roleChanges += changed.roleChanges;
         result.removals += changed.removals;
@@ -231,7 +297,10 @@ export class SyncService {
         details: { scope, ...result },
       }),
     );
-    this.logger.log({ tenant: tenant.slug, scope, ...result, correlationId: ctx.correlationId }, 'Reconciled');
+    this.logger.log(
+      { tenant: tenant.slug, scope, ...result, correlationId: ctx.correlationId },
+      'Reconciled',
+    );
     return result;
   }
 
@@ -248,18 +317,31 @@ export class SyncService {
     await this.tx.lockRow(em, 'users', userId);
     const user = await em.findOneBy(User, { id: userId, tenantId });
     if (!user || user.status === 'blocked') return null;
-    const identity = await em.findOne(Identity, { where: { tenantId, userId, idpId: idp.id }, order: { claimsSeenAt: 'DESC' } });
+    const identity = await em.findOne(Identity, {
+      where: { tenantId, userId, idpId: idp.id },
+      order: { claimsSeenAt: 'DESC' },
+    });
     const stored = (await loadStoredExternalGroups(em, tenantId, idp.id, [userId])).get(userId) ?? [];
     if (!identity?.claimStatus && stored.length === 0) return null; // nothing known from this IdP
-    const external: ExternalGroups = { groups: stored, ...storedCompleteness(identity?.claimStatus ?? null, policy) };
+    const external: ExternalGroups = {
+      groups: stored,
+      ...storedCompleteness(identity?.claimStatus ?? null, policy),
+    };
     const memberships = await loadMemberships(em, tenantId, userId);
     const ownerCounts = await loadOwnerCounts(em, tenantId, memberships);
     let plan = planSync(context, { user: engineUser(user), memberships, external, ownerCounts });
     if (groupId) plan = onlyGroup(plan, groupId);
     const meta: ApplyMeta = { trigger: 'reconcile', idpId: idp.id, idpSlug: idp.slug, source: 'sync' };
     const entries = await writePlan(em, tenantId, user, plan, meta);
-    if (entries.length > 0) await this.audit.record(em, ctx, tenantId, [...entries, summaryEntry(userId, plan, meta)]);
-    return { adds: plan.adds.length, roleChanges: plan.roleChanges.length, removals: plan.removals.length, kept: plan.kept.length, admin: plan.admin.from !== plan.admin.to };
+    if (entries.length > 0)
+      await this.audit.record(em, ctx, tenantId, [...entries, summaryEntry(userId, plan, meta)]);
+    return {
+      adds: plan.adds.length,
+      roleChanges: plan.roleChanges.length,
+      removals: plan.removals.length,
+      kept: plan.kept.length,
+      admin: plan.admin.from !== plan.admin.to,
+    };
   }
 
   /** Users whose groups this IdP told us about (claims or SCIM), narrowed by the scope. */
@@ -293,7 +375,12 @@ export class SyncService {
     return [...new Set([...claimed.map((i) => i.userId), ...pushed.map((r) => r.userId)])].sort();
   }
 
-  private async findUser(em: EntityManager, tenantId: string, idpId: string, who: { email?: string; externalId?: string }): Promise<User | null> {
+  private async findUser(
+    em: EntityManager,
+    tenantId: string,
+    idpId: string,
+    who: { email?: string; externalId?: string },
+  ): Promise<User | null> {
     if (who.externalId) {
       const identity = await em.findOneBy(Identity, { tenantId, idpId, externalId: who.externalId });
       if (identity) return em.findOneBy(User, { id: identity.userId, tenantId });
@@ -321,7 +408,6 @@ export function onlyGroup(plan: SyncPlan, groupId: string): SyncPlan {
     admin: { from: plan.admin.from, to: plan.admin.from },
   };
 }
-
 
 /** Normalized external groups that some applicable link (or, matching by name, the name) ties to the group. */
 export function externalGroupsLinkedTo(context: SyncContext, groupId: string): string[] {

@@ -23,6 +23,7 @@ export class Identity {
    * What the last group claim looked like ('present', 'missing', 'overage'): re-evaluating the user
    * later (link changes, reconcile) must not remove anyone on the strength of an incomplete list.
    */
-  @Column({ type: 'varchar', length: 8, nullable: true }) claimStatus: 'present' | 'missing' | 'overage' | null = null;
+  @Column({ type: 'varchar', length: 8, nullable: true }) claimStatus:
+    'present' | 'missing' | 'overage' | null = null;
   @TimestampColumn({ nullable: true }) claimsSeenAt: Date | null = null;
 }
