@@ -72,7 +72,7 @@ export class LinkImpactService {
     const [members, blocked, ownerCount] = await Promise.all([
       em.find(Membership, {
         where: { tenantId: tenant.id, groupId },
-        select: { userId: true, role: true, source: true },
+        select: { userId: true, groupId: true, role: true, source: true },
       }),
       em.find(User, { where: { tenantId: tenant.id, status: 'blocked' }, select: { id: true } }),
       em.countBy(Membership, { tenantId: tenant.id, groupId, role: 'owner' }),
