@@ -117,4 +117,4 @@ async function postgresAvailable() {
   }
 }
 
-module.exports = { startService, measure, summarize, printRow, postgresAvailable, ADMIN_TOKEN };
+module.exports = { startService, freshDatabase, measure, summarize, printRow, postgresAvailable, ADMIN_TOKEN };

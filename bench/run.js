@@ -1,8 +1,27 @@
 // npm run bench: builds, then measures each benchmark on SQLite and (when reachable) PostgreSQL.
 // Figures are printed, never asserted: speed is tracked in issue notes, not in timed tests.
-const { postgresAvailable } = require('./lib');
+const { spawn } = require('node:child_process');
+const { join } = require('node:path');
+const { postgresAvailable, freshDatabase } = require('./lib');
 
-const BENCHES = { 'admin-api': require('./admin-api.bench') };
+/** Runs a bench file as its own process (entity types depend on the dialect) on a fresh database. */
+const inChild = (file) => async (dialect) => {
+  const db = await freshDatabase(dialect);
+  try {
+    await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [join(__dirname, file), dialect, db.url], { stdio: 'inherit' });
+      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${file} exited with ${code}`))));
+    });
+  } finally {
+    await db.drop();
+  }
+};
+
+const BENCHES = {
+  'admin-api': require('./admin-api.bench'),
+  'sync-engine': (dialect) => (dialect === 'sqlite' ? require('./sync-engine.bench')() : undefined),
+  'sync-db': inChild('sync-db.bench.js'),
+};
 
 async function main() {
   const only = process.argv.slice(2);

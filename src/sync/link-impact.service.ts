@@ -4,19 +4,18 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { Membership } from '../groups/membership.entity';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import type { Tenant } from '../tenants/tenant.entity';
-import { Identity } from '../users/identity.entity';
 import { User } from '../users/user.entity';
 import {
   buildSyncContext,
   ClaimStatus,
   EngineLink,
+  EngineMembership,
   normalizeGroupName,
   planSync,
   resolvePolicy,
   Role,
 } from './engine';
-import { ExternalMembership } from './external-membership.entity';
-import { loadStoredExternalGroups, loadTenantGroupsAndLinks } from './sync-state';
+import { loadTenantGroupsAndLinks } from './sync-state';
 import { externalGroupsLinkedTo, onlyGroup, storedCompleteness } from './sync.service';
 
 export type LinkChangeKind = 'create' | 'update' | 'delete';
@@ -43,7 +42,6 @@ export interface LinkImpact {
 }
 
 const MAX_LISTED = 1000;
-const CHUNK = 5000;
 
 /**
  * What a link change would do to the people it concerns, computed from every user's stored
@@ -69,12 +67,18 @@ export class LinkImpactService {
     });
     const groupId = link.groupId;
 
+    // Raw rows throughout: this may read tens of thousands of rows, and entity hydration would dominate.
     const [members, blocked, ownerCount] = await Promise.all([
-      em.find(Membership, {
-        where: { tenantId: tenant.id, groupId },
-        select: { userId: true, groupId: true, role: true, source: true },
-      }),
-      em.find(User, { where: { tenantId: tenant.id, status: 'blocked' }, select: { id: true } }),
+      em
+        .createQueryBuilder(Membership, 'm')
+        .select(['m.userId AS "userId"', 'm.groupId AS "groupId"', 'm.role AS role', 'm.source AS source'])
+        .where('m.tenantId = :tenantId AND m.groupId = :groupId', { tenantId: tenant.id, groupId })
+        .getRawMany<EngineMembership & { userId: string }>(),
+      em
+        .createQueryBuilder(User, 'u')
+        .select('u.id', 'id')
+        .where('u.tenantId = :tenantId AND u.status = :blocked', { tenantId: tenant.id, blocked: 'blocked' })
+        .getRawMany<{ id: string }>(),
       em.countBy(Membership, { tenantId: tenant.id, groupId, role: 'owner' }),
     ]);
     const membershipOf = new Map(members.map((m) => [m.userId, m]));
@@ -99,19 +103,10 @@ export class LinkImpactService {
           normalizeGroupName(link.externalGroup, policy),
         ]),
       ];
-      const candidates = (
-        await this.usersMatching(
-          em,
-          tenant.id,
-          idp.id,
-          watched,
-          members.map((m) => m.userId),
-        )
-      ).filter((id) => !blockedIds.has(id));
-      const [stored, statuses] = await Promise.all([
-        loadStoredExternalGroups(em, tenant.id, idp.id, candidates),
-        this.claimStatuses(em, tenant.id, idp.id, candidates),
-      ]);
+      const { stored, statuses } = await this.candidates(em, tenant.id, idp.id, groupId, watched);
+      const candidates = [...new Set([...stored.keys(), ...statuses.keys()])]
+        .filter((id) => !blockedIds.has(id))
+        .sort();
       for (const userId of candidates) {
         const groupsSeen = stored.get(userId) ?? [];
         if (!statuses.has(userId) && groupsSeen.length === 0) continue; // this IdP never told us anything
@@ -152,45 +147,93 @@ export class LinkImpactService {
     return result;
   }
 
-  /** Members of the group, and users whose stored groups at this IdP include a watched one. */
-  private async usersMatching(
+  /**
+   * The users a change of the group's links can concern (its members, and users whose stored groups
+   * at this IdP include a watched one) with what this IdP last told us about each: their stored
+   * groups and the status of their last claim. One pass per table, joined to the candidate set, so
+   * the database probes its per-user indexes instead of scanning the IdP's rows once per chunk.
+   */
+  private async candidates(
     em: EntityManager,
     tenantId: string,
     idpId: string,
+    groupId: string,
     watched: string[],
-    memberIds: string[],
-  ): Promise<string[]> {
-    const ids = new Set(memberIds);
-    if (watched.length > 0) {
-      const rows = await em
-        .createQueryBuilder(ExternalMembership, 'x')
-        .select('DISTINCT x.userId', 'userId')
-        .where('x.tenantId = :tenantId AND x.idpId = :idpId AND x.externalGroup IN (:...watched)', {
-          tenantId,
-          idpId,
-          watched,
-        })
-        .getRawMany<{ userId: string }>();
-      for (const r of rows) ids.add(r.userId);
+  ) {
+    const [groupRows, statusRows] =
+      em.connection.options.type === 'postgres'
+        ? await this.candidatesPostgres(em, tenantId, idpId, groupId, watched)
+        : await this.candidatesSqlite(em, tenantId, idpId, groupId, watched);
+    const stored = new Map<string, string[]>();
+    for (const r of groupRows) {
+      const list = stored.get(r.userId);
+      if (list) {
+        if (list[list.length - 1] !== r.externalGroup) list.push(r.externalGroup); // sorted: duplicates are adjacent
+      } else stored.set(r.userId, [r.externalGroup]);
     }
-    return [...ids];
+    const statuses = new Map(statusRows.map((r) => [r.userId, r.claimStatus]));
+    return { stored, statuses };
   }
 
-  private async claimStatuses(
+  // The two dialects differ in planners: SQLite picks the (tenant, IdP, group) index for a long IN
+  // list and scans the IdP's rows once per chunk, but joins a CTE by probing the per-user index;
+  // PostgreSQL, on freshly loaded tables without statistics, may nest-loop that join, but handles
+  // one `= ANY(array)` per table predictably.
+  private candidatesSqlite(
     em: EntityManager,
     tenantId: string,
     idpId: string,
-    userIds: string[],
-  ): Promise<Map<string, ClaimStatus | null>> {
-    const statuses = new Map<string, ClaimStatus | null>();
-    for (let i = 0; i < userIds.length; i += CHUNK) {
-      const rows = await em.find(Identity, {
-        where: { tenantId, idpId, userId: In(userIds.slice(i, i + CHUNK)) },
-        select: { userId: true, claimStatus: true },
-      });
-      for (const r of rows) if (r.claimStatus) statuses.set(r.userId, r.claimStatus);
-    }
-    return statuses;
+    groupId: string,
+    watched: string[],
+  ) {
+    const params: unknown[] = [tenantId, idpId, ...watched, tenantId, groupId, idpId];
+    const candidateSql = `WITH candidates AS (
+        SELECT "userId" FROM "external_memberships"
+         WHERE "tenantId" = ? AND "idpId" = ? AND "externalGroup" IN (${watched.map(() => '?').join(', ') || 'NULL'})
+        UNION
+        SELECT "userId" FROM "memberships" WHERE "tenantId" = ? AND "groupId" = ?)`;
+    return Promise.all([
+      em.query(
+        `${candidateSql} SELECT x."userId" AS "userId", x."externalGroup" AS "externalGroup"
+           FROM candidates c JOIN "external_memberships" x ON x."userId" = c."userId" AND x."idpId" = ?
+          ORDER BY x."externalGroup"`,
+        params,
+      ) as Promise<{ userId: string; externalGroup: string }[]>,
+      em.query(
+        `${candidateSql} SELECT i."userId" AS "userId", i."claimStatus" AS "claimStatus"
+           FROM candidates c JOIN "identities" i ON i."userId" = c."userId" AND i."idpId" = ?
+          WHERE i."claimStatus" IS NOT NULL`,
+        params,
+      ) as Promise<{ userId: string; claimStatus: ClaimStatus | null }[]>,
+    ]);
+  }
+
+  private async candidatesPostgres(
+    em: EntityManager,
+    tenantId: string,
+    idpId: string,
+    groupId: string,
+    watched: string[],
+  ) {
+    const ids: { userId: string }[] = await em.query(
+      `SELECT "userId" FROM "external_memberships" WHERE "tenantId" = $1 AND "idpId" = $2 AND "externalGroup" = ANY($3)
+       UNION
+       SELECT "userId" FROM "memberships" WHERE "tenantId" = $1 AND "groupId" = $4`,
+      [tenantId, idpId, watched, groupId],
+    );
+    const userIds = ids.map((r) => r.userId);
+    return Promise.all([
+      em.query(
+        `SELECT "userId", "externalGroup" FROM "external_memberships"
+          WHERE "userId" = ANY($1::uuid[]) AND "idpId" = $2 ORDER BY "externalGroup"`,
+        [userIds, idpId],
+      ) as Promise<{ userId: string; externalGroup: string }[]>,
+      em.query(
+        `SELECT "userId", "claimStatus" FROM "identities"
+          WHERE "userId" = ANY($1::uuid[]) AND "idpId" = $2 AND "claimStatus" IS NOT NULL`,
+        [userIds, idpId],
+      ) as Promise<{ userId: string; claimStatus: ClaimStatus | null }[]>,
+    ]);
   }
 
   private async fillEmails(em: EntityManager, tenantId: string, affected: AffectedUser[]): Promise<void> {
