@@ -1,4 +1,4 @@
 import { Init1795419025182 } from './1795419025182-Init';
 
-// Ordered: append new migrations at the end. Generate with `npm run migration:generate:postgres -- Name`.
+// Ordered: append new migrations at the end. Generate with `npm run migration:generate -- Name`.
 export const POSTGRES_MIGRATIONS: Function[] = [Init1795419025182];

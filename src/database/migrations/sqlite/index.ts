@@ -1,4 +1,4 @@
 import { Init1795419016659 } from './1795419016659-Init';
 
-// Ordered: append new migrations at the end. Generate with `npm run migration:generate:sqlite -- Name`.
+// Ordered: append new migrations at the end. Generate with `npm run migration:generate -- Name`.
 export const SQLITE_MIGRATIONS: Function[] = [Init1795419016659];
