@@ -1,0 +1,97 @@
+/**
+ * Completes a truncated Entra ID group claim ("overage") from Microsoft Graph: a client-credentials
+ * token, then every page of `/v1.0/users/{id}/transitiveMemberOf/microsoft.graph.group`. Only a
+ * complete answer counts; any error, timeout or missing page gives `complete: false` with the reason,
+ * so the sync adds but never removes. Plain fetch, no SDK: two endpoints, both configurable, so tests
+ * (and sovereign clouds) point it elsewhere.
+ */
+export interface GraphSettings {
+  /** Entra directory (tenant) id or domain, used in the default token URL. */
+  directoryId: string;
+  clientId: string;
+  clientSecret: string;
+  /** Default: https://login.microsoftonline.com/{directoryId}/oauth2/v2.0/token */
+  tokenUrl?: string;
+  /** Default: https://graph.microsoft.com */
+  baseUrl?: string;
+  /** Per request. Default 5 s. */
+  timeoutMs?: number;
+  /** Safety stop. Default 50 pages (50 x 999 groups). */
+  maxPages?: number;
+}
+
+export type GraphGroupsResult =
+  | { complete: true; groups: { id: string; displayName: string | null }[]; pages: number }
+  | { complete: false; reason: string };
+
+interface GraphPage {
+  value?: { id?: unknown; displayName?: unknown }[];
+  '@odata.nextLink'?: unknown;
+}
+
+export async function fetchTransitiveGroups(
+  settings: GraphSettings,
+  userObjectId: string,
+): Promise<GraphGroupsResult> {
+  const timeoutMs = settings.timeoutMs ?? 5000;
+  const maxPages = settings.maxPages ?? 50;
+  const tokenUrl =
+    settings.tokenUrl ??
+    `https://login.microsoftonline.com/${encodeURIComponent(settings.directoryId)}/oauth2/v2.0/token`;
+  const baseUrl = (settings.baseUrl ?? 'https://graph.microsoft.com').replace(/\/+$/, '');
+  try {
+    const tokenResponse = await fetch(tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: settings.clientId,
+        client_secret: settings.clientSecret,
+        scope: `${baseUrl}/.default`,
+      }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!tokenResponse.ok)
+      return { complete: false, reason: `Graph token endpoint answered ${tokenResponse.status}` };
+    const token = ((await tokenResponse.json()) as { access_token?: unknown }).access_token;
+    if (typeof token !== 'string' || token === '')
+      return { complete: false, reason: 'Graph token endpoint returned no access_token' };
+
+    const groups: { id: string; displayName: string | null }[] = [];
+    let url: string | null =
+      `${baseUrl}/v1.0/users/${encodeURIComponent(userObjectId)}/transitiveMemberOf/microsoft.graph.group?$select=id,displayName&$top=999`;
+    let pages = 0;
+    while (url) {
+      if (pages >= maxPages)
+        return { complete: false, reason: `Graph paging stopped after ${maxPages} pages` };
+      const response = await fetch(url, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      pages++;
+      if (!response.ok)
+        return { complete: false, reason: `Graph answered ${response.status} on page ${pages}` };
+      const page = (await response.json()) as GraphPage;
+      if (!Array.isArray(page.value))
+        return { complete: false, reason: `Graph page ${pages} has no value array` };
+      for (const item of page.value) {
+        if (typeof item.id !== 'string')
+          return { complete: false, reason: `Graph page ${pages} has a group without id` };
+        groups.push({
+          id: item.id,
+          displayName: typeof item.displayName === 'string' ? item.displayName : null,
+        });
+      }
+      const next = page['@odata.nextLink'];
+      url = typeof next === 'string' && next !== '' ? next : null;
+    }
+    return { complete: true, groups, pages };
+  } catch (error) {
+    const name = (error as Error)?.name;
+    const reason =
+      name === 'TimeoutError' || name === 'AbortError'
+        ? `Graph did not answer within ${timeoutMs} ms`
+        : `Graph request failed: ${(error as Error)?.message ?? String(error)}`;
+    return { complete: false, reason };
+  }
+}
