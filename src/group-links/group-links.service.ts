@@ -6,6 +6,7 @@ import { conflict, isUniqueViolation, notFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { Transactions } from '../database/transactions.service';
 import { GroupsService } from '../groups/groups.service';
+import { findIdp } from '../identity-providers/find-idp';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import { CreateGroupLinkDto, UpdateGroupLinkDto } from './dto/group-link.dto';
 import { ANY_IDP_KEY, GroupLink } from './group-link.entity';
@@ -76,7 +77,7 @@ export class GroupLinksService {
     const group = await this.groups.mustGet(em, tenantId, groupId);
     let idp: IdentityProvider | null = null;
     if (dto.idp) {
-      idp = await em.findOneBy(IdentityProvider, { tenantId, slug: dto.idp });
+      idp = await findIdp(em, tenantId, dto.idp);
       if (!idp) throw notFound('Identity provider', dto.idp);
     }
     const idpKey = idp?.id ?? ANY_IDP_KEY;

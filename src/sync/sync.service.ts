@@ -7,6 +7,7 @@ import { insertRows } from '../database/insert';
 import type { RequestContext } from '../common/request-context';
 import { Transactions } from '../database/transactions.service';
 import { Membership } from '../groups/membership.entity';
+import { findIdp } from '../identity-providers/find-idp';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import type { Tenant } from '../tenants/tenant.entity';
 import { Identity } from '../users/identity.entity';
@@ -390,7 +391,7 @@ export class SyncService {
   }
 
   private async mustGetIdp(em: EntityManager, tenantId: string, slug: string): Promise<IdentityProvider> {
-    const idp = await em.findOneBy(IdentityProvider, { tenantId, slug });
+    const idp = await findIdp(em, tenantId, slug);
     if (!idp) throw notFound('Identity provider', slug);
     return idp;
   }

@@ -215,6 +215,10 @@ describe('admin REST API', () => {
         label: 'Developers (Entra)',
       });
       expect(scoped.idp).toBe('entra');
+      // the IdP may also be named by its id
+      const byId = await newGroupLink(t, slug, group.id, { externalGroup: 'ById', role: 'guest', idp: idp.id });
+      expect(byId.idp).toBe('entra');
+      await t.op.delete(`${base}/${byId.id}`).expect(204);
       // the same external group on a different IdP scope is a different link
       await newGroupLink(t, slug, group.id, { externalGroup: 'Developers', role: 'guest', idp: 'entra' });
 
