@@ -18,7 +18,10 @@ describe('test OpenID provider (oidc-provider on 127.0.0.1)', () => {
   afterAll(async () => op.close());
 
   it('runs the code flow with PKCE and puts the groups claim in the ID token', async () => {
-    const discovery = await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json();
+    const discovery = (await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      string
+    >;
     const verifier = randomBytes(32).toString('base64url');
     const authorize = new URL(discovery.authorization_endpoint);
     authorize.search = new URLSearchParams({
@@ -36,7 +39,7 @@ describe('test OpenID provider (oidc-provider on 127.0.0.1)', () => {
     expect(back.searchParams.get('state')).toBe('st4te');
     const code = back.searchParams.get('code');
     expect(code).toEqual(expect.any(String));
-    const tokens = await (
+    const tokens = (await (
       await fetch(discovery.token_endpoint, {
         method: 'POST',
         headers: {
@@ -50,7 +53,7 @@ describe('test OpenID provider (oidc-provider on 127.0.0.1)', () => {
           code_verifier: verifier,
         }),
       })
-    ).json();
+    ).json()) as { id_token: string };
     const payload = JSON.parse(Buffer.from(tokens.id_token.split('.')[1], 'base64url').toString());
     expect(payload).toEqual(
       expect.objectContaining({
