@@ -1,0 +1,215 @@
+import * as client from 'openid-client';
+
+/**
+ * The relying-party side of an OIDC sign-in, on openid-client: configuration (discovery or explicit
+ * endpoints), the authorization request (state, nonce, PKCE S256) and the callback (state check,
+ * code exchange, ID token validation: signature by JWKS, issuer, audience, expiry, nonce; optional
+ * userinfo). No NestJS here: the sign-in controller keeps the login state and runs the sync.
+ */
+export interface OidcSettings {
+  issuer?: string;
+  authorizationUrl?: string;
+  tokenUrl?: string;
+  userinfoUrl?: string;
+  jwksUrl?: string;
+  clientId: string;
+  clientSecret?: string;
+  tokenAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
+  scopes?: string[];
+  pkce?: boolean;
+  /** Seconds added to the local clock when checking token times (tests use it to simulate expiry). */
+  clockSkewSeconds?: number;
+}
+
+export interface LoginStart {
+  url: string;
+  state: string;
+  nonce: string;
+  codeVerifier: string | null;
+}
+
+export interface LoginResult {
+  /** Validated ID token claims. */
+  idToken: Record<string, unknown>;
+  /** Userinfo response, when requested and available. */
+  userinfo: Record<string, unknown> | null;
+}
+
+/** Refusals the user should read about, with a code for the log and audit. */
+export class OidcSignInError extends Error {
+  constructor(
+    readonly code:
+      'state_mismatch' | 'idp_error' | 'token_exchange_failed' | 'id_token_invalid' | 'idp_unreachable',
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
+}
+
+const isLoopback = (url: string) =>
+  /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i.test(url);
+
+function clientAuth(settings: OidcSettings): client.ClientAuth {
+  switch (settings.tokenAuthMethod ?? (settings.clientSecret ? 'client_secret_basic' : 'none')) {
+    case 'client_secret_post':
+      return client.ClientSecretPost(settings.clientSecret);
+    case 'none':
+      return client.None();
+    default:
+      return client.ClientSecretBasic(settings.clientSecret);
+  }
+}
+
+/** Builds the client configuration. Plain http is accepted only for loopback addresses (tests, local IdPs). */
+export async function oidcConfiguration(settings: OidcSettings): Promise<client.Configuration> {
+  const metadata: Partial<client.ClientMetadata> = {};
+  if (settings.clockSkewSeconds) metadata[client.clockSkew] = settings.clockSkewSeconds;
+  const urls = [
+    settings.issuer,
+    settings.authorizationUrl,
+    settings.tokenUrl,
+    settings.userinfoUrl,
+    settings.jwksUrl,
+  ].filter((u): u is string => !!u);
+  const insecure = urls.some((u) => u.startsWith('http://'));
+  if (insecure && !urls.every((u) => !u.startsWith('http://') || isLoopback(u))) {
+    throw new OidcSignInError(
+      'idp_unreachable',
+      'The identity provider must be reached over https',
+      urls.join(' '),
+    );
+  }
+  const explicit = settings.authorizationUrl && settings.tokenUrl && settings.jwksUrl;
+  if (explicit) {
+    const config = new client.Configuration(
+      {
+        issuer: settings.issuer ?? new URL(settings.authorizationUrl!).origin,
+        authorization_endpoint: settings.authorizationUrl,
+        token_endpoint: settings.tokenUrl,
+        userinfo_endpoint: settings.userinfoUrl,
+        jwks_uri: settings.jwksUrl,
+      },
+      settings.clientId,
+      metadata,
+      clientAuth(settings),
+    );
+    if (insecure) client.allowInsecureRequests(config);
+    client.enableNonRepudiationChecks(config);
+    return config;
+  }
+  if (!settings.issuer)
+    throw new OidcSignInError(
+      'idp_unreachable',
+      'The identity provider has neither an issuer nor explicit endpoints',
+    );
+  try {
+    return await client.discovery(
+      new URL(settings.issuer),
+      settings.clientId,
+      metadata,
+      clientAuth(settings),
+      {
+        // Non-repudiation: verify the ID token's signature with the JWKS even though it came over the back channel.
+        execute: insecure
+          ? [client.allowInsecureRequests, client.enableNonRepudiationChecks]
+          : [client.enableNonRepudiationChecks],
+        timeout: 10,
+      },
+    );
+  } catch (error) {
+    throw new OidcSignInError(
+      'idp_unreachable',
+      'The identity provider could not be reached',
+      (error as Error).message,
+    );
+  }
+}
+
+export async function startLogin(
+  config: client.Configuration,
+  settings: OidcSettings,
+  redirectUri: string,
+): Promise<LoginStart> {
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const codeVerifier = settings.pkce === false ? null : client.randomPKCECodeVerifier();
+  const params: Record<string, string> = {
+    redirect_uri: redirectUri,
+    response_type: 'code',
+    scope: (settings.scopes ?? ['openid', 'profile', 'email']).join(' '),
+    state,
+    nonce,
+  };
+  if (codeVerifier) {
+    params.code_challenge = await client.calculatePKCECodeChallenge(codeVerifier);
+    params.code_challenge_method = 'S256';
+  }
+  return { url: client.buildAuthorizationUrl(config, params).href, state, nonce, codeVerifier };
+}
+
+/** Validates the callback against the stored login state and returns the validated claims. */
+export async function finishLogin(
+  config: client.Configuration,
+  callbackUrl: URL,
+  expected: { state: string; nonce: string; codeVerifier: string | null; fetchUserinfo: boolean },
+): Promise<LoginResult> {
+  const error = callbackUrl.searchParams.get('error');
+  if (error) {
+    const description = callbackUrl.searchParams.get('error_description') ?? '';
+    throw new OidcSignInError(
+      'idp_error',
+      `The identity provider refused the sign-in (${error})`,
+      description,
+    );
+  }
+  if (callbackUrl.searchParams.get('state') !== expected.state) {
+    throw new OidcSignInError(
+      'state_mismatch',
+      'This sign-in link is not valid any more; start the sign-in again',
+    );
+  }
+  let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
+  try {
+    tokens = await client.authorizationCodeGrant(config, callbackUrl, {
+      expectedState: expected.state,
+      expectedNonce: expected.nonce,
+      pkceCodeVerifier: expected.codeVerifier ?? undefined,
+      idTokenExpected: true,
+    });
+  } catch (e) {
+    const err = e as Error & { code?: string; error?: string; cause?: unknown };
+    const cause = err.cause instanceof Error ? ` (${err.cause.message})` : '';
+    const detail = `${err.name}: ${[err.code, err.error, err.message].filter(Boolean).join(' ')}${cause}`;
+    // JWT/JWS checks failing means the ID token itself is bad; anything else is the exchange.
+    if (/^OAUTH_(JWT|JWS|KEY_SELECTION)/.test(err.code ?? '') || /ID Token/i.test(err.message)) {
+      throw new OidcSignInError(
+        'id_token_invalid',
+        'The sign-in response from the identity provider could not be verified',
+        detail,
+      );
+    }
+    throw new OidcSignInError(
+      'token_exchange_failed',
+      'The identity provider did not complete the sign-in',
+      detail,
+    );
+  }
+  const idToken = (tokens.claims() ?? {}) as Record<string, unknown>;
+  let userinfo: Record<string, unknown> | null = null;
+  if (expected.fetchUserinfo && config.serverMetadata().userinfo_endpoint) {
+    try {
+      userinfo = (await client.fetchUserInfo(config, tokens.access_token, String(idToken.sub))) as Record<
+        string,
+        unknown
+      >;
+    } catch (e) {
+      throw new OidcSignInError(
+        'token_exchange_failed',
+        'The identity provider did not return the user profile',
+        (e as Error).message,
+      );
+    }
+  }
+  return { idToken, userinfo };
+}

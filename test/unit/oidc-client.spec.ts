@@ -1,0 +1,197 @@
+import {
+  finishLogin,
+  oidcConfiguration,
+  OidcSettings,
+  OidcSignInError,
+  startLogin,
+} from '../../src/oidc/oidc-client';
+import { startTestOidcProvider, TestOidcProvider } from '../support/test-oidc-provider';
+
+const REDIRECT = 'http://127.0.0.1:1/sso/acme/ping/callback';
+
+describe('OIDC relying party (openid-client) against a real OpenID provider', () => {
+  let op: TestOidcProvider;
+  let other: TestOidcProvider;
+  const accounts: Record<string, Record<string, unknown>> = {
+    ada: { email: 'ada@example.com', email_verified: true, name: 'Ada', groups: ['Developers'] },
+  };
+  const clients = [
+    { client_id: 'groupsync', client_secret: 'client-secret', redirect_uris: [REDIRECT] },
+    { client_id: 'public-app', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' as const },
+  ];
+  beforeAll(async () => {
+    op = await startTestOidcProvider({ clients, accounts });
+    other = await startTestOidcProvider({ clients, accounts });
+  });
+  afterAll(async () => {
+    await op.close();
+    await other.close();
+  });
+
+  const settings = (extra: Partial<OidcSettings> = {}): OidcSettings => ({
+    issuer: op.issuer,
+    clientId: 'groupsync',
+    clientSecret: 'client-secret',
+    scopes: ['openid', 'email', 'profile', 'groups'],
+    ...extra,
+  });
+
+  async function run(
+    s: OidcSettings,
+    options: { fetchUserinfo?: boolean; tamper?: (url: URL) => void; nonce?: string } = {},
+  ) {
+    const config = await oidcConfiguration(s);
+    const login = await startLogin(config, s, REDIRECT);
+    const back = await op.signIn(login.url, 'ada');
+    options.tamper?.(back);
+    return finishLogin(config, back, {
+      state: login.state,
+      nonce: options.nonce ?? login.nonce,
+      codeVerifier: login.codeVerifier,
+      fetchUserinfo: options.fetchUserinfo ?? false,
+    });
+  }
+
+  const refusal = async (promise: Promise<unknown>) => {
+    try {
+      await promise;
+    } catch (error) {
+      if (error instanceof OidcSignInError) return error.code;
+      throw error;
+    }
+    throw new Error('expected the sign-in to be refused');
+  };
+
+  it('completes the code flow with PKCE via discovery and returns validated claims', async () => {
+    const { idToken } = await run(settings());
+    expect(idToken).toEqual(
+      expect.objectContaining({ sub: 'ada', aud: 'groupsync', iss: op.issuer, groups: ['Developers'] }),
+    );
+    const config = await oidcConfiguration(settings());
+    const login = await startLogin(config, settings(), REDIRECT);
+    const url = new URL(login.url);
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(url.searchParams.get('nonce')).toBe(login.nonce);
+  });
+
+  it('works without PKCE when the provider allows it, with explicit endpoints and client_secret_post', async () => {
+    const relaxed = await startTestOidcProvider({
+      clients: [{ ...clients[0], token_endpoint_auth_method: 'client_secret_post' }],
+      accounts,
+      pkceRequired: false,
+    });
+    try {
+      const discovery = (await (
+        await fetch(`${relaxed.issuer}/.well-known/openid-configuration`)
+      ).json()) as Record<string, string>;
+      const s: OidcSettings = {
+        issuer: relaxed.issuer,
+        authorizationUrl: discovery.authorization_endpoint,
+        tokenUrl: discovery.token_endpoint,
+        userinfoUrl: discovery.userinfo_endpoint,
+        jwksUrl: discovery.jwks_uri,
+        clientId: 'groupsync',
+        clientSecret: 'client-secret',
+        tokenAuthMethod: 'client_secret_post',
+        pkce: false,
+        scopes: ['openid', 'email', 'groups'],
+      };
+      const config = await oidcConfiguration(s);
+      const login = await startLogin(config, s, REDIRECT);
+      expect(new URL(login.url).searchParams.has('code_challenge')).toBe(false);
+      const back = await relaxed.signIn(login.url, 'ada');
+      const { idToken } = await finishLogin(config, back, {
+        state: login.state,
+        nonce: login.nonce,
+        codeVerifier: null,
+        fetchUserinfo: false,
+      });
+      expect(idToken.sub).toBe('ada');
+    } finally {
+      await relaxed.close();
+    }
+  });
+
+  it('reads userinfo when the groups are only there', async () => {
+    const slim = await startTestOidcProvider({ clients, accounts, claimsInIdToken: false });
+    try {
+      const s = settings({ issuer: slim.issuer });
+      const config = await oidcConfiguration(s);
+      const login = await startLogin(config, s, REDIRECT);
+      const back = await slim.signIn(login.url, 'ada');
+      const result = await finishLogin(config, back, {
+        state: login.state,
+        nonce: login.nonce,
+        codeVerifier: login.codeVerifier,
+        fetchUserinfo: true,
+      });
+      expect(result.idToken.groups).toBeUndefined();
+      expect(result.userinfo).toEqual(expect.objectContaining({ sub: 'ada', groups: ['Developers'] }));
+    } finally {
+      await slim.close();
+    }
+  });
+
+  it('refuses a wrong state, a provider error, a nonce mismatch and an expired token', async () => {
+    expect(await refusal(run(settings(), { tamper: (u) => u.searchParams.set('state', 'forged') }))).toBe(
+      'state_mismatch',
+    );
+    const config = await oidcConfiguration(settings());
+    const denied = new URL(`${REDIRECT}?error=access_denied&error_description=User+cancelled&state=s`);
+    expect(
+      await refusal(
+        finishLogin(config, denied, { state: 's', nonce: 'n', codeVerifier: null, fetchUserinfo: false }),
+      ),
+    ).toBe('idp_error');
+    expect(await refusal(run(settings(), { nonce: 'someone-elses-nonce' }))).toBe('id_token_invalid');
+    expect(await refusal(run(settings({ clockSkewSeconds: 3 * 3600 })))).toBe('id_token_invalid');
+  });
+
+  it('refuses a reused code and an ID token signed by another key', async () => {
+    const s = settings();
+    const config = await oidcConfiguration(s);
+    const login = await startLogin(config, s, REDIRECT);
+    const back = await op.signIn(login.url, 'ada');
+    const expected = {
+      state: login.state,
+      nonce: login.nonce,
+      codeVerifier: login.codeVerifier,
+      fetchUserinfo: false,
+    };
+    await finishLogin(config, back, expected);
+    expect(await refusal(finishLogin(config, back, expected))).toBe('token_exchange_failed');
+
+    // the provider's tokens checked against another provider's keys
+    const discovery = (await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      string
+    >;
+    const foreignKeys = await run({
+      ...s,
+      authorizationUrl: discovery.authorization_endpoint,
+      tokenUrl: discovery.token_endpoint,
+      jwksUrl: `${other.issuer}/jwks`,
+    }).catch((e: unknown) => e);
+    expect(foreignKeys).toBeInstanceOf(OidcSignInError);
+    expect((foreignKeys as OidcSignInError).code).toBe('id_token_invalid');
+  });
+
+  it('reports an unreachable token endpoint or issuer, and refuses plain http off loopback', async () => {
+    const discovery = (await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      string
+    >;
+    const down = settings({
+      authorizationUrl: discovery.authorization_endpoint,
+      tokenUrl: 'http://127.0.0.1:9/token',
+      jwksUrl: discovery.jwks_uri,
+    });
+    expect(await refusal(run(down))).toBe('token_exchange_failed');
+    expect(await refusal(oidcConfiguration(settings({ issuer: 'http://127.0.0.1:9' })))).toBe(
+      'idp_unreachable',
+    );
+    expect(await refusal(oidcConfiguration(settings({ issuer: 'http://idp.example.com' })))).toBe(
+      'idp_unreachable',
+    );
+  });
+});
