@@ -18,6 +18,7 @@ import {
   EngineUser,
   ExternalGroups,
   GroupSyncPolicy,
+  hasOverageMarker,
   normalizeClaims,
   planSync,
   RawClaims,
@@ -95,7 +96,14 @@ export class SyncService {
     ctx: RequestContext,
   ): Promise<SignInOutcome> {
     const policy = resolvePolicy(idp.groupSync);
-    const external = 'attributes' in claims ? normalizeClaims(claims, policy) : claims;
+    // Entra's overage markers are detected here, so no sign-in flow can forget them.
+    const external =
+      'attributes' in claims
+        ? normalizeClaims(
+            { ...claims, overage: claims.overage ?? hasOverageMarker(claims.attributes) },
+            policy,
+          )
+        : claims;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.tx.run((em) => this.signInOnce(em, tenant, idp, policy, who, external, ctx));

@@ -106,6 +106,19 @@ describe('SyncService.signIn applies plans transactionally', () => {
     ]);
     const stored = await t.dataSource.getRepository(ExternalMembership).find({ where: { userId: id } });
     expect(stored.map((s) => s.externalGroup).sort()).toEqual(['Devs', 'Ops']); // incomplete lists only add
+    // the SAML overage marker alone (no explicit flag) is detected too
+    const marked = await signIn(t, slug, 'okta', who, [], {
+      extraAttributes: {
+        'http://schemas.microsoft.com/claims/groups.link': [
+          'https://graph.windows.net/t/users/u/getMemberObjects',
+        ],
+      },
+    });
+    if (marked.status !== 'signed-in') throw new Error('expected sign-in');
+    expect(marked.plan).toEqual(
+      expect.objectContaining({ claimStatus: 'overage', complete: false, removals: [] }),
+    );
+    expect(await memberships(id)).toHaveLength(2);
     // an absent claim (missingClaim: keep) removes nothing either
     await signIn(t, slug, 'okta', who, undefined);
     expect(await memberships(id)).toHaveLength(2);

@@ -21,13 +21,16 @@ export async function signIn(
   idpSlug: string,
   who: { email: string; externalId?: string; displayName?: string },
   groups: string[] | undefined,
-  options: { overage?: boolean; claimName?: string } = {},
+  options: { overage?: boolean; claimName?: string; extraAttributes?: Record<string, unknown> } = {},
 ) {
   const tenant = await t.dataSource.getRepository(Tenant).findOneByOrFail({ slug: tenantSlug });
   const idp = await t.dataSource
     .getRepository(IdentityProvider)
     .findOneByOrFail({ tenantId: tenant.id, slug: idpSlug });
-  const attributes = groups === undefined ? {} : { [options.claimName ?? 'groups']: groups };
+  const attributes = {
+    ...(groups === undefined ? {} : { [options.claimName ?? 'groups']: groups }),
+    ...options.extraAttributes,
+  };
   return t.app
     .get(SyncService)
     .signIn(
