@@ -12,6 +12,7 @@ import { GroupLinksModule } from './group-links/group-links.module';
 import { GroupsModule } from './groups/groups.module';
 import { HealthController } from './health/health.controller';
 import { IdentityProvidersModule } from './identity-providers/identity-providers.module';
+import { SsoModule } from './sso/sso.module';
 import { SyncModule } from './sync/sync.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { UsersModule } from './users/users.module';
@@ -44,6 +45,7 @@ import { UsersModule } from './users/users.module';
     GroupsModule,
     GroupLinksModule,
     SyncModule,
+    SsoModule,
   ],
   controllers: [HealthController],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

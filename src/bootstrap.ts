@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import { bodyParsers, correlationIdMiddleware } from './common/http';
 import { createValidationPipe } from './common/validation';
@@ -12,6 +13,7 @@ export function configureApp(app: INestApplication): void {
   express.set('trust proxy', process.env.TRUST_PROXY === 'true' ? true : 'loopback');
   express.disable('x-powered-by');
   express.use(correlationIdMiddleware);
+  express.use(cookieParser());
   for (const parser of bodyParsers()) express.use(parser);
   express.useGlobalPipes(createValidationPipe());
   express.enableShutdownHooks();

@@ -8,7 +8,10 @@ import { Tenant } from '../tenants/tenant.entity';
 import { API_KEY_PREFIX, ApiKeysService } from './api-keys.service';
 import { IS_PUBLIC, OPERATOR_ONLY } from './auth.decorators';
 import { OperatorTokenService } from './operator-token.service';
+import { SessionsService } from './sessions.service';
+import { constantTimeEqual } from '../common/crypto';
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const unauthorized = (message: string) => new AppError(HttpStatus.UNAUTHORIZED, 'unauthorized', message);
 const forbidden = (message: string) => new AppError(HttpStatus.FORBIDDEN, 'forbidden', message);
 
@@ -22,6 +25,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly operatorToken: OperatorTokenService,
     private readonly apiKeys: ApiKeysService,
+    private readonly sessions: SessionsService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -43,7 +47,11 @@ export class AuthGuard implements CanActivate {
 
   private async identify(req: GroupsyncRequest): Promise<Principal> {
     const header = req.headers.authorization;
-    if (!header) throw unauthorized('Send a credential: Authorization: Bearer <token>');
+    if (!header) {
+      const fromSession = await this.sessionPrincipal(req);
+      if (fromSession) return fromSession;
+      throw unauthorized('Send a credential: Authorization: Bearer <token>');
+    }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw unauthorized('The Authorization header must be "Bearer <token>"');
     const token = match[1];
@@ -53,6 +61,37 @@ export class AuthGuard implements CanActivate {
       if (key) return { kind: 'api-key', tenantId: key.tenantId, keyId: key.id, name: key.name };
     }
     throw unauthorized('The bearer token is not valid (unknown, revoked or mistyped)');
+  }
+
+  /**
+   * A tenant admin signed in through SSO: the session cookie of the route's tenant. Other users'
+   * sessions get 403; unsafe methods must echo the session's CSRF token in X-CSRF-Token.
+   */
+  private async sessionPrincipal(req: GroupsyncRequest): Promise<Principal | null> {
+    const slug = req.params?.tenant as string | undefined;
+    if (!slug) return null;
+    const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ slug });
+    if (!tenant) return null;
+    const active = await this.sessions.find(req, tenant);
+    if (!active) return null;
+    if (!active.user.isAdmin) throw forbidden('Your account is not an administrator of this workspace');
+    if (!SAFE_METHODS.has(req.method)) {
+      const sent = req.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || !constantTimeEqual(sent, active.session.csrfToken)) {
+        throw new AppError(
+          HttpStatus.FORBIDDEN,
+          'csrf_failed',
+          'Send the X-CSRF-Token header from /sso/:tenant/me with changes made through a session',
+        );
+      }
+    }
+    return {
+      kind: 'session',
+      tenantId: tenant.id,
+      userId: active.user.id,
+      email: active.user.email,
+      sessionId: active.session.id,
+    };
   }
 
   private async authorizeTenant(principal: Principal, slug: string): Promise<Tenant> {

@@ -5,6 +5,7 @@ import { ApiKeysService } from './api-keys.service';
 import { AuthGuard } from './auth.guard';
 import { OperatorTokenService } from './operator-token.service';
 import { SecretKeyService } from './secret-key.service';
+import { SessionsService } from './sessions.service';
 
 @Global()
 @Module({
@@ -13,8 +14,9 @@ import { SecretKeyService } from './secret-key.service';
     ApiKeysService,
     OperatorTokenService,
     SecretKeyService,
+    SessionsService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [ApiKeysService, OperatorTokenService, SecretKeyService],
+  exports: [ApiKeysService, OperatorTokenService, SecretKeyService, SessionsService],
 })
 export class AuthModule {}

@@ -6,6 +6,7 @@ import { Group } from '../groups/group.entity';
 import { Membership } from '../groups/membership.entity';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import { ScimToken } from '../scim/scim-token.entity';
+import { SsoLoginState } from '../sso/sso-login-state.entity';
 import { ExternalMembership } from '../sync/external-membership.entity';
 import { Tenant } from '../tenants/tenant.entity';
 import { Identity } from '../users/identity.entity';
@@ -26,4 +27,5 @@ export const ENTITIES = [
   ScimToken,
   Session,
   SystemSetting,
+  SsoLoginState,
 ];

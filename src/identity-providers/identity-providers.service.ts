@@ -18,7 +18,9 @@ import {
 import { IdentityProvider, IdpType } from './identity-provider.entity';
 import { insertRows } from '../database/insert';
 
-const SAML_FIELDS = ['metadataXml', 'entityId', 'ssoUrl', 'certificates'] as const;
+// Fields both protocols use.
+const COMMON_FIELDS = ['claimMapping', 'allowedDomains', 'debug'] as const;
+const SAML_FIELDS = ['metadataXml', 'entityId', 'ssoUrl', 'certificates', ...COMMON_FIELDS] as const;
 const OIDC_FIELDS = [
   'issuer',
   'authorizationUrl',
@@ -28,6 +30,9 @@ const OIDC_FIELDS = [
   'clientId',
   'scopes',
   'pkce',
+  'tokenAuthMethod',
+  'groupsFrom',
+  ...COMMON_FIELDS,
 ] as const;
 const OIDC_DEFAULTS = { scopes: ['openid', 'profile', 'email'], pkce: true };
 
@@ -169,8 +174,9 @@ function protocolConfig(
   current: Record<string, unknown>,
 ): Record<string, unknown> {
   const own: readonly string[] = type === 'saml' ? SAML_FIELDS : OIDC_FIELDS;
+  const common = new Set<string>(COMMON_FIELDS);
   const foreign = (type === 'saml' ? [...OIDC_FIELDS, 'clientSecret'] : SAML_FIELDS).filter(
-    (k) => (dto as Record<string, unknown>)[k] !== undefined,
+    (k) => !common.has(k) && (dto as Record<string, unknown>)[k] !== undefined,
   );
   if (foreign.length > 0) {
     throw badRequest(

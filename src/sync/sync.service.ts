@@ -150,6 +150,25 @@ export class SyncService {
       return { status: 'denied', user, plan: null, reason };
     }
 
+    // Trusted auto-provisioning limited to some email domains (the IdP's `allowedDomains`).
+    const allowedDomains = (idp.config.allowedDomains as string[] | undefined) ?? [];
+    const domain = email.slice(email.lastIndexOf('@') + 1);
+    if (
+      !user &&
+      policy.jit &&
+      allowedDomains.length > 0 &&
+      !allowedDomains.some((d) => d.toLowerCase() === domain)
+    ) {
+      const reason = `accounts from ${domain} cannot sign up to this workspace; ask your administrator to create your account`;
+      await this.audit.record(em, ctx, tenant.id, {
+        action: 'sync.signup_denied',
+        targetType: 'identity_provider',
+        targetId: idp.id,
+        details: { idp: idp.slug, reason, email, externalId: who.externalId, allowedDomains },
+      });
+      return { status: 'denied', user: null, plan: null, reason };
+    }
+
     const memberships = user ? await loadMemberships(em, tenant.id, user.id) : [];
     const ownerCounts = await loadOwnerCounts(em, tenant.id, memberships);
     const context = buildSyncContext({

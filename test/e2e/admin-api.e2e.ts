@@ -216,7 +216,11 @@ describe('admin REST API', () => {
       });
       expect(scoped.idp).toBe('entra');
       // the IdP may also be named by its id
-      const byId = await newGroupLink(t, slug, group.id, { externalGroup: 'ById', role: 'guest', idp: idp.id });
+      const byId = await newGroupLink(t, slug, group.id, {
+        externalGroup: 'ById',
+        role: 'guest',
+        idp: idp.id,
+      });
       expect(byId.idp).toBe('entra');
       await t.op.delete(`${base}/${byId.id}`).expect(204);
       // the same external group on a different IdP scope is a different link

@@ -19,6 +19,29 @@ import { GroupSyncPolicyDto } from './group-sync-policy.dto';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
+export class ClaimMappingDto {
+  @ApiPropertyOptional({ description: 'Default: OIDC `sub`, SAML NameID' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(512)
+  externalId?: string;
+
+  @ApiPropertyOptional({ description: 'Default: `email`' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(512)
+  email?: string;
+
+  @ApiPropertyOptional({ description: 'Default: `name`' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(512)
+  displayName?: string;
+}
+
 /** Settings shared by create and update; which ones apply depends on `type`. */
 export class IdentityProviderSettingsDto {
   @ApiPropertyOptional({ description: 'Display name; defaults to the slug' })
@@ -101,6 +124,55 @@ export class IdentityProviderSettingsDto {
   @IsOptional()
   @IsBoolean()
   pkce?: boolean;
+
+  @ApiPropertyOptional({
+    enum: ['client_secret_basic', 'client_secret_post', 'none'],
+    description: 'OIDC: how the client authenticates at the token endpoint',
+    default: 'client_secret_basic',
+  })
+  @IsOptional()
+  @IsIn(['client_secret_basic', 'client_secret_post', 'none'])
+  tokenAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
+
+  @ApiPropertyOptional({
+    description: 'OIDC: where groups are read, in order (first source that has the claim wins)',
+    default: ['id_token', 'userinfo'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(['id_token', 'userinfo'], { each: true })
+  groupsFrom?: ('id_token' | 'userinfo')[];
+
+  @ApiPropertyOptional({
+    type: ClaimMappingDto,
+    description: 'Which claim / attribute gives the external id, email and name',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ClaimMappingDto)
+  claimMapping?: ClaimMappingDto;
+
+  @ApiPropertyOptional({
+    description: 'Just-in-time creation only for these email domains (empty: any domain)',
+    example: ['example.com'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(/^[a-z0-9.-]+\.[a-z]{2,}$/i, {
+    each: true,
+    message: 'allowedDomains must be domain names like example.com',
+  })
+  allowedDomains?: string[];
+
+  @ApiPropertyOptional({
+    description: 'Log the received claims and each sync decision at sign-in (secrets redacted)',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  debug?: boolean;
 
   @ApiPropertyOptional({ type: GroupSyncPolicyDto })
   @IsOptional()

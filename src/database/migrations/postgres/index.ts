@@ -1,4 +1,5 @@
+import { AddSsoLoginStates1795422761590 } from './1795422761590-AddSsoLoginStates';
 import { Init1795419025182 } from './1795419025182-Init';
 
 // Ordered: append new migrations at the end. Generate with `npm run migration:generate -- Name`.
-export const POSTGRES_MIGRATIONS: Function[] = [Init1795419025182];
+export const POSTGRES_MIGRATIONS: Function[] = [Init1795419025182, AddSsoLoginStates1795422761590];

@@ -1,4 +1,5 @@
+import { AddSsoLoginStates1795422758232 } from './1795422758232-AddSsoLoginStates';
 import { Init1795419016659 } from './1795419016659-Init';
 
 // Ordered: append new migrations at the end. Generate with `npm run migration:generate -- Name`.
-export const SQLITE_MIGRATIONS: Function[] = [Init1795419016659];
+export const SQLITE_MIGRATIONS: Function[] = [Init1795419016659, AddSsoLoginStates1795422758232];

@@ -1,0 +1,263 @@
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Request, Response } from 'express';
+import type { Configuration } from 'openid-client';
+import { randomBytes } from 'node:crypto';
+import { DataSource, LessThan } from 'typeorm';
+import { SecretKeyService } from '../auth/secret-key.service';
+import { constantTimeEqual, sha256Hex } from '../common/crypto';
+import { AllConfigType } from '../config/configuration';
+import { insertRows } from '../database/insert';
+import { IdentityProvider } from '../identity-providers/identity-provider.entity';
+import {
+  finishLogin,
+  oidcConfiguration,
+  OidcSettings,
+  OidcSignInError,
+  startLogin,
+} from '../oidc/oidc-client';
+import { resolvePolicy } from '../sync/engine';
+import type { Tenant } from '../tenants/tenant.entity';
+import { SsoLoginState } from './sso-login-state.entity';
+
+const LOGIN_TTL_MS = 10 * 60_000;
+const CONFIG_TTL_MS = 10 * 60_000;
+
+/** A refusal of the sign-in itself (before any sync), with words for the person and detail for the log. */
+export class SignInRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly reason: string,
+    readonly detail?: string,
+  ) {
+    super(reason);
+  }
+}
+
+export interface OidcIdentity {
+  externalId: string;
+  email: string;
+  displayName: string | null;
+  /** The claims the group sync reads (groups, overage markers), ID token and userinfo merged per `groupsFrom`. */
+  attributes: Record<string, unknown>;
+  returnTo: string | null;
+}
+
+interface CachedConfig {
+  key: string;
+  config: Configuration;
+  at: number;
+}
+
+/**
+ * The OIDC half of SSO: login state (state, nonce, PKCE verifier) kept server-side for ten minutes,
+ * bound to the browser with a cookie and used once; the callback validated by openid-client.
+ */
+@Injectable()
+export class OidcSignInService {
+  private readonly logger = new Logger('OidcSignIn');
+  private readonly configs = new Map<string, CachedConfig>();
+  private readonly publicUrl: string;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly secretKey: SecretKeyService,
+    config: ConfigService<AllConfigType, true>,
+  ) {
+    this.publicUrl = config.get('app.publicUrl', { infer: true });
+  }
+
+  callbackUrl(tenant: Tenant, idp: IdentityProvider): string {
+    return `${this.publicUrl}/sso/${tenant.slug}/${idp.slug}/callback`;
+  }
+
+  /** Answers with the redirect to the IdP's authorization endpoint. */
+  async start(
+    tenant: Tenant,
+    idp: IdentityProvider,
+    returnTo: string | null,
+    res: Response,
+  ): Promise<string> {
+    const settings = this.settings(idp);
+    const config = await this.configuration(idp, settings);
+    const login = await startLogin(config, settings, this.callbackUrl(tenant, idp));
+    const binding = randomBytes(24).toString('base64url');
+    const repo = this.dataSource.getRepository(SsoLoginState);
+    await repo.delete({ expiresAt: LessThan(new Date()) });
+    await insertRows(
+      this.dataSource.manager,
+      SsoLoginState,
+      repo.create({
+        tenantId: tenant.id,
+        idpId: idp.id,
+        stateHash: sha256Hex(login.state),
+        bindingHash: sha256Hex(binding),
+        nonce: login.nonce,
+        codeVerifier: login.codeVerifier,
+        returnTo,
+        expiresAt: new Date(Date.now() + LOGIN_TTL_MS),
+      }),
+    );
+    res.cookie(bindingCookie(login.state), binding, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.publicUrl.startsWith('https://'),
+      path: `/sso/${tenant.slug}/${idp.slug}`,
+      maxAge: LOGIN_TTL_MS,
+    });
+    return login.url;
+  }
+
+  /** Validates the callback; the login state is consumed whatever the outcome. */
+  async finish(tenant: Tenant, idp: IdentityProvider, req: Request, res: Response): Promise<OidcIdentity> {
+    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+    const callback = new URL(`${this.callbackUrl(tenant, idp)}${query}`);
+    const state = callback.searchParams.get('state');
+    const stale = () =>
+      new SignInRefusal(
+        HttpStatus.UNAUTHORIZED,
+        'login_state_invalid',
+        'this sign-in link is not valid any more; start the sign-in again',
+      );
+    if (!state) {
+      if (callback.searchParams.get('error'))
+        throw this.refusalOf(
+          new OidcSignInError(
+            'idp_error',
+            `the identity provider refused the sign-in (${callback.searchParams.get('error')})`,
+          ),
+        );
+      throw stale();
+    }
+    const repo = this.dataSource.getRepository(SsoLoginState);
+    const row = await repo.findOneBy({ stateHash: sha256Hex(state), tenantId: tenant.id, idpId: idp.id });
+    if (!row) throw stale();
+    await repo.delete({ id: row.id }); // single use, even when what follows fails
+    res.clearCookie(bindingCookie(state), { path: `/sso/${tenant.slug}/${idp.slug}` });
+    const binding = (req.cookies as Record<string, string> | undefined)?.[bindingCookie(state)];
+    if (row.expiresAt.getTime() < Date.now()) throw stale();
+    if (!binding || !constantTimeEqual(sha256Hex(binding), row.bindingHash)) {
+      throw new SignInRefusal(
+        HttpStatus.UNAUTHORIZED,
+        'login_browser_mismatch',
+        'this sign-in was started in another browser; start the sign-in again here',
+      );
+    }
+
+    const settings = this.settings(idp);
+    const mapping = (idp.config.claimMapping ?? {}) as {
+      externalId?: string;
+      email?: string;
+      displayName?: string;
+    };
+    const groupsFrom = (idp.config.groupsFrom as ('id_token' | 'userinfo')[] | undefined) ?? [
+      'id_token',
+      'userinfo',
+    ];
+    const policy = resolvePolicy(idp.groupSync);
+    let result;
+    try {
+      const config = await this.configuration(idp, settings);
+      result = await finishLogin(config, callback, {
+        state: state,
+        nonce: row.nonce,
+        codeVerifier: row.codeVerifier,
+        fetchUserinfo: groupsFrom.includes('userinfo') || !!mapping.email,
+      });
+    } catch (error) {
+      if (error instanceof OidcSignInError) throw this.refusalOf(error);
+      throw error;
+    }
+    const { idToken, userinfo } = result;
+    const claim = (name: string) => idToken[name] ?? userinfo?.[name];
+    const externalId = claim(mapping.externalId ?? 'sub');
+    const email = claim(mapping.email ?? 'email');
+    const name = claim(mapping.displayName ?? 'name');
+    if (typeof externalId !== 'string' || externalId === '') {
+      throw new SignInRefusal(
+        HttpStatus.UNAUTHORIZED,
+        'claim_missing',
+        'the identity provider did not say who you are',
+        `no ${mapping.externalId ?? 'sub'} claim`,
+      );
+    }
+    if (typeof email !== 'string' || !email.includes('@')) {
+      throw new SignInRefusal(
+        HttpStatus.UNAUTHORIZED,
+        'claim_missing',
+        'the identity provider did not send your email address',
+        `no usable ${mapping.email ?? 'email'} claim`,
+      );
+    }
+    // Groups come from the first source (in `groupsFrom` order) that carries one of the policy's claims.
+    const attributes: Record<string, unknown> = { ...idToken };
+    for (const claimName of policy.claims) delete attributes[claimName];
+    const sources = { id_token: idToken, userinfo: userinfo ?? {} };
+    const source = groupsFrom.map((s) => sources[s]).find((c) => policy.claims.some((n) => n in c));
+    if (source)
+      for (const claimName of policy.claims)
+        if (claimName in source) attributes[claimName] = source[claimName];
+
+    if (idp.config.debug) {
+      this.logger.log(
+        { idp: idp.slug, tenant: tenant.slug, idTokenClaims: idToken, userinfo, groupsFrom },
+        'OIDC debug: claims received',
+      );
+    }
+    return {
+      externalId,
+      email,
+      displayName: typeof name === 'string' ? name : null,
+      attributes,
+      returnTo: row.returnTo,
+    };
+  }
+
+  private refusalOf(error: OidcSignInError): SignInRefusal {
+    const status = error.code === 'idp_error' ? HttpStatus.FORBIDDEN : HttpStatus.UNAUTHORIZED;
+    return new SignInRefusal(
+      status,
+      `oidc_${error.code}`,
+      error.message.charAt(0).toLowerCase() + error.message.slice(1),
+      error.detail,
+    );
+  }
+
+  private settings(idp: IdentityProvider): OidcSettings {
+    const c = idp.config as Partial<OidcSettings> & { clientId: string };
+    const secrets = idp.secrets
+      ? (JSON.parse(this.secretKey.box.open(idp.secrets)) as { clientSecret?: string })
+      : {};
+    return {
+      issuer: c.issuer,
+      authorizationUrl: c.authorizationUrl,
+      tokenUrl: c.tokenUrl,
+      userinfoUrl: c.userinfoUrl,
+      jwksUrl: c.jwksUrl,
+      clientId: c.clientId,
+      clientSecret: secrets.clientSecret,
+      tokenAuthMethod: c.tokenAuthMethod,
+      scopes: c.scopes,
+      pkce: c.pkce,
+    };
+  }
+
+  /** Discovery is cached per IdP version for ten minutes. */
+  private async configuration(idp: IdentityProvider, settings: OidcSettings): Promise<Configuration> {
+    const key = `${idp.id}:${idp.updatedAt.getTime()}`;
+    const cached = this.configs.get(idp.id);
+    if (cached && cached.key === key && Date.now() - cached.at < CONFIG_TTL_MS) return cached.config;
+    try {
+      const config = await oidcConfiguration(settings);
+      this.configs.set(idp.id, { key, config, at: Date.now() });
+      return config;
+    } catch (error) {
+      if (error instanceof OidcSignInError) throw this.refusalOf(error);
+      throw error;
+    }
+  }
+}
+
+const bindingCookie = (state: string) => `gs_login_${sha256Hex(state).slice(0, 16)}`;

@@ -1,0 +1,209 @@
+import { Controller, Get, HttpStatus, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Request, Response } from 'express';
+import { DataSource, In } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Public } from '../auth/auth.decorators';
+import { SessionsService } from '../auth/sessions.service';
+import { contextOf, GroupsyncRequest, RequestContext } from '../common/request-context';
+import { ConfigService } from '@nestjs/config';
+import { AllConfigType } from '../config/configuration';
+import { Transactions } from '../database/transactions.service';
+import { Group } from '../groups/group.entity';
+import { Membership } from '../groups/membership.entity';
+import { IdentityProvider } from '../identity-providers/identity-provider.entity';
+import { SyncService } from '../sync/sync.service';
+import { Tenant } from '../tenants/tenant.entity';
+import { OidcSignInService, SignInRefusal } from './oidc-sign-in.service';
+import { sendRefusalPage } from './refusal-page';
+import { safeReturnTo } from './return-to';
+
+/**
+ * Per-tenant SSO for browsers: login redirect, IdP callback, who am I, logout. Public routes: the
+ * credential here is the IdP's answer, then the session cookie.
+ */
+@ApiExcludeController()
+@Public()
+@Controller('sso/:tenant')
+export class SsoController {
+  private readonly logger = new Logger('SSO');
+  private readonly publicUrl: string;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly oidc: OidcSignInService,
+    private readonly sync: SyncService,
+    private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
+    private readonly tx: Transactions,
+    config: ConfigService<AllConfigType, true>,
+  ) {
+    this.publicUrl = config.get('app.publicUrl', { infer: true });
+  }
+
+  @Get(':idp/login')
+  async login(
+    @Param('tenant') slug: string,
+    @Param('idp') idpSlug: string,
+    @Query('returnTo') returnTo: unknown,
+    @Req() req: GroupsyncRequest,
+    @Res() res: Response,
+  ) {
+    await this.refusing(req, res, slug, idpSlug, async (tenant, idp) => {
+      if (idp.type !== 'oidc')
+        throw new SignInRefusal(
+          HttpStatus.NOT_IMPLEMENTED,
+          'protocol_unavailable',
+          'this sign-in method is not available yet',
+        );
+      const target = safeReturnTo(returnTo, this.publicUrl, '');
+      res.redirect(302, await this.oidc.start(tenant, idp, target || null, res));
+    });
+  }
+
+  @Get(':idp/callback')
+  async callback(
+    @Param('tenant') slug: string,
+    @Param('idp') idpSlug: string,
+    @Req() req: GroupsyncRequest,
+    @Res() res: Response,
+  ) {
+    await this.refusing(req, res, slug, idpSlug, async (tenant, idp, ctx) => {
+      if (idp.type !== 'oidc')
+        throw new SignInRefusal(
+          HttpStatus.NOT_FOUND,
+          'not_oidc',
+          'this sign-in method does not use this address',
+        );
+      const who = await this.oidc.finish(tenant, idp, req, res);
+      const outcome = await this.sync.signIn(
+        tenant,
+        idp,
+        who,
+        { attributes: who.attributes },
+        { ...ctx, actor: { type: 'idp', id: idp.id, label: idp.slug } },
+      );
+      if (idp.config.debug && outcome.plan) {
+        this.logger.log(
+          { idp: idp.slug, tenant: tenant.slug, plan: outcome.plan, correlationId: ctx.correlationId },
+          'OIDC debug: sync decisions',
+        );
+      }
+      if (outcome.status === 'denied') {
+        this.logger.warn(
+          { idp: idp.slug, tenant: tenant.slug, reason: outcome.reason, correlationId: ctx.correlationId },
+          'Sign-in denied',
+        );
+        return sendRefusalPage(res, HttpStatus.FORBIDDEN, outcome.reason, ctx.correlationId, tenant.name);
+      }
+      await this.sessions.start(res, tenant, outcome.user.id, idp.id);
+      res.redirect(302, safeReturnTo(who.returnTo, this.publicUrl, `/sso/${tenant.slug}/me`));
+    });
+  }
+
+  /** The signed-in user of this tenant, with their groups. */
+  @Get('me')
+  async me(@Param('tenant') slug: string, @Req() req: Request, @Res() res: Response) {
+    const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ slug });
+    const active = tenant ? await this.sessions.find(req, tenant) : null;
+    if (!tenant || !active) {
+      res
+        .status(401)
+        .json({
+          statusCode: 401,
+          code: 'not_signed_in',
+          message: 'Not signed in to this workspace',
+          correlationId: (req as GroupsyncRequest).correlationId,
+        });
+      return;
+    }
+    const memberships = await this.dataSource
+      .getRepository(Membership)
+      .find({ where: { tenantId: tenant.id, userId: active.user.id } });
+    const groups = memberships.length
+      ? await this.dataSource
+          .getRepository(Group)
+          .find({
+            where: { tenantId: tenant.id, id: In(memberships.map((m) => m.groupId)) },
+            select: { id: true, name: true },
+          })
+      : [];
+    const name = new Map(groups.map((g) => [g.id, g.name]));
+    res.json({
+      tenant: { slug: tenant.slug, name: tenant.name },
+      user: {
+        id: active.user.id,
+        email: active.user.email,
+        displayName: active.user.displayName,
+        isAdmin: active.user.isAdmin,
+      },
+      groups: memberships
+        .map((m) => ({
+          groupId: m.groupId,
+          groupName: name.get(m.groupId) ?? '',
+          role: m.role,
+          source: m.source,
+        }))
+        .sort((a, b) => a.groupName.localeCompare(b.groupName)),
+      csrfToken: active.session.csrfToken,
+      expiresAt: active.session.expiresAt.toISOString(),
+    });
+  }
+
+  @Post('logout')
+  async logout(@Param('tenant') slug: string, @Req() req: Request, @Res() res: Response) {
+    const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ slug });
+    if (tenant) await this.sessions.end(req, res, tenant);
+    res.status(204).end();
+  }
+
+  /** Resolves tenant and IdP, runs the step, and turns any refusal into the plain page plus an audit event. */
+  private async refusing(
+    req: GroupsyncRequest,
+    res: Response,
+    slug: string,
+    idpSlug: string,
+    step: (tenant: Tenant, idp: IdentityProvider, ctx: RequestContext) => Promise<void>,
+  ): Promise<void> {
+    const ctx = contextOf(req);
+    const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ slug });
+    const idp = tenant
+      ? await this.dataSource
+          .getRepository(IdentityProvider)
+          .findOneBy({ tenantId: tenant.id, slug: idpSlug })
+      : null;
+    if (!tenant || !idp || !idp.enabled) {
+      return sendRefusalPage(
+        res,
+        HttpStatus.NOT_FOUND,
+        'this sign-in address does not exist or is turned off',
+        ctx.correlationId,
+      );
+    }
+    try {
+      await step(tenant, idp, ctx);
+    } catch (error) {
+      if (!(error instanceof SignInRefusal)) throw error;
+      this.logger.warn(
+        {
+          idp: idp.slug,
+          tenant: tenant.slug,
+          code: error.code,
+          detail: error.detail,
+          correlationId: ctx.correlationId,
+        },
+        `Sign-in refused: ${error.reason}`,
+      );
+      await this.tx.run((em) =>
+        this.audit.record(em, { ...ctx, actor: { type: 'idp', id: idp.id, label: idp.slug } }, tenant.id, {
+          action: 'sso.sign_in_refused',
+          targetType: 'identity_provider',
+          targetId: idp.id,
+          details: { idp: idp.slug, code: error.code, reason: error.reason, detail: error.detail ?? null },
+        }),
+      );
+      sendRefusalPage(res, error.status, error.reason, ctx.correlationId, tenant.name);
+    }
+  }
+}

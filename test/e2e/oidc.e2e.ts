@@ -1,0 +1,253 @@
+import request from 'supertest';
+import { AuditEvent } from '../../src/audit/audit-event.entity';
+import { User } from '../../src/users/user.entity';
+import { newGroup, newGroupLink, newUser } from '../support/factories';
+import { startTestApp, TestApp } from '../support/test-app';
+import { startTestOidcProvider, TestOidcProvider } from '../support/test-oidc-provider';
+
+const TENANT = 'oidc-acme';
+const callback = (idp: string) => `http://sso.test/sso/${TENANT}/${idp}/callback`;
+
+/** A browser: keeps our app's cookies, and walks the provider's pages with the test provider's helper. */
+class Browser {
+  cookies = new Map<string, string>();
+  constructor(private readonly t: TestApp) {}
+  private header() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+  private keep(res: request.Response) {
+    for (const line of ([] as string[]).concat(res.headers['set-cookie'] ?? [])) {
+      const [pair] = line.split(';');
+      const [name, ...value] = pair.split('=');
+      if (/Expires=Thu, 01 Jan 1970/i.test(line) || value.join('=') === '') this.cookies.delete(name.trim());
+      else this.cookies.set(name.trim(), value.join('='));
+    }
+  }
+  async get(path: string) {
+    const res = await request(this.t.http).get(path).set('Cookie', this.header());
+    this.keep(res);
+    return res;
+  }
+  async post(path: string, headers: Record<string, string> = {}) {
+    const res = await request(this.t.http).post(path).set('Cookie', this.header()).set(headers);
+    this.keep(res);
+    return res;
+  }
+  /** Login at our app, sign in at the provider as `account`, come back to our callback. */
+  async signIn(op: TestOidcProvider, idp: string, account: string, returnTo?: string) {
+    const start = await this.get(
+      `/sso/${TENANT}/${idp}/login${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ''}`,
+    );
+    expect(start.status).toBe(302);
+    const back = await op.signIn(start.headers.location, account);
+    return this.get(back.pathname + back.search);
+  }
+}
+
+describe('OIDC sign-in with group sync (real OpenID provider on 127.0.0.1)', () => {
+  let t: TestApp;
+  let op: TestOidcProvider;
+  let slim: TestOidcProvider; // groups only in userinfo, PKCE not required
+  const accounts: Record<string, Record<string, unknown>> = {
+    ada: {
+      email: 'ada@example.com',
+      email_verified: true,
+      name: 'Ada Lovelace',
+      groups: ['Developers', 'Ops'],
+    },
+    bob: { email: 'bob@example.com', name: 'Bob', groups: ['Marketing'] },
+    root: { email: 'root@example.com', name: 'Root', groups: ['Developers', 'platform-admins'] },
+    eve: { email: 'eve@partner.example', name: 'Eve', groups: ['Developers'] },
+    pre: { email: 'pre@example.com', name: 'Pre', groups: ['Developers'] },
+  };
+  const idpIds: Record<string, string> = {};
+  let eng: { id: string };
+  let ops: { id: string };
+
+  beforeAll(async () => {
+    const redirects = ['ping', 'strict', 'closed', 'slim', 'broken'].map(callback);
+    op = await startTestOidcProvider({
+      clients: [{ client_id: 'groupsync', client_secret: 'oidc-client-secret', redirect_uris: redirects }],
+      accounts,
+    });
+    slim = await startTestOidcProvider({
+      clients: [{ client_id: 'groupsync', client_secret: 'oidc-client-secret', redirect_uris: redirects }],
+      accounts,
+      claimsInIdToken: false,
+      pkceRequired: false,
+    });
+    t = await startTestApp();
+    await t.op.post('/api/v1/tenants').send({ slug: TENANT, name: 'Acme' }).expect(201);
+    const idp = async (slug: string, body: object) => {
+      const res = await t.op
+        .post(`/api/v1/tenants/${TENANT}/identity-providers`)
+        .send({
+          slug,
+          type: 'oidc',
+          clientId: 'groupsync',
+          clientSecret: 'oidc-client-secret',
+          scopes: ['openid', 'email', 'profile', 'groups'],
+          ...body,
+        })
+        .expect(201);
+      idpIds[slug] = res.body.id;
+      expect(res.body.callbackUrl).toBe(callback(slug));
+    };
+    await idp('ping', { issuer: op.issuer, groupSync: { adminGroups: ['platform-admins'] } });
+    await idp('strict', {
+      issuer: op.issuer,
+      groupSync: { prohibitSignupIfNotInGroup: true },
+      allowedDomains: ['example.com'],
+    });
+    await idp('closed', { issuer: op.issuer, groupSync: { jit: false } });
+    await idp('slim', { issuer: slim.issuer, pkce: false, groupsFrom: ['id_token', 'userinfo'] });
+    const discovery = (await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      string
+    >;
+    await idp('broken', {
+      issuer: op.issuer,
+      authorizationUrl: discovery.authorization_endpoint,
+      tokenUrl: 'http://127.0.0.1:9/token',
+      jwksUrl: discovery.jwks_uri,
+    });
+    eng = await newGroup(t, TENANT, { name: 'Engineering' });
+    ops = await newGroup(t, TENANT, { name: 'Operations' });
+    await newGroupLink(t, TENANT, eng.id, { externalGroup: 'Developers', role: 'developer' });
+    await newGroupLink(t, TENANT, ops.id, { externalGroup: 'Ops', role: 'maintainer' });
+  });
+  afterAll(async () => {
+    await t.close();
+    await op.close();
+    await slim.close();
+  });
+
+  const users = () => t.dataSource.getRepository(User).count();
+  const refusals = () => t.dataSource.getRepository(AuditEvent).countBy({ action: 'sso.sign_in_refused' });
+
+  it('first sign-in creates the user with memberships and a session; /me shows them; logout ends it', async () => {
+    const browser = new Browser(t);
+    const done = await browser.signIn(op, 'ping', 'ada', '/welcome');
+    expect(done.status).toBe(302);
+    expect(done.headers.location).toBe('/welcome');
+    const cookie = ([] as string[])
+      .concat(done.headers['set-cookie'])
+      .find((c) => c.startsWith(`gs_session_${TENANT}=`))!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    const me = await browser.get(`/sso/${TENANT}/me`);
+    expect(me.status).toBe(200);
+    expect(me.body.user).toEqual(
+      expect.objectContaining({ email: 'ada@example.com', displayName: 'Ada Lovelace', isAdmin: false }),
+    );
+    expect(me.body.groups.map((g: { groupName: string; role: string }) => [g.groupName, g.role])).toEqual([
+      ['Engineering', 'developer'],
+      ['Operations', 'maintainer'],
+    ]);
+    await browser.post(`/sso/${TENANT}/logout`).then((r) => expect(r.status).toBe(204));
+    expect((await browser.get(`/sso/${TENANT}/me`)).status).toBe(401);
+  });
+
+  it('groups changed at the IdP re-role and remove at the next sign-in', async () => {
+    accounts.ada.groups = ['Developers'];
+    const browser = new Browser(t);
+    await browser.signIn(op, 'ping', 'ada');
+    const me = await browser.get(`/sso/${TENANT}/me`);
+    expect(me.body.groups.map((g: { groupName: string }) => g.groupName)).toEqual(['Engineering']);
+    accounts.ada.groups = ['Developers', 'Ops'];
+  });
+
+  it('reads groups from userinfo when the ID token has none, without PKCE', async () => {
+    const browser = new Browser(t);
+    const start = await browser.get(`/sso/${TENANT}/slim/login`);
+    expect(new URL(start.headers.location).searchParams.has('code_challenge')).toBe(false);
+    const back = await slim.signIn(start.headers.location, 'pre');
+    expect((await browser.get(back.pathname + back.search)).status).toBe(302);
+    const me = await browser.get(`/sso/${TENANT}/me`);
+    expect(me.body.groups.map((g: { groupName: string }) => g.groupName)).toEqual(['Engineering']);
+  });
+
+  it('admin groups make a tenant admin whose session may use the admin API, with CSRF for changes', async () => {
+    const admin = new Browser(t);
+    await admin.signIn(op, 'ping', 'root');
+    const me = await admin.get(`/sso/${TENANT}/me`);
+    expect(me.body.user.isAdmin).toBe(true);
+    expect((await admin.get(`/api/v1/tenants/${TENANT}/groups`)).status).toBe(200);
+    const noCsrf = await admin.post(`/api/v1/tenants/${TENANT}/api-keys`);
+    expect(noCsrf.status).toBe(403);
+    expect(noCsrf.body.code).toBe('csrf_failed');
+    const withCsrf = await request(t.http)
+      .post(`/api/v1/tenants/${TENANT}/api-keys`)
+      .set('Cookie', [...admin.cookies].map(([k, v]) => `${k}=${v}`).join('; '))
+      .set('X-CSRF-Token', me.body.csrfToken)
+      .send({ name: 'from the UI' });
+    expect(withCsrf.status).toBe(201);
+    expect((await admin.get(`/api/v1/tenants/other-tenant/groups`)).status).toBe(401); // the cookie is only this tenant's
+
+    const member = new Browser(t);
+    await member.signIn(op, 'ping', 'ada');
+    const refused = await member.get(`/api/v1/tenants/${TENANT}/groups`);
+    expect(refused.status).toBe(403);
+  });
+
+  it('denies signup when in no group of the workspace, or from another domain, and writes no user', async () => {
+    const before = await users();
+    const strictIdp = await t.op.get(`/api/v1/tenants/${TENANT}/identity-providers/strict`).expect(200);
+    expect(strictIdp.body.allowedDomains).toEqual(['example.com']);
+    const denied = await new Browser(t).signIn(op, 'strict', 'bob');
+    expect(denied.status).toBe(403);
+    expect(denied.text).toContain('Your account is not in any group of this workspace');
+    expect(denied.text).toMatch(/reference: <code>[\w-]+<\/code>/);
+    const partner = await new Browser(t).signIn(op, 'strict', 'eve');
+    expect(partner.status).toBe(403);
+    expect(partner.text).toContain('partner.example cannot sign up');
+    expect(await users()).toBe(before);
+  });
+
+  it('with JIT off only existing (pre-provisioned) users sign in', async () => {
+    const before = await users();
+    expect((await new Browser(t).signIn(op, 'closed', 'bob')).status).toBe(403);
+    expect(await users()).toBe(before);
+    await newUser(t, TENANT, 'bob@example.com');
+    const ok = await new Browser(t).signIn(op, 'closed', 'bob');
+    expect(ok.status).toBe(302);
+  });
+
+  it('refuses a forged state, a replayed callback, another browser and a provider error, writing nothing but the audit', async () => {
+    const before = await users();
+    const refusedBefore = await refusals();
+    const browser = new Browser(t);
+    const start = await browser.get(`/sso/${TENANT}/ping/login`);
+    const back = await op.signIn(start.headers.location, 'eve');
+    const forged = new URL(back);
+    forged.searchParams.set('state', 'forged');
+    expect((await browser.get(forged.pathname + forged.search)).status).toBe(401);
+    // the real callback from a browser without the login cookie
+    const stranger = await new Browser(t).get(back.pathname + back.search);
+    expect(stranger.status).toBe(401);
+    expect(stranger.text).toContain('started in another browser');
+    // the state was used up by that attempt: replaying it fails too
+    expect((await browser.get(back.pathname + back.search)).status).toBe(401);
+    const error = await browser.get(
+      `/sso/${TENANT}/ping/callback?error=access_denied&error_description=nope`,
+    );
+    expect(error.status).toBe(403);
+    expect(error.text).toContain('refused the sign-in (access_denied)');
+    expect(await users()).toBe(before);
+    expect(await refusals()).toBe(refusedBefore + 4);
+  });
+
+  it('refuses when the token endpoint is down, and for unknown IdPs', async () => {
+    const down = await new Browser(t).signIn(op, 'broken', 'ada');
+    expect(down.status).toBe(401);
+    expect(down.text).toContain('did not complete the sign-in');
+    expect((await new Browser(t).get(`/sso/${TENANT}/ghost/login`)).status).toBe(404);
+    expect((await new Browser(t).get(`/sso/no-such-tenant/ping/login`)).status).toBe(404);
+  });
+
+  it('never redirects to another site after sign-in', async () => {
+    const done = await new Browser(t).signIn(op, 'ping', 'ada', 'https://evil.example/steal');
+    expect(done.status).toBe(302);
+    expect(done.headers.location).toBe(`/sso/${TENANT}/me`);
+  });
+});
