@@ -36,6 +36,11 @@ const OIDC_FIELDS = [
 ] as const;
 const OIDC_DEFAULTS = { scopes: ['openid', 'profile', 'email'], pkce: true };
 
+export interface IdpSecrets {
+  clientSecret?: string;
+  graphClientSecret?: string;
+}
+
 @Injectable()
 export class IdentityProvidersService {
   constructor(
@@ -64,9 +69,10 @@ export class IdentityProvidersService {
           type: dto.type,
           enabled: dto.enabled ?? true,
           config,
-          secrets: dto.clientSecret
-            ? this.secretKey.box.seal(JSON.stringify({ clientSecret: dto.clientSecret }))
-            : null,
+          secrets: this.sealSecrets({
+            clientSecret: dto.clientSecret,
+            graphClientSecret: dto.graph?.clientSecret,
+          }),
           groupSync: { ...resolvePolicy(dto.groupSync) },
         });
         await insertRows(em, IdentityProvider, idp);
@@ -110,12 +116,14 @@ export class IdentityProvidersService {
       // Pasting new metadata replaces the explicit fields it describes, and the other way round.
       if (dto.metadataXml !== undefined)
         for (const k of ['entityId', 'ssoUrl', 'certificates']) if (!(k in dto)) delete config[k];
-      assertComplete(idp.type, config, dto.clientSecret !== undefined || idp.secrets !== null);
+      const secrets = { ...this.openSecrets(idp) };
+      if (dto.clientSecret !== undefined) secrets.clientSecret = dto.clientSecret;
+      if (dto.graph?.clientSecret !== undefined) secrets.graphClientSecret = dto.graph.clientSecret;
+      assertComplete(idp.type, config, !!secrets.clientSecret);
       idp.name = dto.name ?? idp.name;
       idp.enabled = dto.enabled ?? idp.enabled;
       idp.config = config;
-      if (dto.clientSecret !== undefined)
-        idp.secrets = this.secretKey.box.seal(JSON.stringify({ clientSecret: dto.clientSecret }));
+      idp.secrets = this.sealSecrets(secrets);
       if (dto.groupSync) idp.groupSync = { ...resolvePolicy({ ...idp.groupSync, ...dto.groupSync }) };
       idp.updatedAt = new Date();
       await em.save(idp);
@@ -145,6 +153,18 @@ export class IdentityProvidersService {
     });
   }
 
+  /** The IdP's secrets: OIDC client secret, Microsoft Graph client secret. */
+  openSecrets(idp: IdentityProvider): IdpSecrets {
+    return idp.secrets ? (JSON.parse(this.secretKey.box.open(idp.secrets)) as IdpSecrets) : {};
+  }
+
+  private sealSecrets(secrets: IdpSecrets): string | null {
+    const present = Object.fromEntries(
+      Object.entries(secrets).filter(([, v]) => typeof v === 'string' && v !== ''),
+    );
+    return Object.keys(present).length > 0 ? this.secretKey.box.seal(JSON.stringify(present)) : null;
+  }
+
   toResponse(tenant: Tenant, idp: IdentityProvider) {
     const base = `${this.config.get('app.publicUrl', { infer: true })}/sso/${tenant.slug}/${idp.slug}`;
     const urls =
@@ -158,7 +178,15 @@ export class IdentityProvidersService {
       type: idp.type,
       enabled: idp.enabled,
       ...publicConfig(idp),
-      hasClientSecret: idp.secrets !== null,
+      hasClientSecret: !!this.openSecrets(idp).clientSecret,
+      ...(idp.config.graph
+        ? {
+            graph: {
+              ...(idp.config.graph as object),
+              hasClientSecret: !!this.openSecrets(idp).graphClientSecret,
+            },
+          }
+        : {}),
       groupSync: resolvePolicy(idp.groupSync),
       loginUrl: `${base}/login`,
       ...urls,
@@ -188,6 +216,10 @@ function protocolConfig(
     );
   }
   const config: Record<string, unknown> = { ...current };
+  if (dto.graph !== undefined) {
+    const { clientSecret: _secret, ...graph } = dto.graph; // the secret goes to the sealed box
+    config.graph = { ...(current.graph as object | undefined), ...graph };
+  }
   for (const key of own) {
     const value = (dto as Record<string, unknown>)[key];
     if (value !== undefined) config[key] = value;
@@ -231,7 +263,7 @@ const auditView = (idp: IdentityProvider) => ({
   enabled: idp.enabled,
   config: publicConfig(idp),
   groupSync: idp.groupSync,
-  hasClientSecret: idp.secrets !== null,
+  hasSecrets: idp.secrets !== null,
 });
 
 const slugTaken = (slug: string) =>

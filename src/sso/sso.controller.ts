@@ -108,26 +108,22 @@ export class SsoController {
     const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ slug });
     const active = tenant ? await this.sessions.find(req, tenant) : null;
     if (!tenant || !active) {
-      res
-        .status(401)
-        .json({
-          statusCode: 401,
-          code: 'not_signed_in',
-          message: 'Not signed in to this workspace',
-          correlationId: (req as GroupsyncRequest).correlationId,
-        });
+      res.status(401).json({
+        statusCode: 401,
+        code: 'not_signed_in',
+        message: 'Not signed in to this workspace',
+        correlationId: (req as GroupsyncRequest).correlationId,
+      });
       return;
     }
     const memberships = await this.dataSource
       .getRepository(Membership)
       .find({ where: { tenantId: tenant.id, userId: active.user.id } });
     const groups = memberships.length
-      ? await this.dataSource
-          .getRepository(Group)
-          .find({
-            where: { tenantId: tenant.id, id: In(memberships.map((m) => m.groupId)) },
-            select: { id: true, name: true },
-          })
+      ? await this.dataSource.getRepository(Group).find({
+          where: { tenantId: tenant.id, id: In(memberships.map((m) => m.groupId)) },
+          select: { id: true, name: true },
+        })
       : [];
     const name = new Map(groups.map((g) => [g.id, g.name]));
     res.json({

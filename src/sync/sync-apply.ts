@@ -105,7 +105,12 @@ export async function writePlan(
 }
 
 /** The summary event of one sync run: counts, claim state and what was protected. */
-export function summaryEntry(userId: string, plan: SyncPlan, meta: ApplyMeta): AuditEntry {
+export function summaryEntry(
+  userId: string,
+  plan: SyncPlan,
+  meta: ApplyMeta,
+  extra?: Record<string, unknown>,
+): AuditEntry {
   return {
     action: 'sync.applied',
     targetType: 'user',
@@ -126,6 +131,7 @@ export function summaryEntry(userId: string, plan: SyncPlan, meta: ApplyMeta): A
         .map((k) => ({ groupId: k.groupId, groupName: k.groupName, reason: k.reason }))
         .slice(0, 100),
       admin: plan.admin,
+      ...extra,
     },
   };
 }

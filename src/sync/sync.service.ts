@@ -27,6 +27,8 @@ import {
   SyncPlan,
 } from './engine';
 import { ExternalMembership } from './external-membership.entity';
+import { completeOverageFromGraph, GraphOutcome } from './graph/graph-overage';
+import { SecretKeyService } from '../auth/secret-key.service';
 import { ApplyMeta, storeClaimedGroups, summaryEntry, writePlan } from './sync-apply';
 import {
   loadMemberships,
@@ -81,6 +83,7 @@ export class SyncService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tx: Transactions,
     private readonly audit: AuditService,
+    private readonly secretKey: SecretKeyService,
   ) {}
 
   /**
@@ -97,16 +100,31 @@ export class SyncService {
   ): Promise<SignInOutcome> {
     const policy = resolvePolicy(idp.groupSync);
     // Entra's overage markers are detected here, so no sign-in flow can forget them.
-    const external =
+    let external =
       'attributes' in claims
         ? normalizeClaims(
             { ...claims, overage: claims.overage ?? hasOverageMarker(claims.attributes) },
             policy,
           )
         : claims;
+    let graph: GraphOutcome | undefined;
+    if ('attributes' in claims && external.status === 'overage' && policy.overage === 'graph') {
+      ({ external, outcome: graph } = await completeOverageFromGraph(
+        idp,
+        policy,
+        claims.attributes,
+        external,
+        this.secretKey.box,
+      ));
+      if (!graph.complete)
+        this.logger.warn(
+          { idp: idp.slug, reason: graph.reason, correlationId: ctx.correlationId },
+          'Graph could not complete a truncated group claim',
+        );
+    }
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.tx.run((em) => this.signInOnce(em, tenant, idp, policy, who, external, ctx));
+        return await this.tx.run((em) => this.signInOnce(em, tenant, idp, policy, who, external, ctx, graph));
       } catch (error) {
         if (attempt < 3 && isUniqueViolation(error)) continue;
         throw error;
@@ -122,6 +140,7 @@ export class SyncService {
     who: SignInIdentity,
     external: ExternalGroups,
     ctx: RequestContext,
+    graph?: GraphOutcome,
   ): Promise<SignInOutcome> {
     const email = who.email.trim().toLowerCase();
     const identity = await em.findOneBy(Identity, {
@@ -246,7 +265,7 @@ export class SyncService {
     if (who.displayName && who.displayName !== user.displayName) profile.displayName = who.displayName;
     await em.update(User, { id: user.id }, profile);
     Object.assign(user, profile);
-    entries.push(summaryEntry(user.id, plan, meta));
+    entries.push(summaryEntry(user.id, plan, meta, graph ? { graph } : undefined));
     await this.audit.record(em, ctx, tenant.id, entries);
     return { status: 'signed-in', user, plan };
   }

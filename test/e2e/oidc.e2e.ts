@@ -4,6 +4,7 @@ import { User } from '../../src/users/user.entity';
 import { newGroup, newGroupLink, newUser } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 import { startTestOidcProvider, TestOidcProvider } from '../support/test-oidc-provider';
+import { FakeGraph, startFakeGraph } from '../support/fake-graph';
 
 const TENANT = 'oidc-acme';
 const callback = (idp: string) => `http://sso.test/sso/${TENANT}/${idp}/callback`;
@@ -59,13 +60,43 @@ describe('OIDC sign-in with group sync (real OpenID provider on 127.0.0.1)', () 
     root: { email: 'root@example.com', name: 'Root', groups: ['Developers', 'platform-admins'] },
     eve: { email: 'eve@partner.example', name: 'Eve', groups: ['Developers'] },
     pre: { email: 'pre@example.com', name: 'Pre', groups: ['Developers'] },
+    // Entra with too many groups: no groups claim, a pointer to Graph instead
+    big: {
+      email: 'big@example.com',
+      name: 'Big',
+      oid: 'oid-big',
+      _claim_names: { groups: 'src1' },
+      _claim_sources: { src1: { endpoint: 'https://graph.windows.net/x/users/oid-big/getMemberObjects' } },
+    },
   };
+  let graphOk: FakeGraph;
+  let graphDown: FakeGraph;
   const idpIds: Record<string, string> = {};
   let eng: { id: string };
   let ops: { id: string };
 
   beforeAll(async () => {
-    const redirects = ['ping', 'strict', 'closed', 'slim', 'broken'].map(callback);
+    const redirects = ['ping', 'strict', 'closed', 'slim', 'broken', 'entra-ok', 'entra-down'].map(callback);
+    const bigGroups = {
+      'oid-big': [
+        { id: 'gid-dev', displayName: 'Developers' },
+        { id: 'gid-ops', displayName: 'Ops' },
+        { id: 'gid-x', displayName: 'Other' },
+      ],
+    };
+    graphOk = await startFakeGraph({
+      clientId: 'groupsync',
+      clientSecret: 'oidc-client-secret',
+      groupsByUser: bigGroups,
+      pageSize: 2,
+    });
+    graphDown = await startFakeGraph({
+      clientId: 'groupsync',
+      clientSecret: 'oidc-client-secret',
+      groupsByUser: bigGroups,
+      pageSize: 2,
+      fail: { page: { number: 2, status: 503 } },
+    });
     op = await startTestOidcProvider({
       clients: [{ client_id: 'groupsync', client_secret: 'oidc-client-secret', redirect_uris: redirects }],
       accounts,
@@ -111,6 +142,16 @@ describe('OIDC sign-in with group sync (real OpenID provider on 127.0.0.1)', () 
       tokenUrl: 'http://127.0.0.1:9/token',
       jwksUrl: discovery.jwks_uri,
     });
+    for (const [slug, graph] of [
+      ['entra-ok', graphOk],
+      ['entra-down', graphDown],
+    ] as const) {
+      await idp(slug, {
+        issuer: op.issuer,
+        groupSync: { overage: 'graph' },
+        graph: { directoryId: 'contoso-tenant', tokenUrl: graph.tokenUrl, baseUrl: graph.url },
+      });
+    }
     eng = await newGroup(t, TENANT, { name: 'Engineering' });
     ops = await newGroup(t, TENANT, { name: 'Operations' });
     await newGroupLink(t, TENANT, eng.id, { externalGroup: 'Developers', role: 'developer' });
@@ -120,6 +161,8 @@ describe('OIDC sign-in with group sync (real OpenID provider on 127.0.0.1)', () 
     await t.close();
     await op.close();
     await slim.close();
+    await graphOk.close();
+    await graphDown.close();
   });
 
   const users = () => t.dataSource.getRepository(User).count();
@@ -243,6 +286,55 @@ describe('OIDC sign-in with group sync (real OpenID provider on 127.0.0.1)', () 
     expect(down.text).toContain('did not complete the sign-in');
     expect((await new Browser(t).get(`/sso/${TENANT}/ghost/login`)).status).toBe(404);
     expect((await new Browser(t).get(`/sso/no-such-tenant/ping/login`)).status).toBe(404);
+  });
+
+  it('Entra overage: a complete Microsoft Graph answer syncs fully; a failing one removes nothing', async () => {
+    const entra = await t.op.get(`/api/v1/tenants/${TENANT}/identity-providers/entra-ok`).expect(200);
+    expect(entra.body.graph).toEqual(
+      expect.objectContaining({ directoryId: 'contoso-tenant', hasClientSecret: false }),
+    );
+    expect(JSON.stringify(entra.body)).not.toContain('oidc-client-secret');
+    // Big is in Engineering by hand-made sync membership and in a group Graph will not list
+    const first = await new Browser(t).signIn(op, 'entra-ok', 'big');
+    expect(first.status).toBe(302);
+    const user = await t.dataSource.getRepository(User).findOneByOrFail({ email: 'big@example.com' });
+    const groupsOf = async () =>
+      (await t.op.get(`/api/v1/tenants/${TENANT}/users/${user.id}`).expect(200)).body.memberships.map(
+        (m: { groupName: string }) => m.groupName,
+      );
+    expect(await groupsOf()).toEqual(['Engineering', 'Operations']);
+    const summary = await t.dataSource
+      .getRepository(AuditEvent)
+      .findOneOrFail({ where: { action: 'sync.applied', userId: user.id }, order: { id: 'DESC' } });
+    expect(summary.details).toEqual(
+      expect.objectContaining({ complete: true, graph: { attempted: true, complete: true, groups: 3 } }),
+    );
+
+    // Big is put in Sales by hand; Sales is linked to a group Big is not in, so a complete list removes Big.
+    const sales = await newGroup(t, TENANT, { name: 'Sales' });
+    await newGroupLink(t, TENANT, sales.id, { externalGroup: 'SalesTeam', role: 'reporter' });
+    await t.op
+      .put(`/api/v1/tenants/${TENANT}/groups/${sales.id}/members/${user.id}`)
+      .send({ role: 'reporter' })
+      .expect(200);
+
+    // Graph fails on its second page: the claim stays incomplete, so nothing is removed
+    expect((await new Browser(t).signIn(op, 'entra-down', 'big')).status).toBe(302);
+    expect(await groupsOf()).toEqual(['Engineering', 'Operations', 'Sales']);
+    const failed = await t.dataSource
+      .getRepository(AuditEvent)
+      .findOneOrFail({ where: { action: 'sync.applied', userId: user.id }, order: { id: 'DESC' } });
+    expect(failed.details).toEqual(
+      expect.objectContaining({
+        complete: false,
+        claimStatus: 'overage',
+        removals: 0,
+        graph: { attempted: true, complete: false, reason: 'Graph answered 503 on page 2' },
+      }),
+    );
+    // with Graph answering in full, the same sign-in removes Big from Sales
+    expect((await new Browser(t).signIn(op, 'entra-ok', 'big')).status).toBe(302);
+    expect(await groupsOf()).toEqual(['Engineering', 'Operations']);
   });
 
   it('never redirects to another site after sign-in', async () => {

@@ -51,7 +51,8 @@ export async function startTestOidcProvider(options: TestOidcProviderOptions): P
     })),
     jwks: { keys: [jwk as never] },
     pkce: { required: () => options.pkceRequired ?? true },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
+    // Entra-style extras ride with `groups`: the object id and the overage pointers.
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups', 'oid', '_claim_names', '_claim_sources', 'hasgroups'] },
     scopes: ['openid', 'email', 'profile', 'groups'],
     conformIdTokenClaims: !(options.claimsInIdToken ?? true),
     features: { devInteractions: { enabled: true } },

@@ -42,6 +42,43 @@ export class ClaimMappingDto {
   displayName?: string;
 }
 
+/** Microsoft Graph access for completing Entra's truncated group claims (groupSync.overage = "graph"). */
+export class GraphSettingsDto {
+  @ApiProperty({ description: 'Entra directory (tenant) id or domain' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  directoryId!: string;
+
+  @ApiPropertyOptional({
+    description: 'App registration with GroupMember.Read.All; default: the OIDC client id',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(512)
+  clientId?: string;
+
+  @ApiPropertyOptional({ description: 'Write-only, stored encrypted; default: the OIDC client secret' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2048)
+  clientSecret?: string;
+
+  @ApiPropertyOptional({
+    description: 'Default https://login.microsoftonline.com/{directoryId}/oauth2/v2.0/token',
+  })
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  tokenUrl?: string;
+
+  @ApiPropertyOptional({ description: 'Default https://graph.microsoft.com' })
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  baseUrl?: string;
+}
+
 /** Settings shared by create and update; which ones apply depends on `type`. */
 export class IdentityProviderSettingsDto {
   @ApiPropertyOptional({ description: 'Display name; defaults to the slug' })
@@ -173,6 +210,12 @@ export class IdentityProviderSettingsDto {
   @IsOptional()
   @IsBoolean()
   debug?: boolean;
+
+  @ApiPropertyOptional({ type: GraphSettingsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => GraphSettingsDto)
+  graph?: GraphSettingsDto;
 
   @ApiPropertyOptional({ type: GroupSyncPolicyDto })
   @IsOptional()

@@ -1,0 +1,58 @@
+import type { IdentityProvider } from '../../identity-providers/identity-provider.entity';
+import type { SecretBox } from '../../common/crypto';
+import { ExternalGroups, GroupSyncPolicy, normalizeClaims } from '../engine';
+import { fetchTransitiveGroups, GraphSettings } from './graph-groups.client';
+
+const SAML_OBJECT_ID = 'http://schemas.microsoft.com/identity/claims/objectidentifier';
+
+export interface GraphOutcome {
+  attempted: true;
+  complete: boolean;
+  reason?: string;
+  groups?: number;
+}
+
+/**
+ * When Entra truncated the group claim and the IdP's policy says `overage: "graph"`, asks Microsoft
+ * Graph for the user's whole group list. A complete answer replaces the truncated claim (object ids
+ * and display names, so links by either match); anything less leaves the claim incomplete, so the
+ * sync adds but never removes, and the outcome says why.
+ */
+export async function completeOverageFromGraph(
+  idp: IdentityProvider,
+  policy: GroupSyncPolicy,
+  attributes: Record<string, unknown>,
+  external: ExternalGroups,
+  box: SecretBox,
+): Promise<{ external: ExternalGroups; outcome: GraphOutcome }> {
+  const fail = (reason: string) => ({
+    external,
+    outcome: { attempted: true as const, complete: false, reason },
+  });
+  const graph = idp.config.graph as Partial<GraphSettings> | undefined;
+  if (!graph?.directoryId)
+    return fail('overage is set to "graph" but the identity provider has no Graph settings');
+  const secrets = idp.secrets
+    ? (JSON.parse(box.open(idp.secrets)) as { clientSecret?: string; graphClientSecret?: string })
+    : {};
+  const clientId = graph.clientId ?? (idp.config.clientId as string | undefined);
+  const clientSecret = secrets.graphClientSecret ?? secrets.clientSecret;
+  if (!clientId || !clientSecret) return fail('no client id or secret for Microsoft Graph');
+  const oid = firstString(attributes.oid) ?? firstString(attributes[SAML_OBJECT_ID]);
+  if (!oid) return fail('the sign-in carried no user object id (oid) to look up in Graph');
+
+  const result = await fetchTransitiveGroups(
+    { ...graph, directoryId: graph.directoryId, clientId, clientSecret },
+    oid,
+  );
+  if (!result.complete) return fail(result.reason);
+  const names = result.groups.flatMap((g) => (g.displayName ? [g.id, g.displayName] : [g.id]));
+  const completed = normalizeClaims({ attributes: { [policy.claims[0] ?? 'groups']: names } }, policy);
+  return { external: completed, outcome: { attempted: true, complete: true, groups: result.groups.length } };
+}
+
+function firstString(value: unknown): string | undefined {
+  if (typeof value === 'string' && value !== '') return value;
+  if (Array.isArray(value)) return value.find((v): v is string => typeof v === 'string' && v !== '');
+  return undefined;
+}
