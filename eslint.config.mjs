@@ -8,7 +8,7 @@ export default tseslint.config(
   {
     languageOptions: {
       globals: Object.fromEntries(
-        ['process', 'console', 'Buffer', '__dirname', 'require', 'module', 'URL', 'fetch', 'setTimeout', 'clearTimeout', 'performance'].map((g) => [g, 'readonly']),
+        ['process', 'console', 'Buffer', '__dirname', 'require', 'module', 'URL', 'URLSearchParams', 'fetch', 'setTimeout', 'clearTimeout', 'performance'].map((g) => [g, 'readonly']),
       ),
     },
     rules: {

@@ -31,8 +31,8 @@ export interface LoginStart {
 export interface LoginResult {
   /** Validated ID token claims. */
   idToken: Record<string, unknown>;
-  /** Userinfo response, when requested and available. */
-  userinfo: Record<string, unknown> | null;
+  /** Fetches userinfo (subject checked against the ID token); null when the IdP has no userinfo endpoint. */
+  loadUserinfo(): Promise<Record<string, unknown> | null>;
 }
 
 /** Refusals the user should read about, with a code for the log and audit. */
@@ -152,7 +152,7 @@ export async function startLogin(
 export async function finishLogin(
   config: client.Configuration,
   callbackUrl: URL,
-  expected: { state: string; nonce: string; codeVerifier: string | null; fetchUserinfo: boolean },
+  expected: { state: string; nonce: string; codeVerifier: string | null },
 ): Promise<LoginResult> {
   const error = callbackUrl.searchParams.get('error');
   if (error) {
@@ -196,10 +196,11 @@ export async function finishLogin(
     );
   }
   const idToken = (tokens.claims() ?? {}) as Record<string, unknown>;
-  let userinfo: Record<string, unknown> | null = null;
-  if (expected.fetchUserinfo && config.serverMetadata().userinfo_endpoint) {
+  // Userinfo costs a round trip: the caller asks for it only when the ID token lacks what it needs.
+  const loadUserinfo = async () => {
+    if (!config.serverMetadata().userinfo_endpoint) return null;
     try {
-      userinfo = (await client.fetchUserInfo(config, tokens.access_token, String(idToken.sub))) as Record<
+      return (await client.fetchUserInfo(config, tokens.access_token, String(idToken.sub))) as Record<
         string,
         unknown
       >;
@@ -210,6 +211,6 @@ export async function finishLogin(
         (e as Error).message,
       );
     }
-  }
-  return { idToken, userinfo };
+  };
+  return { idToken, loadUserinfo };
 }

@@ -157,20 +157,26 @@ export class OidcSignInService {
       'userinfo',
     ];
     const policy = resolvePolicy(idp.groupSync);
-    let result;
+    let idToken: Record<string, unknown>;
+    let userinfo: Record<string, unknown> | null = null;
     try {
       const config = await this.configuration(idp, settings);
-      result = await finishLogin(config, callback, {
-        state: state,
+      const result = await finishLogin(config, callback, {
+        state,
         nonce: row.nonce,
         codeVerifier: row.codeVerifier,
-        fetchUserinfo: groupsFrom.includes('userinfo') || !!mapping.email,
       });
+      idToken = result.idToken;
+      const has = (name: string) => idToken[name] !== undefined;
+      const needed =
+        [mapping.externalId ?? 'sub', mapping.email ?? 'email'].some((n) => !has(n)) ||
+        !policy.claims.some(has);
+      if (groupsFrom.includes('userinfo') && (needed || groupsFrom[0] === 'userinfo'))
+        userinfo = await result.loadUserinfo();
     } catch (error) {
       if (error instanceof OidcSignInError) throw this.refusalOf(error);
       throw error;
     }
-    const { idToken, userinfo } = result;
     const claim = (name: string) => idToken[name] ?? userinfo?.[name];
     const externalId = claim(mapping.externalId ?? 'sub');
     const email = claim(mapping.email ?? 'email');

@@ -1,0 +1,90 @@
+// A real OpenID provider (the `oidc-provider` package) on 127.0.0.1, with static clients, PKCE, a
+// `groups` claim (and Entra-style extras) and its development login/consent forms, plus a browser
+// stand-in that completes those forms with fetch and a cookie jar. Plain JavaScript so the
+// benchmarks use the same provider as the tests; types in oidc-provider-harness.d.ts.
+const { generateKeyPairSync, randomBytes } = require('node:crypto');
+const { createServer } = require('node:http');
+
+async function startTestOidcProvider(options) {
+  // ESM-only package: loaded lazily so only the code that needs it pays for it.
+  const { default: Provider } = await import('oidc-provider');
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${server.address().port}`;
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(6).toString('hex'), use: 'sig', alg: 'RS256' };
+  const provider = new Provider(issuer, {
+    clients: options.clients.map((c) => ({
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: c.client_secret ? 'client_secret_basic' : 'none',
+      ...c,
+    })),
+    jwks: { keys: [jwk] },
+    pkce: { required: () => options.pkceRequired ?? true },
+    // Entra-style extras ride with `groups`: the object id and the overage pointers.
+    claims: {
+      openid: ['sub'],
+      email: ['email', 'email_verified'],
+      profile: ['name'],
+      groups: ['groups', 'oid', '_claim_names', '_claim_sources', 'hasgroups'],
+    },
+    scopes: ['openid', 'email', 'profile', 'groups'],
+    conformIdTokenClaims: !(options.claimsInIdToken ?? true),
+    features: { devInteractions: { enabled: true } },
+    cookies: { keys: [randomBytes(16).toString('hex')] },
+    findAccount: async (_ctx, sub) => {
+      if (!options.accounts[sub]) return undefined;
+      return { accountId: sub, claims: async () => ({ sub, ...options.accounts[sub] }) };
+    },
+  });
+  server.on('request', provider.callback());
+  return {
+    issuer,
+    signIn: (authorizeUrl, accountId) => completeInteractions(issuer, authorizeUrl, accountId),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Walks authorize -> login form -> consent form -> redirect back, keeping the provider's cookies. */
+async function completeInteractions(issuer, authorizeUrl, accountId) {
+  const jar = new Map();
+  const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  let url = new URL(authorizeUrl);
+  let body;
+  for (let hop = 0; hop < 20; hop++) {
+    if (url.origin !== issuer) return url; // back at the client: done
+    const res = await fetch(url, {
+      method: body ? 'POST' : 'GET',
+      headers: { cookie: cookieHeader(), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      body,
+      redirect: 'manual',
+    });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair.indexOf('=');
+      jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+    body = undefined;
+    const location = res.headers.get('location');
+    if (location) {
+      url = new URL(location, url);
+      continue;
+    }
+    const html = await res.text();
+    const interaction = /\/interaction\/([\w-]+)/.exec(url.pathname);
+    if (res.status !== 200 || !interaction) throw new Error(`OIDC test provider answered ${res.status} at ${url}: ${html.slice(0, 300)}`);
+    // A login or consent form of the development interactions: submit it.
+    body = /name="login"/.test(html)
+      ? new URLSearchParams({ prompt: 'login', login: accountId, password: 'any' })
+      : new URLSearchParams({ prompt: 'consent' });
+    url = new URL(`/interaction/${interaction[1]}`, issuer);
+  }
+  throw new Error('OIDC test provider: too many redirects');
+}
+
+module.exports = { startTestOidcProvider };

@@ -1,2 +1,0 @@
-// oidc-provider ships no type declarations; the test harness uses a small, untyped part of it.
-declare module 'oidc-provider';
