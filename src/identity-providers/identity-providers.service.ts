@@ -16,6 +16,7 @@ import {
   UpdateIdentityProviderDto,
 } from './dto/identity-provider.dto';
 import { IdentityProvider, IdpType } from './identity-provider.entity';
+import { IdpMetadata, MetadataError, parseIdpMetadata } from './saml-metadata';
 import { insertRows } from '../database/insert';
 
 // Fields both protocols use.
@@ -56,7 +57,7 @@ export class IdentityProvidersService {
     dto: CreateIdentityProviderDto,
     ctx: RequestContext,
   ): Promise<IdentityProvider> {
-    const config = protocolConfig(dto.type, dto, dto.type === 'oidc' ? OIDC_DEFAULTS : {});
+    const config = withMetadata(dto, protocolConfig(dto.type, dto, dto.type === 'oidc' ? OIDC_DEFAULTS : {}));
     assertComplete(dto.type, config, dto.clientSecret !== undefined);
     try {
       return await this.tx.run(async (em) => {
@@ -113,9 +114,11 @@ export class IdentityProvidersService {
       if (!idp) throw notFound('Identity provider', slug);
       const before = auditView(idp);
       const config = protocolConfig(idp.type, dto, idp.config);
-      // Pasting new metadata replaces the explicit fields it describes, and the other way round.
+      // Pasting new metadata replaces the explicit fields it describes.
       if (dto.metadataXml !== undefined)
-        for (const k of ['entityId', 'ssoUrl', 'certificates']) if (!(k in dto)) delete config[k];
+        for (const k of ['entityId', 'ssoUrl', 'ssoBinding', 'certificates'])
+          if (!(k in dto)) delete config[k];
+      withMetadata(dto, config);
       const secrets = { ...this.openSecrets(idp) };
       if (dto.clientSecret !== undefined) secrets.clientSecret = dto.clientSecret;
       if (dto.graph?.clientSecret !== undefined) secrets.graphClientSecret = dto.graph.clientSecret;
@@ -224,6 +227,25 @@ function protocolConfig(
     const value = (dto as Record<string, unknown>)[key];
     if (value !== undefined) config[key] = value;
   }
+  return config;
+}
+
+/** SAML: the entity id, SSO URL and certificates read from pasted metadata; explicit fields win. */
+function withMetadata(
+  dto: IdentityProviderSettingsDto,
+  config: Record<string, unknown>,
+): Record<string, unknown> {
+  if (!dto.metadataXml) return config;
+  let parsed: IdpMetadata;
+  try {
+    parsed = parseIdpMetadata(dto.metadataXml);
+  } catch (error) {
+    if (error instanceof MetadataError)
+      throw badRequest('invalid_metadata', `The SAML metadata cannot be used: ${error.message}`);
+    throw error;
+  }
+  for (const [key, value] of Object.entries(parsed))
+    if (dto[key as keyof IdentityProviderSettingsDto] === undefined) config[key] = value;
   return config;
 }
 

@@ -349,6 +349,43 @@ describe('admin REST API', () => {
         }),
       );
 
+      // from pasted metadata: entity id, SSO URL and signing certificates are read out of it
+      const cert = 'MIIC8DCCAdigAwIBAgIQc' + 'A'.repeat(120);
+      const metadataXml = `<EntityDescriptor entityID="https://sts.windows.net/t1/" xmlns="urn:oasis:names:tc:SAML:2.0:metadata"><IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><KeyDescriptor use="signing"><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>${cert}</X509Certificate></X509Data></KeyInfo></KeyDescriptor><SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://login.microsoftonline.com/t1/saml2"/></IDPSSODescriptor></EntityDescriptor>`;
+      const entra = await t.op
+        .post(`/api/v1/tenants/${slug}/identity-providers`)
+        .send({ slug: 'entra-saml', type: 'saml', metadataXml })
+        .expect(201);
+      expect(entra.body).toEqual(
+        expect.objectContaining({
+          entityId: 'https://sts.windows.net/t1/',
+          ssoUrl: 'https://login.microsoftonline.com/t1/saml2',
+          ssoBinding: 'redirect',
+          certificates: [expect.stringContaining('-----BEGIN CERTIFICATE-----')],
+          hasMetadataXml: true,
+        }),
+      );
+      const badMetadata = await t.op
+        .post(`/api/v1/tenants/${slug}/identity-providers`)
+        .send({
+          slug: 'bad-saml',
+          type: 'saml',
+          metadataXml: metadataXml.replace(/<KeyDescriptor[\s\S]*<\/KeyDescriptor>/, ''),
+        })
+        .expect(400);
+      expectErrorShape(badMetadata.body, 400, 'invalid_metadata');
+      expect(badMetadata.body.message).toContain('no signing certificate');
+      const xxe = await t.op
+        .post(`/api/v1/tenants/${slug}/identity-providers`)
+        .send({
+          slug: 'xxe-saml',
+          type: 'saml',
+          metadataXml: `<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>${metadataXml}`,
+        })
+        .expect(400);
+      expect(xxe.body.message).toContain('DOCTYPE');
+      await t.op.delete(`/api/v1/tenants/${slug}/identity-providers/entra-saml`).expect(204);
+
       const before = await countAudit(slug);
       const cases: [object, number, string][] = [
         [
