@@ -17,6 +17,7 @@ import { SyncService } from '../sync/sync.service';
 import { Tenant } from '../tenants/tenant.entity';
 import { OidcSignInService, SignInRefusal } from './oidc-sign-in.service';
 import { sendRefusalPage } from './refusal-page';
+import { SamlSignInService } from './saml-sign-in.service';
 import { safeReturnTo } from './return-to';
 
 /**
@@ -33,6 +34,7 @@ export class SsoController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly oidc: OidcSignInService,
+    private readonly saml: SamlSignInService,
     private readonly sync: SyncService,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
@@ -51,14 +53,12 @@ export class SsoController {
     @Res() res: Response,
   ) {
     await this.refusing(req, res, slug, idpSlug, async (tenant, idp) => {
-      if (idp.type !== 'oidc')
-        throw new SignInRefusal(
-          HttpStatus.NOT_IMPLEMENTED,
-          'protocol_unavailable',
-          'this sign-in method is not available yet',
-        );
-      const target = safeReturnTo(returnTo, this.publicUrl, '');
-      res.redirect(302, await this.oidc.start(tenant, idp, target || null, res));
+      const target = safeReturnTo(returnTo, this.publicUrl, '') || null;
+      const url =
+        idp.type === 'saml'
+          ? await this.saml.start(tenant, idp, target)
+          : await this.oidc.start(tenant, idp, target, res);
+      res.redirect(302, url);
     });
   }
 
@@ -77,29 +77,81 @@ export class SsoController {
           'this sign-in method does not use this address',
         );
       const who = await this.oidc.finish(tenant, idp, req, res);
-      const outcome = await this.sync.signIn(
-        tenant,
-        idp,
-        who,
-        { attributes: who.attributes },
-        { ...ctx, actor: { type: 'idp', id: idp.id, label: idp.slug } },
-      );
-      if (idp.config.debug && outcome.plan) {
-        this.logger.log(
-          { idp: idp.slug, tenant: tenant.slug, plan: outcome.plan, correlationId: ctx.correlationId },
-          'OIDC debug: sync decisions',
-        );
-      }
-      if (outcome.status === 'denied') {
-        this.logger.warn(
-          { idp: idp.slug, tenant: tenant.slug, reason: outcome.reason, correlationId: ctx.correlationId },
-          'Sign-in denied',
-        );
-        return sendRefusalPage(res, HttpStatus.FORBIDDEN, outcome.reason, ctx.correlationId, tenant.name);
-      }
-      await this.sessions.start(res, tenant, outcome.user.id, idp.id);
-      res.redirect(302, safeReturnTo(who.returnTo, this.publicUrl, `/sso/${tenant.slug}/me`));
+      await this.completeSignIn(tenant, idp, who, ctx, res);
     });
+  }
+
+  /** SAML assertion consumer (HTTP-POST binding). */
+  @Post(':idp/acs')
+  async acs(
+    @Param('tenant') slug: string,
+    @Param('idp') idpSlug: string,
+    @Req() req: GroupsyncRequest,
+    @Res() res: Response,
+  ) {
+    await this.refusing(req, res, slug, idpSlug, async (tenant, idp, ctx) => {
+      if (idp.type !== 'saml')
+        throw new SignInRefusal(
+          HttpStatus.NOT_FOUND,
+          'not_saml',
+          'this sign-in method does not use this address',
+        );
+      const who = await this.saml.acs(tenant, idp, (req.body ?? {}) as Record<string, unknown>);
+      await this.completeSignIn(tenant, idp, who, ctx, res);
+    });
+  }
+
+  /** SAML service provider metadata, for the IdP's configuration. */
+  @Get(':idp/metadata')
+  async metadata(
+    @Param('tenant') slug: string,
+    @Param('idp') idpSlug: string,
+    @Req() req: GroupsyncRequest,
+    @Res() res: Response,
+  ) {
+    await this.refusing(req, res, slug, idpSlug, async (tenant, idp) => {
+      if (idp.type !== 'saml')
+        throw new SignInRefusal(HttpStatus.NOT_FOUND, 'not_saml', 'this identity provider does not use SAML');
+      res.type('application/samlmetadata+xml').send(this.saml.metadata(tenant, idp));
+    });
+  }
+
+  /** Sync and session after a validated sign-in of either protocol. */
+  private async completeSignIn(
+    tenant: Tenant,
+    idp: IdentityProvider,
+    who: {
+      externalId: string;
+      email: string;
+      displayName: string | null;
+      attributes: Record<string, unknown>;
+      returnTo: string | null;
+    },
+    ctx: RequestContext,
+    res: Response,
+  ): Promise<void> {
+    const outcome = await this.sync.signIn(
+      tenant,
+      idp,
+      who,
+      { attributes: who.attributes },
+      { ...ctx, actor: { type: 'idp', id: idp.id, label: idp.slug } },
+    );
+    if (idp.config.debug && outcome.plan) {
+      this.logger.log(
+        { idp: idp.slug, tenant: tenant.slug, plan: outcome.plan, correlationId: ctx.correlationId },
+        'SSO debug: sync decisions',
+      );
+    }
+    if (outcome.status === 'denied') {
+      this.logger.warn(
+        { idp: idp.slug, tenant: tenant.slug, reason: outcome.reason, correlationId: ctx.correlationId },
+        'Sign-in denied',
+      );
+      return sendRefusalPage(res, HttpStatus.FORBIDDEN, outcome.reason, ctx.correlationId, tenant.name);
+    }
+    await this.sessions.start(res, tenant, outcome.user.id, idp.id);
+    res.redirect(302, safeReturnTo(who.returnTo, this.publicUrl, `/sso/${tenant.slug}/me`));
   }
 
   /** The signed-in user of this tenant, with their groups. */

@@ -12,7 +12,12 @@ async function startTestOidcProvider(options) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${server.address().port}`;
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwk = { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(6).toString('hex'), use: 'sig', alg: 'RS256' };
+  const jwk = {
+    ...privateKey.export({ format: 'jwk' }),
+    kid: randomBytes(6).toString('hex'),
+    use: 'sig',
+    alg: 'RS256',
+  };
   const provider = new Provider(issuer, {
     clients: options.clients.map((c) => ({
       grant_types: ['authorization_code'],
@@ -60,7 +65,10 @@ async function completeInteractions(issuer, authorizeUrl, accountId) {
     if (url.origin !== issuer) return url; // back at the client: done
     const res = await fetch(url, {
       method: body ? 'POST' : 'GET',
-      headers: { cookie: cookieHeader(), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      headers: {
+        cookie: cookieHeader(),
+        ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
       body,
       redirect: 'manual',
     });
@@ -77,7 +85,8 @@ async function completeInteractions(issuer, authorizeUrl, accountId) {
     }
     const html = await res.text();
     const interaction = /\/interaction\/([\w-]+)/.exec(url.pathname);
-    if (res.status !== 200 || !interaction) throw new Error(`OIDC test provider answered ${res.status} at ${url}: ${html.slice(0, 300)}`);
+    if (res.status !== 200 || !interaction)
+      throw new Error(`OIDC test provider answered ${res.status} at ${url}: ${html.slice(0, 300)}`);
     // A login or consent form of the development interactions: submit it.
     body = /name="login"/.test(html)
       ? new URLSearchParams({ prompt: 'login', login: accountId, password: 'any' })

@@ -124,7 +124,9 @@ describe('OIDC relying party (openid-client) against a real OpenID provider', ()
         codeVerifier: login.codeVerifier,
       });
       expect(result.idToken.groups).toBeUndefined();
-      expect(await result.loadUserinfo()).toEqual(expect.objectContaining({ sub: 'ada', groups: ['Developers'] }));
+      expect(await result.loadUserinfo()).toEqual(
+        expect.objectContaining({ sub: 'ada', groups: ['Developers'] }),
+      );
     } finally {
       await slim.close();
     }

@@ -1,0 +1,340 @@
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CacheItem, CacheProvider, SAML, ValidateInResponseTo } from '@node-saml/node-saml';
+import { DOMParser } from '@xmldom/xmldom';
+import { DataSource, LessThan } from 'typeorm';
+import { sha256Hex } from '../common/crypto';
+import { isUniqueViolation } from '../common/errors';
+import { AllConfigType } from '../config/configuration';
+import { insertRows } from '../database/insert';
+import { IdentityProvider } from '../identity-providers/identity-provider.entity';
+import { resolvePolicy } from '../sync/engine';
+import type { Tenant } from '../tenants/tenant.entity';
+import { SignInRefusal } from './oidc-sign-in.service';
+import { SsoLoginState } from './sso-login-state.entity';
+
+const REQUEST_TTL_MS = 10 * 60_000;
+const EMAIL_ATTRIBUTES = [
+  'email',
+  'mail',
+  'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
+  'urn:oid:0.9.2342.19200300.100.1.3',
+];
+const NAME_ATTRIBUTES = [
+  'displayName',
+  'name',
+  'http://schemas.microsoft.com/identity/claims/displayname',
+  'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name',
+];
+
+export interface SamlIdentity {
+  externalId: string;
+  email: string;
+  displayName: string | null;
+  attributes: Record<string, unknown>;
+  returnTo: string | null;
+}
+
+/** SAML IdP settings kept in identity_providers.config (parsed from metadata or given explicitly). */
+interface SamlConfig {
+  entityId: string;
+  ssoUrl: string;
+  certificates: string[];
+  wantResponseSigned?: boolean;
+  allowIdpInitiated?: boolean;
+  clockSkewSeconds?: number;
+  claimMapping?: { externalId?: string; email?: string; displayName?: string };
+  debug?: boolean;
+}
+
+/**
+ * The SAML service provider of one tenant's IdP, on @node-saml/node-saml: AuthnRequests whose ids
+ * are remembered in the database (so InResponseTo works across instances), and responses validated
+ * for signature (signed assertion required), audience, issuer, time conditions with a small skew,
+ * InResponseTo, destination and recipient; every assertion id is accepted once.
+ */
+@Injectable()
+export class SamlSignInService {
+  private readonly logger = new Logger('SamlSignIn');
+  private readonly publicUrl: string;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    config: ConfigService<AllConfigType, true>,
+  ) {
+    this.publicUrl = config.get('app.publicUrl', { infer: true });
+  }
+
+  urls(tenant: Tenant, idp: IdentityProvider) {
+    const base = `${this.publicUrl}/sso/${tenant.slug}/${idp.slug}`;
+    return { acsUrl: `${base}/acs`, spEntityId: `${base}/metadata`, metadataUrl: `${base}/metadata` };
+  }
+
+  metadata(tenant: Tenant, idp: IdentityProvider): string {
+    return this.saml(tenant, idp, null).generateServiceProviderMetadata(null, null);
+  }
+
+  /** The redirect to the IdP with a fresh AuthnRequest whose id is remembered for ten minutes. */
+  async start(tenant: Tenant, idp: IdentityProvider, returnTo: string | null): Promise<string> {
+    await this.dataSource.getRepository(SsoLoginState).delete({ expiresAt: LessThan(new Date()) });
+    const saml = this.saml(tenant, idp, { tenantId: tenant.id, idpId: idp.id, returnTo });
+    return saml.getAuthorizeUrlAsync('', undefined, {});
+  }
+
+  async acs(tenant: Tenant, idp: IdentityProvider, body: Record<string, unknown>): Promise<SamlIdentity> {
+    const samlResponse = body.SAMLResponse;
+    if (typeof samlResponse !== 'string' || samlResponse === '') {
+      throw new SignInRefusal(
+        HttpStatus.BAD_REQUEST,
+        'saml_no_response',
+        'the identity provider did not send a sign-in response',
+      );
+    }
+    const xml = Buffer.from(samlResponse, 'base64').toString('utf8');
+    if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
+      throw new SignInRefusal(
+        HttpStatus.BAD_REQUEST,
+        'saml_doctype',
+        'the sign-in response was malformed',
+        'DOCTYPE or entity declaration in the response',
+      );
+    }
+    const cfg = idp.config as unknown as SamlConfig;
+    const { acsUrl } = this.urls(tenant, idp);
+    const returnTo: { value: string | null } = { value: null };
+    const saml = this.saml(tenant, idp, {
+      tenantId: tenant.id,
+      idpId: idp.id,
+      returnTo: null,
+      found: returnTo,
+    });
+    let profile;
+    try {
+      ({ profile } = await saml.validatePostResponseAsync({ SAMLResponse: samlResponse }));
+    } catch (error) {
+      throw this.refusalOf(error as Error);
+    }
+    if (!profile)
+      throw new SignInRefusal(
+        HttpStatus.UNAUTHORIZED,
+        'saml_no_profile',
+        'the sign-in response did not say who you are',
+      );
+
+    // What node-saml leaves to us: the response's Destination and the assertion's Recipient.
+    const destination = /<(?:\w+:)?Response\b[^>]*\bDestination="([^"]*)"/.exec(xml)?.[1];
+    if (destination !== undefined && destination !== acsUrl) {
+      throw new SignInRefusal(
+        HttpStatus.UNAUTHORIZED,
+        'saml_destination',
+        'the sign-in response was meant for another service',
+        `Destination ${destination}`,
+      );
+    }
+    const assertionXml = profile.getAssertionXml?.() ?? '';
+    const assertion = new DOMParser().parseFromString(assertionXml, 'text/xml').documentElement;
+    const recipient = /\bRecipient="([^"]*)"/.exec(assertionXml)?.[1];
+    if (recipient !== undefined && recipient !== acsUrl) {
+      throw new SignInRefusal(
+        HttpStatus.UNAUTHORIZED,
+        'saml_recipient',
+        'the sign-in response was meant for another service',
+        `Recipient ${recipient}`,
+      );
+    }
+    const assertionId = assertion?.getAttribute('ID');
+    if (!assertionId)
+      throw new SignInRefusal(
+        HttpStatus.UNAUTHORIZED,
+        'saml_no_assertion_id',
+        'the sign-in response was malformed',
+      );
+    await this.rememberAssertion(tenant.id, idp.id, assertionId);
+
+    const attributes = (profile.attributes ?? {}) as Record<string, unknown>;
+    const mapping = cfg.claimMapping ?? {};
+    const first = (value: unknown) =>
+      (Array.isArray(value)
+        ? value.find((v) => typeof v === 'string')
+        : typeof value === 'string'
+          ? value
+          : undefined) as string | undefined;
+    const externalId = mapping.externalId ? first(attributes[mapping.externalId]) : profile.nameID;
+    const emailCandidates = mapping.email ? [mapping.email] : EMAIL_ATTRIBUTES;
+    let email = emailCandidates.map((n) => first(attributes[n])).find((v) => v?.includes('@'));
+    if (!email && profile.nameID?.includes('@')) email = profile.nameID;
+    const name = (mapping.displayName ? [mapping.displayName] : NAME_ATTRIBUTES)
+      .map((n) => first(attributes[n]))
+      .find(Boolean);
+    if (!externalId)
+      throw new SignInRefusal(
+        HttpStatus.UNAUTHORIZED,
+        'claim_missing',
+        'the identity provider did not say who you are',
+        'no NameID',
+      );
+    if (!email)
+      throw new SignInRefusal(
+        HttpStatus.UNAUTHORIZED,
+        'claim_missing',
+        'the identity provider did not send your email address',
+        'no email attribute and the NameID is not an email',
+      );
+    if (cfg.debug) {
+      const policy = resolvePolicy(idp.groupSync);
+      this.logger.log(
+        {
+          idp: idp.slug,
+          tenant: tenant.slug,
+          nameID: profile.nameID,
+          attributes,
+          groupClaims: policy.claims,
+        },
+        'SAML debug: assertion received',
+      );
+    }
+    return { externalId, email, displayName: name ?? null, attributes, returnTo: returnTo.value };
+  }
+
+  private saml(tenant: Tenant, idp: IdentityProvider, cache: CacheContext | null): SAML {
+    const cfg = idp.config as unknown as SamlConfig;
+    const { acsUrl, spEntityId } = this.urls(tenant, idp);
+    return new SAML({
+      callbackUrl: acsUrl,
+      entryPoint: cfg.ssoUrl,
+      issuer: spEntityId,
+      audience: spEntityId,
+      idpIssuer: cfg.entityId,
+      idpCert: cfg.certificates ?? [],
+      wantAssertionsSigned: true,
+      wantAuthnResponseSigned: cfg.wantResponseSigned ?? false,
+      acceptedClockSkewMs: (cfg.clockSkewSeconds ?? 60) * 1000,
+      validateInResponseTo: cfg.allowIdpInitiated
+        ? ValidateInResponseTo.ifPresent
+        : ValidateInResponseTo.always,
+      requestIdExpirationPeriodMs: REQUEST_TTL_MS,
+      cacheProvider: cache ? this.requestCache(cache) : undefined,
+      identifierFormat: null,
+      disableRequestedAuthnContext: true,
+      signatureAlgorithm: 'sha256',
+    });
+  }
+
+  /** AuthnRequest ids in the database, so the ACS can check InResponseTo on any instance. */
+  private requestCache(cache: CacheContext): CacheProvider {
+    const repo = this.dataSource.getRepository(SsoLoginState);
+    const keyHash = (key: string) => sha256Hex(`saml-request:${cache.idpId}:${key}`);
+    return {
+      saveAsync: async (key: string, value: string): Promise<CacheItem | null> => {
+        await insertRows(
+          this.dataSource.manager,
+          SsoLoginState,
+          repo.create({
+            tenantId: cache.tenantId,
+            idpId: cache.idpId,
+            stateHash: keyHash(key),
+            bindingHash: '',
+            nonce: value,
+            returnTo: cache.returnTo,
+            expiresAt: new Date(Date.now() + REQUEST_TTL_MS),
+          }),
+        );
+        return { value, createdAt: Date.now() };
+      },
+      getAsync: async (key: string): Promise<string | null> => {
+        const row = await repo.findOneBy({ stateHash: keyHash(key), idpId: cache.idpId });
+        if (!row || row.expiresAt.getTime() < Date.now()) return null;
+        if (cache.found) cache.found.value = row.returnTo;
+        return row.nonce;
+      },
+      removeAsync: async (key: string | null): Promise<string | null> => {
+        if (key === null) return null;
+        const result = await repo.delete({ stateHash: keyHash(key), idpId: cache.idpId });
+        return result.affected ? key : null;
+      },
+    };
+  }
+
+  /** Each assertion is accepted once: a replay hits the unique key and is refused. */
+  private async rememberAssertion(tenantId: string, idpId: string, assertionId: string): Promise<void> {
+    const repo = this.dataSource.getRepository(SsoLoginState);
+    try {
+      await insertRows(
+        this.dataSource.manager,
+        SsoLoginState,
+        repo.create({
+          tenantId,
+          idpId,
+          stateHash: sha256Hex(`saml-assertion:${idpId}:${assertionId}`),
+          bindingHash: '',
+          nonce: 'used',
+          expiresAt: new Date(Date.now() + 24 * 3600_000),
+        }),
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new SignInRefusal(
+          HttpStatus.UNAUTHORIZED,
+          'saml_replay',
+          'this sign-in response was already used; start the sign-in again',
+          `assertion ${assertionId}`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  private refusalOf(error: Error): SignInRefusal {
+    const message = error.message ?? String(error);
+    const detail = `${error.name}: ${message}`;
+    if (/signature/i.test(message))
+      return new SignInRefusal(
+        HttpStatus.UNAUTHORIZED,
+        'saml_signature',
+        'the sign-in response was not signed by the configured identity provider',
+        detail,
+      );
+    if (/InResponseTo/i.test(message))
+      return new SignInRefusal(
+        HttpStatus.UNAUTHORIZED,
+        'saml_in_response_to',
+        'this sign-in response does not answer a sign-in started here; start the sign-in again',
+        detail,
+      );
+    if (/audience/i.test(message))
+      return new SignInRefusal(
+        HttpStatus.UNAUTHORIZED,
+        'saml_audience',
+        'the sign-in response was meant for another service',
+        detail,
+      );
+    if (/expired|NotBefore|NotOnOrAfter|not yet valid/i.test(message))
+      return new SignInRefusal(
+        HttpStatus.UNAUTHORIZED,
+        'saml_time',
+        'the sign-in response has expired or is not valid yet; check the clocks and start again',
+        detail,
+      );
+    if (/issuer/i.test(message))
+      return new SignInRefusal(
+        HttpStatus.UNAUTHORIZED,
+        'saml_issuer',
+        'the sign-in response came from another identity provider',
+        detail,
+      );
+    return new SignInRefusal(
+      HttpStatus.UNAUTHORIZED,
+      'saml_invalid',
+      'the sign-in response could not be verified',
+      detail,
+    );
+  }
+}
+
+interface CacheContext {
+  tenantId: string;
+  idpId: string;
+  returnTo: string | null;
+  found?: { value: string | null };
+}
