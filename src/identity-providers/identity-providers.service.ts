@@ -21,7 +21,16 @@ import { insertRows } from '../database/insert';
 
 // Fields both protocols use.
 const COMMON_FIELDS = ['claimMapping', 'allowedDomains', 'debug'] as const;
-const SAML_FIELDS = ['metadataXml', 'entityId', 'ssoUrl', 'certificates', ...COMMON_FIELDS] as const;
+const SAML_FIELDS = [
+  'metadataXml',
+  'entityId',
+  'ssoUrl',
+  'certificates',
+  'allowIdpInitiated',
+  'wantResponseSigned',
+  'clockSkewSeconds',
+  ...COMMON_FIELDS,
+] as const;
 const OIDC_FIELDS = [
   'issuer',
   'authorizationUrl',

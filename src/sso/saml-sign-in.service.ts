@@ -194,7 +194,15 @@ export class SamlSignInService {
         'SAML debug: assertion received',
       );
     }
-    return { externalId, email, displayName: name ?? null, attributes, returnTo: returnTo.value };
+    // IdP-initiated sign-ins carry their target, if any, in RelayState (checked like any returnTo).
+    const relayState = typeof body.RelayState === 'string' && body.RelayState !== '' ? body.RelayState : null;
+    return {
+      externalId,
+      email,
+      displayName: name ?? null,
+      attributes,
+      returnTo: returnTo.value ?? relayState,
+    };
   }
 
   private saml(tenant: Tenant, idp: IdentityProvider, cache: CacheContext | null): SAML {

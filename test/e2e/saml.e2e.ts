@@ -125,6 +125,36 @@ describe('SAML sign-in with group sync (samlify IdP signing real assertions)', (
     expect(await t.dataSource.getRepository(Membership).countBy({ userId: user.id })).toBe(1);
   });
 
+  it('IdP-initiated sign-in works only where it is switched on, and honours a same-site RelayState', async () => {
+    const okta = createSamlIdp('http://www.okta.com/exk-test');
+    await t.op
+      .post(`/api/v1/tenants/${TENANT}/identity-providers`)
+      .send({
+        slug: 'okta',
+        type: 'saml',
+        metadataXml: okta.metadataXml,
+        allowIdpInitiated: true,
+        groupSync: { claims: ['groups'] },
+      })
+      .expect(201);
+    await newGroupLink(t, TENANT, eng.id, { externalGroup: 'Engineers', role: 'reporter', idp: 'okta' });
+    const oktaMetadata = (await request(t.http).get(`/sso/${TENANT}/okta/metadata`).expect(200)).text;
+    const oktaAcs = `http://sso.test/sso/${TENANT}/okta/acs`;
+    const unsolicited = await okta.respond(oktaMetadata, oktaAcs, {
+      nameId: 'lin@example.com',
+      attributes: { groups: ['Engineers'] },
+    });
+    const res = await request(t.http)
+      .post(`/sso/${TENANT}/okta/acs`)
+      .type('form')
+      .send({ SAMLResponse: unsolicited, RelayState: '/projects' });
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('/projects');
+    const lin = await t.dataSource.getRepository(User).findOneByOrFail({ email: 'lin@example.com' });
+    const memberships = await t.dataSource.getRepository(Membership).findBy({ userId: lin.id });
+    expect(memberships.map((m) => [m.groupId, m.role])).toEqual([[eng.id, 'reporter']]);
+  });
+
   describe('attacks: each refused with a plain page, nothing written but the audit event', () => {
     const refusedWith = async (samlResponse: string, status: number, text: RegExp) => {
       const before = await counts();
@@ -267,6 +297,74 @@ describe('SAML sign-in with group sync (samlify IdP signing real assertions)', (
       );
       await refusedWith('', 400, /did not send a sign-in response/);
     });
+    it('signature wrapping: a second unsigned assertion beside or around the signed one, or the signed one moved', async () => {
+      const signed = () =>
+        entra
+          .respond(spMetadata, acsUrl, { ...eve(), inResponseTo: 'placeholder' })
+          .then((b) => Buffer.from(b, 'base64').toString());
+      const start = async () =>
+        (await signed()).replace(/InResponseTo="placeholder"/g, `InResponseTo="${await startLogin()}"`);
+      const evilAssertion = (xml: string) =>
+        /<saml:Assertion[\s\S]*<\/saml:Assertion>/
+          .exec(xml)![0]
+          .replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, '')
+          .replace(/ID="[^"]+"/, 'ID="_evil"')
+          .replace('>eve<', '>root<')
+          .replace('eve@example.com', 'root@example.com');
+      // beside: the evil, unsigned assertion first
+      const beside = await start();
+      await refusedWith(
+        Buffer.from(beside.replace('<saml:Assertion', `${evilAssertion(beside)}<saml:Assertion`)).toString(
+          'base64',
+        ),
+        401,
+        /could not be verified|not signed/,
+      );
+      // inside: the evil assertion inside the signed one
+      const inside = await start();
+      await refusedWith(
+        Buffer.from(inside.replace('</saml:Subject>', `</saml:Subject>${evilAssertion(inside)}`)).toString(
+          'base64',
+        ),
+        401,
+        /could not be verified|not signed/,
+      );
+      // moved: the signed assertion hidden in Extensions, an unsigned edited copy in its place
+      const moved = await start();
+      const original = /<saml:Assertion[\s\S]*<\/saml:Assertion>/.exec(moved)![0];
+      await refusedWith(
+        Buffer.from(
+          moved.replace(original, `<samlp:Extensions>${original}</samlp:Extensions>${evilAssertion(moved)}`),
+        ).toString('base64'),
+        401,
+        /could not be verified|not signed/,
+      );
+    });
+
+    it('comment injection in the NameID does not truncate the identity', async () => {
+      const signed = Buffer.from(
+        await entra.respond(spMetadata, acsUrl, {
+          nameId: 'root@example.com.evil.test',
+          attributes: attrs('mallory@evil.test', ['x']),
+          inResponseTo: await startLogin(),
+        }),
+        'base64',
+      ).toString();
+      const injected = signed.replace('>root@example.com.evil.test<', '>root@example.com<!---->.evil.test<');
+      const res = await post(Buffer.from(injected).toString('base64'));
+      // Either refused, or signed in as the whole, untruncated NameID: never as root@example.com.
+      const rows: { externalId: string }[] = await t.dataSource.query(
+        'SELECT "externalId" FROM "identities"',
+      );
+      expect(rows.map((r) => r.externalId)).not.toContain('root@example.com');
+      expect([302, 401]).toContain(res.status);
+    });
+
+    it('an oversized body is refused before any parsing', async () => {
+      const res = await post('A'.repeat(2 * 1024 * 1024));
+      expect(res.status).toBe(413);
+    });
+
     it("a response for tenant A's IdP posted to tenant B's ACS", async () => {
       await t.op.post('/api/v1/tenants').send({ slug: 'saml-other', name: 'Other' }).expect(201);
       await t.op

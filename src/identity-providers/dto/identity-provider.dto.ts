@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsInt,
+  Max,
+  Min,
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
@@ -122,6 +125,29 @@ export class IdentityProviderSettingsDto {
     message: 'certificates must be PEM (-----BEGIN CERTIFICATE-----) or base64 DER',
   })
   certificates?: string[];
+
+  @ApiPropertyOptional({
+    description: 'SAML: accept sign-ins the IdP starts (no AuthnRequest); off by default',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  allowIdpInitiated?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'SAML: also require the whole Response to be signed (the assertion always must be)',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  wantResponseSigned?: boolean;
+
+  @ApiPropertyOptional({ description: 'SAML: tolerated clock difference in seconds', default: 60 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(600)
+  clockSkewSeconds?: number;
 
   // OIDC
   @ApiPropertyOptional({ description: 'OIDC: issuer URL (discovery)' })
