@@ -155,6 +155,65 @@ describe('SAML sign-in with group sync (samlify IdP signing real assertions)', (
     expect(memberships.map((m) => [m.groupId, m.role])).toEqual([[eng.id, 'reporter']]);
   });
 
+  it('ADFS: DN group claims, case-insensitive, admin groups, signup denial and links scoped to the IdP', async () => {
+    const adfs = createSamlIdp('http://adfs.corp.example/adfs/services/trust');
+    await t.op
+      .post(`/api/v1/tenants/${TENANT}/identity-providers`)
+      .send({
+        slug: 'adfs',
+        type: 'saml',
+        metadataXml: adfs.metadataXml,
+        allowIdpInitiated: true,
+        groupSync: {
+          claims: ['groups'],
+          dnCommonName: true,
+          caseSensitive: false,
+          adminGroups: ['GS-Admins'],
+          prohibitSignupIfNotInGroup: true,
+        },
+      })
+      .expect(201);
+    const platform = await newGroup(t, TENANT, { name: 'Platform' });
+    await newGroupLink(t, TENANT, platform.id, {
+      externalGroup: 'platform team',
+      role: 'maintainer',
+      idp: 'adfs',
+    });
+    const adfsMetadata = (await request(t.http).get(`/sso/${TENANT}/adfs/metadata`).expect(200)).text;
+    const adfsAcs = `http://sso.test/sso/${TENANT}/adfs/acs`;
+    const send = async (email: string, groups: string[]) =>
+      request(t.http)
+        .post(`/sso/${TENANT}/adfs/acs`)
+        .type('form')
+        .send({
+          SAMLResponse: await adfs.respond(adfsMetadata, adfsAcs, { nameId: email, attributes: { groups } }),
+        });
+
+    const ok = await send('kim@corp.example', [
+      'CN=Platform Team,OU=Groups,DC=corp,DC=example',
+      'CN=gs-admins,OU=Groups,DC=corp,DC=example',
+    ]);
+    expect(ok.status).toBe(302);
+    const kim = await t.dataSource.getRepository(User).findOneByOrFail({ email: 'kim@corp.example' });
+    expect(kim.isAdmin).toBe(true);
+    expect(
+      (await t.dataSource.getRepository(Membership).findBy({ userId: kim.id })).map((m) => [
+        m.groupId,
+        m.role,
+      ]),
+    ).toEqual([[platform.id, 'maintainer']]);
+
+    // "Engineers" is linked for the Okta IdP only, so here it matches nothing: no signup
+    const users = await t.dataSource.getRepository(User).count();
+    const denied = await send('nobody@corp.example', [
+      'CN=Developers,OU=Groups,DC=corp,DC=example',
+      'CN=Engineers,OU=Groups,DC=corp,DC=example',
+    ]);
+    expect(denied.status).toBe(403);
+    expect(denied.text).toContain('not in any group of this workspace');
+    expect(await t.dataSource.getRepository(User).count()).toBe(users);
+  });
+
   describe('attacks: each refused with a plain page, nothing written but the audit event', () => {
     const refusedWith = async (samlResponse: string, status: number, text: RegExp) => {
       const before = await counts();
