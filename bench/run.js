@@ -22,6 +22,7 @@ const BENCHES = {
   'sync-engine': (dialect) => (dialect === 'sqlite' ? require('./sync-engine.bench')() : undefined),
   'sync-db': inChild('sync-db.bench.js'),
   oidc: inChild('oidc.bench.js'),
+  saml: inChild('saml.bench.js'),
 };
 
 async function main() {

@@ -1,88 +1,38 @@
-import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
-import * as samlify from 'samlify';
+// An independent SAML IdP for tests and benchmarks: samlify signs real assertions with a key made
+// by openssl. Plain JavaScript so `npm run bench` uses the same IdP as the tests; types in saml-idp.d.ts.
+const { execFileSync } = require('node:child_process');
+const { randomUUID } = require('node:crypto');
+const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { inflateRawSync } = require('node:zlib');
+const samlify = require('samlify');
 
 // samlify validates XML against the SAML schemas through a pluggable validator; our SP (node-saml) is
 // what is under test, so the IdP side skips it.
 samlify.setSchemaValidator({ validate: async () => 'skipped' });
 
 /** A throwaway RSA key and self-signed certificate, made with openssl for each test IdP. */
-export function makeKeyPair(commonName: string): { key: string; cert: string } {
+function makeKeyPair(commonName) {
   const dir = mkdtempSync(join(tmpdir(), 'saml-key-'));
   try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        join(dir, 'k.pem'),
-        '-out',
-        join(dir, 'c.pem'),
-        '-days',
-        '2',
-        '-subj',
-        `/CN=${commonName}`,
-      ],
-      { stdio: 'ignore' },
-    );
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '2', '-subj', `/CN=${commonName}`], { stdio: 'ignore' });
     return { key: readFileSync(join(dir, 'k.pem'), 'utf8'), cert: readFileSync(join(dir, 'c.pem'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export interface AssertionOptions {
-  inResponseTo?: string;
-  nameId: string;
-  attributes?: Record<string, string[]>;
-  audience?: string;
-  destination?: string;
-  recipient?: string;
-  notBefore?: Date;
-  notOnOrAfter?: Date;
-  issuer?: string;
-  /** Raw XML for the NameID's content, for injection tests (default: the escaped nameId). */
-  nameIdXml?: string;
-}
+const xmlEscape = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-export interface TestSamlIdp {
-  entityId: string;
-  ssoUrl: string;
-  metadataXml: string;
-  /** A Response signed by this IdP (assertion signed, as our SP requires), base64 for the HTTP-POST binding. */
-  respond(spMetadataXml: string, acsUrl: string, options: AssertionOptions): Promise<string>;
-  /** The same Response, unsigned: built by hand, never through samlify's signing. */
-  unsigned(acsUrl: string, spEntityId: string, options: AssertionOptions): string;
-}
-
-const xmlEscape = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-function responseXml(
-  entityId: string,
-  acsUrl: string,
-  spEntityId: string,
-  o: AssertionOptions,
-  ids = { response: `_${randomUUID()}`, assertion: `_${randomUUID()}` },
-): string {
+function responseXml(entityId, acsUrl, spEntityId, o, ids = { response: `_${randomUUID()}`, assertion: `_${randomUUID()}` }) {
   const now = new Date();
   const notBefore = (o.notBefore ?? new Date(now.getTime() - 60_000)).toISOString();
   const notOnOrAfter = (o.notOnOrAfter ?? new Date(now.getTime() + 5 * 60_000)).toISOString();
   const irt = o.inResponseTo ? ` InResponseTo="${o.inResponseTo}"` : '';
   // One Attribute per name with every value, as Entra and ADFS send multi-valued groups.
   const attributes = Object.entries(o.attributes ?? {})
-    .map(
-      ([name, values]) =>
-        `<saml:Attribute Name="${xmlEscape(name)}">${values.map((v) => `<saml:AttributeValue>${xmlEscape(v)}</saml:AttributeValue>`).join('')}</saml:Attribute>`,
-    )
+    .map(([name, values]) => `<saml:Attribute Name="${xmlEscape(name)}">${values.map((v) => `<saml:AttributeValue>${xmlEscape(v)}</saml:AttributeValue>`).join('')}</saml:Attribute>`)
     .join('');
   return (
     `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${ids.response}" Version="2.0" IssueInstant="${now.toISOString()}" Destination="${xmlEscape(o.destination ?? acsUrl)}"${irt}>` +
@@ -98,46 +48,40 @@ function responseXml(
 }
 
 /** An independent SAML IdP (samlify) that signs real assertions with its own key. */
-export function createSamlIdp(entityId: string, keys = makeKeyPair('groupsync-test-idp')): TestSamlIdp {
+function createSamlIdp(entityId, keys = makeKeyPair('groupsync-test-idp')) {
   const ssoUrl = `https://idp.test/${encodeURIComponent(entityId)}/sso`;
   const idp = samlify.IdentityProvider({
     entityID: entityId,
     privateKey: keys.key,
     signingCert: keys.cert,
-    singleSignOnService: [
-      { Binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', Location: ssoUrl },
-    ],
+    singleSignOnService: [{ Binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', Location: ssoUrl }],
     isAssertionEncrypted: false,
     wantAuthnRequestsSigned: false,
   });
   return {
     entityId,
     ssoUrl,
+    certificate: keys.cert,
     metadataXml: idp.getMetadata(),
     async respond(spMetadataXml, acsUrl, options) {
       const sp = samlify.ServiceProvider({ metadata: spMetadataXml });
-      const spEntityId = /entityID="([^"]+)"/.exec(spMetadataXml)![1];
+      const spEntityId = /entityID="([^"]+)"/.exec(spMetadataXml)[1];
       const ids = { response: `_${randomUUID()}`, assertion: `_${randomUUID()}` };
-      const result = await idp.createLoginResponse(
-        sp,
-        { extract: { request: { id: options.inResponseTo ?? '' } } } as never,
-        'post',
-        { email: options.nameId },
-        () => ({
-          id: ids.response,
-          context: responseXml(entityId, acsUrl, spEntityId, options, ids),
-        }),
-      );
-      return (result as { context: string }).context;
+      const result = await idp.createLoginResponse(sp, { extract: { request: { id: options.inResponseTo ?? '' } } }, 'post', { email: options.nameId }, () => ({
+        id: ids.response,
+        context: responseXml(entityId, acsUrl, spEntityId, options, ids),
+      }));
+      return result.context;
     },
-    unsigned: (acsUrl, spEntityId, options) =>
-      Buffer.from(responseXml(entityId, acsUrl, spEntityId, options)).toString('base64'),
+    unsigned: (acsUrl, spEntityId, options) => Buffer.from(responseXml(entityId, acsUrl, spEntityId, options)).toString('base64'),
   };
 }
 
 /** The id of the AuthnRequest in a HTTP-Redirect binding URL (what the IdP would answer InResponseTo). */
-export function authnRequestId(redirectUrl: string): string {
-  const request = new URL(redirectUrl).searchParams.get('SAMLRequest')!;
+function authnRequestId(redirectUrl) {
+  const request = new URL(redirectUrl).searchParams.get('SAMLRequest');
   const xml = inflateRawSync(Buffer.from(request, 'base64')).toString('utf8');
-  return /\bID="([^"]+)"/.exec(xml)![1];
+  return /\bID="([^"]+)"/.exec(xml)[1];
 }
+
+module.exports = { makeKeyPair, createSamlIdp, authnRequestId };
