@@ -35,7 +35,7 @@ export function buildDataSourceOptions(url: string | undefined): DataSourceOptio
     synchronize: false,
     migrationsRun: false,
     migrationsTableName: 'migrations',
-    logging: false as const,
+    logging: (process.env.GROUPSYNC_LOG_SQL === "true" ? ["query"] : false) as false,
   };
   if (dialect === 'postgres') {
     return {

@@ -30,6 +30,7 @@ import { ExternalMembership } from './external-membership.entity';
 import { completeOverageFromGraph, GraphOutcome } from './graph/graph-overage';
 import { SecretKeyService } from '../auth/secret-key.service';
 import { ApplyMeta, storeClaimedGroups, summaryEntry, writePlan } from './sync-apply';
+import { SyncContextCache } from './sync-context-cache';
 import {
   loadMemberships,
   loadOwnerCounts,
@@ -84,6 +85,7 @@ export class SyncService {
     private readonly tx: Transactions,
     private readonly audit: AuditService,
     private readonly secretKey: SecretKeyService,
+    private readonly contexts: SyncContextCache,
   ) {}
 
   /**
@@ -190,11 +192,7 @@ export class SyncService {
 
     const memberships = user ? await loadMemberships(em, tenant.id, user.id) : [];
     const ownerCounts = await loadOwnerCounts(em, tenant.id, memberships);
-    const context = buildSyncContext({
-      idpId: idp.id,
-      policy,
-      ...(await loadTenantGroupsAndLinks(em, tenant.id)),
-    });
+    const context = await this.contexts.get(em, tenant.id, idp.id, policy);
     const plan = planSync(context, {
       user: user ? engineUser(user) : null,
       memberships,
@@ -286,11 +284,7 @@ export class SyncService {
     const user = await this.findUser(em, tenant.id, idp.id, who);
     const memberships = user ? await loadMemberships(em, tenant.id, user.id) : [];
     const ownerCounts = await loadOwnerCounts(em, tenant.id, memberships);
-    const context = buildSyncContext({
-      idpId: idp.id,
-      policy,
-      ...(await loadTenantGroupsAndLinks(em, tenant.id)),
-    });
+    const context = await this.contexts.get(em, tenant.id, idp.id, policy);
     return planSync(context, { user: user ? engineUser(user) : null, memberships, external, ownerCounts });
   }
 

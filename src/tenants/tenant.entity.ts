@@ -13,6 +13,11 @@ export class Tenant {
   @Column({ type: 'varchar', length: 63, unique: true }) slug!: string;
   @Column({ type: 'varchar', length: 200 }) name!: string;
   @JsonColumn() settings: TenantSettings = {};
+  /**
+   * Bumped by database triggers on every write to the tenant's groups and group links (migration
+   * AddTenantSyncVersion), cascades included, so a cached sync context knows when to reload.
+   */
+  @Column({ type: 'integer', default: 0 }) syncVersion: number = 0;
   @TimestampColumn() createdAt: Date = new Date();
   @TimestampColumn() updatedAt: Date = new Date();
 }

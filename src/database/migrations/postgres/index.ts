@@ -1,5 +1,10 @@
+import { AddTenantSyncVersion1795427689743 } from './1795427689743-AddTenantSyncVersion';
 import { AddSsoLoginStates1795422761590 } from './1795422761590-AddSsoLoginStates';
 import { Init1795419025182 } from './1795419025182-Init';
 
 // Ordered: append new migrations at the end. Generate with `npm run migration:generate -- Name`.
-export const POSTGRES_MIGRATIONS: Function[] = [Init1795419025182, AddSsoLoginStates1795422761590];
+export const POSTGRES_MIGRATIONS: Function[] = [
+  Init1795419025182,
+  AddSsoLoginStates1795422761590,
+  AddTenantSyncVersion1795427689743,
+];

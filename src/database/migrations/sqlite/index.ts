@@ -1,5 +1,10 @@
+import { AddTenantSyncVersion1795427687264 } from './1795427687264-AddTenantSyncVersion';
 import { AddSsoLoginStates1795422758232 } from './1795422758232-AddSsoLoginStates';
 import { Init1795419016659 } from './1795419016659-Init';
 
 // Ordered: append new migrations at the end. Generate with `npm run migration:generate -- Name`.
-export const SQLITE_MIGRATIONS: Function[] = [Init1795419016659, AddSsoLoginStates1795422758232];
+export const SQLITE_MIGRATIONS: Function[] = [
+  Init1795419016659,
+  AddSsoLoginStates1795422758232,
+  AddTenantSyncVersion1795427687264,
+];

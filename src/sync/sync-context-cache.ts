@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Tenant } from '../tenants/tenant.entity';
+import { buildSyncContext, type GroupSyncPolicy, type SyncContext } from './engine';
+import { loadTenantGroupsAndLinks } from './sync-state';
+
+/** Tenants whose contexts stay in memory; the least recently used one goes first. */
+const MAX_TENANTS = 200;
+
+interface TenantEntry {
+  version: number;
+  rows?: Awaited<ReturnType<typeof loadTenantGroupsAndLinks>>;
+  /** Built contexts by IdP id and policy (the policy decides how names are normalized). */
+  contexts: Map<string, SyncContext>;
+}
+
+/**
+ * The sync context of each tenant (its groups and links, indexed for matching), kept in memory
+ * between sign-ins. A tenant with 10k links would otherwise read them all on every sign-in.
+ * Correctness rests on tenants.syncVersion, which database triggers bump on every write to groups
+ * and group links (cascades included, from any instance): a sign-in reads the version in its own
+ * transaction and rebuilds when it differs. The version is read before the rows, so a cached
+ * context is never older than the version it is filed under.
+ */
+@Injectable()
+export class SyncContextCache {
+  private readonly tenants = new Map<string, TenantEntry>();
+
+  async get(
+    em: EntityManager,
+    tenantId: string,
+    idpId: string,
+    policy: GroupSyncPolicy,
+  ): Promise<SyncContext> {
+    const row = await em
+      .createQueryBuilder(Tenant, 't')
+      .select('t.syncVersion', 'version')
+      .where('t.id = :tenantId', { tenantId })
+      .getRawOne<{ version: number | string }>();
+    const version = Number(row?.version ?? -1);
+    let entry = this.tenants.get(tenantId);
+    if (!entry || entry.version !== version) {
+      entry = { version, contexts: new Map() };
+    }
+    // Re-inserting moves the tenant to the most recently used end.
+    this.tenants.delete(tenantId);
+    this.tenants.set(tenantId, entry);
+    if (this.tenants.size > MAX_TENANTS) this.tenants.delete(this.tenants.keys().next().value!);
+
+    const key = `${idpId}\u0000${JSON.stringify(policy)}`;
+    let context = entry.contexts.get(key);
+    if (!context) {
+      entry.rows ??= await loadTenantGroupsAndLinks(em, tenantId);
+      context = buildSyncContext({ idpId, policy, ...entry.rows });
+      entry.contexts.set(key, context);
+    }
+    return context;
+  }
+}
