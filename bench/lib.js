@@ -119,26 +119,3 @@ async function postgresAvailable() {
 
 module.exports = { startService, freshDatabase, measure, summarize, printRow, postgresAvailable, ADMIN_TOKEN };
 
-/**
- * Runs fn under the V8 CPU profiler when BENCH_PROFILE names a directory, writing
- * <dir>/<label>.cpuprofile (open it in Chrome DevTools); otherwise just runs fn.
- */
-async function profiled(label, fn) {
-  const dir = process.env.BENCH_PROFILE;
-  if (!dir) return fn();
-  const inspector = require('node:inspector');
-  const session = new inspector.Session();
-  session.connect();
-  const post = (method) => new Promise((resolve, reject) => session.post(method, (e, r) => (e ? reject(e) : resolve(r))));
-  await post('Profiler.enable');
-  await post('Profiler.start');
-  try {
-    return await fn();
-  } finally {
-    const { profile } = await post('Profiler.stop');
-    require('node:fs').mkdirSync(dir, { recursive: true });
-    require('node:fs').writeFileSync(join(dir, `${label.replace(/[^\w.-]+/g, '_')}.cpuprofile`), JSON.stringify(profile));
-    session.disconnect();
-  }
-}
-module.exports.profiled = profiled;

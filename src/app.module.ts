@@ -8,6 +8,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import type { GroupsyncRequest } from './common/request-context';
 import { AllConfigType, appConfig, databaseConfig } from './config/configuration';
 import { DatabaseModule } from './database/database.module';
+import { DevIdpModule } from './dev-idp/dev-idp.module';
 import { GroupLinksModule } from './group-links/group-links.module';
 import { GroupsModule } from './groups/groups.module';
 import { HealthController } from './health/health.controller';
@@ -46,6 +47,7 @@ import { UsersModule } from './users/users.module';
     GroupLinksModule,
     SyncModule,
     SsoModule,
+    DevIdpModule,
   ],
   controllers: [HealthController],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

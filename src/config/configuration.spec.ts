@@ -9,6 +9,7 @@ describe('loadConfig', () => {
         adminToken: undefined,
         secretKey: undefined,
         logLevel: 'info',
+        devIdp: { enabled: false, keyFile: './data/dev-idp.pem' },
       },
       database: { url: undefined },
     });
@@ -34,6 +35,7 @@ describe('loadConfig', () => {
     [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN must be at least 24 characters long$/],
     [{ SECRET_KEY: 'short' }, /SECRET_KEY must be at least 32 characters long$/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ DEV_IDP: 'yes' }, /^Invalid configuration: DEV_IDP must be true or false \(got "yes"\)$/],
   ])('stops on %p with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

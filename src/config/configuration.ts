@@ -54,6 +54,14 @@ class EnvironmentVariables {
   @IsOptional()
   @Matches(/^(true|false)$/, { message: 'LOG_PRETTY must be true or false' })
   LOG_PRETTY?: string;
+
+  @IsOptional()
+  @Matches(/^(true|false)$/, { message: 'DEV_IDP must be true or false' })
+  DEV_IDP?: string;
+
+  @IsOptional()
+  @IsString()
+  DEV_IDP_KEY_FILE?: string;
 }
 
 export interface AppConfig {
@@ -62,6 +70,8 @@ export interface AppConfig {
   adminToken: string | undefined;
   secretKey: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** The built-in development SAML IdP at /dev-idp: off unless DEV_IDP=true. */
+  devIdp: { enabled: boolean; keyFile: string };
 }
 export interface DatabaseConfig {
   url: string | undefined;
@@ -93,6 +103,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
       adminToken: vars.ADMIN_TOKEN,
       secretKey: vars.SECRET_KEY,
       logLevel: vars.LOG_LEVEL ?? 'info',
+      devIdp: {
+        enabled: vars.DEV_IDP === 'true',
+        keyFile: vars.DEV_IDP_KEY_FILE ?? './data/dev-idp.pem',
+      },
     },
     database: { url: vars.DATABASE_URL },
   };

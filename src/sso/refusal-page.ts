@@ -1,10 +1,5 @@
 import type { Response } from 'express';
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
+import { escapeHtml } from '../common/html';
 
 /**
  * The plain page a person sees when a sign-in is refused: the reason in words and a reference their

@@ -2,7 +2,6 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CacheItem, CacheProvider, SAML, ValidateInResponseTo } from '@node-saml/node-saml';
-import { DOMParser } from '@xmldom/xmldom';
 import { DataSource, LessThan } from 'typeorm';
 import { sha256Hex } from '../common/crypto';
 import { isUniqueViolation } from '../common/errors';
@@ -132,9 +131,10 @@ export class SamlSignInService {
         `Destination ${destination}`,
       );
     }
-    const assertionXml = profile.getAssertionXml?.() ?? '';
-    const assertion = new DOMParser().parseFromString(assertionXml, 'text/xml').documentElement;
-    const recipient = /\bRecipient="([^"]*)"/.exec(assertionXml)?.[1];
+    // The signed assertion as node-saml parsed it (xml2js, prefixes stripped): no second parse.
+    const assertion = (profile.getAssertion?.() as ParsedAssertion | undefined)?.Assertion;
+    const recipient =
+      assertion?.Subject?.[0]?.SubjectConfirmation?.[0]?.SubjectConfirmationData?.[0]?.$?.Recipient;
     if (recipient !== undefined && recipient !== acsUrl) {
       throw new SignInRefusal(
         HttpStatus.UNAUTHORIZED,
@@ -143,7 +143,7 @@ export class SamlSignInService {
         `Recipient ${recipient}`,
       );
     }
-    const assertionId = assertion?.getAttribute('ID');
+    const assertionId = assertion?.$?.ID;
     if (!assertionId)
       throw new SignInRefusal(
         HttpStatus.UNAUTHORIZED,
@@ -338,6 +338,16 @@ export class SamlSignInService {
       detail,
     );
   }
+}
+
+/** The parts of node-saml's xml2js view of the assertion that we read. */
+interface ParsedAssertion {
+  Assertion?: {
+    $?: { ID?: string };
+    Subject?: {
+      SubjectConfirmation?: { SubjectConfirmationData?: { $?: { Recipient?: string } }[] }[];
+    }[];
+  };
 }
 
 interface CacheContext {

@@ -1,0 +1,26 @@
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { selfSignedCertificate } from './self-signed-certificate';
+
+describe('selfSignedCertificate', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+
+  it('is a certificate Node parses, for the key, signed by the key itself', () => {
+    const cert = new X509Certificate(selfSignedCertificate(privateKey, 'groupsync dev IdP'));
+    expect(cert.subject).toBe('CN=groupsync dev IdP');
+    expect(cert.issuer).toBe('CN=groupsync dev IdP');
+    expect(cert.publicKey.export({ type: 'spki', format: 'pem' })).toBe(
+      publicKey.export({ type: 'spki', format: 'pem' }),
+    );
+    expect(cert.verify(publicKey)).toBe(true);
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
+    expect(cert.verify(other)).toBe(false);
+  });
+
+  it('is valid from now for the given days', () => {
+    const cert = new X509Certificate(selfSignedCertificate(privateKey, 'x', 30));
+    const from = new Date(cert.validFrom).getTime();
+    const to = new Date(cert.validTo).getTime();
+    expect(Math.abs(from - Date.now())).toBeLessThan(5_000);
+    expect(Math.round((to - from) / 86_400_000)).toBe(30);
+  });
+});
