@@ -56,6 +56,10 @@ class EnvironmentVariables {
   LOG_PRETTY?: string;
 
   @IsOptional()
+  @Matches(/^(true|false)$/, { message: 'LOG_SQL must be true or false' })
+  LOG_SQL?: string;
+
+  @IsOptional()
   @Matches(/^(true|false)$/, { message: 'DEV_IDP must be true or false' })
   DEV_IDP?: string;
 

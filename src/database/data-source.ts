@@ -35,7 +35,7 @@ export function buildDataSourceOptions(url: string | undefined): DataSourceOptio
     synchronize: false,
     migrationsRun: false,
     migrationsTableName: 'migrations',
-    logging: (process.env.GROUPSYNC_LOG_SQL === "true" ? ["query"] : false) as false,
+    logging: (process.env.LOG_SQL === 'true' ? ['query'] : false) as false,
   };
   if (dialect === 'postgres') {
     return {
