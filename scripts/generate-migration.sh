@@ -35,7 +35,9 @@ for dialect in $dialects; do
   base=$(basename "$file" .ts)
   index="src/database/migrations/$dialect/index.ts"
   sed -i "1i import { $class } from './$base';" "$index"
-  sed -i "s/\(_MIGRATIONS: Function\[\] = \[.*\)\];/\1, $class];/" "$index"
+  # the array is on one line while short, one entry per line once prettier wraps it
+  sed -i -e "s/\(_MIGRATIONS: Function\[\] = \[.*\)\];/\1, $class];/" \
+    -e "/_MIGRATIONS: Function\[\] = \[\$/,/^\];/ s/^\];/  $class,\n];/" "$index"
   npx prettier --write "$file" "$index" >/dev/null
   [ "$dialect" = postgres ] && psql "$server/postgres" -qc "DROP DATABASE IF EXISTS \"$db\""
   [ "$dialect" = sqlite ] && rm -rf "$gen"

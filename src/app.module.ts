@@ -13,6 +13,7 @@ import { GroupLinksModule } from './group-links/group-links.module';
 import { GroupsModule } from './groups/groups.module';
 import { HealthController } from './health/health.controller';
 import { IdentityProvidersModule } from './identity-providers/identity-providers.module';
+import { ScimModule } from './scim/scim.module';
 import { SsoModule } from './sso/sso.module';
 import { SyncModule } from './sync/sync.module';
 import { TenantsModule } from './tenants/tenants.module';
@@ -48,6 +49,7 @@ import { UsersModule } from './users/users.module';
     SyncModule,
     SsoModule,
     DevIdpModule,
+    ScimModule,
   ],
   controllers: [HealthController],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

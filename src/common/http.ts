@@ -15,8 +15,38 @@ export function correlationIdMiddleware(req: GroupsyncRequest, res: Response, ne
   next();
 }
 
+const SCIM_TYPES = new Set([
+  'invalidFilter',
+  'tooMany',
+  'uniqueness',
+  'mutability',
+  'invalidSyntax',
+  'invalidPath',
+  'noTarget',
+  'invalidValue',
+  'invalidVers',
+  'sensitive',
+]);
+const SCIM_TYPE_BY_CODE: Record<string, string> = { invalid_json: 'invalidSyntax', conflict: 'uniqueness' };
+
 export function sendError(res: Response, body: ErrorBody): void {
   if (res.headersSent) return;
+  // SCIM clients get RFC 7644's error schema, whatever raised the error (parsers, guards, services).
+  if (res.req?.path?.startsWith('/scim/')) {
+    const scimType = SCIM_TYPES.has(body.code) ? body.code : SCIM_TYPE_BY_CODE[body.code];
+    res
+      .status(body.statusCode)
+      .type('application/scim+json')
+      .send(
+        JSON.stringify({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+          status: String(body.statusCode),
+          ...(scimType ? { scimType } : {}),
+          detail: body.message,
+        }),
+      );
+    return;
+  }
   res.status(body.statusCode).type('application/json').send(JSON.stringify(body));
 }
 

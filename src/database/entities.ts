@@ -5,7 +5,9 @@ import { GroupLink } from '../group-links/group-link.entity';
 import { Group } from '../groups/group.entity';
 import { Membership } from '../groups/membership.entity';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
+import { ScimGroup, ScimGroupMember } from '../scim/scim-group.entity';
 import { ScimToken } from '../scim/scim-token.entity';
+import { ScimUser, ScimUserEmail } from '../scim/scim-user.entity';
 import { SsoLoginState } from '../sso/sso-login-state.entity';
 import { ExternalMembership } from '../sync/external-membership.entity';
 import { Tenant } from '../tenants/tenant.entity';
@@ -28,4 +30,8 @@ export const ENTITIES = [
   Session,
   SystemSetting,
   SsoLoginState,
+  ScimUser,
+  ScimUserEmail,
+  ScimGroup,
+  ScimGroupMember,
 ];

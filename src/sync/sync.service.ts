@@ -20,6 +20,7 @@ import {
   GroupSyncPolicy,
   hasOverageMarker,
   normalizeClaims,
+  planHasChanges,
   planSync,
   RawClaims,
   resolvePolicy,
@@ -35,6 +36,7 @@ import {
   loadMemberships,
   loadOwnerCounts,
   loadStoredExternalGroups,
+  loadPushedGroups,
   loadTenantGroupsAndLinks,
 } from './sync-state';
 
@@ -193,10 +195,12 @@ export class SyncService {
     const memberships = user ? await loadMemberships(em, tenant.id, user.id) : [];
     const ownerCounts = await loadOwnerCounts(em, tenant.id, memberships);
     const context = await this.contexts.get(em, tenant.id, idp.id, policy);
+    // The engine sees the IdP's whole word: this claim plus what its SCIM client pushed.
+    const pushed = user ? await loadPushedGroups(em, tenant.id, idp.id, user.id) : [];
     const plan = planSync(context, {
       user: user ? engineUser(user) : null,
       memberships,
-      external,
+      external: pushed.length ? { ...external, groups: [...new Set([...external.groups, ...pushed])] } : external,
       ownerCounts,
     });
 
@@ -266,6 +270,53 @@ export class SyncService {
     entries.push(summaryEntry(user.id, plan, meta, graph ? { graph } : undefined));
     await this.audit.record(em, ctx, tenant.id, entries);
     return { status: 'signed-in', user, plan };
+  }
+
+  /**
+   * Re-plans users after a SCIM push changed what the IdP says about them, from their stored
+   * external groups (claims and SCIM, unioned). The IdP pushes the whole truth here, so the list
+   * counts as complete even when the last sign-in's claim was truncated. Users go in batches, one
+   * transaction each; blocked users are left alone (deprovisioned, memberships kept).
+   */
+  async applyPushedGroups(
+    tenant: Tenant,
+    idp: IdentityProvider,
+    userIds: string[],
+    ctx: RequestContext,
+  ): Promise<{ usersChanged: number; adds: number; roleChanges: number; removals: number }> {
+    const policy = resolvePolicy(idp.groupSync);
+    const meta: ApplyMeta = { trigger: 'scim', idpId: idp.id, idpSlug: idp.slug, source: 'scim' };
+    const totals = { usersChanged: 0, adds: 0, roleChanges: 0, removals: 0 };
+    const ids = [...new Set(userIds)].sort();
+    for (let i = 0; i < ids.length; i += 100) {
+      const batch = ids.slice(i, i + 100);
+      await this.tx.run(async (em) => {
+        const context = await this.contexts.get(em, tenant.id, idp.id, policy);
+        const stored = await loadStoredExternalGroups(em, tenant.id, idp.id, batch);
+        const entries = [];
+        for (const userId of batch) {
+          await this.tx.lockRow(em, 'users', userId);
+          const user = await em.findOneBy(User, { id: userId, tenantId: tenant.id });
+          if (!user || user.status === 'blocked') continue;
+          const memberships = await loadMemberships(em, tenant.id, userId);
+          const ownerCounts = await loadOwnerCounts(em, tenant.id, memberships);
+          const plan = planSync(context, {
+            user: engineUser(user),
+            memberships,
+            external: { groups: stored.get(userId) ?? [], status: 'present', complete: true },
+            ownerCounts,
+          });
+          if (!planHasChanges(plan)) continue;
+          entries.push(...(await writePlan(em, tenant.id, user, plan, meta)), summaryEntry(userId, plan, meta));
+          totals.usersChanged++;
+          totals.adds += plan.adds.length;
+          totals.roleChanges += plan.roleChanges.length;
+          totals.removals += plan.removals.length;
+        }
+        if (entries.length > 0) await this.audit.record(em, ctx, tenant.id, entries);
+      });
+    }
+    return totals;
   }
 
   /** What a sign-in with these groups would do, without writing anything. */

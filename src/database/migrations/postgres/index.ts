@@ -1,3 +1,4 @@
+import { AddScimResources1795428476917 } from './1795428476917-AddScimResources';
 import { AddTenantSyncVersion1795427689743 } from './1795427689743-AddTenantSyncVersion';
 import { AddSsoLoginStates1795422761590 } from './1795422761590-AddSsoLoginStates';
 import { Init1795419025182 } from './1795419025182-Init';
@@ -7,4 +8,5 @@ export const POSTGRES_MIGRATIONS: Function[] = [
   Init1795419025182,
   AddSsoLoginStates1795422761590,
   AddTenantSyncVersion1795427689743,
+  AddScimResources1795428476917,
 ];

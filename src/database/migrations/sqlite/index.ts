@@ -1,3 +1,4 @@
+import { AddScimResources1795428472441 } from './1795428472441-AddScimResources';
 import { AddTenantSyncVersion1795427687264 } from './1795427687264-AddTenantSyncVersion';
 import { AddSsoLoginStates1795422758232 } from './1795422758232-AddSsoLoginStates';
 import { Init1795419016659 } from './1795419016659-Init';
@@ -7,4 +8,5 @@ export const SQLITE_MIGRATIONS: Function[] = [
   Init1795419016659,
   AddSsoLoginStates1795422758232,
   AddTenantSyncVersion1795427687264,
+  AddScimResources1795428472441,
 ];

@@ -1,0 +1,25 @@
+import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
+import type { GroupsyncRequest } from '../common/request-context';
+import { ScimCaller, ScimTokensService } from './scim-tokens.service';
+
+interface ScimRequest extends GroupsyncRequest {
+  scim?: ScimCaller;
+}
+
+/** SCIM routes take a SCIM token of the route's tenant (the admin credentials do not apply here). */
+@Injectable()
+export class ScimAuthGuard implements CanActivate {
+  constructor(private readonly tokens: ScimTokensService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<ScimRequest>();
+    req.scim = await this.tokens.authenticate(req.headers.authorization, String(req.params.tenant ?? ''));
+    req.tenant = req.scim.tenant;
+    return true;
+  }
+}
+
+/** `@Scim() caller: ScimCaller` in a SCIM controller method. */
+export const Scim = createParamDecorator(
+  (_: unknown, host: ExecutionContext): ScimCaller => host.switchToHttp().getRequest<ScimRequest>().scim!,
+);

@@ -1,0 +1,421 @@
+import { parse, type Compare, type Filter } from 'scim2-parse-filter';
+
+/**
+ * Compiles a SCIM 2.0 filter (RFC 7644 §3.4.2.2) into a SQL WHERE fragment with TypeORM named
+ * parameters. `scim2-parse-filter` builds the tree; a small pre-lexer in front of it handles what the
+ * library gets wrong: it takes every string and number literal out of the text (the library mangles
+ * backslash escapes and fails on `-1 and ...`), accepts `True`/`FALSE`, and rewrites
+ * `attr[filter].sub op value` so both conditions apply to the same element.
+ */
+
+export class ScimFilterError extends Error {
+  override readonly name = 'ScimFilterError';
+}
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface FilterColumn {
+  /** SQL expression of the column, already quoted, e.g. `u."userNameKey"` */
+  sql: string;
+  type: 'string' | 'boolean' | 'datetime';
+  /** false: the column stores lower-cased text, so the operand is lower-cased in JS before comparing (keeps indexes usable). true: compare as is, case-sensitively. */
+  caseExact: boolean;
+}
+
+export interface MultiValuedAttribute {
+  /** e.g. `"scim_user_emails"` */
+  table: string;
+  /** alias used inside the EXISTS subquery, e.g. `e` */
+  alias: string;
+  /** SQL joining a row of `table` (via alias) to the outer row, e.g. `e."scimUserId" = u."id"` */
+  join: string;
+  /** sub-attributes by lower-cased name, e.g. { value: {...}, type: {...}, primary: {...} } */
+  subAttributes: Record<string, FilterColumn>;
+}
+
+export interface FilterSchema {
+  /** Schema URNs whose prefix `<urn>:` may precede attribute names; compare case-insensitively. */
+  schemaUrns: string[];
+  /** Single-valued attributes by lower-cased path, e.g. 'username', 'name.givenname', 'meta.lastmodified', 'active', 'externalid', 'id', 'employeenumber' (an extension attribute after stripping its URN) */
+  attributes: Record<string, FilterColumn>;
+  /** Multi-valued complex attributes by lower-cased name, e.g. 'emails', 'members' */
+  multiValued: Record<string, MultiValuedAttribute>;
+}
+
+export interface CompiledFilter {
+  sql: string;
+  params: Record<string, unknown>;
+}
+
+const MAX_FILTER_LENGTH = 4096;
+const MAX_COMPARISONS = 50;
+/** Bounds the parser's recursion and keeps the SQL well under SQLite's expression depth limit. */
+const MAX_NESTING = 32;
+
+const COMPARISON_OPERATORS = new Set(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'lt', 'ge', 'le', 'pr']);
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
+const WORD_END = /[\s"()[\]]/;
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+type Operand = Compare['compValue'];
+type Operator = Compare['op'] | 'pr';
+type OrderOperator = Exclude<Compare['op'], 'co' | 'sw' | 'ew'>;
+
+type Token =
+  | { kind: 'word'; text: string }
+  | { kind: 'literal'; index: number }
+  | { kind: '(' | ')' | '[' }
+  | { kind: ']'; subAttribute?: string };
+
+/** Throws ScimFilterError for anything it cannot compile (syntax, unknown attribute, wrong value type, too long/deep). */
+export function compileFilter(
+  filter: string,
+  schema: FilterSchema,
+  dialect: Dialect,
+  formatDate: (d: Date) => unknown,
+): CompiledFilter {
+  if (filter.length > MAX_FILTER_LENGTH) {
+    throw new ScimFilterError(`the filter is longer than ${MAX_FILTER_LENGTH} characters`);
+  }
+  const literals: Operand[] = [];
+  const parserInput = render(tokenize(filter, literals));
+  let tree: Filter;
+  try {
+    tree = parse(parserInput);
+  } catch (error) {
+    throw new ScimFilterError(`the filter is not valid SCIM: ${(error as Error).message}`);
+  }
+  const compiler = new FilterCompiler(schema, dialect, formatDate, literals);
+  const sql = compiler.compile(tree, 0);
+  return { sql, params: compiler.params };
+}
+
+/** Splits the filter into tokens, moving string and number literals into `literals`. */
+function tokenize(filter: string, literals: Operand[]): Token[] {
+  const tokens: Token[] = [];
+  const literal = (value: Operand): Token => ({ kind: 'literal', index: literals.push(value) - 1 });
+  let depth = 0;
+  let i = 0;
+  while (i < filter.length) {
+    const char = filter[i];
+    if (/\s/.test(char)) {
+      i++;
+    } else if (char === '"') {
+      const end = endOfString(filter, i);
+      tokens.push(literal(decodeString(filter.slice(i, end))));
+      i = end;
+    } else if (char === '(' || char === '[') {
+      if (++depth > MAX_NESTING) throw new ScimFilterError('the filter is nested too deeply');
+      tokens.push({ kind: char });
+      i++;
+    } else if (char === ')') {
+      depth = Math.max(0, depth - 1);
+      tokens.push({ kind: char });
+      i++;
+    } else if (char === ']') {
+      depth = Math.max(0, depth - 1);
+      i++;
+      if (filter[i] !== '.') {
+        tokens.push({ kind: char });
+        continue;
+      }
+      const end = endOfWord(filter, i + 1);
+      const subAttribute = filter.slice(i + 1, end);
+      if (!subAttribute) {
+        throw new ScimFilterError('the filter is not valid SCIM: "]." must be followed by a name');
+      }
+      tokens.push({ kind: char, subAttribute });
+      i = end;
+    } else {
+      const end = endOfWord(filter, i);
+      const word = filter.slice(i, end);
+      const lower = word.toLowerCase();
+      const isKeywordLiteral = lower === 'true' || lower === 'false' || lower === 'null';
+      if (JSON_NUMBER.test(word)) tokens.push(literal(Number(word)));
+      else tokens.push({ kind: 'word', text: isKeywordLiteral ? lower : word });
+      i = end;
+    }
+  }
+  return tokens;
+}
+
+function endOfWord(filter: string, start: number): number {
+  let end = start;
+  while (end < filter.length && !WORD_END.test(filter[end])) end++;
+  return end;
+}
+
+function endOfString(filter: string, start: number): number {
+  for (let i = start + 1; i < filter.length; i++) {
+    if (filter[i] === '\\') i++;
+    else if (filter[i] === '"') return i + 1;
+  }
+  throw new ScimFilterError('the filter is not valid SCIM: a string is not closed');
+}
+
+function decodeString(quoted: string): string {
+  try {
+    return JSON.parse(quoted) as string;
+  } catch {
+    throw new ScimFilterError(
+      'the filter is not valid SCIM: a string has an invalid escape or control character',
+    );
+  }
+}
+
+/**
+ * Rebuilds the text for the parser, literals as `"<index>"` placeholders. `attr[f].sub op v` means
+ * one element satisfies both, which the library would split into two independent conditions, so it
+ * becomes `attr[(f) and sub op v]`.
+ */
+function render(tokens: Token[]): string {
+  const out: string[] = [];
+  const bracketStarts: number[] = [];
+  const text = (token: Token): string =>
+    token.kind === 'word' ? token.text : token.kind === 'literal' ? `"${token.index}"` : token.kind;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (token.kind === '[') {
+      out.push('[');
+      bracketStarts.push(out.length);
+      continue;
+    }
+    if (token.kind !== ']') {
+      out.push(text(token));
+      continue;
+    }
+    const start = bracketStarts.pop();
+    // An unmatched ']' goes through as is for the parser to reject.
+    if (token.subAttribute === undefined || start === undefined) {
+      out.push(']');
+      continue;
+    }
+    const operator = tokens[i + 1];
+    if (operator?.kind !== 'word' || !COMPARISON_OPERATORS.has(operator.text.toLowerCase())) {
+      throw new ScimFilterError(
+        `the filter is not valid SCIM: "].${token.subAttribute}" must be followed by a comparison`,
+      );
+    }
+    out.splice(start, 0, '(');
+    out.push(')', 'and', token.subAttribute, operator.text);
+    i++;
+    const operand = tokens[i + 1];
+    if (operator.text.toLowerCase() !== 'pr' && operand) {
+      out.push(text(operand));
+      i++;
+    }
+    out.push(']');
+  }
+  return out.join(' ');
+}
+
+/** An attribute reached from the top level: a column of the row, or conditions on a multi-valued table. */
+type Target = { column: FilterColumn } | { multiValued: MultiValuedAttribute; subAttribute?: FilterColumn };
+
+/** A multi-valued attribute whose value filter is being compiled. */
+interface Element {
+  attribute: MultiValuedAttribute;
+  path: string;
+}
+
+class FilterCompiler {
+  readonly params: Record<string, unknown> = {};
+  private comparisons = 0;
+
+  constructor(
+    private readonly schema: FilterSchema,
+    private readonly dialect: Dialect,
+    private readonly formatDate: (d: Date) => unknown,
+    private readonly literals: Operand[],
+  ) {}
+
+  /** Every fragment it returns is parenthesized or an EXISTS and never evaluates to NULL, so NOT is safe. */
+  compile(node: Filter, depth: number, element?: Element): string {
+    if (depth > MAX_NESTING) throw new ScimFilterError('the filter is nested too deeply');
+    switch (node.op) {
+      case 'and':
+      case 'or': {
+        const parts = node.filters.map((f) => this.compile(f, depth + 1, element));
+        return `(${parts.join(` ${node.op.toUpperCase()} `)})`;
+      }
+      case 'not':
+        return `(NOT ${this.compile(node.filter, depth + 1, element)})`;
+      case '[]':
+        if (element) throw new ScimFilterError(`value filters cannot be nested ("${element.path}[...]")`);
+        return this.valuePath(node.attrPath, node.valFilter, depth);
+      case 'pr':
+        return this.comparison(node.attrPath, 'pr', null, element);
+      default:
+        return this.comparison(node.attrPath, node.op, this.operand(node.compValue), element);
+    }
+  }
+
+  private valuePath(path: string, valFilter: Filter, depth: number): string {
+    const name = this.unqualified(path);
+    const attribute = own(this.schema.multiValued, name);
+    if (!attribute) {
+      if (own(this.schema.attributes, name)) {
+        throw new ScimFilterError(`"${path}" is not multi-valued, so it cannot have a value filter`);
+      }
+      throw unknownAttribute(path);
+    }
+    return exists(attribute, this.compile(valFilter, depth + 1, { attribute, path }));
+  }
+
+  private comparison(path: string, op: Operator, operand: Operand, element?: Element): string {
+    if (++this.comparisons > MAX_COMPARISONS) {
+      throw new ScimFilterError(`the filter has more than ${MAX_COMPARISONS} comparisons`);
+    }
+    if (element) {
+      const column = own(element.attribute.subAttributes, path.toLowerCase());
+      if (!column) throw unknownAttribute(`${element.path}.${path}`);
+      return this.condition(column, op, operand, `${element.path}.${path}`);
+    }
+    const target = this.resolve(path);
+    if ('column' in target) return this.condition(target.column, op, operand, path);
+    const { multiValued, subAttribute } = target;
+    if (!subAttribute && op === 'pr') return exists(multiValued);
+    // `emails eq "x"` compares the element's `value`
+    const column = subAttribute ?? own(multiValued.subAttributes, 'value');
+    if (!column) throw new ScimFilterError(`"${path}" can only be compared through a sub-attribute`);
+    return exists(multiValued, this.condition(column, op, operand, path));
+  }
+
+  private resolve(path: string): Target {
+    const name = this.unqualified(path);
+    const column = own(this.schema.attributes, name);
+    if (column) return { column };
+    const multiValued = own(this.schema.multiValued, name);
+    if (multiValued) return { multiValued };
+    const dot = name.indexOf('.');
+    const parent = dot > 0 ? own(this.schema.multiValued, name.slice(0, dot)) : undefined;
+    const subAttribute = parent && own(parent.subAttributes, name.slice(dot + 1));
+    if (parent && subAttribute) return { multiValued: parent, subAttribute };
+    throw unknownAttribute(path);
+  }
+
+  /** Lower-cases the path and strips a leading URN of one of the resource's schemas. */
+  private unqualified(path: string): string {
+    const lower = path.toLowerCase();
+    const urn = this.schema.schemaUrns
+      .map((u) => `${u.toLowerCase()}:`)
+      .filter((prefix) => lower.startsWith(prefix))
+      .sort((a, b) => b.length - a.length)[0];
+    return urn ? lower.slice(urn.length) : lower;
+  }
+
+  private operand(compValue: Operand): Operand {
+    // Every string the parser returns is one of our placeholders; numbers never reach it.
+    if (typeof compValue !== 'string') return compValue;
+    const index = Number(compValue);
+    if (!Number.isInteger(index) || index < 0 || index >= this.literals.length) {
+      throw new ScimFilterError('the filter is not valid SCIM: a value is misplaced');
+    }
+    return this.literals[index];
+  }
+
+  private condition(column: FilterColumn, op: Operator, operand: Operand, path: string): string {
+    const col = column.sql;
+    if (op === 'pr') {
+      return column.type === 'string' ? `(${col} IS NOT NULL AND ${col} <> '')` : `(${col} IS NOT NULL)`;
+    }
+    if (operand === null) {
+      if (op === 'eq') return `(${col} IS NULL)`;
+      if (op === 'ne') return `(${col} IS NOT NULL)`;
+      throw new ScimFilterError(`"${path}" cannot be compared with null using "${op}"`);
+    }
+    switch (column.type) {
+      case 'boolean': {
+        if (op !== 'eq' && op !== 'ne') {
+          throw new ScimFilterError(`"${path}" is a boolean and only supports eq and ne`);
+        }
+        const value = toBoolean(operand, path);
+        return compare(col, op, this.bind(this.dialect === 'postgres' ? value : value ? 1 : 0));
+      }
+      case 'datetime': {
+        if (op === 'co' || op === 'sw' || op === 'ew') {
+          throw new ScimFilterError(`"${path}" is a date-time and does not support "${op}"`);
+        }
+        return compare(col, op, this.bind(this.formatDate(toDate(operand, path))));
+      }
+      case 'string': {
+        if (typeof operand !== 'string') {
+          throw new ScimFilterError(`"${path}" must be compared with a string`);
+        }
+        const value = column.caseExact ? operand : operand.toLowerCase();
+        if (op === 'co' || op === 'sw' || op === 'ew') return this.substring(column, op, value);
+        return compare(col, op, this.bind(value));
+      }
+    }
+  }
+
+  private substring(column: FilterColumn, op: 'co' | 'sw' | 'ew', value: string): string {
+    const col = column.sql;
+    // SQLite's LIKE ignores ASCII case, so case-exact columns there need plain string functions.
+    if (this.dialect === 'sqlite' && column.caseExact) {
+      const p = this.bind(value);
+      if (op === 'co') return `(${col} IS NOT NULL AND instr(${col}, ${p}) > 0)`;
+      if (op === 'sw') return `(${col} IS NOT NULL AND substr(${col}, 1, length(${p})) = ${p})`;
+      return `(${col} IS NOT NULL AND length(${col}) >= length(${p}) AND substr(${col}, length(${col}) - length(${p}) + 1) = ${p})`;
+    }
+    const literal = value.replace(/[\\%_]/g, '\\$&');
+    const pattern = op === 'co' ? `%${literal}%` : op === 'sw' ? `${literal}%` : `%${literal}`;
+    return `(${col} IS NOT NULL AND ${col} LIKE ${this.bind(pattern)} ESCAPE '\\')`;
+  }
+
+  private bind(value: unknown): string {
+    const name = `scim_f${Object.keys(this.params).length}`;
+    this.params[name] = value;
+    return `:${name}`;
+  }
+}
+
+const SQL_OPERATORS = { eq: '=', gt: '>', ge: '>=', lt: '<', le: '<=' } as const;
+
+function compare(col: string, op: OrderOperator, param: string): string {
+  // SCIM: an absent attribute is "not equal" to anything.
+  if (op === 'ne') return `(${col} IS NULL OR ${col} <> ${param})`;
+  return `(${col} IS NOT NULL AND ${col} ${SQL_OPERATORS[op]} ${param})`;
+}
+
+function exists(attribute: MultiValuedAttribute, condition?: string): string {
+  const where = condition ? `(${attribute.join}) AND ${condition}` : `(${attribute.join})`;
+  return `EXISTS (SELECT 1 FROM ${attribute.table} ${attribute.alias} WHERE ${where})`;
+}
+
+function toBoolean(operand: Operand, path: string): boolean {
+  // IdPs send "True"/"false" as strings as often as bare booleans.
+  const text = typeof operand === 'string' ? operand.toLowerCase() : operand;
+  if (text === true || text === 'true') return true;
+  if (text === false || text === 'false') return false;
+  throw new ScimFilterError(`"${path}" must be compared with true or false`);
+}
+
+function toDate(operand: Operand, path: string): Date {
+  const invalid = new ScimFilterError(
+    `"${path}" must be compared with an ISO 8601 date-time such as "2024-01-31T12:00:00Z"`,
+  );
+  const match = typeof operand === 'string' ? ISO_DATE_TIME.exec(operand) : null;
+  if (!match) throw invalid;
+  const [text, year, month, day, hour, minute, second = '0', zone] = match;
+  const hasTime = hour !== undefined;
+  // Date would roll 2024-02-30 over into March instead of rejecting it.
+  const daysInMonth = new Date(Date.UTC(Number(year), Number(month), 0)).getUTCDate();
+  if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > daysInMonth) throw invalid;
+  if (hasTime && (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59)) throw invalid;
+  // Without an offset a date-time is taken as UTC, not the server's local time.
+  let iso = text.toUpperCase().replace(' ', 'T');
+  if (hasTime && !zone) iso += 'Z';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) throw invalid;
+  return date;
+}
+
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+function unknownAttribute(path: string): ScimFilterError {
+  return new ScimFilterError(`unknown attribute "${path}" in filter`);
+}

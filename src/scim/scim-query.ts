@@ -1,0 +1,95 @@
+import { DataSource } from 'typeorm';
+import { invalidValue } from './scim-error';
+import { compileFilter, FilterSchema, ScimFilterError } from './scim-filter';
+import { scimError } from './scim-error';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './scim-schema';
+import { HttpStatus } from '@nestjs/common';
+import type { SelectQueryBuilder, ObjectLiteral } from 'typeorm';
+
+export const USER_FILTER_SCHEMA: FilterSchema = {
+  schemaUrns: [
+    'urn:ietf:params:scim:schemas:core:2.0:User',
+    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+  ],
+  attributes: {
+    id: { sql: 'u."userId"', type: 'string', caseExact: true },
+    username: { sql: 'u."userNameKey"', type: 'string', caseExact: false },
+    externalid: { sql: 'u."externalId"', type: 'string', caseExact: true },
+    displayname: { sql: 'u."displayName"', type: 'string', caseExact: true },
+    'name.givenname': { sql: 'u."givenName"', type: 'string', caseExact: true },
+    'name.familyname': { sql: 'u."familyName"', type: 'string', caseExact: true },
+    employeenumber: { sql: 'u."employeeNumber"', type: 'string', caseExact: true },
+    active: { sql: 'u."active"', type: 'boolean', caseExact: true },
+    'meta.created': { sql: 'u."createdAt"', type: 'datetime', caseExact: true },
+    'meta.lastmodified': { sql: 'u."updatedAt"', type: 'datetime', caseExact: true },
+  },
+  multiValued: {
+    emails: {
+      table: '"scim_user_emails"',
+      alias: 'e',
+      join: 'e."scimUserId" = u."id"',
+      subAttributes: {
+        value: { sql: 'e."valueKey"', type: 'string', caseExact: false },
+        type: { sql: 'e."type"', type: 'string', caseExact: false },
+        primary: { sql: 'e."primary"', type: 'boolean', caseExact: true },
+      },
+    },
+  },
+};
+
+export const GROUP_FILTER_SCHEMA: FilterSchema = {
+  schemaUrns: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+  attributes: {
+    id: { sql: 'g."id"', type: 'string', caseExact: true },
+    displayname: { sql: 'g."displayNameKey"', type: 'string', caseExact: false },
+    externalid: { sql: 'g."externalId"', type: 'string', caseExact: true },
+    'meta.created': { sql: 'g."createdAt"', type: 'datetime', caseExact: true },
+    'meta.lastmodified': { sql: 'g."updatedAt"', type: 'datetime', caseExact: true },
+  },
+  multiValued: {
+    members: {
+      table: '"scim_group_members"',
+      alias: 'm',
+      join: 'm."scimGroupId" = g."id"',
+      subAttributes: { value: { sql: 'm."userId"', type: 'string', caseExact: true } },
+    },
+  },
+};
+
+/** `startIndex` (1-based) and `count` as RFC 7644 3.4.2.4 defines them; junk is a 400. */
+export function pageOf(query: Record<string, unknown>): { startIndex: number; count: number } {
+  const int = (name: string, fallback: number) => {
+    const raw = query[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (typeof raw !== 'string' || !/^-?\d{1,9}$/.test(raw)) throw invalidValue(`${name} must be an integer`);
+    return Number(raw);
+  };
+  return {
+    startIndex: Math.max(1, int('startIndex', 1)),
+    count: Math.min(MAX_PAGE_SIZE, Math.max(0, int('count', DEFAULT_PAGE_SIZE))),
+  };
+}
+
+/** Adds the compiled SCIM filter to a tenant- and IdP-scoped query. */
+export function applyFilter<T extends ObjectLiteral>(
+  dataSource: DataSource,
+  qb: SelectQueryBuilder<T>,
+  filter: unknown,
+  schema: FilterSchema,
+): void {
+  if (filter === undefined || filter === '') return;
+  if (typeof filter !== 'string')
+    throw scimError(HttpStatus.BAD_REQUEST, 'invalidFilter', 'filter must be a string');
+  const postgres = dataSource.options.type === 'postgres';
+  try {
+    const { sql, params } = compileFilter(filter, schema, postgres ? 'postgres' : 'sqlite', (d) =>
+      // TypeORM keeps SQLite datetimes as UTC 'YYYY-MM-DD HH:MM:SS.SSS' text; PostgreSQL takes a Date.
+      postgres ? d : d.toISOString().replace('T', ' ').replace('Z', ''),
+    );
+    qb.andWhere(`(${sql})`, params);
+  } catch (error) {
+    if (error instanceof ScimFilterError)
+      throw scimError(HttpStatus.BAD_REQUEST, 'invalidFilter', error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,155 @@
+import { HttpStatus } from '@nestjs/common';
+import { invalidValue, scimError } from './scim-error';
+import { SCIM } from './scim-schema';
+import type { ScimUser } from './scim-user.entity';
+
+/** Core User attributes by lower-cased name: SCIM attribute names are case-insensitive (RFC 7643 2.1). */
+const CANONICAL = new Map(
+  [
+    'userName',
+    'externalId',
+    'displayName',
+    'name',
+    'emails',
+    'active',
+    'password',
+    'id',
+    'meta',
+    'schemas',
+    'title',
+    'nickName',
+    'profileUrl',
+    'userType',
+    'preferredLanguage',
+    'locale',
+    'timezone',
+    'phoneNumbers',
+    'addresses',
+    'photos',
+    'ims',
+    'roles',
+    'entitlements',
+    'x509Certificates',
+    'groups',
+    SCIM.enterpriseUser,
+  ].map((k) => [k.toLowerCase(), k]),
+);
+/** Never stored: identifiers and metadata are ours, passwords are dropped, groups are read-only. */
+const NOT_STORED = new Set(['id', 'meta', 'schemas', 'password', 'groups']);
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+export const canonicalAttribute = (name: string): string => CANONICAL.get(name.toLowerCase()) ?? name;
+
+export interface NormalizedScimUser {
+  resource: Record<string, unknown>;
+  userName: string;
+  externalId: string | null;
+  displayName: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  employeeNumber: string | null;
+  active: boolean;
+  emails: { valueKey: string; type: string | null; primary: boolean }[];
+  /** The groupsync user's email: primary, else work, else first email, else an email-like userName. */
+  email: string;
+}
+
+/** Booleans as real IdPs send them: true/false or the strings "True"/"False". */
+export function scimBoolean(value: unknown, name: string): boolean {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  throw invalidValue(`${name} must be true or false`);
+}
+
+const optionalString = (value: unknown, name: string, max: number): string | null => {
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value !== 'string') throw invalidValue(`${name} must be a string`);
+  if (value.length > max) throw invalidValue(`${name} must be at most ${max} characters`);
+  return value;
+};
+
+/** Validates a User resource from POST, PUT or after PATCH, and extracts what we index. */
+export function normalizeUserResource(body: unknown): NormalizedScimUser {
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw scimError(HttpStatus.BAD_REQUEST, 'invalidSyntax', 'the body must be a SCIM User object');
+  const resource: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    const canonical = canonicalAttribute(key);
+    if (!NOT_STORED.has(canonical) && value !== null && value !== undefined) resource[canonical] = value;
+  }
+  const userName = optionalString(resource.userName, 'userName', 512)?.trim();
+  if (!userName) throw invalidValue('userName is required');
+  resource.userName = userName;
+  const active = resource.active === undefined ? true : scimBoolean(resource.active, 'active');
+  resource.active = active;
+
+  const rawEmails = resource.emails ?? [];
+  if (!Array.isArray(rawEmails)) throw invalidValue('emails must be an array');
+  const emails = rawEmails.map((e, i) => {
+    if (!e || typeof e !== 'object') throw invalidValue(`emails[${i}] must be an object with a value`);
+    const entry = e as Record<string, unknown>;
+    const value = optionalString(entry.value, `emails[${i}].value`, 320)?.trim().toLowerCase();
+    if (!value) throw invalidValue(`emails[${i}].value is required`);
+    return {
+      valueKey: value,
+      type: optionalString(entry.type, `emails[${i}].type`, 32)?.toLowerCase() ?? null,
+      primary: entry.primary === undefined ? false : scimBoolean(entry.primary, `emails[${i}].primary`),
+    };
+  });
+  const chosen = emails.find((e) => e.primary) ?? emails.find((e) => e.type === 'work') ?? emails[0] ?? null;
+  const email = chosen?.valueKey ?? (EMAIL.test(userName) ? userName.toLowerCase() : null);
+  if (!email || !EMAIL.test(email))
+    throw invalidValue('the user needs an email address: an emails entry, or a userName that is an email');
+
+  const name = resource.name;
+  if (name !== undefined && (typeof name !== 'object' || Array.isArray(name)))
+    throw invalidValue('name must be an object');
+  const names = (name ?? {}) as Record<string, unknown>;
+  const givenName = optionalString(names.givenName, 'name.givenName', 255);
+  const familyName = optionalString(names.familyName, 'name.familyName', 255);
+  const enterprise = resource[SCIM.enterpriseUser];
+  if (enterprise !== undefined && (typeof enterprise !== 'object' || Array.isArray(enterprise)))
+    throw invalidValue(`${SCIM.enterpriseUser} must be an object`);
+  const displayName =
+    optionalString(resource.displayName, 'displayName', 512) ??
+    optionalString(names.formatted, 'name.formatted', 512) ??
+    ([givenName, familyName].filter(Boolean).join(' ') || null);
+  return {
+    resource,
+    userName,
+    externalId: optionalString(resource.externalId, 'externalId', 512),
+    displayName,
+    givenName,
+    familyName,
+    employeeNumber: optionalString(
+      (enterprise as Record<string, unknown> | undefined)?.employeeNumber,
+      'employeeNumber',
+      255,
+    ),
+    active,
+    emails,
+    email,
+  };
+}
+
+/** The User resource as we answer it. */
+export function toScimUser(row: ScimUser, baseUrl: string): Record<string, unknown> {
+  const { userName, externalId, active, ...rest } = row.resource;
+  void userName;
+  void externalId;
+  void active;
+  return {
+    schemas: rest[SCIM.enterpriseUser] ? [SCIM.user, SCIM.enterpriseUser] : [SCIM.user],
+    id: row.userId,
+    ...(row.externalId ? { externalId: row.externalId } : {}),
+    userName: row.userName,
+    ...rest,
+    active: row.active,
+    meta: {
+      resourceType: 'User',
+      created: row.createdAt.toISOString(),
+      lastModified: row.updatedAt.toISOString(),
+      location: `${baseUrl}/Users/${row.userId}`,
+    },
+  };
+}

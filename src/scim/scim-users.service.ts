@@ -1,0 +1,395 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { scimPatch, ScimPatchOperation } from 'scim-patch';
+import { DataSource, EntityManager, In, Not } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Session } from '../auth/session.entity';
+import type { RequestContext } from '../common/request-context';
+import { insertRows } from '../database/insert';
+import { Transactions } from '../database/transactions.service';
+import { Membership } from '../groups/membership.entity';
+import { ExternalMembership } from '../sync/external-membership.entity';
+import { SyncService } from '../sync/sync.service';
+import { Identity } from '../users/identity.entity';
+import { User } from '../users/user.entity';
+import { ScimGroupMember } from './scim-group.entity';
+import { invalidValue, scimError, scimNotFound } from './scim-error';
+import { project, parseAttributeList } from './scim-projection';
+import { applyFilter, pageOf, USER_FILTER_SCHEMA } from './scim-query';
+import { SCIM } from './scim-schema';
+import type { ScimCaller } from './scim-tokens.service';
+import { ScimTokensService } from './scim-tokens.service';
+import {
+  canonicalAttribute,
+  NormalizedScimUser,
+  normalizeUserResource,
+  toScimUser,
+} from './scim-user-resource';
+import { ScimUser, ScimUserEmail } from './scim-user.entity';
+
+/** SCIM Users of one IdP connection: provisioning, updates, deactivation and deletion. */
+@Injectable()
+export class ScimUsersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: Transactions,
+    private readonly audit: AuditService,
+    private readonly tokens: ScimTokensService,
+    private readonly sync: SyncService,
+  ) {}
+
+  private base(caller: ScimCaller) {
+    return this.tokens.baseUrl(caller.tenant);
+  }
+
+  async create(caller: ScimCaller, body: unknown, ctx: RequestContext) {
+    const input = normalizeUserResource(body);
+    const row = await this.tx.run((em) => this.write(em, caller, null, input, ctx));
+    return toScimUser(row, this.base(caller));
+  }
+
+  async get(caller: ScimCaller, id: string, query: Record<string, unknown>) {
+    const row = await this.find(this.dataSource.manager, caller, id);
+    return project(
+      toScimUser(row, this.base(caller)),
+      parseAttributeList(query.attributes, 'attributes'),
+      parseAttributeList(query.excludedAttributes, 'excludedAttributes'),
+    );
+  }
+
+  async list(caller: ScimCaller, query: Record<string, unknown>) {
+    const { startIndex, count } = pageOf(query);
+    const attributes = parseAttributeList(query.attributes, 'attributes');
+    const excluded = parseAttributeList(query.excludedAttributes, 'excludedAttributes');
+    const qb = this.dataSource
+      .getRepository(ScimUser)
+      .createQueryBuilder('u')
+      .where('u.tenantId = :tenantId AND u.idpId = :idpId', {
+        tenantId: caller.tenant.id,
+        idpId: caller.idp.id,
+      });
+    applyFilter(this.dataSource, qb, query.filter, USER_FILTER_SCHEMA);
+    const totalResults = await qb.getCount();
+    const rows =
+      count === 0
+        ? []
+        : await qb
+            .orderBy('u.createdAt', 'ASC')
+            .addOrderBy('u.id', 'ASC')
+            .skip(startIndex - 1)
+            .take(count)
+            .getMany();
+    return {
+      schemas: [SCIM.listResponse],
+      totalResults,
+      startIndex,
+      itemsPerPage: rows.length,
+      Resources: rows.map((r) => project(toScimUser(r, this.base(caller)), attributes, excluded)),
+    };
+  }
+
+  /** PUT: the body replaces the resource (Okta's way of updating). */
+  async replace(caller: ScimCaller, id: string, body: unknown, ctx: RequestContext) {
+    const input = normalizeUserResource(body);
+    const row = await this.tx.run(async (em) =>
+      this.write(em, caller, await this.find(em, caller, id), input, ctx),
+    );
+    return toScimUser(row, this.base(caller));
+  }
+
+  /** PATCH: every operation applies to a copy; the result is validated and stored whole, or nothing is. */
+  async patch(caller: ScimCaller, id: string, body: unknown, ctx: RequestContext) {
+    const operations = patchOperations(body);
+    const row = await this.tx.run(async (em) => {
+      const existing = await this.find(em, caller, id);
+      const current = toScimUser(existing, this.base(caller));
+      let patched: Record<string, unknown>;
+      try {
+        patched = scimPatch(structuredClone(current) as never, operations) as unknown as Record<
+          string,
+          unknown
+        >;
+      } catch (error) {
+        const message = (error as Error).message.replace(/^Invalid SCIM Patch: /, '');
+        throw scimError(
+          HttpStatus.BAD_REQUEST,
+          /path|attribute|filter|search/i.test(message) ? 'invalidPath' : 'invalidValue',
+          message,
+        );
+      }
+      return this.write(em, caller, existing, normalizeUserResource(patched), ctx);
+    });
+    return toScimUser(row, this.base(caller));
+  }
+
+  /**
+   * DELETE: the user's SCIM and sync memberships, stored external groups and identity at this IdP
+   * go; the user row is blocked or deleted as the tenant's `scimDeleteAction` says. A user who is the
+   * last owner of a group through one of those memberships is refused (409) with nothing written.
+   */
+  async remove(caller: ScimCaller, id: string, ctx: RequestContext): Promise<void> {
+    const deleteUser = caller.tenant.settings.scimDeleteAction === 'delete';
+    await this.tx.run(async (em) => {
+      const row = await this.find(em, caller, id);
+      await this.tx.lockRow(em, 'users', row.userId);
+      const user = await em.findOneByOrFail(User, { id: row.userId });
+      const memberships = await em.find(Membership, {
+        where: { tenantId: caller.tenant.id, userId: user.id },
+      });
+      const going = deleteUser ? memberships : memberships.filter((m) => m.source !== 'manual');
+      await this.refuseLastOwner(em, caller.tenant.id, going);
+      if (going.length)
+        await em.delete(
+          Membership,
+          going.map((m) => m.id),
+        );
+      const tenantId = caller.tenant.id;
+      await em.delete(ExternalMembership, { tenantId, userId: user.id, idpId: caller.idp.id });
+      await em.delete(Identity, { tenantId, userId: user.id, idpId: caller.idp.id });
+      const groupRows = await em
+        .createQueryBuilder(ScimGroupMember, 'm')
+        .innerJoin('scim_groups', 'g', 'g.id = m.scimGroupId')
+        .where('m.userId = :userId AND g.idpId = :idpId', { userId: user.id, idpId: caller.idp.id })
+        .select('m.id', 'id')
+        .getRawMany<{ id: string }>();
+      if (groupRows.length)
+        await em.delete(
+          ScimGroupMember,
+          groupRows.map((r) => r.id),
+        );
+      await em.delete(ScimUser, { id: row.id });
+      await em.delete(Session, { tenantId, userId: user.id });
+      if (deleteUser) await em.delete(User, { id: user.id });
+      else await em.update(User, { id: user.id }, { status: 'blocked', updatedAt: new Date() });
+      await this.audit.record(em, ctx, tenantId, [
+        ...going.map((m) => ({
+          action: 'membership.removed',
+          targetType: 'group',
+          targetId: m.groupId,
+          userId: user.id,
+          before: { role: m.role, source: m.source },
+          details: { trigger: 'scim', reason: 'the identity provider deprovisioned the user (SCIM DELETE)' },
+        })),
+        {
+          action: deleteUser ? 'user.deleted' : 'user.blocked',
+          targetType: 'user',
+          targetId: user.id,
+          userId: user.id,
+          before: { email: user.email, status: user.status },
+          details: {
+            trigger: 'scim',
+            idp: caller.idp.slug,
+            scimDeleteAction: deleteUser ? 'delete' : 'block',
+          },
+        },
+      ]);
+    });
+  }
+
+  private async refuseLastOwner(em: EntityManager, tenantId: string, going: Membership[]) {
+    for (const m of going.filter((g) => g.role === 'owner')) {
+      const owners = await em.count(Membership, { where: { tenantId, groupId: m.groupId, role: 'owner' } });
+      if (owners <= 1) {
+        const group = await em.query(
+          em.connection.options.type === 'postgres'
+            ? 'SELECT "name" FROM "groups" WHERE "id" = $1'
+            : 'SELECT "name" FROM "groups" WHERE "id" = ?',
+          [m.groupId],
+        );
+        throw scimError(
+          HttpStatus.CONFLICT,
+          'mutability',
+          `the user is the last owner of group "${group[0]?.name ?? m.groupId}"; make someone else an owner first`,
+        );
+      }
+    }
+  }
+
+  private async find(em: EntityManager, caller: ScimCaller, id: string): Promise<ScimUser> {
+    const row = /^[0-9a-f-]{36}$/i.test(id)
+      ? await em.findOneBy(ScimUser, {
+          tenantId: caller.tenant.id,
+          idpId: caller.idp.id,
+          userId: id.toLowerCase(),
+        })
+      : null;
+    if (!row) throw scimNotFound('User', id);
+    return row;
+  }
+
+  /** Creates or updates the groupsync user and the SCIM record for a validated resource. */
+  private async write(
+    em: EntityManager,
+    caller: ScimCaller,
+    existing: ScimUser | null,
+    input: NormalizedScimUser,
+    ctx: RequestContext,
+  ): Promise<ScimUser> {
+    const tenantId = caller.tenant.id;
+    const idpId = caller.idp.id;
+    const userNameKey = input.userName.toLowerCase();
+    const clash = await em.findOne(ScimUser, {
+      where: { tenantId, idpId, userNameKey, ...(existing ? { id: Not(existing.id) } : {}) },
+      select: { id: true },
+    });
+    if (clash)
+      throw scimError(HttpStatus.CONFLICT, 'uniqueness', `userName "${input.userName}" is already taken`);
+
+    let user = existing ? await em.findOneByOrFail(User, { id: existing.userId }) : null;
+    const emailOwner = await em.findOneBy(User, { tenantId, email: input.email });
+    if (user && emailOwner && emailOwner.id !== user.id)
+      throw scimError(
+        HttpStatus.CONFLICT,
+        'uniqueness',
+        `email ${input.email} belongs to another user of this workspace`,
+      );
+    const created = !user && !emailOwner;
+    if (!user && emailOwner) {
+      // A user who signed in before, or an admin pre-provisioned, is taken over rather than duplicated.
+      const linked = await em.findOneBy(ScimUser, { idpId, userId: emailOwner.id });
+      if (linked)
+        throw scimError(
+          HttpStatus.CONFLICT,
+          'uniqueness',
+          `email ${input.email} belongs to SCIM user "${linked.userName}"`,
+        );
+      user = emailOwner;
+    }
+    const now = new Date();
+    const displayName = input.displayName?.slice(0, 200) ?? null;
+    const status = input.active ? 'active' : 'blocked';
+    const before = user ? { email: user.email, displayName: user.displayName, status: user.status } : null;
+    if (!user) {
+      user = em.create(User, { tenantId, email: input.email, displayName, status });
+      await insertRows(em, User, user);
+    } else {
+      await this.tx.lockRow(em, 'users', user.id);
+      await em.update(
+        User,
+        { id: user.id },
+        { email: input.email, displayName: displayName ?? user.displayName, status, updatedAt: now },
+      );
+      if (status === 'blocked' && user.status !== 'blocked')
+        await em.delete(Session, { tenantId, userId: user.id });
+    }
+
+    const row = existing ?? em.create(ScimUser, { tenantId, idpId, userId: user.id, createdAt: now });
+    Object.assign(row, {
+      userName: input.userName,
+      userNameKey,
+      externalId: input.externalId,
+      displayName: input.displayName,
+      givenName: input.givenName,
+      familyName: input.familyName,
+      employeeNumber: input.employeeNumber,
+      active: input.active,
+      resource: input.resource,
+      updatedAt: now,
+    });
+    if (existing) {
+      await em.save(ScimUser, row);
+      await em.delete(ScimUserEmail, { scimUserId: row.id });
+    } else await insertRows(em, ScimUser, row);
+    const emails = input.emails.map((e) => em.create(ScimUserEmail, { tenantId, scimUserId: row.id, ...e }));
+    if (emails.length) await insertRows(em, ScimUserEmail, emails);
+
+    const after = {
+      email: input.email,
+      displayName,
+      status,
+      userName: input.userName,
+      externalId: input.externalId,
+    };
+    const action = created
+      ? 'user.created'
+      : !existing
+        ? 'scim.user_linked'
+        : before?.status !== status
+          ? status === 'blocked'
+            ? 'user.blocked'
+            : 'user.unblocked'
+          : 'scim.user_updated';
+    await this.audit.record(em, ctx, tenantId, {
+      action,
+      targetType: 'user',
+      targetId: user.id,
+      userId: user.id,
+      before,
+      after,
+      details: { trigger: 'scim', idp: caller.idp.slug },
+    });
+    return row;
+  }
+
+  /** Users of this IdP's SCIM client whose groups the sync engine should look at again. */
+  async replan(caller: ScimCaller, userIds: string[], ctx: RequestContext) {
+    if (userIds.length === 0) return;
+    await this.sync.applyPushedGroups(caller.tenant, caller.idp, userIds, ctx);
+  }
+
+  /** Users of the tenant provisioned through this IdP's SCIM client, among `ids`. */
+  async provisioned(em: EntityManager, caller: ScimCaller, ids: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await em.find(ScimUser, {
+        where: { tenantId: caller.tenant.id, idpId: caller.idp.id, userId: In(ids.slice(i, i + 500)) },
+        select: { userId: true },
+      });
+      for (const r of rows) found.add(r.userId);
+    }
+    return found;
+  }
+}
+
+/** The Operations of a PatchOp body, with op names and attribute names in the case the patcher expects. */
+export function patchOperations(body: unknown): ScimPatchOperation[] {
+  const operations =
+    (body as { Operations?: unknown } | null)?.Operations ??
+    (body as { operations?: unknown } | null)?.operations;
+  if (!Array.isArray(operations) || operations.length === 0)
+    throw scimError(
+      HttpStatus.BAD_REQUEST,
+      'invalidSyntax',
+      'a PatchOp body with a non-empty Operations array is required',
+    );
+  return operations.map((raw, i) => {
+    if (!raw || typeof raw !== 'object')
+      throw scimError(HttpStatus.BAD_REQUEST, 'invalidSyntax', `Operations[${i}] must be an object`);
+    const { op, path, value } = raw as { op?: unknown; path?: unknown; value?: unknown };
+    const name = typeof op === 'string' ? op.toLowerCase() : '';
+    if (!['add', 'replace', 'remove'].includes(name))
+      throw scimError(
+        HttpStatus.BAD_REQUEST,
+        'invalidSyntax',
+        `Operations[${i}].op must be add, replace or remove`,
+      );
+    if (path !== undefined && typeof path !== 'string')
+      throw scimError(HttpStatus.BAD_REQUEST, 'invalidPath', `Operations[${i}].path must be a string`);
+    if (name === 'remove' && !path)
+      throw scimError(HttpStatus.BAD_REQUEST, 'noTarget', `Operations[${i}]: remove needs a path`);
+    const canonicalPath = path ? canonicalizePath(path) : undefined;
+    const canonicalValue =
+      !path && value && typeof value === 'object' && !Array.isArray(value)
+        ? Object.fromEntries(
+            Object.entries(value as Record<string, unknown>).map(([k, v]) => [canonicalizePath(k), v]),
+          )
+        : value;
+    if (name !== 'remove' && canonicalValue === undefined)
+      throw invalidValue(`Operations[${i}]: ${name} needs a value`);
+    return {
+      op: name,
+      ...(canonicalPath ? { path: canonicalPath } : {}),
+      value: canonicalValue,
+    } as ScimPatchOperation;
+  });
+}
+
+/** `Name.GivenName` -> `name.givenName`: the first segment's case as the schema has it. */
+function canonicalizePath(path: string): string {
+  if (path.toLowerCase().startsWith(`${SCIM.enterpriseUser.toLowerCase()}:`))
+    return `${SCIM.enterpriseUser}:${path.slice(SCIM.enterpriseUser.length + 1)}`;
+  if (path.toLowerCase().startsWith(`${SCIM.user.toLowerCase()}:`))
+    return canonicalizePath(path.slice(SCIM.user.length + 1));
+  const match = /^([A-Za-z0-9_$-]+)(.*)$/s.exec(path);
+  return match ? `${canonicalAttribute(match[1])}${match[2]}` : path;
+}
