@@ -66,6 +66,7 @@ async function startService(dialect, port) {
   return {
     base,
     api,
+    databaseUrl: db.url,
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

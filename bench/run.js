@@ -23,6 +23,7 @@ const BENCHES = {
   'sync-db': inChild('sync-db.bench.js'),
   oidc: inChild('oidc.bench.js'),
   saml: require('./saml.bench'),
+  scim: require('./scim.bench'),
 };
 
 async function main() {
