@@ -33,6 +33,27 @@ export interface LoginResult {
   idToken: Record<string, unknown>;
   /** Fetches userinfo (subject checked against the ID token); null when the IdP has no userinfo endpoint. */
   loadUserinfo(): Promise<Record<string, unknown> | null>;
+  /**
+   * The access token's claims when it is a JWT for the same subject (Entra, Okta custom authorization
+   * servers put groups there), else null. It came straight from the token endpoint over the
+   * authenticated back channel, which is what vouches for it (OIDC Core 3.1.3.7 reasons the same way
+   * for ID tokens); its signature is for the resource server.
+   */
+  accessTokenClaims(): Record<string, unknown> | null;
+}
+
+/** The payload of a JWT, or null when the token is opaque. */
+export function jwtPayload(token: string | undefined): Record<string, unknown> | null {
+  const parts = token?.split('.');
+  if (!parts || parts.length !== 3) return null;
+  try {
+    const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as unknown;
+    return payload && typeof payload === 'object' && !Array.isArray(payload)
+      ? (payload as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Refusals the user should read about, with a code for the log and audit. */
@@ -212,5 +233,9 @@ export async function finishLogin(
       );
     }
   };
-  return { idToken, loadUserinfo };
+  const accessTokenClaims = () => {
+    const claims = jwtPayload(tokens.access_token);
+    return claims && (claims.sub === undefined || claims.sub === idToken.sub) ? claims : null;
+  };
+  return { idToken, loadUserinfo, accessTokenClaims };
 }

@@ -51,6 +51,9 @@ interface CachedConfig {
   at: number;
 }
 
+/** Where an IdP's groups may be read, in the IdP's `groupsFrom` order. */
+type GroupsSource = 'id_token' | 'userinfo' | 'access_token';
+
 /**
  * The OIDC half of SSO: login state (state, nonce, PKCE verifier) kept server-side for ten minutes,
  * bound to the browser with a cookie and used once; the callback validated by openid-client.
@@ -152,13 +155,15 @@ export class OidcSignInService {
       email?: string;
       displayName?: string;
     };
-    const groupsFrom = (idp.config.groupsFrom as ('id_token' | 'userinfo')[] | undefined) ?? [
+    const groupsFrom = (idp.config.groupsFrom as GroupsSource[] | undefined) ?? [
       'id_token',
       'userinfo',
+      'access_token',
     ];
     const policy = resolvePolicy(idp.groupSync);
     let idToken: Record<string, unknown>;
     let userinfo: Record<string, unknown> | null = null;
+    let accessToken: Record<string, unknown> | null = null;
     try {
       const config = await this.configuration(idp, settings);
       const result = await finishLogin(config, callback, {
@@ -173,6 +178,7 @@ export class OidcSignInService {
         !policy.claims.some(has);
       if (groupsFrom.includes('userinfo') && (needed || groupsFrom[0] === 'userinfo'))
         userinfo = await result.loadUserinfo();
+      if (groupsFrom.includes('access_token')) accessToken = result.accessTokenClaims();
     } catch (error) {
       if (error instanceof OidcSignInError) throw this.refusalOf(error);
       throw error;
@@ -200,7 +206,7 @@ export class OidcSignInService {
     // Groups come from the first source (in `groupsFrom` order) that carries one of the policy's claims.
     const attributes: Record<string, unknown> = { ...idToken };
     for (const claimName of policy.claims) delete attributes[claimName];
-    const sources = { id_token: idToken, userinfo: userinfo ?? {} };
+    const sources = { id_token: idToken, userinfo: userinfo ?? {}, access_token: accessToken ?? {} };
     const source = groupsFrom.map((s) => sources[s]).find((c) => policy.claims.some((n) => n in c));
     if (source)
       for (const claimName of policy.claims)
@@ -208,7 +214,7 @@ export class OidcSignInService {
 
     if (idp.config.debug) {
       this.logger.log(
-        { idp: idp.slug, tenant: tenant.slug, idTokenClaims: idToken, userinfo, groupsFrom },
+        { idp: idp.slug, tenant: tenant.slug, idTokenClaims: idToken, userinfo, accessTokenClaims: accessToken, groupsFrom },
         'OIDC debug: claims received',
       );
     }

@@ -10,10 +10,15 @@ export interface TestOidcProviderOptions {
   /** Put every granted claim (groups included) in the ID token, not only in userinfo. Default true. */
   claimsInIdToken?: boolean;
   pkceRequired?: boolean;
+  /** Issue JWT access tokens (resource indicators) carrying each account's `accessTokenGroups` as `groups`. */
+  jwtAccessTokens?: boolean;
 }
 
 export interface TestOidcProvider {
   issuer: string;
+  /** The provider's signing key and its kid, for tests that forge tokens the provider would trust. */
+  signingKey: import('node:crypto').KeyObject;
+  kid: string;
   /** Follows the authorize redirect through login and consent; answers the redirect to the client. */
   signIn(authorizeUrl: string, accountId: string): Promise<URL>;
   close(): Promise<void>;

@@ -36,7 +36,29 @@ async function startTestOidcProvider(options) {
     },
     scopes: ['openid', 'email', 'profile', 'groups'],
     conformIdTokenClaims: !(options.claimsInIdToken ?? true),
-    features: { devInteractions: { enabled: true } },
+    features: {
+      devInteractions: { enabled: true },
+      // JWT access tokens carrying `accessTokenGroups` as `groups`, as Entra and Okta can issue them
+      ...(options.jwtAccessTokens
+        ? {
+            resourceIndicators: {
+              enabled: true,
+              defaultResource: () => 'urn:groupsync:test-api',
+              useGrantedResource: () => true,
+              getResourceServerInfo: () => ({
+                scope: 'openid email profile groups',
+                audience: 'urn:groupsync:test-api',
+                accessTokenFormat: 'jwt',
+              }),
+            },
+          }
+        : {}),
+    },
+    extraTokenClaims: async (_ctx, token) => {
+      const groups =
+        token.kind === 'AccessToken' ? options.accounts[token.accountId]?.accessTokenGroups : undefined;
+      return groups ? { groups } : undefined;
+    },
     cookies: { keys: [randomBytes(16).toString('hex')] },
     findAccount: async (_ctx, sub) => {
       if (!options.accounts[sub]) return undefined;
@@ -46,6 +68,8 @@ async function startTestOidcProvider(options) {
   server.on('request', provider.callback());
   return {
     issuer,
+    signingKey: privateKey,
+    kid: jwk.kid,
     signIn: (authorizeUrl, accountId) => completeInteractions(issuer, authorizeUrl, accountId),
     close: () =>
       new Promise((resolve) => {

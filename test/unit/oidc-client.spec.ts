@@ -1,5 +1,8 @@
+import { sign } from 'node:crypto';
+import { createServer } from 'node:http';
 import {
   finishLogin,
+  jwtPayload,
   oidcConfiguration,
   OidcSettings,
   OidcSignInError,
@@ -172,6 +175,95 @@ describe('OIDC relying party (openid-client) against a real OpenID provider', ()
     }).catch((e: unknown) => e);
     expect(foreignKeys).toBeInstanceOf(OidcSignInError);
     expect((foreignKeys as OidcSignInError).code).toBe('id_token_invalid');
+  });
+
+  it('refuses an ID token for another audience, though signed by the provider itself', async () => {
+    // A token endpoint in front of the provider that re-signs the ID token for another client.
+    const discovery = (await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      string
+    >;
+    const proxy = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', async () => {
+        const answer = await fetch(discovery.token_endpoint, {
+          method: 'POST',
+          headers: {
+            'content-type': String(req.headers['content-type']),
+            authorization: String(req.headers.authorization),
+          },
+          body,
+        });
+        const tokens = (await answer.json()) as Record<string, string>;
+        const claims = JSON.parse(
+          Buffer.from(tokens.id_token.split('.')[1], 'base64url').toString(),
+        ) as Record<string, unknown>;
+        const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        const unsigned = `${part({ alg: 'RS256', kid: op.kid, typ: 'JWT' })}.${part({ ...claims, aud: 'another-client' })}`;
+        const signature = sign('sha256', Buffer.from(unsigned), op.signingKey).toString('base64url');
+        res.writeHead(answer.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ...tokens, id_token: `${unsigned}.${signature}` }));
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (proxy.address() as { port: number }).port;
+      const s = settings({
+        authorizationUrl: discovery.authorization_endpoint,
+        tokenUrl: `http://127.0.0.1:${port}/token`,
+        jwksUrl: discovery.jwks_uri,
+      });
+      const config = await oidcConfiguration(s);
+      const login = await startLogin(config, s, REDIRECT);
+      const back = await op.signIn(login.url, 'ada');
+      const error = await refusal(
+        finishLogin(config, back, {
+          state: login.state,
+          nonce: login.nonce,
+          codeVerifier: login.codeVerifier,
+        }),
+      );
+      expect(error).toBe('id_token_invalid');
+    } finally {
+      proxy.close();
+    }
+  });
+
+  it('reads the claims of a JWT access token (groups there, as Entra and Okta can put them)', async () => {
+    const jwtOp = await startTestOidcProvider({
+      clients,
+      accounts: { ada: { email: 'ada@example.com', name: 'Ada', accessTokenGroups: ['From-Access-Token'] } },
+      jwtAccessTokens: true,
+    });
+    try {
+      const s = settings({ issuer: jwtOp.issuer });
+      const config = await oidcConfiguration(s);
+      const login = await startLogin(config, s, REDIRECT);
+      const back = await jwtOp.signIn(login.url, 'ada');
+      const result = await finishLogin(config, back, {
+        state: login.state,
+        nonce: login.nonce,
+        codeVerifier: login.codeVerifier,
+      });
+      expect(result.idToken.groups).toBeUndefined();
+      expect(result.accessTokenClaims()).toEqual(
+        expect.objectContaining({ sub: 'ada', groups: ['From-Access-Token'] }),
+      );
+    } finally {
+      await jwtOp.close();
+    }
+    // an opaque access token has no claims to read
+    const plain = await oidcConfiguration(settings());
+    const login = await startLogin(plain, settings(), REDIRECT);
+    const result = await finishLogin(plain, await op.signIn(login.url, 'ada'), {
+      state: login.state,
+      nonce: login.nonce,
+      codeVerifier: login.codeVerifier,
+    });
+    expect(result.accessTokenClaims()).toBeNull();
+    expect(jwtPayload('a.b')).toBeNull();
+    expect(jwtPayload('x.bm90IGpzb24.y')).toBeNull();
   });
 
   it('reports an unreachable token endpoint or issuer, and refuses plain http off loopback', async () => {

@@ -198,14 +198,15 @@ export class IdentityProviderSettingsDto {
   tokenAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
 
   @ApiPropertyOptional({
-    description: 'OIDC: where groups are read, in order (first source that has the claim wins)',
-    default: ['id_token', 'userinfo'],
+    description:
+      'OIDC: where groups are read, in order (first source that has the claim wins); access_token reads a JWT access token',
+    default: ['id_token', 'userinfo', 'access_token'],
   })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
-  @IsIn(['id_token', 'userinfo'], { each: true })
-  groupsFrom?: ('id_token' | 'userinfo')[];
+  @IsIn(['id_token', 'userinfo', 'access_token'], { each: true })
+  groupsFrom?: ('id_token' | 'userinfo' | 'access_token')[];
 
   @ApiPropertyOptional({
     type: ClaimMappingDto,
