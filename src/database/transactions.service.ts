@@ -25,9 +25,19 @@ export class Transactions {
   }
 
   /** Locks a row until the transaction ends (PostgreSQL); SQLite's queued single writer already serializes. */
+  /** Row locks for many rows at once, taken in id order so two batches cannot deadlock. */
+  async lockRows(em: EntityManager, table: string, ids: string[]): Promise<void> {
+    if (this.dialect === 'postgres' && ids.length > 0) {
+      await em.query(
+        `SELECT 1 FROM "${table}" WHERE "id" = ANY($1::uuid[]) ORDER BY "id" FOR NO KEY UPDATE`,
+        [[...ids].sort()],
+      );
+    }
+  }
+
   async lockRow(em: EntityManager, table: string, id: string): Promise<void> {
     if (this.dialect === 'postgres') {
-      await em.query(`SELECT 1 FROM "${table}" WHERE "id" = $1 FOR UPDATE`, [id]);
+      await em.query(`SELECT 1 FROM "${table}" WHERE "id" = $1 FOR NO KEY UPDATE`, [id]);
     }
   }
 }

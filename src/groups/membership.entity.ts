@@ -7,6 +7,8 @@ import { Group } from './group.entity';
 
 @Entity('memberships')
 @Unique(['userId', 'groupId'])
+// A user's memberships in a tenant: the lookup of every sync (the tenantId index alone is a scan).
+@Index(['tenantId', 'userId'])
 export class Membership {
   @UuidPrimaryColumn() id: string = newId();
   @Index() @UuidColumn() tenantId!: string;

@@ -23,7 +23,8 @@ const userSchema: FilterSchema = {
     emails: {
       table: '"scim_user_emails"',
       alias: 'e',
-      join: 'e."scimUserId" = u."id"',
+      outerKey: 'u."id"',
+      innerKey: 'e."scimUserId"',
       subAttributes: {
         value: { sql: 'e."valueKey"', type: 'string', caseExact: false },
         type: { sql: 'e."type"', type: 'string', caseExact: false },

@@ -25,10 +25,12 @@ export interface FilterColumn {
 export interface MultiValuedAttribute {
   /** e.g. `"scim_user_emails"` */
   table: string;
-  /** alias used inside the EXISTS subquery, e.g. `e` */
+  /** alias used inside the subquery, e.g. `e` */
   alias: string;
-  /** SQL joining a row of `table` (via alias) to the outer row, e.g. `e."scimUserId" = u."id"` */
-  join: string;
+  /** the outer row's key, e.g. `u."id"` (never NULL) */
+  outerKey: string;
+  /** the column of `table` pointing at the outer key, e.g. `e."scimUserId"` (NOT NULL) */
+  innerKey: string;
   /** sub-attributes by lower-cased name, e.g. { value: {...}, type: {...}, primary: {...} } */
   subAttributes: Record<string, FilterColumn>;
 }
@@ -230,7 +232,7 @@ class FilterCompiler {
     private readonly literals: Operand[],
   ) {}
 
-  /** Every fragment it returns is parenthesized or an EXISTS and never evaluates to NULL, so NOT is safe. */
+  /** Every fragment it returns is parenthesized or an IN subquery and never evaluates to NULL, so NOT is safe. */
   compile(node: Filter, depth: number, element?: Element): string {
     if (depth > MAX_NESTING) throw new ScimFilterError('the filter is nested too deeply');
     switch (node.op) {
@@ -379,9 +381,14 @@ function compare(col: string, op: OrderOperator, param: string): string {
   return `(${col} IS NOT NULL AND ${col} ${SQL_OPERATORS[op]} ${param})`;
 }
 
+/**
+ * "Some value of the attribute matches", as an uncorrelated IN: the database can drive the search
+ * from an index on the multi-valued table instead of probing it once per outer row. Both keys are
+ * NOT NULL, so the result is never NULL.
+ */
 function exists(attribute: MultiValuedAttribute, condition?: string): string {
-  const where = condition ? `(${attribute.join}) AND ${condition}` : `(${attribute.join})`;
-  return `EXISTS (SELECT 1 FROM ${attribute.table} ${attribute.alias} WHERE ${where})`;
+  const where = condition ? ` WHERE ${condition}` : '';
+  return `${attribute.outerKey} IN (SELECT ${attribute.innerKey} FROM ${attribute.table} ${attribute.alias}${where})`;
 }
 
 function toBoolean(operand: Operand, path: string): boolean {

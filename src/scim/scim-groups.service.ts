@@ -40,12 +40,11 @@ export class ScimGroupsService {
 
   async create(caller: ScimCaller, body: unknown, ctx: RequestContext) {
     const input = groupInput(body, null);
-    const { group, affected } = await this.tx.run(async (em) => {
+    const group = await this.tx.run(async (em) => {
       const group = em.create(ScimGroup, { tenantId: caller.tenant.id, idpId: caller.idp.id });
-      const affected = await this.write(em, caller, group, null, input, ctx);
-      return { group, affected };
+      await this.users.replan(em, caller, await this.write(em, caller, group, null, input, ctx), ctx);
+      return group;
     });
-    await this.users.replan(caller, affected, ctx);
     return this.render(this.dataSource.manager, caller, group, false);
   }
 
@@ -99,36 +98,37 @@ export class ScimGroupsService {
   }
 
   async replace(caller: ScimCaller, id: string, body: unknown, ctx: RequestContext) {
-    const { group, affected } = await this.tx.run(async (em) => {
-      const group = await this.find(em, caller, id);
+    const group = await this.tx.run(async (em) => {
+      const group = await this.find(em, caller, id, true);
       const current = await this.state(em, group);
       const affected = await this.write(em, caller, group, current, groupInput(body, group.id), ctx);
-      return { group, affected };
+      await this.users.replan(em, caller, affected, ctx);
+      return group;
     });
-    await this.users.replan(caller, affected, ctx);
     return this.render(this.dataSource.manager, caller, group, false);
   }
 
   /** PATCH members (add, remove by value array or `members[value eq "id"]`, replace) and rename, atomically. */
   async patch(caller: ScimCaller, id: string, body: unknown, ctx: RequestContext) {
     const operations = groupOperations(body);
-    const { group, affected } = await this.tx.run(async (em) => {
-      const group = await this.find(em, caller, id);
+    const group = await this.tx.run(async (em) => {
+      const group = await this.find(em, caller, id, true);
       const current = await this.state(em, group);
       const next: GroupState = { ...current, members: new Set(current.members) };
       for (const op of operations) applyGroupOperation(next, op, group.id);
       const affected = await this.write(em, caller, group, current, next, ctx);
-      return { group, affected };
+      await this.users.replan(em, caller, affected, ctx);
+      return group;
     });
-    await this.users.replan(caller, affected, ctx);
     // Entra and Okta expect 204 or the resource; the resource, without members, is cheap and clear.
     return this.render(this.dataSource.manager, caller, group, true);
   }
 
   async remove(caller: ScimCaller, id: string, ctx: RequestContext): Promise<void> {
-    const affected = await this.tx.run(async (em) => {
-      const group = await this.find(em, caller, id);
+    await this.tx.run(async (em) => {
+      const group = await this.find(em, caller, id, true);
       const members = [...(await this.state(em, group)).members];
+      await this.tx.lockRows(em, 'users', members);
       await em.delete(ScimGroup, { id: group.id });
       await this.refreshPushedGroups(
         em,
@@ -143,13 +143,18 @@ export class ScimGroupsService {
         before: { displayName: group.displayName, externalId: group.externalId, members: members.length },
         details: { idp: caller.idp.slug },
       });
-      return members;
+      await this.users.replan(em, caller, members, ctx);
     });
-    await this.users.replan(caller, affected, ctx);
   }
 
-  private async find(em: EntityManager, caller: ScimCaller, id: string): Promise<ScimGroup> {
-    const group = /^[0-9a-f-]{36}$/i.test(id)
+  /**
+   * The group of this IdP with that id. `lock` holds its row until the transaction ends, so two
+   * PATCHes of one group run one after the other instead of overwriting each other.
+   */
+  private async find(em: EntityManager, caller: ScimCaller, id: string, lock = false): Promise<ScimGroup> {
+    const valid = /^[0-9a-f-]{36}$/i.test(id);
+    if (valid && lock) await this.tx.lockRow(em, 'scim_groups', id.toLowerCase());
+    const group = valid
       ? await em.findOneBy(ScimGroup, {
           id: id.toLowerCase(),
           tenantId: caller.tenant.id,
@@ -206,16 +211,23 @@ export class ScimGroupsService {
         `a group named "${next.displayName}" already exists`,
       );
     const wanted = [...next.members];
-    const known = await this.users.provisioned(em, caller, wanted);
-    const unknown = wanted.filter((m) => !known.has(m));
+    const previous = before?.members ?? new Set<string>();
+    const added = wanted.filter((m) => !previous.has(m));
+    const removed = [...previous].filter((m) => !next.members.has(m));
+    const renamed =
+      !before || before.displayName !== next.displayName || before.externalId !== next.externalId;
+    const affected = renamed ? [...new Set([...wanted, ...removed])] : [...added, ...removed];
+    // Pushes to other groups touch the same users' stored groups: one at a time per user, locked
+    // before any row that references them is written.
+    await this.tx.lockRows(em, 'users', affected);
+    const known = await this.users.provisioned(em, caller, added);
+    const unknown = added.filter((m) => !known.has(m));
     if (unknown.length)
       throw invalidValue(
         `members must be users provisioned by this SCIM client; unknown: ${unknown.slice(0, 5).join(', ')}`,
       );
 
     const now = new Date();
-    const renamed =
-      !before || before.displayName !== next.displayName || before.externalId !== next.externalId;
     Object.assign(group, {
       displayName: next.displayName,
       displayNameKey: key,
@@ -225,9 +237,6 @@ export class ScimGroupsService {
     if (before) await em.save(ScimGroup, group);
     else await insertRows(em, ScimGroup, group);
 
-    const previous = before?.members ?? new Set<string>();
-    const added = wanted.filter((m) => !previous.has(m));
-    const removed = [...previous].filter((m) => !next.members.has(m));
     for (let i = 0; i < added.length; i += 200)
       await insertRows(
         em,
@@ -251,7 +260,6 @@ export class ScimGroupsService {
             m,
             oldNames.filter((n) => !newNames.has(n)),
           );
-    const affected = renamed ? [...new Set([...wanted, ...removed])] : [...added, ...removed];
     await this.refreshPushedGroups(em, caller, affected, dropped);
 
     await this.audit.record(em, ctx, tenantId, {

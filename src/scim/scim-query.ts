@@ -27,7 +27,8 @@ export const USER_FILTER_SCHEMA: FilterSchema = {
     emails: {
       table: '"scim_user_emails"',
       alias: 'e',
-      join: 'e."scimUserId" = u."id"',
+      outerKey: 'u."id"',
+      innerKey: 'e."scimUserId"',
       subAttributes: {
         value: { sql: 'e."valueKey"', type: 'string', caseExact: false },
         type: { sql: 'e."type"', type: 'string', caseExact: false },
@@ -50,7 +51,8 @@ export const GROUP_FILTER_SCHEMA: FilterSchema = {
     members: {
       table: '"scim_group_members"',
       alias: 'm',
-      join: 'm."scimGroupId" = g."id"',
+      outerKey: 'g."id"',
+      innerKey: 'm."scimGroupId"',
       subAttributes: { value: { sql: 'm."userId"', type: 'string', caseExact: true } },
     },
   },

@@ -40,6 +40,34 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 export const canonicalAttribute = (name: string): string => CANONICAL.get(name.toLowerCase()) ?? name;
 
+/** Sub-attributes of the core and enterprise User schemas, by lower-cased name. */
+const CANONICAL_SUB = new Map(
+  [
+    'givenName',
+    'familyName',
+    'formatted',
+    'middleName',
+    'honorificPrefix',
+    'honorificSuffix',
+    'value',
+    'type',
+    'primary',
+    'display',
+    'employeeNumber',
+    'costCenter',
+    'organization',
+    'division',
+    'department',
+    'manager',
+    'streetAddress',
+    'locality',
+    'region',
+    'postalCode',
+    'country',
+  ].map((k) => [k.toLowerCase(), k]),
+);
+export const canonicalSubAttribute = (name: string): string => CANONICAL_SUB.get(name.toLowerCase()) ?? name;
+
 export interface NormalizedScimUser {
   resource: Record<string, unknown>;
   userName: string;

@@ -39,7 +39,7 @@ export class ScimUser {
 
 /** One entry of a SCIM user's `emails`, searchable by `emails[type eq "work"].value`. */
 @Entity('scim_user_emails')
-@Index(['tenantId', 'valueKey'])
+@Index(['valueKey'])
 export class ScimUserEmail {
   @UuidPrimaryColumn() id: string = newId();
   @UuidColumn() tenantId!: string;

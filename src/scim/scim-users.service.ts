@@ -21,6 +21,7 @@ import type { ScimCaller } from './scim-tokens.service';
 import { ScimTokensService } from './scim-tokens.service';
 import {
   canonicalAttribute,
+  canonicalSubAttribute,
   NormalizedScimUser,
   normalizeUserResource,
   toScimUser,
@@ -160,7 +161,12 @@ export class ScimUsersService {
       await em.delete(ScimUser, { id: row.id });
       await em.delete(Session, { tenantId, userId: user.id });
       if (deleteUser) await em.delete(User, { id: user.id });
-      else await em.update(User, { id: user.id }, { status: 'blocked', updatedAt: new Date() });
+      else
+        await em.update(
+          User,
+          { id: user.id },
+          { status: 'blocked', blockedBy: user.blockedBy ?? 'scim', updatedAt: new Date() },
+        );
       await this.audit.record(em, ctx, tenantId, [
         ...going.map((m) => ({
           action: 'membership.removed',
@@ -246,7 +252,14 @@ export class ScimUsersService {
     const created = !user && !emailOwner;
     if (!user && emailOwner) {
       // A user who signed in before, or an admin pre-provisioned, is taken over rather than duplicated.
-      const linked = await em.findOneBy(ScimUser, { idpId, userId: emailOwner.id });
+      // ...unless a SCIM client (this IdP's or another's) already manages them.
+      const linked = await em.findOneBy(ScimUser, { tenantId, userId: emailOwner.id });
+      if (linked && linked.idpId !== idpId)
+        throw scimError(
+          HttpStatus.CONFLICT,
+          'uniqueness',
+          `email ${input.email} belongs to a user another identity provider provisions`,
+        );
       if (linked)
         throw scimError(
           HttpStatus.CONFLICT,
@@ -257,17 +270,27 @@ export class ScimUsersService {
     }
     const now = new Date();
     const displayName = input.displayName?.slice(0, 200) ?? null;
-    const status = input.active ? 'active' : 'blocked';
+    // SCIM blocks and unblocks its own way; an admin's block stays whatever the IdP says.
+    const adminBlocked = user?.status === 'blocked' && user.blockedBy === 'admin';
+    const status = input.active && !adminBlocked ? 'active' : 'blocked';
+    const blockedBy = status === 'active' ? null : adminBlocked ? 'admin' : 'scim';
+    const reactivated = user?.status === 'blocked' && status === 'active';
     const before = user ? { email: user.email, displayName: user.displayName, status: user.status } : null;
     if (!user) {
-      user = em.create(User, { tenantId, email: input.email, displayName, status });
+      user = em.create(User, { tenantId, email: input.email, displayName, status, blockedBy });
       await insertRows(em, User, user);
     } else {
       await this.tx.lockRow(em, 'users', user.id);
       await em.update(
         User,
         { id: user.id },
-        { email: input.email, displayName: displayName ?? user.displayName, status, updatedAt: now },
+        {
+          email: input.email,
+          displayName: displayName ?? user.displayName,
+          status,
+          blockedBy,
+          updatedAt: now,
+        },
       );
       if (status === 'blocked' && user.status !== 'blocked')
         await em.delete(Session, { tenantId, userId: user.id });
@@ -318,13 +341,15 @@ export class ScimUsersService {
       after,
       details: { trigger: 'scim', idp: caller.idp.slug },
     });
+    // Pushes skipped the user while blocked: bring their memberships up to date now.
+    if (reactivated) await this.sync.applyPushedGroups(caller.tenant, caller.idp, [user.id], ctx, em);
     return row;
   }
 
   /** Users of this IdP's SCIM client whose groups the sync engine should look at again. */
-  async replan(caller: ScimCaller, userIds: string[], ctx: RequestContext) {
+  async replan(em: EntityManager, caller: ScimCaller, userIds: string[], ctx: RequestContext) {
     if (userIds.length === 0) return;
-    await this.sync.applyPushedGroups(caller.tenant, caller.idp, userIds, ctx);
+    await this.sync.applyPushedGroups(caller.tenant, caller.idp, userIds, ctx, em);
   }
 
   /** Users of the tenant provisioned through this IdP's SCIM client, among `ids`. */
@@ -352,44 +377,51 @@ export function patchOperations(body: unknown): ScimPatchOperation[] {
       'invalidSyntax',
       'a PatchOp body with a non-empty Operations array is required',
     );
-  return operations.map((raw, i) => {
-    if (!raw || typeof raw !== 'object')
-      throw scimError(HttpStatus.BAD_REQUEST, 'invalidSyntax', `Operations[${i}] must be an object`);
-    const { op, path, value } = raw as { op?: unknown; path?: unknown; value?: unknown };
-    const name = typeof op === 'string' ? op.toLowerCase() : '';
-    if (!['add', 'replace', 'remove'].includes(name))
-      throw scimError(
-        HttpStatus.BAD_REQUEST,
-        'invalidSyntax',
-        `Operations[${i}].op must be add, replace or remove`,
+  return operations
+    .map((raw, i) => {
+      if (!raw || typeof raw !== 'object')
+        throw scimError(HttpStatus.BAD_REQUEST, 'invalidSyntax', `Operations[${i}] must be an object`);
+      const { op, path, value } = raw as { op?: unknown; path?: unknown; value?: unknown };
+      const name = typeof op === 'string' ? op.toLowerCase() : '';
+      if (!['add', 'replace', 'remove'].includes(name))
+        throw scimError(
+          HttpStatus.BAD_REQUEST,
+          'invalidSyntax',
+          `Operations[${i}].op must be add, replace or remove`,
+        );
+      if (path !== undefined && typeof path !== 'string')
+        throw scimError(HttpStatus.BAD_REQUEST, 'invalidPath', `Operations[${i}].path must be a string`);
+      if (name === 'remove' && !path)
+        throw scimError(HttpStatus.BAD_REQUEST, 'noTarget', `Operations[${i}]: remove needs a path`);
+      const canonicalPath = path ? canonicalizePath(path) : undefined;
+      if (name !== 'remove' && value === undefined)
+        throw invalidValue(`Operations[${i}]: ${name} needs a value`);
+      if (canonicalPath || !value || typeof value !== 'object' || Array.isArray(value))
+        return [{ op: name, ...(canonicalPath ? { path: canonicalPath } : {}), value } as ScimPatchOperation];
+      // Path-less: one value object whose keys may be paths. Plain and dotted keys stay together (the
+      // patcher handles them); filtered keys (`emails[type eq "work"].value`) become their own operations.
+      const entries = Object.entries(value as Record<string, unknown>).map(
+        ([k, v]) => [canonicalizePath(k), v] as const,
       );
-    if (path !== undefined && typeof path !== 'string')
-      throw scimError(HttpStatus.BAD_REQUEST, 'invalidPath', `Operations[${i}].path must be a string`);
-    if (name === 'remove' && !path)
-      throw scimError(HttpStatus.BAD_REQUEST, 'noTarget', `Operations[${i}]: remove needs a path`);
-    const canonicalPath = path ? canonicalizePath(path) : undefined;
-    const canonicalValue =
-      !path && value && typeof value === 'object' && !Array.isArray(value)
-        ? Object.fromEntries(
-            Object.entries(value as Record<string, unknown>).map(([k, v]) => [canonicalizePath(k), v]),
-          )
-        : value;
-    if (name !== 'remove' && canonicalValue === undefined)
-      throw invalidValue(`Operations[${i}]: ${name} needs a value`);
-    return {
-      op: name,
-      ...(canonicalPath ? { path: canonicalPath } : {}),
-      value: canonicalValue,
-    } as ScimPatchOperation;
-  });
+      const plain = entries.filter(([k]) => !k.includes('['));
+      return [
+        ...(plain.length ? [{ op: name, value: Object.fromEntries(plain) } as ScimPatchOperation] : []),
+        ...entries
+          .filter(([k]) => k.includes('['))
+          .map(([k, v]) => ({ op: name, path: k, value: v }) as ScimPatchOperation),
+      ];
+    })
+    .flat();
 }
 
-/** `Name.GivenName` -> `name.givenName`: the first segment's case as the schema has it. */
+/** `Name.GivenName` -> `name.givenName`: every plain segment in the case the schema has it. */
 function canonicalizePath(path: string): string {
   if (path.toLowerCase().startsWith(`${SCIM.enterpriseUser.toLowerCase()}:`))
-    return `${SCIM.enterpriseUser}:${path.slice(SCIM.enterpriseUser.length + 1)}`;
+    return `${SCIM.enterpriseUser}:${canonicalSubAttribute(path.slice(SCIM.enterpriseUser.length + 1))}`;
   if (path.toLowerCase().startsWith(`${SCIM.user.toLowerCase()}:`))
     return canonicalizePath(path.slice(SCIM.user.length + 1));
-  const match = /^([A-Za-z0-9_$-]+)(.*)$/s.exec(path);
-  return match ? `${canonicalAttribute(match[1])}${match[2]}` : path;
+  const match = /^([A-Za-z0-9_$-]+)(\[[^\]]*\])?(?:\.([A-Za-z0-9_$-]+))?$/.exec(path);
+  if (!match) return path;
+  const [, head, filter, sub] = match;
+  return `${canonicalAttribute(head)}${filter ?? ''}${sub ? `.${canonicalSubAttribute(sub)}` : ''}`;
 }

@@ -1,5 +1,6 @@
 import {
   Body,
+  HttpStatus,
   Controller,
   Delete,
   Get,
@@ -17,6 +18,7 @@ import type { Response } from 'express';
 import { Public } from '../auth/auth.decorators';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Scim, ScimAuthGuard } from './scim-auth.guard';
+import { scimError } from './scim-error';
 import { resourceTypes, schemas, serviceProviderConfig } from './scim-discovery';
 import { ScimGroupsService } from './scim-groups.service';
 import { SCIM_MEDIA_TYPE } from './scim-schema';
@@ -76,6 +78,20 @@ export class ScimController {
       itemsPerPage: all.length,
       Resources: all,
     });
+  }
+
+  @Get('ResourceTypes/:id')
+  type(@Scim() caller: ScimCaller, @Param('id') id: string, @Res() res: Response) {
+    const found = resourceTypes(this.tokens.baseUrl(caller.tenant)).find((r) => r.id === id);
+    if (!found) throw scimError(HttpStatus.NOT_FOUND, null, `resource type ${id} not found`);
+    this.send(res, 200, found);
+  }
+
+  @Get('Schemas/:id')
+  schema(@Scim() caller: ScimCaller, @Param('id') id: string, @Res() res: Response) {
+    const found = schemas(this.tokens.baseUrl(caller.tenant)).find((r) => r.id === id);
+    if (!found) throw scimError(HttpStatus.NOT_FOUND, null, `schema ${id} not found`);
+    this.send(res, 200, found);
   }
 
   @Get('Users')

@@ -214,7 +214,14 @@ export class OidcSignInService {
 
     if (idp.config.debug) {
       this.logger.log(
-        { idp: idp.slug, tenant: tenant.slug, idTokenClaims: idToken, userinfo, accessTokenClaims: accessToken, groupsFrom },
+        {
+          idp: idp.slug,
+          tenant: tenant.slug,
+          idTokenClaims: idToken,
+          userinfo,
+          accessTokenClaims: accessToken,
+          groupsFrom,
+        },
         'OIDC debug: claims received',
       );
     }

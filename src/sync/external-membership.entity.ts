@@ -10,6 +10,7 @@ export type ExternalMembershipSource = 'claim' | 'scim';
 @Entity('external_memberships')
 @Unique(['userId', 'idpId', 'source', 'externalGroup'])
 @Index(['tenantId', 'idpId', 'externalGroup'])
+@Index(['tenantId', 'idpId', 'userId'])
 export class ExternalMembership {
   @UuidPrimaryColumn() id: string = newId();
   @UuidColumn() tenantId!: string;

@@ -47,6 +47,27 @@ export async function loadMemberships(
     .getRawMany<EngineMembership>();
 }
 
+/** The memberships of several users, by user id (one query). */
+export async function loadMembershipsOf(
+  em: EntityManager,
+  tenantId: string,
+  userIds: string[],
+): Promise<Map<string, EngineMembership[]>> {
+  const byUser = new Map<string, EngineMembership[]>();
+  if (userIds.length === 0) return byUser;
+  const rows = await em
+    .createQueryBuilder(Membership, 'm')
+    .select(['m.userId AS "userId"', 'm.groupId AS "groupId"', 'm.role AS role', 'm.source AS source'])
+    .where('m.tenantId = :tenantId AND m.userId IN (:...userIds)', { tenantId, userIds })
+    .getRawMany<EngineMembership & { userId: string }>();
+  for (const { userId, ...m } of rows) {
+    const list = byUser.get(userId);
+    if (list) list.push(m);
+    else byUser.set(userId, [m]);
+  }
+  return byUser;
+}
+
 /** Direct owners of each group where the user is an owner: what the last-owner rule needs. */
 export async function loadOwnerCounts(
   em: EntityManager,

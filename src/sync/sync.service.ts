@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { isUniqueViolation, notFound } from '../common/errors';
 import { insertRows } from '../database/insert';
@@ -36,6 +36,7 @@ import {
   loadMemberships,
   loadOwnerCounts,
   loadStoredExternalGroups,
+  loadMembershipsOf,
   loadPushedGroups,
   loadTenantGroupsAndLinks,
 } from './sync-state';
@@ -200,7 +201,9 @@ export class SyncService {
     const plan = planSync(context, {
       user: user ? engineUser(user) : null,
       memberships,
-      external: pushed.length ? { ...external, groups: [...new Set([...external.groups, ...pushed])] } : external,
+      external: pushed.length
+        ? { ...external, groups: [...new Set([...external.groups, ...pushed])] }
+        : external,
       ownerCounts,
     });
 
@@ -275,14 +278,16 @@ export class SyncService {
   /**
    * Re-plans users after a SCIM push changed what the IdP says about them, from their stored
    * external groups (claims and SCIM, unioned). The IdP pushes the whole truth here, so the list
-   * counts as complete even when the last sign-in's claim was truncated. Users go in batches, one
-   * transaction each; blocked users are left alone (deprovisioned, memberships kept).
+   * counts as complete even when the last sign-in's claim was truncated. Users go in batches of 100
+   * (one query per kind each), in `within` or one transaction per batch; blocked users are left alone
+   * (deprovisioned, memberships kept).
    */
   async applyPushedGroups(
     tenant: Tenant,
     idp: IdentityProvider,
     userIds: string[],
     ctx: RequestContext,
+    within?: EntityManager,
   ): Promise<{ usersChanged: number; adds: number; roleChanges: number; removals: number }> {
     const policy = resolvePolicy(idp.groupSync);
     const meta: ApplyMeta = { trigger: 'scim', idpId: idp.id, idpSlug: idp.slug, source: 'scim' };
@@ -290,24 +295,33 @@ export class SyncService {
     const ids = [...new Set(userIds)].sort();
     for (let i = 0; i < ids.length; i += 100) {
       const batch = ids.slice(i, i + 100);
-      await this.tx.run(async (em) => {
+      // Inside the caller's transaction when given (the SCIM write and its re-plan commit together).
+      const run = <T>(work: (em: EntityManager) => Promise<T>) => (within ? work(within) : this.tx.run(work));
+      await run(async (em) => {
         const context = await this.contexts.get(em, tenant.id, idp.id, policy);
-        const stored = await loadStoredExternalGroups(em, tenant.id, idp.id, batch);
+        await this.tx.lockRows(em, 'users', batch);
+        // One query per kind for the whole batch: a 5k-member push is 50 batches, not 25k queries.
+        const [stored, users, memberships] = await Promise.all([
+          loadStoredExternalGroups(em, tenant.id, idp.id, batch),
+          em.find(User, { where: { tenantId: tenant.id, id: In(batch) } }),
+          loadMembershipsOf(em, tenant.id, batch),
+        ]);
         const entries = [];
-        for (const userId of batch) {
-          await this.tx.lockRow(em, 'users', userId);
-          const user = await em.findOneBy(User, { id: userId, tenantId: tenant.id });
-          if (!user || user.status === 'blocked') continue;
-          const memberships = await loadMemberships(em, tenant.id, userId);
-          const ownerCounts = await loadOwnerCounts(em, tenant.id, memberships);
+        for (const user of users) {
+          if (user.status === 'blocked') continue;
+          const current = memberships.get(user.id) ?? [];
+          const ownerCounts = await loadOwnerCounts(em, tenant.id, current);
           const plan = planSync(context, {
             user: engineUser(user),
-            memberships,
-            external: { groups: stored.get(userId) ?? [], status: 'present', complete: true },
+            memberships: current,
+            external: { groups: stored.get(user.id) ?? [], status: 'present', complete: true },
             ownerCounts,
           });
           if (!planHasChanges(plan)) continue;
-          entries.push(...(await writePlan(em, tenant.id, user, plan, meta)), summaryEntry(userId, plan, meta));
+          entries.push(
+            ...(await writePlan(em, tenant.id, user, plan, meta)),
+            summaryEntry(user.id, plan, meta),
+          );
           totals.usersChanged++;
           totals.adds += plan.adds.length;
           totals.roleChanges += plan.roleChanges.length;

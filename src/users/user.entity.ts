@@ -19,6 +19,8 @@ export class User {
   /** Who made the user an admin: sync may only revoke what sync granted. */
   @Column({ type: 'varchar', length: 8, nullable: true }) adminSource: AdminSource | null = null;
   @Column({ type: 'varchar', length: 16 }) status: UserStatus = 'active';
+  /** Who blocked the user: SCIM may only lift a block SCIM set (an admin's block survives IdP pushes). */
+  @Column({ type: 'varchar', length: 8, nullable: true }) blockedBy: 'admin' | 'scim' | null = null;
   @TimestampColumn({ nullable: true }) lastSignInAt: Date | null = null;
   @TimestampColumn() createdAt: Date = new Date();
   @TimestampColumn() updatedAt: Date = new Date();

@@ -83,7 +83,10 @@ export class UsersService {
       if (!row) throw notFound('User', id);
       const before = userView(row);
       if (dto.displayName !== undefined) row.displayName = dto.displayName;
-      if (dto.status !== undefined) row.status = dto.status;
+      if (dto.status !== undefined) {
+        row.status = dto.status;
+        row.blockedBy = dto.status === 'blocked' ? 'admin' : null;
+      }
       if (dto.isAdmin !== undefined && dto.isAdmin !== row.isAdmin) {
         row.isAdmin = dto.isAdmin;
         row.adminSource = dto.isAdmin ? 'manual' : null;

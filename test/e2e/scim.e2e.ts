@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
+import { Session } from '../../src/auth/session.entity';
 import { Membership } from '../../src/groups/membership.entity';
 import { User } from '../../src/users/user.entity';
 import { newGroup, newGroupLink, newOidcIdp, newTenant } from '../support/factories';
@@ -575,5 +576,190 @@ describe('SCIM 2.0 provisioning', () => {
       .expect(200);
     await signIn(t, tenant.slug, 'entra', { email: 'both@example.com', externalId: 'sub-both' }, []);
     expect(await memberships(id)).toEqual([`${eng.id}:developer:scim`]);
+  });
+
+  it('two IdPs of one tenant: neither sees nor takes over the users the other provisions', async () => {
+    const { tenant, scim } = await scimTenant('entra');
+    await newOidcIdp(t, tenant.slug, 'okta');
+    const other = await t.op
+      .post(`/api/v1/tenants/${tenant.slug}/scim-tokens`)
+      .send({ idp: 'okta', name: 'okta' })
+      .expect(201);
+    const okta = {
+      get: (p: string) =>
+        request(t.http).get(`/scim/v2/${tenant.slug}${p}`).set('Authorization', `Bearer ${other.body.token}`),
+      post: (p: string, body: object) =>
+        request(t.http)
+          .post(`/scim/v2/${tenant.slug}${p}`)
+          .set('Authorization', `Bearer ${other.body.token}`)
+          .send(body),
+      delete: (p: string) =>
+        request(t.http)
+          .delete(`/scim/v2/${tenant.slug}${p}`)
+          .set('Authorization', `Bearer ${other.body.token}`),
+    };
+    const id = (await scim.post('/Users', { schemas: [USER], userName: 'victim@x.example' }).expect(201)).body
+      .id;
+    expectScimError(await okta.get(`/Users/${id}`), 404);
+    expectScimError(await okta.delete(`/Users/${id}`), 404);
+    const takeover = await okta.post('/Users', {
+      schemas: [USER],
+      userName: 'whoever',
+      emails: [{ value: 'victim@x.example' }],
+      active: false,
+    });
+    expectScimError(takeover, 409, 'uniqueness');
+    expect((await t.dataSource.getRepository(User).findOneByOrFail({ id })).status).toBe('active');
+    // a user nobody provisions (pre-provisioned by an admin) is taken over, not duplicated
+    const pre = await t.op
+      .post(`/api/v1/tenants/${tenant.slug}/users`)
+      .send({ email: 'pre@x.example' })
+      .expect(201);
+    const adopted = await okta.post('/Users', { schemas: [USER], userName: 'pre@x.example' }).expect(201);
+    expect(adopted.body.id).toBe(pre.body.id);
+  });
+
+  it('deactivation ends sessions; an admin block survives the IdP saying active; reactivation re-plans', async () => {
+    const { tenant, scim } = await scimTenant();
+    const eng = await newGroup(t, tenant.slug, { name: 'Eng' });
+    await newGroupLink(t, tenant.slug, eng.id, { externalGroup: 'eng', role: 'developer' });
+    const id = (await scim.post('/Users', { schemas: [USER], userName: 'sess@example.com' }).expect(201)).body
+      .id;
+    const g = (
+      await scim
+        .post('/Groups', { schemas: [GROUP], displayName: 'eng', members: [{ value: id }] })
+        .expect(201)
+    ).body.id;
+    const first = await signIn(t, tenant.slug, 'entra', { email: 'sess@example.com' }, ['eng']);
+    expect(first.status).toBe('signed-in');
+    await t.dataSource.getRepository(Session).save(
+      t.dataSource.getRepository(Session).create({
+        tenantId: tenant.id,
+        userId: id,
+        tokenHash: 'h'.repeat(64),
+        csrfToken: 'c',
+        expiresAt: new Date(Date.now() + 3600_000),
+      }),
+    );
+    expect(await t.dataSource.getRepository(Session).countBy({ userId: id })).toBe(1);
+    await scim
+      .patch(`/Users/${id}`, {
+        schemas: [PATCH],
+        Operations: [{ op: 'replace', path: 'active', value: false }],
+      })
+      .expect(200);
+    expect(await t.dataSource.getRepository(Session).countBy({ userId: id })).toBe(0);
+    // while blocked, the IdP removes the user from the group; reactivation applies it
+    await scim
+      .patch(`/Groups/${g}`, {
+        schemas: [PATCH],
+        Operations: [{ op: 'remove', path: `members[value eq "${id}"]` }],
+      })
+      .expect(200);
+    expect(await memberships(id)).toEqual([`${eng.id}:developer:scim`]);
+    await scim
+      .patch(`/Users/${id}`, {
+        schemas: [PATCH],
+        Operations: [{ op: 'replace', path: 'active', value: true }],
+      })
+      .expect(200);
+    expect(await memberships(id)).toEqual([]);
+    // an admin blocks the user: the IdP's routine "active: true" does not lift it
+    await t.op.patch(`/api/v1/tenants/${tenant.slug}/users/${id}`).send({ status: 'blocked' }).expect(200);
+    await scim
+      .put(`/Users/${id}`, { schemas: [USER], userName: 'sess@example.com', active: true })
+      .expect(200);
+    expect((await t.dataSource.getRepository(User).findOneByOrFail({ id })).status).toBe('blocked');
+  });
+
+  it('group PUT sets the exact members, DELETE takes them all out; PATCH paths in any case', async () => {
+    const { tenant, scim } = await scimTenant();
+    const eng = await newGroup(t, tenant.slug, { name: 'Eng' });
+    await newGroupLink(t, tenant.slug, eng.id, { externalGroup: 'team', role: 'reporter' });
+    const a = (await scim.post('/Users', { schemas: [USER], userName: 'a@example.com' }).expect(201)).body.id;
+    const b = (await scim.post('/Users', { schemas: [USER], userName: 'b@example.com' }).expect(201)).body.id;
+    const g = (
+      await scim
+        .post('/Groups', { schemas: [GROUP], displayName: 'team', members: [{ value: a }] })
+        .expect(201)
+    ).body.id;
+    const put = await scim
+      .put(`/Groups/${g}`, { schemas: [GROUP], displayName: 'team', members: [{ value: b }] })
+      .expect(200);
+    expect(put.body.members.map((m: { value: string }) => m.value)).toEqual([b]);
+    expect(await memberships(a)).toEqual([]);
+    expect(await memberships(b)).toEqual([`${eng.id}:reporter:scim`]);
+    await scim.delete(`/Groups/${g}`).expect(204);
+    expect(await memberships(b)).toEqual([]);
+    expectScimError(await scim.get(`/Groups/${g}`), 404);
+
+    const patched = await scim
+      .patch(`/Users/${a}`, {
+        schemas: [PATCH],
+        Operations: [
+          { op: 'Replace', path: 'Name.GivenName', value: 'Ann' },
+          { op: 'replace', path: `${ENTERPRISE}:EmployeeNumber`, value: '42' },
+          { op: 'add', value: { 'emails[type eq "work"].value': 'ann@example.com' } },
+        ],
+      })
+      .expect(200);
+    expect(patched.body.name).toEqual({ givenName: 'Ann' });
+    expect(patched.body[ENTERPRISE]).toEqual({ employeeNumber: '42' });
+    expect(patched.body.emails).toEqual([{ type: 'work', value: 'ann@example.com' }]);
+    const found = await scim.get(`/Users?filter=${encodeURIComponent('employeeNumber eq "42"')}`).expect(200);
+    expect(found.body.Resources.map((r: { id: string }) => r.id)).toEqual([a]);
+    const schema = await scim.get(`/Schemas/${ENTERPRISE}`).expect(200);
+    expect(schema.body.id).toBe(ENTERPRISE);
+    await scim.get('/ResourceTypes/Group').expect(200);
+    expectScimError(await scim.get('/ResourceTypes/Nope'), 404);
+  });
+
+  it('concurrent PATCHes of one group, or of two groups sharing members, lose nothing', async () => {
+    const { tenant, scim } = await scimTenant();
+    const eng = await newGroup(t, tenant.slug, { name: 'Eng' });
+    const ops = await newGroup(t, tenant.slug, { name: 'Ops' });
+    await newGroupLink(t, tenant.slug, eng.id, { externalGroup: 'g1-renamed-4', role: 'developer' });
+    await newGroupLink(t, tenant.slug, ops.id, { externalGroup: 'g2', role: 'reporter' });
+    const users: string[] = [];
+    for (let i = 0; i < 10; i++)
+      users.push(
+        (await scim.post('/Users', { schemas: [USER], userName: `c${i}@example.com` }).expect(201)).body.id,
+      );
+    const g1 = (await scim.post('/Groups', { schemas: [GROUP], displayName: 'g1' }).expect(201)).body.id;
+    const g2 = (await scim.post('/Groups', { schemas: [GROUP], displayName: 'g2' }).expect(201)).body.id;
+    for (let round = 0; round < 5; round++) {
+      const results = await Promise.all([
+        scim.patch(`/Groups/${g1}`, {
+          schemas: [PATCH],
+          Operations: [{ op: 'replace', path: 'displayName', value: `g1-renamed-${round}` }],
+        }),
+        scim.patch(`/Groups/${g1}`, {
+          schemas: [PATCH],
+          Operations: [
+            {
+              op: 'add',
+              path: 'members',
+              value: [{ value: users[round * 2] }, { value: users[round * 2 + 1] }],
+            },
+          ],
+        }),
+        scim.patch(`/Groups/${g2}`, {
+          schemas: [PATCH],
+          Operations: [
+            {
+              op: 'add',
+              path: 'members',
+              value: [{ value: users[round * 2] }, { value: users[round * 2 + 1] }],
+            },
+          ],
+        }),
+      ]);
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    }
+    const g1Now = await scim.get(`/Groups/${g1}`).expect(200);
+    expect(g1Now.body.displayName).toBe('g1-renamed-4');
+    expect(g1Now.body.members).toHaveLength(10);
+    for (const id of users)
+      expect(await memberships(id)).toEqual([`${eng.id}:developer:scim`, `${ops.id}:reporter:scim`].sort());
   });
 });

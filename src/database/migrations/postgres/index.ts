@@ -1,3 +1,4 @@
+import { AddSyncLookupIndexesAndBlockedBy1795430043868 } from './1795430043868-AddSyncLookupIndexesAndBlockedBy';
 import { AddScimResources1795428476917 } from './1795428476917-AddScimResources';
 import { AddTenantSyncVersion1795427689743 } from './1795427689743-AddTenantSyncVersion';
 import { AddSsoLoginStates1795422761590 } from './1795422761590-AddSsoLoginStates';
@@ -9,4 +10,5 @@ export const POSTGRES_MIGRATIONS: Function[] = [
   AddSsoLoginStates1795422761590,
   AddTenantSyncVersion1795427689743,
   AddScimResources1795428476917,
+  AddSyncLookupIndexesAndBlockedBy1795430043868,
 ];

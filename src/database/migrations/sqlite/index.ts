@@ -1,3 +1,4 @@
+import { AddSyncLookupIndexesAndBlockedBy1795430041369 } from './1795430041369-AddSyncLookupIndexesAndBlockedBy';
 import { AddScimResources1795428472441 } from './1795428472441-AddScimResources';
 import { AddTenantSyncVersion1795427687264 } from './1795427687264-AddTenantSyncVersion';
 import { AddSsoLoginStates1795422758232 } from './1795422758232-AddSsoLoginStates';
@@ -9,4 +10,5 @@ export const SQLITE_MIGRATIONS: Function[] = [
   AddSsoLoginStates1795422758232,
   AddTenantSyncVersion1795427687264,
   AddScimResources1795428472441,
+  AddSyncLookupIndexesAndBlockedBy1795430041369,
 ];
