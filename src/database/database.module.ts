@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AllConfigType } from '../config/configuration';
 import { buildDataSourceOptions, sqlitePathOf } from './data-source';
+import { SqliteMaintenance } from './sqlite-maintenance.service';
 import { SystemSettingsService } from './system-settings.service';
 import { Transactions } from './transactions.service';
 
@@ -21,7 +22,7 @@ import { Transactions } from './transactions.service';
       },
     }),
   ],
-  providers: [Transactions, SystemSettingsService],
+  providers: [Transactions, SystemSettingsService, SqliteMaintenance],
   exports: [Transactions, SystemSettingsService],
 })
 export class DatabaseModule {}

@@ -295,12 +295,23 @@ export class ScimGroupsService {
     const idpId = caller.idp.id;
     for (let i = 0; i < userIds.length; i += 500) {
       const batch = userIds.slice(i, i + 500);
-      const memberships = await em
-        .createQueryBuilder(ScimGroupMember, 'm')
-        .innerJoin(ScimGroup, 'g', 'g.id = m.scimGroupId')
-        .where('g.idpId = :idpId AND m.userId IN (:...batch)', { idpId, batch })
-        .select(['m.userId AS "userId"', 'g.displayName AS "displayName"', 'g.externalId AS "externalId"'])
-        .getRawMany<{ userId: string; displayName: string; externalId: string | null }>();
+      // Two indexed lookups (members by user, then their groups by id) rather than a join the
+      // planner may start from every group of the IdP.
+      const rows = await em.find(ScimGroupMember, {
+        where: { tenantId, userId: In(batch) },
+        select: { userId: true, scimGroupId: true },
+      });
+      const groupIds = [...new Set(rows.map((r) => r.scimGroupId))];
+      const groups = new Map<string, ScimGroup>();
+      for (let j = 0; j < groupIds.length; j += 500)
+        for (const g of await em.find(ScimGroup, {
+          where: { id: In(groupIds.slice(j, j + 500)), idpId },
+          select: { id: true, displayName: true, externalId: true },
+        }))
+          groups.set(g.id, g);
+      const memberships = rows
+        .filter((r) => groups.has(r.scimGroupId))
+        .map((r) => ({ userId: r.userId, ...groups.get(r.scimGroupId)! }));
       const desired = new Map<string, Set<string>>(batch.map((u) => [u, new Set<string>()]));
       for (const m of memberships) for (const n of this.names(caller, m)) desired.get(m.userId)!.add(n);
       const stored = await em.find(ExternalMembership, {

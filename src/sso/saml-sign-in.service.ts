@@ -77,7 +77,7 @@ export class SamlSignInService {
   /** The redirect to the IdP with a fresh AuthnRequest whose id is remembered for ten minutes. */
   async start(tenant: Tenant, idp: IdentityProvider, returnTo: string | null): Promise<string> {
     await this.dataSource.getRepository(SsoLoginState).delete({ expiresAt: LessThan(new Date()) });
-    const saml = this.saml(tenant, idp, { tenantId: tenant.id, idpId: idp.id, returnTo });
+    const saml = this.saml(tenant, idp, { reads: {}, tenantId: tenant.id, idpId: idp.id, returnTo });
     return saml.getAuthorizeUrlAsync('', undefined, {});
   }
 
@@ -103,6 +103,7 @@ export class SamlSignInService {
     const { acsUrl } = this.urls(tenant, idp);
     const returnTo: { value: string | null } = { value: null };
     const saml = this.saml(tenant, idp, {
+      reads: {},
       tenantId: tenant.id,
       idpId: idp.id,
       returnTo: null,
@@ -251,7 +252,11 @@ export class SamlSignInService {
         return { value, createdAt: Date.now() };
       },
       getAsync: async (key: string): Promise<string | null> => {
-        const row = await repo.findOneBy({ stateHash: keyHash(key), idpId: cache.idpId });
+        // node-saml asks twice per response; one read is enough.
+        const row = await (cache.reads[key] ??= repo.findOneBy({
+          stateHash: keyHash(key),
+          idpId: cache.idpId,
+        }));
         if (!row || row.expiresAt.getTime() < Date.now()) return null;
         if (cache.found) cache.found.value = row.returnTo;
         return row.nonce;
@@ -351,6 +356,8 @@ interface ParsedAssertion {
 }
 
 interface CacheContext {
+  /** Request-id lookups of this one response, by key. */
+  reads: Record<string, Promise<SsoLoginState | null>>;
   tenantId: string;
   idpId: string;
   returnTo: string | null;

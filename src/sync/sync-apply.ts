@@ -141,6 +141,8 @@ export function summaryEntry(
  * (truncated, or absent and treated as unknown) only adds what it did show, so a later
  * re-evaluation never removes anyone on the strength of a partial list.
  */
+const SEEN_AT_RESOLUTION_MS = 3600_000;
+
 export async function storeClaimedGroups(
   em: EntityManager,
   tenantId: string,
@@ -150,7 +152,7 @@ export async function storeClaimedGroups(
 ): Promise<void> {
   const existing = await em.find(ExternalMembership, {
     where: { tenantId, userId, idpId, source: 'claim' },
-    select: { id: true, externalGroup: true },
+    select: { id: true, externalGroup: true, seenAt: true },
   });
   const wanted = new Set(external.groups);
   const have = new Set(existing.map((e) => e.externalGroup));
@@ -165,7 +167,11 @@ export async function storeClaimedGroups(
       em.create(ExternalMembership, { tenantId, userId, idpId, externalGroup, source: 'claim', seenAt: now }),
     );
   for (let i = 0; i < fresh.length; i += 50) await insertRows(em, ExternalMembership, fresh.slice(i, i + 50));
-  const confirmed = existing.filter((e) => wanted.has(e.externalGroup)).map((e) => e.id);
+  // seenAt to the hour: a user with 500 groups does not rewrite 500 rows on every sign-in.
+  const stale = now.getTime() - SEEN_AT_RESOLUTION_MS;
+  const confirmed = existing
+    .filter((e) => wanted.has(e.externalGroup) && e.seenAt.getTime() < stale)
+    .map((e) => e.id);
   for (let i = 0; i < confirmed.length; i += 500)
     await em.update(ExternalMembership, confirmed.slice(i, i + 500), { seenAt: now });
 }
