@@ -37,22 +37,36 @@ async function freshDatabase(dialect) {
   };
 }
 
-/** Starts dist/main.js as its own process (as in production) and waits for /health. */
+/**
+ * Starts dist/main.js as its own process (as in production) on a fresh database and waits for
+ * /health. `restart()` stops and starts it on the same database (start-up work such as SQLite's
+ * statistics refresh runs again). BENCH_PROFILE=<dir> writes a V8 CPU profile of the service there.
+ */
 async function startService(dialect, port) {
   const db = await freshDatabase(dialect);
-  const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'main.js')], {
-    env: { ...process.env, PORT: String(port), DATABASE_URL: db.url, ADMIN_TOKEN, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) break;
-    } catch {
-      /* not up yet */
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  let child;
+  const launch = async () => {
+    child = spawn(process.execPath, [...profile, join(__dirname, '..', 'dist', 'main.js')], {
+      env: { ...process.env, PORT: String(port), DATABASE_URL: db.url, ADMIN_TOKEN, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    for (let i = 0; i < 100; i++) {
+      try {
+        if ((await fetch(`${base}/health`)).ok) return;
+      } catch {
+        /* not up yet */
+      }
+      await new Promise((r) => setTimeout(r, 200));
     }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+    throw new Error(`the service did not answer ${base}/health`);
+  };
+  const halt = async () => {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  };
+  await launch();
   const api = async (method, path, body) => {
     const res = await fetch(`${base}${path}`, {
       method,
@@ -67,9 +81,12 @@ async function startService(dialect, port) {
     base,
     api,
     databaseUrl: db.url,
+    restart: async () => {
+      await halt();
+      await launch();
+    },
     stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await halt();
       await db.drop();
     },
   };

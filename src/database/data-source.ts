@@ -59,6 +59,9 @@ export function buildDataSourceOptions(url: string | undefined): DataSourceOptio
       // In WAL mode NORMAL keeps the database consistent on a crash and skips an fsync per commit.
       db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');
+      // Checkpoint every ~16 MB of WAL instead of 4 MB: a quarter of the fsyncs under write bursts
+      // (SCIM pushes), for a larger WAL file between checkpoints.
+      db.pragma('wal_autocheckpoint = 4000');
       db.pragma('foreign_keys = ON');
     },
   };

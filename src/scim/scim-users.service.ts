@@ -357,7 +357,8 @@ export class ScimUsersService {
     const found = new Set<string>();
     for (let i = 0; i < ids.length; i += 500) {
       const rows = await em.find(ScimUser, {
-        where: { tenantId: caller.tenant.id, idpId: caller.idp.id, userId: In(ids.slice(i, i + 500)) },
+        // The IdP belongs to the tenant, and (idpId, userId) is the unique index this should use.
+        where: { idpId: caller.idp.id, userId: In(ids.slice(i, i + 500)) },
         select: { userId: true },
       });
       for (const r of rows) found.add(r.userId);

@@ -127,7 +127,7 @@ export async function loadStoredExternalGroups(
         idpId,
         ids: userIds.slice(i, i + 5000),
       })
-      .orderBy('x.externalGroup')
+      // No ORDER BY: it would lead the planner to walk every row of the IdP in externalGroup order.
       .getRawMany<{ userId: string; externalGroup: string }>();
     for (const r of rows) {
       const set = byUser.get(r.userId);
@@ -135,7 +135,8 @@ export async function loadStoredExternalGroups(
       else byUser.set(r.userId, new Set([r.externalGroup]));
     }
   }
-  return new Map([...byUser].map(([userId, groups]) => [userId, [...groups]]));
+  // Sorted here, the same on both dialects, so plans do not depend on row order.
+  return new Map([...byUser].map(([userId, groups]) => [userId, [...groups].sort()]));
 }
 
 export async function loadGroupsByIds(

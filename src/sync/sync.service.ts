@@ -303,7 +303,11 @@ export class SyncService {
         // One query per kind for the whole batch: a 5k-member push is 50 batches, not 25k queries.
         const [stored, users, memberships] = await Promise.all([
           loadStoredExternalGroups(em, tenant.id, idp.id, batch),
-          em.find(User, { where: { tenantId: tenant.id, id: In(batch) } }),
+          // By id alone, then the tenant checked here: with "tenantId = ?" in the query, SQLite without
+          // statistics would scan the tenant's users instead of looking up 100 ids.
+          em
+            .find(User, { where: { id: In(batch) } })
+            .then((rows) => rows.filter((u) => u.tenantId === tenant.id)),
           loadMembershipsOf(em, tenant.id, batch),
         ]);
         const entries = [];
@@ -318,9 +322,11 @@ export class SyncService {
             ownerCounts,
           });
           if (!planHasChanges(plan)) continue;
+          // Each change is its own audit event; the per-user summary only when it says more (a
+          // protection kept something), so a 5k-member push writes 5k events, not 10k.
           entries.push(
             ...(await writePlan(em, tenant.id, user, plan, meta)),
-            summaryEntry(user.id, plan, meta),
+            ...(plan.kept.length ? [summaryEntry(user.id, plan, meta)] : []),
           );
           totals.usersChanged++;
           totals.adds += plan.adds.length;
