@@ -13,25 +13,24 @@ export async function loadTenantGroupsAndLinks(
   em: EntityManager,
   tenantId: string,
 ): Promise<{ groups: EngineGroup[]; links: EngineLink[] }> {
-  const [groups, links] = await Promise.all([
-    em
-      .createQueryBuilder(Group, 'g')
-      .select(['g.id AS id', 'g.name AS name', 'g.parentId AS "parentId"'])
-      .where('g.tenantId = :tenantId', { tenantId })
-      .getRawMany<EngineGroup>(),
-    em
-      .createQueryBuilder(GroupLink, 'l')
-      .select([
-        'l.id AS id',
-        'l.groupId AS "groupId"',
-        'l.idpId AS "idpId"',
-        'l.externalGroup AS "externalGroup"',
-        'l.role AS role',
-        'l.label AS label',
-      ])
-      .where('l.tenantId = :tenantId', { tenantId })
-      .getRawMany<EngineLink>(),
-  ]);
+  // One after the other: inside a transaction both would share one connection.
+  const groups = await em
+    .createQueryBuilder(Group, 'g')
+    .select(['g.id AS id', 'g.name AS name', 'g.parentId AS "parentId"'])
+    .where('g.tenantId = :tenantId', { tenantId })
+    .getRawMany<EngineGroup>();
+  const links = await em
+    .createQueryBuilder(GroupLink, 'l')
+    .select([
+      'l.id AS id',
+      'l.groupId AS "groupId"',
+      'l.idpId AS "idpId"',
+      'l.externalGroup AS "externalGroup"',
+      'l.role AS role',
+      'l.label AS label',
+    ])
+    .where('l.tenantId = :tenantId', { tenantId })
+    .getRawMany<EngineLink>();
   return { groups, links };
 }
 

@@ -300,16 +300,15 @@ export class SyncService {
       await run(async (em) => {
         const context = await this.contexts.get(em, tenant.id, idp.id, policy);
         await this.tx.lockRows(em, 'users', batch);
-        // One query per kind for the whole batch: a 5k-member push is 50 batches, not 25k queries.
-        const [stored, users, memberships] = await Promise.all([
-          loadStoredExternalGroups(em, tenant.id, idp.id, batch),
-          // By id alone, then the tenant checked here: with "tenantId = ?" in the query, SQLite without
-          // statistics would scan the tenant's users instead of looking up 100 ids.
-          em
-            .find(User, { where: { id: In(batch) } })
-            .then((rows) => rows.filter((u) => u.tenantId === tenant.id)),
-          loadMembershipsOf(em, tenant.id, batch),
-        ]);
+        // One query per kind for the whole batch (a 5k-member push is 50 batches, not 25k queries),
+        // one after the other: they share the transaction's connection.
+        const stored = await loadStoredExternalGroups(em, tenant.id, idp.id, batch);
+        // By id alone, then the tenant checked here: with "tenantId = ?" in the query, SQLite without
+        // statistics would scan the tenant's users instead of looking up 100 ids.
+        const users = (await em.find(User, { where: { id: In(batch) } })).filter(
+          (u) => u.tenantId === tenant.id,
+        );
+        const memberships = await loadMembershipsOf(em, tenant.id, batch);
         const entries = [];
         for (const user of users) {
           if (user.status === 'blocked') continue;
