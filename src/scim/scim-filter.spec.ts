@@ -459,8 +459,15 @@ describe('compileFilter', () => {
       "userName eq 'single quotes'",
       'userName eq "a" and',
     ])('rejects invalid syntax: %s', (filter) => {
-      expect(compileError(filter).message).toMatch(/^the filter is not valid SCIM: /);
+      expect(compileError(filter).message).toMatch(/^the filter is not valid SCIM/);
     });
+
+    it.each(['eq eq true not (active eq true)', 'active eq true not (userName pr)'])(
+      'rejects a trailing expression the parser leaves a hole for: %s',
+      (filter) => {
+        expect(compileError(filter).message).toMatch(/^the filter is not valid SCIM/);
+      },
+    );
 
     it('limits the length, the number of comparisons and the nesting', () => {
       expect(compileError(`userName eq "${'a'.repeat(4096)}"`).message).toMatch(/longer than 4096/);

@@ -88,9 +88,20 @@ export function compileFilter(
   } catch (error) {
     throw new ScimFilterError(`the filter is not valid SCIM: ${(error as Error).message}`);
   }
+  // The parser can return a tree with holes for some malformed input (`a eq true not (b pr)`).
+  if (!wellFormed(tree)) throw new ScimFilterError('the filter is not valid SCIM');
   const compiler = new FilterCompiler(schema, dialect, formatDate, literals);
   const sql = compiler.compile(tree, 0);
   return { sql, params: compiler.params };
+}
+
+function wellFormed(node: unknown): boolean {
+  if (!node || typeof node !== 'object' || typeof (node as { op?: unknown }).op !== 'string') return false;
+  const n = node as { op: string; filters?: unknown; filter?: unknown; valFilter?: unknown };
+  if (n.op === 'and' || n.op === 'or') return Array.isArray(n.filters) && n.filters.every(wellFormed);
+  if (n.op === 'not') return wellFormed(n.filter);
+  if (n.op === '[]') return wellFormed(n.valFilter);
+  return true;
 }
 
 /** Splits the filter into tokens, moving string and number literals into `literals`. */

@@ -27,12 +27,22 @@ export async function writePlan(
   plan: SyncPlan,
   meta: ApplyMeta,
 ): Promise<AuditEntry[]> {
-  const now = new Date();
-  const entries: AuditEntry[] = [];
-  const common = { trigger: meta.trigger, idp: meta.idpSlug };
+  return writePlans(em, tenantId, [{ user, plan }], meta);
+}
 
-  if (plan.adds.length > 0) {
-    const rows = plan.adds.map((add) =>
+/**
+ * writePlan for many users at once (a SCIM push): the new memberships of all of them go in
+ * multi-row inserts instead of one statement per user. The caller holds the users' row locks.
+ */
+export async function writePlans(
+  em: EntityManager,
+  tenantId: string,
+  items: { user: User; plan: SyncPlan }[],
+  meta: ApplyMeta,
+): Promise<AuditEntry[]> {
+  const now = new Date();
+  const rows = items.flatMap(({ user, plan }) =>
+    plan.adds.map((add) =>
       em.create(Membership, {
         tenantId,
         userId: user.id,
@@ -42,9 +52,26 @@ export async function writePlan(
         createdAt: now,
         updatedAt: now,
       }),
-    );
-    for (let i = 0; i < rows.length; i += 50) await insertRows(em, Membership, rows.slice(i, i + 50));
-  }
+    ),
+  );
+  for (let i = 0; i < rows.length; i += 50) await insertRows(em, Membership, rows.slice(i, i + 50));
+  const entries: AuditEntry[] = [];
+  for (const { user, plan } of items)
+    entries.push(...(await writeChanges(em, tenantId, user, plan, meta, now)));
+  return entries;
+}
+
+/** Everything of one user's plan but the inserts: role changes, removals, admin flag, and the audit entries. */
+async function writeChanges(
+  em: EntityManager,
+  tenantId: string,
+  user: User,
+  plan: SyncPlan,
+  meta: ApplyMeta,
+  now: Date,
+): Promise<AuditEntry[]> {
+  const entries: AuditEntry[] = [];
+  const common = { trigger: meta.trigger, idp: meta.idpSlug };
   for (const add of plan.adds) {
     entries.push({
       action: 'membership.added',

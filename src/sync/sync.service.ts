@@ -30,7 +30,7 @@ import {
 import { ExternalMembership } from './external-membership.entity';
 import { completeOverageFromGraph, GraphOutcome } from './graph/graph-overage';
 import { SecretKeyService } from '../auth/secret-key.service';
-import { ApplyMeta, storeClaimedGroups, summaryEntry, writePlan } from './sync-apply';
+import { ApplyMeta, storeClaimedGroups, summaryEntry, writePlan, writePlans } from './sync-apply';
 import { SyncContextCache } from './sync-context-cache';
 import {
   loadMemberships,
@@ -309,7 +309,7 @@ export class SyncService {
           (u) => u.tenantId === tenant.id,
         );
         const memberships = await loadMembershipsOf(em, tenant.id, batch);
-        const entries = [];
+        const changed: { user: User; plan: SyncPlan }[] = [];
         for (const user of users) {
           if (user.status === 'blocked') continue;
           const current = memberships.get(user.id) ?? [];
@@ -321,17 +321,18 @@ export class SyncService {
             ownerCounts,
           });
           if (!planHasChanges(plan)) continue;
-          // Each change is its own audit event; the per-user summary only when it says more (a
-          // protection kept something), so a 5k-member push writes 5k events, not 10k.
-          entries.push(
-            ...(await writePlan(em, tenant.id, user, plan, meta)),
-            ...(plan.kept.length ? [summaryEntry(user.id, plan, meta)] : []),
-          );
+          changed.push({ user, plan });
           totals.usersChanged++;
           totals.adds += plan.adds.length;
           totals.roleChanges += plan.roleChanges.length;
           totals.removals += plan.removals.length;
         }
+        // Each change is its own audit event; the per-user summary only when it says more (a
+        // protection kept something), so a 5k-member push writes 5k events, not 10k.
+        const entries = [
+          ...(await writePlans(em, tenant.id, changed, meta)),
+          ...changed.filter((c) => c.plan.kept.length).map((c) => summaryEntry(c.user.id, c.plan, meta)),
+        ];
         if (entries.length > 0) await this.audit.record(em, ctx, tenant.id, entries);
       });
     }
