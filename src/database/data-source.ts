@@ -62,6 +62,8 @@ export function buildDataSourceOptions(url: string | undefined): DataSourceOptio
       // Checkpoint every ~16 MB of WAL instead of 4 MB: a quarter of the fsyncs under write bursts
       // (SCIM pushes), for a larger WAL file between checkpoints.
       db.pragma('wal_autocheckpoint = 4000');
+      // A 64 MB page cache (default 2 MB): the one connection serves every request.
+      db.pragma('cache_size = -65536');
       db.pragma('foreign_keys = ON');
     },
   };
