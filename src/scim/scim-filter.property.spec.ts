@@ -1,35 +1,16 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { compileFilter, ScimFilterError, type FilterSchema } from './scim-filter';
+import { compileFilter, ScimFilterError } from './scim-filter';
+import { USER_FILTER_SCHEMA } from './scim-query';
+import { SCIM } from './scim-schema';
 
-const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const CORE_USER = SCIM.user;
 
 // CI replays one fixed seed so a merge is never decided by luck; local runs explore new inputs
 // every time (fast-check prints the seed of any failure to replay it).
 if (process.env.CI) fc.configureGlobal({ seed: 20261123 });
 
-const schema: FilterSchema = {
-  schemaUrns: [CORE_USER],
-  attributes: {
-    username: { sql: 'u."userNameKey"', type: 'string', caseExact: false },
-    displayname: { sql: 'u."displayName"', type: 'string', caseExact: true },
-    active: { sql: 'u."active"', type: 'boolean', caseExact: true },
-    'meta.lastmodified': { sql: 'u."updatedAt"', type: 'datetime', caseExact: true },
-  },
-  multiValued: {
-    emails: {
-      table: '"scim_user_emails"',
-      alias: 'e',
-      outerKey: 'u."id"',
-      innerKey: 'e."scimUserId"',
-      subAttributes: {
-        value: { sql: 'e."valueKey"', type: 'string', caseExact: false },
-        type: { sql: 'e."type"', type: 'string', caseExact: false },
-        primary: { sql: 'e."primary"', type: 'boolean', caseExact: true },
-      },
-    },
-  },
-};
+const schema = USER_FILTER_SCHEMA;
 
 const sqliteDate = (d: Date): string => d.toISOString().replace('T', ' ').replace('Z', '');
 
@@ -54,13 +35,16 @@ function createDatabase(): Database.Database {
   const db = new Database(':memory:');
   db.exec(`
     CREATE TABLE "scim_users" ("id" TEXT PRIMARY KEY, "userNameKey" TEXT NOT NULL, "displayName" TEXT,
-      "active" BOOLEAN NOT NULL, "updatedAt" DATETIME NOT NULL);
+      "active" BOOLEAN NOT NULL, "updatedAt" DATETIME NOT NULL, "userId" TEXT, "externalId" TEXT,
+      "givenName" TEXT, "familyName" TEXT, "employeeNumber" TEXT, "createdAt" DATETIME);
     CREATE TABLE "scim_user_emails" ("scimUserId" TEXT NOT NULL, "valueKey" TEXT NOT NULL, "type" TEXT,
       "primary" BOOLEAN NOT NULL);
   `);
-  const insertUser = db.prepare('INSERT INTO "scim_users" VALUES (?, ?, ?, ?, ?)');
+  const insertUser = db.prepare(
+    'INSERT INTO "scim_users" ("id", "userId", "userNameKey", "displayName", "active", "updatedAt") VALUES (?, ?, ?, ?, ?, ?)',
+  );
   for (const [id, userName, displayName, active, updatedAt] of users) {
-    insertUser.run(id, userName, displayName, active, sqliteDate(new Date(updatedAt)));
+    insertUser.run(id, id, userName, displayName, active, sqliteDate(new Date(updatedAt)));
   }
   const insertEmail = db.prepare('INSERT INTO "scim_user_emails" VALUES (?, ?, ?, ?)');
   for (const email of emails) insertEmail.run(...email);

@@ -1,38 +1,13 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { compileFilter, ScimFilterError, type FilterSchema } from './scim-filter';
+import { compileFilter, ScimFilterError } from './scim-filter';
+import { USER_FILTER_SCHEMA } from './scim-query';
+import { SCIM } from './scim-schema';
 
-const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-
-const userSchema: FilterSchema = {
-  schemaUrns: [CORE_USER, ENTERPRISE_USER],
-  attributes: {
-    id: { sql: 'u."id"', type: 'string', caseExact: true },
-    username: { sql: 'u."userNameKey"', type: 'string', caseExact: false },
-    externalid: { sql: 'u."externalId"', type: 'string', caseExact: true },
-    displayname: { sql: 'u."displayName"', type: 'string', caseExact: true },
-    'name.givenname': { sql: 'u."givenName"', type: 'string', caseExact: true },
-    'name.familyname': { sql: 'u."familyName"', type: 'string', caseExact: true },
-    employeenumber: { sql: 'u."employeeNumber"', type: 'string', caseExact: true },
-    active: { sql: 'u."active"', type: 'boolean', caseExact: true },
-    'meta.created': { sql: 'u."createdAt"', type: 'datetime', caseExact: true },
-    'meta.lastmodified': { sql: 'u."updatedAt"', type: 'datetime', caseExact: true },
-  },
-  multiValued: {
-    emails: {
-      table: '"scim_user_emails"',
-      alias: 'e',
-      outerKey: 'u."id"',
-      innerKey: 'e."scimUserId"',
-      subAttributes: {
-        value: { sql: 'e."valueKey"', type: 'string', caseExact: false },
-        type: { sql: 'e."type"', type: 'string', caseExact: false },
-        primary: { sql: 'e."primary"', type: 'boolean', caseExact: true },
-      },
-    },
-  },
-};
+// The schema the service uses, so these tests pin what SCIM clients get.
+const userSchema = USER_FILTER_SCHEMA;
+const CORE_USER = SCIM.user;
+const ENTERPRISE_USER = SCIM.enterpriseUser;
 
 /** How TypeORM stores a datetime in SQLite. */
 const sqliteDate = (d: Date): string => d.toISOString().replace('T', ' ').replace('Z', '');
@@ -172,14 +147,14 @@ const allBut = (...ids: string[]): string[] => allIds.filter((id) => !ids.includ
 function createDatabase(): Database.Database {
   const db = new Database(':memory:');
   db.exec(`
-    CREATE TABLE "scim_users" ("id" TEXT PRIMARY KEY, "userNameKey" TEXT NOT NULL, "externalId" TEXT,
+    CREATE TABLE "scim_users" ("id" TEXT PRIMARY KEY, "userId" TEXT NOT NULL, "userNameKey" TEXT NOT NULL, "externalId" TEXT,
       "displayName" TEXT, "givenName" TEXT, "familyName" TEXT, "employeeNumber" TEXT,
       "active" BOOLEAN NOT NULL, "createdAt" DATETIME NOT NULL, "updatedAt" DATETIME NOT NULL);
     CREATE TABLE "scim_user_emails" ("id" INTEGER PRIMARY KEY, "scimUserId" TEXT NOT NULL,
       "valueKey" TEXT NOT NULL, "type" TEXT, "primary" BOOLEAN NOT NULL);
   `);
   const insertUser = db.prepare(
-    `INSERT INTO "scim_users" VALUES (@id, @userNameKey, @externalId, @displayName, @givenName, @familyName,
+    `INSERT INTO "scim_users" VALUES (@id, @id, @userNameKey, @externalId, @displayName, @givenName, @familyName,
       @employeeNumber, @active, @createdAt, @updatedAt)`,
   );
   const insertEmail = db.prepare(

@@ -82,12 +82,15 @@ export class ScimGroupsService {
             .skip(startIndex - 1)
             .take(count)
             .getMany();
-    const withMembers = wantsMembers(attributes, excluded);
-    const resources = [];
-    for (const row of rows)
-      resources.push(
-        project(await this.render(this.dataSource.manager, caller, row, !withMembers), attributes, excluded),
-      );
+    // One members query for the whole page, not one per group.
+    const members = wantsMembers(attributes, excluded)
+      ? await this.membersOf(
+          this.dataSource.manager,
+          caller,
+          rows.map((r) => r.id),
+        )
+      : null;
+    const resources = rows.map((row) => project(this.toResource(caller, row, members), attributes, excluded));
     return {
       schemas: [SCIM.listResponse],
       totalResults,
@@ -352,34 +355,58 @@ export class ScimGroupsService {
   }
 
   private async render(em: EntityManager, caller: ScimCaller, group: ScimGroup, withoutMembers: boolean) {
+    const members = withoutMembers ? null : await this.membersOf(em, caller, [group.id]);
+    return this.toResource(caller, group, members);
+  }
+
+  /** Members of some groups with their userName, by group id. */
+  private async membersOf(em: EntityManager, caller: ScimCaller, groupIds: string[]) {
+    const byGroup = new Map<string, { userId: string; userName: string | null }[]>();
+    for (let i = 0; i < groupIds.length; i += 500) {
+      const rows = await em
+        .createQueryBuilder(ScimGroupMember, 'm')
+        .leftJoin(ScimUser, 'u', 'u.userId = m.userId AND u.idpId = :idpId', { idpId: caller.idp.id })
+        .where('m.scimGroupId IN (:...ids)', { ids: groupIds.slice(i, i + 500) })
+        .select(['m.scimGroupId AS "groupId"', 'm.userId AS "userId"', 'u.userName AS "userName"'])
+        .orderBy('m.userId')
+        .getRawMany<{ groupId: string; userId: string; userName: string | null }>();
+      for (const { groupId, ...member } of rows) {
+        const list = byGroup.get(groupId);
+        if (list) list.push(member);
+        else byGroup.set(groupId, [member]);
+      }
+    }
+    return byGroup;
+  }
+
+  /** The Group resource; `members` null leaves them out (excludedAttributes=members). */
+  private toResource(
+    caller: ScimCaller,
+    group: ScimGroup,
+    members: Map<string, { userId: string; userName: string | null }[]> | null,
+  ): Record<string, unknown> {
     const base = this.tokens.baseUrl(caller.tenant);
-    const resource: Record<string, unknown> = {
+    return {
       schemas: [SCIM.group],
       id: group.id,
       ...(group.externalId ? { externalId: group.externalId } : {}),
       displayName: group.displayName,
+      ...(members
+        ? {
+            members: (members.get(group.id) ?? []).map((m) => ({
+              value: m.userId,
+              ...(m.userName ? { display: m.userName } : {}),
+              $ref: `${base}/Users/${m.userId}`,
+            })),
+          }
+        : {}),
+      meta: {
+        resourceType: 'Group',
+        created: group.createdAt.toISOString(),
+        lastModified: group.updatedAt.toISOString(),
+        location: `${base}/Groups/${group.id}`,
+      },
     };
-    if (!withoutMembers) {
-      const members = await em
-        .createQueryBuilder(ScimGroupMember, 'm')
-        .leftJoin(ScimUser, 'u', 'u.userId = m.userId AND u.idpId = :idpId', { idpId: caller.idp.id })
-        .where('m.scimGroupId = :id', { id: group.id })
-        .select(['m.userId AS "userId"', 'u.userName AS "userName"'])
-        .orderBy('m.userId')
-        .getRawMany<{ userId: string; userName: string | null }>();
-      resource.members = members.map((m) => ({
-        value: m.userId,
-        ...(m.userName ? { display: m.userName } : {}),
-        $ref: `${base}/Users/${m.userId}`,
-      }));
-    }
-    resource.meta = {
-      resourceType: 'Group',
-      created: group.createdAt.toISOString(),
-      lastModified: group.updatedAt.toISOString(),
-      location: `${base}/Groups/${group.id}`,
-    };
-    return resource;
   }
 }
 

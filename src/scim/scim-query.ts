@@ -1,16 +1,11 @@
-import { DataSource } from 'typeorm';
-import { invalidValue } from './scim-error';
-import { compileFilter, FilterSchema, ScimFilterError } from './scim-filter';
-import { scimError } from './scim-error';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './scim-schema';
 import { HttpStatus } from '@nestjs/common';
-import type { SelectQueryBuilder, ObjectLiteral } from 'typeorm';
+import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { invalidValue, scimError } from './scim-error';
+import { compileFilter, FilterSchema, ScimFilterError } from './scim-filter';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SCIM } from './scim-schema';
 
 export const USER_FILTER_SCHEMA: FilterSchema = {
-  schemaUrns: [
-    'urn:ietf:params:scim:schemas:core:2.0:User',
-    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
-  ],
+  schemaUrns: [SCIM.user, SCIM.enterpriseUser],
   attributes: {
     id: { sql: 'u."userId"', type: 'string', caseExact: true },
     username: { sql: 'u."userNameKey"', type: 'string', caseExact: false },
@@ -39,7 +34,7 @@ export const USER_FILTER_SCHEMA: FilterSchema = {
 };
 
 export const GROUP_FILTER_SCHEMA: FilterSchema = {
-  schemaUrns: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+  schemaUrns: [SCIM.group],
   attributes: {
     id: { sql: 'g."id"', type: 'string', caseExact: true },
     displayname: { sql: 'g."displayNameKey"', type: 'string', caseExact: false },

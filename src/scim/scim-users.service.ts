@@ -9,6 +9,7 @@ import { insertRows } from '../database/insert';
 import { Transactions } from '../database/transactions.service';
 import { Membership } from '../groups/membership.entity';
 import { ExternalMembership } from '../sync/external-membership.entity';
+import { loadGroupsByIds, loadOwnerCounts } from '../sync/sync-state';
 import { SyncService } from '../sync/sync.service';
 import { Identity } from '../users/identity.entity';
 import { User } from '../users/user.entity';
@@ -193,22 +194,15 @@ export class ScimUsersService {
   }
 
   private async refuseLastOwner(em: EntityManager, tenantId: string, going: Membership[]) {
-    for (const m of going.filter((g) => g.role === 'owner')) {
-      const owners = await em.count(Membership, { where: { tenantId, groupId: m.groupId, role: 'owner' } });
-      if (owners <= 1) {
-        const group = await em.query(
-          em.connection.options.type === 'postgres'
-            ? 'SELECT "name" FROM "groups" WHERE "id" = $1'
-            : 'SELECT "name" FROM "groups" WHERE "id" = ?',
-          [m.groupId],
-        );
-        throw scimError(
-          HttpStatus.CONFLICT,
-          'mutability',
-          `the user is the last owner of group "${group[0]?.name ?? m.groupId}"; make someone else an owner first`,
-        );
-      }
-    }
+    const owners = await loadOwnerCounts(em, tenantId, going);
+    const last = going.find((m) => m.role === 'owner' && (owners.get(m.groupId) ?? 0) <= 1);
+    if (!last) return;
+    const group = (await loadGroupsByIds(em, tenantId, [last.groupId])).get(last.groupId);
+    throw scimError(
+      HttpStatus.CONFLICT,
+      'mutability',
+      `the user is the last owner of group "${group?.name ?? last.groupId}"; make someone else an owner first`,
+    );
   }
 
   private async find(em: EntityManager, caller: ScimCaller, id: string): Promise<ScimUser> {

@@ -94,115 +94,82 @@ export class ScimController {
     this.send(res, 200, found);
   }
 
-  @Get('Users')
-  async listUsers(@Scim() caller: ScimCaller, @Query() query: Record<string, unknown>, @Res() res: Response) {
-    this.send(res, 200, await this.users.list(caller, query));
+  // Users and Groups share one set of routes: both services answer the same calls.
+  @Get(':resource')
+  async list(
+    @Scim() caller: ScimCaller,
+    @Param('resource') resource: string,
+    @Query() query: Record<string, unknown>,
+    @Res() res: Response,
+  ) {
+    this.send(res, 200, await this.service(resource).list(caller, query));
   }
 
-  @Post('Users')
-  async createUser(
+  @Post(':resource')
+  async create(
     @Scim() caller: ScimCaller,
+    @Param('resource') resource: string,
     @Body() body: unknown,
     @Ctx() ctx: RequestContext,
     @Res() res: Response,
   ) {
-    const user = await this.users.create(caller, body, this.ctx(ctx, caller));
-    this.send(res, 201, user, (user.meta as { location: string }).location);
+    const created = await this.service(resource).create(caller, body, this.ctx(ctx, caller));
+    this.send(res, 201, created, (created.meta as { location: string }).location);
   }
 
-  @Get('Users/:id')
-  async getUser(
+  @Get(':resource/:id')
+  async get(
     @Scim() caller: ScimCaller,
+    @Param('resource') resource: string,
     @Param('id') id: string,
     @Query() query: Record<string, unknown>,
     @Res() res: Response,
   ) {
-    this.send(res, 200, await this.users.get(caller, id, query));
+    this.send(res, 200, await this.service(resource).get(caller, id, query));
   }
 
-  @Put('Users/:id')
-  async replaceUser(
+  @Put(':resource/:id')
+  async replace(
     @Scim() caller: ScimCaller,
+    @Param('resource') resource: string,
     @Param('id') id: string,
     @Body() body: unknown,
     @Ctx() ctx: RequestContext,
     @Res() res: Response,
   ) {
-    this.send(res, 200, await this.users.replace(caller, id, body, this.ctx(ctx, caller)));
+    this.send(res, 200, await this.service(resource).replace(caller, id, body, this.ctx(ctx, caller)));
   }
 
-  @Patch('Users/:id')
-  async patchUser(
+  @Patch(':resource/:id')
+  async patch(
     @Scim() caller: ScimCaller,
+    @Param('resource') resource: string,
     @Param('id') id: string,
     @Body() body: unknown,
     @Ctx() ctx: RequestContext,
     @Res() res: Response,
   ) {
-    this.send(res, 200, await this.users.patch(caller, id, body, this.ctx(ctx, caller)));
+    this.send(res, 200, await this.service(resource).patch(caller, id, body, this.ctx(ctx, caller)));
   }
 
-  @Delete('Users/:id')
+  @Delete(':resource/:id')
   @HttpCode(204)
-  async deleteUser(@Scim() caller: ScimCaller, @Param('id') id: string, @Ctx() ctx: RequestContext) {
-    await this.users.remove(caller, id, this.ctx(ctx, caller));
-  }
-
-  @Get('Groups')
-  async listGroups(
+  async remove(
     @Scim() caller: ScimCaller,
-    @Query() query: Record<string, unknown>,
-    @Res() res: Response,
-  ) {
-    this.send(res, 200, await this.groups.list(caller, query));
-  }
-
-  @Post('Groups')
-  async createGroup(
-    @Scim() caller: ScimCaller,
-    @Body() body: unknown,
-    @Ctx() ctx: RequestContext,
-    @Res() res: Response,
-  ) {
-    const group = await this.groups.create(caller, body, this.ctx(ctx, caller));
-    this.send(res, 201, group, (group.meta as { location: string }).location);
-  }
-
-  @Get('Groups/:id')
-  async getGroup(
-    @Scim() caller: ScimCaller,
+    @Param('resource') resource: string,
     @Param('id') id: string,
-    @Query() query: Record<string, unknown>,
-    @Res() res: Response,
-  ) {
-    this.send(res, 200, await this.groups.get(caller, id, query));
-  }
-
-  @Put('Groups/:id')
-  async replaceGroup(
-    @Scim() caller: ScimCaller,
-    @Param('id') id: string,
-    @Body() body: unknown,
     @Ctx() ctx: RequestContext,
-    @Res() res: Response,
   ) {
-    this.send(res, 200, await this.groups.replace(caller, id, body, this.ctx(ctx, caller)));
+    await this.service(resource).remove(caller, id, this.ctx(ctx, caller));
   }
 
-  @Patch('Groups/:id')
-  async patchGroup(
-    @Scim() caller: ScimCaller,
-    @Param('id') id: string,
-    @Body() body: unknown,
-    @Ctx() ctx: RequestContext,
-    @Res() res: Response,
-  ) {
-    this.send(res, 200, await this.groups.patch(caller, id, body, this.ctx(ctx, caller)));
-  }
-
-  @Delete('Groups/:id')
-  @HttpCode(204)
-  async deleteGroup(@Scim() caller: ScimCaller, @Param('id') id: string, @Ctx() ctx: RequestContext) {
-    await this.groups.remove(caller, id, this.ctx(ctx, caller));
+  private service(resource: string): ScimUsersService | ScimGroupsService {
+    if (resource === 'Users') return this.users;
+    if (resource === 'Groups') return this.groups;
+    throw scimError(
+      HttpStatus.NOT_FOUND,
+      null,
+      `there is no ${resource} endpoint; the resources are Users and Groups`,
+    );
   }
 }

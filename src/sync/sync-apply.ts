@@ -170,17 +170,24 @@ export function summaryEntry(
  */
 const SEEN_AT_RESOLUTION_MS = 3600_000;
 
+/** What is stored for one user at one IdP, both sources (read once per sign-in). */
+export function loadStoredRows(em: EntityManager, tenantId: string, userId: string, idpId: string) {
+  return em.find(ExternalMembership, {
+    where: { tenantId, userId, idpId },
+    select: { id: true, externalGroup: true, source: true, seenAt: true },
+  });
+}
+
+/** Replaces (complete claim) or extends (incomplete one) the claim rows among `stored`. */
 export async function storeClaimedGroups(
   em: EntityManager,
   tenantId: string,
   userId: string,
   idpId: string,
   external: ExternalGroups,
+  stored: ExternalMembership[],
 ): Promise<void> {
-  const existing = await em.find(ExternalMembership, {
-    where: { tenantId, userId, idpId, source: 'claim' },
-    select: { id: true, externalGroup: true, seenAt: true },
-  });
+  const existing = stored.filter((e) => e.source === 'claim');
   const wanted = new Set(external.groups);
   const have = new Set(existing.map((e) => e.externalGroup));
   const now = new Date();

@@ -88,26 +88,6 @@ export async function loadOwnerCounts(
   return new Map(rows.map((r) => [r.groupId, Number(r.owners)]));
 }
 
-/** The external groups an IdP's SCIM client says one user is in (normalized when stored). */
-export async function loadPushedGroups(
-  em: EntityManager,
-  tenantId: string,
-  idpId: string,
-  userId: string,
-): Promise<string[]> {
-  const rows = await em
-    .createQueryBuilder(ExternalMembership, 'x')
-    .select('x.externalGroup', 'externalGroup')
-    .where('x.tenantId = :tenantId AND x.idpId = :idpId AND x.userId = :userId AND x.source = :scim', {
-      tenantId,
-      idpId,
-      userId,
-      scim: 'scim',
-    })
-    .getRawMany<{ externalGroup: string }>();
-  return rows.map((r) => r.externalGroup);
-}
-
 /** Stored external groups (claims and SCIM pushes) of some users at one IdP, by user id. */
 export async function loadStoredExternalGroups(
   em: EntityManager,

@@ -30,14 +30,20 @@ import {
 import { ExternalMembership } from './external-membership.entity';
 import { completeOverageFromGraph, GraphOutcome } from './graph/graph-overage';
 import { SecretKeyService } from '../auth/secret-key.service';
-import { ApplyMeta, storeClaimedGroups, summaryEntry, writePlan, writePlans } from './sync-apply';
+import {
+  ApplyMeta,
+  loadStoredRows,
+  storeClaimedGroups,
+  summaryEntry,
+  writePlan,
+  writePlans,
+} from './sync-apply';
 import { SyncContextCache } from './sync-context-cache';
 import {
   loadMemberships,
   loadOwnerCounts,
   loadStoredExternalGroups,
   loadMembershipsOf,
-  loadPushedGroups,
   loadTenantGroupsAndLinks,
 } from './sync-state';
 
@@ -197,7 +203,8 @@ export class SyncService {
     const ownerCounts = await loadOwnerCounts(em, tenant.id, memberships);
     const context = await this.contexts.get(em, tenant.id, idp.id, policy);
     // The engine sees the IdP's whole word: this claim plus what its SCIM client pushed.
-    const pushed = user ? await loadPushedGroups(em, tenant.id, idp.id, user.id) : [];
+    const stored = user ? await loadStoredRows(em, tenant.id, user.id, idp.id) : [];
+    const pushed = stored.filter((r) => r.source === 'scim').map((r) => r.externalGroup);
     const plan = planSync(context, {
       user: user ? engineUser(user) : null,
       memberships,
@@ -264,7 +271,7 @@ export class SyncService {
         details: { idp: idp.slug, externalId: who.externalId },
       });
     }
-    await storeClaimedGroups(em, tenant.id, user.id, idp.id, external);
+    await storeClaimedGroups(em, tenant.id, user.id, idp.id, external, stored);
     entries.push(...(await writePlan(em, tenant.id, user, plan, meta)));
     const profile: Partial<User> = { lastSignInAt: now };
     if (who.displayName && who.displayName !== user.displayName) profile.displayName = who.displayName;

@@ -87,6 +87,8 @@ describe('SCIM 2.0 provisioning', () => {
     expect(types.body.Resources.map((r: { id: string }) => r.id)).toEqual(['User', 'Group']);
     const schemas = await scim.get('/Schemas').expect(200);
     expect(schemas.body.Resources.map((r: { id: string }) => r.id)).toEqual([USER, ENTERPRISE, GROUP]);
+    expectScimError(await scim.get('/Devices'), 404);
+    expectScimError(await scim.get('/Devices/00000000-0000-4000-8000-000000000000'), 404);
   });
 
   it('tokens: required, tenant-bound, revocable; the admin API lists them without the secret', async () => {
