@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { OutboundPolicyInitializer } from './common/outbound-policy';
 import type { GroupsyncRequest } from './common/request-context';
 import { AllConfigType, appConfig, databaseConfig } from './config/configuration';
 import { DatabaseModule } from './database/database.module';
@@ -52,6 +53,6 @@ import { UsersModule } from './users/users.module';
     ScimModule,
   ],
   controllers: [HealthController],
-  providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+  providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, OutboundPolicyInitializer],
 })
 export class AppModule {}

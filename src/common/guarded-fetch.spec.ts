@@ -1,7 +1,14 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { classifyAddress } from './network-address';
-import { configureOutbound, guardedFetch, OutboundError, OutboundPolicy, UNREACHABLE_MESSAGE } from './guarded-fetch';
+import {
+  configureOutbound,
+  guardedFetch,
+  GuardedRequestInit,
+  OutboundError,
+  OutboundPolicy,
+  UNREACHABLE_MESSAGE,
+} from './guarded-fetch';
 
 /**
  * Real HTTP servers on loopback. "public.example" does not exist in DNS: the test resolver gives it
@@ -62,7 +69,7 @@ describe('guardedFetch (server-side requests to tenant URLs)', () => {
     configureOutbound(testPolicy());
   });
 
-  const refused = async (url: string, init?: RequestInit) => {
+  const refused = async (url: string, init?: GuardedRequestInit) => {
     const error = await guardedFetch(url, init).then(
       () => null,
       (e: unknown) => e,

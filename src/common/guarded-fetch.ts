@@ -55,8 +55,17 @@ const logger = new Logger('OutboundFetch');
 
 class Refused extends Error {}
 
+/** What callers pass: the subset of fetch's options that openid-client and the Graph client use. */
+export interface GuardedRequestInit {
+  method?: string;
+  headers?: HeadersInit;
+  body?: string | URLSearchParams | Uint8Array | ArrayBuffer | ReadableStream | null;
+  redirect?: 'follow' | 'manual' | 'error';
+  signal?: AbortSignal | null;
+}
+
 /** A fetch-compatible function (for openid-client's customFetch, and Graph). */
-export async function guardedFetch(input: string | URL, init: RequestInit = {}): Promise<Response> {
+export async function guardedFetch(input: string | URL, init: GuardedRequestInit = {}): Promise<Response> {
   const policy = current;
   let url = new URL(String(input));
   let method = (init.method ?? 'GET').toUpperCase();
@@ -67,7 +76,7 @@ export async function guardedFetch(input: string | URL, init: RequestInit = {}):
     [AbortSignal.timeout(DEFAULT_TIMEOUT_MS), init.signal].filter((s): s is AbortSignal => !!s),
   );
   try {
-    let body = requestBody(init.body);
+    let body = await requestBody(init.body);
     for (let hop = 0; ; hop++) {
       const target = await checkedAddress(url, policy);
       const response = await send(url, target, method, headers, body, signal);
@@ -126,7 +135,8 @@ function send(
       (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [target]);
     else callback(null, target.address, target.family);
   };
-  const outgoing: Record<string, string> = Object.fromEntries(headers.entries());
+  const outgoing: Record<string, string> = {};
+  headers.forEach((value, name) => (outgoing[name] = value));
   if (body) outgoing['content-length'] = String(body.length);
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise<Response>((resolve, reject) => {
@@ -166,8 +176,9 @@ async function collect(res: IncomingMessage): Promise<Response> {
   });
 }
 
-function requestBody(body: RequestInit['body']): Buffer | undefined {
+async function requestBody(body: GuardedRequestInit['body']): Promise<Buffer | undefined> {
   if (body === undefined || body === null) return undefined;
+  if (body instanceof ReadableStream) return Buffer.from(await new Response(body).arrayBuffer());
   if (typeof body === 'string' || body instanceof URLSearchParams) return Buffer.from(body.toString());
   if (body instanceof Uint8Array) return Buffer.from(body);
   if (body instanceof ArrayBuffer) return Buffer.from(new Uint8Array(body));

@@ -10,6 +10,11 @@ describe('loadConfig', () => {
         secretKey: undefined,
         logLevel: 'info',
         devIdp: { enabled: false, keyFile: './data/dev-idp.pem' },
+        allowPrivateNetwork: false,
+        secretKeyFile: undefined,
+        previousSecretKey: undefined,
+        production: false,
+        logFile: undefined,
       },
       database: { url: undefined },
     });
@@ -25,6 +30,23 @@ describe('loadConfig', () => {
     expect(config.app.port).toBe(8080);
     expect(config.app.publicUrl).toBe('https://sso.example.com');
     expect(config.database.url).toBe('postgres://u:p@db:5432/gs');
+  });
+
+  it('refuses to start in production without SECRET_KEY or SECRET_KEY_FILE (one line naming both)', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      new ConfigError(
+        'Invalid configuration: SECRET_KEY or SECRET_KEY_FILE must be set when NODE_ENV=production',
+      ),
+    );
+    expect(loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'k'.repeat(32) }).app.production).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', SECRET_KEY_FILE: '/run/secrets/key' }).app.secretKeyFile).toBe(
+      '/run/secrets/key',
+    );
+  });
+
+  it('reads ALLOW_PRIVATE_NETWORK as a boolean and refuses anything else', () => {
+    expect(loadConfig({ ALLOW_PRIVATE_NETWORK: 'true' }).app.allowPrivateNetwork).toBe(true);
+    expect(() => loadConfig({ ALLOW_PRIVATE_NETWORK: 'yes' })).toThrow(/ALLOW_PRIVATE_NETWORK must be true or false/);
   });
 
   it.each([

@@ -66,6 +66,27 @@ class EnvironmentVariables {
   @IsOptional()
   @IsString()
   DEV_IDP_KEY_FILE?: string;
+
+  @IsOptional()
+  @Matches(/^(true|false)$/, { message: 'ALLOW_PRIVATE_NETWORK must be true or false' })
+  ALLOW_PRIVATE_NETWORK?: string;
+
+  @IsOptional()
+  @IsString()
+  SECRET_KEY_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'SECRET_KEY_PREVIOUS must be at least 32 characters long' })
+  SECRET_KEY_PREVIOUS?: string;
+
+  @IsOptional()
+  @IsString()
+  LOG_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  NODE_ENV?: string;
 }
 
 export interface AppConfig {
@@ -76,6 +97,16 @@ export interface AppConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   /** The built-in development SAML IdP at /dev-idp: off unless DEV_IDP=true. */
   devIdp: { enabled: boolean; keyFile: string };
+  /** ALLOW_PRIVATE_NETWORK=true: IdP URLs may point at loopback and private addresses (development, tests). */
+  allowPrivateNetwork: boolean;
+  /** SECRET_KEY_FILE: where the key is read from (production) or kept once generated (development). */
+  secretKeyFile: string | undefined;
+  /** SECRET_KEY_PREVIOUS: opens secrets sealed before a key rotation; they are re-sealed with SECRET_KEY. */
+  previousSecretKey: string | undefined;
+  /** NODE_ENV=production: no generated SECRET_KEY. */
+  production: boolean;
+  /** LOG_FILE: logs go to this file instead of stdout. */
+  logFile: string | undefined;
 }
 export interface DatabaseConfig {
   url: string | undefined;
@@ -99,6 +130,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
     const shown = secret ? '' : ` (got "${String(env[first.property])}")`;
     throw new ConfigError(`Invalid configuration: ${message}${shown}`);
   }
+  if (vars.NODE_ENV === 'production' && !vars.SECRET_KEY && !vars.SECRET_KEY_FILE) {
+    // A generated key would sit beside the data it protects: a copy of one would open the other.
+    throw new ConfigError(
+      'Invalid configuration: SECRET_KEY or SECRET_KEY_FILE must be set when NODE_ENV=production',
+    );
+  }
   const port = vars.PORT ?? 3000;
   return {
     app: {
@@ -111,6 +148,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
         enabled: vars.DEV_IDP === 'true',
         keyFile: vars.DEV_IDP_KEY_FILE ?? './data/dev-idp.pem',
       },
+      allowPrivateNetwork: vars.ALLOW_PRIVATE_NETWORK === 'true',
+      secretKeyFile: vars.SECRET_KEY_FILE,
+      previousSecretKey: vars.SECRET_KEY_PREVIOUS,
+      production: vars.NODE_ENV === 'production',
+      logFile: vars.LOG_FILE,
     },
     database: { url: vars.DATABASE_URL },
   };

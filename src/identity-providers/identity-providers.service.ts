@@ -18,6 +18,7 @@ import {
 import { IdentityProvider, IdpType } from './identity-provider.entity';
 import { IdpMetadata, MetadataError, parseIdpMetadata } from './saml-metadata';
 import { insertRows } from '../database/insert';
+import { literalInternalHost } from '../common/network-address';
 
 // Fields both protocols use.
 const COMMON_FIELDS = ['claimMapping', 'allowedDomains', 'debug'] as const;
@@ -45,6 +46,9 @@ const OIDC_FIELDS = [
   ...COMMON_FIELDS,
 ] as const;
 const OIDC_DEFAULTS = { scopes: ['openid', 'profile', 'email'], pkce: true };
+// URLs the server itself fetches (SAML ssoUrl is only where browsers are sent).
+const FETCHED_URLS = ['issuer', 'authorizationUrl', 'tokenUrl', 'userinfoUrl', 'jwksUrl'] as const;
+const FETCHED_GRAPH_URLS = ['tokenUrl', 'baseUrl'] as const;
 
 export interface IdpSecrets {
   clientSecret?: string;
@@ -66,6 +70,7 @@ export class IdentityProvidersService {
     dto: CreateIdentityProviderDto,
     ctx: RequestContext,
   ): Promise<IdentityProvider> {
+    this.assertPublicUrls(dto);
     const config = withMetadata(dto, protocolConfig(dto.type, dto, dto.type === 'oidc' ? OIDC_DEFAULTS : {}));
     assertComplete(dto.type, config, dto.clientSecret !== undefined);
     try {
@@ -118,6 +123,7 @@ export class IdentityProvidersService {
     dto: UpdateIdentityProviderDto,
     ctx: RequestContext,
   ): Promise<IdentityProvider> {
+    this.assertPublicUrls(dto);
     return this.tx.run(async (em) => {
       const idp = await em.findOneBy(IdentityProvider, { tenantId: tenant.id, slug });
       if (!idp) throw notFound('Identity provider', slug);
@@ -163,6 +169,27 @@ export class IdentityProvidersService {
         before: auditView(idp),
       });
     });
+  }
+
+  /**
+   * A URL the server will fetch may not name a loopback or private address outright (names are
+   * checked again after DNS at every fetch), unless the operator set ALLOW_PRIVATE_NETWORK.
+   */
+  private assertPublicUrls(dto: IdentityProviderSettingsDto): void {
+    if (this.config.get('app.allowPrivateNetwork', { infer: true })) return;
+    const urls: [string, string | undefined][] = [
+      ...FETCHED_URLS.map((f): [string, string | undefined] => [f, dto[f]]),
+      ...FETCHED_GRAPH_URLS.map((f): [string, string | undefined] => [`graph.${f}`, dto.graph?.[f]]),
+    ];
+    for (const [field, url] of urls) {
+      const kind = url ? literalInternalHost(url) : null;
+      if (kind)
+        throw badRequest(
+          'invalid_identity_provider',
+          `${field} points at a ${kind} address; the service only contacts identity providers on public addresses`,
+          { field },
+        );
+    }
   }
 
   /** The IdP's secrets: OIDC client secret, Microsoft Graph client secret. */

@@ -1,4 +1,6 @@
+import { Logger } from '@nestjs/common';
 import * as client from 'openid-client';
+import { guardedFetch } from '../common/guarded-fetch';
 
 /**
  * The relying-party side of an OIDC sign-in, on openid-client: configuration (discovery or explicit
@@ -68,6 +70,10 @@ export class OidcSignInError extends Error {
   }
 }
 
+const logger = new Logger('OidcClient');
+const UNREACHABLE = 'Could not reach the identity provider';
+const UNREACHABLE_DETAIL = 'network error or not an OpenID provider (the service log has the detail)';
+
 const isLoopback = (url: string) =>
   /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i.test(url);
 
@@ -117,6 +123,8 @@ export async function oidcConfiguration(settings: OidcSettings): Promise<client.
     );
     if (insecure) client.allowInsecureRequests(config);
     client.enableNonRepudiationChecks(config);
+    // Token, userinfo and JWKS requests go through the SSRF guard like discovery does.
+    config[client.customFetch] = guardedFetch;
     return config;
   }
   if (!settings.issuer)
@@ -136,14 +144,17 @@ export async function oidcConfiguration(settings: OidcSettings): Promise<client.
           ? [client.allowInsecureRequests, client.enableNonRepudiationChecks]
           : [client.enableNonRepudiationChecks],
         timeout: 10,
+        [client.customFetch]: guardedFetch,
       },
     );
   } catch (error) {
-    throw new OidcSignInError(
-      'idp_unreachable',
-      'The identity provider could not be reached',
-      (error as Error).message,
+    // Whatever failed (refused address, closed port, timeout, not an OIDC server), the tenant and the
+    // audit read the same words, so a discovery URL cannot be used to map a network; the log has why.
+    logger.warn(
+      { issuer: settings.issuer, reason: (error as Error).message },
+      'OIDC discovery failed',
     );
+    throw new OidcSignInError('idp_unreachable', UNREACHABLE, UNREACHABLE_DETAIL);
   }
 }
 

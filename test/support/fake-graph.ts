@@ -12,6 +12,8 @@ export interface FakeGraphOptions {
   groupsByUser: Record<string, { id: string; displayName: string }[]>;
   pageSize?: number;
   fail?: { token?: number; page?: { number: number; status: number }; hangOnPage?: number };
+  /** Next-page links point at this server instead (a Graph that tries to send the token elsewhere). */
+  nextLinkBase?: string;
 }
 
 export interface FakeGraph {
@@ -61,7 +63,7 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
         .slice((page - 1) * size, page * size)
         .map((g) => ({ '@odata.type': '#microsoft.graph.group', ...g }));
       const more = page * size < all.length;
-      const next = new URL(url);
+      const next = new URL(`${url.pathname}${url.search}`, options.nextLinkBase ?? base);
       next.searchParams.set('page', String(page + 1));
       return json(200, {
         '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects',

@@ -33,6 +33,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     DATABASE_URL: db.url,
     ADMIN_TOKEN: OPERATOR_TOKEN,
     PUBLIC_URL: 'http://sso.test',
+    // The test IdPs listen on 127.0.0.1; the SSRF suite turns this off to test the guard.
+    ALLOW_PRIVATE_NETWORK: 'true',
     ...env,
   });
   const app = await NestFactory.create(AppModule, { bodyParser: false, logger: false, abortOnError: false });

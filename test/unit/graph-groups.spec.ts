@@ -1,5 +1,6 @@
 import { fetchTransitiveGroups, GraphSettings } from '../../src/sync/graph/graph-groups.client';
 import { FakeGraph, startFakeGraph } from '../support/fake-graph';
+import { configureOutbound } from '../../src/common/guarded-fetch';
 
 const groups = Array.from({ length: 230 }, (_, i) => ({
   id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
@@ -18,6 +19,8 @@ describe('fetchTransitiveGroups (Microsoft Graph overage resolution against a lo
     ...extra,
   });
   afterEach(async () => graph?.close());
+  // The fake Graph listens on loopback: allowed here as ALLOW_PRIVATE_NETWORK=true would.
+  beforeEach(() => configureOutbound({ allowPrivateNetwork: true }));
 
   it('follows every @odata.nextLink and returns the complete list', async () => {
     graph = await startFakeGraph({
@@ -67,7 +70,7 @@ describe('fetchTransitiveGroups (Microsoft Graph overage resolution against a lo
     });
     expect(await fetchTransitiveGroups(settings({ timeoutMs: 300 }), 'user-oid')).toEqual({
       complete: false,
-      reason: 'Graph did not answer within 300 ms',
+      reason: 'Microsoft Graph could not be reached',
     });
   });
 
@@ -87,6 +90,45 @@ describe('fetchTransitiveGroups (Microsoft Graph overage resolution against a lo
       reason: 'Graph answered 404 on page 1',
     });
     const down = await fetchTransitiveGroups(settings({ tokenUrl: 'http://127.0.0.1:9/token' }), 'user-oid');
-    expect(down).toEqual({ complete: false, reason: expect.stringMatching(/^Graph request failed/) });
+    expect(down).toEqual({ complete: false, reason: 'Microsoft Graph could not be reached' });
+  });
+
+  it('does not reach a Graph or token URL on a private address unless the operator allows it', async () => {
+    graph = await startFakeGraph({
+      clientId: 'app-id',
+      clientSecret: 'app-secret',
+      groupsByUser: { 'user-oid': groups },
+    });
+    configureOutbound({ allowPrivateNetwork: false });
+    expect(await fetchTransitiveGroups(settings(), 'user-oid')).toEqual({
+      complete: false,
+      reason: 'Microsoft Graph could not be reached',
+    });
+    // A closed port reads the same as a refused address: the audit cannot map the network.
+    expect(await fetchTransitiveGroups(settings({ tokenUrl: 'http://127.0.0.1:9/token' }), 'user-oid')).toEqual({
+      complete: false,
+      reason: 'Microsoft Graph could not be reached',
+    });
+    expect(graph.requests).toEqual([]);
+  });
+
+  it('does not send the Graph token to a next page on another server', async () => {
+    const thief = await startFakeGraph({ clientId: 'x', clientSecret: 'y', groupsByUser: {} });
+    graph = await startFakeGraph({
+      clientId: 'app-id',
+      clientSecret: 'app-secret',
+      groupsByUser: { 'user-oid': groups },
+      pageSize: 100,
+      nextLinkBase: thief.url,
+    });
+    try {
+      expect(await fetchTransitiveGroups(settings(), 'user-oid')).toEqual({
+        complete: false,
+        reason: 'Graph page 1 links to another server',
+      });
+      expect(thief.requests).toEqual([]);
+    } finally {
+      await thief.close();
+    }
   });
 });

@@ -9,6 +9,7 @@ import {
   startLogin,
 } from '../../src/oidc/oidc-client';
 import { startTestOidcProvider, TestOidcProvider } from '../support/test-oidc-provider';
+import { configureOutbound } from '../../src/common/guarded-fetch';
 
 const REDIRECT = 'http://127.0.0.1:1/sso/acme/ping/callback';
 
@@ -23,6 +24,8 @@ describe('OIDC relying party (openid-client) against a real OpenID provider', ()
     { client_id: 'public-app', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' as const },
   ];
   beforeAll(async () => {
+    // The test providers listen on loopback: allowed here as ALLOW_PRIVATE_NETWORK=true would.
+    configureOutbound({ allowPrivateNetwork: true });
     op = await startTestOidcProvider({ clients, accounts });
     other = await startTestOidcProvider({ clients, accounts });
   });
@@ -283,5 +286,37 @@ describe('OIDC relying party (openid-client) against a real OpenID provider', ()
     expect(await refusal(oidcConfiguration(settings({ issuer: 'http://idp.example.com' })))).toBe(
       'idp_unreachable',
     );
+  });
+
+  it('sends discovery, token and JWKS requests through the SSRF guard', async () => {
+    const discovery = (await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      string
+    >;
+    const previous = configureOutbound({ allowPrivateNetwork: false });
+    try {
+      const viaDiscovery = await oidcConfiguration(settings()).catch((e: OidcSignInError) => e);
+      expect(viaDiscovery).toBeInstanceOf(OidcSignInError);
+      expect(viaDiscovery).toMatchObject({
+        code: 'idp_unreachable',
+        message: 'Could not reach the identity provider',
+      });
+      // Explicit endpoints: the configuration builds, the token request is refused before it leaves.
+      const explicit = settings({
+        authorizationUrl: discovery.authorization_endpoint,
+        tokenUrl: discovery.token_endpoint,
+        jwksUrl: discovery.jwks_uri,
+      });
+      const config = await oidcConfiguration(explicit);
+      const failure = await finishLogin(config, new URL(`${REDIRECT}?code=abc&state=s1`), {
+        state: 's1',
+        nonce: 'n',
+        codeVerifier: null,
+      }).catch((e: OidcSignInError) => e);
+      expect(failure).toMatchObject({ code: 'token_exchange_failed' });
+      expect((failure as OidcSignInError).detail).toContain('The server could not be reached');
+    } finally {
+      configureOutbound(previous);
+    }
   });
 });

@@ -1,3 +1,5 @@
+import { guardedFetch, OutboundError } from '../../common/guarded-fetch';
+
 /**
  * Completes a truncated Entra ID group claim ("overage") from Microsoft Graph: a client-credentials
  * token, then every page of `/v1.0/users/{id}/transitiveMemberOf/microsoft.graph.group`. Only a
@@ -40,7 +42,7 @@ export async function fetchTransitiveGroups(
     `https://login.microsoftonline.com/${encodeURIComponent(settings.directoryId)}/oauth2/v2.0/token`;
   const baseUrl = (settings.baseUrl ?? 'https://graph.microsoft.com').replace(/\/+$/, '');
   try {
-    const tokenResponse = await fetch(tokenUrl, {
+    const tokenResponse = await guardedFetch(tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
@@ -64,7 +66,7 @@ export async function fetchTransitiveGroups(
     while (url) {
       if (pages >= maxPages)
         return { complete: false, reason: `Graph paging stopped after ${maxPages} pages` };
-      const response = await fetch(url, {
+      const response = await guardedFetch(url, {
         headers: { authorization: `Bearer ${token}` },
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -84,14 +86,25 @@ export async function fetchTransitiveGroups(
       }
       const next = page['@odata.nextLink'];
       url = typeof next === 'string' && next !== '' ? next : null;
+      // The bearer token goes only where the operator pointed Graph, not wherever a page says.
+      if (url && !sameOrigin(url, baseUrl))
+        return { complete: false, reason: `Graph page ${pages} links to another server` };
     }
     return { complete: true, groups, pages };
   } catch (error) {
-    const name = (error as Error)?.name;
+    // Network failures of every kind read alike (the audit must not map a network); the log has why.
     const reason =
-      name === 'TimeoutError' || name === 'AbortError'
-        ? `Graph did not answer within ${timeoutMs} ms`
+      error instanceof OutboundError
+        ? 'Microsoft Graph could not be reached'
         : `Graph request failed: ${(error as Error)?.message ?? String(error)}`;
     return { complete: false, reason };
+  }
+}
+
+function sameOrigin(url: string, base: string): boolean {
+  try {
+    return new URL(url).origin === new URL(base).origin;
+  } catch {
+    return false;
   }
 }
