@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import { bodyParsers, correlationIdMiddleware } from './common/http';
+import { securityHeadersMiddleware } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 
 /** Everything main.ts and the e2e tests both need, so tests run the app as it ships. */
@@ -13,6 +14,7 @@ export function configureApp(app: INestApplication): void {
   express.set('trust proxy', process.env.TRUST_PROXY === 'true' ? true : 'loopback');
   express.disable('x-powered-by');
   express.use(correlationIdMiddleware);
+  express.use(securityHeadersMiddleware);
   express.use(cookieParser());
   for (const parser of bodyParsers()) express.use(parser);
   express.useGlobalPipes(createValidationPipe());

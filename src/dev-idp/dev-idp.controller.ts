@@ -26,7 +26,8 @@ import { resolvePolicy } from '../sync/engine';
 import { Tenant } from '../tenants/tenant.entity';
 import { DevIdpKeys, loadOrCreateDevIdpKeys } from './dev-idp-keys';
 import { devIdpMetadata, readAuthnRequest, signedResponse } from './dev-idp-saml';
-import { autoPostPage, signInPage } from './dev-idp.page';
+import { htmlSecurityHeaders } from '../common/security-headers';
+import { AUTO_POST_SCRIPT, autoPostPage, signInPage, STYLE } from './dev-idp.page';
 
 const MAX_GROUPS = 1000;
 
@@ -107,9 +108,9 @@ export class DevIdpController implements OnModuleInit {
     }
     const acsUrl = request.acsUrl ?? request.issuer.replace(/\/metadata$/, '/acs');
     const target = await this.workspaceOf(acsUrl);
+    htmlSecurityHeaders(res, { styles: [STYLE], formAction: ["'self'"] });
     res
       .type('html')
-      .set('Cache-Control', 'no-store')
       .send(
         signInPage({
           requestId: request.id,
@@ -155,11 +156,13 @@ export class DevIdpController implements OnModuleInit {
       { email, groups: groups.length, acsUrl, correlationId: req.correlationId },
       'Dev IdP answered',
     );
-    res
-      .status(200)
-      .type('html')
-      .set('Cache-Control', 'no-store')
-      .send(autoPostPage(acsUrl, samlResponse, text('relayState')));
+    // The ACS answers with a redirect inside this service: its origin covers both.
+    htmlSecurityHeaders(res, {
+      styles: [STYLE],
+      scripts: [AUTO_POST_SCRIPT],
+      formAction: [new URL(acsUrl).origin],
+    });
+    res.status(200).type('html').send(autoPostPage(acsUrl, samlResponse, text('relayState')));
   }
 
   /** The workspace behind one of our ACS URLs and the group names its links expect, as suggestions. */

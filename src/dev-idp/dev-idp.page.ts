@@ -1,6 +1,6 @@
 import { escapeHtml } from '../common/html';
 
-const STYLE = `body{font-family:system-ui,sans-serif;max-width:38rem;margin:3rem auto;padding:0 1rem;color:#222}
+export const STYLE = `body{font-family:system-ui,sans-serif;max-width:38rem;margin:3rem auto;padding:0 1rem;color:#222}
 .warn{background:#fff4d6;border:1px solid #e8c15a;padding:.6rem .8rem;border-radius:4px}
 label{display:block;margin:.8rem 0 .2rem;font-weight:600}input[type=email],input[type=text],textarea{width:100%;padding:.4rem;box-sizing:border-box}
 fieldset{margin-top:1rem}fieldset label{font-weight:normal;margin:.2rem 0}button{margin-top:1.2rem;padding:.5rem 1.2rem}
@@ -48,6 +48,8 @@ ${choices}
   );
 }
 
+export const AUTO_POST_SCRIPT = 'document.forms[0].submit()';
+
 /** The HTTP-POST binding: the browser carries the signed response to the service's ACS. */
 export function autoPostPage(acsUrl: string, samlResponse: string, relayState: string): string {
   return page(
@@ -56,6 +58,6 @@ export function autoPostPage(acsUrl: string, samlResponse: string, relayState: s
 <input type="hidden" name="SAMLResponse" value="${escapeHtml(samlResponse)}">
 ${relayState ? `<input type="hidden" name="RelayState" value="${escapeHtml(relayState)}">` : ''}
 <p>Signing you in…</p><button type="submit">Continue</button></form>
-<script>document.forms[0].submit()</script>`,
+<script>${AUTO_POST_SCRIPT}</script>`,
   );
 }
