@@ -2,9 +2,12 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { CENSOR, REDACTED_PATHS, redactRequest, redactResponse } from './common/log-redaction';
 import { OutboundPolicyInitializer } from './common/outbound-policy';
 import type { GroupsyncRequest } from './common/request-context';
 import { AllConfigType, appConfig, databaseConfig } from './config/configuration';
@@ -25,19 +28,20 @@ import { UsersModule } from './users/users.module';
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, databaseConfig] }),
     LoggerModule.forRootAsync({
       inject: [ConfigService],
-      useFactory: (config: ConfigService<AllConfigType, true>) => ({
-        pinoHttp: {
+      useFactory: (config: ConfigService<AllConfigType, true>) => {
+        const options: PinoHttpOptions = {
           level: config.get('app.logLevel', { infer: true }),
           genReqId: (req) => (req as GroupsyncRequest).correlationId ?? 'none',
           customProps: (req) => ({ correlationId: (req as GroupsyncRequest).correlationId }),
-          // Credentials never reach the log.
-          redact: {
-            paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-            censor: '[redacted]',
-          },
+          // Credentials and sign-in secrets never reach the log.
+          redact: { paths: REDACTED_PATHS, censor: CENSOR },
+          serializers: { req: redactRequest, res: redactResponse },
           autoLogging: { ignore: (req) => req.url === '/health' },
-        },
-      }),
+        };
+        const file = config.get('app.logFile', { infer: true });
+        // Synchronous writes: nothing is lost when the process stops right after a line.
+        return { pinoHttp: file ? [options, pino.destination({ dest: file, sync: true, mkdir: true })] : options };
+      },
     }),
     DatabaseModule,
     AuditModule,

@@ -1,0 +1,80 @@
+/**
+ * What never reaches a log line: credentials in headers (API keys, operator and SCIM bearers,
+ * session cookies, the CSRF token) and sign-in secrets in query strings (OIDC code and state, SAML
+ * messages, tokens). pino applies `REDACTED_PATHS`; request URLs, queries and redirect locations go
+ * through `redactUrl`.
+ */
+export const CENSOR = '[redacted]';
+
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["proxy-authorization"]',
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+];
+
+const SECRET_PARAMS = new Set([
+  'code',
+  'state',
+  'nonce',
+  'session_state',
+  'id_token',
+  'id_token_hint',
+  'access_token',
+  'refresh_token',
+  'token',
+  'client_secret',
+  'code_verifier',
+  'samlresponse',
+  'samlrequest',
+  'relaystate',
+  'signature',
+  'password',
+]);
+
+const isSecret = (name: string) => SECRET_PARAMS.has(name.toLowerCase());
+
+/** The URL with the values of secret query parameters replaced; path and other parameters kept. */
+export function redactUrl(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const query = url
+    .slice(at + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = decodeSafely(eq < 0 ? pair : pair.slice(0, eq));
+      return eq >= 0 && isSecret(name) ? `${pair.slice(0, eq)}=${CENSOR}` : pair;
+    })
+    .join('&');
+  return `${url.slice(0, at)}?${query}`;
+}
+
+export function redactQuery(query: unknown): unknown {
+  if (!query || typeof query !== 'object') return query;
+  return Object.fromEntries(
+    Object.entries(query as Record<string, unknown>).map(([k, v]) => [k, isSecret(k) ? CENSOR : v]),
+  );
+}
+
+/** pino-http's request serializer, applied after the standard one. */
+export function redactRequest<T extends { url?: string; query?: unknown }>(req: T): T {
+  return { ...req, url: req.url && redactUrl(req.url), query: redactQuery(req.query) };
+}
+
+/** pino-http's response serializer: a redirect's Location carries the same secrets (OIDC state, SAMLRequest). */
+export function redactResponse<T extends { headers?: Record<string, unknown> }>(res: T): T {
+  const location = res.headers?.location;
+  if (typeof location !== 'string') return res;
+  return { ...res, headers: { ...res.headers, location: redactUrl(location) } };
+}
+
+function decodeSafely(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}
