@@ -1,37 +1,120 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource, IsNull, Not } from 'typeorm';
 import { AllConfigType } from '../config/configuration';
 import { SecretBox } from '../common/crypto';
 import { SystemSettingsService } from '../database/system-settings.service';
+import { IdentityProvider } from '../identity-providers/identity-provider.entity';
+
+/** Where a development install keeps its generated key: beside the data, never inside the database. */
+export const DEFAULT_SECRET_KEY_FILE = './data/secret-key';
+const MIN_KEY_LENGTH = 32;
 
 /**
- * SECRET_KEY encrypts secrets at rest. When it is not set, one is generated and stored in the
- * database so a single-node install works out of the box; production should set SECRET_KEY so the
- * key does not sit next to the data it protects.
+ * SECRET_KEY encrypts secrets at rest (OIDC and Graph client secrets), so it must not live in the
+ * database it protects. Where it comes from, first match wins:
+ * 1. SECRET_KEY; 2. SECRET_KEY_FILE (must exist; production requires one of these two);
+ * 3. development only: a key an earlier version stored in the database (kept readable, with a
+ *    warning to move it out); 4. development only: ./data/secret-key, generated once (mode 0600).
+ * SECRET_KEY_PREVIOUS opens secrets sealed before a rotation; they are re-sealed with the new key
+ * at start-up.
  */
 @Injectable()
 export class SecretKeyService implements OnModuleInit {
+  private readonly logger = new Logger('SecretKey');
   private secretBox?: SecretBox;
 
   constructor(
     private readonly config: ConfigService<AllConfigType, true>,
     private readonly settings: SystemSettingsService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    let key = this.config.get('app.secretKey', { infer: true });
-    if (!key) {
-      const stored = await this.settings.getOrCreate('secretKey', randomBytes(32).toString('base64url'));
-      if (stored.created)
-        new Logger('SecretKey').warn('Generated and stored a SECRET_KEY; set SECRET_KEY in production');
-      key = stored.value;
-    }
-    this.secretBox = new SecretBox(key);
+    const previous = this.config.get('app.previousSecretKey', { infer: true });
+    this.secretBox = new SecretBox(await this.currentKey(), previous ? [previous] : []);
+    if (previous) await this.resealAll();
   }
 
   get box(): SecretBox {
     if (!this.secretBox) throw new Error('SecretKeyService used before start-up finished');
     return this.secretBox;
   }
+
+  private async currentKey(): Promise<string> {
+    const app = this.config.get('app', { infer: true });
+    if (app.secretKey) return app.secretKey;
+    if (app.secretKeyFile) {
+      const key = readKeyFile(app.secretKeyFile);
+      if (key === null) throw new Error(`SECRET_KEY_FILE ${app.secretKeyFile} does not exist`);
+      return key;
+    }
+    if (app.production) throw new Error('SECRET_KEY or SECRET_KEY_FILE must be set when NODE_ENV=production');
+    const legacy = await this.settings.get('secretKey');
+    if (legacy) {
+      this.logger.warn(
+        'Using the SECRET_KEY an earlier version generated and stored in the database: anyone with a copy ' +
+          'of the database can open the secrets in it. Move it out: set SECRET_KEY (or SECRET_KEY_FILE) to ' +
+          'that value, restart, then rotate it (docs/security.md).',
+      );
+      return legacy;
+    }
+    return this.developmentKeyFile();
+  }
+
+  /** Development: read ./data/secret-key, or create it (exclusively, so parallel starts agree). */
+  private developmentKeyFile(): string {
+    const existing = readKeyFile(DEFAULT_SECRET_KEY_FILE);
+    if (existing !== null) return existing;
+    mkdirSync(dirname(DEFAULT_SECRET_KEY_FILE), { recursive: true, mode: 0o700 });
+    try {
+      writeFileSync(DEFAULT_SECRET_KEY_FILE, `${randomBytes(32).toString('base64url')}\n`, {
+        flag: 'wx',
+        mode: 0o600,
+      });
+      this.logger.warn(
+        `Generated a SECRET_KEY in ${DEFAULT_SECRET_KEY_FILE} (development only; production needs SECRET_KEY or SECRET_KEY_FILE)`,
+      );
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    return readKeyFile(DEFAULT_SECRET_KEY_FILE)!;
+  }
+
+  /** After a rotation: every secret still sealed with SECRET_KEY_PREVIOUS is sealed again with SECRET_KEY. */
+  private async resealAll(): Promise<void> {
+    const repo = this.dataSource.getRepository(IdentityProvider);
+    const rows = await repo.find({ where: { secrets: Not(IsNull()) }, select: { id: true, secrets: true } });
+    let resealed = 0;
+    for (const row of rows) {
+      const opened = this.box.openAny(row.secrets!);
+      if (opened.current) continue;
+      // Conditional: another instance re-sealing the same row at the same time is harmless.
+      await repo.update({ id: row.id, secrets: row.secrets! }, { secrets: this.box.seal(opened.plain) });
+      resealed++;
+    }
+    if (resealed > 0)
+      this.logger.warn(
+        `Re-sealed the secrets of ${resealed} identity provider(s) with the new SECRET_KEY; SECRET_KEY_PREVIOUS can be removed`,
+      );
+  }
+}
+
+/** The key in a file (trimmed), or null when there is no such file. */
+function readKeyFile(path: string): string | null {
+  let key: string;
+  try {
+    key = readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT') return null;
+    throw new Error(`The key file ${path} cannot be read (${e.code ?? e.message})`);
+  }
+  if (key.length < MIN_KEY_LENGTH)
+    throw new Error(`The key in ${path} must be at least ${MIN_KEY_LENGTH} characters long`);
+  return key;
 }

@@ -18,6 +18,15 @@ describe('SecretBox', () => {
     expect(() => new SecretBox('a'.repeat(40)).open(parts.join('.'))).toThrow();
     expect(() => new SecretBox('a'.repeat(40)).open('garbage')).toThrow('Unreadable secret box');
   });
+
+  it('opens secrets sealed with a previous key during a rotation, and says they need re-sealing', () => {
+    const old = new SecretBox('old-key-'.repeat(5)).seal('client-secret');
+    const rotated = new SecretBox('new-key-'.repeat(5), ['old-key-'.repeat(5)]);
+    expect(rotated.openAny(old)).toEqual({ plain: 'client-secret', current: false });
+    expect(rotated.openAny(rotated.seal('fresh'))).toEqual({ plain: 'fresh', current: true });
+    expect(new SecretBox('new-key-'.repeat(5)).openAny(rotated.seal('x')).plain).toBe('x');
+    expect(() => new SecretBox('other-key'.repeat(5), ['new-key-'.repeat(5)]).open(old)).toThrow();
+  });
 });
 
 describe('tokens', () => {
