@@ -40,7 +40,9 @@ import { UsersModule } from './users/users.module';
         };
         const file = config.get('app.logFile', { infer: true });
         // Synchronous writes: nothing is lost when the process stops right after a line.
-        return { pinoHttp: file ? [options, pino.destination({ dest: file, sync: true, mkdir: true })] : options };
+        return {
+          pinoHttp: file ? [options, pino.destination({ dest: file, sync: true, mkdir: true })] : options,
+        };
       },
     }),
     DatabaseModule,

@@ -25,7 +25,9 @@ describe('guardedFetch (server-side requests to tenant URLs)', () => {
   let previous: OutboundPolicy;
 
   const listen = (server: Server, host: string) =>
-    new Promise<number>((resolve) => server.listen(0, host, () => resolve((server.address() as AddressInfo).port)));
+    new Promise<number>((resolve) =>
+      server.listen(0, host, () => resolve((server.address() as AddressInfo).port)),
+    );
 
   const resolveCalls: string[] = [];
   const testPolicy = (over: Partial<OutboundPolicy> = {}): Partial<OutboundPolicy> => ({
@@ -47,7 +49,10 @@ describe('guardedFetch (server-side requests to tenant URLs)', () => {
   beforeAll(async () => {
     publicServer = createServer((req, res) => {
       if (nextRedirect) res.writeHead(302, { location: nextRedirect }).end();
-      else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ host: req.headers.host }));
+      else
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ host: req.headers.host }));
     });
     internalServer = createServer((req, res) => {
       internalHits.push(req.url ?? '');
@@ -95,7 +100,9 @@ describe('guardedFetch (server-side requests to tenant URLs)', () => {
   });
 
   it('reaches a public name at the address it checked (the name exists only in the guard resolver)', async () => {
-    const response = await guardedFetch(`http://public.example:${publicPort}/.well-known/openid-configuration`);
+    const response = await guardedFetch(
+      `http://public.example:${publicPort}/.well-known/openid-configuration`,
+    );
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ host: `public.example:${publicPort}` });
     expect(response.url).toBe(`http://public.example:${publicPort}/.well-known/openid-configuration`);
@@ -160,9 +167,9 @@ describe('guardedFetch (server-side requests to tenant URLs)', () => {
       let text = '';
       req.on('data', (c: Buffer) => (text += c.toString()));
       req.on('end', () =>
-        res.writeHead(200, { 'content-type': 'application/json' }).end(
-          JSON.stringify({ method: req.method, type: req.headers['content-type'], text }),
-        ),
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ method: req.method, type: req.headers['content-type'], text })),
       );
     });
     const port = await listen(echo, '127.0.0.1');

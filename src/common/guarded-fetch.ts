@@ -87,7 +87,10 @@ export async function guardedFetch(input: string | URL, init: GuardedRequestInit
         throw new Refused(`too many or forbidden redirects (to ${location})`);
       const next = new URL(location, url);
       if (next.origin !== url.origin) headers.delete('authorization');
-      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+      if (
+        response.status === 303 ||
+        ((response.status === 301 || response.status === 302) && method === 'POST')
+      ) {
         method = 'GET';
         body = undefined;
         headers.delete('content-type');
@@ -105,7 +108,10 @@ export async function guardedFetch(input: string | URL, init: GuardedRequestInit
   }
 }
 
-async function checkedAddress(url: URL, policy: OutboundPolicy): Promise<{ address: string; family: number }> {
+async function checkedAddress(
+  url: URL,
+  policy: OutboundPolicy,
+): Promise<{ address: string; family: number }> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Refused(`protocol ${url.protocol}`);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const family = isIP(host);

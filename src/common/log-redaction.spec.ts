@@ -26,8 +26,14 @@ describe('log redaction of URLs and queries', () => {
 
   it('redacts the Location of a redirect to the IdP', () => {
     expect(
-      redactResponse({ statusCode: 302, headers: { location: 'https://idp/auth?client_id=c&state=s&nonce=n' } }),
-    ).toEqual({ statusCode: 302, headers: { location: `https://idp/auth?client_id=c&state=${CENSOR}&nonce=${CENSOR}` } });
+      redactResponse({
+        statusCode: 302,
+        headers: { location: 'https://idp/auth?client_id=c&state=s&nonce=n' },
+      }),
+    ).toEqual({
+      statusCode: 302,
+      headers: { location: `https://idp/auth?client_id=c&state=${CENSOR}&nonce=${CENSOR}` },
+    });
     expect(redactResponse({ statusCode: 200, headers: {} })).toEqual({ statusCode: 200, headers: {} });
   });
 });

@@ -6,13 +6,7 @@ import { isIP } from 'node:net';
  * unspecified, multicast, reserved), including IPv6 forms that embed such an IPv4 address.
  */
 export type BlockedKind =
-  | 'loopback'
-  | 'private'
-  | 'link-local'
-  | 'shared'
-  | 'unspecified'
-  | 'multicast'
-  | 'reserved';
+  'loopback' | 'private' | 'link-local' | 'shared' | 'unspecified' | 'multicast' | 'reserved';
 
 const V4_RANGES: [string, number, BlockedKind][] = [
   ['0.0.0.0', 8, 'unspecified'],
@@ -78,7 +72,7 @@ function classifyV4(address: string): BlockedKind | null {
   const n = v4Number(address);
   for (const r of V4) {
     const mask = r.bits === 0 ? 0 : (0xffffffff << (32 - r.bits)) >>> 0;
-    if (((n & mask) >>> 0) === ((r.base & mask) >>> 0)) return r.kind;
+    if ((n & mask) >>> 0 === (r.base & mask) >>> 0) return r.kind;
   }
   return n === 0xffffffff ? 'multicast' : null;
 }

@@ -39,14 +39,16 @@ describe('loadConfig', () => {
       ),
     );
     expect(loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'k'.repeat(32) }).app.production).toBe(true);
-    expect(loadConfig({ NODE_ENV: 'production', SECRET_KEY_FILE: '/run/secrets/key' }).app.secretKeyFile).toBe(
-      '/run/secrets/key',
-    );
+    expect(
+      loadConfig({ NODE_ENV: 'production', SECRET_KEY_FILE: '/run/secrets/key' }).app.secretKeyFile,
+    ).toBe('/run/secrets/key');
   });
 
   it('reads ALLOW_PRIVATE_NETWORK as a boolean and refuses anything else', () => {
     expect(loadConfig({ ALLOW_PRIVATE_NETWORK: 'true' }).app.allowPrivateNetwork).toBe(true);
-    expect(() => loadConfig({ ALLOW_PRIVATE_NETWORK: 'yes' })).toThrow(/ALLOW_PRIVATE_NETWORK must be true or false/);
+    expect(() => loadConfig({ ALLOW_PRIVATE_NETWORK: 'yes' })).toThrow(
+      /ALLOW_PRIVATE_NETWORK must be true or false/,
+    );
   });
 
   it.each([

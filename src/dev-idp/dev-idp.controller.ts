@@ -109,18 +109,16 @@ export class DevIdpController implements OnModuleInit {
     const acsUrl = request.acsUrl ?? request.issuer.replace(/\/metadata$/, '/acs');
     const target = await this.workspaceOf(acsUrl);
     htmlSecurityHeaders(res, { styles: [STYLE], formAction: ["'self'"] });
-    res
-      .type('html')
-      .send(
-        signInPage({
-          requestId: request.id,
-          audience: request.issuer,
-          acsUrl,
-          relayState: typeof relayState === 'string' ? relayState : '',
-          workspace: target?.tenant.name ?? null,
-          suggestedGroups: target?.groups ?? [],
-        }),
-      );
+    res.type('html').send(
+      signInPage({
+        requestId: request.id,
+        audience: request.issuer,
+        acsUrl,
+        relayState: typeof relayState === 'string' ? relayState : '',
+        workspace: target?.tenant.name ?? null,
+        suggestedGroups: target?.groups ?? [],
+      }),
+    );
   }
 
   /** The form's answer: a signed SAML response, carried to the ACS by an auto-posting page. */
@@ -162,7 +160,10 @@ export class DevIdpController implements OnModuleInit {
       scripts: [AUTO_POST_SCRIPT],
       formAction: [new URL(acsUrl).origin],
     });
-    res.status(200).type('html').send(autoPostPage(acsUrl, samlResponse, text('relayState')));
+    res
+      .status(200)
+      .type('html')
+      .send(autoPostPage(acsUrl, samlResponse, text('relayState')));
   }
 
   /** The workspace behind one of our ACS URLs and the group names its links expect, as suggestions. */

@@ -150,10 +150,7 @@ export async function oidcConfiguration(settings: OidcSettings): Promise<client.
   } catch (error) {
     // Whatever failed (refused address, closed port, timeout, not an OIDC server), the tenant and the
     // audit read the same words, so a discovery URL cannot be used to map a network; the log has why.
-    logger.warn(
-      { issuer: settings.issuer, reason: (error as Error).message },
-      'OIDC discovery failed',
-    );
+    logger.warn({ issuer: settings.issuer, reason: (error as Error).message }, 'OIDC discovery failed');
     throw new OidcSignInError('idp_unreachable', UNREACHABLE, UNREACHABLE_DETAIL);
   }
 }

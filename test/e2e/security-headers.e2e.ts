@@ -9,7 +9,10 @@ import { startTestApp, TestApp } from '../support/test-app';
 /** The CSP as a map of directive -> sources. */
 function csp(header: string | undefined): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const part of (header ?? '').split(';').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (header ?? '')
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [name, ...sources] = part.split(/\s+/);
     out[name] = sources;
   }
@@ -94,7 +97,10 @@ describe('security headers on every page and API answer', () => {
   it('JSON answers: nosniff, no caching of tokens, a CSP that allows nothing', async () => {
     const tenant = await newTenant(t);
     const key = await newApiKey(t, tenant.slug);
-    const created = await key.as('post', `/api/v1/tenants/${tenant.slug}/api-keys`).send({ name: 'k2' }).expect(201);
+    const created = await key
+      .as('post', `/api/v1/tenants/${tenant.slug}/api-keys`)
+      .send({ name: 'k2' })
+      .expect(201);
     const scim = await t.op
       .post(`/api/v1/tenants/hdr/scim-tokens`)
       .send({ idp: 'dev', name: 'scim' })

@@ -30,8 +30,14 @@ describe('SECRET_KEY: not in the database it protects, rotation, production', ()
   /** Boots the real app on `db` with exactly these settings (SECRET_KEY* and NODE_ENV cleared). */
   async function boot(env: Record<string, string>): Promise<{ http: App; dataSource: DataSource }> {
     const saved = { ...process.env };
-    for (const k of ['SECRET_KEY', 'SECRET_KEY_FILE', 'SECRET_KEY_PREVIOUS', 'NODE_ENV']) delete process.env[k];
-    Object.assign(process.env, { DATABASE_URL: db.url, ADMIN_TOKEN: OPERATOR_TOKEN, PUBLIC_URL: 'http://sso.test', ...env });
+    for (const k of ['SECRET_KEY', 'SECRET_KEY_FILE', 'SECRET_KEY_PREVIOUS', 'NODE_ENV'])
+      delete process.env[k];
+    Object.assign(process.env, {
+      DATABASE_URL: db.url,
+      ADMIN_TOKEN: OPERATOR_TOKEN,
+      PUBLIC_URL: 'http://sso.test',
+      ...env,
+    });
     try {
       app = await NestFactory.create(AppModule, { bodyParser: false, logger: false, abortOnError: false });
       configureApp(app);
@@ -74,10 +80,18 @@ describe('SECRET_KEY: not in the database it protects, rotation, production', ()
     let { http, dataSource } = await boot({ SECRET_KEY: K1 });
     await op(http, 'post', '/api/v1/tenants').send({ slug: 'keys', name: 'Keys' }).expect(201);
     await op(http, 'post', '/api/v1/tenants/keys/identity-providers')
-      .send({ slug: 'entra', type: 'oidc', issuer: 'https://login.example.com', clientId: 'c', clientSecret: 'cs-1' })
+      .send({
+        slug: 'entra',
+        type: 'oidc',
+        issuer: 'https://login.example.com',
+        clientId: 'c',
+        clientSecret: 'cs-1',
+      })
       .expect(201);
     // What an earlier version did without SECRET_KEY: the key in system_settings.
-    await dataSource.getRepository(SystemSetting).insert({ key: 'secretKey', value: K1, updatedAt: new Date() });
+    await dataSource
+      .getRepository(SystemSetting)
+      .insert({ key: 'secretKey', value: K1, updatedAt: new Date() });
     await stop();
 
     ({ http, dataSource } = await boot({}));

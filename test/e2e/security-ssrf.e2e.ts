@@ -107,7 +107,13 @@ describe('SSRF: IdP URLs on internal addresses (ALLOW_PRIVATE_NETWORK off)', () 
     expect(graph.body.details).toEqual({ field: 'graph.baseUrl' });
     await key
       .as('post', `/api/v1/tenants/${tenant}/identity-providers`)
-      .send({ slug: 'public', type: 'oidc', issuer: 'https://idp.example.com', clientId: 'c', clientSecret: 's' })
+      .send({
+        slug: 'public',
+        type: 'oidc',
+        issuer: 'https://idp.example.com',
+        clientId: 'c',
+        clientSecret: 's',
+      })
       .expect(201);
     const patch = await key
       .as('patch', `/api/v1/tenants/${tenant}/identity-providers/public`)
@@ -193,7 +199,13 @@ describe('SSRF guard with ALLOW_PRIVATE_NETWORK=true (local IdPs in development 
     await newTenant(t, 'local');
     await t.op
       .post('/api/v1/tenants/local/identity-providers')
-      .send({ slug: 'loop', type: 'oidc', issuer: op.issuer, clientId: 'groupsync', clientSecret: 'oidc-client-secret' })
+      .send({
+        slug: 'loop',
+        type: 'oidc',
+        issuer: op.issuer,
+        clientId: 'groupsync',
+        clientSecret: 'oidc-client-secret',
+      })
       .expect(201);
     const start = await request(t.http).get('/sso/local/loop/login');
     expect(start.status).toBe(302);
@@ -201,7 +213,10 @@ describe('SSRF guard with ALLOW_PRIVATE_NETWORK=true (local IdPs in development 
     const back = await op.signIn(start.headers.location, 'ada');
     const done = await request(t.http)
       .get(back.pathname + back.search)
-      .set('Cookie', ([] as string[]).concat(start.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]));
+      .set(
+        'Cookie',
+        ([] as string[]).concat(start.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]),
+      );
     expect(done.status).toBe(302);
     expect(done.headers.location).toBe('/sso/local/me');
   });

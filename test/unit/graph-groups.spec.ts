@@ -105,7 +105,9 @@ describe('fetchTransitiveGroups (Microsoft Graph overage resolution against a lo
       reason: 'Microsoft Graph could not be reached',
     });
     // A closed port reads the same as a refused address: the audit cannot map the network.
-    expect(await fetchTransitiveGroups(settings({ tokenUrl: 'http://127.0.0.1:9/token' }), 'user-oid')).toEqual({
+    expect(
+      await fetchTransitiveGroups(settings({ tokenUrl: 'http://127.0.0.1:9/token' }), 'user-oid'),
+    ).toEqual({
       complete: false,
       reason: 'Microsoft Graph could not be reached',
     });
