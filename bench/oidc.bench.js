@@ -5,7 +5,13 @@ const { summarize, printRow } = require('./lib');
 const { startTestOidcProvider } = require('../test/support/oidc-provider-harness');
 
 async function main(dialect, url) {
-  Object.assign(process.env, { DATABASE_URL: url, ADMIN_TOKEN: 'bench-operator-token-0123456789abcdef', LOG_LEVEL: 'silent' });
+  // The local OpenID provider listens on loopback, which only the operator setting allows.
+  Object.assign(process.env, {
+    DATABASE_URL: url,
+    ADMIN_TOKEN: 'bench-operator-token-0123456789abcdef',
+    LOG_LEVEL: 'silent',
+    ALLOW_PRIVATE_NETWORK: 'true',
+  });
   const port = 3800 + (dialect === 'postgres' ? 1 : 0);
   const publicUrl = `http://127.0.0.1:${port}`;
   process.env.PUBLIC_URL = publicUrl;
