@@ -6,6 +6,9 @@ import request from 'supertest';
 import { newApiKey, newTenant } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
+// App start-up and the test IdPs are CPU work: on a loaded machine they outlast Jest's default 5 s.
+jest.setTimeout(60_000);
+
 /** The CSP as a map of directive -> sources. */
 function csp(header: string | undefined): Record<string, string[]> {
   const out: Record<string, string[]> = {};

@@ -6,6 +6,9 @@ import request from 'supertest';
 import { OPERATOR_TOKEN, startTestApp, TestApp } from '../support/test-app';
 import { startTestOidcProvider, TestOidcProvider } from '../support/test-oidc-provider';
 
+// App start-up and the test IdPs are CPU work: on a loaded machine they outlast Jest's default 5 s.
+jest.setTimeout(60_000);
+
 const TENANT = 'logs';
 const CALLBACK = `http://sso.test/sso/${TENANT}/op/callback`;
 

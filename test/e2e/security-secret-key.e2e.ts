@@ -14,6 +14,9 @@ import { SystemSetting } from '../../src/database/system-setting.entity';
 import { OPERATOR_TOKEN } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
+// App start-up and the test IdPs are CPU work: on a loaded machine they outlast Jest's default 5 s.
+jest.setTimeout(60_000);
+
 const K1 = 'first-secret-key-0123456789abcdef';
 const K2 = 'second-secret-key-0123456789abcdef';
 

@@ -7,6 +7,9 @@ import { expectErrorShape, newApiKey, newTenant } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 import { startTestOidcProvider, TestOidcProvider } from '../support/test-oidc-provider';
 
+// App start-up and the test IdPs are CPU work: on a loaded machine they outlast Jest's default 5 s.
+jest.setTimeout(60_000);
+
 /**
  * Server-side request forgery through a tenant's IdP settings: a tenant API key sets an OIDC issuer
  * (or endpoints, or Graph URLs) on an internal address, and the anonymous login URL makes the
