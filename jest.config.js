@@ -58,4 +58,6 @@ module.exports = {
   projects,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   maxWorkers: 2,
+  // Global only: Jest ignores testTimeout inside projects, so hooks fell back to 5 s on a loaded machine.
+  testTimeout: 30000,
 };
