@@ -94,7 +94,6 @@ describe('account linking between the IdPs of one tenant', () => {
       })
       .expect(201);
     const yIdp = await oidcIdp(tenant, 'y', yExtra);
-    expect(xIdp.body.accountLinking).toBe('email');
     const signedIn = await samlSignIn(tenant, 'victim-at-x', VICTIM, ['x-admins']);
     expect(signedIn.status).toBe(302);
     const victim = await t.dataSource.getRepository(User).findOneByOrFail({ email: VICTIM, tenantId });
@@ -132,8 +131,7 @@ describe('account linking between the IdPs of one tenant', () => {
 
   it("a second IdP asserting the email of the first IdP's admin is refused: no session, no identity, no rights", async () => {
     const tenant = TENANTS[0];
-    const { yIdp, victim } = await world(tenant);
-    expect(yIdp.accountLinking).toBe('none'); // the default for a second IdP, stored and shown
+    const { xIdp, yIdp, victim } = await world(tenant);
     const refused = await oidcSignIn(tenant, 'y-verified');
     expect(refused.status).toBe(403);
     expect(refused.text).toContain(
@@ -157,6 +155,8 @@ describe('account linking between the IdPs of one tenant', () => {
     expect(
       await t.dataSource.getRepository(AuditEvent).countBy({ action: 'identity.linked', userId: victim.id }),
     ).toBe(1);
+    // the defaults, stored and shown: the first IdP links, the second does not
+    expect([xIdp.accountLinking, yIdp.accountLinking]).toEqual(['email', 'none']);
   });
 
   it('with linking allowed, an email the IdP says is unverified (or does not say) is refused; a verified one links, audited', async () => {
@@ -285,7 +285,6 @@ describe('account linking between the IdPs of one tenant', () => {
     const tenant = TENANTS[4];
     await t.op.post('/api/v1/tenants').send({ slug: tenant, name: tenant }).expect(201);
     const first = await oidcIdp(tenant, 'first');
-    expect(first.body.accountLinking).toBe('email');
     const pre = await t.op
       .post(`/api/v1/tenants/${tenant}/users`)
       .send({ email: 'pre@example.com' })
@@ -295,6 +294,7 @@ describe('account linking between the IdPs of one tenant', () => {
     expect(sessionCookie(done, tenant)).toBe(true);
     expect(await identitiesOf(pre.body.id)).toBe(1);
     expect(await t.dataSource.getRepository(User).countBy({ email: 'pre@example.com' })).toBe(1);
+    expect(first.body.accountLinking).toBe('email');
 
     // a second IdP keeps its stored default when the first is deleted
     const second = await oidcIdp(tenant, 'y');
