@@ -42,6 +42,7 @@ describe('account linking between the IdPs of one tenant', () => {
     'y-unverified': { email: VICTIM, email_verified: false, name: 'Mallory', groups: [] },
     'y-silent': { email: VICTIM, name: 'Mallory', groups: [] }, // no email_verified (as Entra ID)
     'y-pre': { email: 'pre@example.com', email_verified: true, name: 'Pre', groups: [] },
+    'y-scim': { email: 'scimmed@partner.example', name: 'Provisioned by Y', groups: [] },
   };
 
   beforeAll(async () => {
@@ -262,6 +263,12 @@ describe('account linking between the IdPs of one tenant', () => {
     const after = await t.dataSource.getRepository(User).findOneByOrFail({ id: victim.id });
     expect(after).toEqual(expect.objectContaining({ status: 'active', isAdmin: true }));
     expect(await t.dataSource.getRepository(ScimUser).countBy({ userId: victim.id })).toBe(0);
+
+    // Y's own users need no linking permission: what Y's SCIM client provisioned, Y's sign-in reaches
+    const own = await scim('post', '/Users', { schemas: [SCIM_USER], userName: 'scimmed@partner.example' });
+    expect(own.status).toBe(201);
+    expect((await oidcSignIn(tenant, 'y-scim')).status).toBe(302);
+    expect(await identitiesOf(own.body.id)).toBe(1);
 
     // linking allowed but the domain not vouched for: still 409; vouched: the user is adopted
     await t.op
