@@ -229,8 +229,8 @@ describe('account linking between the IdPs of one tenant', () => {
       await t.op.post(`/api/v1/tenants/${tenant}/scim-tokens`).send({ idp: 'y', name: 'y' }).expect(201)
     ).body.token as string;
     const scim = (method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string, body?: object) => {
-      const req = request(t.http)
-        [method](`/scim/v2/${tenant}${path}`)
+      const agent = request(t.http);
+      const req = agent[method](`/scim/v2/${tenant}${path}`)
         .set('Authorization', `Bearer ${token}`)
         .set('Content-Type', 'application/scim+json');
       return body ? req.send(JSON.stringify(body)) : req;
