@@ -179,7 +179,7 @@ export class SyncService {
     }
     // Decided under the row lock, so the user's identities cannot change in between.
     const verification = emailVerification(email, who.emailVerified, linkingSettings(idp));
-    const refusal = await this.refusalFor(em, tenant, idp, policy, who, email, user, !identity, verification);
+    const refusal = await this.refusalFor(em, tenant, idp, who, email, user, !identity, verification);
     if (refusal) {
       await this.audit.record(em, ctx, tenant.id, refusal.audit);
       this.logger.warn(
@@ -288,7 +288,6 @@ export class SyncService {
     em: EntityManager,
     tenant: Tenant,
     idp: IdentityProvider,
-    policy: GroupSyncPolicy,
     who: SignInIdentity,
     email: string,
     user: User | null,
@@ -298,23 +297,25 @@ export class SyncService {
     const settings = linkingSettings(idp);
     const base = { idp: idp.slug, email, externalId: who.externalId };
     const domain = emailDomain(email);
-    if (!isAllowedDomain(email, settings) && (user || policy.jit)) {
-      const reason = user
-        ? `accounts from ${domain} cannot sign in to this workspace through ${idp.name}; ask your administrator`
-        : `accounts from ${domain} cannot sign up to this workspace; ask your administrator to create your account`;
+    // The same words whether or not someone has this email, for anyone this IdP does not know yet.
+    if (!isAllowedDomain(email, settings)) {
+      const reason = linking
+        ? `accounts from ${domain} cannot sign up to this workspace; ask your administrator to create your account`
+        : `accounts from ${domain} cannot sign in to this workspace through ${idp.name}; ask your administrator`;
       const details = { ...base, reason, allowedDomains: settings.allowedDomains };
       return {
         reason,
         user: null,
-        audit: user
-          ? {
-              action: 'sso.sign_in_refused',
-              targetType: 'user',
-              targetId: user.id,
-              userId: user.id,
-              details: { ...details, code: 'domain_not_allowed' },
-            }
-          : { action: 'sync.signup_denied', targetType: 'identity_provider', targetId: idp.id, details },
+        audit:
+          !linking && user
+            ? {
+                action: 'sso.sign_in_refused',
+                targetType: 'user',
+                targetId: user.id,
+                userId: user.id,
+                details: { ...details, code: 'domain_not_allowed' },
+              }
+            : { action: 'sync.signup_denied', targetType: 'identity_provider', targetId: idp.id, details },
       };
     }
     if (user && linking) {
