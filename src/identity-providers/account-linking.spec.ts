@@ -21,13 +21,14 @@ describe('account linking', () => {
   it('reads stored settings strictly: a missing or unknown accountLinking links nothing', () => {
     expect(linkingSettings({ config: {} }).accountLinking).toBe('none');
     expect(linkingSettings({ config: { accountLinking: 'yes' } }).accountLinking).toBe('none');
+    expect(linkingSettings({ config: { accountLinking: 'unowned' } }).accountLinking).toBe('unowned');
     expect(
       linkingSettings({ config: { accountLinking: 'email', verifiedDomains: ['Example.COM', 3] } }),
     ).toEqual({ accountLinking: 'email', verifiedDomains: ['example.com'], allowedDomains: [] });
   });
 
   it('defaults: the first IdP of a tenant links, later ones do not', () => {
-    expect(defaultAccountLinking(0)).toBe('email');
+    expect(defaultAccountLinking(0)).toBe('unowned');
     expect(defaultAccountLinking(1)).toBe('none');
   });
 
@@ -59,6 +60,18 @@ describe('account linking', () => {
       );
       expect(decideLink('Y', settings(), 'verified', owners)).toEqual({ allowed: true, why: 'linking' });
     }
+  });
+
+  it("`unowned` (the first IdP's default) reaches users no IdP holds, never another IdP's users", () => {
+    const unowned = settings({ accountLinking: 'unowned' });
+    expect(decideLink('X', unowned, 'verified', nobody)).toEqual({ allowed: true, why: 'linking' });
+    expect(decideLink('X', unowned, 'unknown', nobody)).toEqual(
+      expect.objectContaining({ allowed: false, code: 'email_not_verified' }),
+    );
+    expect(decideLink('X', unowned, 'verified', otherIdp)).toEqual(
+      expect.objectContaining({ allowed: false, code: 'account_linking_off' }),
+    );
+    expect(decideLink('X', unowned, 'unknown', thisIdp)).toEqual({ allowed: true, why: 'same-idp' });
   });
 
   it('a user this IdP already holds: linked without the setting, unless the IdP says the email is unverified', () => {

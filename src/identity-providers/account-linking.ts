@@ -8,9 +8,13 @@ import type { IdentityProvider } from './identity-provider.entity';
  * beyond its own identities is decided here, for sign-ins and SCIM alike. Pure except `accountOwners`.
  */
 
-/** `email`: may take over an existing user of the workspace by a verified email; `none`: never. */
-export type AccountLinking = 'email' | 'none';
-export const ACCOUNT_LINKING_VALUES: readonly AccountLinking[] = ['email', 'none'];
+/**
+ * Which existing users of the workspace (found by a verified email) this IdP may attach to:
+ * `none`: none; `unowned`: only users no IdP holds (created through the API), the default of a
+ * tenant's first IdP; `email`: also users other IdPs hold, an admin's explicit decision only.
+ */
+export type AccountLinking = 'none' | 'unowned' | 'email';
+export const ACCOUNT_LINKING_VALUES: readonly AccountLinking[] = ['none', 'unowned', 'email'];
 
 export interface LinkingSettings {
   accountLinking: AccountLinking;
@@ -29,15 +33,19 @@ export function linkingSettings(idp: Pick<IdentityProvider, 'config'>): LinkingS
   const domains = (v: unknown) =>
     Array.isArray(v) ? v.filter((d): d is string => typeof d === 'string').map((d) => d.toLowerCase()) : [];
   return {
-    accountLinking: c.accountLinking === 'email' ? 'email' : 'none',
+    accountLinking: ACCOUNT_LINKING_VALUES.find((v) => v === c.accountLinking) ?? 'none',
     verifiedDomains: domains(c.verifiedDomains),
     allowedDomains: domains(c.allowedDomains),
   };
 }
 
-/** The default a new IdP gets, stored with it: linking for the tenant's first IdP only. */
+/**
+ * The default a new IdP gets, stored with it: the tenant's first IdP links the users an admin created
+ * through the API; no default ever reaches another IdP's users (an IdP that signed someone up first
+ * must not pre-claim the account a later, trusted sign-in would land in).
+ */
 export const defaultAccountLinking = (otherIdpsOfTenant: number): AccountLinking =>
-  otherIdpsOfTenant === 0 ? 'email' : 'none';
+  otherIdpsOfTenant === 0 ? 'unowned' : 'none';
 
 export const emailDomain = (email: string): string => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 
@@ -76,8 +84,8 @@ export type LinkDecision =
  * May an IdP attach a new identity (or SCIM record) to an existing user found by email?
  * - The IdP already holds that user: yes, unless it says the email is unverified (it can already
  *   change that account through what it holds, so linking gives it nothing new).
- * - Anyone else's user, or a user no IdP holds (created through the API): only when the IdP allows
- *   linking AND the email is verified.
+ * - A user no IdP holds (created through the API): `accountLinking` `unowned` or `email`, and the
+ *   email is verified. Another IdP's user: only `email`, and the email is verified.
  */
 export function decideLink(
   idpName: string,
@@ -87,12 +95,15 @@ export function decideLink(
 ): LinkDecision {
   const exists = 'an account with this email already exists in this workspace';
   if (owners.thisIdp && verification !== 'unverified') return { allowed: true, why: 'same-idp' };
-  if (!owners.thisIdp && settings.accountLinking !== 'email')
+  const heldElsewhere = owners.otherIdpIds.length > 0;
+  const reaches =
+    settings.accountLinking === 'email' || (settings.accountLinking === 'unowned' && !heldElsewhere);
+  if (!owners.thisIdp && !reaches)
     return {
       allowed: false,
       code: 'account_linking_off',
       reason: `${exists} and ${idpName} is not allowed to sign in to it; ask your administrator to allow account linking for ${idpName}`,
-      detail: `accountLinking is "none"; the user is held by ${owners.otherIdpIds.length} other identity provider(s)`,
+      detail: `accountLinking is "${settings.accountLinking}"; ${owners.otherIdpIds.length} other identity provider(s) hold the user`,
     };
   if (verification !== 'verified')
     return {

@@ -232,10 +232,13 @@ export class ScimUsersService {
     const owners = await accountOwners(em, tenantId, owner.id, caller.idp.id);
     const decision = decideLink(caller.idp.name, settings, emailVerification(email, null, settings), owners);
     if (decision.allowed) return;
+    const idp = `identity provider "${caller.idp.slug}"`;
     const because =
-      decision.code === 'account_linking_off'
-        ? `identity provider "${caller.idp.slug}" may not link existing accounts (accountLinking is "none")`
-        : `the domain of ${email} is not among the verifiedDomains of identity provider "${caller.idp.slug}"`;
+      decision.code === 'email_not_verified'
+        ? `the domain of ${email} is not among the verifiedDomains of ${idp}`
+        : settings.accountLinking === 'none'
+          ? `${idp} may not link existing accounts (accountLinking is "none")`
+          : `another identity provider holds that user and ${idp} may link only unowned accounts (accountLinking is "unowned")`;
     throw scimError(
       HttpStatus.CONFLICT,
       'uniqueness',

@@ -10,7 +10,7 @@ import { startTestOidcProvider, TestOidcProvider } from '../support/test-oidc-pr
 // Account linking between the IdPs of one tenant (docs/sync.md, "Account linking"): IdP X (SAML, the
 // tenant's first) and IdP Y (OIDC, a real provider on 127.0.0.1, the second). Y asserting the email
 // of X's user must not become that user unless the admin allowed Y to link and the email is verified.
-const TENANTS = ['link-a', 'link-b', 'link-c', 'link-d', 'link-e', 'link-f', 'link-g'];
+const TENANTS = ['link-a', 'link-b', 'link-c', 'link-d', 'link-e', 'link-f', 'link-g', 'link-h'];
 const VICTIM = 'victim@example.com';
 const SCIM_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const SCIM_PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -42,6 +42,7 @@ describe('account linking between the IdPs of one tenant', () => {
     'y-unverified': { email: VICTIM, email_verified: false, name: 'Mallory', groups: [] },
     'y-silent': { email: VICTIM, name: 'Mallory', groups: [] }, // no email_verified (as Entra ID)
     'y-pre': { email: 'pre@example.com', email_verified: true, name: 'Pre', groups: [] },
+    'victim-real': { email: VICTIM, email_verified: true, name: 'Victim', groups: ['x-admins'] },
     'y-scim': { email: 'scimmed@partner.example', name: 'Provisioned by Y', groups: [] },
   };
 
@@ -156,8 +157,8 @@ describe('account linking between the IdPs of one tenant', () => {
     expect(
       await t.dataSource.getRepository(AuditEvent).countBy({ action: 'identity.linked', userId: victim.id }),
     ).toBe(1);
-    // the defaults, stored and shown: the first IdP links, the second does not
-    expect([xIdp.accountLinking, yIdp.accountLinking]).toEqual(['email', 'none']);
+    // the defaults, stored and shown: the first IdP links unowned users only, the second nobody
+    expect([xIdp.accountLinking, yIdp.accountLinking]).toEqual(['unowned', 'none']);
   });
 
   it('with linking allowed, an email the IdP says is unverified (or does not say) is refused; a verified one links, audited', async () => {
@@ -301,7 +302,7 @@ describe('account linking between the IdPs of one tenant', () => {
     expect(sessionCookie(done, tenant)).toBe(true);
     expect(await identitiesOf(pre.body.id)).toBe(1);
     expect(await t.dataSource.getRepository(User).countBy({ email: 'pre@example.com' })).toBe(1);
-    expect(first.body.accountLinking).toBe('email');
+    expect(first.body.accountLinking).toBe('unowned');
 
     // a second IdP keeps its stored default when the first is deleted
     const second = await oidcIdp(tenant, 'y');
@@ -312,6 +313,31 @@ describe('account linking between the IdPs of one tenant', () => {
     const other = await t.op.post(`/api/v1/tenants/${tenant}/users`).send({ email: VICTIM }).expect(201);
     expect((await oidcSignIn(tenant, 'y-verified')).status).toBe(403);
     expect(await identitiesOf(other.body.id)).toBe(0);
+  });
+
+  it('no default lets the first IdP land in an account another IdP signed up first (pre-hijacking)', async () => {
+    const tenant = TENANTS[7];
+    const tenantId = (await t.op.post('/api/v1/tenants').send({ slug: tenant, name: tenant }).expect(201))
+      .body.id as string;
+    await oidcIdp(tenant, 'first', { groupSync: { adminGroups: ['x-admins'] } });
+    await oidcIdp(tenant, 'y');
+    // the attacker signs up through Y first with the victim's address...
+    expect((await oidcSignIn(tenant, 'y-verified')).status).toBe(302);
+    const planted = await t.dataSource.getRepository(User).findOneByOrFail({ tenantId, email: VICTIM });
+    // ...the victim's own sign-in through the first IdP must not land there (and make it admin)
+    const refused = await oidcSignIn(tenant, 'victim-real', 'first');
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain('first is not allowed to sign in to it');
+    const after = await t.dataSource.getRepository(User).findOneByOrFail({ id: planted.id });
+    expect(after.isAdmin).toBe(false);
+    expect(await identitiesOf(planted.id)).toBe(1);
+    // linking another IdP's users is the admin's explicit decision
+    await t.op
+      .patch(`/api/v1/tenants/${tenant}/identity-providers/first`)
+      .send({ accountLinking: 'email' })
+      .expect(200);
+    expect((await oidcSignIn(tenant, 'victim-real', 'first')).status).toBe(302);
+    expect(await identitiesOf(planted.id)).toBe(2);
   });
 
   it("SAML emails count as verified only in the IdP's verifiedDomains", async () => {

@@ -58,8 +58,8 @@ describe('migration StoreAccountLinkingDefaults', () => {
     expect(stored).toEqual({
       chosen: { accountLinking: 'email' },
       later: { accountLinking: 'none' },
-      oldest: { accountLinking: 'email' },
-      only: { entityId: 'https://b.example', accountLinking: 'email' },
+      oldest: { accountLinking: 'unowned' },
+      only: { entityId: 'https://b.example', accountLinking: 'unowned' },
     });
   });
 });

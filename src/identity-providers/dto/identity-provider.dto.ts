@@ -232,15 +232,16 @@ export class IdentityProviderSettingsDto {
   allowedDomains?: string[];
 
   @ApiPropertyOptional({
-    enum: ['email', 'none'],
+    enum: ['none', 'unowned', 'email'],
     description:
-      'May this IdP sign in to (or, by SCIM, take over) an EXISTING user of the workspace found by email, ' +
-      "when the email is verified? Default, stored at creation: `email` for the tenant's first IdP, `none` " +
-      'for later ones. Users this IdP already holds (identity or SCIM record) do not need it.',
+      'Which EXISTING users of the workspace (found by a verified email) a sign-in through this IdP, or its ' +
+      'SCIM client, may take over: `none`; `unowned`: users no IdP holds (created through the API); `email`: ' +
+      "also other IdPs' users. Default, stored at creation: `unowned` for the tenant's first IdP, `none` for " +
+      'later ones. Users this IdP already holds (identity or SCIM record) need no linking.',
   })
   @IsOptional()
-  @IsIn(['email', 'none'])
-  accountLinking?: 'email' | 'none';
+  @IsIn(['none', 'unowned', 'email'])
+  accountLinking?: 'none' | 'unowned' | 'email';
 
   @ApiPropertyOptional({
     description:

@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Data only: IdPs created before account linking existed get the default stored explicitly, as new
- * ones do (docs/sync.md, "Account linking"): `email` for each tenant's oldest IdP, `none` for the rest.
+ * ones do (docs/sync.md, "Account linking"): `unowned` for each tenant's oldest IdP, `none` for the rest.
  */
 export class StoreAccountLinkingDefaults1795440000001 implements MigrationInterface {
   name = 'StoreAccountLinkingDefaults1795440000001';
@@ -13,7 +13,7 @@ export class StoreAccountLinkingDefaults1795440000001 implements MigrationInterf
          CASE WHEN "id" = (SELECT "p"."id" FROM "identity_providers" "p"
                            WHERE "p"."tenantId" = "identity_providers"."tenantId"
                            ORDER BY "p"."createdAt", "p"."id" LIMIT 1)
-              THEN 'email' ELSE 'none' END)
+              THEN 'unowned' ELSE 'none' END)
        WHERE json_extract("config", '$.accountLinking') IS NULL`,
     );
   }
