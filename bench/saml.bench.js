@@ -25,7 +25,8 @@ module.exports = async function samlBench(dialect, port) {
 
 async function measureSize(svc, idp, dialect, groupCount, linkCount) {
   const slug = `idp${groupCount}`;
-  await svc.api('POST', '/api/v1/tenants/bench/identity-providers', { slug, type: 'saml', metadataXml: idp.metadataXml });
+  // The same users sign in through each size's IdP: later IdPs may link them (docs/sync.md section 15).
+  await svc.api('POST', '/api/v1/tenants/bench/identity-providers', { slug, type: 'saml', metadataXml: idp.metadataXml, accountLinking: 'email', verifiedDomains: ['example.com'] });
   const spMetadata = await (await fetch(`${svc.base}/sso/bench/${slug}/metadata`)).text();
   const acs = `${svc.base}/sso/bench/${slug}/acs`;
   // linkCount links over 200 groups, scoped to this IdP; the user's groups match groupCount of them

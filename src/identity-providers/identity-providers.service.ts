@@ -15,13 +15,20 @@ import {
   IdentityProviderSettingsDto,
   UpdateIdentityProviderDto,
 } from './dto/identity-provider.dto';
+import { defaultAccountLinking, linkingSettings } from './account-linking';
 import { IdentityProvider, IdpType } from './identity-provider.entity';
 import { IdpMetadata, MetadataError, parseIdpMetadata } from './saml-metadata';
 import { insertRows } from '../database/insert';
 import { literalInternalHost } from '../common/network-address';
 
 // Fields both protocols use.
-const COMMON_FIELDS = ['claimMapping', 'allowedDomains', 'debug'] as const;
+const COMMON_FIELDS = [
+  'claimMapping',
+  'allowedDomains',
+  'accountLinking',
+  'verifiedDomains',
+  'debug',
+] as const;
 const SAML_FIELDS = [
   'metadataXml',
   'entityId',
@@ -77,6 +84,10 @@ export class IdentityProvidersService {
       return await this.tx.run(async (em) => {
         if (await em.existsBy(IdentityProvider, { tenantId: tenant.id, slug: dto.slug }))
           throw slugTaken(dto.slug);
+        // Stored, not derived later: deleting an older IdP must not turn linking on for this one.
+        config.accountLinking ??= defaultAccountLinking(
+          await em.countBy(IdentityProvider, { tenantId: tenant.id }),
+        );
         const idp = em.create(IdentityProvider, {
           tenantId: tenant.id,
           slug: dto.slug,
@@ -217,6 +228,7 @@ export class IdentityProvidersService {
       type: idp.type,
       enabled: idp.enabled,
       ...publicConfig(idp),
+      ...linkingView(idp),
       hasClientSecret: !!this.openSecrets(idp).clientSecret,
       ...(idp.config.graph
         ? {
@@ -311,6 +323,12 @@ function assertComplete(type: IdpType, config: Record<string, unknown>, hasSecre
 function publicConfig(idp: IdentityProvider): Record<string, unknown> {
   const { metadataXml, ...rest } = idp.config as { metadataXml?: string };
   return metadataXml ? { ...rest, hasMetadataXml: true } : rest;
+}
+
+/** The linking settings as they apply (lower-cased domains, the safe reading of a missing value). */
+function linkingView(idp: IdentityProvider) {
+  const { accountLinking, verifiedDomains } = linkingSettings(idp);
+  return { accountLinking, verifiedDomains };
 }
 
 /** What the audit log keeps of an IdP: settings without secrets or the bulky metadata document. */

@@ -8,6 +8,12 @@ import type { RequestContext } from '../common/request-context';
 import { insertRows } from '../database/insert';
 import { Transactions } from '../database/transactions.service';
 import { Membership } from '../groups/membership.entity';
+import {
+  accountOwners,
+  decideLink,
+  emailVerification,
+  linkingSettings,
+} from '../identity-providers/account-linking';
 import { ExternalMembership } from '../sync/external-membership.entity';
 import { loadGroupsByIds, loadOwnerCounts } from '../sync/sync-state';
 import { SyncService } from '../sync/sync.service';
@@ -205,6 +211,41 @@ export class ScimUsersService {
     );
   }
 
+  /**
+   * A SCIM client may adopt an existing user only when it does not manage them already (409), no
+   * other SCIM client does (409), and account linking allows it: the IdP already holds the user (a
+   * sign-in identity), or it allows linking and vouches for the email's domain (`verifiedDomains`;
+   * a provisioning client's word on an email is not a verification).
+   */
+  private async refuseTakeover(em: EntityManager, caller: ScimCaller, owner: User, email: string) {
+    const tenantId = caller.tenant.id;
+    const linked = await em.findOneBy(ScimUser, { tenantId, userId: owner.id });
+    if (linked)
+      throw scimError(
+        HttpStatus.CONFLICT,
+        'uniqueness',
+        linked.idpId === caller.idp.id
+          ? `email ${email} belongs to SCIM user "${linked.userName}"`
+          : `email ${email} belongs to a user another identity provider provisions`,
+      );
+    const settings = linkingSettings(caller.idp);
+    const owners = await accountOwners(em, tenantId, owner.id, caller.idp.id);
+    const decision = decideLink(caller.idp.name, settings, emailVerification(email, null, settings), owners);
+    if (decision.allowed) return;
+    const idp = `identity provider "${caller.idp.slug}"`;
+    const because =
+      decision.code === 'email_not_verified'
+        ? `the domain of ${email} is not among the verifiedDomains of ${idp}`
+        : settings.accountLinking === 'none'
+          ? `${idp} may not link existing accounts (accountLinking is "none")`
+          : `another identity provider holds that user and ${idp} may link only unowned accounts (accountLinking is "unowned")`;
+    throw scimError(
+      HttpStatus.CONFLICT,
+      'uniqueness',
+      `email ${email} belongs to an existing user of this workspace, and ${because}`,
+    );
+  }
+
   private async find(em: EntityManager, caller: ScimCaller, id: string): Promise<ScimUser> {
     const row = /^[0-9a-f-]{36}$/i.test(id)
       ? await em.findOneBy(ScimUser, {
@@ -245,21 +286,8 @@ export class ScimUsersService {
       );
     const created = !user && !emailOwner;
     if (!user && emailOwner) {
-      // A user who signed in before, or an admin pre-provisioned, is taken over rather than duplicated.
-      // ...unless a SCIM client (this IdP's or another's) already manages them.
-      const linked = await em.findOneBy(ScimUser, { tenantId, userId: emailOwner.id });
-      if (linked && linked.idpId !== idpId)
-        throw scimError(
-          HttpStatus.CONFLICT,
-          'uniqueness',
-          `email ${input.email} belongs to a user another identity provider provisions`,
-        );
-      if (linked)
-        throw scimError(
-          HttpStatus.CONFLICT,
-          'uniqueness',
-          `email ${input.email} belongs to SCIM user "${linked.userName}"`,
-        );
+      // An existing user is taken over, not duplicated, only as account linking allows (docs/scim.md).
+      await this.refuseTakeover(em, caller, emailOwner, input.email);
       user = emailOwner;
     }
     const now = new Date();

@@ -40,6 +40,8 @@ export interface OidcIdentity {
   externalId: string;
   email: string;
   displayName: string | null;
+  /** `email_verified` of the token that carried `email`; null when absent or about another claim. */
+  emailVerified: boolean | null;
   /** The claims the group sync reads (groups, overage markers), ID token and userinfo merged per `groupsFrom`. */
   attributes: Record<string, unknown>;
   returnTo: string | null;
@@ -229,6 +231,7 @@ export class OidcSignInService {
       externalId,
       email,
       displayName: typeof name === 'string' ? name : null,
+      emailVerified: emailVerifiedOf(mapping.email ?? 'email', idToken, userinfo),
       attributes,
       returnTo: row.returnTo,
     };
@@ -277,6 +280,23 @@ export class OidcSignInService {
       throw error;
     }
   }
+}
+
+/**
+ * `email_verified` speaks only of the standard `email` claim, in the token that carried it: a mapped
+ * claim (e.g. Entra's `preferred_username`) is never "verified" by it. Strings, as some IdPs send them.
+ */
+function emailVerifiedOf(
+  emailClaim: string,
+  idToken: Record<string, unknown>,
+  userinfo: Record<string, unknown> | null,
+): boolean | null {
+  if (emailClaim !== 'email') return null;
+  const source = idToken.email !== undefined ? idToken : userinfo;
+  const value = source?.email_verified;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  return null;
 }
 
 const bindingCookie = (state: string) => `gs_login_${sha256Hex(state).slice(0, 16)}`;

@@ -124,6 +124,7 @@ export class SsoController {
       externalId: string;
       email: string;
       displayName: string | null;
+      emailVerified?: boolean | null;
       attributes: Record<string, unknown>;
       returnTo: string | null;
     },

@@ -1,12 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
+import { AuditEntry, AuditService } from '../audit/audit.service';
 import { isUniqueViolation, notFound } from '../common/errors';
 import { insertRows } from '../database/insert';
 import type { RequestContext } from '../common/request-context';
 import { Transactions } from '../database/transactions.service';
 import { Membership } from '../groups/membership.entity';
+import {
+  accountOwners,
+  decideLink,
+  emailDomain,
+  EmailVerification,
+  emailVerification,
+  isAllowedDomain,
+  linkingSettings,
+} from '../identity-providers/account-linking';
 import { findIdp } from '../identity-providers/find-idp';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import type { Tenant } from '../tenants/tenant.entity';
@@ -52,6 +61,8 @@ export interface SignInIdentity {
   externalId: string;
   email: string;
   displayName: string | null;
+  /** OIDC `email_verified` about this email (true / false); null or absent: the IdP did not say. */
+  emailVerified?: boolean | null;
 }
 
 export type SignInOutcome =
@@ -166,38 +177,19 @@ export class SyncService {
       await this.tx.lockRow(em, 'users', user.id);
       user = await em.findOneByOrFail(User, { id: user.id });
     }
+    // Decided under the row lock, so the user's identities cannot change in between.
+    const verification = emailVerification(email, who.emailVerified, linkingSettings(idp));
+    const refusal = await this.refusalFor(em, tenant, idp, who, email, user, !identity, verification);
+    if (refusal) {
+      await this.audit.record(em, ctx, tenant.id, refusal.audit);
+      this.logger.warn(
+        { idp: idp.slug, tenant: tenant.slug, ...refusal.audit.details, correlationId: ctx.correlationId },
+        `Sign-in refused: ${refusal.reason}`,
+      );
+      return { status: 'denied', user: refusal.user, plan: null, reason: refusal.reason };
+    }
     const meta: ApplyMeta = { trigger: 'sign-in', idpId: idp.id, idpSlug: idp.slug, source: 'sync' };
-
-    if (user?.status === 'blocked') {
-      const reason = 'your account is blocked in this workspace';
-      await this.audit.record(em, ctx, tenant.id, {
-        action: 'sso.sign_in_refused',
-        targetType: 'user',
-        targetId: user.id,
-        userId: user.id,
-        details: { idp: idp.slug, reason, externalId: who.externalId },
-      });
-      return { status: 'denied', user, plan: null, reason };
-    }
-
-    // Trusted auto-provisioning limited to some email domains (the IdP's `allowedDomains`).
-    const allowedDomains = (idp.config.allowedDomains as string[] | undefined) ?? [];
-    const domain = email.slice(email.lastIndexOf('@') + 1);
-    if (
-      !user &&
-      policy.jit &&
-      allowedDomains.length > 0 &&
-      !allowedDomains.some((d) => d.toLowerCase() === domain)
-    ) {
-      const reason = `accounts from ${domain} cannot sign up to this workspace; ask your administrator to create your account`;
-      await this.audit.record(em, ctx, tenant.id, {
-        action: 'sync.signup_denied',
-        targetType: 'identity_provider',
-        targetId: idp.id,
-        details: { idp: idp.slug, reason, email, externalId: who.externalId, allowedDomains },
-      });
-      return { status: 'denied', user: null, plan: null, reason };
-    }
+    const linkedExisting = !identity && !!user;
 
     const memberships = user ? await loadMemberships(em, tenant.id, user.id) : [];
     const ownerCounts = await loadOwnerCounts(em, tenant.id, memberships);
@@ -268,7 +260,12 @@ export class SyncService {
         targetType: 'user',
         targetId: user.id,
         userId: user.id,
-        details: { idp: idp.slug, externalId: who.externalId },
+        // Linking an existing user is the decision docs/sync.md describes: say how it was made.
+        details: {
+          idp: idp.slug,
+          externalId: who.externalId,
+          ...(linkedExisting ? { linkedBy: 'email', email, emailVerification: verification } : {}),
+        },
       });
     }
     await storeClaimedGroups(em, tenant.id, user.id, idp.id, external, stored);
@@ -280,6 +277,86 @@ export class SyncService {
     entries.push(summaryEntry(user.id, plan, meta, graph ? { graph } : undefined));
     await this.audit.record(em, ctx, tenant.id, entries);
     return { status: 'signed-in', user, plan };
+  }
+
+  /**
+   * Why this sign-in may not go on, before anything is written: an email domain the IdP may not sign
+   * in (`allowedDomains`, every sign-in), an existing user this IdP may not link (docs/sync.md,
+   * "Account linking"), or a blocked user. Null when it may.
+   */
+  private async refusalFor(
+    em: EntityManager,
+    tenant: Tenant,
+    idp: IdentityProvider,
+    who: SignInIdentity,
+    email: string,
+    user: User | null,
+    linking: boolean,
+    verification: EmailVerification,
+  ): Promise<{ reason: string; user: User | null; audit: AuditEntry } | null> {
+    const settings = linkingSettings(idp);
+    const base = { idp: idp.slug, email, externalId: who.externalId };
+    const domain = emailDomain(email);
+    // The same words whether or not someone has this email, for anyone this IdP does not know yet.
+    if (!isAllowedDomain(email, settings)) {
+      const reason = linking
+        ? `accounts from ${domain} cannot sign up to this workspace; ask your administrator to create your account`
+        : `accounts from ${domain} cannot sign in to this workspace through ${idp.name}; ask your administrator`;
+      const details = { ...base, reason, allowedDomains: settings.allowedDomains };
+      return {
+        reason,
+        user: null,
+        audit:
+          !linking && user
+            ? {
+                action: 'sso.sign_in_refused',
+                targetType: 'user',
+                targetId: user.id,
+                userId: user.id,
+                details: { ...details, code: 'domain_not_allowed' },
+              }
+            : { action: 'sync.signup_denied', targetType: 'identity_provider', targetId: idp.id, details },
+      };
+    }
+    if (user && linking) {
+      const owners = await accountOwners(em, tenant.id, user.id, idp.id);
+      const decision = decideLink(idp.name, settings, verification, owners);
+      if (!decision.allowed)
+        return {
+          reason: decision.reason,
+          user: null,
+          audit: {
+            action: 'sso.sign_in_refused',
+            targetType: 'user',
+            targetId: user.id,
+            userId: user.id,
+            details: {
+              ...base,
+              code: decision.code,
+              reason: decision.reason,
+              detail: decision.detail,
+              accountLinking: settings.accountLinking,
+              emailVerification: verification,
+              otherIdpIds: owners.otherIdpIds,
+            },
+          },
+        };
+    }
+    if (user?.status === 'blocked') {
+      const reason = 'your account is blocked in this workspace';
+      return {
+        reason,
+        user,
+        audit: {
+          action: 'sso.sign_in_refused',
+          targetType: 'user',
+          targetId: user.id,
+          userId: user.id,
+          details: { idp: idp.slug, reason, externalId: who.externalId },
+        },
+      };
+    }
+    return null;
   }
 
   /**

@@ -130,7 +130,13 @@ describe('OIDC sign-in with group sync (real OpenID provider on 127.0.0.1)', () 
       groupSync: { prohibitSignupIfNotInGroup: true },
       allowedDomains: ['example.com'],
     });
-    await idp('closed', { issuer: op.issuer, groupSync: { jit: false } });
+    // a later IdP links pre-provisioned users only when the admin says so (docs/sync.md, account linking)
+    await idp('closed', {
+      issuer: op.issuer,
+      groupSync: { jit: false },
+      accountLinking: 'email',
+      verifiedDomains: ['example.com'],
+    });
     await idp('slim', { issuer: slim.issuer, pkce: false, groupsFrom: ['id_token', 'userinfo'] });
     const discovery = (await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json()) as Record<
       string,
@@ -150,6 +156,9 @@ describe('OIDC sign-in with group sync (real OpenID provider on 127.0.0.1)', () 
         issuer: op.issuer,
         groupSync: { overage: 'graph' },
         graph: { directoryId: 'contoso-tenant', tokenUrl: graph.tokenUrl, baseUrl: graph.url },
+        // Entra sends no email_verified: the admin vouches for the domain so both connections share Big
+        accountLinking: 'email',
+        verifiedDomains: ['example.com'],
       });
     }
     eng = await newGroup(t, TENANT, { name: 'Engineering' });

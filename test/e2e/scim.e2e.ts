@@ -612,11 +612,21 @@ describe('SCIM 2.0 provisioning', () => {
     });
     expectScimError(takeover, 409, 'uniqueness');
     expect((await t.dataSource.getRepository(User).findOneByOrFail({ id })).status).toBe('active');
-    // a user nobody provisions (pre-provisioned by an admin) is taken over, not duplicated
+    // a user nobody provisions (pre-provisioned by an admin) is taken over, not duplicated, by a
+    // second IdP only when the admin allows it to link accounts and vouches for the email's domain
     const pre = await t.op
       .post(`/api/v1/tenants/${tenant.slug}/users`)
       .send({ email: 'pre@x.example' })
       .expect(201);
+    expectScimError(
+      await okta.post('/Users', { schemas: [USER], userName: 'pre@x.example' }),
+      409,
+      'uniqueness',
+    );
+    await t.op
+      .patch(`/api/v1/tenants/${tenant.slug}/identity-providers/okta`)
+      .send({ accountLinking: 'email', verifiedDomains: ['x.example'] })
+      .expect(200);
     const adopted = await okta.post('/Users', { schemas: [USER], userName: 'pre@x.example' }).expect(201);
     expect(adopted.body.id).toBe(pre.body.id);
   });

@@ -218,7 +218,8 @@ export class IdentityProviderSettingsDto {
   claimMapping?: ClaimMappingDto;
 
   @ApiPropertyOptional({
-    description: 'Just-in-time creation only for these email domains (empty: any domain)',
+    description:
+      'Only these email domains may sign in through this IdP, existing users included, and be created (empty: any)',
     example: ['example.com'],
   })
   @IsOptional()
@@ -229,6 +230,33 @@ export class IdentityProviderSettingsDto {
     message: 'allowedDomains must be domain names like example.com',
   })
   allowedDomains?: string[];
+
+  @ApiPropertyOptional({
+    enum: ['none', 'unowned', 'email'],
+    description:
+      'Which EXISTING users of the workspace (found by a verified email) a sign-in through this IdP, or its ' +
+      'SCIM client, may take over: `none`; `unowned`: users no IdP holds (created through the API); `email`: ' +
+      "also other IdPs' users. Default, stored at creation: `unowned` for the tenant's first IdP, `none` for " +
+      'later ones. Users this IdP already holds (identity or SCIM record) need no linking.',
+  })
+  @IsOptional()
+  @IsIn(['none', 'unowned', 'email'])
+  accountLinking?: 'none' | 'unowned' | 'email';
+
+  @ApiPropertyOptional({
+    description:
+      'Email domains this IdP owns, vouched for by the admin: its emails there count as verified for account ' +
+      'linking (SAML and SCIM; OIDC when the IdP sends no email_verified, as Entra ID). Exact domains.',
+    example: ['example.com'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(/^[a-z0-9.-]+\.[a-z]{2,}$/i, {
+    each: true,
+    message: 'verifiedDomains must be domain names like example.com',
+  })
+  verifiedDomains?: string[];
 
   @ApiPropertyOptional({
     description: 'Log the received claims and each sync decision at sign-in (secrets redacted)',

@@ -1,3 +1,4 @@
+import { StoreAccountLinkingDefaults1795440000002 } from './1795440000002-StoreAccountLinkingDefaults';
 import { AddSyncLookupIndexesAndBlockedBy1795430043868 } from './1795430043868-AddSyncLookupIndexesAndBlockedBy';
 import { AddScimResources1795428476917 } from './1795428476917-AddScimResources';
 import { AddTenantSyncVersion1795427689743 } from './1795427689743-AddTenantSyncVersion';
@@ -11,4 +12,5 @@ export const POSTGRES_MIGRATIONS: Function[] = [
   AddTenantSyncVersion1795427689743,
   AddScimResources1795428476917,
   AddSyncLookupIndexesAndBlockedBy1795430043868,
+  StoreAccountLinkingDefaults1795440000002,
 ];

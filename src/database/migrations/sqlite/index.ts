@@ -1,3 +1,4 @@
+import { StoreAccountLinkingDefaults1795440000001 } from './1795440000001-StoreAccountLinkingDefaults';
 import { AddSyncLookupIndexesAndBlockedBy1795430041369 } from './1795430041369-AddSyncLookupIndexesAndBlockedBy';
 import { AddScimResources1795428472441 } from './1795428472441-AddScimResources';
 import { AddTenantSyncVersion1795427687264 } from './1795427687264-AddTenantSyncVersion';
@@ -11,4 +12,5 @@ export const SQLITE_MIGRATIONS: Function[] = [
   AddTenantSyncVersion1795427687264,
   AddScimResources1795428472441,
   AddSyncLookupIndexesAndBlockedBy1795430041369,
+  StoreAccountLinkingDefaults1795440000001,
 ];
