@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import { bodyParsers, correlationIdMiddleware } from './common/http';
+import { inputGuardMiddleware } from './common/input-guard';
 import { createValidationPipe } from './common/validation';
 
 /** Everything main.ts and the e2e tests both need, so tests run the app as it ships. */
@@ -15,6 +16,7 @@ export function configureApp(app: INestApplication): void {
   express.use(correlationIdMiddleware);
   express.use(cookieParser());
   for (const parser of bodyParsers()) express.use(parser);
+  express.use(inputGuardMiddleware);
   express.useGlobalPipes(createValidationPipe());
   express.enableShutdownHooks();
 
