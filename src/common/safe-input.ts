@@ -86,3 +86,13 @@ export function prototypePollution(): string[] {
   for (const key in Object.prototype) found.push(key); // eslint-disable-line guard-for-in
   return found;
 }
+
+/** Throws one clear sentence when Object.prototype carries enumerable properties (see above). */
+export function assertCleanPrototype(): void {
+  const polluted = prototypePollution();
+  if (polluted.length)
+    throw new Error(
+      `Object.prototype has unexpected enumerable properties (${polluted.slice(0, 5).join(', ')}): ` +
+        'a prototype pollution happened; refusing to serve',
+    );
+}
