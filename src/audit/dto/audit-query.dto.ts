@@ -1,6 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsDate, IsInt, IsOptional, IsUUID, Matches, Max, MaxDate, Min, MinDate } from 'class-validator';
+
+// Dates both databases store: JavaScript reaches year -271821, PostgreSQL stops at 4713 BC.
+const EARLIEST = new Date('0001-01-01T00:00:00.000Z');
+const LATEST = new Date('9999-12-31T23:59:59.999Z');
+const IN_RANGE = { message: '$property must be between years 1 and 9999' };
 
 export class AuditQueryDto {
   @ApiPropertyOptional({
@@ -19,12 +24,16 @@ export class AuditQueryDto {
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'since must be an ISO 8601 date-time' })
+  @MinDate(EARLIEST, IN_RANGE)
+  @MaxDate(LATEST, IN_RANGE)
   since?: Date;
 
   @ApiPropertyOptional({ description: 'ISO 8601 time, exclusive' })
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'until must be an ISO 8601 date-time' })
+  @MinDate(EARLIEST, IN_RANGE)
+  @MaxDate(LATEST, IN_RANGE)
   until?: Date;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })

@@ -13,6 +13,9 @@ import {
   Min,
 } from 'class-validator';
 
+/** The largest paging offset any list accepts (SCIM's startIndex has the same bound). */
+export const MAX_OFFSET = 999_999_999;
+
 const lowerTrim = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim().toLowerCase() : value;
 
@@ -53,5 +56,12 @@ export class ListUsersQueryDto {
   @Min(1)
   @Max(1000)
   limit?: number;
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  // Bounded like SCIM's startIndex: 1e20 is an "integer" to JavaScript and out of range to PostgreSQL.
+  @ApiPropertyOptional({ default: 0, maximum: MAX_OFFSET })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_OFFSET)
+  offset?: number;
 }
