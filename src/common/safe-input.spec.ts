@@ -60,7 +60,9 @@ describe('findInputProblem', () => {
   });
 
   it('refuses depth beyond the limit without recursing (100,000 levels)', () => {
-    expect(findInputProblem(nested(MAX_JSON_DEPTH + 1))).toEqual(expect.objectContaining({ kind: 'too_deep' }));
+    expect(findInputProblem(nested(MAX_JSON_DEPTH + 1))).toEqual(
+      expect.objectContaining({ kind: 'too_deep' }),
+    );
     expect(findInputProblem(nested(100_000))).toEqual(expect.objectContaining({ kind: 'too_deep' }));
   });
 
@@ -77,8 +79,14 @@ describe('findInputProblem', () => {
 
   it('refuses NUL and lone surrogates in values and keys', () => {
     expect(findInputProblem({ name: 'a\u0000' })).toEqual({ kind: 'unstorable', at: 'body.name' });
-    expect(findInputProblem(JSON.parse('{"a":["\\ud800"]}'))).toEqual({ kind: 'unstorable', at: 'body.a[0]' });
-    expect(findInputProblem({ ['k\u0000']: 1 }, 'query')).toEqual({ kind: 'unstorable', at: 'query.k\u0000' });
+    expect(findInputProblem(JSON.parse('{"a":["\\ud800"]}'))).toEqual({
+      kind: 'unstorable',
+      at: 'body.a[0]',
+    });
+    expect(findInputProblem({ ['k\u0000']: 1 }, 'query')).toEqual({
+      kind: 'unstorable',
+      at: 'query.k\u0000',
+    });
   });
 });
 
@@ -105,7 +113,9 @@ describe('the start-up prototype check', () => {
     expect(() => assertCleanPrototype()).not.toThrow();
     (Object.prototype as Record<string, unknown>).polluted = 'yes';
     expect(prototypePollution()).toEqual(['polluted']);
-    expect(() => assertCleanPrototype()).toThrow(/^Object\.prototype has unexpected enumerable properties \(polluted\)[^\n]*$/);
+    expect(() => assertCleanPrototype()).toThrow(
+      /^Object\.prototype has unexpected enumerable properties \(polluted\)[^\n]*$/,
+    );
   });
 
   it('main.ts runs the check before it listens', () => {
@@ -117,7 +127,9 @@ describe('the start-up prototype check', () => {
 
 describe('the shipped start commands run Node with --disable-proto=delete', () => {
   const root = join(__dirname, '..', '..');
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
 
   it('npm start, the Dockerfile, demo and bench pass the flag', () => {
     expect(pkg.scripts.start).toMatch(/^node --disable-proto=delete dist\/main\.js$/);
@@ -136,7 +148,10 @@ describe('the shipped start commands run Node with --disable-proto=delete', () =
     const out = execFileSync(process.execPath, [...flags, '-e', probe], { encoding: 'utf8' });
     expect(JSON.parse(out)).toEqual({ accessor: false, own: ['__proto__'] });
     // and without the flag the same code swaps prototypes: the flag is what makes the difference
-    const plain = execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    const plain = execFileSync(process.execPath, ['-e', probe], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+    });
     expect(JSON.parse(plain)).toEqual({ accessor: true, x: 1, own: [] });
   });
 });

@@ -39,7 +39,11 @@ export type InputProblem =
  * segment, or a key or string that cannot be stored. Iterative, so a hostile depth cannot exhaust
  * the stack; `at` names the place (`body.name.__proto__`).
  */
-export function findInputProblem(value: unknown, root = 'body', maxDepth = MAX_JSON_DEPTH): InputProblem | null {
+export function findInputProblem(
+  value: unknown,
+  root = 'body',
+  maxDepth = MAX_JSON_DEPTH,
+): InputProblem | null {
   const stack: [unknown, string, number][] = [[value, root, 0]];
   while (stack.length) {
     const [node, at, depth] = stack.pop()!;
@@ -73,7 +77,8 @@ export function nullPrototypeCopy<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v: unknown) => nullPrototypeCopy(v)) as T;
   if (!value || typeof value !== 'object' || value instanceof Date) return value;
   const copy = Object.create(null) as Record<string, unknown>;
-  for (const key of Object.keys(value)) copy[key] = nullPrototypeCopy((value as Record<string, unknown>)[key]);
+  for (const key of Object.keys(value))
+    copy[key] = nullPrototypeCopy((value as Record<string, unknown>)[key]);
   return copy as T;
 }
 

@@ -52,7 +52,10 @@ const SCIM_BODY: Schema = {
         type: 'object',
         properties: {
           op: { type: 'string', enum: ['add', 'replace', 'remove', 'Add'] },
-          path: { type: 'string', enum: ['members', 'emails[type eq "work"].value', 'name.givenName', 'active'] },
+          path: {
+            type: 'string',
+            enum: ['members', 'emails[type eq "work"].value', 'name.givenName', 'active'],
+          },
           value: {},
         },
       },
@@ -115,13 +118,15 @@ function listedRoutes(): Route[] {
 }
 
 function openApiRoutes(doc: {
-  paths: Record<string, Record<string, { parameters?: { in: string; name: string }[]; requestBody?: unknown }>>;
+  paths: Record<
+    string,
+    Record<string, { parameters?: { in: string; name: string }[]; requestBody?: unknown }>
+  >;
 }): Route[] {
   return Object.entries(doc.paths).flatMap(([path, ops]) =>
     Object.entries(ops).map(([method, op]) => {
-      const body = (op.requestBody as { content?: Record<string, { schema: Schema }> } | undefined)?.content?.[
-        'application/json'
-      ]?.schema;
+      const body = (op.requestBody as { content?: Record<string, { schema: Schema }> } | undefined)
+        ?.content?.['application/json']?.schema;
       return {
         method: method as Method,
         path,
@@ -136,7 +141,8 @@ function openApiRoutes(doc: {
 // ---- hostile values ---------------------------------------------------------------------------
 
 const deep = (depth: number) => JSON.parse('{"a":'.repeat(depth) + '1' + '}'.repeat(depth)) as unknown;
-const withKey = (key: string, value: unknown) => JSON.parse(`{${JSON.stringify(key)}:${JSON.stringify(value)}}`);
+const withKey = (key: string, value: unknown) =>
+  JSON.parse(`{${JSON.stringify(key)}:${JSON.stringify(value)}}`);
 
 const hostileText = fc.oneof(
   fc.constantFrom(
@@ -183,11 +189,20 @@ const hostileValue: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => (
     fc.constantFrom(1e20, -1, 0, 1.5, Number.MAX_SAFE_INTEGER, 2 ** 63, -(2 ** 31) - 1, 1e308),
     fc.boolean(),
     fc.constant(null),
-    fc.constantFrom(deep(70), deep(300), withKey('__proto__', { x: 1 }), withKey('constructor', { prototype: { x: 1 } })),
+    fc.constantFrom(
+      deep(70),
+      deep(300),
+      withKey('__proto__', { x: 1 }),
+      withKey('constructor', { prototype: { x: 1 } }),
+    ),
     fc.array(tie('v'), { maxLength: 3 }),
-    fc.dictionary(fc.constantFrom('a', '__proto__', 'constructor.prototype.x', 'value', 'x\u0000'), tie('v'), {
-      maxKeys: 2,
-    }),
+    fc.dictionary(
+      fc.constantFrom('a', '__proto__', 'constructor.prototype.x', 'value', 'x\u0000'),
+      tie('v'),
+      {
+        maxKeys: 2,
+      },
+    ),
   ),
 })).v;
 
@@ -199,7 +214,11 @@ function resolve(schema: Schema | undefined, components: Record<string, Schema>)
 }
 
 /** A value for a schema: mostly plausible (so checks deeper than the DTO run), sometimes hostile. */
-function valueFor(schema: Schema | undefined, components: Record<string, Schema>, depth = 0): fc.Arbitrary<unknown> {
+function valueFor(
+  schema: Schema | undefined,
+  components: Record<string, Schema>,
+  depth = 0,
+): fc.Arbitrary<unknown> {
   const s = resolve(schema, components);
   let plausible: fc.Arbitrary<unknown>;
   if (s.enum?.length) plausible = fc.constantFrom(...s.enum);
@@ -211,7 +230,8 @@ function valueFor(schema: Schema | undefined, components: Record<string, Schema>
         : fc.record(Object.fromEntries(props.map(([k, v]) => [k, valueFor(v, components, depth + 1)])), {
             requiredKeys: [],
           });
-  } else if (s.type === 'array') plausible = fc.array(valueFor(s.items, components, depth + 1), { maxLength: 3 });
+  } else if (s.type === 'array')
+    plausible = fc.array(valueFor(s.items, components, depth + 1), { maxLength: 3 });
   else if (s.type === 'integer' || s.type === 'number') plausible = fc.integer({ min: -2, max: 1000 });
   else if (s.type === 'boolean') plausible = fc.boolean();
   else plausible = fc.oneof(fc.string({ maxLength: 10 }), fc.emailAddress());
@@ -262,7 +282,9 @@ describe('hostile input on every route: no 5xx, and a refusal writes nothing', (
         .set('Authorization', `Bearer ${scimToken}`)
         .set('Content-Type', 'application/scim+json')
         .send(JSON.stringify(body));
-    const scimUser = await scim('post', '/Users', { schemas: [USER], userName: 'fuzz@example.com' }).expect(201);
+    const scimUser = await scim('post', '/Users', { schemas: [USER], userName: 'fuzz@example.com' }).expect(
+      201,
+    );
     const scimGroup = await scim('post', '/Groups', { schemas: [GROUP], displayName: 'Fuzz' }).expect(201);
     valid = {
       tenant: tenant.slug,
@@ -278,7 +300,9 @@ describe('hostile input on every route: no 5xx, and a refusal writes nothing', (
       schemaId: USER,
     };
     // eslint-disable-next-line no-console
-    console.log(`hostile-inputs: fast-check seed ${SEED} (GROUPSYNC_FUZZ_SEED=${SEED} replays it), ${RUNS} runs a route`);
+    console.log(
+      `hostile-inputs: fast-check seed ${SEED} (GROUPSYNC_FUZZ_SEED=${SEED} replays it), ${RUNS} runs a route`,
+    );
   });
   afterAll(async () => t.close());
 
@@ -301,9 +325,12 @@ describe('hostile input on every route: no 5xx, and a refusal writes nothing', (
 
   async function send(call: Call) {
     let req = request(t.http)[call.method](call.url);
-    const bearer = { operator: 'test-operator-token-0123456789abcdef', apiKey, scim: scimToken, none: null }[call.auth];
+    const bearer = { operator: 'test-operator-token-0123456789abcdef', apiKey, scim: scimToken, none: null }[
+      call.auth
+    ];
     if (bearer) req = req.set('Authorization', `Bearer ${bearer}`);
-    if (call.body !== undefined) req = req.set('Content-Type', call.contentType ?? 'application/json').send(call.body);
+    if (call.body !== undefined)
+      req = req.set('Content-Type', call.contentType ?? 'application/json').send(call.body);
     return req;
   }
 
@@ -311,7 +338,12 @@ describe('hostile input on every route: no 5xx, and a refusal writes nothing', (
   async function check(call: Call, allowWrites: string[] = []) {
     const before = await rowCounts();
     const res = await send(call);
-    const shown = { ...call, body: call.body?.slice(0, 300), status: res.status, answer: res.text.slice(0, 300) };
+    const shown = {
+      ...call,
+      body: call.body?.slice(0, 300),
+      status: res.status,
+      answer: res.text.slice(0, 300),
+    };
     if (res.status >= 500) throw new Error(`5xx: ${JSON.stringify(shown)}`);
     if (res.status >= 400) {
       const after = await rowCounts();
@@ -331,7 +363,10 @@ describe('hostile input on every route: no 5xx, and a refusal writes nothing', (
           ...params.map((p, i) =>
             route.method === 'delete' && i === params.length - 1
               ? hostileText
-              : fc.oneof({ arbitrary: fc.constant(valid[p] ?? 'x'), weight: 4 }, { arbitrary: hostileText, weight: 1 }),
+              : fc.oneof(
+                  { arbitrary: fc.constant(valid[p] ?? 'x'), weight: 4 },
+                  { arbitrary: hostileText, weight: 1 },
+                ),
           ),
         ),
         query: fc.array(
@@ -342,7 +377,11 @@ describe('hostile input on every route: no 5xx, and a refusal writes nothing', (
           { maxLength: 3 },
         ),
         body: route.body ? valueFor(route.body, components) : fc.constant(undefined),
-        auth: fc.constantFrom(...(route.auth === 'admin' ? (['operator', 'apiKey'] as const) : ([route.auth === 'scim' ? 'scim' : 'none'] as const))),
+        auth: fc.constantFrom(
+          ...(route.auth === 'admin'
+            ? (['operator', 'apiKey'] as const)
+            : ([route.auth === 'scim' ? 'scim' : 'none'] as const)),
+        ),
         form: fc.boolean(),
       })
       .map(({ path, query, body, auth, form }): Call => {
@@ -355,7 +394,10 @@ describe('hostile input on every route: no 5xx, and a refusal writes nothing', (
             ? undefined
             : acs && form && body && typeof body === 'object'
               ? Object.entries(body)
-                  .map(([k, v]) => `${encode(k)}=${encode(typeof v === 'string' ? v : JSON.stringify(v) ?? '')}`)
+                  .map(
+                    ([k, v]) =>
+                      `${encode(k)}=${encode(typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))}`,
+                  )
                   .join('&')
               : JSON.stringify(body);
         return {
@@ -363,12 +405,17 @@ describe('hostile input on every route: no 5xx, and a refusal writes nothing', (
           url,
           auth,
           body: text,
-          contentType: acs && form ? 'application/x-www-form-urlencoded' : route.auth === 'scim' ? 'application/scim+json' : undefined,
+          contentType:
+            acs && form
+              ? 'application/x-www-form-urlencoded'
+              : route.auth === 'scim'
+                ? 'application/scim+json'
+                : undefined,
         };
       });
   }
 
-  it('known cases answer 400 in the route family\'s error shape', async () => {
+  it("known cases answer 400 in the route family's error shape", async () => {
     const base = `/api/v1/tenants/${valid.tenant}`;
     const expect400 = async (call: Call, code?: string) => {
       const res = await check(call);
@@ -377,36 +424,104 @@ describe('hostile input on every route: no 5xx, and a refusal writes nothing', (
       return res;
     };
     const deepText = '['.repeat(100_000) + ']'.repeat(100_000);
-    const tooDeep = await expect400({ method: 'post', url: `${base}/groups`, auth: 'operator', body: deepText }, 'invalid_json');
+    const tooDeep = await expect400(
+      { method: 'post', url: `${base}/groups`, auth: 'operator', body: deepText },
+      'invalid_json',
+    );
     expect(tooDeep.body.message).toMatch(/64 levels/);
-    await expect400({ method: 'post', url: `/scim/v2/${valid.tenant}/Users`, auth: 'scim', body: deepText, contentType: 'application/scim+json' }, 'invalidSyntax');
-    for (const q of ['offset=1e20', 'offset=-1', 'offset=1.5', 'offset=NaN', 'limit=1e20', 'limit=0', 'limit=abc'])
+    await expect400(
+      {
+        method: 'post',
+        url: `/scim/v2/${valid.tenant}/Users`,
+        auth: 'scim',
+        body: deepText,
+        contentType: 'application/scim+json',
+      },
+      'invalidSyntax',
+    );
+    for (const q of [
+      'offset=1e20',
+      'offset=-1',
+      'offset=1.5',
+      'offset=NaN',
+      'limit=1e20',
+      'limit=0',
+      'limit=abc',
+    ])
       await expect400({ method: 'get', url: `${base}/users?${q}`, auth: 'operator' });
-    for (const q of ['limit=1e20', 'cursor=abc', 'since=-271821-04-20T00:00:00.000Z', 'until=+275760-09-13T00:00:00.000Z', 'since=x'])
-      await expect400({ method: 'get', url: `${base}/audit-events?${encode(q).replace('%3D', '=')}`, auth: 'apiKey' });
+    for (const q of [
+      'limit=1e20',
+      'cursor=abc',
+      'since=-271821-04-20T00:00:00.000Z',
+      'until=+275760-09-13T00:00:00.000Z',
+      'since=x',
+    ])
+      await expect400({
+        method: 'get',
+        url: `${base}/audit-events?${encode(q).replace('%3D', '=')}`,
+        auth: 'apiKey',
+      });
     for (const q of ['startIndex=1e20', 'count=1e20', 'count=1.5'])
       await expect400({ method: 'get', url: `/scim/v2/${valid.tenant}/Users?${q}`, auth: 'scim' });
     // NUL and lone surrogates: body strings, body keys, query and path
-    await expect400({ method: 'post', url: `${base}/groups`, auth: 'operator', body: JSON.stringify({ name: 'a\u0000b' }) }, 'invalid_string');
-    await expect400({ method: 'post', url: `${base}/groups`, auth: 'operator', body: '{"name":"a\\ud800"}' }, 'invalid_string');
-    await expect400({ method: 'patch', url: `${base}/users/${valid.userId}`, auth: 'apiKey', body: '{"displayName":"\\udc00"}' }, 'invalid_string');
+    await expect400(
+      { method: 'post', url: `${base}/groups`, auth: 'operator', body: JSON.stringify({ name: 'a\u0000b' }) },
+      'invalid_string',
+    );
+    await expect400(
+      { method: 'post', url: `${base}/groups`, auth: 'operator', body: '{"name":"a\\ud800"}' },
+      'invalid_string',
+    );
+    await expect400(
+      {
+        method: 'patch',
+        url: `${base}/users/${valid.userId}`,
+        auth: 'apiKey',
+        body: '{"displayName":"\\udc00"}',
+      },
+      'invalid_string',
+    );
     await expect400({ method: 'get', url: `${base}/users?email=a%00b`, auth: 'operator' }, 'invalid_string');
     await expect400({ method: 'get', url: `${base}/groups/a%00b`, auth: 'operator' }, 'invalid_string');
     await expect400(
-      { method: 'post', url: `/scim/v2/${valid.tenant}/Users`, auth: 'scim', body: JSON.stringify({ schemas: [USER], userName: 'n\u0000@example.com' }), contentType: 'application/scim+json' },
+      {
+        method: 'post',
+        url: `/scim/v2/${valid.tenant}/Users`,
+        auth: 'scim',
+        body: JSON.stringify({ schemas: [USER], userName: 'n\u0000@example.com' }),
+        contentType: 'application/scim+json',
+      },
       'invalidValue',
     );
     await expect400(
-      { method: 'post', url: `/scim/v2/${valid.tenant}/Groups`, auth: 'scim', body: `{"schemas":["${GROUP}"],"displayName":"x","externalId":"\\ud800"}`, contentType: 'application/scim+json' },
+      {
+        method: 'post',
+        url: `/scim/v2/${valid.tenant}/Groups`,
+        auth: 'scim',
+        body: `{"schemas":["${GROUP}"],"displayName":"x","externalId":"\\ud800"}`,
+        contentType: 'application/scim+json',
+      },
       'invalidValue',
     );
     // prototype keys in admin bodies
-    await expect400({ method: 'post', url: `${base}/groups`, auth: 'operator', body: '{"name":"x","__proto__":{"isAdmin":true}}' }, 'invalid_key');
+    await expect400(
+      {
+        method: 'post',
+        url: `${base}/groups`,
+        auth: 'operator',
+        body: '{"name":"x","__proto__":{"isAdmin":true}}',
+      },
+      'invalid_key',
+    );
   });
 
   it('SCIM filters comparing uuid attributes with anything match nothing instead of failing', async () => {
     const scim = (filter: string, resource = 'Users') =>
-      check({ method: 'get', url: `/scim/v2/${valid.tenant}/${resource}?filter=${encode(filter)}`, auth: 'scim' });
+      check({
+        method: 'get',
+        url: `/scim/v2/${valid.tenant}/${resource}?filter=${encode(filter)}`,
+        auth: 'scim',
+      });
     for (const [filter, resource, total] of [
       ['id eq "not-a-uuid"', 'Users', 0],
       ['id ne "not-a-uuid"', 'Users', 1],
@@ -420,7 +535,11 @@ describe('hostile input on every route: no 5xx, and a refusal writes nothing', (
       ['not (members.value eq "x")', 'Groups', 1],
     ] as const) {
       const res = await scim(filter, resource);
-      expect({ filter, status: res.status, total: res.body.totalResults }).toEqual({ filter, status: 200, total });
+      expect({ filter, status: res.status, total: res.body.totalResults }).toEqual({
+        filter,
+        status: 200,
+        total,
+      });
     }
   });
 

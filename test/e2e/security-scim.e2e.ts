@@ -39,7 +39,8 @@ describe('SCIM input cannot pollute Object.prototype', () => {
         .set('Authorization', `Bearer ${token}`)
         .set('Content-Type', 'application/scim+json')
         .send(raw);
-    const get = (path: string) => request(t.http).get(`${base}${path}`).set('Authorization', `Bearer ${token}`);
+    const get = (path: string) =>
+      request(t.http).get(`${base}${path}`).set('Authorization', `Bearer ${token}`);
     const user = await send(
       'post',
       '/Users',
@@ -62,25 +63,85 @@ describe('SCIM input cannot pollute Object.prototype', () => {
     const group = (extra: string) => `{"schemas":["${GROUP}"],"displayName":"x",${extra}}`;
     return [
       ['path __proto__.x', 'patch', u, op('{"op":"add","path":"__proto__.x","value":"y"}')],
-      ['path constructor.prototype.x', 'patch', u, op('{"op":"add","path":"constructor.prototype.x","value":"y"}')],
+      [
+        'path constructor.prototype.x',
+        'patch',
+        u,
+        op('{"op":"add","path":"constructor.prototype.x","value":"y"}'),
+      ],
       ['replace path prototype', 'patch', u, op('{"op":"replace","path":"name.prototype","value":"y"}')],
       ['remove path __proto__', 'patch', u, op('{"op":"remove","path":"__proto__.toString"}')],
       ['pathless key "__proto__.x"', 'patch', u, op('{"op":"add","value":{"__proto__.x":"y"}}')],
-      ['pathless key constructor.prototype.x', 'patch', u, op('{"op":"add","value":{"constructor.prototype.x":"y"}}')],
-      ['pathless nested __proto__ value', 'patch', u, op('{"op":"add","value":{"name":{"__proto__":{"x":"y"}}}}')],
-      ['value with __proto__ object', 'patch', u, op('{"op":"add","path":"name","value":{"__proto__":{"x":"y"}}}')],
-      ['filtered path with constructor', 'patch', u, op('{"op":"add","path":"emails[constructor eq \\"x\\"].value","value":"y"}')],
-      ['filtered key with constructor', 'patch', u, op('{"op":"add","value":{"emails[type eq \\"work\\"].constructor":"y"}}')],
-      ['extension path with __proto__', 'patch', u, op(`{"op":"add","path":"${ENTERPRISE}:__proto__.x","value":"y"}`)],
+      [
+        'pathless key constructor.prototype.x',
+        'patch',
+        u,
+        op('{"op":"add","value":{"constructor.prototype.x":"y"}}'),
+      ],
+      [
+        'pathless nested __proto__ value',
+        'patch',
+        u,
+        op('{"op":"add","value":{"name":{"__proto__":{"x":"y"}}}}'),
+      ],
+      [
+        'value with __proto__ object',
+        'patch',
+        u,
+        op('{"op":"add","path":"name","value":{"__proto__":{"x":"y"}}}'),
+      ],
+      [
+        'filtered path with constructor',
+        'patch',
+        u,
+        op('{"op":"add","path":"emails[constructor eq \\"x\\"].value","value":"y"}'),
+      ],
+      [
+        'filtered key with constructor',
+        'patch',
+        u,
+        op('{"op":"add","value":{"emails[type eq \\"work\\"].constructor":"y"}}'),
+      ],
+      [
+        'extension path with __proto__',
+        'patch',
+        u,
+        op(`{"op":"add","path":"${ENTERPRISE}:__proto__.x","value":"y"}`),
+      ],
       ['upper-case __PROTO__ key', 'patch', u, op('{"op":"add","value":{"__PROTO__":{"x":"y"}}}')],
-      ['operation object with __proto__', 'patch', u, op('{"op":"add","path":"displayName","value":"y","__proto__":{"x":"y"}}')],
+      [
+        'operation object with __proto__',
+        'patch',
+        u,
+        op('{"op":"add","path":"displayName","value":"y","__proto__":{"x":"y"}}'),
+      ],
       ['POST User __proto__ key', 'post', '/Users', user('"__proto__":{"x":"y"}')],
-      ['POST User nested constructor', 'post', '/Users', user('"name":{"constructor":{"prototype":{"x":"y"}}}')],
-      ['PUT User __proto__ in emails', 'put', u, user('"emails":[{"value":"x@example.com","__proto__":{"x":"y"}}]')],
+      [
+        'POST User nested constructor',
+        'post',
+        '/Users',
+        user('"name":{"constructor":{"prototype":{"x":"y"}}}'),
+      ],
+      [
+        'PUT User __proto__ in emails',
+        'put',
+        u,
+        user('"emails":[{"value":"x@example.com","__proto__":{"x":"y"}}]'),
+      ],
       ['PUT User dotted key', 'put', u, user('"constructor.prototype.x":"y"')],
       ['group PATCH path __proto__', 'patch', g, op('{"op":"add","path":"__proto__.x","value":"y"}')],
-      ['group PATCH pathless constructor', 'patch', g, op('{"op":"add","value":{"constructor":{"prototype":{"x":"y"}}}}')],
-      ['group PATCH members __proto__', 'patch', g, op('{"op":"add","path":"members","value":[{"value":"x","__proto__":{"x":"y"}}]}')],
+      [
+        'group PATCH pathless constructor',
+        'patch',
+        g,
+        op('{"op":"add","value":{"constructor":{"prototype":{"x":"y"}}}}'),
+      ],
+      [
+        'group PATCH members __proto__',
+        'patch',
+        g,
+        op('{"op":"add","path":"members","value":[{"value":"x","__proto__":{"x":"y"}}]}'),
+      ],
       ['POST Group __proto__', 'post', '/Groups', group('"__proto__":{"x":"y"}')],
       ['PUT Group prototype key', 'put', g, group('"members":[],"prototype":{"x":"y"}')],
     ];
