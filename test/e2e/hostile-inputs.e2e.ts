@@ -303,7 +303,7 @@ describe('hostile input on every route: no 5xx, and a refusal writes nothing', (
     console.log(
       `hostile-inputs: fast-check seed ${SEED} (GROUPSYNC_FUZZ_SEED=${SEED} replays it), ${RUNS} runs a route`,
     );
-  });
+  }, 60_000);
   afterAll(async () => t.close());
 
   async function rowCounts(): Promise<Record<string, number>> {
