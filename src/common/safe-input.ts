@@ -14,6 +14,7 @@ export const MAX_JSON_DEPTH = 64;
 const QUOTED = /"(?:[^"\\]|\\.)*"/g;
 const SEGMENT = /[A-Za-z0-9_$-]+/g;
 // NUL (PostgreSQL text refuses it) and UTF-16 surrogates without their pair (jsonb refuses them).
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
@@ -88,7 +89,7 @@ export function nullPrototypeCopy<T>(value: T): T {
  */
 export function prototypePollution(): string[] {
   const found: string[] = [];
-  for (const key in Object.prototype) found.push(key); // eslint-disable-line guard-for-in
+  for (const key in Object.prototype) found.push(key);
   return found;
 }
 

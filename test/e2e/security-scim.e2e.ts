@@ -21,8 +21,8 @@ describe('SCIM input cannot pollute Object.prototype', () => {
   beforeAll(async () => {
     cleanKeys = protoKeys();
     t = await startTestApp();
-  });
-  afterAll(async () => t.close());
+  }, 60_000);
+  afterAll(async () => t.close(), 60_000);
 
   async function scimTenant() {
     const tenant = await newTenant(t);
@@ -33,12 +33,13 @@ describe('SCIM input cannot pollute Object.prototype', () => {
       .expect(201);
     const base = `/scim/v2/${tenant.slug}`;
     const token = made.body.token as string;
-    const send = (method: 'post' | 'put' | 'patch', path: string, raw: string) =>
-      request(t.http)
-        [method](`${base}${path}`)
+    const send = (method: 'post' | 'put' | 'patch', path: string, raw: string) => {
+      const agent = request(t.http);
+      return agent[method](`${base}${path}`)
         .set('Authorization', `Bearer ${token}`)
         .set('Content-Type', 'application/scim+json')
         .send(raw);
+    };
     const get = (path: string) =>
       request(t.http).get(`${base}${path}`).set('Authorization', `Bearer ${token}`);
     const user = await send(
@@ -171,7 +172,7 @@ describe('SCIM input cannot pollute Object.prototype', () => {
     const after = await a.get(`/Users/${a.userId}`).expect(200);
     expect(after.body).toEqual(before.body);
     await newGroup(t, b.tenant.slug);
-  });
+  }, 60_000);
 
   it('refuses prototype keys in filters and attribute lists (no 500, no match)', async () => {
     const a = await scimTenant();
