@@ -138,6 +138,9 @@ describe('the shipped start commands run Node with --disable-proto=delete', () =
     );
     expect(readFileSync(join(root, 'scripts', 'demo.js'), 'utf8')).toContain("'--disable-proto=delete'");
     expect(readFileSync(join(root, 'bench', 'lib.js'), 'utf8')).toContain("'--disable-proto=delete'");
+    // and the tests run the way the service does
+    for (const script of ['test', 'test:unit', 'test:integration', 'test:e2e'])
+      expect(pkg.scripts[script]).toMatch(/^node --disable-proto=delete node_modules\/jest\/bin\/jest\.js/);
   });
 
   it('a process started with the start script flags has no __proto__ accessor', () => {
