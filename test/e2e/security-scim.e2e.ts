@@ -194,6 +194,19 @@ describe('SCIM input cannot pollute Object.prototype', () => {
     await a.get(`/Users?filter=${encodeURIComponent('userName eq "constructor"')}`).expect(200);
   });
 
+  it('/health answers 503 while Object.prototype is polluted, so the process gets replaced', async () => {
+    await request(t.http).get('/health').expect(200);
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = 'yes';
+    try {
+      const res = await request(t.http).get('/health');
+      expect(res.status).toBe(503);
+    } finally {
+      delete proto.polluted;
+    }
+    await request(t.http).get('/health').expect(200);
+  });
+
   it('ordinary PATCH still works after the hostile ones', async () => {
     const a = await scimTenant();
     const res = await a
