@@ -58,6 +58,7 @@ module.exports = {
   projects,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   maxWorkers: 2,
-  // Global only: Jest ignores testTimeout inside projects, so hooks fell back to 5 s on a loaded machine.
+  // Jest reads testTimeout from the global config only: the per-project value above is ignored, and
+  // 5 s is too short for an app boot on a loaded 2-core machine.
   testTimeout: 30000,
 };

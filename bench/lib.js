@@ -48,7 +48,7 @@ async function startService(dialect, port) {
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   let child;
   const launch = async () => {
-    child = spawn(process.execPath, [...profile, join(__dirname, '..', 'dist', 'main.js')], {
+    child = spawn(process.execPath, ['--disable-proto=delete', ...profile, join(__dirname, '..', 'dist', 'main.js')], {
       env: { ...process.env, PORT: String(port), DATABASE_URL: db.url, ADMIN_TOKEN, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

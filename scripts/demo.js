@@ -64,7 +64,7 @@ async function seed() {
 }
 
 async function main() {
-  const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'main.js')], { env, stdio: 'inherit' });
+  const child = spawn(process.execPath, ['--disable-proto=delete', join(__dirname, '..', 'dist', 'main.js')], { env, stdio: 'inherit' });
   const stop = () => child.kill('SIGTERM');
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

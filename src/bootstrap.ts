@@ -5,6 +5,7 @@ import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import { bodyParsers, correlationIdMiddleware } from './common/http';
 import { securityHeadersMiddleware } from './common/security-headers';
+import { inputGuardMiddleware } from './common/input-guard';
 import { createValidationPipe } from './common/validation';
 
 /** Everything main.ts and the e2e tests both need, so tests run the app as it ships. */
@@ -17,6 +18,7 @@ export function configureApp(app: INestApplication): void {
   express.use(securityHeadersMiddleware);
   express.use(cookieParser());
   for (const parser of bodyParsers()) express.use(parser);
+  express.use(inputGuardMiddleware);
   express.useGlobalPipes(createValidationPipe());
   express.enableShutdownHooks();
 

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { assertCleanPrototype } from './common/safe-input';
 import { ConfigError, loadConfig } from './config/configuration';
 
 async function main(): Promise<void> {
@@ -23,6 +24,9 @@ async function main(): Promise<void> {
     abortOnError: false,
   });
   configureApp(app);
+  // Every module is loaded now: a dependency (or anything before us) that polluted Object.prototype
+  // would make TypeORM and others misbehave for every tenant, so refuse to serve at all.
+  assertCleanPrototype();
   await app.listen(port);
   const publicUrl = loadConfig(process.env).app.publicUrl;
   process.stdout.write(

@@ -27,7 +27,12 @@ const SCIM_TYPES = new Set([
   'invalidVers',
   'sensitive',
 ]);
-const SCIM_TYPE_BY_CODE: Record<string, string> = { invalid_json: 'invalidSyntax', conflict: 'uniqueness' };
+const SCIM_TYPE_BY_CODE: Record<string, string> = {
+  invalid_json: 'invalidSyntax',
+  conflict: 'uniqueness',
+  invalid_key: 'invalidPath',
+  invalid_string: 'invalidValue',
+};
 
 export function sendError(res: Response, body: ErrorBody): void {
   if (res.headersSent) return;

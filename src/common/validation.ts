@@ -1,4 +1,5 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 import { AppError } from './errors';
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -26,4 +27,13 @@ export function createValidationPipe(): ValidationPipe {
       return new AppError(400, 'validation_failed', `Invalid request: ${summary}`, details);
     },
   });
+}
+
+/**
+ * Use instead of class-validator's IsOptional, which lets `null` through unchecked: then
+ * `{"status": null}` reached a NOT NULL column as a 500. Only a missing field skips validation;
+ * a field that may be cleared says so with `{ nullable: true }`.
+ */
+export function Optional(options: { nullable?: boolean } = {}): PropertyDecorator {
+  return ValidateIf((_, value) => value !== undefined && !(options.nullable === true && value === null));
 }

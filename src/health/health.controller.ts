@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
+import { prototypePollution } from '../common/safe-input';
 
 @ApiTags('health')
 @Controller('health')
@@ -18,6 +19,9 @@ export class HealthController {
     } catch {
       throw new ServiceUnavailableException('Database is not reachable');
     }
+    // A polluted Object.prototype breaks queries of every tenant: say so, so the process is replaced.
+    if (prototypePollution().length)
+      throw new ServiceUnavailableException('Object.prototype was modified: restart this process');
     return { status: 'ok' };
   }
 }

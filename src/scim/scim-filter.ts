@@ -17,7 +17,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface FilterColumn {
   /** SQL expression of the column, already quoted, e.g. `u."userNameKey"` */
   sql: string;
-  type: 'string' | 'boolean' | 'datetime';
+  /** `uuid`: a string column PostgreSQL types as uuid, so a non-UUID operand must never reach it. */
+  type: 'string' | 'boolean' | 'datetime' | 'uuid';
   /** false: the column stores lower-cased text, so the operand is lower-cased in JS before comparing (keeps indexes usable). true: compare as is, case-sensitively. */
   caseExact: boolean;
 }
@@ -352,6 +353,8 @@ class FilterCompiler {
         }
         return compare(col, op, this.bind(this.formatDate(toDate(operand, path))));
       }
+      case 'uuid':
+        return this.uuidCondition(column, op, operand, path);
       case 'string': {
         if (typeof operand !== 'string') {
           throw new ScimFilterError(`"${path}" must be compared with a string`);
@@ -361,6 +364,20 @@ class FilterCompiler {
         return compare(col, op, this.bind(value));
       }
     }
+  }
+
+  /**
+   * Ids are lower-case UUIDs. Equality with something that is not a UUID matches nothing (and
+   * PostgreSQL would refuse the cast); ordering and substrings compare the text form.
+   */
+  private uuidCondition(column: FilterColumn, op: Exclude<Operator, 'pr'>, operand: Operand, path: string) {
+    if (typeof operand !== 'string') throw new ScimFilterError(`"${path}" must be compared with a string`);
+    const value = operand.toLowerCase();
+    const text = this.dialect === 'postgres' ? `CAST(${column.sql} AS text)` : column.sql;
+    if (op === 'co' || op === 'sw' || op === 'ew')
+      return this.substring({ ...column, sql: text, caseExact: true }, op, value);
+    if ((op === 'eq' || op === 'ne') && !UUID.test(value)) return op === 'eq' ? '(1 = 0)' : '(1 = 1)';
+    return compare(op === 'eq' || op === 'ne' ? column.sql : text, op, this.bind(value));
   }
 
   private substring(column: FilterColumn, op: 'co' | 'sw' | 'ew', value: string): string {
@@ -383,6 +400,8 @@ class FilterCompiler {
     return `:${name}`;
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const SQL_OPERATORS = { eq: '=', gt: '>', ge: '>=', lt: '<', le: '<=' } as const;
 

@@ -7,7 +7,7 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SCIM } from './scim-schema';
 export const USER_FILTER_SCHEMA: FilterSchema = {
   schemaUrns: [SCIM.user, SCIM.enterpriseUser],
   attributes: {
-    id: { sql: 'u."userId"', type: 'string', caseExact: true },
+    id: { sql: 'u."userId"', type: 'uuid', caseExact: true },
     username: { sql: 'u."userNameKey"', type: 'string', caseExact: false },
     externalid: { sql: 'u."externalId"', type: 'string', caseExact: true },
     displayname: { sql: 'u."displayName"', type: 'string', caseExact: true },
@@ -36,7 +36,7 @@ export const USER_FILTER_SCHEMA: FilterSchema = {
 export const GROUP_FILTER_SCHEMA: FilterSchema = {
   schemaUrns: [SCIM.group],
   attributes: {
-    id: { sql: 'g."id"', type: 'string', caseExact: true },
+    id: { sql: 'g."id"', type: 'uuid', caseExact: true },
     displayname: { sql: 'g."displayNameKey"', type: 'string', caseExact: false },
     externalid: { sql: 'g."externalId"', type: 'string', caseExact: true },
     'meta.created': { sql: 'g."createdAt"', type: 'datetime', caseExact: true },
@@ -48,7 +48,7 @@ export const GROUP_FILTER_SCHEMA: FilterSchema = {
       alias: 'm',
       outerKey: 'g."id"',
       innerKey: 'm."scimGroupId"',
-      subAttributes: { value: { sql: 'm."userId"', type: 'string', caseExact: true } },
+      subAttributes: { value: { sql: 'm."userId"', type: 'uuid', caseExact: true } },
     },
   },
 };

@@ -5,6 +5,7 @@ import { DataSource, EntityManager, In, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Session } from '../auth/session.entity';
 import type { RequestContext } from '../common/request-context';
+import { nullPrototypeCopy } from '../common/safe-input';
 import { insertRows } from '../database/insert';
 import { Transactions } from '../database/transactions.service';
 import { Membership } from '../groups/membership.entity';
@@ -113,10 +114,12 @@ export class ScimUsersService {
       const current = toScimUser(existing, this.base(caller));
       let patched: Record<string, unknown>;
       try {
-        patched = scimPatch(structuredClone(current) as never, operations) as unknown as Record<
-          string,
-          unknown
-        >;
+        // The patcher walks keys from the request (`obj[key] ??= {}`): on prototype-free copies
+        // a key can only reach the copy's own data (paths are checked before, this is the backstop).
+        patched = scimPatch(nullPrototypeCopy(current) as never, nullPrototypeCopy(operations), {
+          mutateDocument: true,
+          treatMissingAsAdd: true,
+        }) as unknown as Record<string, unknown>;
       } catch (error) {
         const message = (error as Error).message.replace(/^Invalid SCIM Patch: /, '');
         throw scimError(

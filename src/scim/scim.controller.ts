@@ -19,6 +19,7 @@ import { Public } from '../auth/auth.decorators';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Scim, ScimAuthGuard } from './scim-auth.guard';
 import { scimError } from './scim-error';
+import { refuseForbiddenPaths } from './scim-input';
 import { resourceTypes, schemas, serviceProviderConfig } from './scim-discovery';
 import { ScimGroupsService } from './scim-groups.service';
 import { SCIM_MEDIA_TYPE } from './scim-schema';
@@ -102,6 +103,7 @@ export class ScimController {
     @Query() query: Record<string, unknown>,
     @Res() res: Response,
   ) {
+    refuseForbiddenPaths(null, query);
     this.send(res, 200, await this.service(resource).list(caller, query));
   }
 
@@ -125,6 +127,7 @@ export class ScimController {
     @Query() query: Record<string, unknown>,
     @Res() res: Response,
   ) {
+    refuseForbiddenPaths(null, query);
     this.send(res, 200, await this.service(resource).get(caller, id, query));
   }
 
@@ -149,6 +152,7 @@ export class ScimController {
     @Ctx() ctx: RequestContext,
     @Res() res: Response,
   ) {
+    refuseForbiddenPaths(body, {});
     this.send(res, 200, await this.service(resource).patch(caller, id, body, this.ctx(ctx, caller)));
   }
 

@@ -206,7 +206,9 @@ export class OidcSignInService {
       );
     }
     // Groups come from the first source (in `groupsFrom` order) that carries one of the policy's claims.
-    const attributes: Record<string, unknown> = { ...idToken };
+    // Claim names come from the IdP and the tenant's settings: a prototype-free map keeps
+    // `__proto__` and `constructor` plain names.
+    const attributes = Object.assign(Object.create(null) as Record<string, unknown>, idToken);
     for (const claimName of policy.claims) delete attributes[claimName];
     const sources = { id_token: idToken, userinfo: userinfo ?? {}, access_token: accessToken ?? {} };
     const source = groupsFrom.map((s) => sources[s]).find((c) => policy.claims.some((n) => n in c));

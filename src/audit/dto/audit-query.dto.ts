@@ -1,39 +1,49 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsDate, IsInt, IsUUID, Matches, Max, MaxDate, Min, MinDate } from 'class-validator';
+import { Optional } from '../../common/validation';
+
+// Dates both databases store: JavaScript reaches year -271821, PostgreSQL stops at 4713 BC.
+const EARLIEST = new Date('0001-01-01T00:00:00.000Z');
+const LATEST = new Date('9999-12-31T23:59:59.999Z');
+const IN_RANGE = { message: '$property must be between years 1 and 9999' };
 
 export class AuditQueryDto {
   @ApiPropertyOptional({
     description: 'Exact action (membership.added) or a prefix ending in * (membership.*)',
   })
-  @IsOptional()
+  @Optional()
   @Matches(/^[a-z_.]{1,64}\*?$/, { message: 'action must look like group.created or group.*' })
   action?: string;
 
   @ApiPropertyOptional({ description: 'Only events about this user' })
-  @IsOptional()
+  @Optional()
   @IsUUID('all')
   userId?: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601 time, inclusive' })
-  @IsOptional()
+  @Optional()
   @Type(() => Date)
   @IsDate({ message: 'since must be an ISO 8601 date-time' })
+  @MinDate(EARLIEST, IN_RANGE)
+  @MaxDate(LATEST, IN_RANGE)
   since?: Date;
 
   @ApiPropertyOptional({ description: 'ISO 8601 time, exclusive' })
-  @IsOptional()
+  @Optional()
   @Type(() => Date)
   @IsDate({ message: 'until must be an ISO 8601 date-time' })
+  @MinDate(EARLIEST, IN_RANGE)
+  @MaxDate(LATEST, IN_RANGE)
   until?: Date;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
+  @Optional()
   @IsUUID('all', { message: 'cursor must be a nextCursor value from a previous page' })
   cursor?: string;
 
   @ApiPropertyOptional({ description: 'Page size, 1-200', default: 50 })
-  @IsOptional()
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)

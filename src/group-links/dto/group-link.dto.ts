@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsIn, IsNotEmpty, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { ROLES, Role } from '../../common/roles';
-import { SLUG_MESSAGE, SLUG_PATTERN } from '../../common/validation';
+import { Optional, SLUG_MESSAGE, SLUG_PATTERN } from '../../common/validation';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -21,13 +21,13 @@ export class CreateGroupLinkDto {
   @ApiPropertyOptional({
     description: 'Slug of the IdP this link applies to; absent = every IdP of the tenant',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
   idp?: string;
 
   @ApiPropertyOptional({ description: 'Readable name for an object id, e.g. "Developers (Entra)"' })
-  @IsOptional()
+  @Optional()
   @Transform(trim)
   @IsString()
   @MaxLength(255)
@@ -36,13 +36,13 @@ export class CreateGroupLinkDto {
 
 export class UpdateGroupLinkDto {
   @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
+  @Optional()
   @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role?: Role;
 
   @ApiPropertyOptional({ nullable: true })
   @ValidateIf((_, v) => v !== null)
-  @IsOptional()
+  @Optional()
   @Transform(trim)
   @IsString()
   @MaxLength(255)

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { IsIn, IsNotEmpty, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { ROLES, Role } from '../../common/roles';
 import type { Group } from '../group.entity';
 import type { Membership } from '../membership.entity';
+import { Optional } from '../../common/validation';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -15,29 +16,32 @@ export class CreateGroupDto {
   @MaxLength(255)
   name!: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(2000) description?: string;
 
   @ApiPropertyOptional({ description: 'Parent group id: members of the parent inherit their role here' })
-  @IsOptional()
+  @Optional()
   @IsUUID('all')
   parentId?: string;
 }
 
 export class UpdateGroupDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
   name?: string;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) description?:
-    string | null;
+  @ApiPropertyOptional({ nullable: true })
+  @Optional({ nullable: true })
+  @IsString()
+  @MaxLength(2000)
+  description?: string | null;
 
   @ApiPropertyOptional({ nullable: true, description: 'null makes it a top-level group' })
   @ValidateIf((_, v) => v !== null)
-  @IsOptional()
+  @Optional()
   @IsUUID('all')
   parentId?: string | null;
 }

@@ -1,28 +1,20 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  MaxLength,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { ROLES } from '../../common/roles';
 import type { GroupSyncPolicy, RemovalPolicy, Role } from '../../sync/engine';
+import { Optional } from '../../common/validation';
 
 const REMOVALS: RemovalPolicy[] = ['enforce', 'default-role', 'synced-only', 'never'];
 
 /** Every field optional: what is left out takes the default (docs/sync.md). */
 export class GroupSyncPolicyDto implements Partial<GroupSyncPolicy> {
   @ApiPropertyOptional({ description: 'Sync groups at sign-in', default: true })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   enabled?: boolean;
 
   @ApiPropertyOptional({ description: 'Claim / attribute names that carry groups', default: ['groups'] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(10)
   @IsString({ each: true })
@@ -35,16 +27,16 @@ export class GroupSyncPolicyDto implements Partial<GroupSyncPolicy> {
     nullable: true,
     default: null,
   })
-  @IsOptional()
+  @Optional({ nullable: true })
   @IsString()
   @IsNotEmpty()
   @MaxLength(8)
   delimiter?: string | null;
 
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() caseSensitive?: boolean;
+  @ApiPropertyOptional({ default: true }) @Optional() @IsBoolean() caseSensitive?: boolean;
 
   @ApiPropertyOptional({ description: 'Use the first CN of a DN as the group name', default: false })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   dnCommonName?: boolean;
 
@@ -52,19 +44,19 @@ export class GroupSyncPolicyDto implements Partial<GroupSyncPolicy> {
     description: 'External group equal to a local group name joins it with defaultRole',
     default: false,
   })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   matchByName?: boolean;
 
-  @ApiPropertyOptional({ enum: ROLES, default: 'guest' }) @IsOptional() @IsIn(ROLES) defaultRole?: Role;
+  @ApiPropertyOptional({ enum: ROLES, default: 'guest' }) @Optional() @IsIn(ROLES) defaultRole?: Role;
 
   @ApiPropertyOptional({ enum: REMOVALS, default: 'enforce' })
-  @IsOptional()
+  @Optional()
   @IsIn(REMOVALS)
   removal?: RemovalPolicy;
 
   @ApiPropertyOptional({ description: 'Members of these external groups become tenant admins', default: [] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
@@ -72,24 +64,24 @@ export class GroupSyncPolicyDto implements Partial<GroupSyncPolicy> {
   @MaxLength(512, { each: true })
   adminGroups?: string[];
 
-  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() prohibitSignupIfNotInGroup?: boolean;
+  @ApiPropertyOptional({ default: false }) @Optional() @IsBoolean() prohibitSignupIfNotInGroup?: boolean;
 
   @ApiPropertyOptional({
     enum: ['keep', 'empty'],
     default: 'keep',
     description: 'An absent claim means unknown (keep) or no groups (empty)',
   })
-  @IsOptional()
+  @Optional()
   @IsIn(['keep', 'empty'])
   missingClaim?: 'keep' | 'empty';
 
   @ApiPropertyOptional({ enum: ['keep', 'graph'], default: 'keep' })
-  @IsOptional()
+  @Optional()
   @IsIn(['keep', 'graph'])
   overage?: 'keep' | 'graph';
 
   @ApiPropertyOptional({ description: 'Create unknown users at sign-in', default: true })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   jit?: boolean;
 }

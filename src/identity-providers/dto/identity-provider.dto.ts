@@ -10,35 +10,34 @@ import {
   IsBoolean,
   IsIn,
   IsNotEmpty,
-  IsOptional,
   IsString,
   IsUrl,
   Matches,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { SLUG_MESSAGE, SLUG_PATTERN } from '../../common/validation';
+import { Optional, SLUG_MESSAGE, SLUG_PATTERN } from '../../common/validation';
 import { GroupSyncPolicyDto } from './group-sync-policy.dto';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 export class ClaimMappingDto {
   @ApiPropertyOptional({ description: 'Default: OIDC `sub`, SAML NameID' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(512)
   externalId?: string;
 
   @ApiPropertyOptional({ description: 'Default: `email`' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(512)
   email?: string;
 
   @ApiPropertyOptional({ description: 'Default: `name`' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(512)
@@ -56,14 +55,14 @@ export class GraphSettingsDto {
   @ApiPropertyOptional({
     description: 'App registration with GroupMember.Read.All; default: the OIDC client id',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(512)
   clientId?: string;
 
   @ApiPropertyOptional({ description: 'Write-only, stored encrypted; default: the OIDC client secret' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(2048)
@@ -72,12 +71,12 @@ export class GraphSettingsDto {
   @ApiPropertyOptional({
     description: 'Default https://login.microsoftonline.com/{directoryId}/oauth2/v2.0/token',
   })
-  @IsOptional()
+  @Optional()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   tokenUrl?: string;
 
   @ApiPropertyOptional({ description: 'Default https://graph.microsoft.com' })
-  @IsOptional()
+  @Optional()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   baseUrl?: string;
 }
@@ -85,37 +84,37 @@ export class GraphSettingsDto {
 /** Settings shared by create and update; which ones apply depends on `type`. */
 export class IdentityProviderSettingsDto {
   @ApiPropertyOptional({ description: 'Display name; defaults to the slug' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ default: true }) @Optional() @IsBoolean() enabled?: boolean;
 
   // SAML
   @ApiPropertyOptional({ description: 'SAML: the IdP federation metadata XML, pasted' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(512 * 1024)
   metadataXml?: string;
 
   @ApiPropertyOptional({ description: 'SAML: IdP entity id (when not using metadataXml)' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(1024)
   entityId?: string;
 
   @ApiPropertyOptional({ description: 'SAML: IdP single sign-on URL (HTTP-Redirect or HTTP-POST)' })
-  @IsOptional()
+  @Optional()
   @IsUrl(URL_OPTIONS)
   @MaxLength(2048)
   ssoUrl?: string;
 
   @ApiPropertyOptional({ description: 'SAML: IdP signing certificates (PEM); several during rotation' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(5)
@@ -130,7 +129,7 @@ export class IdentityProviderSettingsDto {
     description: 'SAML: accept sign-ins the IdP starts (no AuthnRequest); off by default',
     default: false,
   })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   allowIdpInitiated?: boolean;
 
@@ -138,12 +137,12 @@ export class IdentityProviderSettingsDto {
     description: 'SAML: also require the whole Response to be signed (the assertion always must be)',
     default: false,
   })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   wantResponseSigned?: boolean;
 
   @ApiPropertyOptional({ description: 'SAML: tolerated clock difference in seconds', default: 60 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   @Max(600)
@@ -151,32 +150,32 @@ export class IdentityProviderSettingsDto {
 
   // OIDC
   @ApiPropertyOptional({ description: 'OIDC: issuer URL (discovery)' })
-  @IsOptional()
+  @Optional()
   @IsUrl(URL_OPTIONS)
   @MaxLength(2048)
   issuer?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsUrl(URL_OPTIONS) @MaxLength(2048) authorizationUrl?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUrl(URL_OPTIONS) @MaxLength(2048) tokenUrl?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUrl(URL_OPTIONS) @MaxLength(2048) userinfoUrl?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUrl(URL_OPTIONS) @MaxLength(2048) jwksUrl?: string;
+  @ApiPropertyOptional() @Optional() @IsUrl(URL_OPTIONS) @MaxLength(2048) authorizationUrl?: string;
+  @ApiPropertyOptional() @Optional() @IsUrl(URL_OPTIONS) @MaxLength(2048) tokenUrl?: string;
+  @ApiPropertyOptional() @Optional() @IsUrl(URL_OPTIONS) @MaxLength(2048) userinfoUrl?: string;
+  @ApiPropertyOptional() @Optional() @IsUrl(URL_OPTIONS) @MaxLength(2048) jwksUrl?: string;
 
   @ApiPropertyOptional({ description: 'OIDC client id' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(512)
   clientId?: string;
 
   @ApiPropertyOptional({ description: 'OIDC client secret; write-only, stored encrypted' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(2048)
   clientSecret?: string;
 
   @ApiPropertyOptional({ default: ['openid', 'profile', 'email'] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
@@ -184,7 +183,7 @@ export class IdentityProviderSettingsDto {
   scopes?: string[];
 
   @ApiPropertyOptional({ description: 'OIDC: use PKCE (S256)', default: true })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   pkce?: boolean;
 
@@ -193,7 +192,7 @@ export class IdentityProviderSettingsDto {
     description: 'OIDC: how the client authenticates at the token endpoint',
     default: 'client_secret_basic',
   })
-  @IsOptional()
+  @Optional()
   @IsIn(['client_secret_basic', 'client_secret_post', 'none'])
   tokenAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
 
@@ -202,7 +201,7 @@ export class IdentityProviderSettingsDto {
       'OIDC: where groups are read, in order (first source that has the claim wins); access_token reads a JWT access token',
     default: ['id_token', 'userinfo', 'access_token'],
   })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMinSize(1)
   @IsIn(['id_token', 'userinfo', 'access_token'], { each: true })
@@ -212,7 +211,7 @@ export class IdentityProviderSettingsDto {
     type: ClaimMappingDto,
     description: 'Which claim / attribute gives the external id, email and name',
   })
-  @IsOptional()
+  @Optional()
   @ValidateNested()
   @Type(() => ClaimMappingDto)
   claimMapping?: ClaimMappingDto;
@@ -222,7 +221,7 @@ export class IdentityProviderSettingsDto {
       'Only these email domains may sign in through this IdP, existing users included, and be created (empty: any)',
     example: ['example.com'],
   })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(100)
   @Matches(/^[a-z0-9.-]+\.[a-z]{2,}$/i, {
@@ -239,7 +238,7 @@ export class IdentityProviderSettingsDto {
       "also other IdPs' users. Default, stored at creation: `unowned` for the tenant's first IdP, `none` for " +
       'later ones. Users this IdP already holds (identity or SCIM record) need no linking.',
   })
-  @IsOptional()
+  @Optional()
   @IsIn(['none', 'unowned', 'email'])
   accountLinking?: 'none' | 'unowned' | 'email';
 
@@ -249,7 +248,7 @@ export class IdentityProviderSettingsDto {
       'linking (SAML and SCIM; OIDC when the IdP sends no email_verified, as Entra ID). Exact domains.',
     example: ['example.com'],
   })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(100)
   @Matches(/^[a-z0-9.-]+\.[a-z]{2,}$/i, {
@@ -262,18 +261,18 @@ export class IdentityProviderSettingsDto {
     description: 'Log the received claims and each sync decision at sign-in (secrets redacted)',
     default: false,
   })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   debug?: boolean;
 
   @ApiPropertyOptional({ type: GraphSettingsDto })
-  @IsOptional()
+  @Optional()
   @ValidateNested()
   @Type(() => GraphSettingsDto)
   graph?: GraphSettingsDto;
 
   @ApiPropertyOptional({ type: GroupSyncPolicyDto })
-  @IsOptional()
+  @Optional()
   @ValidateNested()
   @Type(() => GroupSyncPolicyDto)
   groupSync?: GroupSyncPolicyDto;

@@ -5,14 +5,13 @@ import {
   IsEmail,
   IsIn,
   IsNotEmpty,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { SLUG_MESSAGE, SLUG_PATTERN } from '../../common/validation';
+import { Optional, SLUG_MESSAGE, SLUG_PATTERN } from '../../common/validation';
 
 export class SyncPreviewDto {
   @ApiProperty({ description: 'Slug of the identity provider the sign-in comes through' })
@@ -27,7 +26,7 @@ export class SyncPreviewDto {
   email?: string;
 
   @ApiPropertyOptional({ description: 'The user, by IdP account id (SAML NameID, OIDC sub)' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(512)
@@ -45,14 +44,14 @@ export class SyncPreviewDto {
     default: 'present',
     description: 'Simulate an absent or truncated (Entra overage) claim',
   })
-  @IsOptional()
+  @Optional()
   @IsIn(['present', 'missing', 'overage'])
   claim?: 'present' | 'missing' | 'overage';
 }
 
 export class ReconcileDto {
   @ApiPropertyOptional({ description: 'Only users known to this IdP (default: every IdP of the tenant)' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
   idp?: string;
@@ -60,12 +59,12 @@ export class ReconcileDto {
   @ApiPropertyOptional({
     description: 'Only change memberships of this group (e.g. after changing its links)',
   })
-  @IsOptional()
+  @Optional()
   @IsUUID('all')
   groupId?: string;
 
   @ApiPropertyOptional({ description: 'Only this user' })
-  @IsOptional()
+  @Optional()
   @IsUUID('all')
   userId?: string;
 }
@@ -75,7 +74,7 @@ export class DryRunQueryDto {
     enum: ['true', 'false'],
     description: 'true: answer with the impact on members and change nothing',
   })
-  @IsOptional()
+  @Optional()
   @IsIn(['true', 'false'], { message: 'dryRun must be true or false' })
   dryRun?: 'true' | 'false';
 }

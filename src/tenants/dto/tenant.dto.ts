@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { SLUG_MESSAGE, SLUG_PATTERN } from '../../common/validation';
+import { IsIn, IsNotEmpty, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { Optional, SLUG_MESSAGE, SLUG_PATTERN } from '../../common/validation';
 import type { Tenant } from '../tenant.entity';
 
 export class TenantSettingsDto {
@@ -9,7 +9,7 @@ export class TenantSettingsDto {
     enum: ['block', 'delete'],
     description: 'What SCIM DELETE does to the user: block (default) or delete',
   })
-  @IsOptional()
+  @Optional()
   @IsIn(['block', 'delete'])
   scimDeleteAction?: 'block' | 'delete';
 }
@@ -27,7 +27,7 @@ export class CreateTenantDto {
   name!: string;
 
   @ApiPropertyOptional({ type: TenantSettingsDto })
-  @IsOptional()
+  @Optional()
   @ValidateNested()
   @Type(() => TenantSettingsDto)
   settings?: TenantSettingsDto;
@@ -35,14 +35,14 @@ export class CreateTenantDto {
 
 export class UpdateTenantDto {
   @ApiPropertyOptional({ description: 'Display name' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ type: TenantSettingsDto })
-  @IsOptional()
+  @Optional()
   @ValidateNested()
   @Type(() => TenantSettingsDto)
   settings?: TenantSettingsDto;

@@ -1,17 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Optional } from '../../common/validation';
+
+/** The largest paging offset any list accepts (SCIM's startIndex has the same bound). */
+export const MAX_OFFSET = 999_999_999;
 
 const lowerTrim = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim().toLowerCase() : value;
@@ -23,35 +16,42 @@ export class CreateUserDto {
   @MaxLength(320)
   email!: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) displayName?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @IsNotEmpty() @MaxLength(200) displayName?: string;
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) displayName?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @IsNotEmpty() @MaxLength(200) displayName?: string;
 
   @ApiPropertyOptional({ description: 'Tenant admin, set by hand (sync never revokes it)' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   isAdmin?: boolean;
 
-  @ApiPropertyOptional({ enum: ['active', 'blocked'] }) @IsOptional() @IsIn(['active', 'blocked']) status?:
+  @ApiPropertyOptional({ enum: ['active', 'blocked'] }) @Optional() @IsIn(['active', 'blocked']) status?:
     'active' | 'blocked';
 }
 
 export class ListUsersQueryDto {
   @ApiPropertyOptional({ description: 'Exact email, case-insensitive' })
-  @IsOptional()
+  @Optional()
   @Transform(lowerTrim)
   @IsString()
   @MaxLength(320)
   email?: string;
 
   @ApiPropertyOptional({ default: 1000 })
-  @IsOptional()
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(1000)
   limit?: number;
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  // Bounded like SCIM's startIndex: 1e20 is an "integer" to JavaScript and out of range to PostgreSQL.
+  @ApiPropertyOptional({ default: 0, maximum: MAX_OFFSET })
+  @Optional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_OFFSET)
+  offset?: number;
 }
