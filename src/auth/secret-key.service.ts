@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { AllConfigType } from '../config/configuration';
 import { SecretBox } from '../common/crypto';
 import { SystemSettingsService } from '../database/system-settings.service';
@@ -13,6 +13,7 @@ import { SystemSettingsService } from '../database/system-settings.service';
 @Injectable()
 export class SecretKeyService implements OnModuleInit {
   private secretBox?: SecretBox;
+  private macRoot?: Buffer;
 
   constructor(
     private readonly config: ConfigService<AllConfigType, true>,
@@ -28,6 +29,13 @@ export class SecretKeyService implements OnModuleInit {
       key = stored.value;
     }
     this.secretBox = new SecretBox(key);
+    this.macRoot = createHash('sha256').update(`groupsync:mac:${key}`).digest();
+  }
+
+  /** HMAC-SHA256 (base64url) of a value, with a key derived from SECRET_KEY for one purpose. */
+  mac(purpose: string, value: string): string {
+    if (!this.macRoot) throw new Error('SecretKeyService used before start-up finished');
+    return createHmac('sha256', this.macRoot).update(`${purpose}\n${value}`).digest('base64url');
   }
 
   get box(): SecretBox {
