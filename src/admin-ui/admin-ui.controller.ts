@@ -1,6 +1,7 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import { Public } from '../auth/auth.decorators';
@@ -9,13 +10,22 @@ import { Public } from '../auth/auth.decorators';
 export const ADMIN_UI_DIR = join(__dirname, '..', '..', 'web', 'dist');
 
 /**
+ * The one inline style the UI needs: Radix's ScrollArea (inside Radix Themes' Table) renders this
+ * exact <style> to hide native scrollbars. Allowed by its hash, not by 'unsafe-inline'; if Radix
+ * changes it, the browser test's CSP check fails and names the new hash.
+ */
+const RADIX_SCROLL_AREA_STYLE =
+  '[data-radix-scroll-area-viewport]{scrollbar-width:none;-ms-overflow-style:none;-webkit-overflow-scrolling:touch;}[data-radix-scroll-area-viewport]::-webkit-scrollbar{display:none}';
+const styleHash = (css: string) => `'sha256-${createHash('sha256').update(css).digest('base64')}'`;
+
+/**
  * The admin UI's own policy: a Vite build needs script and style files from this origin and
  * nothing inline; the UI talks only to this origin's API.
  */
 export const ADMIN_UI_CSP = [
   "default-src 'none'",
   "script-src 'self'",
-  "style-src 'self'",
+  `style-src 'self' ${styleHash(RADIX_SCROLL_AREA_STYLE)}`,
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",

@@ -3,7 +3,11 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from
 import type { Request, Response } from 'express';
 import { AppError } from '../common/errors';
 import { Public } from './auth.decorators';
-import { CreateOperatorSessionDto, OperatorSessionDto } from './dto/operator-session.dto';
+import {
+  CreateOperatorSessionDto,
+  OperatorSessionDto,
+  OperatorSessionStatusDto,
+} from './dto/operator-session.dto';
 import { OperatorSessionsService } from './operator-sessions.service';
 
 /** The admin UI's operator sign-in: token in, HttpOnly cookie out. */
@@ -25,12 +29,13 @@ export class OperatorSessionController {
     return session;
   }
 
+  /** 200 either way, so a page asking "am I signed in?" does not log a failed request. */
   @Get()
-  @ApiOkResponse({ type: OperatorSessionDto })
-  current(@Req() req: Request): OperatorSessionDto {
+  @ApiOkResponse({ type: OperatorSessionStatusDto })
+  current(@Req() req: Request): OperatorSessionStatusDto {
     const session = this.sessions.find(req);
-    if (!session) throw new AppError(HttpStatus.UNAUTHORIZED, 'not_signed_in', 'No operator session');
-    return { csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+    if (!session) return { signedIn: false };
+    return { signedIn: true, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
   }
 
   @Delete()

@@ -7,9 +7,8 @@ export function useOperatorSession() {
   return useQuery({
     queryKey: ['operator-session'],
     queryFn: async () => {
-      const answer = await api.GET('/api/v1/operator-session');
-      if (answer.response.status === 401) return null;
-      return unwrap<{ csrfToken: string; expiresAt: string }>(answer);
+      const status = await unwrap<{ signedIn: boolean; csrfToken?: string }>(api.GET('/api/v1/operator-session'));
+      return status.signedIn && status.csrfToken ? { csrfToken: status.csrfToken } : null;
     },
     staleTime: 60_000,
   });

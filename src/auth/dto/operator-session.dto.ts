@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
 export class CreateOperatorSessionDto {
@@ -7,6 +7,17 @@ export class CreateOperatorSessionDto {
   @IsNotEmpty()
   @MaxLength(512)
   token!: string;
+}
+
+export class OperatorSessionStatusDto {
+  @ApiProperty({ description: 'False when this browser has no valid operator session' })
+  signedIn!: boolean;
+
+  @ApiPropertyOptional({ description: 'Send it as X-CSRF-Token with every POST, PUT, PATCH and DELETE' })
+  csrfToken?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  expiresAt?: string;
 }
 
 export class OperatorSessionDto {

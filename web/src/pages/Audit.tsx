@@ -100,7 +100,7 @@ export function AuditPage() {
                       <time dateTime={e.createdAt}>{new Date(e.createdAt).toLocaleString()}</time>
                     </Table.Cell>
                     <Table.Cell>
-                      <Badge color={e.action.startsWith('sso.') || e.action.endsWith('denied') ? 'red' : 'gray'}>{e.action}</Badge>
+                      <Badge highContrast color={e.action.startsWith('sso.') || e.action.endsWith('denied') ? 'red' : 'gray'}>{e.action}</Badge>
                     </Table.Cell>
                     <Table.Cell>
                       <Text size="1">{auditSummary(e)}</Text>

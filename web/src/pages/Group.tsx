@@ -91,7 +91,7 @@ function Members({ tenant, groupId }: { tenant: string; groupId: string }) {
                   </Table.RowHeaderCell>
                   <Table.Cell>{m.role}</Table.Cell>
                   <Table.Cell>
-                    <Badge color={SOURCE_COLORS[m.source]}>{m.source}</Badge>
+                    <Badge highContrast color={SOURCE_COLORS[m.source]}>{m.source}</Badge>
                   </Table.Cell>
                   <Table.Cell>
                     <Text size="1">
@@ -238,6 +238,7 @@ function Links({ tenant, groupId }: { tenant: string; groupId: string }) {
                       size="1"
                       color="red"
                       variant="soft"
+                      highContrast
                       loading={previewDelete.isPending && previewDelete.variables?.id === link.id}
                       onClick={() => previewDelete.mutate(link)}
                       aria-label={`Delete link ${link.externalGroup}`}

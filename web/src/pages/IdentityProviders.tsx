@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Checkbox, Flex, Heading, Separator, Tabs, Text, TextArea, TextField } from '@radix-ui/themes';
+import { Badge, Button, Card, Checkbox, Flex, Heading, RadioGroup, Separator, Text, TextArea, TextField } from '@radix-ui/themes';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
@@ -45,8 +45,8 @@ function IdpCard({ idp }: { idp: IdentityProvider }) {
           <Heading as="h3" size="3">
             {idp.name ?? idp.slug}
           </Heading>
-          <Badge>{idp.type.toUpperCase()}</Badge>
-          <Badge color={idp.enabled ? 'green' : 'gray'}>{idp.enabled ? 'enabled' : 'turned off'}</Badge>
+          <Badge highContrast>{idp.type.toUpperCase()}</Badge>
+          <Badge highContrast color={idp.enabled ? 'green' : 'gray'}>{idp.enabled ? 'enabled' : 'turned off'}</Badge>
           <Text size="1" color="gray">
             slug <code>{idp.slug}</code>
           </Text>
@@ -164,12 +164,12 @@ function AddIdentityProvider({ tenant }: { tenant: string }) {
           <Heading as="h3" size="3" id="add-idp">
             Add an identity provider
           </Heading>
-          <Tabs.Root value={type} onValueChange={(v) => setType(v as 'saml' | 'oidc')}>
-            <Tabs.List aria-label="Protocol">
-              <Tabs.Trigger value="saml">SAML (Entra ID, Okta, ADFS)</Tabs.Trigger>
-              <Tabs.Trigger value="oidc">OpenID Connect</Tabs.Trigger>
-            </Tabs.List>
-          </Tabs.Root>
+          <RadioGroup.Root value={type} onValueChange={(v) => setType(v as 'saml' | 'oidc')} aria-label="Protocol">
+            <Flex gap="4" wrap="wrap">
+              <RadioGroup.Item value="saml">SAML (Entra ID, Okta, ADFS)</RadioGroup.Item>
+              <RadioGroup.Item value="oidc">OpenID Connect</RadioGroup.Item>
+            </Flex>
+          </RadioGroup.Root>
           <Flex gap="3" wrap="wrap">
             <Field id="idp-new-slug" label="Slug" hint="Short name used in sign-in addresses, e.g. entra" errors={fieldErrors(create.error, 'slug')}>
               <TextField.Root id="idp-new-slug" value={slug} onChange={(e) => setSlug(e.target.value)} required />
