@@ -577,6 +577,14 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
         };
+        OperatorSessionStatusDto: {
+            /** @description Send it as X-CSRF-Token with every POST, PUT, PATCH and DELETE */
+            csrfToken?: string;
+            /** Format: date-time */
+            expiresAt?: string;
+            /** @description False when this browser has no valid operator session */
+            signedIn: boolean;
+        };
         PutMemberDto: {
             /** @enum {string} */
             role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
@@ -741,7 +749,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OperatorSessionDto"];
+                    "application/json": components["schemas"]["OperatorSessionStatusDto"];
                 };
             };
         };
