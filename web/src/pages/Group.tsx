@@ -1,7 +1,7 @@
 import { Badge, Button, Card, Flex, Heading, Link, Table, Tabs, Text, TextField } from '@radix-ui/themes';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Link as RouterLink, useParams } from 'react-router';
+import { Link as RouterLink, useParams, useSearchParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import type { DryRun, GroupLink, LinkImpact, Member, Role } from '../api/types';
 import { ROLES } from '../api/types';
@@ -12,12 +12,20 @@ import { useGroups } from './Groups';
 import { useIdentityProviders } from './IdentityProviders';
 
 const SOURCE_COLORS = { manual: 'gray', sync: 'blue', scim: 'purple' } as const;
+/** Links rendered at once; a group with thousands stays quick, "Find" and "Show more" reach the rest. */
+const PAGE = 100;
+const linkMatches = (l: GroupLink, text: string) => {
+  const t = text.trim().toLowerCase();
+  return !t || l.externalGroup.toLowerCase().includes(t) || (l.label ?? '').toLowerCase().includes(t) || l.role === t;
+};
 
 /** One group: its members (with where each role comes from) and its links to IdP groups. */
 export function GroupPage() {
   const { tenant = '', groupId = '' } = useParams();
   const groups = useGroups(tenant);
   const group = groups.data?.find((g) => g.id === groupId);
+  const [search, setSearch] = useSearchParams();
+  const tab = search.get('tab') === 'links' ? 'links' : 'members';
   return (
     <Flex direction="column" gap="4">
       <Text size="2">
@@ -31,7 +39,7 @@ export function GroupPage() {
       </Heading>
       <ErrorCallout error={groups.error} />
       {groups.data && !group ? <ErrorCallout error={new Error('This group does not exist (any more).')} /> : null}
-      <Tabs.Root defaultValue="members">
+      <Tabs.Root value={tab} onValueChange={(v) => setSearch(v === 'links' ? { tab: 'links' } : {}, { replace: true })}>
         <Tabs.List aria-label="Group">
           <Tabs.Trigger value="members">Members</Tabs.Trigger>
           <Tabs.Trigger value="links">Group links</Tabs.Trigger>
@@ -132,6 +140,9 @@ function Links({ tenant, groupId }: { tenant: string; groupId: string }) {
       ),
   });
   const path = { tenant, groupId };
+  const [find, setFind] = useState('');
+  const [shown, setShown] = useState(PAGE);
+  const matching = (links.data ?? []).filter((l) => linkMatches(l, find));
   const refresh = () =>
     Promise.all([
       queryClient.invalidateQueries({ queryKey: ['links', tenant, groupId] }),
@@ -206,6 +217,18 @@ function Links({ tenant, groupId }: { tenant: string; groupId: string }) {
           first link below; you will see who it affects before it is saved.
         </EmptyState>
       ) : null}
+      {links.data && links.data.length > PAGE ? (
+        <Field id="link-find" label={`Find a link (${links.data.length} in this group)`}>
+          <TextField.Root
+            id="link-find"
+            value={find}
+            onChange={(e) => {
+              setFind(e.target.value);
+              setShown(PAGE);
+            }}
+          />
+        </Field>
+      ) : null}
       {links.data && links.data.length > 0 ? (
         <div className="table-wrap">
           <Table.Root variant="surface" aria-label="Group links">
@@ -220,7 +243,7 @@ function Links({ tenant, groupId }: { tenant: string; groupId: string }) {
               </Table.Row>
             </Table.Header>
             <Table.Body>
-              {links.data.map((link) => (
+              {matching.slice(0, shown).map((link) => (
                 <Table.Row key={link.id} data-testid="link-row">
                   <Table.RowHeaderCell>
                     <span className="mono">{link.externalGroup}</span>
@@ -251,6 +274,16 @@ function Links({ tenant, groupId }: { tenant: string; groupId: string }) {
             </Table.Body>
           </Table.Root>
         </div>
+      ) : null}
+      {matching.length > shown ? (
+        <Flex gap="3" align="center">
+          <Text size="2" color="gray">
+            Showing {shown} of {matching.length}
+          </Text>
+          <Button variant="soft" onClick={() => setShown(shown + PAGE)}>
+            Show more
+          </Button>
+        </Flex>
       ) : null}
       <ErrorCallout error={previewDelete.error} title="Could not preview the deletion" />
       {deleting ? (
