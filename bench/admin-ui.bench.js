@@ -95,7 +95,7 @@ async function main() {
     await page.goto(`${base}/admin/`);
     await page.getByLabel('Operator token').fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Workspaces' }).waitFor();
+    await page.getByRole('heading', { name: 'Workspaces', exact: true }).waitFor();
     const times = [];
     const lists = [];
     const finds = [];

@@ -134,7 +134,7 @@ test('operator and workspace admin set up SSO, links with impact preview, and re
   expect(expected401).toBe(0);
   await op.getByLabel('Operator token').fill(service.token);
   await op.getByRole('button', { name: 'Sign in' }).click();
-  await op.getByRole('heading', { name: 'Workspaces' }).waitFor();
+  await op.getByRole('heading', { name: 'Workspaces', exact: true }).waitFor();
   await op.getByText('No workspaces yet').waitFor();
   expect(await op.evaluate(() => document.cookie)).toBe(''); // HttpOnly: the page cannot read it
   expect(await op.evaluate(() => JSON.stringify(localStorage))).not.toContain(service.token);
@@ -219,7 +219,19 @@ test('operator and workspace admin set up SSO, links with impact preview, and re
   await admin.getByRole('button', { name: 'Save link' }).click();
   await admin.getByTestId('link-row').filter({ hasText: 'eng-leads' }).waitFor();
   expect(await admin.getByTestId('link-row').count()).toBe(2);
+  // "Apply now" asks first, then re-roles at once instead of at the next sign-in.
+  await admin.getByRole('button', { name: 'Apply now…' }).click();
+  await admin.getByText("Apply this group's links now").waitFor();
   await capture(admin, 'group-links');
+  await admin.getByRole('button', { name: 'Apply', exact: true }).click();
+  await admin.getByTestId('apply-now').getByText('Applied: 0 added, 1 re-roled, 0 removed').waitFor();
+  await admin.getByRole('tab', { name: 'Members' }).click();
+  // (The cached list shows first; the refetched one has the new role.)
+  await admin
+    .getByTestId('member-row')
+    .filter({ hasText: 'ada@example.com' })
+    .filter({ hasText: /maintainer\s*sync/ })
+    .waitFor();
 
   // A second user signs in; the operator sees the synced membership and why.
   await devIdpSignIn(op, '/admin/t/acme/groups', 'bob@example.com', ['engineering']);

@@ -106,3 +106,12 @@ export interface Me {
   user: { id: string; email: string; displayName: string | null; isAdmin: boolean };
   csrfToken: string;
 }
+
+export interface ReconcileResult {
+  usersEvaluated: number;
+  usersChanged: number;
+  adds: number;
+  roleChanges: number;
+  removals: number;
+  kept: number;
+}

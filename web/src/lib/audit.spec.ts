@@ -17,11 +17,12 @@ const event = (over: Partial<AuditEvent>): AuditEvent => ({
 
 describe('audit list', () => {
   it('summarizes a sync membership change with its reason', () => {
-    const e = event({
-      after: { role: 'developer' },
-      details: { groupName: 'Engineering', reason: 'link engineering' },
-    });
-    expect(auditSummary(e)).toBe('added to Engineering as developer (link engineering)');
+    const reason =
+      'Added to "Engineering" as developer: external group "engineering" is linked to it as developer.';
+    const e = event({ after: { role: 'developer' }, details: { groupName: 'Engineering', reason } });
+    expect(auditSummary(e)).toBe(reason);
+    const manual = event({ after: { role: 'owner' }, details: { groupName: 'Engineering' } });
+    expect(auditSummary(manual)).toBe('added to Engineering as owner');
     const changed = event({
       action: 'membership.role_changed',
       before: { role: 'developer' },

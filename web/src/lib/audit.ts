@@ -9,14 +9,15 @@ export function auditSummary(e: AuditEvent): string {
   const email = str(d.email) || str(after.email) || str(before.email);
   const group = str(d.groupName) || str(after.groupName) || str(before.groupName) || str(after.name) || str(before.name);
   const who = email ? `${email}: ` : '';
-  const because = str(d.reason) ? ` (${str(d.reason)})` : '';
+  // Sync changes carry the engine's sentence, which already names the group, role and link.
+  if (e.action.startsWith('membership.') && str(d.reason)) return `${who}${str(d.reason)}`;
   switch (e.action) {
     case 'membership.added':
-      return `${who}added to ${group || 'a group'} as ${str(after.role)}${because}`;
+      return `${who}added to ${group || 'a group'} as ${str(after.role)}`;
     case 'membership.role_changed':
-      return `${who}${group || 'a group'}: ${str(before.role)} → ${str(after.role)}${because}`;
+      return `${who}${group || 'a group'}: ${str(before.role)} → ${str(after.role)}`;
     case 'membership.removed':
-      return `${who}removed from ${group || 'a group'}${because}`;
+      return `${who}removed from ${group || 'a group'}`;
     case 'sso.sign_in_refused':
       return `Sign-in refused: ${str(d.reason)}`;
     default:

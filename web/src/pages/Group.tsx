@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link as RouterLink, useParams, useSearchParams } from 'react-router';
 import { api, unwrap } from '../api/client';
-import type { DryRun, GroupLink, LinkImpact, Member, Role } from '../api/types';
+import type { DryRun, GroupLink, LinkImpact, Member, ReconcileResult, Role } from '../api/types';
 import { ROLES } from '../api/types';
 import { ImpactPreview } from '../components/ImpactPreview';
 import { EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
@@ -174,6 +174,22 @@ function Links({ tenant, groupId }: { tenant: string; groupId: string }) {
     onSuccess: async () => {
       setPreviewed(null);
       setDraft({ ...draft, externalGroup: '', label: '' });
+      setPending(true);
+      await refresh();
+    },
+  });
+
+  // After a link change: members change at their next sign-in, or now after a confirmation.
+  const [pending, setPending] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const apply = useMutation({
+    mutationFn: () =>
+      unwrap<ReconcileResult>(
+        api.POST('/api/v1/tenants/{tenant}/sync/reconcile', { params: { path: { tenant } }, body: { groupId } }),
+      ),
+    onSuccess: async () => {
+      setConfirming(false);
+      setPending(false);
       await refresh();
     },
   });
@@ -204,6 +220,7 @@ function Links({ tenant, groupId }: { tenant: string; groupId: string }) {
       unwrap(api.DELETE('/api/v1/tenants/{tenant}/groups/{groupId}/links/{linkId}', { params: { path: { ...path, linkId: link.id } } })),
     onSuccess: async () => {
       setDeleting(null);
+      setPending(true);
       await refresh();
     },
   });
@@ -274,6 +291,41 @@ function Links({ tenant, groupId }: { tenant: string; groupId: string }) {
             </Table.Body>
           </Table.Root>
         </div>
+      ) : null}
+      {pending || apply.data ? (
+        <Card data-testid="apply-now">
+          <Flex direction="column" gap="2">
+            {apply.data ? (
+              <Text size="2" role="status">
+                Applied: {apply.data.adds} added, {apply.data.roleChanges} re-roled, {apply.data.removals} removed (
+                {apply.data.usersEvaluated} people checked).
+              </Text>
+            ) : null}
+            {pending && !confirming ? (
+              <Flex gap="3" align="center" wrap="wrap">
+                <Text size="2">Links changed: members change at their next sign-in.</Text>
+                <Button variant="soft" onClick={() => setConfirming(true)}>
+                  Apply now…
+                </Button>
+              </Flex>
+            ) : null}
+            {confirming ? (
+              <Flex gap="3" align="center" wrap="wrap">
+                <Text size="2" weight="medium">
+                  Apply this group's links now to everyone whose IdP groups are known? This adds, re-roles and removes as
+                  the preview showed.
+                </Text>
+                <Button loading={apply.isPending} onClick={() => apply.mutate()}>
+                  Apply
+                </Button>
+                <Button variant="soft" onClick={() => setConfirming(false)}>
+                  Cancel
+                </Button>
+              </Flex>
+            ) : null}
+            <ErrorCallout error={apply.error} title="Not applied" />
+          </Flex>
+        </Card>
       ) : null}
       {matching.length > shown ? (
         <Flex gap="3" align="center">
