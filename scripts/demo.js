@@ -82,6 +82,10 @@ async function main() {
   console.log(`
 groupsync demo is running on SQLite (${env.DATABASE_URL}) with the development IdP.
 
+  Admin UI:      ${base}/sso/demo/dev/login?returnTo=/admin/t/demo
+                 (sign in as any email with "demo-admins" ticked: you land in the demo workspace's admin UI;
+                 the platform operator signs in at ${base}/admin/ with the token ${token})
+
   1. Sign in:    ${base}/sso/demo/dev/login
                  type any email, tick "engineering" and "support", press Sign in:
                  you land on ${base}/sso/demo/me with your memberships.

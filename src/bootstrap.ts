@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { bodyParsers, correlationIdMiddleware } from './common/http';
 import { securityHeadersMiddleware } from './common/security-headers';
 import { inputGuardMiddleware } from './common/input-guard';
+import { declarePathParameters } from './common/openapi';
 import { createValidationPipe } from './common/validation';
 
 /** Everything main.ts and the e2e tests both need, so tests run the app as it ships. */
@@ -28,7 +29,12 @@ export function configureApp(app: INestApplication): void {
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Operator token or tenant API key' })
     .build();
-  SwaggerModule.setup('api/docs', express, () => SwaggerModule.createDocument(express, openApi), {
-    jsonDocumentUrl: 'api/docs/openapi.json',
-  });
+  SwaggerModule.setup(
+    'api/docs',
+    express,
+    () => declarePathParameters(SwaggerModule.createDocument(express, openApi)),
+    {
+      jsonDocumentUrl: 'api/docs/openapi.json',
+    },
+  );
 }

@@ -7,6 +7,7 @@ import type { GroupsyncRequest, Principal } from '../common/request-context';
 import { Tenant } from '../tenants/tenant.entity';
 import { API_KEY_PREFIX, ApiKeysService } from './api-keys.service';
 import { IS_PUBLIC, OPERATOR_ONLY } from './auth.decorators';
+import { OperatorSessionsService } from './operator-sessions.service';
 import { OperatorTokenService } from './operator-token.service';
 import { SessionsService } from './sessions.service';
 import { constantTimeEqual } from '../common/crypto';
@@ -27,6 +28,7 @@ export class AuthGuard implements CanActivate {
     private readonly apiKeys: ApiKeysService,
     private readonly sessions: SessionsService,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly operatorSessions: OperatorSessionsService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -48,8 +50,17 @@ export class AuthGuard implements CanActivate {
   private async identify(req: GroupsyncRequest): Promise<Principal> {
     const header = req.headers.authorization;
     if (!header) {
+      // The admin UI's operator cookie (with its CSRF token on unsafe methods); else a tenant session.
+      const operator = this.operatorSessions.check(req, !SAFE_METHODS.has(req.method));
+      if (operator === 'ok') return { kind: 'operator' };
       const fromSession = await this.sessionPrincipal(req);
       if (fromSession) return fromSession;
+      if (operator === 'csrf')
+        throw new AppError(
+          HttpStatus.FORBIDDEN,
+          'csrf_failed',
+          'Send the X-CSRF-Token of your operator session',
+        );
       throw unauthorized('Send a credential: Authorization: Bearer <token>');
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);

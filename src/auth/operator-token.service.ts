@@ -39,6 +39,11 @@ export class OperatorTokenService implements OnModuleInit {
     }
   }
 
+  /** The stored hash, so credentials derived from the token (operator sessions) die when it changes. */
+  fingerprint(): string {
+    return this.tokenHash;
+  }
+
   matches(token: string): boolean {
     return constantTimeEqual(sha256Hex(token), this.tokenHash);
   }

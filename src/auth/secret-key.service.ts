@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, IsNull, Not } from 'typeorm';
@@ -27,6 +27,7 @@ const MIN_KEY_LENGTH = 32;
 export class SecretKeyService implements OnModuleInit {
   private readonly logger = new Logger('SecretKey');
   private secretBox?: SecretBox;
+  private macRoot?: Buffer;
 
   constructor(
     private readonly config: ConfigService<AllConfigType, true>,
@@ -36,8 +37,16 @@ export class SecretKeyService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const previous = this.config.get('app.previousSecretKey', { infer: true });
-    this.secretBox = new SecretBox(await this.currentKey(), previous ? [previous] : []);
+    const key = await this.currentKey();
+    this.secretBox = new SecretBox(key, previous ? [previous] : []);
+    this.macRoot = createHash('sha256').update(`groupsync:mac:${key}`).digest();
     if (previous) await this.resealAll();
+  }
+
+  /** HMAC-SHA256 (base64url) of a value, with a key derived from SECRET_KEY for one purpose. */
+  mac(purpose: string, value: string): string {
+    if (!this.macRoot) throw new Error('SecretKeyService used before start-up finished');
+    return createHmac('sha256', this.macRoot).update(`${purpose}\n${value}`).digest('base64url');
   }
 
   get box(): SecretBox {

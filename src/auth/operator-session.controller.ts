@@ -1,0 +1,47 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AppError } from '../common/errors';
+import { Public } from './auth.decorators';
+import {
+  CreateOperatorSessionDto,
+  OperatorSessionDto,
+  OperatorSessionStatusDto,
+} from './dto/operator-session.dto';
+import { OperatorSessionsService } from './operator-sessions.service';
+
+/** The admin UI's operator sign-in: token in, HttpOnly cookie out. */
+@ApiTags('operator-session')
+@Public()
+@Controller('api/v1/operator-session')
+export class OperatorSessionController {
+  constructor(private readonly sessions: OperatorSessionsService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: OperatorSessionDto, description: 'Sets the HttpOnly gs_operator cookie' })
+  create(
+    @Body() dto: CreateOperatorSessionDto,
+    @Res({ passthrough: true }) res: Response,
+  ): OperatorSessionDto {
+    const session = this.sessions.start(dto.token, res);
+    if (!session)
+      throw new AppError(HttpStatus.UNAUTHORIZED, 'unauthorized', 'This is not the operator token');
+    return session;
+  }
+
+  /** 200 either way, so a page asking "am I signed in?" does not log a failed request. */
+  @Get()
+  @ApiOkResponse({ type: OperatorSessionStatusDto })
+  current(@Req() req: Request): OperatorSessionStatusDto {
+    const session = this.sessions.find(req);
+    if (!session) return { signedIn: false };
+    return { signedIn: true, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+  }
+
+  @Delete()
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Clears the cookie' })
+  end(@Res({ passthrough: true }) res: Response): void {
+    this.sessions.end(res);
+  }
+}

@@ -1,0 +1,52 @@
+import { Flex, Heading, Link, Spinner, Text } from '@radix-ui/themes';
+import { Link as RouterLink, Navigate, Route, Routes } from 'react-router';
+import { useOperatorSession } from './auth';
+import { AuditPage } from './pages/Audit';
+import { GroupPage } from './pages/Group';
+import { GroupsPage } from './pages/Groups';
+import { IdentityProvidersPage } from './pages/IdentityProviders';
+import { SignInPage } from './pages/SignIn';
+import { TenantShell } from './pages/TenantShell';
+import { WorkspacesPage } from './pages/Workspaces';
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/" element={<Home />} />
+      <Route path="/signin" element={<SignInPage />} />
+      <Route path="/t/:tenant" element={<TenantShell />}>
+        <Route index element={<Navigate to="identity-providers" replace />} />
+        <Route path="identity-providers" element={<IdentityProvidersPage />} />
+        <Route path="groups" element={<GroupsPage />} />
+        <Route path="groups/:groupId" element={<GroupPage />} />
+        <Route path="audit" element={<AuditPage />} />
+      </Route>
+      <Route path="*" element={<NotFound />} />
+    </Routes>
+  );
+}
+
+/** The operator lands on the workspace picker; anyone else on the sign-in page. */
+function Home() {
+  const session = useOperatorSession();
+  if (session.isPending)
+    return (
+      <Flex justify="center" p="6">
+        <Spinner size="3" aria-label="Loading" />
+      </Flex>
+    );
+  return session.data ? <WorkspacesPage /> : <SignInPage />;
+}
+
+function NotFound() {
+  return (
+    <main className="shell">
+      <Heading as="h1">Page not found</Heading>
+      <Text as="p">
+        <Link asChild>
+          <RouterLink to="/">Back to the start</RouterLink>
+        </Link>
+      </Text>
+    </main>
+  );
+}

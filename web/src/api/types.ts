@@ -1,0 +1,117 @@
+// Answers the OpenAPI document does not describe yet (the controllers return plain objects).
+// Requests are typed from the document itself (schema.d.ts).
+export type Role = 'guest' | 'reporter' | 'developer' | 'maintainer' | 'owner';
+export const ROLES: Role[] = ['guest', 'reporter', 'developer', 'maintainer', 'owner'];
+
+export interface Tenant {
+  id: string;
+  slug: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface IdentityProvider {
+  id: string;
+  slug: string;
+  name: string | null;
+  type: 'saml' | 'oidc';
+  enabled: boolean;
+  loginUrl: string;
+  acsUrl?: string;
+  spEntityId?: string;
+  metadataUrl?: string;
+  callbackUrl?: string;
+  entityId?: string;
+  ssoUrl?: string;
+  issuer?: string;
+  clientId?: string;
+  hasClientSecret: boolean;
+  certificates?: string[];
+  groupSync: { removal: string; adminGroups: string[]; claims: string[]; defaultRole: Role; jit: boolean };
+}
+
+export interface Group {
+  id: string;
+  name: string;
+  description: string | null;
+  parentId: string | null;
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  displayName: string | null;
+  role: Role;
+  source: 'manual' | 'sync' | 'scim';
+  inherited: boolean;
+  fromGroupId: string;
+  directRole: Role | null;
+}
+
+export interface GroupLink {
+  id: string;
+  groupId: string;
+  idp: string | null;
+  externalGroup: string;
+  label: string | null;
+  role: Role;
+}
+
+export interface AffectedUser {
+  userId: string;
+  email: string;
+  idp: string;
+  adds: { role: Role; reason: string }[];
+  roleChanges: { from: Role; to: Role; reason: string }[];
+  removals: { role: Role; reason: string }[];
+  kept: { role: Role; reason: string }[];
+}
+
+export interface LinkImpact {
+  change: 'create' | 'update' | 'delete';
+  groupId: string;
+  usersEvaluated: number;
+  usersAffected: number;
+  totals: { adds: number; roleChanges: number; removals: number; kept: number };
+  affected: AffectedUser[];
+  truncated: boolean;
+}
+
+export interface DryRun {
+  dryRun: true;
+  change: 'create' | 'update' | 'delete';
+  impact: LinkImpact;
+}
+
+export interface AuditEvent {
+  id: string;
+  createdAt: string;
+  actor: { type: string; id: string | null; label: string | null };
+  action: string;
+  target: { type: string | null; id: string | null };
+  userId: string | null;
+  before: unknown;
+  after: unknown;
+  details: unknown;
+  correlationId: string | null;
+}
+
+export interface AuditPage {
+  items: AuditEvent[];
+  nextCursor: string | null;
+}
+
+export interface Me {
+  tenant: { slug: string; name: string };
+  user: { id: string; email: string; displayName: string | null; isAdmin: boolean };
+  csrfToken: string;
+}
+
+export interface ReconcileResult {
+  usersEvaluated: number;
+  usersChanged: number;
+  adds: number;
+  roleChanges: number;
+  removals: number;
+  kept: number;
+}

@@ -1,0 +1,48 @@
+import type { AuditEvent } from '../api/types';
+import { auditQuery, auditSummary } from './audit';
+
+const event = (over: Partial<AuditEvent>): AuditEvent => ({
+  id: '1',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  actor: { type: 'idp', id: null, label: 'dev' },
+  action: 'membership.added',
+  target: { type: 'group', id: 'g' },
+  userId: 'u',
+  before: null,
+  after: null,
+  details: null,
+  correlationId: 'c',
+  ...over,
+});
+
+describe('audit list', () => {
+  it('summarizes a sync membership change with its reason', () => {
+    const reason =
+      'Added to "Engineering" as developer: external group "engineering" is linked to it as developer.';
+    const e = event({ after: { role: 'developer' }, details: { groupName: 'Engineering', reason } });
+    expect(auditSummary(e)).toBe(reason);
+    const manual = event({ after: { role: 'owner' }, details: { groupName: 'Engineering' } });
+    expect(auditSummary(manual)).toBe('added to Engineering as owner');
+    const changed = event({
+      action: 'membership.role_changed',
+      before: { role: 'developer' },
+      after: { role: 'maintainer' },
+      details: { groupName: 'Engineering' },
+    });
+    expect(auditSummary(changed)).toBe('Engineering: developer → maintainer');
+  });
+
+  it('shows why a sign-in was refused', () => {
+    expect(
+      auditSummary(event({ action: 'sso.sign_in_refused', details: { reason: 'expired assertion' } })),
+    ).toBe('Sign-in refused: expired assertion');
+  });
+
+  it('sends only the filters that are set, times as ISO 8601', () => {
+    expect(auditQuery({ action: ' membership.* ', userId: '', since: '', until: '' })).toEqual({
+      action: 'membership.*',
+    });
+    const q = auditQuery({ action: '', userId: '', since: '2026-01-02T03:04', until: '' });
+    expect(q.since).toBe(new Date('2026-01-02T03:04').toISOString());
+  });
+});

@@ -1,0 +1,38 @@
+import type { AuditEvent } from '../api/types';
+
+/** A one-line summary of an audit event for the list; the details expand below it. */
+export function auditSummary(e: AuditEvent): string {
+  const d = (e.details ?? {}) as Record<string, unknown>;
+  const after = (e.after ?? {}) as Record<string, unknown>;
+  const before = (e.before ?? {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+  const email = str(d.email) || str(after.email) || str(before.email);
+  const group = str(d.groupName) || str(after.groupName) || str(before.groupName) || str(after.name) || str(before.name);
+  const who = email ? `${email}: ` : '';
+  // Sync changes carry the engine's sentence, which already names the group, role and link.
+  if (e.action.startsWith('membership.') && str(d.reason)) return `${who}${str(d.reason)}`;
+  switch (e.action) {
+    case 'membership.added':
+      return `${who}added to ${group || 'a group'} as ${str(after.role)}`;
+    case 'membership.role_changed':
+      return `${who}${group || 'a group'}: ${str(before.role)} → ${str(after.role)}`;
+    case 'membership.removed':
+      return `${who}removed from ${group || 'a group'}`;
+    case 'sso.sign_in_refused':
+      return `Sign-in refused: ${str(d.reason)}`;
+    default:
+      if (e.action.startsWith('group_link.'))
+        return `${str(after.externalGroup) || str(before.externalGroup)} → ${str(after.role) || str(before.role)}`;
+      return [email, group].filter(Boolean).join(' · ');
+  }
+}
+
+/** The query string the API takes for the current filters; empty values are left out. */
+export function auditQuery(filters: { action: string; userId: string; since: string; until: string }) {
+  const q: Record<string, string> = {};
+  if (filters.action.trim()) q.action = filters.action.trim();
+  if (filters.userId.trim()) q.userId = filters.userId.trim();
+  if (filters.since) q.since = new Date(filters.since).toISOString();
+  if (filters.until) q.until = new Date(filters.until).toISOString();
+  return q;
+}
