@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import type { GroupsyncRequest } from './common/request-context';
 import { AllConfigType, appConfig, databaseConfig } from './config/configuration';
 import { DatabaseModule } from './database/database.module';
@@ -39,6 +40,7 @@ import { UsersModule } from './users/users.module';
       }),
     }),
     DatabaseModule,
+    RateLimitModule,
     AuditModule,
     AuthModule,
     TenantsModule,

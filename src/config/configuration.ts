@@ -66,6 +66,31 @@ class EnvironmentVariables {
   @IsOptional()
   @IsString()
   DEV_IDP_KEY_FILE?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'RATE_LIMIT_WINDOW_SECONDS must be a whole number' })
+  @Min(1)
+  @Max(3600)
+  RATE_LIMIT_WINDOW_SECONDS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'RATE_LIMIT_SSO_PER_ADDRESS must be a whole number' })
+  @Min(1)
+  RATE_LIMIT_SSO_PER_ADDRESS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'RATE_LIMIT_SSO_PER_TENANT must be a whole number' })
+  @Min(1)
+  RATE_LIMIT_SSO_PER_TENANT?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS must be a whole number' })
+  @Min(1)
+  RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS?: number;
 }
 
 export interface AppConfig {
@@ -76,6 +101,17 @@ export interface AppConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   /** The built-in development SAML IdP at /dev-idp: off unless DEV_IDP=true. */
   devIdp: { enabled: boolean; keyFile: string };
+  /** Fixed-window limits per client address / tenant (src/common/rate-limit). */
+  rateLimit: RateLimitConfig;
+}
+export interface RateLimitConfig {
+  windowSeconds: number;
+  /** SSO login, SAML ACS and OIDC callback requests per client address per window. */
+  ssoPerAddress: number;
+  /** The same, per tenant. */
+  ssoPerTenant: number;
+  /** Failed bearer credentials (admin API, SCIM) per client address per window. */
+  authFailuresPerAddress: number;
 }
 export interface DatabaseConfig {
   url: string | undefined;
@@ -110,6 +146,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
       devIdp: {
         enabled: vars.DEV_IDP === 'true',
         keyFile: vars.DEV_IDP_KEY_FILE ?? './data/dev-idp.pem',
+      },
+      rateLimit: {
+        windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS ?? 60,
+        ssoPerAddress: vars.RATE_LIMIT_SSO_PER_ADDRESS ?? 120,
+        ssoPerTenant: vars.RATE_LIMIT_SSO_PER_TENANT ?? 3000,
+        authFailuresPerAddress: vars.RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS ?? 20,
       },
     },
     database: { url: vars.DATABASE_URL },

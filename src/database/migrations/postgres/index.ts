@@ -1,3 +1,4 @@
+import { AddRateLimitCounters1796133652898 } from './1796133652898-AddRateLimitCounters';
 import { AddSyncLookupIndexesAndBlockedBy1795430043868 } from './1795430043868-AddSyncLookupIndexesAndBlockedBy';
 import { AddScimResources1795428476917 } from './1795428476917-AddScimResources';
 import { AddTenantSyncVersion1795427689743 } from './1795427689743-AddTenantSyncVersion';
@@ -11,4 +12,5 @@ export const POSTGRES_MIGRATIONS: Function[] = [
   AddTenantSyncVersion1795427689743,
   AddScimResources1795428476917,
   AddSyncLookupIndexesAndBlockedBy1795430043868,
+  AddRateLimitCounters1796133652898,
 ];

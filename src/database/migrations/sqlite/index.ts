@@ -1,3 +1,4 @@
+import { AddRateLimitCounters1796133647498 } from './1796133647498-AddRateLimitCounters';
 import { AddSyncLookupIndexesAndBlockedBy1795430041369 } from './1795430041369-AddSyncLookupIndexesAndBlockedBy';
 import { AddScimResources1795428472441 } from './1795428472441-AddScimResources';
 import { AddTenantSyncVersion1795427687264 } from './1795427687264-AddTenantSyncVersion';
@@ -11,4 +12,5 @@ export const SQLITE_MIGRATIONS: Function[] = [
   AddTenantSyncVersion1795427687264,
   AddScimResources1795428472441,
   AddSyncLookupIndexesAndBlockedBy1795430041369,
+  AddRateLimitCounters1796133647498,
 ];
