@@ -5,6 +5,7 @@ import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import { bodyParsers, correlationIdMiddleware } from './common/http';
 import { createValidationPipe } from './common/validation';
+import { acsBodyParser } from './sso/acs-body';
 
 /** Everything main.ts and the e2e tests both need, so tests run the app as it ships. */
 export function configureApp(app: INestApplication): void {
@@ -14,6 +15,7 @@ export function configureApp(app: INestApplication): void {
   express.disable('x-powered-by');
   express.use(correlationIdMiddleware);
   express.use(cookieParser());
+  express.use(acsBodyParser()); // before the general parsers: the ACS has its own, smaller limit
   for (const parser of bodyParsers()) express.use(parser);
   express.useGlobalPipes(createValidationPipe());
   express.enableShutdownHooks();

@@ -30,6 +30,7 @@ describe('precheckSamlResponse', () => {
       ok: true,
       rootName: 'Response',
       inResponseTo: '_req-1',
+      destination: null,
       elements: 7,
       status: {
         code: 'urn:oasis:names:tc:SAML:2.0:status:Responder',

@@ -44,7 +44,14 @@ export interface SamlStatus {
 }
 
 export type PrecheckResult =
-  | { ok: true; rootName: string; inResponseTo: string | null; status: SamlStatus; elements: number }
+  | {
+      ok: true;
+      rootName: string;
+      inResponseTo: string | null;
+      destination: string | null;
+      status: SamlStatus;
+      elements: number;
+    }
   | {
       ok: false;
       problem:
@@ -76,6 +83,7 @@ export function precheckSamlResponse(xml: string, limits: SamlResponseLimits): P
   const status: SamlStatus = { code: null, subCode: null, message: null };
   let rootName = '';
   let inResponseTo: string | null = null;
+  let destination: string | null = null;
   let statusCount = 0;
   let elements = 0;
   let i = 0;
@@ -135,7 +143,8 @@ export function precheckSamlResponse(xml: string, limits: SamlResponseLimits): P
         const end = xml.indexOf(c === 34 ? '"' : "'", j + 1);
         if (end < 0) return fail('malformed', 'unterminated attribute value');
         const value = xml.slice(j + 1, end);
-        if (depth === 0 && attrName === 'InResponseTo') inResponseTo = value;
+        if (depth === 0 && attrName === 'InResponseTo') inResponseTo = decodeText(value);
+        if (depth === 0 && attrName === 'Destination') destination = decodeText(value);
         if (attrName === 'Value' && depth === 2 && path[1] === 'Status' && name === 'StatusCode')
           status.code ??= value;
         if (
@@ -178,7 +187,7 @@ export function precheckSamlResponse(xml: string, limits: SamlResponseLimits): P
   if (elements === 0) return fail('malformed', 'no XML element');
   if (path.length > 0) return fail('malformed', 'unclosed elements');
   status.message = status.message === null ? null : decodeText(status.message).trim();
-  return { ok: true, rootName, inResponseTo, status, elements };
+  return { ok: true, rootName, inResponseTo, destination, status, elements };
 }
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { FailedCredentialsLimiter } from './failed-credentials';
 import { DatabaseRateLimitStore, RATE_LIMIT_STORE } from './rate-limit.store';
 import { RateLimiter } from './rate-limiter';
 
@@ -14,7 +15,8 @@ import { RateLimiter } from './rate-limiter';
       useFactory: (dataSource: DataSource) => new DatabaseRateLimitStore(dataSource),
     },
     RateLimiter,
+    FailedCredentialsLimiter,
   ],
-  exports: [RateLimiter],
+  exports: [RateLimiter, FailedCredentialsLimiter],
 })
 export class RateLimitModule {}
