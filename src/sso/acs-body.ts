@@ -25,7 +25,9 @@ export function acsBodyParser(): RequestHandler {
       sendRefusalPage(
         res,
         tooLarge ? 413 : 400,
-        tooLarge ? 'the sign-in response is too large' : 'the sign-in response could not be read',
+        tooLarge
+          ? 'the sign-in response is larger than this service accepts; ask your administrator to send fewer groups, e.g. only the groups assigned to the application'
+          : 'the sign-in response could not be read',
         correlationId,
       );
     });

@@ -12,6 +12,7 @@ import { resolvePolicy } from '../sync/engine';
 import type { Tenant } from '../tenants/tenant.entity';
 import { DEFAULT_SAML_LIMITS, precheckSamlResponse, SamlResponseLimits, SamlStatus } from './saml-precheck';
 import { SignInRefusal, SignInUnavailable } from './sign-in-refusal';
+import { SamlValidator, ValidationResult, ValidationTimeout } from './saml-validator';
 import { SsoLoginState } from './sso-login-state.entity';
 
 const REQUEST_TTL_MS = 10 * 60_000;
@@ -62,6 +63,7 @@ export class SamlSignInService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly validator: SamlValidator,
     config: ConfigService<AllConfigType, true>,
   ) {
     this.publicUrl = config.get('app.publicUrl', { infer: true });
@@ -107,15 +109,28 @@ export class SamlSignInService {
         scan.inResponseTo === null ? 'no InResponseTo' : `unknown InResponseTo ${scan.inResponseTo}`,
       );
     }
-    const saml = this.saml(tenant, idp, cache);
-    let profile;
+    const requests: Record<string, string> = {};
+    if (scan.inResponseTo !== null && cache.matched) requests[scan.inResponseTo] = cache.matched.nonce;
+    let result: ValidationResult;
     try {
-      ({ profile } = await saml.validatePostResponseAsync({ SAMLResponse: samlResponse }));
+      result = await this.validator.validate(this.samlOptions(tenant, idp), samlResponse, requests);
     } catch (error) {
-      if (cache.failure) throw cache.failure;
-      if (scan.status.code !== null && isFailure(scan.status)) throw statusRefusal(scan.status, true);
-      throw this.refusalOf(error as Error);
+      if (!(error instanceof ValidationTimeout)) throw new SignInUnavailable(error);
+      await this.consumeRequests(cache, scan.inResponseTo === null ? [] : [scan.inResponseTo]);
+      throw SignInRefusal.unauthenticated(
+        HttpStatus.PAYLOAD_TOO_LARGE,
+        'saml_too_complex',
+        'the sign-in response is more complex than this identity provider allows; ask your administrator to send fewer groups',
+        error.message,
+      );
     }
+    // node-saml consumed the request id (on success and on failure): make that stick.
+    await this.consumeRequests(cache, result.removed);
+    if (result.error) {
+      if (scan.status.code !== null && isFailure(scan.status)) throw statusRefusal(scan.status, true);
+      throw this.refusalOf(result.error);
+    }
+    const profile = result.profile;
     if (!profile)
       throw new SignInRefusal(
         HttpStatus.UNAUTHORIZED,
@@ -137,7 +152,7 @@ export class SamlSignInService {
       );
     }
     // The signed assertion as node-saml parsed it (xml2js, prefixes stripped): no second parse.
-    const assertion = (profile.getAssertion?.() as ParsedAssertion | undefined)?.Assertion;
+    const assertion = (profile.assertion as ParsedAssertion | undefined)?.Assertion;
     const recipient =
       assertion?.Subject?.[0]?.SubjectConfirmation?.[0]?.SubjectConfirmationData?.[0]?.$?.Recipient;
     if (recipient !== undefined && recipient !== acsUrl) {
@@ -209,9 +224,17 @@ export class SamlSignInService {
   }
 
   private saml(tenant: Tenant, idp: IdentityProvider, cache: CacheContext | null): SAML {
+    return new SAML({
+      ...this.samlOptions(tenant, idp),
+      cacheProvider: cache ? this.requestCache(cache) : undefined,
+    });
+  }
+
+  /** node-saml's settings for one IdP: plain data, so the validation worker can take them. */
+  private samlOptions(tenant: Tenant, idp: IdentityProvider) {
     const cfg = idp.config as unknown as SamlConfig;
     const { acsUrl, spEntityId } = this.urls(tenant, idp);
-    return new SAML({
+    return {
       callbackUrl: acsUrl,
       entryPoint: cfg.ssoUrl,
       issuer: spEntityId,
@@ -225,11 +248,21 @@ export class SamlSignInService {
         ? ValidateInResponseTo.ifPresent
         : ValidateInResponseTo.always,
       requestIdExpirationPeriodMs: REQUEST_TTL_MS,
-      cacheProvider: cache ? this.requestCache(cache) : undefined,
       identifierFormat: null,
       disableRequestedAuthnContext: true,
-      signatureAlgorithm: 'sha256',
-    });
+      signatureAlgorithm: 'sha256' as const,
+    };
+  }
+
+  /** Deletes used request ids; a database failure here is ours, not the response's. */
+  private async consumeRequests(cache: CacheContext, keys: string[]): Promise<void> {
+    const repo = this.dataSource.getRepository(SsoLoginState);
+    try {
+      for (const key of new Set(keys))
+        await repo.delete({ stateHash: requestKeyHash(cache.idpId, key), idpId: cache.idpId });
+    } catch (error) {
+      throw new SignInUnavailable(error);
+    }
   }
 
   /** AuthnRequest ids in the database, so the ACS can check InResponseTo on any instance. */

@@ -73,11 +73,9 @@ export class SsoRefusalAudit {
       detail: refusal.detail ?? null,
     };
     // TypeORM's partial-entity type rejects JSON columns typed as records (as in database/insert.ts).
-    await this.dataSource
-      .getRepository(AuditEvent)
-      .update({ id: event.id, tenantId: tenant.id }, {
-        details: updated,
-      } as QueryDeepPartialEntity<AuditEvent>);
+    await this.dataSource.getRepository(AuditEvent).update({ id: event.id, tenantId: tenant.id }, {
+      details: updated,
+    } as QueryDeepPartialEntity<AuditEvent>);
   }
 
   /** This minute's aggregated event of the IdP and code (at most a few rows per IdP and minute). */
