@@ -5,7 +5,7 @@ const { summarize, printRow } = require('./lib');
 const { startTestOidcProvider } = require('../test/support/oidc-provider-harness');
 
 async function main(dialect, url) {
-  Object.assign(process.env, { DATABASE_URL: url, ADMIN_TOKEN: 'bench-operator-token-0123456789abcdef', LOG_LEVEL: 'silent' });
+  Object.assign(process.env, { DATABASE_URL: url, ADMIN_TOKEN: 'bench-operator-token-0123456789abcdef', LOG_LEVEL: 'silent', RATE_LIMIT_SSO_PER_ADDRESS: '100000000', RATE_LIMIT_SSO_PER_TENANT: '100000000' });
   const port = 3800 + (dialect === 'postgres' ? 1 : 0);
   const publicUrl = `http://127.0.0.1:${port}`;
   process.env.PUBLIC_URL = publicUrl;
