@@ -290,7 +290,15 @@ export class SsoController {
       },
       `Sign-in refused: ${error.reason}`,
     );
-    await this.refusals.record(tenant, idp, ctx, error);
+    try {
+      await this.refusals.record(tenant, idp, ctx, error);
+    } catch (auditError) {
+      // The refusal stands even when it cannot be recorded (the database may be what failed).
+      this.logger.error(
+        { err: auditError, correlationId: ctx.correlationId },
+        'Could not audit a refused sign-in',
+      );
+    }
     if (error.retryAfterSeconds !== undefined) res.set('Retry-After', String(error.retryAfterSeconds));
     sendRefusalPage(res, error.status, error.reason, ctx.correlationId, tenant.name);
   }
