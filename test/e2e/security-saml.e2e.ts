@@ -249,6 +249,14 @@ describe('SAML sign-in under attack', () => {
           .send(body);
       // A running service has a warm validation worker.
       expect((await send(form(maxSize.pop()!))).status).toBe(401);
+      const p95 = (samples: number[]) =>
+        [...samples].sort((x, y) => x - y)[Math.floor(samples.length * 0.95)];
+      const idle: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const started = performance.now();
+        await request(base).get('/health').expect(200);
+        idle.push(performance.now() - started);
+      }
       let running = true;
       const latencies: number[] = [];
       const poll = (async () => {
@@ -269,12 +277,12 @@ describe('SAML sign-in under attack', () => {
       expect(answers.every((r) => r.status >= 400 && r.status < 500)).toBe(true);
       expect(latencies.length).toBeGreaterThan(3);
       await new Promise((resolve) => server.close(resolve));
-      // p95 under 100 ms. On a shared 2-core machine (load average above 10) the first sample of a
-      // burst was seen waiting 0.8-3.4 s for the CPU whatever the posts were (small ones too), hence
-      // a looser bound on the maximum; before the pre-check and the worker, this test timed out.
-      const sorted = [...latencies].sort((x, y) => x - y);
-      expect(sorted[Math.floor(sorted.length * 0.95)]).toBeLessThan(100);
-      expect(sorted[sorted.length - 1]).toBeLessThan(5000);
+      // p95 under 100 ms more than the same machine's idle p95: on a shared 2-core machine (load
+      // average above 10) /health alone took up to ~100 ms, and the first sample of a burst was seen
+      // waiting 0.8-3.4 s for the CPU whatever the posts were, hence a looser bound on the maximum.
+      // Before the pre-check and the validation worker, this test timed out (posts held the loop).
+      expect(p95(latencies)).toBeLessThan(100 + p95(idle));
+      expect(Math.max(...latencies)).toBeLessThan(5000);
     }, 30000);
   });
 
