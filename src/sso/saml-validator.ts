@@ -81,14 +81,17 @@ export class SamlValidator implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    void this.worker?.terminate();
-    this.worker = null;
+    if (this.current) clearTimeout(this.current.timer);
+    for (const job of [...(this.current ? [this.current.job] : []), ...this.queue.splice(0)])
+      job.reject(new ValidatorBusy('the service is shutting down'));
+    this.current = null;
+    this.restart();
   }
 
   private pump(): void {
     if (this.current || this.queue.length === 0) return;
     const job = this.queue.shift()!;
-    const timer = setTimeout(() => this.timedOut(job), TIMEOUT_MS);
+    const timer = setTimeout(() => this.timedOut(job), TIMEOUT_MS).unref();
     this.current = { job, timer };
     this.ensureWorker().postMessage(job.message);
   }
