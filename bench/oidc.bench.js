@@ -11,6 +11,8 @@ async function main(dialect, url) {
     ADMIN_TOKEN: 'bench-operator-token-0123456789abcdef',
     LOG_LEVEL: 'silent',
     ALLOW_PRIVATE_NETWORK: 'true',
+    RATE_LIMIT_SSO_PER_ADDRESS: '100000000',
+    RATE_LIMIT_SSO_PER_TENANT: '100000000',
   });
   const port = 3800 + (dialect === 'postgres' ? 1 : 0);
   const publicUrl = `http://127.0.0.1:${port}`;

@@ -10,6 +10,7 @@ import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { CENSOR, REDACTED_PATHS, redactRequest, redactResponse } from './common/log-redaction';
 import { OutboundPolicyInitializer } from './common/outbound-policy';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import type { GroupsyncRequest } from './common/request-context';
 import { AllConfigType, appConfig, databaseConfig } from './config/configuration';
 import { DatabaseModule } from './database/database.module';
@@ -47,6 +48,7 @@ import { UsersModule } from './users/users.module';
       },
     }),
     DatabaseModule,
+    RateLimitModule,
     AuditModule,
     AuthModule,
     TenantsModule,

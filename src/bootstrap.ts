@@ -8,6 +8,7 @@ import { securityHeadersMiddleware } from './common/security-headers';
 import { inputGuardMiddleware } from './common/input-guard';
 import { declarePathParameters } from './common/openapi';
 import { createValidationPipe } from './common/validation';
+import { acsBodyParser } from './sso/acs-body';
 
 /** Everything main.ts and the e2e tests both need, so tests run the app as it ships. */
 export function configureApp(app: INestApplication): void {
@@ -18,6 +19,7 @@ export function configureApp(app: INestApplication): void {
   express.use(correlationIdMiddleware);
   express.use(securityHeadersMiddleware);
   express.use(cookieParser());
+  express.use(acsBodyParser()); // before the general parsers: the ACS has its own, smaller limit
   for (const parser of bodyParsers()) express.use(parser);
   express.use(inputGuardMiddleware);
   express.useGlobalPipes(createValidationPipe());

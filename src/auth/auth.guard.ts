@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors';
+import { FailedCredentialsLimiter } from '../common/rate-limit/failed-credentials';
 import type { GroupsyncRequest, Principal } from '../common/request-context';
 import { Tenant } from '../tenants/tenant.entity';
 import { API_KEY_PREFIX, ApiKeysService } from './api-keys.service';
@@ -29,6 +30,7 @@ export class AuthGuard implements CanActivate {
     private readonly sessions: SessionsService,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly operatorSessions: OperatorSessionsService,
+    private readonly failures: FailedCredentialsLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -36,7 +38,12 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
     const req = context.switchToHttp().getRequest<GroupsyncRequest>();
-    const principal = await this.identify(req);
+    let principal: Principal;
+    try {
+      principal = await this.identify(req);
+    } catch (error) {
+      throw await this.failures.failed(req, error);
+    }
     req.principal = principal;
 
     if (this.reflector.getAllAndOverride<boolean>(OPERATOR_ONLY, targets) && principal.kind !== 'operator') {

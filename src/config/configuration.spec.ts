@@ -15,6 +15,7 @@ describe('loadConfig', () => {
         previousSecretKey: undefined,
         production: false,
         logFile: undefined,
+        rateLimit: { windowSeconds: 60, ssoPerAddress: 600, ssoPerTenant: 6000, authFailuresPerAddress: 100 },
       },
       database: { url: undefined },
     });
@@ -60,6 +61,12 @@ describe('loadConfig', () => {
     [{ SECRET_KEY: 'short' }, /SECRET_KEY must be at least 32 characters long$/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
     [{ DEV_IDP: 'yes' }, /^Invalid configuration: DEV_IDP must be true or false \(got "yes"\)$/],
+    [{ RATE_LIMIT_SSO_PER_ADDRESS: 'many' }, /RATE_LIMIT_SSO_PER_ADDRESS must be a whole number/],
+    [
+      { RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS: '0' },
+      /RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS must not be less than 1/,
+    ],
+    [{ RATE_LIMIT_WINDOW_SECONDS: '86400' }, /RATE_LIMIT_WINDOW_SECONDS must not be greater than 3600/],
   ])('stops on %p with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

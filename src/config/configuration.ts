@@ -87,6 +87,31 @@ class EnvironmentVariables {
   @IsOptional()
   @IsString()
   NODE_ENV?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'RATE_LIMIT_WINDOW_SECONDS must be a whole number' })
+  @Min(1)
+  @Max(3600)
+  RATE_LIMIT_WINDOW_SECONDS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'RATE_LIMIT_SSO_PER_ADDRESS must be a whole number' })
+  @Min(1)
+  RATE_LIMIT_SSO_PER_ADDRESS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'RATE_LIMIT_SSO_PER_TENANT must be a whole number' })
+  @Min(1)
+  RATE_LIMIT_SSO_PER_TENANT?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS must be a whole number' })
+  @Min(1)
+  RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS?: number;
 }
 
 export interface AppConfig {
@@ -107,6 +132,17 @@ export interface AppConfig {
   production: boolean;
   /** LOG_FILE: logs go to this file instead of stdout. */
   logFile: string | undefined;
+  /** Fixed-window limits per client address / tenant (src/common/rate-limit). */
+  rateLimit: RateLimitConfig;
+}
+export interface RateLimitConfig {
+  windowSeconds: number;
+  /** SSO login, SAML ACS and OIDC callback requests per client address per window. */
+  ssoPerAddress: number;
+  /** The same, per tenant. */
+  ssoPerTenant: number;
+  /** Failed bearer credentials (admin API, SCIM) per client address per window. */
+  authFailuresPerAddress: number;
 }
 export interface DatabaseConfig {
   url: string | undefined;
@@ -153,6 +189,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
       previousSecretKey: vars.SECRET_KEY_PREVIOUS,
       production: vars.NODE_ENV === 'production',
       logFile: vars.LOG_FILE,
+      rateLimit: {
+        windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS ?? 60,
+        ssoPerAddress: vars.RATE_LIMIT_SSO_PER_ADDRESS ?? 600,
+        ssoPerTenant: vars.RATE_LIMIT_SSO_PER_TENANT ?? 6000,
+        authFailuresPerAddress: vars.RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS ?? 100,
+      },
     },
     database: { url: vars.DATABASE_URL },
   };

@@ -1,6 +1,7 @@
 import { ApiKey } from '../auth/api-key.entity';
 import { Session } from '../auth/session.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
+import { RateLimitCounter } from '../common/rate-limit/rate-limit-counter.entity';
 import { GroupLink } from '../group-links/group-link.entity';
 import { Group } from '../groups/group.entity';
 import { Membership } from '../groups/membership.entity';
@@ -34,4 +35,5 @@ export const ENTITIES = [
   ScimUserEmail,
   ScimGroup,
   ScimGroupMember,
+  RateLimitCounter,
 ];

@@ -37,6 +37,7 @@ const SAML_FIELDS = [
   'allowIdpInitiated',
   'wantResponseSigned',
   'clockSkewSeconds',
+  'responseLimits',
   ...COMMON_FIELDS,
 ] as const;
 const OIDC_FIELDS = [

@@ -1,4 +1,5 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
+import { FailedCredentialsLimiter } from '../common/rate-limit/failed-credentials';
 import type { GroupsyncRequest } from '../common/request-context';
 import { ScimCaller, ScimTokensService } from './scim-tokens.service';
 
@@ -9,11 +10,18 @@ interface ScimRequest extends GroupsyncRequest {
 /** SCIM routes take a SCIM token of the route's tenant (the admin credentials do not apply here). */
 @Injectable()
 export class ScimAuthGuard implements CanActivate {
-  constructor(private readonly tokens: ScimTokensService) {}
+  constructor(
+    private readonly tokens: ScimTokensService,
+    private readonly failures: FailedCredentialsLimiter,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<ScimRequest>();
-    req.scim = await this.tokens.authenticate(req.headers.authorization, String(req.params.tenant ?? ''));
+    try {
+      req.scim = await this.tokens.authenticate(req.headers.authorization, String(req.params.tenant ?? ''));
+    } catch (error) {
+      throw await this.failures.failed(req, error);
+    }
     req.tenant = req.scim.tenant;
     return true;
   }

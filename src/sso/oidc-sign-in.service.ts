@@ -19,22 +19,13 @@ import {
 } from '../oidc/oidc-client';
 import { resolvePolicy } from '../sync/engine';
 import type { Tenant } from '../tenants/tenant.entity';
+import { SignInRefusal } from './sign-in-refusal';
 import { SsoLoginState } from './sso-login-state.entity';
+
+export { SignInRefusal } from './sign-in-refusal';
 
 const LOGIN_TTL_MS = 10 * 60_000;
 const CONFIG_TTL_MS = 10 * 60_000;
-
-/** A refusal of the sign-in itself (before any sync), with words for the person and detail for the log. */
-export class SignInRefusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly reason: string,
-    readonly detail?: string,
-  ) {
-    super(reason);
-  }
-}
 
 export interface OidcIdentity {
   externalId: string;
@@ -121,7 +112,7 @@ export class OidcSignInService {
     const callback = new URL(`${this.callbackUrl(tenant, idp)}${query}`);
     const state = callback.searchParams.get('state');
     const stale = () =>
-      new SignInRefusal(
+      SignInRefusal.unauthenticated(
         HttpStatus.UNAUTHORIZED,
         'login_state_invalid',
         'this sign-in link is not valid any more; start the sign-in again',
@@ -144,7 +135,7 @@ export class OidcSignInService {
     const binding = (req.cookies as Record<string, string> | undefined)?.[bindingCookie(state)];
     if (row.expiresAt.getTime() < Date.now()) throw stale();
     if (!binding || !constantTimeEqual(sha256Hex(binding), row.bindingHash)) {
-      throw new SignInRefusal(
+      throw SignInRefusal.unauthenticated(
         HttpStatus.UNAUTHORIZED,
         'login_browser_mismatch',
         'this sign-in was started in another browser; start the sign-in again here',
@@ -241,7 +232,7 @@ export class OidcSignInService {
 
   private refusalOf(error: OidcSignInError): SignInRefusal {
     const status = error.code === 'idp_error' ? HttpStatus.FORBIDDEN : HttpStatus.UNAUTHORIZED;
-    return new SignInRefusal(
+    return SignInRefusal.unauthenticated(
       status,
       `oidc_${error.code}`,
       error.message.charAt(0).toLowerCase() + error.message.slice(1),

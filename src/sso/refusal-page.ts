@@ -33,3 +33,26 @@ export function sendRefusalPage(
 </body></html>`,
     );
 }
+
+/**
+ * The page for a sign-in that failed on our side (database down, an unexpected error): 503 with
+ * Retry-After, and nothing that blames the person or their identity provider.
+ */
+export function sendRetryPage(res: Response, correlationId: string): void {
+  res
+    .status(503)
+    .type('html')
+    .set('Cache-Control', 'no-store')
+    .set('Retry-After', '5')
+    .send(
+      `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sign-in unavailable</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}
+code{background:#f3f3f3;padding:.1rem .3rem;border-radius:3px}</style></head>
+<body><h1>Sign-in is unavailable right now</h1>
+<p>Something went wrong on our side, not with your account. Try again in a moment.</p>
+<p>If it keeps happening, tell your administrator this reference: <code>${escapeHtml(correlationId)}</code></p>
+</body></html>`,
+    );
+}

@@ -11,7 +11,9 @@ import { insertRows } from '../database/insert';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import { resolvePolicy } from '../sync/engine';
 import type { Tenant } from '../tenants/tenant.entity';
-import { SignInRefusal } from './oidc-sign-in.service';
+import { DEFAULT_SAML_LIMITS, precheckSamlResponse, SamlResponseLimits, SamlStatus } from './saml-precheck';
+import { SignInRefusal, SignInUnavailable } from './sign-in-refusal';
+import { SamlValidator, ValidationResult, ValidationTimeout } from './saml-validator';
 import { SsoLoginState } from './sso-login-state.entity';
 
 const REQUEST_TTL_MS = 10 * 60_000;
@@ -46,6 +48,7 @@ interface SamlConfig {
   clockSkewSeconds?: number;
   claimMapping?: { externalId?: string; email?: string; displayName?: string };
   debug?: boolean;
+  responseLimits?: Partial<SamlResponseLimits>;
 }
 
 /**
@@ -61,6 +64,7 @@ export class SamlSignInService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly validator: SamlValidator,
     config: ConfigService<AllConfigType, true>,
   ) {
     this.publicUrl = config.get('app.publicUrl', { infer: true });
@@ -85,47 +89,62 @@ export class SamlSignInService {
   async acs(tenant: Tenant, idp: IdentityProvider, body: Record<string, unknown>): Promise<SamlIdentity> {
     const samlResponse = body.SAMLResponse;
     if (typeof samlResponse !== 'string' || samlResponse === '') {
-      throw new SignInRefusal(
+      throw SignInRefusal.unauthenticated(
         HttpStatus.BAD_REQUEST,
         'saml_no_response',
         'the identity provider did not send a sign-in response',
       );
     }
-    const xml = Buffer.from(samlResponse, 'base64').toString('utf8');
-    if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
-      throw new SignInRefusal(
-        HttpStatus.BAD_REQUEST,
-        'saml_doctype',
-        'the sign-in response was malformed',
-        'DOCTYPE or entity declaration in the response',
+    const cfg = idp.config as unknown as SamlConfig;
+    const scan = this.precheck(samlResponse, responseLimitsOf(cfg));
+    const { acsUrl } = this.urls(tenant, idp);
+    const cache: CacheContext = { reads: {}, tenantId: tenant.id, idpId: idp.id, returnTo: null };
+    // Request ids are checked before node-saml builds a DOM: an unknown one costs one indexed read.
+    if (
+      scan.inResponseTo !== null ? !(await this.requestRow(cache, scan.inResponseTo)) : !cfg.allowIdpInitiated
+    ) {
+      throw SignInRefusal.unauthenticated(
+        HttpStatus.UNAUTHORIZED,
+        'saml_in_response_to',
+        'this sign-in response does not answer a sign-in started here; start the sign-in again',
+        scan.inResponseTo === null ? 'no InResponseTo' : `unknown InResponseTo ${scan.inResponseTo}`,
       );
     }
-    const cfg = idp.config as unknown as SamlConfig;
-    const { acsUrl } = this.urls(tenant, idp);
-    const returnTo: { value: string | null } = { value: null };
-    const saml = this.saml(tenant, idp, {
-      reads: {},
-      tenantId: tenant.id,
-      idpId: idp.id,
-      returnTo: null,
-      found: returnTo,
-    });
-    let profile;
+    const requests: Record<string, string> = {};
+    if (scan.inResponseTo !== null && cache.matched) requests[scan.inResponseTo] = cache.matched.nonce;
+    let result: ValidationResult;
     try {
-      ({ profile } = await saml.validatePostResponseAsync({ SAMLResponse: samlResponse }));
+      result = await this.validator.validate(this.samlOptions(tenant, idp), samlResponse, requests);
     } catch (error) {
-      throw this.refusalOf(error as Error);
+      if (!(error instanceof ValidationTimeout)) throw new SignInUnavailable(error);
+      await this.consumeRequests(cache, scan.inResponseTo === null ? [] : [scan.inResponseTo]);
+      throw SignInRefusal.unauthenticated(
+        HttpStatus.PAYLOAD_TOO_LARGE,
+        'saml_too_complex',
+        'the sign-in response is more complex than this identity provider allows; ask your administrator to send fewer groups',
+        error.message,
+      );
     }
+    // node-saml consumed the request id (on success and on failure): make that stick.
+    await this.consumeRequests(cache, result.removed);
+    if (result.error) {
+      if (scan.status.code !== null && isFailure(scan.status)) throw statusRefusal(scan.status, true);
+      throw this.refusalOf(result.error);
+    }
+    const profile = result.profile;
     if (!profile)
       throw new SignInRefusal(
         HttpStatus.UNAUTHORIZED,
         'saml_no_profile',
         'the sign-in response did not say who you are',
       );
+    // node-saml reads the Status only when there is no assertion: a signed assertion under a
+    // Responder / RequestDenied status must not sign anyone in.
+    if (isFailure(scan.status)) throw statusRefusal(scan.status, false);
 
     // What node-saml leaves to us: the response's Destination and the assertion's Recipient.
-    const destination = /<(?:\w+:)?Response\b[^>]*\bDestination="([^"]*)"/.exec(xml)?.[1];
-    if (destination !== undefined && destination !== acsUrl) {
+    const destination = scan.destination;
+    if (destination !== null && destination !== acsUrl) {
       throw new SignInRefusal(
         HttpStatus.UNAUTHORIZED,
         'saml_destination',
@@ -134,7 +153,7 @@ export class SamlSignInService {
       );
     }
     // The signed assertion as node-saml parsed it (xml2js, prefixes stripped): no second parse.
-    const assertion = (profile.getAssertion?.() as ParsedAssertion | undefined)?.Assertion;
+    const assertion = (profile.assertion as ParsedAssertion | undefined)?.Assertion;
     const recipient =
       assertion?.Subject?.[0]?.SubjectConfirmation?.[0]?.SubjectConfirmationData?.[0]?.$?.Recipient;
     if (recipient !== undefined && recipient !== acsUrl) {
@@ -198,21 +217,27 @@ export class SamlSignInService {
         'SAML debug: assertion received',
       );
     }
-    // IdP-initiated sign-ins carry their target, if any, in RelayState (checked like any returnTo).
-    const relayState = typeof body.RelayState === 'string' && body.RelayState !== '' ? body.RelayState : null;
     return {
       externalId,
       email,
       displayName: name ?? null,
       attributes,
-      returnTo: returnTo.value ?? relayState,
+      returnTo: this.returnToOf(scan.inResponseTo, cache, body.RelayState),
     };
   }
 
   private saml(tenant: Tenant, idp: IdentityProvider, cache: CacheContext | null): SAML {
+    return new SAML({
+      ...this.samlOptions(tenant, idp),
+      cacheProvider: cache ? this.requestCache(cache) : undefined,
+    });
+  }
+
+  /** node-saml's settings for one IdP: plain data, so the validation worker can take them. */
+  private samlOptions(tenant: Tenant, idp: IdentityProvider) {
     const cfg = idp.config as unknown as SamlConfig;
     const { acsUrl, spEntityId } = this.urls(tenant, idp);
-    return new SAML({
+    return {
       callbackUrl: acsUrl,
       entryPoint: cfg.ssoUrl,
       issuer: spEntityId,
@@ -226,50 +251,117 @@ export class SamlSignInService {
         ? ValidateInResponseTo.ifPresent
         : ValidateInResponseTo.always,
       requestIdExpirationPeriodMs: REQUEST_TTL_MS,
-      cacheProvider: cache ? this.requestCache(cache) : undefined,
       identifierFormat: null,
       disableRequestedAuthnContext: true,
-      signatureAlgorithm: 'sha256',
-    });
+      signatureAlgorithm: 'sha256' as const,
+    };
+  }
+
+  /** Deletes used request ids; a database failure here is ours, not the response's. */
+  private async consumeRequests(cache: CacheContext, keys: string[]): Promise<void> {
+    const repo = this.dataSource.getRepository(SsoLoginState);
+    try {
+      for (const key of new Set(keys))
+        await repo.delete({ stateHash: requestKeyHash(cache.idpId, key), idpId: cache.idpId });
+    } catch (error) {
+      throw new SignInUnavailable(error);
+    }
   }
 
   /** AuthnRequest ids in the database, so the ACS can check InResponseTo on any instance. */
   private requestCache(cache: CacheContext): CacheProvider {
     const repo = this.dataSource.getRepository(SsoLoginState);
-    const keyHash = (key: string) => sha256Hex(`saml-request:${cache.idpId}:${key}`);
-    return {
-      saveAsync: async (key: string, value: string): Promise<CacheItem | null> => {
-        await insertRows(
-          this.dataSource.manager,
-          SsoLoginState,
-          repo.create({
-            tenantId: cache.tenantId,
-            idpId: cache.idpId,
-            stateHash: keyHash(key),
-            bindingHash: '',
-            nonce: value,
-            returnTo: cache.returnTo,
-            expiresAt: new Date(Date.now() + REQUEST_TTL_MS),
-          }),
-        );
-        return { value, createdAt: Date.now() };
-      },
-      getAsync: async (key: string): Promise<string | null> => {
-        // node-saml asks twice per response; one read is enough.
-        const row = await (cache.reads[key] ??= repo.findOneBy({
-          stateHash: keyHash(key),
-          idpId: cache.idpId,
-        }));
-        if (!row || row.expiresAt.getTime() < Date.now()) return null;
-        if (cache.found) cache.found.value = row.returnTo;
-        return row.nonce;
-      },
-      removeAsync: async (key: string | null): Promise<string | null> => {
-        if (key === null) return null;
-        const result = await repo.delete({ stateHash: keyHash(key), idpId: cache.idpId });
-        return result.affected ? key : null;
-      },
+    // A failing database must not look like a bad response: remember it for acs() to rethrow.
+    const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
+      try {
+        return await work();
+      } catch (error) {
+        cache.failure ??= new SignInUnavailable(error);
+        throw cache.failure;
+      }
     };
+    return {
+      saveAsync: (key: string, value: string): Promise<CacheItem | null> =>
+        guarded(async () => {
+          await insertRows(
+            this.dataSource.manager,
+            SsoLoginState,
+            repo.create({
+              tenantId: cache.tenantId,
+              idpId: cache.idpId,
+              stateHash: requestKeyHash(cache.idpId, key),
+              bindingHash: '',
+              nonce: value,
+              returnTo: cache.returnTo,
+              expiresAt: new Date(Date.now() + REQUEST_TTL_MS),
+            }),
+          );
+          return { value, createdAt: Date.now() };
+        }),
+      getAsync: (key: string): Promise<string | null> =>
+        guarded(async () => (await this.requestRow(cache, key))?.nonce ?? null),
+      removeAsync: (key: string | null): Promise<string | null> =>
+        guarded(async () => {
+          if (key === null) return null;
+          const result = await repo.delete({
+            stateHash: requestKeyHash(cache.idpId, key),
+            idpId: cache.idpId,
+          });
+          return result.affected ? key : null;
+        }),
+    };
+  }
+
+  /** The stored AuthnRequest a response answers, read once per response (node-saml asks twice). */
+  private async requestRow(cache: CacheContext, key: string): Promise<SsoLoginState | null> {
+    const row = await (cache.reads[key] ??= this.dataSource
+      .getRepository(SsoLoginState)
+      .findOneBy({ stateHash: requestKeyHash(cache.idpId, key), idpId: cache.idpId }));
+    if (!row || row.expiresAt.getTime() < Date.now()) return null;
+    cache.matched = row;
+    return row;
+  }
+
+  /**
+   * An SP-initiated sign-in goes where its request said, and nowhere else: a RelayState posted
+   * beside it is ignored. Only an IdP-initiated one (no InResponseTo) may name a target in RelayState.
+   */
+  private returnToOf(inResponseTo: string | null, cache: CacheContext, relayState: unknown): string | null {
+    if (inResponseTo !== null) return cache.matched?.returnTo ?? null;
+    return typeof relayState === 'string' && relayState !== '' ? relayState : null;
+  }
+
+  /** Size and shape limits before any XML parsing, per IdP (see saml-precheck.ts). */
+  private precheck(samlResponse: string, limits: SamlResponseLimits) {
+    // Base64 is 4/3 of the bytes: refuse before decoding when even the encoding is too long.
+    const tooLarge = () =>
+      SignInRefusal.unauthenticated(
+        HttpStatus.PAYLOAD_TOO_LARGE,
+        'saml_too_large',
+        `the sign-in response is larger than this identity provider allows (${Math.round(limits.maxResponseBytes / 1024)} KB); ` +
+          'ask your administrator to send fewer groups, e.g. only the groups assigned to the application',
+        `response over ${limits.maxResponseBytes} bytes`,
+      );
+    if (samlResponse.length > Math.ceil(limits.maxResponseBytes / 3) * 4 + 4) throw tooLarge();
+    const xml = Buffer.from(samlResponse, 'base64').toString('utf8');
+    const scan = precheckSamlResponse(xml, limits);
+    if (scan.ok) return scan;
+    if (scan.problem === 'too_large') throw tooLarge();
+    if (scan.problem === 'doctype')
+      throw SignInRefusal.unauthenticated(
+        HttpStatus.BAD_REQUEST,
+        'saml_doctype',
+        'the sign-in response was malformed',
+        scan.detail,
+      );
+    throw SignInRefusal.unauthenticated(
+      scan.problem === 'malformed' ? HttpStatus.BAD_REQUEST : HttpStatus.PAYLOAD_TOO_LARGE,
+      scan.problem === 'malformed' ? 'saml_malformed' : 'saml_too_complex',
+      scan.problem === 'malformed'
+        ? 'the sign-in response was malformed'
+        : 'the sign-in response is more complex than this identity provider allows; ask your administrator to send fewer groups',
+      scan.detail,
+    );
   }
 
   /** Each assertion is accepted once: a replay hits the unique key and is refused. */
@@ -290,7 +382,7 @@ export class SamlSignInService {
       );
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new SignInRefusal(
+        throw SignInRefusal.unauthenticated(
           HttpStatus.UNAUTHORIZED,
           'saml_replay',
           'this sign-in response was already used; start the sign-in again',
@@ -305,41 +397,41 @@ export class SamlSignInService {
     const message = error.message ?? String(error);
     const detail = `${error.name}: ${message}`;
     if (/signature/i.test(message))
-      return new SignInRefusal(
+      return SignInRefusal.unauthenticated(
         HttpStatus.UNAUTHORIZED,
         'saml_signature',
         'the sign-in response was not signed by the configured identity provider',
         detail,
       );
     if (/InResponseTo/i.test(message))
-      return new SignInRefusal(
+      return SignInRefusal.unauthenticated(
         HttpStatus.UNAUTHORIZED,
         'saml_in_response_to',
         'this sign-in response does not answer a sign-in started here; start the sign-in again',
         detail,
       );
     if (/audience/i.test(message))
-      return new SignInRefusal(
+      return SignInRefusal.unauthenticated(
         HttpStatus.UNAUTHORIZED,
         'saml_audience',
         'the sign-in response was meant for another service',
         detail,
       );
     if (/expired|NotBefore|NotOnOrAfter|not yet valid/i.test(message))
-      return new SignInRefusal(
+      return SignInRefusal.unauthenticated(
         HttpStatus.UNAUTHORIZED,
         'saml_time',
         'the sign-in response has expired or is not valid yet; check the clocks and start again',
         detail,
       );
     if (/issuer/i.test(message))
-      return new SignInRefusal(
+      return SignInRefusal.unauthenticated(
         HttpStatus.UNAUTHORIZED,
         'saml_issuer',
         'the sign-in response came from another identity provider',
         detail,
       );
-    return new SignInRefusal(
+    return SignInRefusal.unauthenticated(
       HttpStatus.UNAUTHORIZED,
       'saml_invalid',
       'the sign-in response could not be verified',
@@ -364,5 +456,48 @@ interface CacheContext {
   tenantId: string;
   idpId: string;
   returnTo: string | null;
-  found?: { value: string | null };
+  /** The stored request this response answers, once found. */
+  matched?: SsoLoginState;
+  /** The first database failure inside node-saml's validation. */
+  failure?: SignInUnavailable;
+}
+
+const requestKeyHash = (idpId: string, key: string) => sha256Hex(`saml-request:${idpId}:${key}`);
+
+const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
+/** Not Success, or no Status at all (the schema requires one). */
+const isFailure = (status: SamlStatus) => status.code !== SUCCESS;
+
+/** "Responder / RequestDenied: <message>", from the URNs' last segments and the IdP's message. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
+
+function statusWords(status: SamlStatus): string {
+  const word = (urn: string | null) => {
+    if (urn === null) return 'no status';
+    const last = urn.slice(urn.lastIndexOf(':') + 1);
+    return /^[A-Za-z][A-Za-z0-9]{0,63}$/.test(last) ? last : 'unknown status';
+  };
+  const codes = [status.code, status.subCode]
+    .filter((c, i) => i === 0 || c !== null)
+    .map(word)
+    .join(' / ');
+  const message = status.message?.replace(CONTROL_CHARACTERS, ' ').trim().slice(0, 200);
+  return message ? `${codes}: ${message}` : codes;
+}
+
+/** The IdP answered with a failure status; `unauthenticated` when no valid signature vouches for it. */
+function statusRefusal(status: SamlStatus, unauthenticated: boolean): SignInRefusal {
+  const args = [
+    HttpStatus.UNAUTHORIZED,
+    'saml_status',
+    `the identity provider refused the sign-in: ${statusWords(status)}`,
+    `Status ${status.code}${status.subCode ? ` / ${status.subCode}` : ''}${status.message ? `: ${status.message.slice(0, 500)}` : ''}`,
+  ] as const;
+  return unauthenticated ? SignInRefusal.unauthenticated(...args) : new SignInRefusal(...args);
+}
+
+/** The IdP's response limits: its own settings over the defaults. */
+function responseLimitsOf(cfg: SamlConfig): SamlResponseLimits {
+  return { ...DEFAULT_SAML_LIMITS, ...(cfg.responseLimits ?? {}) };
 }

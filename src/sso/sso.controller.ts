@@ -3,20 +3,21 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { DataSource, In } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
 import { Public } from '../auth/auth.decorators';
 import { SessionsService } from '../auth/sessions.service';
+import { RateLimiter, RateLimitRule } from '../common/rate-limit/rate-limiter';
 import { contextOf, GroupsyncRequest, RequestContext } from '../common/request-context';
 import { ConfigService } from '@nestjs/config';
 import { AllConfigType } from '../config/configuration';
-import { Transactions } from '../database/transactions.service';
 import { Group } from '../groups/group.entity';
 import { Membership } from '../groups/membership.entity';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import { SyncService } from '../sync/sync.service';
 import { Tenant } from '../tenants/tenant.entity';
-import { OidcSignInService, SignInRefusal } from './oidc-sign-in.service';
-import { sendRefusalPage } from './refusal-page';
+import { OidcSignInService } from './oidc-sign-in.service';
+import { sendRefusalPage, sendRetryPage } from './refusal-page';
+import { SignInRefusal } from './sign-in-refusal';
+import { SsoRefusalAudit } from './sso-refusal-audit';
 import { SamlSignInService } from './saml-sign-in.service';
 import { safeReturnTo } from './return-to';
 
@@ -30,6 +31,7 @@ import { safeReturnTo } from './return-to';
 export class SsoController {
   private readonly logger = new Logger('SSO');
   private readonly publicUrl: string;
+  private readonly limits: { perAddress: RateLimitRule; perTenant: RateLimitRule };
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -37,11 +39,16 @@ export class SsoController {
     private readonly saml: SamlSignInService,
     private readonly sync: SyncService,
     private readonly sessions: SessionsService,
-    private readonly audit: AuditService,
-    private readonly tx: Transactions,
+    private readonly refusals: SsoRefusalAudit,
+    private readonly limiter: RateLimiter,
     config: ConfigService<AllConfigType, true>,
   ) {
     this.publicUrl = config.get('app.publicUrl', { infer: true });
+    const { windowSeconds, ssoPerAddress, ssoPerTenant } = config.get('app.rateLimit', { infer: true });
+    this.limits = {
+      perAddress: { name: 'sso-address', limit: ssoPerAddress, windowSeconds },
+      perTenant: { name: 'sso-tenant', limit: ssoPerTenant, windowSeconds },
+    };
   }
 
   @Get(':idp/login')
@@ -71,7 +78,7 @@ export class SsoController {
   ) {
     await this.refusing(req, res, slug, idpSlug, async (tenant, idp, ctx) => {
       if (idp.type !== 'oidc')
-        throw new SignInRefusal(
+        throw SignInRefusal.unauthenticated(
           HttpStatus.NOT_FOUND,
           'not_oidc',
           'this sign-in method does not use this address',
@@ -91,7 +98,7 @@ export class SsoController {
   ) {
     await this.refusing(req, res, slug, idpSlug, async (tenant, idp, ctx) => {
       if (idp.type !== 'saml')
-        throw new SignInRefusal(
+        throw SignInRefusal.unauthenticated(
           HttpStatus.NOT_FOUND,
           'not_saml',
           'this sign-in method does not use this address',
@@ -109,11 +116,22 @@ export class SsoController {
     @Req() req: GroupsyncRequest,
     @Res() res: Response,
   ) {
-    await this.refusing(req, res, slug, idpSlug, async (tenant, idp) => {
-      if (idp.type !== 'saml')
-        throw new SignInRefusal(HttpStatus.NOT_FOUND, 'not_saml', 'this identity provider does not use SAML');
-      res.type('application/samlmetadata+xml').send(this.saml.metadata(tenant, idp));
-    });
+    await this.refusing(
+      req,
+      res,
+      slug,
+      idpSlug,
+      async (tenant, idp) => {
+        if (idp.type !== 'saml')
+          throw SignInRefusal.unauthenticated(
+            HttpStatus.NOT_FOUND,
+            'not_saml',
+            'this identity provider does not use SAML',
+          );
+        res.type('application/samlmetadata+xml').send(this.saml.metadata(tenant, idp));
+      },
+      false,
+    );
   }
 
   /** Sync and session after a validated sign-in of either protocol. */
@@ -207,52 +225,98 @@ export class SsoController {
     res.status(204).end();
   }
 
-  /** Resolves tenant and IdP, runs the step, and turns any refusal into the plain page plus an audit event. */
+  /**
+   * Resolves tenant and IdP, runs the step, and turns any refusal into the plain page plus an audit
+   * event. Sign-in steps (`limited`) count against the per-address and per-tenant limits first.
+   * Anything that is not a refusal (the database, a bug) is a 503 retry page, never a refusal.
+   */
   private async refusing(
     req: GroupsyncRequest,
     res: Response,
     slug: string,
     idpSlug: string,
     step: (tenant: Tenant, idp: IdentityProvider, ctx: RequestContext) => Promise<void>,
+    limited = true,
   ): Promise<void> {
     const ctx = contextOf(req);
-    const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ slug });
-    const idp = tenant
-      ? await this.dataSource
-          .getRepository(IdentityProvider)
-          .findOneBy({ tenantId: tenant.id, slug: idpSlug })
-      : null;
-    if (!tenant || !idp || !idp.enabled) {
-      return sendRefusalPage(
-        res,
-        HttpStatus.NOT_FOUND,
-        'this sign-in address does not exist or is turned off',
-        ctx.correlationId,
-      );
-    }
+    let tenant: Tenant | null = null;
+    let idp: IdentityProvider | null = null;
     try {
+      const perAddress = limited ? await this.limiter.hit(this.limits.perAddress, req.ip ?? 'unknown') : null;
+      tenant = await this.dataSource.getRepository(Tenant).findOneBy({ slug });
+      idp = tenant
+        ? await this.dataSource
+            .getRepository(IdentityProvider)
+            .findOneBy({ tenantId: tenant.id, slug: idpSlug })
+        : null;
+      if (!tenant || !idp || !idp.enabled) {
+        if (perAddress && !perAddress.allowed)
+          return this.sendTooMany(res, perAddress.retryAfterSeconds, ctx);
+        return sendRefusalPage(
+          res,
+          HttpStatus.NOT_FOUND,
+          'this sign-in address does not exist or is turned off',
+          ctx.correlationId,
+        );
+      }
+      const perTenant = limited ? await this.limiter.hit(this.limits.perTenant, tenant.id) : null;
+      const over = [perAddress, perTenant].find((v) => v && !v.allowed);
+      if (over) throw tooManyAttempts(over.retryAfterSeconds);
       await step(tenant, idp, ctx);
     } catch (error) {
-      if (!(error instanceof SignInRefusal)) throw error;
-      this.logger.warn(
-        {
-          idp: idp.slug,
-          tenant: tenant.slug,
-          code: error.code,
-          detail: error.detail,
-          correlationId: ctx.correlationId,
-        },
-        `Sign-in refused: ${error.reason}`,
+      if (error instanceof SignInRefusal && tenant && idp) return this.refuse(res, tenant, idp, ctx, error);
+      this.logger.error(
+        { err: error, idp: idpSlug, tenant: slug, correlationId: ctx.correlationId },
+        'Sign-in failed on our side',
       );
-      await this.tx.run((em) =>
-        this.audit.record(em, { ...ctx, actor: { type: 'idp', id: idp.id, label: idp.slug } }, tenant.id, {
-          action: 'sso.sign_in_refused',
-          targetType: 'identity_provider',
-          targetId: idp.id,
-          details: { idp: idp.slug, code: error.code, reason: error.reason, detail: error.detail ?? null },
-        }),
-      );
-      sendRefusalPage(res, error.status, error.reason, ctx.correlationId, tenant.name);
+      if (!res.headersSent) sendRetryPage(res, ctx.correlationId);
     }
   }
+
+  /** The refusal page, the log line, and the (possibly aggregated) audit event. */
+  private async refuse(
+    res: Response,
+    tenant: Tenant,
+    idp: IdentityProvider,
+    ctx: RequestContext,
+    error: SignInRefusal,
+  ): Promise<void> {
+    this.logger.warn(
+      {
+        idp: idp.slug,
+        tenant: tenant.slug,
+        code: error.code,
+        detail: error.detail,
+        correlationId: ctx.correlationId,
+      },
+      `Sign-in refused: ${error.reason}`,
+    );
+    try {
+      await this.refusals.record(tenant, idp, ctx, error);
+    } catch (auditError) {
+      // The refusal stands even when it cannot be recorded (the database may be what failed).
+      this.logger.error(
+        { err: auditError, correlationId: ctx.correlationId },
+        'Could not audit a refused sign-in',
+      );
+    }
+    if (error.retryAfterSeconds !== undefined) res.set('Retry-After', String(error.retryAfterSeconds));
+    sendRefusalPage(res, error.status, error.reason, ctx.correlationId, tenant.name);
+  }
+
+  private sendTooMany(res: Response, retryAfterSeconds: number, ctx: RequestContext): void {
+    const refusal = tooManyAttempts(retryAfterSeconds);
+    res.set('Retry-After', String(retryAfterSeconds));
+    sendRefusalPage(res, refusal.status, refusal.reason, ctx.correlationId);
+  }
 }
+
+const tooManyAttempts = (retryAfterSeconds: number) => {
+  const refusal = SignInRefusal.unauthenticated(
+    HttpStatus.TOO_MANY_REQUESTS,
+    'rate_limited',
+    `there were too many sign-in attempts; try again in ${retryAfterSeconds} seconds`,
+  );
+  refusal.retryAfterSeconds = retryAfterSeconds;
+  return refusal;
+};

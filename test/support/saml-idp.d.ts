@@ -10,6 +10,8 @@ export interface AssertionOptions {
   issuer?: string;
   /** Raw XML for the NameID's content, for injection tests (default: the escaped nameId). */
   nameIdXml?: string;
+  /** The Response's top-level Status (default Success), with an optional second-level code and message. */
+  status?: { code: string; subCode?: string; message?: string };
 }
 
 export interface TestSamlIdp {

@@ -25,6 +25,13 @@ function makeKeyPair(commonName) {
 
 const xmlEscape = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/** The top-level Status: Success unless the test asks for another code, a second-level code, a message. */
+function statusXml(status = { code: 'urn:oasis:names:tc:SAML:2.0:status:Success' }) {
+  const sub = status.subCode ? `<samlp:StatusCode Value="${xmlEscape(status.subCode)}"/>` : '';
+  const message = status.message ? `<samlp:StatusMessage>${xmlEscape(status.message)}</samlp:StatusMessage>` : '';
+  return `<samlp:Status><samlp:StatusCode Value="${xmlEscape(status.code)}">${sub}</samlp:StatusCode>${message}</samlp:Status>`;
+}
+
 function responseXml(entityId, acsUrl, spEntityId, o, ids = { response: `_${randomUUID()}`, assertion: `_${randomUUID()}` }) {
   const now = new Date();
   const notBefore = (o.notBefore ?? new Date(now.getTime() - 60_000)).toISOString();
@@ -36,7 +43,7 @@ function responseXml(entityId, acsUrl, spEntityId, o, ids = { response: `_${rand
     .join('');
   return (
     `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${ids.response}" Version="2.0" IssueInstant="${now.toISOString()}" Destination="${xmlEscape(o.destination ?? acsUrl)}"${irt}>` +
-    `<saml:Issuer>${xmlEscape(o.issuer ?? entityId)}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
+    `<saml:Issuer>${xmlEscape(o.issuer ?? entityId)}</saml:Issuer>${statusXml(o.status)}` +
     `<saml:Assertion ID="${ids.assertion}" Version="2.0" IssueInstant="${now.toISOString()}"><saml:Issuer>${xmlEscape(o.issuer ?? entityId)}</saml:Issuer>` +
     `<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified">${o.nameIdXml ?? xmlEscape(o.nameId)}</saml:NameID>` +
     `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="${notOnOrAfter}" Recipient="${xmlEscape(o.recipient ?? acsUrl)}"${irt}/></saml:SubjectConfirmation></saml:Subject>` +

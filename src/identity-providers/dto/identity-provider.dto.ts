@@ -81,6 +81,50 @@ export class GraphSettingsDto {
   baseUrl?: string;
 }
 
+/**
+ * SAML: limits a posted response must meet before any XML parsing (src/sso/saml-precheck.ts).
+ * The bounds keep the worst accepted response cheap to validate; defaults fit ~2,400 groups.
+ */
+export class SamlResponseLimitsDto {
+  @ApiPropertyOptional({
+    description: 'Decoded response size in bytes',
+    default: 262144,
+    minimum: 16384,
+    maximum: 524288,
+  })
+  @Optional()
+  @IsInt()
+  @Min(16 * 1024)
+  @Max(512 * 1024)
+  maxResponseBytes?: number;
+
+  @ApiPropertyOptional({ description: 'Element nesting depth', default: 32, minimum: 16, maximum: 64 })
+  @Optional()
+  @IsInt()
+  @Min(16)
+  @Max(64)
+  maxDepth?: number;
+
+  @ApiPropertyOptional({
+    description: 'Elements in the response',
+    default: 5000,
+    minimum: 200,
+    maximum: 20000,
+  })
+  @Optional()
+  @IsInt()
+  @Min(200)
+  @Max(20000)
+  maxElements?: number;
+
+  @ApiPropertyOptional({ description: 'Attributes on one element', default: 32, minimum: 16, maximum: 128 })
+  @Optional()
+  @IsInt()
+  @Min(16)
+  @Max(128)
+  maxAttributes?: number;
+}
+
 /** Settings shared by create and update; which ones apply depends on `type`. */
 export class IdentityProviderSettingsDto {
   @ApiPropertyOptional({ description: 'Display name; defaults to the slug' })
@@ -147,6 +191,15 @@ export class IdentityProviderSettingsDto {
   @Min(0)
   @Max(600)
   clockSkewSeconds?: number;
+
+  @ApiPropertyOptional({
+    type: SamlResponseLimitsDto,
+    description: 'SAML: size and shape limits of a posted response, checked before parsing',
+  })
+  @Optional()
+  @ValidateNested()
+  @Type(() => SamlResponseLimitsDto)
+  responseLimits?: SamlResponseLimitsDto;
 
   // OIDC
   @ApiPropertyOptional({ description: 'OIDC: issuer URL (discovery)' })

@@ -1,4 +1,5 @@
 import { StoreAccountLinkingDefaults1795440000002 } from './1795440000002-StoreAccountLinkingDefaults';
+import { AddRateLimitCounters1796133652898 } from './1796133652898-AddRateLimitCounters';
 import { AddSyncLookupIndexesAndBlockedBy1795430043868 } from './1795430043868-AddSyncLookupIndexesAndBlockedBy';
 import { AddScimResources1795428476917 } from './1795428476917-AddScimResources';
 import { AddTenantSyncVersion1795427689743 } from './1795427689743-AddTenantSyncVersion';
@@ -13,4 +14,5 @@ export const POSTGRES_MIGRATIONS: Function[] = [
   AddScimResources1795428476917,
   AddSyncLookupIndexesAndBlockedBy1795430043868,
   StoreAccountLinkingDefaults1795440000002,
+  AddRateLimitCounters1796133652898,
 ];

@@ -1,4 +1,5 @@
 import { StoreAccountLinkingDefaults1795440000001 } from './1795440000001-StoreAccountLinkingDefaults';
+import { AddRateLimitCounters1796133647498 } from './1796133647498-AddRateLimitCounters';
 import { AddSyncLookupIndexesAndBlockedBy1795430041369 } from './1795430041369-AddSyncLookupIndexesAndBlockedBy';
 import { AddScimResources1795428472441 } from './1795428472441-AddScimResources';
 import { AddTenantSyncVersion1795427687264 } from './1795427687264-AddTenantSyncVersion';
@@ -13,4 +14,5 @@ export const SQLITE_MIGRATIONS: Function[] = [
   AddScimResources1795428472441,
   AddSyncLookupIndexesAndBlockedBy1795430041369,
   StoreAccountLinkingDefaults1795440000001,
+  AddRateLimitCounters1796133647498,
 ];
