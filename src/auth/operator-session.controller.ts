@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Req, Res } f
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppError } from '../common/errors';
+import { FailedCredentialsLimiter } from '../common/rate-limit/failed-credentials';
 import { Public } from './auth.decorators';
 import {
   CreateOperatorSessionDto,
@@ -15,17 +16,25 @@ import { OperatorSessionsService } from './operator-sessions.service';
 @Public()
 @Controller('api/v1/operator-session')
 export class OperatorSessionController {
-  constructor(private readonly sessions: OperatorSessionsService) {}
+  constructor(
+    private readonly sessions: OperatorSessionsService,
+    private readonly failures: FailedCredentialsLimiter,
+  ) {}
 
   @Post()
   @ApiCreatedResponse({ type: OperatorSessionDto, description: 'Sets the HttpOnly gs_operator cookie' })
-  create(
+  async create(
     @Body() dto: CreateOperatorSessionDto,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-  ): OperatorSessionDto {
+  ): Promise<OperatorSessionDto> {
     const session = this.sessions.start(dto.token, res);
     if (!session)
-      throw new AppError(HttpStatus.UNAUTHORIZED, 'unauthorized', 'This is not the operator token');
+      // Counted with failed bearer tokens: guessing here must cost the same as guessing in a header.
+      throw await this.failures.failedSecret(
+        req,
+        new AppError(HttpStatus.UNAUTHORIZED, 'unauthorized', 'This is not the operator token'),
+      );
     return session;
   }
 

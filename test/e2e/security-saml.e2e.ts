@@ -498,6 +498,16 @@ describe('rate limits on sign-in routes and failed credentials', () => {
     );
   });
 
+  it('operator sign-in: wrong tokens posted to /operator-session get 429 after the limit', async () => {
+    const ip = '203.0.113.70';
+    const attempt = (token: string) =>
+      request(t.http).post('/api/v1/operator-session').set('X-Forwarded-For', ip).send({ token });
+    for (let i = 0; i < 3; i++) expect((await attempt('x'.repeat(32))).status).toBe(401);
+    const res = await attempt('y'.repeat(32));
+    tooMany(res);
+    expect(res.body).toMatchObject({ statusCode: 429, code: 'too_many_failed_credentials' });
+  });
+
   it('SCIM: failed bearer tokens from one address get 429 in the SCIM error schema', async () => {
     const ip = '203.0.113.60';
     const bad = () =>

@@ -24,8 +24,13 @@ export class FailedCredentialsLimiter {
 
   /** Counts a failed credential; answers the error to throw: the 401 itself, or 429 once over the limit. */
   async failed(req: Request, error: unknown): Promise<unknown> {
-    if (!(error instanceof AppError) || error.statusCode !== HttpStatus.UNAUTHORIZED) return error;
     if (!req.headers.authorization) return error; // no credential sent: nothing guessed
+    return this.failedSecret(req, error);
+  }
+
+  /** The same for a secret sent in the body (the operator token exchanged for a session cookie). */
+  async failedSecret(req: Request, error: unknown): Promise<unknown> {
+    if (!(error instanceof AppError) || error.statusCode !== HttpStatus.UNAUTHORIZED) return error;
     const verdict = await this.limiter.hit(this.rule, req.ip ?? 'unknown');
     if (verdict.allowed) return error;
     req.res?.setHeader('Retry-After', String(verdict.retryAfterSeconds));
