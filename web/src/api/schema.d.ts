@@ -379,7 +379,12 @@ export interface components {
         };
         CreateIdentityProviderDto: {
             /**
-             * @description Just-in-time creation only for these email domains (empty: any domain)
+             * @description Which EXISTING users of the workspace (found by a verified email) a sign-in through this IdP, or its SCIM client, may take over: `none`; `unowned`: users no IdP holds (created through the API); `email`: also other IdPs' users. Default, stored at creation: `unowned` for the tenant's first IdP, `none` for later ones. Users this IdP already holds (identity or SCIM record) need no linking.
+             * @enum {string}
+             */
+            accountLinking?: "none" | "unowned" | "email";
+            /**
+             * @description Only these email domains may sign in through this IdP, existing users included, and be created (empty: any)
              * @example [
              *       "example.com"
              *     ]
@@ -436,6 +441,8 @@ export interface components {
              * @default true
              */
             pkce?: boolean;
+            /** @description SAML: size and shape limits of a posted response, checked before parsing */
+            responseLimits?: components["schemas"]["SamlResponseLimitsDto"];
             /**
              * @default [
              *       "openid",
@@ -461,6 +468,13 @@ export interface components {
             /** @enum {string} */
             type: "saml" | "oidc";
             userinfoUrl?: string;
+            /**
+             * @description Email domains this IdP owns, vouched for by the admin: its emails there count as verified for account linking (SAML and SCIM; OIDC when the IdP sends no email_verified, as Entra ID). Exact domains.
+             * @example [
+             *       "example.com"
+             *     ]
+             */
+            verifiedDomains?: string[];
             /**
              * @description SAML: also require the whole Response to be signed (the assertion always must be)
              * @default false
@@ -597,6 +611,28 @@ export interface components {
             /** @description Only this user */
             userId?: string;
         };
+        SamlResponseLimitsDto: {
+            /**
+             * @description Attributes on one element
+             * @default 32
+             */
+            maxAttributes?: number;
+            /**
+             * @description Element nesting depth
+             * @default 32
+             */
+            maxDepth?: number;
+            /**
+             * @description Elements in the response
+             * @default 5000
+             */
+            maxElements?: number;
+            /**
+             * @description Decoded response size in bytes
+             * @default 262144
+             */
+            maxResponseBytes?: number;
+        };
         SyncPreviewDto: {
             /**
              * @description Simulate an absent or truncated (Entra overage) claim
@@ -633,7 +669,12 @@ export interface components {
         };
         UpdateIdentityProviderDto: {
             /**
-             * @description Just-in-time creation only for these email domains (empty: any domain)
+             * @description Which EXISTING users of the workspace (found by a verified email) a sign-in through this IdP, or its SCIM client, may take over: `none`; `unowned`: users no IdP holds (created through the API); `email`: also other IdPs' users. Default, stored at creation: `unowned` for the tenant's first IdP, `none` for later ones. Users this IdP already holds (identity or SCIM record) need no linking.
+             * @enum {string}
+             */
+            accountLinking?: "none" | "unowned" | "email";
+            /**
+             * @description Only these email domains may sign in through this IdP, existing users included, and be created (empty: any)
              * @example [
              *       "example.com"
              *     ]
@@ -690,6 +731,8 @@ export interface components {
              * @default true
              */
             pkce?: boolean;
+            /** @description SAML: size and shape limits of a posted response, checked before parsing */
+            responseLimits?: components["schemas"]["SamlResponseLimitsDto"];
             /**
              * @default [
              *       "openid",
@@ -708,6 +751,13 @@ export interface components {
             tokenAuthMethod?: "client_secret_basic" | "client_secret_post" | "none";
             tokenUrl?: string;
             userinfoUrl?: string;
+            /**
+             * @description Email domains this IdP owns, vouched for by the admin: its emails there count as verified for account linking (SAML and SCIM; OIDC when the IdP sends no email_verified, as Entra ID). Exact domains.
+             * @example [
+             *       "example.com"
+             *     ]
+             */
+            verifiedDomains?: string[];
             /**
              * @description SAML: also require the whole Response to be signed (the assertion always must be)
              * @default false
