@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
@@ -8,13 +9,17 @@ import { securityHeadersMiddleware } from './common/security-headers';
 import { inputGuardMiddleware } from './common/input-guard';
 import { declarePathParameters } from './common/openapi';
 import { createValidationPipe } from './common/validation';
+import type { AllConfigType } from './config/configuration';
 import { acsBodyParser } from './sso/acs-body';
 
 /** Everything main.ts and the e2e tests both need, so tests run the app as it ships. */
 export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.useLogger(express.get(Logger));
-  express.set('trust proxy', process.env.TRUST_PROXY === 'true' ? true : 'loopback');
+  // A hop count, never `true`: with `true` Express takes the leftmost X-Forwarded-For entry, which
+  // the client writes itself. Without TRUST_PROXY the header is ignored altogether.
+  const hops = express.get(ConfigService<AllConfigType, true>).get('app.trustProxyHops', { infer: true });
+  express.set('trust proxy', hops > 0 ? hops : false);
   express.disable('x-powered-by');
   express.use(correlationIdMiddleware);
   express.use(securityHeadersMiddleware);

@@ -15,6 +15,7 @@ describe('loadConfig', () => {
         previousSecretKey: undefined,
         production: false,
         logFile: undefined,
+        trustProxyHops: 0,
         rateLimit: { windowSeconds: 60, ssoPerAddress: 600, ssoPerTenant: 6000, authFailuresPerAddress: 100 },
       },
       database: { url: undefined },
@@ -43,6 +44,18 @@ describe('loadConfig', () => {
     expect(
       loadConfig({ NODE_ENV: 'production', SECRET_KEY_FILE: '/run/secrets/key' }).app.secretKeyFile,
     ).toBe('/run/secrets/key');
+  });
+
+  it.each(['Production', 'prod', ' PRODUCTION '])('treats NODE_ENV=%j as production', (nodeEnv) => {
+    expect(() => loadConfig({ NODE_ENV: nodeEnv })).toThrow(/SECRET_KEY or SECRET_KEY_FILE must be set/);
+  });
+
+  it('reads TRUST_PROXY as a hop count: absent or false ignores X-Forwarded-For, true is one proxy', () => {
+    expect(loadConfig({}).app.trustProxyHops).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).app.trustProxyHops).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).app.trustProxyHops).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '2' }).app.trustProxyHops).toBe(2);
+    expect(() => loadConfig({ TRUST_PROXY: 'loopback' })).toThrow(/TRUST_PROXY must be false, true/);
   });
 
   it('reads ALLOW_PRIVATE_NETWORK as a boolean and refuses anything else', () => {

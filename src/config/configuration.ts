@@ -85,6 +85,12 @@ class EnvironmentVariables {
   LOG_FILE?: string;
 
   @IsOptional()
+  @Matches(/^(true|false|[0-9])$/i, {
+    message: 'TRUST_PROXY must be false, true (one reverse proxy) or the number of proxies in front (0-9)',
+  })
+  TRUST_PROXY?: string;
+
+  @IsOptional()
   @IsString()
   NODE_ENV?: string;
 
@@ -132,6 +138,11 @@ export interface AppConfig {
   production: boolean;
   /** LOG_FILE: logs go to this file instead of stdout. */
   logFile: string | undefined;
+  /**
+   * TRUST_PROXY: how many reverse proxies in front append to X-Forwarded-For (true = 1). 0: the
+   * header is ignored, so a client cannot choose its own address for rate limits and audit.
+   */
+  trustProxyHops: number;
   /** Fixed-window limits per client address / tenant (src/common/rate-limit). */
   rateLimit: RateLimitConfig;
 }
@@ -166,7 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
     const shown = secret ? '' : ` (got "${String(env[first.property])}")`;
     throw new ConfigError(`Invalid configuration: ${message}${shown}`);
   }
-  if (vars.NODE_ENV === 'production' && !vars.SECRET_KEY && !vars.SECRET_KEY_FILE) {
+  if (isProduction(vars.NODE_ENV) && !vars.SECRET_KEY && !vars.SECRET_KEY_FILE) {
     // A generated key would sit beside the data it protects: a copy of one would open the other.
     throw new ConfigError(
       'Invalid configuration: SECRET_KEY or SECRET_KEY_FILE must be set when NODE_ENV=production',
@@ -187,8 +198,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
       allowPrivateNetwork: vars.ALLOW_PRIVATE_NETWORK === 'true',
       secretKeyFile: vars.SECRET_KEY_FILE,
       previousSecretKey: vars.SECRET_KEY_PREVIOUS,
-      production: vars.NODE_ENV === 'production',
+      production: isProduction(vars.NODE_ENV),
       logFile: vars.LOG_FILE,
+      trustProxyHops: trustProxyHops(vars.TRUST_PROXY),
       rateLimit: {
         windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS ?? 60,
         ssoPerAddress: vars.RATE_LIMIT_SSO_PER_ADDRESS ?? 600,
@@ -202,3 +214,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
 
 export const appConfig = registerAs('app', () => loadConfig().app);
 export const databaseConfig = registerAs('database', () => loadConfig().database);
+
+function trustProxyHops(value: string | undefined): number {
+  if (value === undefined || /^false$/i.test(value)) return 0;
+  if (/^true$/i.test(value)) return 1;
+  return Number(value);
+}
+
+/** "Production", "prod": an operator who meant production gets production's checks. */
+function isProduction(nodeEnv: string | undefined): boolean {
+  return /^prod/i.test(nodeEnv?.trim() ?? '');
+}
