@@ -1,4 +1,5 @@
 import { parse, type Compare, type Filter } from 'scim2-parse-filter';
+import { isUnstorable } from '../common/safe-input';
 
 /**
  * Compiles a SCIM 2.0 filter (RFC 7644 §3.4.2.2) into a SQL WHERE fragment with TypeORM named
@@ -169,13 +170,20 @@ function endOfString(filter: string, start: number): number {
 }
 
 function decodeString(quoted: string): string {
+  let value: string;
   try {
-    return JSON.parse(quoted) as string;
+    value = JSON.parse(quoted) as string;
   } catch {
     throw new ScimFilterError(
       'the filter is not valid SCIM: a string has an invalid escape or control character',
     );
   }
+  // The request's input check sees `\u0000` as six plain characters: the decoded literal is checked here.
+  if (isUnstorable(value))
+    throw new ScimFilterError(
+      'the filter is not valid SCIM: a string holds a NUL character or a lone surrogate',
+    );
+  return value;
 }
 
 /**

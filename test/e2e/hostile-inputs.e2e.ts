@@ -502,6 +502,17 @@ describe('hostile input on every route: no 5xx, and a refusal writes nothing', (
       },
       'invalidValue',
     );
+    // NUL and lone surrogates as escapes inside SCIM filter literals (decoded after the input check)
+    for (const [resource, filter] of [
+      ['Users', 'userName eq "\\u0000"'],
+      ['Users', 'externalId eq "a\\u0000"'],
+      ['Users', 'emails.value eq "a\\ud800@example.com"'],
+      ['Groups', 'displayName eq "\\u0000"'],
+    ])
+      await expect400(
+        { method: 'get', url: `/scim/v2/${valid.tenant}/${resource}?filter=${encode(filter)}`, auth: 'scim' },
+        'invalidFilter',
+      );
     // prototype keys in admin bodies
     await expect400(
       {
