@@ -30,6 +30,9 @@ describe('classifyAddress (where a server-side request to a tenant URL may go)',
     ['::127.0.0.1', 'loopback'],
     ['64:ff9b::a9fe:a9fe', 'link-local'],
     ['2002:c0a8:0101::1', 'private'],
+    ['64:ff9b:1::a9fe:a9fe', 'reserved'],
+    ['2001::7f00:1', 'reserved'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'reserved'],
     ['not-an-ip', 'reserved'],
   ])('%s is %s', (address, kind) => {
     expect(classifyAddress(address)).toBe(kind);
@@ -65,6 +68,9 @@ describe('literalInternalHost (write-time check of an IdP URL)', () => {
     ['http://idp.localhost/', 'loopback'],
     ['http://0x7f000001/', 'loopback'],
     ['http://2130706433/', 'loopback'],
+    ['https://[64:ff9b:1::a9fe:a9fe]/', 'reserved'],
+    ['https://[2001::7f00:1]/', 'reserved'],
+    ['http://[fe80::1%25eth0]/', 'link-local'],
   ])('%s is %s', (url, kind) => {
     expect(literalInternalHost(url)).toBe(kind);
   });

@@ -30,6 +30,9 @@ const V6_RANGES: [string, number, BlockedKind][] = [
   ['::', 128, 'unspecified'],
   ['::1', 128, 'loopback'],
   ['100::', 64, 'reserved'],
+  // Teredo and local-use NAT64 carry IPv4 addresses (Teredo's obfuscated), which a gateway reaches.
+  ['2001::', 32, 'reserved'],
+  ['64:ff9b:1::', 48, 'reserved'],
   ['2001:db8::', 32, 'reserved'],
   ['fc00::', 7, 'private'],
   ['fe80::', 10, 'link-local'],
@@ -110,6 +113,8 @@ export function literalInternalHost(url: string): BlockedKind | null {
   try {
     host = new URL(url).hostname.toLowerCase();
   } catch {
+    // WHATWG URL refuses IPv6 zone ids (fe80::1%25eth0); say what it is rather than let it through.
+    if (/^[a-z][a-z0-9+.-]*:\/\/\[[^\]]*%/i.test(url)) return 'link-local';
     return null; // the format check reports it
   }
   if (host === 'localhost' || host.endsWith('.localhost') || host === 'localhost.') return 'loopback';
