@@ -24,6 +24,30 @@ describe('log redaction of URLs and queries', () => {
     });
   });
 
+  it('logs only headers known to be harmless: any other header, whatever its name, is redacted', () => {
+    const { headers } = redactRequest({
+      url: '/x',
+      headers: {
+        'user-agent': 'curl/8',
+        'x-correlation-id': 'abc',
+        'x-auth-token': 'SECRET-1',
+        'X-XSRF-Token': 'SECRET-2',
+        'x-vendor-key': 'SECRET-3',
+        authorization: 'Bearer SECRET-4',
+        referer: 'https://app/cb?code=SECRET-5&x=1',
+      },
+    });
+    expect(headers).toEqual({
+      'user-agent': 'curl/8',
+      'x-correlation-id': 'abc',
+      'x-auth-token': CENSOR,
+      'X-XSRF-Token': CENSOR,
+      'x-vendor-key': CENSOR,
+      authorization: CENSOR,
+      referer: `https://app/cb?code=${CENSOR}&x=1`,
+    });
+  });
+
   it('redacts the Location of a redirect to the IdP', () => {
     expect(
       redactResponse({

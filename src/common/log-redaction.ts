@@ -59,9 +59,46 @@ export function redactQuery(query: unknown): unknown {
   );
 }
 
+/**
+ * Request headers a log may show. An allow-list: credentials arrive under many names (X-Auth-Token,
+ * X-XSRF-Token, vendor headers), and a deny-list misses the next one.
+ */
+const LOGGED_HEADERS = new Set([
+  'host',
+  'user-agent',
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'content-type',
+  'content-length',
+  'origin',
+  'referer',
+  'x-correlation-id',
+  'x-request-id',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+]);
+
+export function redactHeaders(headers: unknown): unknown {
+  if (!headers || typeof headers !== 'object') return headers;
+  return Object.fromEntries(
+    Object.entries(headers as Record<string, unknown>).map(([name, value]) => {
+      const lower = name.toLowerCase();
+      if (!LOGGED_HEADERS.has(lower)) return [name, CENSOR];
+      return [name, lower === 'referer' && typeof value === 'string' ? redactUrl(value) : value];
+    }),
+  );
+}
+
 /** pino-http's request serializer, applied after the standard one. */
-export function redactRequest<T extends { url?: string; query?: unknown }>(req: T): T {
-  return { ...req, url: req.url && redactUrl(req.url), query: redactQuery(req.query) };
+export function redactRequest<T extends { url?: string; query?: unknown; headers?: unknown }>(req: T): T {
+  return {
+    ...req,
+    url: req.url && redactUrl(req.url),
+    query: redactQuery(req.query),
+    headers: redactHeaders(req.headers),
+  };
 }
 
 /** pino-http's response serializer: a redirect's Location carries the same secrets (OIDC state, SAMLRequest). */
