@@ -58,7 +58,7 @@ export class AuthGuard implements CanActivate {
     const header = req.headers.authorization;
     if (!header) {
       // The admin UI's operator cookie (with its CSRF token on unsafe methods); else a tenant session.
-      const operator = this.operatorSessions.check(req, !SAFE_METHODS.has(req.method));
+      const operator = await this.operatorSessions.check(req, !SAFE_METHODS.has(req.method));
       if (operator === 'ok') return { kind: 'operator' };
       const fromSession = await this.sessionPrincipal(req);
       if (fromSession) return fromSession;

@@ -28,7 +28,14 @@ export class OperatorSessionController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<OperatorSessionDto> {
-    const session = this.sessions.start(dto.token, res);
+    // JSON only: a form post is what a cross-site page could send (SameSite aside).
+    if (!req.is('application/json'))
+      throw new AppError(
+        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        'unsupported_media_type',
+        'Send the operator token as JSON: {"token": "..."}',
+      );
+    const session = await this.sessions.start(dto.token, res);
     if (!session)
       // Counted with failed bearer tokens: guessing here must cost the same as guessing in a header.
       throw await this.failures.failedSecret(
@@ -41,16 +48,19 @@ export class OperatorSessionController {
   /** 200 either way, so a page asking "am I signed in?" does not log a failed request. */
   @Get()
   @ApiOkResponse({ type: OperatorSessionStatusDto })
-  current(@Req() req: Request): OperatorSessionStatusDto {
-    const session = this.sessions.find(req);
+  async current(@Req() req: Request): Promise<OperatorSessionStatusDto> {
+    const session = await this.sessions.find(req);
     if (!session) return { signedIn: false };
     return { signedIn: true, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
   }
 
   @Delete()
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Clears the cookie' })
-  end(@Res({ passthrough: true }) res: Response): void {
-    this.sessions.end(res);
+  @ApiNoContentResponse({
+    description:
+      'Clears the cookie; with a valid operator session and its X-CSRF-Token, ends every operator session',
+  })
+  async end(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.sessions.end(req, res);
   }
 }

@@ -32,4 +32,9 @@ export class SystemSettingsService {
     const value = (await this.get(key)) as string;
     return { value, created: value === candidate };
   }
+
+  /** Stores `value` under `key`, replacing what was there. */
+  async set(key: string, value: string): Promise<void> {
+    await this.dataSource.getRepository(SystemSetting).upsert({ key, value, updatedAt: new Date() }, ['key']);
+  }
 }

@@ -80,6 +80,42 @@ describe('operator session for the admin UI', () => {
     await request(t.http).get('/api/v1/tenants').set('Cookie', `gs_operator=${value}`).expect(200);
   });
 
+  it('sign-out ends the session on the server: a copied cookie stops working; anonymous calls end nothing', async () => {
+    const signIn = async () => {
+      const res = await request(t.http)
+        .post('/api/v1/operator-session')
+        .send({ token: OPERATOR_TOKEN })
+        .expect(201);
+      return { cookie: cookieOf(res).split(';')[0], csrf: res.body.csrfToken as string };
+    };
+    const works = async (cookie: string) =>
+      (await request(t.http).get('/api/v1/tenants').set('Cookie', cookie)).status;
+    const a = await signIn();
+    // Anyone may call sign-out; without the session and its CSRF token it only clears their own cookie.
+    await request(t.http).delete('/api/v1/operator-session').expect(204);
+    await request(t.http).delete('/api/v1/operator-session').set('Cookie', a.cookie).expect(204);
+    expect(await works(a.cookie)).toBe(200);
+    // The operator signs out: the copy an attacker kept is worthless from now on.
+    await request(t.http)
+      .delete('/api/v1/operator-session')
+      .set('Cookie', a.cookie)
+      .set('X-CSRF-Token', a.csrf)
+      .expect(204);
+    expect(await works(a.cookie)).toBe(401);
+    const b = await signIn();
+    expect(await works(b.cookie)).toBe(200);
+  });
+
+  it('takes the token only as JSON', async () => {
+    const res = await request(t.http)
+      .post('/api/v1/operator-session')
+      .type('form')
+      .send({ token: OPERATOR_TOKEN })
+      .expect(415);
+    expect(res.body.code).toBe('unsupported_media_type');
+    expect(cookieOf(res)).toBe('');
+  });
+
   it('marks the cookie Secure when the service is served over https', async () => {
     const https = await startTestApp({ PUBLIC_URL: 'https://sso.example.com' });
     try {

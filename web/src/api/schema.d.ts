@@ -837,7 +837,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Clears the cookie */
+            /** @description Clears the cookie; with a valid operator session and its X-CSRF-Token, ends every operator session */
             204: {
                 headers: {
                     [name: string]: unknown;
