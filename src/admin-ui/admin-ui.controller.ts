@@ -92,3 +92,14 @@ export class AdminUiController {
     res.sendFile(index);
   }
 }
+
+/** The service's root: people who open it in a browser want the admin UI. */
+@ApiExcludeController()
+@Public()
+@Controller()
+export class RootRedirectController {
+  @Get()
+  root(@Res() res: Response) {
+    res.redirect(302, '/admin/');
+  }
+}

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AdminUiController } from './admin-ui.controller';
+import { AdminUiController, RootRedirectController } from './admin-ui.controller';
 
-@Module({ controllers: [AdminUiController] })
+@Module({ controllers: [AdminUiController, RootRedirectController] })
 export class AdminUiModule {}

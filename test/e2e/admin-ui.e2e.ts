@@ -106,6 +106,11 @@ describe('operator session for the admin UI', () => {
     expect(await works(b.cookie)).toBe(200);
   });
 
+  it('sends a browser that opens the service root to the admin UI', async () => {
+    const res = await request(t.http).get('/').expect(302);
+    expect(res.headers.location).toBe('/admin/');
+  });
+
   it('takes the token only as JSON', async () => {
     const res = await request(t.http)
       .post('/api/v1/operator-session')
