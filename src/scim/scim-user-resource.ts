@@ -102,6 +102,9 @@ export function normalizeUserResource(body: unknown): NormalizedScimUser {
     throw scimError(HttpStatus.BAD_REQUEST, 'invalidSyntax', 'the body must be a SCIM User object');
   const resource: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    // Attributes of neither the core schema nor an extension (URN) are dropped, not stored: a
+    // pathless PATCH with an array value would otherwise keep "0", "1", ... as attributes.
+    if (!CANONICAL.has(key.toLowerCase()) && !/^urn:/i.test(key)) continue;
     const canonical = canonicalAttribute(key);
     if (!NOT_STORED.has(canonical) && value !== null && value !== undefined) resource[canonical] = value;
   }
@@ -124,6 +127,7 @@ export function normalizeUserResource(body: unknown): NormalizedScimUser {
       primary: entry.primary === undefined ? false : scimBoolean(entry.primary, `emails[${i}].primary`),
     };
   });
+  if (emails.filter((e) => e.primary).length > 1) throw invalidValue('at most one email may be primary'); // RFC 7643 2.4
   const chosen = emails.find((e) => e.primary) ?? emails.find((e) => e.type === 'work') ?? emails[0] ?? null;
   const email = chosen?.valueKey ?? (EMAIL.test(userName) ? userName.toLowerCase() : null);
   if (!email || !EMAIL.test(email))
