@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 import { DataSource, In } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
 import { SessionsService } from '../auth/sessions.service';
+import { clientAddressKey } from '../common/rate-limit/client-address';
 import { RateLimiter, RateLimitRule } from '../common/rate-limit/rate-limiter';
 import { contextOf, GroupsyncRequest, RequestContext } from '../common/request-context';
 import { ConfigService } from '@nestjs/config';
@@ -242,7 +243,9 @@ export class SsoController {
     let tenant: Tenant | null = null;
     let idp: IdentityProvider | null = null;
     try {
-      const perAddress = limited ? await this.limiter.hit(this.limits.perAddress, req.ip ?? 'unknown') : null;
+      const perAddress = limited
+        ? await this.limiter.hit(this.limits.perAddress, clientAddressKey(req.ip))
+        : null;
       tenant = await this.dataSource.getRepository(Tenant).findOneBy({ slug });
       idp = tenant
         ? await this.dataSource

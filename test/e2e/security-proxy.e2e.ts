@@ -16,6 +16,12 @@ describe.each([
     { TRUST_PROXY: 'true' },
     (i: number) => `198.51.100.${i}, 203.0.113.9`,
   ],
+  // One IPv6 host holds a whole /64: new interface parts are not new clients.
+  [
+    'TRUST_PROXY=true, IPv6: one /64 counts as one client',
+    { TRUST_PROXY: 'true' },
+    (i: number) => `2001:db8:1:2::${i}`,
+  ],
 ])('%s', (_title, env: Record<string, string>, forwardedFor: (i: number) => string) => {
   let t: TestApp;
   beforeAll(async () => {

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import type { Request } from 'express';
 import type { AllConfigType } from '../../config/configuration';
 import { AppError } from '../errors';
+import { clientAddressKey } from './client-address';
 import { RateLimiter, RateLimitRule } from './rate-limiter';
 
 /**
@@ -31,7 +32,7 @@ export class FailedCredentialsLimiter {
   /** The same for a secret sent in the body (the operator token exchanged for a session cookie). */
   async failedSecret(req: Request, error: unknown): Promise<unknown> {
     if (!(error instanceof AppError) || error.statusCode !== HttpStatus.UNAUTHORIZED) return error;
-    const verdict = await this.limiter.hit(this.rule, req.ip ?? 'unknown');
+    const verdict = await this.limiter.hit(this.rule, clientAddressKey(req.ip));
     if (verdict.allowed) return error;
     req.res?.setHeader('Retry-After', String(verdict.retryAfterSeconds));
     return new AppError(
