@@ -127,6 +127,46 @@ describe('SAML sign-in under attack', () => {
     });
   });
 
+  describe('a look-alike Status in a signed Response never passes for Success', () => {
+    const P = 'urn:oasis:names:tc:SAML:2.0:protocol';
+    it.each([
+      [
+        'a Status of another namespace',
+        `<x:Status xmlns:x="urn:x"><x:StatusCode Value="${STATUS}Success"/></x:Status>`,
+      ],
+      [
+        'a foreign StatusCode first, the real one Responder',
+        `<samlp:Status><x:StatusCode xmlns:x="urn:x" Value="${STATUS}Success"/><samlp:StatusCode Value="${STATUS}Responder"/></samlp:Status>`,
+      ],
+      ['no Status at all', ''],
+    ])('%s: refused, nobody signed in', async (_name, statusXml) => {
+      const ip = newAddress();
+      const response = await signed(ip, { statusXml, signResponse: true });
+      const before = await written();
+      const res = await post(ip, response);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(res.headers['set-cookie'] ?? []).toEqual([]);
+      const after = await written();
+      expect({ users: after.users, memberships: after.memberships }).toEqual({
+        users: before.users,
+        memberships: before.memberships,
+      });
+    });
+
+    it.each([
+      ['the samlp prefix', `<samlp:Status><samlp:StatusCode Value="${STATUS}Success"/></samlp:Status>`],
+      [
+        'the default namespace on the Status',
+        `<Status xmlns="${P}"><StatusCode Value="${STATUS}Success"/></Status>`,
+      ],
+    ])('a signed Response with a Success status in %s still signs in (control)', async (_name, statusXml) => {
+      const ip = newAddress();
+      const res = await post(ip, await signed(ip, { statusXml, signResponse: true }));
+      expect(res.status).toBe(302);
+    });
+  });
+
   describe('the pre-check refuses hostile shapes before any XML parsing', () => {
     const refused = async (xml: string, status: number, words: RegExp) => {
       const ip = newAddress();
