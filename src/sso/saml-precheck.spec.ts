@@ -109,6 +109,11 @@ describe('precheckSamlResponse', () => {
         `<Response xmlns="${P}" ID="_1"><Status><StatusCode xmlns="" Value="${OK}"/></Status></Response>`,
       ],
       ['an empty Status', root('<samlp:Status/>')],
+      [
+        'a StatusCode with Value twice',
+        root(`<samlp:Status><samlp:StatusCode Value="${OK}" Value="${NO}"/></samlp:Status>`),
+      ],
+      ['InResponseTo twice', root('', `xmlns:samlp="${P}" InResponseTo="_other"`)],
     ])('%s: malformed', (_name, xml) => {
       expect(precheckSamlResponse(xml, limits)).toMatchObject({ ok: false, problem: 'malformed' });
     });

@@ -169,9 +169,19 @@ export function precheckSamlResponse(xml: string, limits: SamlResponseLimits): P
         const end = xml.indexOf(c === 34 ? '"' : "'", j + 1);
         if (end < 0) return fail('malformed', 'unterminated attribute value');
         const text = xml.slice(j + 1, end);
-        if (depth === 0 && attrName === 'InResponseTo') inResponseTo = decodeText(text);
-        if (depth === 0 && attrName === 'Destination') destination = decodeText(text);
-        if (attrName === 'Value') value ??= text;
+        // A repeated attribute is not XML: refused here, so we never read one copy and xmldom another.
+        if (depth === 0 && attrName === 'InResponseTo') {
+          if (inResponseTo !== null) return fail('malformed', 'InResponseTo given twice');
+          inResponseTo = decodeText(text);
+        }
+        if (depth === 0 && attrName === 'Destination') {
+          if (destination !== null) return fail('malformed', 'Destination given twice');
+          destination = decodeText(text);
+        }
+        if (attrName === 'Value') {
+          if (value !== null) return fail('malformed', `Value given twice on <${name}>`);
+          value = text;
+        }
         if (depth < NS_DEPTH && (attrName === 'xmlns' || attrName.startsWith('xmlns:')))
           (declarations ??= []).push([attrName.slice(6), decodeText(text)]);
         attrName = '';
