@@ -54,6 +54,95 @@ describe('precheckSamlResponse', () => {
     });
   });
 
+  describe('reads only the protocol Status of the protocol Response', () => {
+    const P = 'urn:oasis:names:tc:SAML:2.0:protocol';
+    const OK = 'urn:oasis:names:tc:SAML:2.0:status:Success';
+    const NO = 'urn:oasis:names:tc:SAML:2.0:status:Responder';
+    const root = (inner: string, decl = `xmlns:samlp="${P}"`) =>
+      `<samlp:Response ${decl} ID="_1" InResponseTo="_req-1">${inner}</samlp:Response>`;
+
+    it.each([
+      ['the usual samlp prefix', root(`<samlp:Status><samlp:StatusCode Value="${OK}"/></samlp:Status>`)],
+      [
+        'another prefix, declared on the Status itself',
+        root(`<p:Status xmlns:p="${P}"><p:StatusCode Value="${OK}"/></p:Status>`),
+      ],
+      [
+        'the default namespace',
+        `<Response xmlns="${P}" ID="_1"><Issuer xmlns="urn:oasis:names:tc:SAML:2.0:assertion">i</Issuer>` +
+          `<Status><!-- first --><StatusCode Value="${OK}"/><StatusMessage>fine</StatusMessage></Status></Response>`,
+      ],
+      [
+        'the namespace written with a character reference',
+        root(
+          `<samlp:Status><samlp:StatusCode Value="${OK}"/></samlp:Status>`,
+          `xmlns:samlp="${P.replace('l', '&#108;')}"`,
+        ),
+      ],
+    ])('%s: Success', (_name, xml) => {
+      expect(precheckSamlResponse(xml, limits)).toMatchObject({ ok: true, status: { code: OK } });
+    });
+
+    it.each([
+      [
+        'a Status of another namespace instead of the protocol one',
+        root(`<x:Status xmlns:x="urn:x"><x:StatusCode Value="${OK}"/></x:Status>`),
+      ],
+      [
+        'a foreign StatusCode before the protocol one',
+        root(
+          `<samlp:Status><x:StatusCode xmlns:x="urn:x" Value="${OK}"/><samlp:StatusCode Value="${NO}"/></samlp:Status>`,
+        ),
+      ],
+      [
+        'another element first in the Status',
+        root(
+          `<samlp:Status><samlp:StatusMessage>m</samlp:StatusMessage><samlp:StatusCode Value="${OK}"/></samlp:Status>`,
+        ),
+      ],
+      [
+        'an unprefixed StatusCode where the default namespace is not the protocol',
+        root(`<samlp:Status><StatusCode Value="${OK}"/></samlp:Status>`),
+      ],
+      [
+        'a default namespace undone on the StatusCode',
+        `<Response xmlns="${P}" ID="_1"><Status><StatusCode xmlns="" Value="${OK}"/></Status></Response>`,
+      ],
+      ['an empty Status', root('<samlp:Status/>')],
+      [
+        'a StatusCode with Value twice',
+        root(`<samlp:Status><samlp:StatusCode Value="${OK}" Value="${NO}"/></samlp:Status>`),
+      ],
+      ['InResponseTo twice', root('', `xmlns:samlp="${P}" InResponseTo="_other"`)],
+    ])('%s: malformed', (_name, xml) => {
+      expect(precheckSamlResponse(xml, limits)).toMatchObject({ ok: false, problem: 'malformed' });
+    });
+
+    it.each([
+      [
+        'a root that is not a protocol Response',
+        `<x:Response xmlns:x="urn:x" xmlns:samlp="${P}"><samlp:Status><samlp:StatusCode Value="${OK}"/></samlp:Status></x:Response>`,
+      ],
+      ['no Status at all', root('<saml:Assertion xmlns:saml="urn:a"/>')],
+      [
+        'an undeclared prefix',
+        `<samlp:Response><samlp:Status><samlp:StatusCode Value="${OK}"/></samlp:Status></samlp:Response>`,
+      ],
+    ])('%s: no status read', (_name, xml) => {
+      expect(precheckSamlResponse(xml, limits)).toMatchObject({ ok: true, status: { code: null } });
+    });
+
+    it('takes the second-level code only from the first protocol StatusCode inside the top one', () => {
+      const xml = root(
+        `<samlp:Status><samlp:StatusCode Value="${NO}"><x:StatusCode xmlns:x="urn:x" Value="urn:x:evil"/></samlp:StatusCode></samlp:Status>`,
+      );
+      expect(precheckSamlResponse(xml, limits)).toMatchObject({
+        ok: true,
+        status: { code: NO, subCode: null },
+      });
+    });
+  });
+
   it.each([
     ['DOCTYPE', `<!DOCTYPE r [<!ENTITY x "y">]>${response('')}`, 'doctype'],
     ['too deep', response('<a>'.repeat(10) + '</a>'.repeat(10)), 'too_deep'],

@@ -13,10 +13,11 @@ import { resolvePolicy } from '../sync/engine';
 import type { Tenant } from '../tenants/tenant.entity';
 import { DEFAULT_SAML_LIMITS, precheckSamlResponse, SamlResponseLimits, SamlStatus } from './saml-precheck';
 import { SignInRefusal, SignInUnavailable } from './sign-in-refusal';
-import { SamlValidator, ValidationResult, ValidationTimeout } from './saml-validator';
+import { SamlValidator, ValidationResult, ValidationTimeout, ValidatorAddressBusy } from './saml-validator';
 import { SsoLoginState } from './sso-login-state.entity';
 
 const REQUEST_TTL_MS = 10 * 60_000;
+const ADDRESS_BUSY_RETRY_SECONDS = 5;
 const EMAIL_ATTRIBUTES = [
   'email',
   'mail',
@@ -86,7 +87,13 @@ export class SamlSignInService {
     return saml.getAuthorizeUrlAsync('', undefined, {});
   }
 
-  async acs(tenant: Tenant, idp: IdentityProvider, body: Record<string, unknown>): Promise<SamlIdentity> {
+  /** `clientAddress` bounds how many validations one client can have waiting (see SamlValidator). */
+  async acs(
+    tenant: Tenant,
+    idp: IdentityProvider,
+    body: Record<string, unknown>,
+    clientAddress: string,
+  ): Promise<SamlIdentity> {
     const samlResponse = body.SAMLResponse;
     if (typeof samlResponse !== 'string' || samlResponse === '') {
       throw SignInRefusal.unauthenticated(
@@ -114,8 +121,22 @@ export class SamlSignInService {
     if (scan.inResponseTo !== null && cache.matched) requests[scan.inResponseTo] = cache.matched.nonce;
     let result: ValidationResult;
     try {
-      result = await this.validator.validate(this.samlOptions(tenant, idp), samlResponse, requests);
+      result = await this.validator.validate(this.samlOptions(tenant, idp), samlResponse, requests, {
+        tenantId: tenant.id,
+        address: clientAddress,
+      });
     } catch (error) {
+      if (error instanceof ValidatorAddressBusy) {
+        // The request id stays usable: the same response may be posted again in a moment.
+        const refusal = SignInRefusal.unauthenticated(
+          HttpStatus.TOO_MANY_REQUESTS,
+          'saml_validation_busy',
+          `too many sign-in responses from your address are being checked; try again in ${ADDRESS_BUSY_RETRY_SECONDS} seconds`,
+          error.message,
+        );
+        refusal.retryAfterSeconds = ADDRESS_BUSY_RETRY_SECONDS;
+        throw refusal;
+      }
       if (!(error instanceof ValidationTimeout)) throw new SignInUnavailable(error);
       await this.consumeRequests(cache, scan.inResponseTo === null ? [] : [scan.inResponseTo]);
       throw SignInRefusal.unauthenticated(

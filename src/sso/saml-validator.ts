@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { SamlConfig as NodeSamlOptions } from '@node-saml/node-saml';
 import { Worker } from 'node:worker_threads';
+import { ValidationScheduler, ValidatorBusy } from './validation-scheduler';
 
 /** What the ACS reads from a validated response (plain data, copied out of the worker). */
 export interface ValidatedProfile {
@@ -19,12 +20,9 @@ export interface ValidationResult {
 
 /** A validation that did not finish in time: the worker is replaced, the response refused. */
 export class ValidationTimeout extends Error {}
-/** More validations waiting than the worker should queue: our capacity, so a 503. */
-export class ValidatorBusy extends Error {}
+export { ValidatorAddressBusy, ValidatorBusy } from './validation-scheduler';
 
 const TIMEOUT_MS = 5_000;
-const MAX_QUEUE = 16;
-
 // node-saml in a worker: its request cache answers from the ids the main thread already looked up.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -49,51 +47,73 @@ parentPort.on('message', async ({ id, options, samlResponse, requests }) => {
   }
 });`;
 
-interface Job {
+interface ValidationInput {
+  options: Partial<NodeSamlOptions>;
+  samlResponse: string;
+  requests: Record<string, string>;
+}
+
+interface Running {
   id: number;
-  message: object;
   resolve: (result: ValidationResult) => void;
   reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
 }
 
 /**
  * SAML response validation (DOM, XPath, canonicalization, RSA) off the event loop. xml-crypto's
  * reference lookups grow faster than linearly with the elements of a response, so even a response
  * within the pre-check's limits can cost a second of CPU: here it costs a worker's time, not every
- * tenant's. One worker per process, jobs in order, each bounded by a timeout.
+ * tenant's. One worker per process, one job at a time, each bounded by a timeout; who goes next is
+ * the scheduler's choice (a queue per tenant, round-robin, caps per tenant and per client address).
  */
 @Injectable()
 export class SamlValidator implements OnModuleDestroy {
   private readonly logger = new Logger('SamlValidator');
   private worker: Worker | null = null;
-  private readonly queue: Job[] = [];
-  private current: { job: Job; timer: NodeJS.Timeout } | null = null;
+  private current: Running | null = null;
   private nextId = 1;
+  private readonly scheduler = new ValidationScheduler<ValidationInput, ValidationResult>((input) =>
+    this.runOnWorker(input),
+  );
 
-  validate(options: Partial<NodeSamlOptions>, samlResponse: string, requests: Record<string, string>) {
-    if (this.queue.length >= MAX_QUEUE)
-      return Promise.reject(new ValidatorBusy('SAML validation queue is full'));
-    return new Promise<ValidationResult>((resolve, reject) => {
-      const id = this.nextId++;
-      this.queue.push({ id, message: { id, options, samlResponse, requests }, resolve, reject });
-      this.pump();
-    });
+  /** Waits its turn among the tenant's and other tenants' validations; see ValidationScheduler. */
+  validate(
+    options: Partial<NodeSamlOptions>,
+    samlResponse: string,
+    requests: Record<string, string>,
+    from: { tenantId: string; address: string },
+  ): Promise<ValidationResult> {
+    return this.scheduler.submit(from.tenantId, from.address, { options, samlResponse, requests });
   }
 
   onModuleDestroy(): void {
-    if (this.current) clearTimeout(this.current.timer);
-    for (const job of [...(this.current ? [this.current.job] : []), ...this.queue.splice(0)])
-      job.reject(new ValidatorBusy('the service is shutting down'));
-    this.current = null;
+    const shutdown = new ValidatorBusy('the service is shutting down');
+    this.scheduler.close(shutdown);
+    this.settle((job) => job.reject(shutdown));
     this.restart();
   }
 
-  private pump(): void {
-    if (this.current || this.queue.length === 0) return;
-    const job = this.queue.shift()!;
-    const timer = setTimeout(() => this.timedOut(job), TIMEOUT_MS).unref();
-    this.current = { job, timer };
-    this.ensureWorker().postMessage(job.message);
+  private runOnWorker(input: ValidationInput): Promise<ValidationResult> {
+    return new Promise<ValidationResult>((resolve, reject) => {
+      const id = this.nextId++;
+      const timer = setTimeout(() => this.timedOut(), TIMEOUT_MS).unref();
+      this.current = { id, resolve, reject, timer };
+      try {
+        this.ensureWorker().postMessage({ id, ...input });
+      } catch (error) {
+        this.settle((job) => job.reject(error as Error));
+      }
+    });
+  }
+
+  /** Ends the running job (if any) exactly once. */
+  private settle(end: (job: Running) => void): void {
+    const job = this.current;
+    this.current = null;
+    if (!job) return;
+    clearTimeout(job.timer);
+    end(job);
   }
 
   private ensureWorker(): Worker {
@@ -106,15 +126,13 @@ export class SamlValidator implements OnModuleDestroy {
     worker.on(
       'message',
       (answer: { id: number; removed: string[]; profile?: ValidatedProfile; error?: Error }) => {
-        if (!this.current || this.current.job.id !== answer.id) return;
-        const { job, timer } = this.current;
-        clearTimeout(timer);
-        this.current = null;
+        if (!this.current || this.current.id !== answer.id) return;
         const error = answer.error
           ? Object.assign(new Error(answer.error.message), { name: answer.error.name })
           : undefined;
-        job.resolve({ profile: answer.profile ?? null, removed: answer.removed, error });
-        this.pump();
+        this.settle((job) =>
+          job.resolve({ profile: answer.profile ?? null, removed: answer.removed, error }),
+        );
       },
     );
     worker.on('error', (error) => this.failed(error));
@@ -125,24 +143,16 @@ export class SamlValidator implements OnModuleDestroy {
     return worker;
   }
 
-  private timedOut(job: Job): void {
+  private timedOut(): void {
     this.logger.warn(`SAML validation took over ${TIMEOUT_MS} ms; replacing the worker`);
     this.restart();
-    job.reject(new ValidationTimeout(`validation took over ${TIMEOUT_MS} ms`));
-    this.current = null;
-    this.pump();
+    this.settle((job) => job.reject(new ValidationTimeout(`validation took over ${TIMEOUT_MS} ms`)));
   }
 
   private failed(error: Error): void {
     this.logger.error({ err: error }, 'SAML validation worker failed');
-    const current = this.current;
-    this.current = null;
-    if (current) {
-      clearTimeout(current.timer);
-      current.job.reject(error);
-    }
     this.restart();
-    this.pump();
+    this.settle((job) => job.reject(error));
   }
 
   private restart(): void {

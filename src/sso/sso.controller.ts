@@ -104,7 +104,12 @@ export class SsoController {
           'not_saml',
           'this sign-in method does not use this address',
         );
-      const who = await this.saml.acs(tenant, idp, (req.body ?? {}) as Record<string, unknown>);
+      const who = await this.saml.acs(
+        tenant,
+        idp,
+        (req.body ?? {}) as Record<string, unknown>,
+        req.ip ?? 'unknown',
+      );
       await this.completeSignIn(tenant, idp, who, ctx, res);
     });
   }

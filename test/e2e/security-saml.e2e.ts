@@ -127,6 +127,46 @@ describe('SAML sign-in under attack', () => {
     });
   });
 
+  describe('a look-alike Status in a signed Response never passes for Success', () => {
+    const P = 'urn:oasis:names:tc:SAML:2.0:protocol';
+    it.each([
+      [
+        'a Status of another namespace',
+        `<x:Status xmlns:x="urn:x"><x:StatusCode Value="${STATUS}Success"/></x:Status>`,
+      ],
+      [
+        'a foreign StatusCode first, the real one Responder',
+        `<samlp:Status><x:StatusCode xmlns:x="urn:x" Value="${STATUS}Success"/><samlp:StatusCode Value="${STATUS}Responder"/></samlp:Status>`,
+      ],
+      ['no Status at all', ''],
+    ])('%s: refused, nobody signed in', async (_name, statusXml) => {
+      const ip = newAddress();
+      const response = await signed(ip, { statusXml, signResponse: true });
+      const before = await written();
+      const res = await post(ip, response);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(res.headers['set-cookie'] ?? []).toEqual([]);
+      const after = await written();
+      expect({ users: after.users, memberships: after.memberships }).toEqual({
+        users: before.users,
+        memberships: before.memberships,
+      });
+    });
+
+    it.each([
+      ['the samlp prefix', `<samlp:Status><samlp:StatusCode Value="${STATUS}Success"/></samlp:Status>`],
+      [
+        'the default namespace on the Status',
+        `<Status xmlns="${P}"><StatusCode Value="${STATUS}Success"/></Status>`,
+      ],
+    ])('a signed Response with a Success status in %s still signs in (control)', async (_name, statusXml) => {
+      const ip = newAddress();
+      const res = await post(ip, await signed(ip, { statusXml, signResponse: true }));
+      expect(res.status).toBe(302);
+    });
+  });
+
   describe('the pre-check refuses hostile shapes before any XML parsing', () => {
     const refused = async (xml: string, status: number, words: RegExp) => {
       const ip = newAddress();
@@ -284,6 +324,76 @@ describe('SAML sign-in under attack', () => {
       expect(p95(latencies)).toBeLessThan(100 + p95(idle));
       expect(Math.max(...latencies)).toBeLessThan(5000);
     }, 30000);
+  });
+
+  describe('validation is shared fairly between tenants and client addresses', () => {
+    it('a flood of slow forged responses to one tenant gets 503/429 beyond its caps; another tenant still signs in', async () => {
+      const b = await samlTenant(t, 'sec-saml-other');
+      const server = t.http as unknown as Server;
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      try {
+        // As the outside test did: a real signed response for a live request id, 2,300 group values,
+        // altered after signing, so every one costs the worker a full validation and then fails.
+        const groups = Array.from({ length: 2300 }, (_, i) => `group-${i}-${'x'.repeat(20)}`);
+        const forged = async (ip: string) =>
+          b64(
+            xmlOf(await signed(ip, { attributes: { [EMAIL]: ['ada@example.com'], groups } })).replace(
+              '>ada@example.com<',
+              '>root@example.com<',
+            ),
+          );
+        const flooders = [newAddress(), newAddress(), newAddress(), newAddress()];
+        const bodies: { ip: string; body: string }[] = [];
+        for (const ip of flooders)
+          for (let i = 0; i < 5; i++)
+            bodies.push({ ip, body: `SAMLResponse=${encodeURIComponent(await forged(ip))}` });
+        const legitIp = newAddress();
+        const legitLogin = await request(t.http)
+          .get(`/sso/${b.tenant}/idp/login`)
+          .set('X-Forwarded-For', legitIp)
+          .expect(302);
+        const legitBody = `SAMLResponse=${encodeURIComponent(
+          await b.idp.respond(b.spMetadata, b.acsUrl, {
+            inResponseTo: authnRequestId(legitLogin.headers.location),
+            nameId: 'grace@example.com',
+            attributes: { [EMAIL]: ['grace@example.com'], groups: ['eng'] },
+          }),
+        )}`;
+        const postTo = (tenant: string, ip: string, body: string) =>
+          request(base)
+            .post(`/sso/${tenant}/idp/acs`)
+            .set('X-Forwarded-For', ip)
+            .set('Content-Type', 'application/x-www-form-urlencoded')
+            .send(body);
+        // The flood goes first; the other tenant's sign-in comes once the flood is being refused,
+        // i.e. while the flooded tenant's queue is full.
+        let firstRefusal!: () => void;
+        const refusing = new Promise<void>((resolve) => (firstRefusal = resolve));
+        const flood = Promise.all(
+          bodies.map(({ ip, body }) =>
+            postTo(a.tenant, ip, body).then((res) => {
+              if (res.status === 503 || res.status === 429) firstRefusal();
+              return res;
+            }),
+          ),
+        );
+        await Promise.race([refusing, flood]);
+        const legit = await postTo(b.tenant, legitIp, legitBody);
+        const answers = await flood;
+
+        expect(legit.status).toBe(302);
+        const statuses = answers.map((r) => r.status);
+        expect(statuses.filter((s) => ![401, 429, 503].includes(s))).toEqual([]);
+        // One address may have 4 validations in progress: each flooder's fifth post is a 429...
+        expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(1);
+        expect(answers.find((r) => r.status === 429)?.headers['retry-after']).toBe('5');
+        // ...and the tenant has at most 8 waiting: the rest of its own flood is a 503.
+        expect(statuses.filter((s) => s === 503).length).toBeGreaterThanOrEqual(1);
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    }, 60000);
   });
 
   describe('refusals anyone can send are aggregated in the audit log', () => {

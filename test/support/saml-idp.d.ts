@@ -12,6 +12,10 @@ export interface AssertionOptions {
   nameIdXml?: string;
   /** The Response's top-level Status (default Success), with an optional second-level code and message. */
   status?: { code: string; subCode?: string; message?: string };
+  /** Raw XML in place of the Status (for look-alike Status tests); wins over `status`. */
+  statusXml?: string;
+  /** Sign the Response too (the assertion is always signed), as an IdP set to sign both does. */
+  signResponse?: boolean;
 }
 
 export interface TestSamlIdp {
