@@ -443,12 +443,13 @@ describe('account linking between the IdPs of one tenant', () => {
       const token = (
         await t.op.post(`/api/v1/tenants/${tenant}/scim-tokens`).send({ idp, name: idp }).expect(201)
       ).body.token as string;
-      return (method: 'post' | 'put' | 'patch', path: string, body: object) =>
-        request(t.http)
-          [method](`/scim/v2/${tenant}${path}`)
+      return (method: 'post' | 'put' | 'patch', path: string, body: object) => {
+        const agent = request(t.http);
+        return agent[method](`/scim/v2/${tenant}${path}`)
           .set('Authorization', `Bearer ${token}`)
           .set('Content-Type', 'application/scim+json')
           .send(JSON.stringify(body));
+      };
     }
 
     it("JIT: the partner cannot create a user in dev's verified domain; the real CEO's sign-in then works", async () => {
