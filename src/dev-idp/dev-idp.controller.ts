@@ -27,6 +27,7 @@ import { Tenant } from '../tenants/tenant.entity';
 import { DevIdpKeys, loadOrCreateDevIdpKeys } from './dev-idp-keys';
 import { devIdpMetadata, readAuthnRequest, signedResponse } from './dev-idp-saml';
 import { htmlSecurityHeaders } from '../common/security-headers';
+import { isValidEmail } from '../common/email';
 import { AUTO_POST_SCRIPT, autoPostPage, signInPage, STYLE } from './dev-idp.page';
 
 const MAX_GROUPS = 1000;
@@ -132,7 +133,7 @@ export class DevIdpController implements OnModuleInit {
     const email = text('email');
     if (!(acsUrl.startsWith(`${this.publicUrl}/sso/`) && acsUrl.endsWith('/acs')))
       return refuse(`the development IdP only signs in to this service (${this.publicUrl}/sso/...)`);
-    if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 320) return refuse('type a valid email address');
+    if (!isValidEmail(email)) return refuse('type a valid email address');
     const picked = ([] as unknown[])
       .concat(body.groups ?? [])
       .filter((g): g is string => typeof g === 'string');

@@ -5,6 +5,7 @@ import {
   isAllowedDomain,
   LinkingSettings,
   linkingSettings,
+  reservingIdps,
 } from './account-linking';
 
 const settings = (over: Partial<LinkingSettings> = {}): LinkingSettings => ({
@@ -84,10 +85,27 @@ describe('account linking', () => {
     );
   });
 
-  it('refusals say why in words, naming the IdP', () => {
-    const refused = decideLink('Partner IdP', settings({ accountLinking: 'none' }), 'verified', otherIdp);
-    expect(refused.allowed === false && refused.reason).toBe(
+  it('refusals say why in words, naming the IdP; advice to allow linking only for a user no IdP holds', () => {
+    const unowned = decideLink('Partner IdP', settings({ accountLinking: 'none' }), 'verified', nobody);
+    expect(unowned.allowed === false && unowned.reason).toBe(
       'an account with this email already exists in this workspace and Partner IdP is not allowed to sign in to it; ask your administrator to allow account linking for Partner IdP',
     );
+    // another IdP may have planted that account without verifying the address: no advice to open it
+    const held = decideLink('Partner IdP', settings({ accountLinking: 'unowned' }), 'verified', otherIdp);
+    expect(held.allowed === false && held.reason).toBe(
+      'an account with this email already exists in this workspace and Partner IdP is not allowed to sign in to it; ask your administrator',
+    );
+  });
+
+  it("an IdP may not create users in another IdP's verified domain unless it verifies the email itself", () => {
+    const dev = { id: 'dev', config: { verifiedDomains: ['Acme.test'] } };
+    const partner = { id: 'partner', config: { verifiedDomains: ['partner.test'] } };
+    const idps = [dev, partner];
+    expect(reservingIdps('ceo@acme.test', 'unknown', 'partner', idps)).toEqual([dev]);
+    expect(reservingIdps('ceo@acme.test', 'unverified', 'partner', idps)).toEqual([dev]);
+    expect(reservingIdps('ceo@acme.test', 'verified', 'partner', idps)).toEqual([]); // its own word
+    expect(reservingIdps('ceo@sub.acme.test', 'unknown', 'partner', idps)).toEqual([]); // exact domains
+    expect(reservingIdps('bob@partner.test', 'unknown', 'partner', idps)).toEqual([]);
+    expect(reservingIdps('ceo@acme.test', 'unknown', 'dev', idps)).toEqual([]); // not itself
   });
 });

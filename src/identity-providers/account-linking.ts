@@ -1,7 +1,7 @@
-import { EntityManager } from 'typeorm';
+import { EntityManager, Not } from 'typeorm';
 import { ScimUser } from '../scim/scim-user.entity';
 import { Identity } from '../users/identity.entity';
-import type { IdentityProvider } from './identity-provider.entity';
+import { IdentityProvider } from './identity-provider.entity';
 
 /**
  * Account linking between the IdPs of one tenant. Identities are (IdP, subject); what an IdP may claim
@@ -69,6 +69,35 @@ export function emailVerification(
 export const isAllowedDomain = (email: string, settings: Pick<LinkingSettings, 'allowedDomains'>): boolean =>
   settings.allowedDomains.length === 0 || settings.allowedDomains.includes(emailDomain(email));
 
+/** Words for a refused email in another IdP's verified domain (sign-in page and SCIM detail). */
+export const reservedDomainReason = (domain: string) =>
+  `the email domain ${domain} belongs to another sign-in method of this workspace`;
+
+/**
+ * May this IdP create a user with this email, or move a user to it (SCIM)? Not when another IdP of
+ * the tenant lists the email's domain in its `verifiedDomains` and this IdP does not verify the email
+ * itself (its own `verifiedDomains`, or OIDC `email_verified: true`): otherwise a partner's IdP could
+ * plant `ceo@acme.test` before the company IdP's first sign-in (pre-hijacking). Returns the other
+ * IdPs that vouch for the domain; empty when the IdP may.
+ */
+export function reservingIdps<T extends Pick<IdentityProvider, 'id' | 'config'>>(
+  email: string,
+  verification: EmailVerification,
+  idpId: string,
+  tenantIdps: T[],
+): T[] {
+  if (verification === 'verified') return [];
+  const domain = emailDomain(email);
+  return tenantIdps.filter((o) => o.id !== idpId && linkingSettings(o).verifiedDomains.includes(domain));
+}
+
+/** The other IdPs of the tenant, with what `reservingIdps` and refusal details need. */
+export const otherIdpsOf = (em: EntityManager, tenantId: string, idpId: string) =>
+  em.find(IdentityProvider, {
+    where: { tenantId, id: Not(idpId) },
+    select: { id: true, slug: true, config: true },
+  });
+
 export interface AccountOwners {
   /** This IdP already holds the user: an identity (other subject) or its SCIM client provisioned them. */
   thisIdp: boolean;
@@ -98,11 +127,16 @@ export function decideLink(
   const heldElsewhere = owners.otherIdpIds.length > 0;
   const reaches =
     settings.accountLinking === 'email' || (settings.accountLinking === 'unowned' && !heldElsewhere);
+  // Advice to allow linking only for a user no IdP holds (created through the API). Another IdP's
+  // user may have been planted there by an IdP that never verified the address (pre-hijacking):
+  // "allow linking" would let both in, so the person reads neutral words and the admin the detail.
   if (!owners.thisIdp && !reaches)
     return {
       allowed: false,
       code: 'account_linking_off',
-      reason: `${exists} and ${idpName} is not allowed to sign in to it; ask your administrator to allow account linking for ${idpName}`,
+      reason: heldElsewhere
+        ? `${exists} and ${idpName} is not allowed to sign in to it; ask your administrator`
+        : `${exists} and ${idpName} is not allowed to sign in to it; ask your administrator to allow account linking for ${idpName}`,
       detail: `accountLinking is "${settings.accountLinking}"; ${owners.otherIdpIds.length} other identity provider(s) hold the user`,
     };
   if (verification !== 'verified')

@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+import { normalizeEmail } from '../common/email';
 import { invalidValue, scimError } from './scim-error';
 import { SCIM } from './scim-schema';
 import type { ScimUser } from './scim-user.entity';
@@ -36,7 +37,6 @@ const CANONICAL = new Map(
 );
 /** Never stored: identifiers and metadata are ours, passwords are dropped, groups are read-only. */
 const NOT_STORED = new Set(['id', 'meta', 'schemas', 'password', 'groups']);
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 export const canonicalAttribute = (name: string): string => CANONICAL.get(name.toLowerCase()) ?? name;
 
@@ -119,8 +119,10 @@ export function normalizeUserResource(body: unknown): NormalizedScimUser {
   const emails = rawEmails.map((e, i) => {
     if (!e || typeof e !== 'object') throw invalidValue(`emails[${i}] must be an object with a value`);
     const entry = e as Record<string, unknown>;
-    const value = optionalString(entry.value, `emails[${i}].value`, 320)?.trim().toLowerCase();
-    if (!value) throw invalidValue(`emails[${i}].value is required`);
+    const raw = optionalString(entry.value, `emails[${i}].value`, 320);
+    if (!raw?.trim()) throw invalidValue(`emails[${i}].value is required`);
+    const value = normalizeEmail(raw);
+    if (!value) throw invalidValue(`emails[${i}].value is not a valid email address`);
     return {
       valueKey: value,
       type: optionalString(entry.type, `emails[${i}].type`, 32)?.toLowerCase() ?? null,
@@ -129,9 +131,13 @@ export function normalizeUserResource(body: unknown): NormalizedScimUser {
   });
   if (emails.filter((e) => e.primary).length > 1) throw invalidValue('at most one email may be primary'); // RFC 7643 2.4
   const chosen = emails.find((e) => e.primary) ?? emails.find((e) => e.type === 'work') ?? emails[0] ?? null;
-  const email = chosen?.valueKey ?? (EMAIL.test(userName) ? userName.toLowerCase() : null);
-  if (!email || !EMAIL.test(email))
-    throw invalidValue('the user needs an email address: an emails entry, or a userName that is an email');
+  const email = chosen?.valueKey ?? normalizeEmail(userName);
+  if (!email)
+    throw invalidValue(
+      userName.includes('@')
+        ? 'userName is not a valid email address, and there is no emails entry'
+        : 'the user needs an email address: an emails entry, or a userName that is an email',
+    );
 
   const name = resource.name;
   if (name !== undefined && (typeof name !== 'object' || Array.isArray(name)))

@@ -12,8 +12,13 @@ import { Membership } from '../groups/membership.entity';
 import {
   accountOwners,
   decideLink,
+  emailDomain,
   emailVerification,
+  isAllowedDomain,
   linkingSettings,
+  otherIdpsOf,
+  reservedDomainReason,
+  reservingIdps,
 } from '../identity-providers/account-linking';
 import { ExternalMembership } from '../sync/external-membership.entity';
 import { loadGroupsByIds, loadOwnerCounts } from '../sync/sync-state';
@@ -249,6 +254,28 @@ export class ScimUsersService {
     );
   }
 
+  /**
+   * `allowedDomains` bounds the emails a SCIM client may give users, as it bounds sign-ins (400).
+   * A new email (a created user, or a changed address) in a domain another IdP of the tenant lists
+   * in its `verifiedDomains` needs this IdP's own `verifiedDomains` to list it too (409): a SCIM
+   * client's word is not a verification (docs/sync.md section 15).
+   */
+  private async refuseDomain(em: EntityManager, caller: ScimCaller, email: string, newEmail: boolean) {
+    const settings = linkingSettings(caller.idp);
+    const domain = emailDomain(email);
+    const idp = `identity provider "${caller.idp.slug}"`;
+    if (!isAllowedDomain(email, settings))
+      throw invalidValue(`the email domain ${domain} is not among the allowedDomains of ${idp}`);
+    if (!newEmail) return;
+    const others = await otherIdpsOf(em, caller.tenant.id, caller.idp.id);
+    if (reservingIdps(email, emailVerification(email, null, settings), caller.idp.id, others).length)
+      throw scimError(
+        HttpStatus.CONFLICT,
+        'uniqueness',
+        `${reservedDomainReason(domain)}; ${idp} may give users an email there only when ${domain} is among its own verifiedDomains`,
+      );
+  }
+
   private async find(em: EntityManager, caller: ScimCaller, id: string): Promise<ScimUser> {
     const row = /^[0-9a-f-]{36}$/i.test(id)
       ? await em.findOneBy(ScimUser, {
@@ -288,6 +315,8 @@ export class ScimUsersService {
         `email ${input.email} belongs to another user of this workspace`,
       );
     const created = !user && !emailOwner;
+    // Domain rules for every email this client gives a user: creating, adopting, changing it.
+    if (!user || user.email !== input.email) await this.refuseDomain(em, caller, input.email, !emailOwner);
     if (!user && emailOwner) {
       // An existing user is taken over, not duplicated, only as account linking allows (docs/scim.md).
       await this.refuseTakeover(em, caller, emailOwner, input.email);

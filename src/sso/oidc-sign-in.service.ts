@@ -19,7 +19,8 @@ import {
 } from '../oidc/oidc-client';
 import { resolvePolicy } from '../sync/engine';
 import type { Tenant } from '../tenants/tenant.entity';
-import { SignInRefusal } from './sign-in-refusal';
+import { invalidEmailRefusal, SignInRefusal } from './sign-in-refusal';
+import { normalizeEmail } from '../common/email';
 import { SsoLoginState } from './sso-login-state.entity';
 
 export { SignInRefusal } from './sign-in-refusal';
@@ -196,6 +197,8 @@ export class OidcSignInService {
         `no usable ${mapping.email ?? 'email'} claim`,
       );
     }
+    const validEmail = normalizeEmail(email);
+    if (!validEmail) throw invalidEmailRefusal(email);
     // Groups come from the first source (in `groupsFrom` order) that carries one of the policy's claims.
     // Claim names come from the IdP and the tenant's settings: a prototype-free map keeps
     // `__proto__` and `constructor` plain names.
@@ -222,7 +225,7 @@ export class OidcSignInService {
     }
     return {
       externalId,
-      email,
+      email: validEmail,
       displayName: typeof name === 'string' ? name : null,
       emailVerified: emailVerifiedOf(mapping.email ?? 'email', idToken, userinfo),
       attributes,

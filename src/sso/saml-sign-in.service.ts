@@ -12,7 +12,8 @@ import { IdentityProvider } from '../identity-providers/identity-provider.entity
 import { resolvePolicy } from '../sync/engine';
 import type { Tenant } from '../tenants/tenant.entity';
 import { DEFAULT_SAML_LIMITS, precheckSamlResponse, SamlResponseLimits, SamlStatus } from './saml-precheck';
-import { SignInRefusal, SignInUnavailable } from './sign-in-refusal';
+import { invalidEmailRefusal, SignInRefusal, SignInUnavailable } from './sign-in-refusal';
+import { normalizeEmail } from '../common/email';
 import { SamlValidator, ValidationResult, ValidationTimeout, ValidatorAddressBusy } from './saml-validator';
 import { SsoLoginState } from './sso-login-state.entity';
 
@@ -225,6 +226,8 @@ export class SamlSignInService {
         'the identity provider did not send your email address',
         'no email attribute and the NameID is not an email',
       );
+    const validEmail = normalizeEmail(email);
+    if (!validEmail) throw invalidEmailRefusal(email);
     if (cfg.debug) {
       const policy = resolvePolicy(idp.groupSync);
       this.logger.log(
@@ -240,7 +243,7 @@ export class SamlSignInService {
     }
     return {
       externalId,
-      email,
+      email: validEmail,
       displayName: name ?? null,
       attributes,
       returnTo: this.returnToOf(scan.inResponseTo, cache, body.RelayState),

@@ -26,6 +26,18 @@ export class SignInRefusal extends Error {
 }
 
 /**
+ * The IdP (its signature checked) sent an email address `normalizeEmail` refuses: nothing is looked
+ * up or created with it. The detail, for the log only, shows the value with its invisible characters.
+ */
+export const invalidEmailRefusal = (email: string): SignInRefusal =>
+  new SignInRefusal(
+    401,
+    'claim_invalid',
+    'the identity provider sent an email address that is not valid',
+    `email ${JSON.stringify(email.slice(0, 320))} is not a valid address`,
+  );
+
+/**
  * The database (or another part of ours) failed during a sign-in: not the caller's fault, so a 503
  * retry page rather than a refusal. node-saml wraps nothing, but it calls our request cache inside
  * its validation, so cache failures are marked with this type to be told apart from bad responses.

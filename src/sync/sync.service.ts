@@ -15,7 +15,11 @@ import {
   emailVerification,
   isAllowedDomain,
   linkingSettings,
+  otherIdpsOf,
+  reservedDomainReason,
+  reservingIdps,
 } from '../identity-providers/account-linking';
+import { normalizeEmail } from '../common/email';
 import { findIdp } from '../identity-providers/find-idp';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import type { Tenant } from '../tenants/tenant.entity';
@@ -164,7 +168,18 @@ export class SyncService {
     ctx: RequestContext,
     graph?: GraphOutcome,
   ): Promise<SignInOutcome> {
-    const email = who.email.trim().toLowerCase();
+    // The sign-in flows validate the email already; this is the backstop for any other caller.
+    const email = normalizeEmail(who.email);
+    if (!email) {
+      const reason = 'the identity provider sent an email address that is not valid';
+      await this.audit.record(em, ctx, tenant.id, {
+        action: 'sso.sign_in_refused',
+        targetType: 'identity_provider',
+        targetId: idp.id,
+        details: { idp: idp.slug, code: 'claim_invalid', reason, externalId: who.externalId },
+      });
+      return { status: 'denied', user: null, plan: null, reason };
+    }
     const identity = await em.findOneBy(Identity, {
       tenantId: tenant.id,
       idpId: idp.id,
@@ -190,6 +205,14 @@ export class SyncService {
     }
     const meta: ApplyMeta = { trigger: 'sign-in', idpId: idp.id, idpSlug: idp.slug, source: 'sync' };
     const linkedExisting = !identity && !!user;
+    // A sign-in never changes the account's email (SCIM and the admin API do): an IdP sending
+    // another address for a subject it holds is recorded, and its domain rules applied to both.
+    const emailDiffers = !!identity && !!user && user.email !== email;
+    if (emailDiffers)
+      this.logger.warn(
+        { idp: idp.slug, tenant: tenant.slug, externalId: who.externalId, correlationId: ctx.correlationId },
+        'Sign-in email differs from the account email',
+      );
 
     const memberships = user ? await loadMemberships(em, tenant.id, user.id) : [];
     const ownerCounts = await loadOwnerCounts(em, tenant.id, memberships);
@@ -225,7 +248,15 @@ export class SyncService {
     }
 
     const now = new Date();
-    const entries = [];
+    const entries: AuditEntry[] = [];
+    if (emailDiffers && user)
+      entries.push({
+        action: 'identity.email_differs',
+        targetType: 'user',
+        targetId: user.id,
+        userId: user.id,
+        details: { idp: idp.slug, externalId: who.externalId, sentEmail: email, accountEmail: user.email },
+      });
     if (!user) {
       user = em.create(User, { tenantId: tenant.id, email, displayName: who.displayName, lastSignInAt: now });
       await insertRows(em, User, user);
@@ -297,6 +328,28 @@ export class SyncService {
     const settings = linkingSettings(idp);
     const base = { idp: idp.slug, email, externalId: who.externalId };
     const domain = emailDomain(email);
+    // Both the email sent and the account it lands in: a subject this IdP holds cannot carry it
+    // into an account outside allowedDomains by sending an allowed address.
+    if (user && !linking && isAllowedDomain(email, settings) && !isAllowedDomain(user.email, settings)) {
+      const reason = `your account in this workspace cannot sign in through ${idp.name}; ask your administrator`;
+      return {
+        reason,
+        user: null,
+        audit: {
+          action: 'sso.sign_in_refused',
+          targetType: 'user',
+          targetId: user.id,
+          userId: user.id,
+          details: {
+            ...base,
+            code: 'domain_not_allowed',
+            reason,
+            accountEmail: user.email,
+            allowedDomains: settings.allowedDomains,
+          },
+        },
+      };
+    }
     // The same words whether or not someone has this email, for anyone this IdP does not know yet.
     if (!isAllowedDomain(email, settings)) {
       const reason = linking
@@ -318,6 +371,28 @@ export class SyncService {
             : { action: 'sync.signup_denied', targetType: 'identity_provider', targetId: idp.id, details },
       };
     }
+    if (!user) {
+      const reserving = reservingIdps(email, verification, idp.id, await otherIdpsOf(em, tenant.id, idp.id));
+      if (reserving.length) {
+        const reason = `${reservedDomainReason(domain)}; ask your administrator`;
+        return {
+          reason,
+          user: null,
+          audit: {
+            action: 'sync.signup_denied',
+            targetType: 'identity_provider',
+            targetId: idp.id,
+            details: {
+              ...base,
+              code: 'email_domain_reserved',
+              reason,
+              emailVerification: verification,
+              verifiedBy: reserving.map((o) => o.slug),
+            },
+          },
+        };
+      }
+    }
     if (user && linking) {
       const owners = await accountOwners(em, tenant.id, user.id, idp.id);
       const decision = decideLink(idp.name, settings, verification, owners);
@@ -338,6 +413,12 @@ export class SyncService {
               accountLinking: settings.accountLinking,
               emailVerification: verification,
               otherIdpIds: owners.otherIdpIds,
+              // which IdPs hold the account: for the admin, never on the person's page
+              heldBy: owners.otherIdpIds.length
+                ? (await otherIdpsOf(em, tenant.id, idp.id))
+                    .filter((o) => owners.otherIdpIds.includes(o.id))
+                    .map((o) => o.slug)
+                : [],
             },
           },
         };

@@ -124,11 +124,15 @@ describe('OIDC sign-in with group sync (real OpenID provider on 127.0.0.1)', () 
       idpIds[slug] = res.body.id;
       expect(res.body.callbackUrl).toBe(callback(slug));
     };
-    await idp('ping', { issuer: op.issuer, groupSync: { adminGroups: ['platform-admins'] } });
+    // Every connection of this tenant is the company's own: each vouches for example.com (an IdP that
+    // does not may not create users in a domain another IdP verifies, docs/sync.md section 15).
+    const company = { verifiedDomains: ['example.com'] };
+    await idp('ping', { issuer: op.issuer, groupSync: { adminGroups: ['platform-admins'] }, ...company });
     await idp('strict', {
       issuer: op.issuer,
       groupSync: { prohibitSignupIfNotInGroup: true },
       allowedDomains: ['example.com'],
+      ...company,
     });
     // a later IdP links pre-provisioned users only when the admin says so (docs/sync.md, account linking)
     await idp('closed', {
@@ -137,7 +141,7 @@ describe('OIDC sign-in with group sync (real OpenID provider on 127.0.0.1)', () 
       accountLinking: 'email',
       verifiedDomains: ['example.com'],
     });
-    await idp('slim', { issuer: slim.issuer, pkce: false, groupsFrom: ['id_token', 'userinfo'] });
+    await idp('slim', { issuer: slim.issuer, pkce: false, groupsFrom: ['id_token', 'userinfo'], ...company });
     const discovery = (await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json()) as Record<
       string,
       string

@@ -10,7 +10,7 @@ import { startTestOidcProvider, TestOidcProvider } from '../support/test-oidc-pr
 // Account linking between the IdPs of one tenant (docs/sync.md, "Account linking"): IdP X (SAML, the
 // tenant's first) and IdP Y (OIDC, a real provider on 127.0.0.1, the second). Y asserting the email
 // of X's user must not become that user unless the admin allowed Y to link and the email is verified.
-const TENANTS = ['link-a', 'link-b', 'link-c', 'link-d', 'link-e', 'link-f', 'link-g', 'link-h'];
+const TENANTS = ['link-a', 'link-b', 'link-c', 'link-d', 'link-e', 'link-f', 'link-g', 'link-h', 'link-i'];
 const VICTIM = 'victim@example.com';
 const SCIM_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const SCIM_PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -44,6 +44,12 @@ describe('account linking between the IdPs of one tenant', () => {
     'y-pre': { email: 'pre@example.com', email_verified: true, name: 'Pre', groups: [] },
     'victim-real': { email: VICTIM, email_verified: true, name: 'Victim', groups: ['x-admins'] },
     'y-scim': { email: 'scimmed@partner.example', name: 'Provisioned by Y', groups: [] },
+    'y-malformed': {
+      email: 'boss@acme.test@partner.test',
+      email_verified: true,
+      name: 'Two ats',
+      groups: [],
+    },
   };
 
   beforeAll(async () => {
@@ -136,9 +142,11 @@ describe('account linking between the IdPs of one tenant', () => {
     const { xIdp, yIdp, victim } = await world(tenant);
     const refused = await oidcSignIn(tenant, 'y-verified');
     expect(refused.status).toBe(403);
+    // X holds the account: the person is not told to have linking allowed (that would let Y in too)
     expect(refused.text).toContain(
-      'An account with this email already exists in this workspace and Partner IdP is not allowed to sign in to it; ask your administrator to allow account linking for Partner IdP',
+      'An account with this email already exists in this workspace and Partner IdP is not allowed to sign in to it; ask your administrator.',
     );
+    expect(refused.text).not.toContain('allow account linking');
     expect(sessionCookie(refused, tenant)).toBe(false);
     const after = await t.dataSource.getRepository(User).findOneByOrFail({ id: victim.id });
     expect(after).toEqual(
@@ -152,6 +160,7 @@ describe('account linking between the IdPs of one tenant', () => {
         code: 'account_linking_off',
         email: VICTIM,
         externalId: 'y-verified',
+        heldBy: ['x'],
       }),
     );
     expect(
@@ -311,7 +320,10 @@ describe('account linking between the IdPs of one tenant', () => {
     const reread = await t.op.get(`/api/v1/tenants/${tenant}/identity-providers/y`).expect(200);
     expect(reread.body).toEqual(expect.objectContaining({ accountLinking: 'none', verifiedDomains: [] }));
     const other = await t.op.post(`/api/v1/tenants/${tenant}/users`).send({ email: VICTIM }).expect(201);
-    expect((await oidcSignIn(tenant, 'y-verified')).status).toBe(403);
+    const unowned = await oidcSignIn(tenant, 'y-verified');
+    expect(unowned.status).toBe(403);
+    // no IdP holds this user: allowing linking is the right advice
+    expect(unowned.text).toContain('ask your administrator to allow account linking for Partner IdP');
     expect(await identitiesOf(other.body.id)).toBe(0);
   });
 
@@ -380,5 +392,256 @@ describe('account linking between the IdPs of one tenant', () => {
     expect(explicit.body.accountLinking).toBe('none'); // an explicit choice beats the first-IdP default
     const docs = await request(t.http).get('/api/docs/openapi.json').expect(200);
     expect(JSON.stringify(docs.body)).toContain('verifiedDomains');
+  });
+
+  // The outside attack of 2026-12-01: a partner IdP next to the company IdP `dev` (acme.test).
+  describe('a partner IdP cannot plant, keep or smuggle accounts in the company domain', () => {
+    let partnerSaml: TestSamlIdp;
+    beforeAll(() => {
+      partnerSaml = createSamlIdp('https://partner.example/idp');
+    });
+
+    /** `dev` (first IdP, acme.test verified, linking unowned) and `partner` (partner.test verified). */
+    async function companyAndPartner(tenant: string, dev: object = { verifiedDomains: ['acme.test'] }) {
+      const tenantId = (await t.op.post('/api/v1/tenants').send({ slug: tenant, name: tenant }).expect(201))
+        .body.id as string;
+      await t.op
+        .post(`/api/v1/tenants/${tenant}/identity-providers`)
+        .send({ slug: 'dev', type: 'saml', name: 'Dev', metadataXml: x.metadataXml, ...dev })
+        .expect(201);
+      await t.op
+        .post(`/api/v1/tenants/${tenant}/identity-providers`)
+        .send({
+          slug: 'partner',
+          type: 'saml',
+          name: 'Partner',
+          metadataXml: partnerSaml.metadataXml,
+          verifiedDomains: ['partner.test'],
+        })
+        .expect(201);
+      return tenantId;
+    }
+
+    async function signIn(tenant: string, slug: 'dev' | 'partner', nameId: string, email: string) {
+      const idp = slug === 'dev' ? x : partnerSaml;
+      const login = await request(t.http).get(`/sso/${tenant}/${slug}/login`).expect(302);
+      const spMetadata = (await request(t.http).get(`/sso/${tenant}/${slug}/metadata`).expect(200)).text;
+      const response = await idp.respond(spMetadata, `http://sso.test/sso/${tenant}/${slug}/acs`, {
+        inResponseTo: authnRequestId(login.headers.location),
+        nameId,
+        attributes: { email: [email] },
+      });
+      return request(t.http).post(`/sso/${tenant}/${slug}/acs`).type('form').send({ SAMLResponse: response });
+    }
+
+    const patchIdp = (tenant: string, slug: string, body: object) =>
+      t.op.patch(`/api/v1/tenants/${tenant}/identity-providers/${slug}`).send(body).expect(200);
+    const usersWith = (tenantId: string, email: string) =>
+      t.dataSource.getRepository(User).countBy({ tenantId, email });
+
+    async function scimOf(tenant: string, idp: string) {
+      const token = (
+        await t.op.post(`/api/v1/tenants/${tenant}/scim-tokens`).send({ idp, name: idp }).expect(201)
+      ).body.token as string;
+      return (method: 'post' | 'put' | 'patch', path: string, body: object) => {
+        const agent = request(t.http);
+        return agent[method](`/scim/v2/${tenant}${path}`)
+          .set('Authorization', `Bearer ${token}`)
+          .set('Content-Type', 'application/scim+json')
+          .send(JSON.stringify(body));
+      };
+    }
+
+    it("JIT: the partner cannot create a user in dev's verified domain; the real CEO's sign-in then works", async () => {
+      const tenant = 'link-jit';
+      const tenantId = await companyAndPartner(tenant);
+      const planted = await signIn(tenant, 'partner', 'evil-ceo', 'ceo@acme.test');
+      expect(planted.status).toBe(403);
+      expect(planted.text).toContain(
+        'The email domain acme.test belongs to another sign-in method of this workspace; ask your administrator.',
+      );
+      expect(sessionCookie(planted, tenant)).toBe(false);
+      expect(await usersWith(tenantId, 'ceo@acme.test')).toBe(0);
+      expect((await lastEvent('sync.signup_denied')).details).toEqual(
+        expect.objectContaining({
+          idp: 'partner',
+          code: 'email_domain_reserved',
+          email: 'ceo@acme.test',
+          externalId: 'evil-ceo',
+          verifiedBy: ['dev'],
+        }),
+      );
+      // its own domain, and domains no IdP vouches for, stay open to it
+      expect((await signIn(tenant, 'partner', 'bob', 'bob@partner.test')).status).toBe(302);
+      expect((await signIn(tenant, 'partner', 'gus', 'gus@elsewhere.test')).status).toBe(302);
+      // the company IdP signs the CEO up; the partner still cannot reach the account
+      expect((await signIn(tenant, 'dev', 'real-ceo', 'ceo@acme.test')).status).toBe(302);
+      expect((await signIn(tenant, 'partner', 'evil-ceo', 'ceo@acme.test')).status).toBe(403);
+      // an IdP that vouches for the domain itself may create there (both list acme.test)
+      await patchIdp(tenant, 'partner', { verifiedDomains: ['partner.test', 'acme.test'] });
+      expect((await signIn(tenant, 'partner', 'cto', 'cto@acme.test')).status).toBe(302);
+    });
+
+    it('an account another IdP planted before: the refusal gives no "allow linking" advice; the admin sees who holds it', async () => {
+      const tenant = 'link-held';
+      const tenantId = await companyAndPartner(tenant, {});
+      // before dev listed acme.test (or before this fix), the partner planted the account
+      expect((await signIn(tenant, 'partner', 'evil-ceo', 'ceo@acme.test')).status).toBe(302);
+      await patchIdp(tenant, 'dev', { verifiedDomains: ['acme.test'] });
+      const refused = await signIn(tenant, 'dev', 'real-ceo', 'ceo@acme.test');
+      expect(refused.status).toBe(403);
+      expect(refused.text).toContain(
+        'An account with this email already exists in this workspace and Dev is not allowed to sign in to it; ask your administrator.',
+      );
+      expect(refused.text).not.toContain('allow account linking');
+      expect(refused.text).not.toContain('Partner');
+      const event = await lastEvent('sso.sign_in_refused');
+      expect(event.details).toEqual(
+        expect.objectContaining({ idp: 'dev', code: 'account_linking_off', heldBy: ['partner'] }),
+      );
+      expect(refused.text).toContain(String(event.correlationId));
+      const planted = await t.dataSource
+        .getRepository(User)
+        .findOneByOrFail({ tenantId, email: 'ceo@acme.test' });
+      expect(await identitiesOf(planted.id)).toBe(1);
+    });
+
+    it('allowedDomains applies to the account a held subject lands in, not only to the email sent', async () => {
+      const tenant = 'link-allowed';
+      const tenantId = await companyAndPartner(tenant, {});
+      expect((await signIn(tenant, 'partner', 'evil-ceo', 'ceo@acme.test')).status).toBe(302);
+      const account = await t.dataSource
+        .getRepository(User)
+        .findOneByOrFail({ tenantId, email: 'ceo@acme.test' });
+      // without allowedDomains another sent email still lands in the account: recorded, email unchanged
+      const moved = await signIn(tenant, 'partner', 'evil-ceo', 'nobody@partner.test');
+      expect(moved.status).toBe(302);
+      expect((await lastEvent('identity.email_differs')).details).toEqual(
+        expect.objectContaining({
+          idp: 'partner',
+          externalId: 'evil-ceo',
+          sentEmail: 'nobody@partner.test',
+          accountEmail: 'ceo@acme.test',
+        }),
+      );
+      expect((await t.dataSource.getRepository(User).findOneByOrFail({ id: account.id })).email).toBe(
+        'ceo@acme.test',
+      );
+      await patchIdp(tenant, 'partner', { allowedDomains: ['partner.test'] });
+      const refused = await signIn(tenant, 'partner', 'evil-ceo', 'nobody@partner.test');
+      expect(refused.status).toBe(403);
+      expect(refused.text).toContain('Your account in this workspace cannot sign in through Partner');
+      expect(sessionCookie(refused, tenant)).toBe(false);
+      expect((await lastEvent('sso.sign_in_refused')).details).toEqual(
+        expect.objectContaining({
+          code: 'domain_not_allowed',
+          email: 'nobody@partner.test',
+          accountEmail: 'ceo@acme.test',
+        }),
+      );
+      expect((await signIn(tenant, 'partner', 'evil-ceo', 'ceo@acme.test')).status).toBe(403);
+      expect((await signIn(tenant, 'partner', 'bob', 'bob@partner.test')).status).toBe(302); // control
+    });
+
+    it("SCIM: the partner's token cannot create or move users into dev's domain, nor outside its allowedDomains", async () => {
+      const tenant = 'link-scim';
+      const tenantId = await companyAndPartner(tenant);
+      const scim = await scimOf(tenant, 'partner');
+      const cfo = await scim('post', '/Users', { schemas: [SCIM_USER], userName: 'cfo@acme.test' });
+      expect(cfo.status).toBe(409);
+      expect(cfo.body.scimType).toBe('uniqueness');
+      expect(cfo.body.detail).toContain('the email domain acme.test belongs to another sign-in method');
+      const viaEmails = await scim('post', '/Users', {
+        schemas: [SCIM_USER],
+        userName: 'cfo',
+        emails: [{ value: 'CFO@Acme.Test', primary: true }],
+      });
+      expect(viaEmails.status).toBe(409);
+      expect(await usersWith(tenantId, 'cfo@acme.test')).toBe(0);
+
+      const legacy = await scim('post', '/Users', { schemas: [SCIM_USER], userName: 'old@elsewhere.test' });
+      expect(legacy.status).toBe(201);
+      const own = await scim('post', '/Users', { schemas: [SCIM_USER], userName: 'ann@partner.test' });
+      expect(own.status).toBe(201);
+      const move = (id: string, value: string) =>
+        scim('patch', `/Users/${id}`, {
+          schemas: [SCIM_PATCH],
+          Operations: [{ op: 'replace', path: 'emails', value: [{ value, primary: true }] }],
+        });
+      const moved = await move(own.body.id, 'cfo@acme.test');
+      expect(moved.status).toBe(409);
+      expect(moved.body.detail).toContain('belongs to another sign-in method');
+      const put = await scim('put', `/Users/${own.body.id}`, {
+        schemas: [SCIM_USER],
+        userName: 'ann@partner.test',
+        emails: [{ value: 'cfo@acme.test', primary: true }],
+      });
+      expect(put.status).toBe(409);
+      expect((await t.dataSource.getRepository(User).findOneByOrFail({ id: own.body.id })).email).toBe(
+        'ann@partner.test',
+      );
+
+      // allowedDomains: creating and changing emails outside it is refused (400)...
+      await patchIdp(tenant, 'partner', { allowedDomains: ['partner.test'] });
+      const outside = await scim('post', '/Users', { schemas: [SCIM_USER], userName: 'zed@elsewhere.test' });
+      expect(outside.status).toBe(400);
+      expect(outside.body.scimType).toBe('invalidValue');
+      expect(outside.body.detail).toBe(
+        'the email domain elsewhere.test is not among the allowedDomains of identity provider "partner"',
+      );
+      expect((await move(own.body.id, 'ann@elsewhere.test')).status).toBe(400);
+      expect((await move(own.body.id, 'ann.b@partner.test')).status).toBe(200);
+      // ...but a user outside it from before can still be deprovisioned
+      const off = await scim('patch', `/Users/${legacy.body.id}`, {
+        schemas: [SCIM_PATCH],
+        Operations: [{ op: 'replace', path: 'active', value: false }],
+      });
+      expect(off.status).toBe(200);
+      expect(off.body.active).toBe(false);
+    });
+
+    it.each([
+      ['a newline before a second @', 'ceo@acme.test\n@partner.test'],
+      ['spaces before a second @', 'ceo@acme.test  @PARTNER.TEST'],
+      ['two @', 'boss@acme.test@partner.test'],
+    ])('SAML: an email with %s is refused (claim_invalid), nothing created', async (_why, email) => {
+      const tenant = `link-bad-${_why.length}`;
+      const tenantId = await companyAndPartner(tenant);
+      const refused = await signIn(tenant, 'partner', 'evil', email);
+      expect(refused.status).toBe(401);
+      expect(refused.text).toContain('The identity provider sent an email address that is not valid');
+      expect(sessionCookie(refused, tenant)).toBe(false);
+      expect(await t.dataSource.getRepository(User).countBy({ tenantId })).toBe(0);
+      expect((await lastEvent('sso.sign_in_refused')).details).toEqual(
+        expect.objectContaining({ idp: 'partner', code: 'claim_invalid' }),
+      );
+    });
+
+    it('OIDC, SCIM and the admin API refuse the same malformed emails', async () => {
+      const tenant = TENANTS[8];
+      const tenantId = (await t.op.post('/api/v1/tenants').send({ slug: tenant, name: tenant }).expect(201))
+        .body.id as string;
+      await oidcIdp(tenant, 'y');
+      const refused = await oidcSignIn(tenant, 'y-malformed');
+      expect(refused.status).toBe(401);
+      expect(refused.text).toContain('The identity provider sent an email address that is not valid');
+      expect(await t.dataSource.getRepository(User).countBy({ tenantId })).toBe(0);
+
+      const scim = await scimOf(tenant, 'y');
+      for (const body of [
+        { userName: 'boss@acme.test@partner.test' },
+        { userName: 'boss', emails: [{ value: 'ceo@acme.test\n@partner.test', primary: true }] },
+        { userName: 'boss', emails: [{ value: 'ceo@acme.test  @PARTNER.TEST' }] },
+      ]) {
+        const res = await scim('post', '/Users', { schemas: [SCIM_USER], ...body });
+        expect(res.status).toBe(400);
+        expect(res.body.scimType).toBe('invalidValue');
+      }
+      const bad = await t.op
+        .post(`/api/v1/tenants/${tenant}/users`)
+        .send({ email: 'boss@acme.test@partner.test' });
+      expect(bad.status).toBe(400);
+      expect(await t.dataSource.getRepository(User).countBy({ tenantId })).toBe(0);
+    });
   });
 });

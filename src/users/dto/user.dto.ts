@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsValidEmail } from '../../common/email';
 import { Optional } from '../../common/validation';
 
 /** The largest paging offset any list accepts (SCIM's startIndex has the same bound). */
@@ -12,7 +13,7 @@ const lowerTrim = ({ value }: { value: unknown }) =>
 export class CreateUserDto {
   @ApiProperty({ example: 'ada@example.com' })
   @Transform(lowerTrim)
-  @IsEmail({}, { message: 'email must be an email address' })
+  @IsValidEmail('email must be an email address')
   @MaxLength(320)
   email!: string;
 
