@@ -18,6 +18,7 @@ export interface AuditEntry {
 export interface AuditQuery {
   action?: string;
   userId?: string;
+  correlationId?: string;
   since?: Date;
   until?: Date;
   cursor?: string;
@@ -71,6 +72,7 @@ export class AuditService {
       else qb.andWhere('e.action = :action', { action: q.action });
     }
     if (q.userId) qb.andWhere('e.userId = :userId', { userId: q.userId });
+    if (q.correlationId) qb.andWhere('e.correlationId = :correlationId', { correlationId: q.correlationId });
     if (q.since) qb.andWhere('e.createdAt >= :since', { since: q.since });
     if (q.until) qb.andWhere('e.createdAt < :until', { until: q.until });
     if (q.cursor) qb.andWhere('e.id < :cursor', { cursor: q.cursor });

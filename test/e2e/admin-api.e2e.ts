@@ -4,6 +4,7 @@ import {
   auditActions,
   expectErrorShape,
   newGroup,
+  newApiKey,
   newGroupLink,
   newOidcIdp,
   newTenant,
@@ -519,6 +520,63 @@ describe('admin REST API', () => {
         'action=DROP TABLE',
       ]) {
         const bad = await t.op.get(`/api/v1/tenants/${slug}/audit-events?${q}`);
+        expect({ q, status: bad.status }).toEqual({ q, status: 400 });
+      }
+    });
+
+    it('filters by correlation id (exact match), only inside the tenant asked for', async () => {
+      const a = await newTenant(t);
+      const b = await newTenant(t);
+      const tokenAuth = `Bearer ${'test-operator-token-0123456789abcdef'}`;
+      // The same correlation id in two tenants (a client may send its own X-Correlation-Id).
+      for (const slug of [a.slug, b.slug])
+        await request(t.http)
+          .post(`/api/v1/tenants/${slug}/groups`)
+          .set('Authorization', tokenAuth)
+          .set('X-Correlation-Id', 'ref-7')
+          .send({ name: 'Traced' })
+          .expect(201);
+      await request(t.http)
+        .post(`/api/v1/tenants/${a.slug}/groups`)
+        .set('Authorization', tokenAuth)
+        .set('X-Correlation-Id', 'ref-70')
+        .send({ name: 'Other' })
+        .expect(201);
+
+      const inA = await t.op.get(`/api/v1/tenants/${a.slug}/audit-events?correlationId=ref-7`).expect(200);
+      expect(inA.body.items).toHaveLength(1);
+      expect(inA.body.items[0]).toEqual(
+        expect.objectContaining({
+          action: 'group.created',
+          correlationId: 'ref-7',
+          after: expect.objectContaining({ name: 'Traced' }),
+        }),
+      );
+      const withAction = await t.op
+        .get(`/api/v1/tenants/${a.slug}/audit-events?correlationId=ref-7&action=group.*`)
+        .expect(200);
+      expect(withAction.body.items).toHaveLength(1);
+      const none = await t.op.get(`/api/v1/tenants/${a.slug}/audit-events?correlationId=ref-`).expect(200);
+      expect(none.body.items).toEqual([]);
+
+      // A's key sees A's event only, and cannot read B's through the filter.
+      const keyA = await newApiKey(t, a.slug);
+      const own = await keyA
+        .as('get', `/api/v1/tenants/${a.slug}/audit-events?correlationId=ref-7`)
+        .expect(200);
+      expect(own.body.items.map((e: { id: string }) => e.id)).toEqual([inA.body.items[0].id]);
+      await keyA.as('get', `/api/v1/tenants/${b.slug}/audit-events?correlationId=ref-7`).expect(403);
+      const inB = await t.op.get(`/api/v1/tenants/${b.slug}/audit-events?correlationId=ref-7`).expect(200);
+      expect(inB.body.items).toHaveLength(1);
+      expect(inB.body.items[0].id).not.toBe(inA.body.items[0].id);
+
+      for (const q of [
+        'correlationId=',
+        'correlationId=a%20b',
+        `correlationId=${'x'.repeat(65)}`,
+        "correlationId=x'--",
+      ]) {
+        const bad = await t.op.get(`/api/v1/tenants/${a.slug}/audit-events?${q}`);
         expect({ q, status: bad.status }).toEqual({ q, status: 400 });
       }
     });

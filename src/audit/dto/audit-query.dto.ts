@@ -21,6 +21,17 @@ export class AuditQueryDto {
   @IsUUID('all')
   userId?: string;
 
+  @ApiPropertyOptional({
+    description:
+      'Only events of this request: the correlation id an error or a refused sign-in shows (exact match)',
+    maxLength: 64,
+  })
+  @Optional()
+  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, {
+    message: 'correlationId must be a correlation id (letters, digits, . _ : -)',
+  })
+  correlationId?: string;
+
   @ApiPropertyOptional({ description: 'ISO 8601 time, inclusive' })
   @Optional()
   @Type(() => Date)

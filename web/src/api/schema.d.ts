@@ -1018,6 +1018,8 @@ export interface operations {
             query?: {
                 /** @description Exact action (membership.added) or a prefix ending in * (membership.*) */
                 action?: string;
+                /** @description Only events of this request: the correlation id an error or a refused sign-in shows (exact match) */
+                correlationId?: string;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
                 /** @description Page size, 1-200 */
