@@ -262,6 +262,60 @@ test('operator and workspace admin set up SSO, links with impact preview, and re
   await capture(op, 'link-delete-preview');
   await op.getByRole('button', { name: 'Cancel' }).click();
 
+  // SCIM tokens: created for an IdP, shown once with the values Entra ID and Okta ask for, then revoked.
+  await op.getByRole('link', { name: 'SCIM tokens' }).click();
+  await op.getByText('No SCIM tokens yet').waitFor();
+  await capture(op, 'scim-tokens-empty');
+  await op.getByLabel('Identity provider').selectOption('dev');
+  await op.getByLabel('Token name').fill('Entra provisioning');
+  await op.getByRole('button', { name: 'Create token' }).click();
+  const fresh = op.getByTestId('new-scim-token');
+  await fresh.waitFor();
+  expect(await fresh.evaluate((el) => el === document.activeElement)).toBe(true);
+  const [tenantUrl, secret] = await fresh.getByTestId('copy-value').allTextContents();
+  expect(tenantUrl).toBe(`${service.base}/scim/v2/acme`);
+  await fresh.getByRole('button', { name: 'Copy Secret Token' }).waitFor();
+  await fresh.getByText('Okta: SCIM connector base URL').waitFor();
+  await fresh.getByText(/Okta: API token/).waitFor();
+  await capture(op, 'scim-token-created');
+  const scim = (token: string) =>
+    fetch(`${tenantUrl}/Users?count=1`, { headers: { Authorization: `Bearer ${token}` } }).then(
+      (r) => r.status,
+    );
+  expect(await scim(secret)).toBe(200);
+  await op.getByRole('button', { name: 'Done, I have copied it' }).click();
+  expect(await op.getByTestId('new-scim-token').count()).toBe(0); // shown once: gone from the page
+  await op.getByTestId('scim-token-row').filter({ hasText: 'Entra provisioning' }).waitFor();
+  await op.getByRole('button', { name: 'Revoke Entra provisioning' }).click();
+  await op.getByTestId('revoke-confirm').getByText('Provisioning with this token stops at once').waitFor();
+  await capture(op, 'scim-token-revoke');
+  await op.getByRole('button', { name: 'Revoke token' }).click();
+  await op.getByText('No SCIM tokens yet').waitFor();
+  expect(await scim(secret)).toBe(401);
+
+  // Users: found by email (any case); the detail says where each membership comes from and what the IdP sent.
+  await op.getByRole('link', { name: 'Users', exact: true }).click();
+  await op.getByTestId('user-row').filter({ hasText: 'ada@example.com' }).waitFor();
+  await op.getByLabel('Email').fill('nobody@example.com');
+  await op.getByRole('button', { name: 'Find' }).click();
+  await op.getByText('Nobody with the email nobody@example.com').waitFor();
+  await op.getByLabel('Email').fill('BOB@example.com');
+  await op.getByRole('button', { name: 'Find' }).click();
+  await op.getByRole('link', { name: 'bob@example.com' }).click();
+  await op.getByRole('heading', { name: 'bob@example.com' }).waitFor();
+  await op
+    .getByTestId('membership-row')
+    .filter({ hasText: 'Engineering' })
+    .getByText(/developer/)
+    .waitFor();
+  await expect(
+    op.getByTestId('membership-row').filter({ hasText: 'Engineering' }).textContent(),
+  ).resolves.toMatch(/from sync via IdP groups/);
+  await expect(op.getByTestId('external-group-row').first().textContent()).resolves.toMatch(
+    /engineering.*dev.*in the sign-in claims/,
+  );
+  await capture(op, 'user-detail');
+
   // The audit log shows the sign-in's changes, filtered, with details expandable.
   await op.getByRole('link', { name: 'Audit log' }).click();
   await op.getByTestId('audit-row').first().waitFor();
@@ -276,6 +330,33 @@ test('operator and workspace admin set up SSO, links with impact preview, and re
   await added.first().getByRole('button', { name: 'Details' }).click();
   await op.getByText('"correlationId"').waitFor();
   await capture(op, 'audit');
+
+  // The reference a refused user quotes finds that request's events; the filter's events export as CSV.
+  const correlationId = JSON.parse((await op.locator('pre').first().textContent()) ?? '{}')
+    .correlationId as string;
+  const sameRequest = await op
+    .context()
+    .request.get(`${service.base}/api/v1/tenants/acme/audit-events?correlationId=${correlationId}`);
+  const expectedCount = ((await sameRequest.json()) as { items: unknown[] }).items.length;
+  expect(expectedCount).toBeGreaterThan(0);
+  await op.getByRole('button', { name: 'Clear' }).click();
+  await op.getByLabel('Correlation id').fill(correlationId);
+  await op.getByRole('button', { name: 'Filter' }).click();
+  await op.waitForFunction(
+    (n) => document.querySelectorAll('[data-testid="audit-row"]').length === n,
+    expectedCount,
+  );
+  const [download] = await Promise.all([
+    op.waitForEvent('download'),
+    op.getByRole('button', { name: 'Export CSV' }).click(),
+  ]);
+  const csv = readFileSync((await download.path()) ?? '', 'utf8')
+    .trim()
+    .split('\r\n');
+  expect(csv[0]).toMatch(/^time,action,/);
+  expect(csv).toHaveLength(expectedCount + 1);
+  expect(csv.slice(1).every((line) => line.includes(`,${correlationId},`))).toBe(true);
+  await op.getByText(`Exported ${expectedCount} events.`).waitFor();
 
   // Readable at a phone's width.
   await op.setViewportSize({ width: 390, height: 844 });

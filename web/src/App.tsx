@@ -5,8 +5,10 @@ import { AuditPage } from './pages/Audit';
 import { GroupPage } from './pages/Group';
 import { GroupsPage } from './pages/Groups';
 import { IdentityProvidersPage } from './pages/IdentityProviders';
+import { ScimTokensPage } from './pages/ScimTokens';
 import { SignInPage } from './pages/SignIn';
 import { TenantShell } from './pages/TenantShell';
+import { UserPage, UsersPage } from './pages/Users';
 import { WorkspacesPage } from './pages/Workspaces';
 
 export function App() {
@@ -19,6 +21,9 @@ export function App() {
         <Route path="identity-providers" element={<IdentityProvidersPage />} />
         <Route path="groups" element={<GroupsPage />} />
         <Route path="groups/:groupId" element={<GroupPage />} />
+        <Route path="scim-tokens" element={<ScimTokensPage />} />
+        <Route path="users" element={<UsersPage />} />
+        <Route path="users/:userId" element={<UserPage />} />
         <Route path="audit" element={<AuditPage />} />
       </Route>
       <Route path="*" element={<NotFound />} />

@@ -115,3 +115,34 @@ export interface ReconcileResult {
   removals: number;
   kept: number;
 }
+
+export interface ScimToken {
+  id: string;
+  idp: string;
+  name: string;
+  tokenPrefix: string;
+  scimBaseUrl: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** The create answer: the only time the token itself is sent. */
+export interface NewScimToken extends ScimToken {
+  token: string;
+}
+
+export interface UserDetail {
+  id: string;
+  email: string;
+  displayName: string | null;
+  isAdmin: boolean;
+  adminSource: 'manual' | 'sync' | null;
+  status: 'active' | 'blocked';
+  lastSignInAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  memberships: { groupId: string; groupName: string; role: Role; source: 'manual' | 'sync' | 'scim' }[];
+  externalGroups: { idp: string; externalGroup: string; source: 'claim' | 'scim'; seenAt: string }[];
+  identities: { idp: string; externalId: string }[];
+}

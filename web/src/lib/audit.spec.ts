@@ -44,5 +44,6 @@ describe('audit list', () => {
     });
     const q = auditQuery({ action: '', userId: '', since: '2026-01-02T03:04', until: '' });
     expect(q.since).toBe(new Date('2026-01-02T03:04').toISOString());
+    expect(auditQuery({ action: '', userId: '', correlationId: ' ref-7 ', since: '', until: '' })).toEqual({ correlationId: 'ref-7' });
   });
 });

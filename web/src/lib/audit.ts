@@ -28,10 +28,11 @@ export function auditSummary(e: AuditEvent): string {
 }
 
 /** The query string the API takes for the current filters; empty values are left out. */
-export function auditQuery(filters: { action: string; userId: string; since: string; until: string }) {
+export function auditQuery(filters: { action: string; userId: string; correlationId?: string; since: string; until: string }) {
   const q: Record<string, string> = {};
   if (filters.action.trim()) q.action = filters.action.trim();
   if (filters.userId.trim()) q.userId = filters.userId.trim();
+  if (filters.correlationId?.trim()) q.correlationId = filters.correlationId.trim();
   if (filters.since) q.since = new Date(filters.since).toISOString();
   if (filters.until) q.until = new Date(filters.until).toISOString();
   return q;

@@ -1,19 +1,57 @@
 import { Badge, Button, Card, Flex, Heading, Table, Text, TextField } from '@radix-ui/themes';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { Fragment, useState, type FormEvent } from 'react';
-import { useParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import type { AuditPage as Page } from '../api/types';
 import { EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
 import { auditQuery, auditSummary } from '../lib/audit';
+import { auditCsv, CSV_EXPORT_CAP } from '../lib/csv';
 
-const EMPTY = { action: '', userId: '', since: '', until: '' };
+const EMPTY = { action: '', userId: '', correlationId: '', since: '', until: '' };
+type Filters = typeof EMPTY;
+
+/** Every event of the filter, page by page (200 a request), up to the cap. */
+async function fetchForExport(tenant: string, filters: Filters, onProgress: (n: number) => void) {
+  const events: Page['items'] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await unwrap<Page>(
+      api.GET('/api/v1/tenants/{tenant}/audit-events', {
+        params: { path: { tenant }, query: { ...auditQuery(filters), limit: 200, ...(cursor ? { cursor } : {}) } },
+      }),
+    );
+    events.push(...page.items);
+    onProgress(events.length);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor && events.length < CSV_EXPORT_CAP);
+  return { events: events.slice(0, CSV_EXPORT_CAP), capped: events.length >= CSV_EXPORT_CAP && !!cursor };
+}
 
 /** The workspace's audit trail, newest first, with the API's filters and cursor paging. */
 export function AuditPage() {
   const { tenant = '' } = useParams();
-  const [form, setForm] = useState(EMPTY);
-  const [filters, setFilters] = useState(EMPTY);
+  // A link may open the log filtered (the users page: ?userId=; a refused user's reference: ?correlationId=).
+  const [params] = useSearchParams();
+  const initial = { ...EMPTY, userId: params.get('userId') ?? '', correlationId: params.get('correlationId') ?? '' };
+  const [form, setForm] = useState(initial);
+  const [filters, setFilters] = useState(initial);
+  const [exported, setExported] = useState(0);
+  const exportCsv = useMutation({
+    mutationFn: async () => {
+      setExported(0);
+      const { events, capped } = await fetchForExport(tenant, filters, setExported);
+      const url = URL.createObjectURL(new Blob([auditCsv(events)], { type: 'text/csv;charset=utf-8' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `audit-${tenant}-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.csv`;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      return { count: events.length, capped };
+    },
+  });
   const [open, setOpen] = useState<Set<string>>(new Set());
   const events = useInfiniteQuery({
     queryKey: ['audit', tenant, filters],
@@ -51,6 +89,14 @@ export function AuditPage() {
             <Field id="f-user" label="User id" errors={fieldErrors(events.error, 'userId')}>
               <TextField.Root id="f-user" value={form.userId} onChange={(e) => setForm({ ...form, userId: e.target.value })} />
             </Field>
+            <Field
+              id="f-correlation"
+              label="Correlation id"
+              hint="The reference an error or a refused sign-in shows"
+              errors={fieldErrors(events.error, 'correlationId')}
+            >
+              <TextField.Root id="f-correlation" value={form.correlationId} onChange={(e) => setForm({ ...form, correlationId: e.target.value })} />
+            </Field>
             <Field id="f-since" label="From">
               <TextField.Root id="f-since" type="datetime-local" value={form.since} onChange={(e) => setForm({ ...form, since: e.target.value })} />
             </Field>
@@ -71,6 +117,19 @@ export function AuditPage() {
           </Flex>
         </form>
       </Card>
+      <Flex gap="3" align="center" wrap="wrap">
+        <Button variant="soft" loading={exportCsv.isPending} onClick={() => exportCsv.mutate()}>
+          Export CSV
+        </Button>
+        <Text size="1" color="gray" aria-live="polite">
+          {exportCsv.isPending
+            ? `Exporting… ${exported} events so far`
+            : exportCsv.data
+              ? `Exported ${exportCsv.data.count} events${exportCsv.data.capped ? ` (the newest ${CSV_EXPORT_CAP}: narrow the filter, e.g. by dates, for older ones)` : ''}.`
+              : `The events of the current filter, newest first, at most ${CSV_EXPORT_CAP.toLocaleString('en')}.`}
+        </Text>
+      </Flex>
+      <ErrorCallout error={exportCsv.error} title="Not exported" />
       <ErrorCallout error={events.error} title="Could not load the audit log" />
       {events.isSuccess && items.length === 0 ? (
         <EmptyState title="No events match">

@@ -30,7 +30,7 @@ export function GroupPage() {
     <Flex direction="column" gap="4">
       <Text size="2">
         <Link asChild>
-          <RouterLink to="..">Groups</RouterLink>
+          <RouterLink to=".." relative="path">Groups</RouterLink>
         </Link>{' '}
         /
       </Text>

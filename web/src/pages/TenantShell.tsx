@@ -65,6 +65,8 @@ export function TenantShell() {
         <nav className="nav" aria-label="Workspace">
           <NavLink to="identity-providers">Identity providers</NavLink>
           <NavLink to="groups">Groups</NavLink>
+          <NavLink to="users">Users</NavLink>
+          <NavLink to="scim-tokens">SCIM tokens</NavLink>
           <NavLink to="audit">Audit log</NavLink>
         </nav>
         <Button variant="soft" onClick={() => signOut.mutate()}>
