@@ -271,6 +271,8 @@ test('operator and workspace admin set up SSO, links with impact preview, and re
   await op.getByRole('button', { name: 'Create token' }).click();
   const fresh = op.getByTestId('new-scim-token');
   await fresh.waitFor();
+  // Focus moves to the one-time token (set after render: waited for, then asserted).
+  await op.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'new-scim-token');
   expect(await fresh.evaluate((el) => el === document.activeElement)).toBe(true);
   const [tenantUrl, secret] = await fresh.getByTestId('copy-value').allTextContents();
   expect(tenantUrl).toBe(`${service.base}/scim/v2/acme`);
@@ -284,7 +286,9 @@ test('operator and workspace admin set up SSO, links with impact preview, and re
     );
   expect(await scim(secret)).toBe(200);
   await op.getByRole('button', { name: 'Done, I have copied it' }).click();
-  expect(await op.getByTestId('new-scim-token').count()).toBe(0); // shown once: gone from the page
+  // Shown once: gone from the page (waited for, since React removes it on its next render).
+  await op.getByTestId('new-scim-token').waitFor({ state: 'detached' });
+  expect(await op.getByTestId('new-scim-token').count()).toBe(0);
   await op.getByTestId('scim-token-row').filter({ hasText: 'Entra provisioning' }).waitFor();
   await op.getByRole('button', { name: 'Revoke Entra provisioning' }).click();
   await op.getByTestId('revoke-confirm').getByText('Provisioning with this token stops at once').waitFor();
@@ -326,7 +330,10 @@ test('operator and workspace admin set up SSO, links with impact preview, and re
     .filter({ hasText: 'membership.added' })
     .filter({ hasText: 'Engineering' });
   await added.first().waitFor();
-  expect(await op.getByTestId('audit-row').filter({ hasNotText: 'membership.' }).count()).toBe(0);
+  // The unfiltered page also had membership rows: wait for the filtered answer to replace it.
+  const others = op.getByTestId('audit-row').filter({ hasNotText: 'membership.' });
+  await others.first().waitFor({ state: 'detached' });
+  expect(await others.count()).toBe(0);
   await added.first().getByRole('button', { name: 'Details' }).click();
   await op.getByText('"correlationId"').waitFor();
   await capture(op, 'audit');
