@@ -5,7 +5,10 @@ describe('normalizeEmail', () => {
     expect(normalizeEmail('Ada.Lovelace+tag@Example.COM')).toBe('ada.lovelace+tag@example.com');
     expect(normalizeEmail('  ada@example.com ')).toBe('ada@example.com');
     expect(normalizeEmail("o'brien@sub.example.co.uk")).toBe("o'brien@sub.example.co.uk");
-    expect(normalizeEmail('jürgen@bücher.example')).toBe('jürgen@bücher.example');
+    // Domains in their ASCII (IDNA) form, the form domain rules compare.
+    expect(normalizeEmail('juergen@bücher.example')).toBe('juergen@xn--bcher-kva.example');
+    expect(normalizeEmail('ceo@ａcme.test')).toBe('ceo@acme.test'); // full-width IS acme.test
+    expect(normalizeEmail('ceo@аcme.test')).toBe('ceo@xn--cme-5cd.test'); // Cyrillic а: another domain, shown as such
     expect(normalizeEmail('a@xn--bcher-kva.example')).toBe('a@xn--bcher-kva.example');
   });
 
@@ -36,6 +39,9 @@ describe('normalizeEmail', () => {
     ['double dot in the local part', 'c..eo@acme.test'],
     ['a comma list', 'a@acme.test,b@partner.test'],
     ['IP literal', 'ceo@[127.0.0.1]'],
+    ['a local part in another script (reads as the CEO)', 'сeo@acme.test'],
+    ['a full-width dot in the domain', 'ceo@acme．test'],
+    ['a zero-width space in the domain', 'ceo@ac\u200bme.test'],
     ['empty', ''],
   ])('refuses %s', (_why, raw) => {
     expect(normalizeEmail(raw)).toBeNull();

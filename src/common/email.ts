@@ -1,4 +1,5 @@
 import { ValidateBy } from 'class-validator';
+import { domainToASCII } from 'node:url';
 
 /**
  * The one check for an email address that comes from outside (SAML and OIDC sign-ins, SCIM, the admin
@@ -20,19 +21,30 @@ export function normalizeEmail(raw: unknown): string | null {
   const domain = email.slice(at + 1);
   if (local.length > MAX_LOCAL || !LOCAL.test(local) || local.startsWith('.') || local.endsWith('.'))
     return null;
-  if (local.includes('..') || domain.length > 253) return null;
-  const labels = domain.split('.');
-  return labels.length >= 2 && labels.every((l) => LABEL.test(l)) ? email : null;
+  if (local.includes('..')) return null;
+  // Domains are kept in their ASCII (IDNA) form, the form verifiedDomains and allowedDomains use:
+  // `bücher.test` is `xn--bcher-kva.test`, and full-width `ａcme.test` IS `acme.test`, so a look-alike
+  // cannot slip past a domain rule, and a look-alike in another script shows as its xn-- form.
+  if (!DOMAIN_CHARACTERS.test(domain)) return null; // before IDNA, which drops tabs and invisibles
+  const ascii = domainToASCII(domain);
+  if (ascii === '' || ascii.length > 253) return null;
+  const labels = ascii.split('.');
+  return labels.length >= 2 && labels.every((l) => LABEL.test(l)) ? `${local}@${ascii}` : null;
 }
 
 export const isValidEmail = (raw: unknown): boolean => normalizeEmail(raw) !== null;
 
 const MAX_EMAIL = 254;
 const MAX_LOCAL = 64;
-/** Unquoted local part: letters (any script), digits and RFC 5322 atext symbols; no quotes, no spaces. */
-const LOCAL = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~.-]+$/u;
-/** A domain label: letters (any script) and digits, hyphens inside only, 63 characters at most. */
-const LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
+/**
+ * Unquoted local part: ASCII letters, digits and RFC 5322 atext symbols; no quotes, no spaces. Not
+ * other scripts: a Cyrillic `с` in `сeo@acme.test` would read as the CEO's address in every list.
+ */
+const LOCAL = /^[a-z0-9!#$%&'*+/=?^_`{|}~.-]+$/;
+/** What a domain may be written with: letters and digits of any script, their marks, dots, hyphens. */
+const DOMAIN_CHARACTERS = /^[\p{L}\p{N}\p{M}.-]+$/u;
+/** An ASCII domain label: letters, digits, hyphens inside only, 63 characters at most. */
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** The DTO form of `normalizeEmail` (the admin API): the same addresses sign-ins and SCIM accept. */
 export const IsValidEmail = (message: string) =>

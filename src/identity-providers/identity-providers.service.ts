@@ -86,6 +86,8 @@ export class IdentityProvidersService {
         if (await em.existsBy(IdentityProvider, { tenantId: tenant.id, slug: dto.slug }))
           throw slugTaken(dto.slug);
         // Stored, not derived later: deleting an older IdP must not turn linking on for this one.
+        // The tenant row is locked first, so parallel creates cannot each count themselves first.
+        await this.tx.lockRow(em, 'tenants', tenant.id);
         config.accountLinking ??= defaultAccountLinking(
           await em.countBy(IdentityProvider, { tenantId: tenant.id }),
         );

@@ -280,9 +280,10 @@ export class OidcSignInService {
 
 /**
  * `email_verified` speaks only of the standard `email` claim, in the token that carried it: a mapped
- * claim (e.g. Entra's `preferred_username`) is never "verified" by it. Strings, as some IdPs send them.
+ * claim (e.g. Entra's `preferred_username`) is never "verified" by it. Strings in any case, as some
+ * IdPs send them ("True" from .NET).
  */
-function emailVerifiedOf(
+export function emailVerifiedOf(
   emailClaim: string,
   idToken: Record<string, unknown>,
   userinfo: Record<string, unknown> | null,
@@ -290,9 +291,10 @@ function emailVerifiedOf(
   if (emailClaim !== 'email') return null;
   const source = idToken.email !== undefined ? idToken : userinfo;
   const value = source?.email_verified;
-  if (value === true || value === 'true') return true;
-  if (value === false || value === 'false') return false;
-  return null;
+  if (value === undefined || value === null) return null;
+  // Said at all, anything but true ("False", 0, "", "no") is a final no: verifiedDomains never
+  // overrides an IdP that did not confirm the address.
+  return value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
 }
 
 const bindingCookie = (state: string) => `gs_login_${sha256Hex(state).slice(0, 16)}`;

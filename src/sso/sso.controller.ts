@@ -108,7 +108,7 @@ export class SsoController {
         tenant,
         idp,
         (req.body ?? {}) as Record<string, unknown>,
-        req.ip ?? 'unknown',
+        clientAddressKey(req.ip),
       );
       await this.completeSignIn(tenant, idp, who, ctx, res);
     });

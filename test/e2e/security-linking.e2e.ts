@@ -617,6 +617,57 @@ describe('account linking between the IdPs of one tenant', () => {
       );
     });
 
+    // The second outside attack: look-alike domains, unmatchable domain settings, parallel creates.
+    it("look-alike and IDN domains are compared in their ASCII form: no planting in dev's domain", async () => {
+      const tenant = 'link-idn';
+      const tenantId = await companyAndPartner(tenant);
+      const scim = await scimOf(tenant, 'partner');
+      // Full-width ａ is acme.test after IDNA mapping: it is dev's domain, so refused.
+      const fullWidth = await scim('post', '/Users', { schemas: [SCIM_USER], userName: 'ceo@ａcme.test' });
+      expect(fullWidth.status).toBe(409);
+      expect((await signIn(tenant, 'partner', 'fw', 'jit@ａcme.test')).status).toBe(403);
+      expect(await usersWith(tenantId, 'ceo@acme.test')).toBe(0);
+      expect(await usersWith(tenantId, 'jit@acme.test')).toBe(0);
+      // A local part in another script would read as the CEO: refused as not a valid address.
+      const cyrillic = await scim('post', '/Users', { schemas: [SCIM_USER], userName: 'сeo@partner.test' });
+      expect(cyrillic.status).toBe(400);
+      // A company domain written in Unicode is reserved in its xn-- form, and matches either spelling.
+      await patchIdp(tenant, 'dev', { verifiedDomains: ['acme.test', 'xn--bcher-kva.test'] });
+      const idn = await scim('post', '/Users', { schemas: [SCIM_USER], userName: 'ceo@bücher.test' });
+      expect(idn.status).toBe(409);
+      const unmatchable = await t.op
+        .patch(`/api/v1/tenants/${tenant}/identity-providers/dev`)
+        .send({ verifiedDomains: ['.acme.test'] });
+      expect(unmatchable.status).toBe(400);
+      for (const domain of ['acme..test', '-acme-.test', 'xn--.test', 'bücher.test'])
+        expect(
+          (
+            await t.op
+              .patch(`/api/v1/tenants/${tenant}/identity-providers/partner`)
+              .send({ allowedDomains: [domain] })
+          ).status,
+        ).toBe(400);
+    });
+
+    it('IdPs created in parallel in a new tenant: exactly one gets the first-IdP default', async () => {
+      const tenant = 'link-race';
+      await t.op.post('/api/v1/tenants').send({ slug: tenant, name: tenant }).expect(201);
+      const created = await Promise.all(
+        ['r1', 'r2', 'r3', 'r4'].map((slug) =>
+          t.op
+            .post(`/api/v1/tenants/${tenant}/identity-providers`)
+            .send({ slug, type: 'saml', metadataXml: x.metadataXml }),
+        ),
+      );
+      expect(created.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+      expect(created.map((r) => r.body.accountLinking as string).sort()).toEqual([
+        'none',
+        'none',
+        'none',
+        'unowned',
+      ]);
+    });
+
     it('OIDC, SCIM and the admin API refuse the same malformed emails', async () => {
       const tenant = TENANTS[8];
       const tenantId = (await t.op.post('/api/v1/tenants').send({ slug: tenant, name: tenant }).expect(201))

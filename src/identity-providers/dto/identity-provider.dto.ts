@@ -19,6 +19,12 @@ import {
 import { Optional, SLUG_MESSAGE, SLUG_PATTERN } from '../../common/validation';
 import { GroupSyncPolicyDto } from './group-sync-policy.dto';
 
+/**
+ * A domain in the form emails are compared in (ASCII, IDN as xn--): labels of letters, digits and
+ * inner hyphens, a letter-only top level. `.acme.test` or `acme..test` could never match an email.
+ */
+const DOMAIN_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/i;
+
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 export class ClaimMappingDto {
@@ -277,9 +283,9 @@ export class IdentityProviderSettingsDto {
   @Optional()
   @IsArray()
   @ArrayMaxSize(100)
-  @Matches(/^[a-z0-9.-]+\.[a-z]{2,}$/i, {
+  @Matches(DOMAIN_NAME, {
     each: true,
-    message: 'allowedDomains must be domain names like example.com',
+    message: 'allowedDomains must be domain names like example.com (IDN domains in their xn-- form)',
   })
   allowedDomains?: string[];
 
@@ -304,9 +310,9 @@ export class IdentityProviderSettingsDto {
   @Optional()
   @IsArray()
   @ArrayMaxSize(100)
-  @Matches(/^[a-z0-9.-]+\.[a-z]{2,}$/i, {
+  @Matches(DOMAIN_NAME, {
     each: true,
-    message: 'verifiedDomains must be domain names like example.com',
+    message: 'verifiedDomains must be domain names like example.com (IDN domains in their xn-- form)',
   })
   verifiedDomains?: string[];
 
