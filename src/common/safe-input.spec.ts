@@ -7,7 +7,7 @@ import {
   forbiddenSegment,
   isUnstorable,
   MAX_JSON_DEPTH,
-  nullPrototypeCopy,
+  inertCopy,
   prototypePollution,
 } from './safe-input';
 
@@ -90,16 +90,28 @@ describe('findInputProblem', () => {
   });
 });
 
-describe('nullPrototypeCopy', () => {
-  it('copies deeply onto prototype-free objects, so hostile keys stay data', () => {
-    const copy = nullPrototypeCopy({ a: { b: [{ c: 1 }] }, d: 'x' });
-    expect(Object.getPrototypeOf(copy)).toBeNull();
-    expect(Object.getPrototypeOf(copy.a)).toBeNull();
-    expect(Object.getPrototypeOf(copy.a.b[0])).toBeNull();
+describe('inertCopy', () => {
+  it('copies deeply onto objects whose prototype is not Object.prototype, so hostile keys stay data', () => {
+    const copy = inertCopy({ a: { b: [{ c: 1 }] }, d: 'x' });
+    const proto = Object.getPrototypeOf(copy) as object;
+    expect(proto).not.toBe(Object.prototype);
+    expect(Object.getPrototypeOf(proto)).toBeNull();
+    expect(Object.isFrozen(proto)).toBe(true);
+    expect(Object.getPrototypeOf(copy.a.b[0])).toBe(proto);
     expect(JSON.stringify(copy)).toBe('{"a":{"b":[{"c":1}]},"d":"x"}');
     const target = copy as unknown as Record<string, Record<string, unknown>>;
     (target['constructor'] ??= {})['prototype'] = 'y';
+    (target['__proto__'] ??= {})['polluted'] = 'y';
     expect(prototypePollution()).toEqual([]);
+    expect(Object.keys(proto)).toEqual([]);
+  });
+
+  it('still compares like plain data (fast-deep-equal, as scim-patch uses it, calls valueOf)', () => {
+    const equal = jest.requireActual<(a: unknown, b: unknown) => boolean>('fast-deep-equal');
+    expect(equal(inertCopy({ value: 'a', type: 'work' }), inertCopy({ value: 'a', type: 'work' }))).toBe(
+      true,
+    );
+    expect(equal(inertCopy({ value: 'a' }), inertCopy({ value: 'b' }))).toBe(false);
   });
 });
 

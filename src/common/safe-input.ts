@@ -71,15 +71,27 @@ export function findInputProblem(
 }
 
 /**
- * A deep copy of a JSON value whose objects have no prototype, for libraries that walk untrusted
- * keys (`obj[key] ??= {}`): on such objects no key leads anywhere but to the copy's own data.
+ * The prototype of `inertCopy`'s objects: frozen, not Object.prototype, with only the two methods
+ * libraries call on values (fast-deep-equal compares `valueOf`; string conversion uses `toString`).
+ * No `__proto__` accessor and no `constructor`, so no key path leads out of the copy.
  */
-export function nullPrototypeCopy<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((v: unknown) => nullPrototypeCopy(v)) as T;
+const INERT_PROTOTYPE: object = Object.freeze(
+  Object.create(null, {
+    valueOf: { value: Object.prototype.valueOf },
+    toString: { value: Object.prototype.toString },
+  }),
+);
+
+/**
+ * A deep copy of a JSON value for libraries that walk untrusted keys (`obj[key] ??= {}`): its
+ * objects inherit from a frozen prototype that is not Object.prototype, so on them no key leads
+ * anywhere but to the copy's own data.
+ */
+export function inertCopy<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => inertCopy(v)) as T;
   if (!value || typeof value !== 'object' || value instanceof Date) return value;
-  const copy = Object.create(null) as Record<string, unknown>;
-  for (const key of Object.keys(value))
-    copy[key] = nullPrototypeCopy((value as Record<string, unknown>)[key]);
+  const copy = Object.create(INERT_PROTOTYPE) as Record<string, unknown>;
+  for (const key of Object.keys(value)) copy[key] = inertCopy((value as Record<string, unknown>)[key]);
   return copy as T;
 }
 

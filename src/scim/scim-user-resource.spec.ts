@@ -8,7 +8,8 @@ describe('normalizeUserResource (POST, PUT and the result of a PATCH)', () => {
       ...base,
       NickName: 'ada',
       'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: 'R&D' },
-      'urn:example:custom:1.0:User': { badge: 7 },
+      'urn:ietf:params:scim:schemas:extension:custom:2.0:User': { badge: 7 },
+      'urn:example:other': { x: 1 },
       0: 1,
       1: 2,
       hasOwnProperty: 'x',
@@ -18,11 +19,34 @@ describe('normalizeUserResource (POST, PUT and the result of a PATCH)', () => {
       [
         'active',
         'nickName',
-        'urn:example:custom:1.0:User',
+        'urn:ietf:params:scim:schemas:extension:custom:2.0:User',
         'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
         'userName',
       ].sort(),
     );
+  });
+
+  it('reads fully qualified core names as the core attribute, and drops URNs that are not extensions', () => {
+    const core = 'urn:ietf:params:scim:schemas:core:2.0:User';
+    const user = normalizeUserResource({
+      userName: 'ada',
+      [core]: { emails: [{ value: 'ada@example.com', primary: true }] },
+      [`${core}:displayName`]: 'Ada',
+      'urn:evil:x': { a: 1 },
+    });
+    expect(user.email).toBe('ada@example.com');
+    expect(user.displayName).toBe('Ada');
+    expect(Object.keys(user.resource).sort()).toEqual(['active', 'displayName', 'emails', 'userName']);
+    // So they meet the same checks as the plain names.
+    expect(() =>
+      normalizeUserResource({
+        userName: 'ada@example.com',
+        [`${core}:emails`]: [
+          { value: 'a@example.com', primary: true },
+          { value: 'b@example.com', primary: true },
+        ],
+      }),
+    ).toThrow(/at most one email may be primary/);
   });
 
   it('refuses two primary emails (RFC 7643 2.4)', () => {

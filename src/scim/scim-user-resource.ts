@@ -96,15 +96,32 @@ const optionalString = (value: unknown, name: string, max: number): string | nul
   return value;
 };
 
+/** Extension schemas (RFC 7643 3.3): the enterprise User and the custom ones Entra ID and Okta send. */
+const EXTENSION = /^urn:ietf:params:scim:schemas:extension:/i;
+
+/**
+ * The body's attributes with core names written fully qualified (`urn:...:core:2.0:User:emails`, or
+ * a `urn:...:core:2.0:User` object) read as the plain names, so they meet the same checks.
+ */
+function coreAttributes(body: Record<string, unknown>): [string, unknown][] {
+  const core = SCIM.user.toLowerCase();
+  return Object.entries(body).flatMap(([key, value]): [string, unknown][] => {
+    const lower = key.toLowerCase();
+    if (lower === core)
+      return value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : [];
+    return [[lower.startsWith(`${core}:`) ? key.slice(core.length + 1) : key, value]];
+  });
+}
+
 /** Validates a User resource from POST, PUT or after PATCH, and extracts what we index. */
 export function normalizeUserResource(body: unknown): NormalizedScimUser {
   if (!body || typeof body !== 'object' || Array.isArray(body))
     throw scimError(HttpStatus.BAD_REQUEST, 'invalidSyntax', 'the body must be a SCIM User object');
   const resource: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
-    // Attributes of neither the core schema nor an extension (URN) are dropped, not stored: a
+  for (const [key, value] of coreAttributes(body as Record<string, unknown>)) {
+    // Attributes of neither the core schema nor an extension schema are dropped, not stored: a
     // pathless PATCH with an array value would otherwise keep "0", "1", ... as attributes.
-    if (!CANONICAL.has(key.toLowerCase()) && !/^urn:/i.test(key)) continue;
+    if (!CANONICAL.has(key.toLowerCase()) && !EXTENSION.test(key)) continue;
     const canonical = canonicalAttribute(key);
     if (!NOT_STORED.has(canonical) && value !== null && value !== undefined) resource[canonical] = value;
   }

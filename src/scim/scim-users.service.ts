@@ -5,7 +5,7 @@ import { DataSource, EntityManager, In, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Session } from '../auth/session.entity';
 import type { RequestContext } from '../common/request-context';
-import { nullPrototypeCopy } from '../common/safe-input';
+import { inertCopy } from '../common/safe-input';
 import { insertRows } from '../database/insert';
 import { Transactions } from '../database/transactions.service';
 import { Membership } from '../groups/membership.entity';
@@ -121,7 +121,7 @@ export class ScimUsersService {
       try {
         // The patcher walks keys from the request (`obj[key] ??= {}`): on prototype-free copies
         // a key can only reach the copy's own data (paths are checked before, this is the backstop).
-        patched = scimPatch(nullPrototypeCopy(current) as never, nullPrototypeCopy(operations), {
+        patched = scimPatch(inertCopy(current) as never, inertCopy(operations), {
           mutateDocument: true,
           treatMissingAsAdd: true,
         }) as unknown as Record<string, unknown>;

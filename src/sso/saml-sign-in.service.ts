@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CacheItem, CacheProvider, SAML, ValidateInResponseTo } from '@node-saml/node-saml';
 import { DataSource, LessThan } from 'typeorm';
-import { nullPrototypeCopy } from '../common/safe-input';
+import { inertCopy } from '../common/safe-input';
 import { sha256Hex } from '../common/crypto';
 import { isUniqueViolation } from '../common/errors';
 import { AllConfigType } from '../config/configuration';
@@ -197,7 +197,7 @@ export class SamlSignInService {
 
     // Attribute names come from the IdP: keep them on a prototype-free copy, so `__proto__` or
     // `constructor` are just names that match nothing we look up.
-    const attributes = nullPrototypeCopy((profile.attributes ?? {}) as Record<string, unknown>);
+    const attributes = inertCopy((profile.attributes ?? {}) as Record<string, unknown>);
     const mapping = cfg.claimMapping ?? {};
     const first = (value: unknown) =>
       (Array.isArray(value)

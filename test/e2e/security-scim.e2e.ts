@@ -213,5 +213,22 @@ describe('SCIM input cannot pollute Object.prototype', () => {
       .send('patch', `/Users/${a.userId}`, op('{"op":"replace","value":{"name.familyName":"Lovelace"}}'))
       .expect(200);
     expect(res.body.name).toEqual({ givenName: 'A', familyName: 'Lovelace' });
+    // Adding to a multi-valued attribute compares values (fast-deep-equal calls valueOf): found by
+    // the second outside attack, when the copies scim-patch works on had no prototype at all.
+    const added = await a
+      .send(
+        'patch',
+        `/Users/${a.userId}`,
+        op('{"op":"add","path":"emails","value":[{"value":"home@example.com","type":"home"}]}'),
+      )
+      .expect(200);
+    expect((added.body.emails as { value: string }[]).map((e) => e.value)).toContain('home@example.com');
+    await a
+      .send(
+        'patch',
+        `/Users/${a.userId}`,
+        op('{"op":"add","path":"phoneNumbers","value":{"value":"+1 555"}}'),
+      )
+      .expect(200);
   });
 });
