@@ -15,6 +15,17 @@ describe('log redaction of URLs and queries', () => {
     expect(redactUrl('/health')).toBe('/health');
   });
 
+  it('shows only query values known to be harmless: any other parameter, whatever its name, is redacted', () => {
+    expect(
+      redactUrl(
+        '/api/v1/tenants?api_key=S1&code%5B%5D=S2&client_assertion=S4&SAMLart=S5&limit=5&returnTo=%2Fx',
+      ),
+    ).toBe(
+      `/api/v1/tenants?api_key=${CENSOR}&code%5B%5D=${CENSOR}&client_assertion=${CENSOR}&SAMLart=${CENSOR}&limit=5&returnTo=%2Fx`,
+    );
+    expect(redactQuery({ x_token: 'S6', Limit: '5' })).toEqual({ x_token: CENSOR, Limit: '5' });
+  });
+
   it('redacts the parsed query and the request URL together', () => {
     expect(redactQuery({ code: 'abc', limit: '5' })).toEqual({ code: CENSOR, limit: '5' });
     expect(redactRequest({ url: '/cb?state=x', query: { state: 'x' }, method: 'GET' })).toEqual({
@@ -44,7 +55,7 @@ describe('log redaction of URLs and queries', () => {
       'X-XSRF-Token': CENSOR,
       'x-vendor-key': CENSOR,
       authorization: CENSOR,
-      referer: `https://app/cb?code=${CENSOR}&x=1`,
+      referer: `https://app/cb?code=${CENSOR}&x=${CENSOR}`,
     });
   });
 

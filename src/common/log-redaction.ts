@@ -15,26 +15,51 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
-const SECRET_PARAMS = new Set([
-  'code',
-  'state',
-  'nonce',
-  'session_state',
-  'id_token',
-  'id_token_hint',
-  'access_token',
-  'refresh_token',
-  'token',
-  'client_secret',
-  'code_verifier',
-  'samlresponse',
-  'samlrequest',
-  'relaystate',
-  'signature',
-  'password',
-]);
+/**
+ * Query parameters whose values a log may show; every other value is replaced. An allow-list, as for
+ * headers: secrets arrive as `code`, `api_key`, `client_assertion`, `SAMLart`, `x_token`, ... and a
+ * deny-list misses the next one. (Names are kept, so a log still shows what was asked.)
+ */
+const LOGGED_PARAMS = new Set(
+  [
+    // admin API paging and filters
+    'limit',
+    'cursor',
+    'offset',
+    'action',
+    'userId',
+    'correlationId',
+    'since',
+    'until',
+    'email',
+    'dryRun',
+    'force',
+    // SCIM queries
+    'filter',
+    'startIndex',
+    'count',
+    'attributes',
+    'excludedAttributes',
+    'sortBy',
+    'sortOrder',
+    // sign-in flows: where to go and what the IdP said, never what proves it
+    'returnTo',
+    'iss',
+    'error',
+    'error_description',
+    'error_uri',
+    'client_id',
+    'response_type',
+    'response_mode',
+    'scope',
+    'redirect_uri',
+    'code_challenge_method',
+    'prompt',
+    'SigAlg',
+  ].map((name) => name.toLowerCase()),
+);
 
-const isSecret = (name: string) => SECRET_PARAMS.has(name.toLowerCase());
+const isSecret = (name: string) => !LOGGED_PARAMS.has(name.toLowerCase());
 
 /** The URL with the values of secret query parameters replaced; path and other parameters kept. */
 export function redactUrl(url: string): string {
