@@ -650,22 +650,31 @@ describe('account linking between the IdPs of one tenant', () => {
     });
 
     it('IdPs created in parallel in a new tenant: exactly one gets the first-IdP default', async () => {
-      const tenant = 'link-race';
-      await t.op.post('/api/v1/tenants').send({ slug: tenant, name: tenant }).expect(201);
+      // The race needs real overlap: ten new tenants, three creates each, all at once.
+      const tenants = Array.from({ length: 10 }, (_, i) => `link-race-${i}`);
+      for (const tenant of tenants)
+        await t.op.post('/api/v1/tenants').send({ slug: tenant, name: tenant }).expect(201);
       const created = await Promise.all(
-        ['r1', 'r2', 'r3', 'r4'].map((slug) =>
-          t.op
-            .post(`/api/v1/tenants/${tenant}/identity-providers`)
-            .send({ slug, type: 'saml', metadataXml: x.metadataXml }),
+        tenants.flatMap((tenant) =>
+          ['r1', 'r2', 'r3'].map((slug) =>
+            t.op
+              .post(`/api/v1/tenants/${tenant}/identity-providers`)
+              .send({ slug, type: 'saml', metadataXml: x.metadataXml })
+              .then((res) => ({ tenant, status: res.status, linking: res.body.accountLinking as string })),
+          ),
         ),
       );
-      expect(created.map((r) => r.status)).toEqual([201, 201, 201, 201]);
-      expect(created.map((r) => r.body.accountLinking as string).sort()).toEqual([
-        'none',
-        'none',
-        'none',
-        'unowned',
-      ]);
+      for (const tenant of tenants) {
+        const mine = created.filter((c) => c.tenant === tenant);
+        expect({ tenant, statuses: mine.map((c) => c.status) }).toEqual({
+          tenant,
+          statuses: [201, 201, 201],
+        });
+        expect({ tenant, linking: mine.map((c) => c.linking).sort() }).toEqual({
+          tenant,
+          linking: ['none', 'none', 'unowned'],
+        });
+      }
     });
 
     it('OIDC, SCIM and the admin API refuse the same malformed emails', async () => {
