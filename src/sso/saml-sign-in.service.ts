@@ -3,7 +3,6 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CacheItem, CacheProvider, SAML, ValidateInResponseTo } from '@node-saml/node-saml';
 import { DataSource, LessThan } from 'typeorm';
-import { inertCopy } from '../common/safe-input';
 import { sha256Hex } from '../common/crypto';
 import { isUniqueViolation } from '../common/errors';
 import { AllConfigType } from '../config/configuration';
@@ -11,27 +10,20 @@ import { insertRows } from '../database/insert';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import { resolvePolicy } from '../sync/engine';
 import type { Tenant } from '../tenants/tenant.entity';
-import { DEFAULT_SAML_LIMITS, precheckSamlResponse, SamlResponseLimits, SamlStatus } from './saml-precheck';
-import { invalidEmailRefusal, SignInRefusal, SignInUnavailable } from './sign-in-refusal';
-import { normalizeEmail } from '../common/email';
+import { DEFAULT_SAML_LIMITS, precheckSamlResponse, SamlResponseLimits } from './saml-precheck';
+import { SignInRefusal, SignInUnavailable } from './sign-in-refusal';
+import {
+  addressedAssertionId,
+  isFailure,
+  samlIdentityOf,
+  statusRefusal,
+  validationRefusal,
+} from './saml-response';
 import { SamlValidator, ValidationResult, ValidationTimeout, ValidatorAddressBusy } from './saml-validator';
 import { SsoLoginState } from './sso-login-state.entity';
 
 const REQUEST_TTL_MS = 10 * 60_000;
 const ADDRESS_BUSY_RETRY_SECONDS = 5;
-const EMAIL_ATTRIBUTES = [
-  'email',
-  'mail',
-  'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
-  'urn:oid:0.9.2342.19200300.100.1.3',
-];
-const NAME_ATTRIBUTES = [
-  'displayName',
-  'name',
-  'http://schemas.microsoft.com/identity/claims/displayname',
-  'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name',
-];
-
 export interface SamlIdentity {
   externalId: string;
   email: string;
@@ -151,7 +143,7 @@ export class SamlSignInService {
     await this.consumeRequests(cache, result.removed);
     if (result.error) {
       if (scan.status.code !== null && isFailure(scan.status)) throw statusRefusal(scan.status, true);
-      throw this.refusalOf(result.error);
+      throw validationRefusal(result.error);
     }
     const profile = result.profile;
     if (!profile)
@@ -164,70 +156,10 @@ export class SamlSignInService {
     // Responder / RequestDenied status must not sign anyone in.
     if (isFailure(scan.status)) throw statusRefusal(scan.status, false);
 
-    // What node-saml leaves to us: the response's Destination and the assertion's Recipient.
-    const destination = scan.destination;
-    if (destination !== null && destination !== acsUrl) {
-      throw new SignInRefusal(
-        HttpStatus.UNAUTHORIZED,
-        'saml_destination',
-        'the sign-in response was meant for another service',
-        `Destination ${destination}`,
-      );
-    }
-    // The signed assertion as node-saml parsed it (xml2js, prefixes stripped): no second parse.
-    const assertion = (profile.assertion as ParsedAssertion | undefined)?.Assertion;
-    const recipient =
-      assertion?.Subject?.[0]?.SubjectConfirmation?.[0]?.SubjectConfirmationData?.[0]?.$?.Recipient;
-    if (recipient !== undefined && recipient !== acsUrl) {
-      throw new SignInRefusal(
-        HttpStatus.UNAUTHORIZED,
-        'saml_recipient',
-        'the sign-in response was meant for another service',
-        `Recipient ${recipient}`,
-      );
-    }
-    const assertionId = assertion?.$?.ID;
-    if (!assertionId)
-      throw new SignInRefusal(
-        HttpStatus.UNAUTHORIZED,
-        'saml_no_assertion_id',
-        'the sign-in response was malformed',
-      );
+    const assertionId = addressedAssertionId(scan.destination, profile.assertion, acsUrl);
     await this.rememberAssertion(tenant.id, idp.id, assertionId);
 
-    // Attribute names come from the IdP: keep them on a prototype-free copy, so `__proto__` or
-    // `constructor` are just names that match nothing we look up.
-    const attributes = inertCopy((profile.attributes ?? {}) as Record<string, unknown>);
-    const mapping = cfg.claimMapping ?? {};
-    const first = (value: unknown) =>
-      (Array.isArray(value)
-        ? value.find((v) => typeof v === 'string')
-        : typeof value === 'string'
-          ? value
-          : undefined) as string | undefined;
-    const externalId = mapping.externalId ? first(attributes[mapping.externalId]) : profile.nameID;
-    const emailCandidates = mapping.email ? [mapping.email] : EMAIL_ATTRIBUTES;
-    let email = emailCandidates.map((n) => first(attributes[n])).find((v) => v?.includes('@'));
-    if (!email && profile.nameID?.includes('@')) email = profile.nameID;
-    const name = (mapping.displayName ? [mapping.displayName] : NAME_ATTRIBUTES)
-      .map((n) => first(attributes[n]))
-      .find(Boolean);
-    if (!externalId)
-      throw new SignInRefusal(
-        HttpStatus.UNAUTHORIZED,
-        'claim_missing',
-        'the identity provider did not say who you are',
-        'no NameID',
-      );
-    if (!email)
-      throw new SignInRefusal(
-        HttpStatus.UNAUTHORIZED,
-        'claim_missing',
-        'the identity provider did not send your email address',
-        'no email attribute and the NameID is not an email',
-      );
-    const validEmail = normalizeEmail(email);
-    if (!validEmail) throw invalidEmailRefusal(email);
+    const who = samlIdentityOf(profile, cfg.claimMapping ?? {});
     if (cfg.debug) {
       const policy = resolvePolicy(idp.groupSync);
       this.logger.log(
@@ -235,19 +167,13 @@ export class SamlSignInService {
           idp: idp.slug,
           tenant: tenant.slug,
           nameID: profile.nameID,
-          attributes,
+          attributes: who.attributes,
           groupClaims: policy.claims,
         },
         'SAML debug: assertion received',
       );
     }
-    return {
-      externalId,
-      email: validEmail,
-      displayName: name ?? null,
-      attributes,
-      returnTo: this.returnToOf(scan.inResponseTo, cache, body.RelayState),
-    };
+    return { ...who, returnTo: this.returnToOf(scan.inResponseTo, cache, body.RelayState) };
   }
 
   private saml(tenant: Tenant, idp: IdentityProvider, cache: CacheContext | null): SAML {
@@ -416,62 +342,6 @@ export class SamlSignInService {
       throw error;
     }
   }
-
-  private refusalOf(error: Error): SignInRefusal {
-    const message = error.message ?? String(error);
-    const detail = `${error.name}: ${message}`;
-    if (/signature/i.test(message))
-      return SignInRefusal.unauthenticated(
-        HttpStatus.UNAUTHORIZED,
-        'saml_signature',
-        'the sign-in response was not signed by the configured identity provider',
-        detail,
-      );
-    if (/InResponseTo/i.test(message))
-      return SignInRefusal.unauthenticated(
-        HttpStatus.UNAUTHORIZED,
-        'saml_in_response_to',
-        'this sign-in response does not answer a sign-in started here; start the sign-in again',
-        detail,
-      );
-    if (/audience/i.test(message))
-      return SignInRefusal.unauthenticated(
-        HttpStatus.UNAUTHORIZED,
-        'saml_audience',
-        'the sign-in response was meant for another service',
-        detail,
-      );
-    if (/expired|NotBefore|NotOnOrAfter|not yet valid/i.test(message))
-      return SignInRefusal.unauthenticated(
-        HttpStatus.UNAUTHORIZED,
-        'saml_time',
-        'the sign-in response has expired or is not valid yet; check the clocks and start again',
-        detail,
-      );
-    if (/issuer/i.test(message))
-      return SignInRefusal.unauthenticated(
-        HttpStatus.UNAUTHORIZED,
-        'saml_issuer',
-        'the sign-in response came from another identity provider',
-        detail,
-      );
-    return SignInRefusal.unauthenticated(
-      HttpStatus.UNAUTHORIZED,
-      'saml_invalid',
-      'the sign-in response could not be verified',
-      detail,
-    );
-  }
-}
-
-/** The parts of node-saml's xml2js view of the assertion that we read. */
-interface ParsedAssertion {
-  Assertion?: {
-    $?: { ID?: string };
-    Subject?: {
-      SubjectConfirmation?: { SubjectConfirmationData?: { $?: { Recipient?: string } }[] }[];
-    }[];
-  };
 }
 
 interface CacheContext {
@@ -487,39 +357,6 @@ interface CacheContext {
 }
 
 const requestKeyHash = (idpId: string, key: string) => sha256Hex(`saml-request:${idpId}:${key}`);
-
-const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
-/** Not Success, or no Status at all (the schema requires one). */
-const isFailure = (status: SamlStatus) => status.code !== SUCCESS;
-
-/** "Responder / RequestDenied: <message>", from the URNs' last segments and the IdP's message. */
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
-
-function statusWords(status: SamlStatus): string {
-  const word = (urn: string | null) => {
-    if (urn === null) return 'no status';
-    const last = urn.slice(urn.lastIndexOf(':') + 1);
-    return /^[A-Za-z][A-Za-z0-9]{0,63}$/.test(last) ? last : 'unknown status';
-  };
-  const codes = [status.code, status.subCode]
-    .filter((c, i) => i === 0 || c !== null)
-    .map(word)
-    .join(' / ');
-  const message = status.message?.replace(CONTROL_CHARACTERS, ' ').trim().slice(0, 200);
-  return message ? `${codes}: ${message}` : codes;
-}
-
-/** The IdP answered with a failure status; `unauthenticated` when no valid signature vouches for it. */
-function statusRefusal(status: SamlStatus, unauthenticated: boolean): SignInRefusal {
-  const args = [
-    HttpStatus.UNAUTHORIZED,
-    'saml_status',
-    `the identity provider refused the sign-in: ${statusWords(status)}`,
-    `Status ${status.code}${status.subCode ? ` / ${status.subCode}` : ''}${status.message ? `: ${status.message.slice(0, 500)}` : ''}`,
-  ] as const;
-  return unauthenticated ? SignInRefusal.unauthenticated(...args) : new SignInRefusal(...args);
-}
 
 /** The IdP's response limits: its own settings over the defaults. */
 function responseLimitsOf(cfg: SamlConfig): SamlResponseLimits {

@@ -7,18 +7,7 @@ import { insertRows } from '../database/insert';
 import type { RequestContext } from '../common/request-context';
 import { Transactions } from '../database/transactions.service';
 import { Membership } from '../groups/membership.entity';
-import {
-  accountOwners,
-  decideLink,
-  emailDomain,
-  EmailVerification,
-  emailVerification,
-  isAllowedDomain,
-  linkingSettings,
-  otherIdpsOf,
-  reservedDomainReason,
-  reservingIdps,
-} from '../identity-providers/account-linking';
+import { emailVerification, linkingSettings } from '../identity-providers/account-linking';
 import { normalizeEmail } from '../common/email';
 import { findIdp } from '../identity-providers/find-idp';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
@@ -51,6 +40,7 @@ import {
   writePlan,
   writePlans,
 } from './sync-apply';
+import { signInRefusal } from './sign-in-admission';
 import { SyncContextCache } from './sync-context-cache';
 import {
   loadMemberships,
@@ -194,7 +184,15 @@ export class SyncService {
     }
     // Decided under the row lock, so the user's identities cannot change in between.
     const verification = emailVerification(email, who.emailVerified, linkingSettings(idp));
-    const refusal = await this.refusalFor(em, tenant, idp, who, email, user, !identity, verification);
+    const refusal = await signInRefusal(em, {
+      tenant,
+      idp,
+      who,
+      email,
+      user,
+      linking: !identity,
+      verification,
+    });
     if (refusal) {
       await this.audit.record(em, ctx, tenant.id, refusal.audit);
       this.logger.warn(
@@ -308,136 +306,6 @@ export class SyncService {
     entries.push(summaryEntry(user.id, plan, meta, graph ? { graph } : undefined));
     await this.audit.record(em, ctx, tenant.id, entries);
     return { status: 'signed-in', user, plan };
-  }
-
-  /**
-   * Why this sign-in may not go on, before anything is written: an email domain the IdP may not sign
-   * in (`allowedDomains`, every sign-in), an existing user this IdP may not link (docs/sync.md,
-   * "Account linking"), or a blocked user. Null when it may.
-   */
-  private async refusalFor(
-    em: EntityManager,
-    tenant: Tenant,
-    idp: IdentityProvider,
-    who: SignInIdentity,
-    email: string,
-    user: User | null,
-    linking: boolean,
-    verification: EmailVerification,
-  ): Promise<{ reason: string; user: User | null; audit: AuditEntry } | null> {
-    const settings = linkingSettings(idp);
-    const base = { idp: idp.slug, email, externalId: who.externalId };
-    const domain = emailDomain(email);
-    // Both the email sent and the account it lands in: a subject this IdP holds cannot carry it
-    // into an account outside allowedDomains by sending an allowed address.
-    if (user && !linking && isAllowedDomain(email, settings) && !isAllowedDomain(user.email, settings)) {
-      const reason = `your account in this workspace cannot sign in through ${idp.name}; ask your administrator`;
-      return {
-        reason,
-        user: null,
-        audit: {
-          action: 'sso.sign_in_refused',
-          targetType: 'user',
-          targetId: user.id,
-          userId: user.id,
-          details: {
-            ...base,
-            code: 'domain_not_allowed',
-            reason,
-            accountEmail: user.email,
-            allowedDomains: settings.allowedDomains,
-          },
-        },
-      };
-    }
-    // The same words whether or not someone has this email, for anyone this IdP does not know yet.
-    if (!isAllowedDomain(email, settings)) {
-      const reason = linking
-        ? `accounts from ${domain} cannot sign up to this workspace; ask your administrator to create your account`
-        : `accounts from ${domain} cannot sign in to this workspace through ${idp.name}; ask your administrator`;
-      const details = { ...base, reason, allowedDomains: settings.allowedDomains };
-      return {
-        reason,
-        user: null,
-        audit:
-          !linking && user
-            ? {
-                action: 'sso.sign_in_refused',
-                targetType: 'user',
-                targetId: user.id,
-                userId: user.id,
-                details: { ...details, code: 'domain_not_allowed' },
-              }
-            : { action: 'sync.signup_denied', targetType: 'identity_provider', targetId: idp.id, details },
-      };
-    }
-    if (!user) {
-      const reserving = reservingIdps(email, verification, idp.id, await otherIdpsOf(em, tenant.id, idp.id));
-      if (reserving.length) {
-        const reason = `${reservedDomainReason(domain)}; ask your administrator`;
-        return {
-          reason,
-          user: null,
-          audit: {
-            action: 'sync.signup_denied',
-            targetType: 'identity_provider',
-            targetId: idp.id,
-            details: {
-              ...base,
-              code: 'email_domain_reserved',
-              reason,
-              emailVerification: verification,
-              verifiedBy: reserving.map((o) => o.slug),
-            },
-          },
-        };
-      }
-    }
-    if (user && linking) {
-      const owners = await accountOwners(em, tenant.id, user.id, idp.id);
-      const decision = decideLink(idp.name, settings, verification, owners);
-      if (!decision.allowed)
-        return {
-          reason: decision.reason,
-          user: null,
-          audit: {
-            action: 'sso.sign_in_refused',
-            targetType: 'user',
-            targetId: user.id,
-            userId: user.id,
-            details: {
-              ...base,
-              code: decision.code,
-              reason: decision.reason,
-              detail: decision.detail,
-              accountLinking: settings.accountLinking,
-              emailVerification: verification,
-              otherIdpIds: owners.otherIdpIds,
-              // which IdPs hold the account: for the admin, never on the person's page
-              heldBy: owners.otherIdpIds.length
-                ? (await otherIdpsOf(em, tenant.id, idp.id))
-                    .filter((o) => owners.otherIdpIds.includes(o.id))
-                    .map((o) => o.slug)
-                : [],
-            },
-          },
-        };
-    }
-    if (user?.status === 'blocked') {
-      const reason = 'your account is blocked in this workspace';
-      return {
-        reason,
-        user,
-        audit: {
-          action: 'sso.sign_in_refused',
-          targetType: 'user',
-          targetId: user.id,
-          userId: user.id,
-          details: { idp: idp.slug, reason, externalId: who.externalId },
-        },
-      };
-    }
-    return null;
   }
 
   /**
