@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { scimPatch, ScimPatchOperation } from 'scim-patch';
+import { scimPatch } from 'scim-patch';
 import { DataSource, EntityManager, In, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Session } from '../auth/session.entity';
@@ -32,14 +32,9 @@ import { applyFilter, pageOf, USER_FILTER_SCHEMA } from './scim-query';
 import { SCIM } from './scim-schema';
 import type { ScimCaller } from './scim-tokens.service';
 import { ScimTokensService } from './scim-tokens.service';
-import {
-  canonicalAttribute,
-  canonicalSubAttribute,
-  NormalizedScimUser,
-  normalizeUserResource,
-  toScimUser,
-} from './scim-user-resource';
+import { NormalizedScimUser, normalizeUserResource, toScimUser } from './scim-user-resource';
 import { ScimUser, ScimUserEmail } from './scim-user.entity';
+import { patchOperations } from './scim-patch-operations';
 
 /** SCIM Users of one IdP connection: provisioning, updates, deactivation and deletion. */
 @Injectable()
@@ -419,64 +414,4 @@ export class ScimUsersService {
     }
     return found;
   }
-}
-
-/** The Operations of a PatchOp body, with op names and attribute names in the case the patcher expects. */
-export function patchOperations(body: unknown): ScimPatchOperation[] {
-  const operations =
-    (body as { Operations?: unknown } | null)?.Operations ??
-    (body as { operations?: unknown } | null)?.operations;
-  if (!Array.isArray(operations) || operations.length === 0)
-    throw scimError(
-      HttpStatus.BAD_REQUEST,
-      'invalidSyntax',
-      'a PatchOp body with a non-empty Operations array is required',
-    );
-  return operations
-    .map((raw, i) => {
-      if (!raw || typeof raw !== 'object')
-        throw scimError(HttpStatus.BAD_REQUEST, 'invalidSyntax', `Operations[${i}] must be an object`);
-      const { op, path, value } = raw as { op?: unknown; path?: unknown; value?: unknown };
-      const name = typeof op === 'string' ? op.toLowerCase() : '';
-      if (!['add', 'replace', 'remove'].includes(name))
-        throw scimError(
-          HttpStatus.BAD_REQUEST,
-          'invalidSyntax',
-          `Operations[${i}].op must be add, replace or remove`,
-        );
-      if (path !== undefined && typeof path !== 'string')
-        throw scimError(HttpStatus.BAD_REQUEST, 'invalidPath', `Operations[${i}].path must be a string`);
-      if (name === 'remove' && !path)
-        throw scimError(HttpStatus.BAD_REQUEST, 'noTarget', `Operations[${i}]: remove needs a path`);
-      const canonicalPath = path ? canonicalizePath(path) : undefined;
-      if (name !== 'remove' && value === undefined)
-        throw invalidValue(`Operations[${i}]: ${name} needs a value`);
-      if (canonicalPath || !value || typeof value !== 'object' || Array.isArray(value))
-        return [{ op: name, ...(canonicalPath ? { path: canonicalPath } : {}), value } as ScimPatchOperation];
-      // Path-less: one value object whose keys may be paths. Plain and dotted keys stay together (the
-      // patcher handles them); filtered keys (`emails[type eq "work"].value`) become their own operations.
-      const entries = Object.entries(value as Record<string, unknown>).map(
-        ([k, v]) => [canonicalizePath(k), v] as const,
-      );
-      const plain = entries.filter(([k]) => !k.includes('['));
-      return [
-        ...(plain.length ? [{ op: name, value: Object.fromEntries(plain) } as ScimPatchOperation] : []),
-        ...entries
-          .filter(([k]) => k.includes('['))
-          .map(([k, v]) => ({ op: name, path: k, value: v }) as ScimPatchOperation),
-      ];
-    })
-    .flat();
-}
-
-/** `Name.GivenName` -> `name.givenName`: every plain segment in the case the schema has it. */
-function canonicalizePath(path: string): string {
-  if (path.toLowerCase().startsWith(`${SCIM.enterpriseUser.toLowerCase()}:`))
-    return `${SCIM.enterpriseUser}:${canonicalSubAttribute(path.slice(SCIM.enterpriseUser.length + 1))}`;
-  if (path.toLowerCase().startsWith(`${SCIM.user.toLowerCase()}:`))
-    return canonicalizePath(path.slice(SCIM.user.length + 1));
-  const match = /^([A-Za-z0-9_$-]+)(\[[^\]]*\])?(?:\.([A-Za-z0-9_$-]+))?$/.exec(path);
-  if (!match) return path;
-  const [, head, filter, sub] = match;
-  return `${canonicalAttribute(head)}${filter ?? ''}${sub ? `.${canonicalSubAttribute(sub)}` : ''}`;
 }
