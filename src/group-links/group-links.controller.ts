@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { PAGE_DEFAULT, PageQueryDto, wantsPage } from '../common/cursor';
 import { Ctx, CurrentTenant, RequestContext } from '../common/request-context';
 import { DryRunQueryDto } from '../sync/dto/sync.dto';
 import { LinkChangeKind, LinkImpactService } from '../sync/link-impact.service';
@@ -23,8 +24,13 @@ export class GroupLinksController {
   ) {}
 
   @Get()
-  list(@CurrentTenant() tenant: Tenant, @Param('groupId', ParseUUIDPipe) groupId: string) {
-    return this.links.list(tenant.id, groupId);
+  list(
+    @CurrentTenant() tenant: Tenant,
+    @Param('groupId', ParseUUIDPipe) groupId: string,
+    @Query() q: PageQueryDto,
+  ) {
+    if (!wantsPage(q)) return this.links.list(tenant.id, groupId);
+    return this.links.list(tenant.id, groupId, { limit: q.limit ?? PAGE_DEFAULT, cursor: q.cursor });
   }
 
   @Post()

@@ -11,6 +11,7 @@ import { IdentityProvider } from '../identity-providers/identity-provider.entity
 import { CreateGroupLinkDto, UpdateGroupLinkDto } from './dto/group-link.dto';
 import { ANY_IDP_KEY, GroupLink } from './group-link.entity';
 import { insertRows } from '../database/insert';
+import { decodeCursor, Page, toPage } from '../common/cursor';
 
 export interface GroupLinkResponse {
   id: string;
@@ -32,30 +33,47 @@ export class GroupLinksService {
     private readonly groups: GroupsService,
   ) {}
 
-  async list(tenantId: string, groupId: string): Promise<GroupLinkResponse[]> {
+  /** Every link of the group, or a page of them when `page` is given (by external group, then id). */
+  async list(tenantId: string, groupId: string): Promise<GroupLinkResponse[]>;
+  async list(
+    tenantId: string,
+    groupId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<GroupLinkResponse>>;
+  async list(
+    tenantId: string,
+    groupId: string,
+    page?: { limit: number; cursor?: string },
+  ): Promise<GroupLinkResponse[] | Page<GroupLinkResponse>> {
     await this.groups.mustGet(this.dataSource.manager, tenantId, groupId);
     // Raw rows: a group may have thousands of links, and entity hydration costs more than the query.
+    const qb = this.dataSource
+      .getRepository(GroupLink)
+      .createQueryBuilder('l')
+      .select([
+        'l.id',
+        'l.groupId',
+        'l.idpId',
+        'l.externalGroup',
+        'l.label',
+        'l.role',
+        'l.createdAt',
+        'l.updatedAt',
+      ])
+      .where('l.tenantId = :tenantId AND l.groupId = :groupId', { tenantId, groupId })
+      .orderBy('l.externalGroup', 'ASC')
+      .addOrderBy('l.id', 'ASC');
+    if (page?.cursor) {
+      const [group, id] = decodeCursor(page.cursor, 2, [1]);
+      qb.andWhere('(l.externalGroup > :group OR (l.externalGroup = :group AND l.id > :id))', { group, id });
+    }
+    // limit() rather than take(): a raw query with no joins, and take() needs entity hydration.
+    if (page) qb.limit(page.limit + 1);
     const [rows, idps] = await Promise.all([
-      this.dataSource
-        .getRepository(GroupLink)
-        .createQueryBuilder('l')
-        .select([
-          'l.id',
-          'l.groupId',
-          'l.idpId',
-          'l.externalGroup',
-          'l.label',
-          'l.role',
-          'l.createdAt',
-          'l.updatedAt',
-        ])
-        .where('l.tenantId = :tenantId AND l.groupId = :groupId', { tenantId, groupId })
-        .orderBy('l.externalGroup', 'ASC')
-        .addOrderBy('l.id', 'ASC')
-        .getRawMany<Record<string, string | Date | null>>(),
+      qb.getRawMany<Record<string, string | Date | null>>(),
       this.idpSlugs(this.dataSource.manager, tenantId),
     ]);
-    return rows.map((r) => ({
+    const views = rows.map((r) => ({
       id: r.l_id as string,
       groupId: r.l_groupId as string,
       idp: r.l_idpId ? (idps.get(r.l_idpId as string) ?? (r.l_idpId as string)) : null,
@@ -65,6 +83,7 @@ export class GroupLinksService {
       createdAt: rawTimestamp(r.l_createdAt),
       updatedAt: rawTimestamp(r.l_updatedAt),
     }));
+    return page ? toPage(views, page.limit, (l) => [l.externalGroup, l.id]) : views;
   }
 
   async get(tenantId: string, groupId: string, linkId: string): Promise<GroupLinkResponse> {

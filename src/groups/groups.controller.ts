@@ -9,7 +9,9 @@ import {
   Patch,
   Post,
   Put,
+  Query,
 } from '@nestjs/common';
+import { PAGE_DEFAULT, PageQueryDto, wantsPage } from '../common/cursor';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Ctx, CurrentTenant, RequestContext } from '../common/request-context';
 import type { Tenant } from '../tenants/tenant.entity';
@@ -38,8 +40,10 @@ export class GroupsController {
   }
 
   @Get()
-  async list(@CurrentTenant() tenant: Tenant) {
-    return (await this.groups.list(tenant.id)).map(toGroupResponse);
+  async list(@CurrentTenant() tenant: Tenant, @Query() q: PageQueryDto) {
+    if (!wantsPage(q)) return (await this.groups.list(tenant.id)).map(toGroupResponse);
+    const page = await this.groups.page(tenant.id, q.limit ?? PAGE_DEFAULT, q.cursor);
+    return { items: page.items.map(toGroupResponse), nextCursor: page.nextCursor };
   }
 
   @Get(':groupId')
@@ -68,8 +72,13 @@ export class GroupsController {
   }
 
   @Get(':groupId/members')
-  members(@CurrentTenant() tenant: Tenant, @Param('groupId', ParseUUIDPipe) groupId: string) {
-    return this.memberships.listMembers(tenant.id, groupId);
+  members(
+    @CurrentTenant() tenant: Tenant,
+    @Param('groupId', ParseUUIDPipe) groupId: string,
+    @Query() q: PageQueryDto,
+  ) {
+    if (!wantsPage(q)) return this.memberships.listMembers(tenant.id, groupId);
+    return this.memberships.pageMembers(tenant.id, groupId, q.limit ?? PAGE_DEFAULT, q.cursor);
   }
 
   @Put(':groupId/members/:userId')

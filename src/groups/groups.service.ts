@@ -10,6 +10,7 @@ import { CreateGroupDto, toGroupResponse, UpdateGroupDto } from './dto/group.dto
 import { Group } from './group.entity';
 import { Membership } from './membership.entity';
 import { insertRows } from '../database/insert';
+import { decodeCursor, Page, toPage } from '../common/cursor';
 
 @Injectable()
 export class GroupsService {
@@ -44,6 +45,20 @@ export class GroupsService {
 
   list(tenantId: string): Promise<Group[]> {
     return this.dataSource.getRepository(Group).find({ where: { tenantId }, order: { name: 'ASC' } });
+  }
+
+  /** A page by name (names are unique in a tenant, so the name alone is the sort key). */
+  async page(tenantId: string, limit: number, cursor?: string): Promise<Page<Group>> {
+    const qb = this.dataSource
+      .getRepository(Group)
+      .createQueryBuilder('g')
+      .where('g.tenantId = :tenantId', { tenantId });
+    if (cursor) qb.andWhere('g.name > :after', { after: decodeCursor(cursor, 1)[0] });
+    const rows = await qb
+      .orderBy('g.name', 'ASC')
+      .take(limit + 1)
+      .getMany();
+    return toPage(rows, limit, (g) => [g.name]);
   }
 
   get(tenantId: string, id: string): Promise<Group> {

@@ -12,6 +12,7 @@ import { Group } from './group.entity';
 import { GroupsService } from './groups.service';
 import { Membership } from './membership.entity';
 import { insertRows } from '../database/insert';
+import { decodeCursor, Page, toPage } from '../common/cursor';
 
 export interface MemberView {
   userId: string;
@@ -35,49 +36,67 @@ export class MembershipsService {
     private readonly groups: GroupsService,
   ) {}
 
-  /**
-   * Direct members and members of parent groups. Effective role = max(direct role, effective role in
-   * the parent); ties go to the direct membership.
-   */
+  /** Direct members and members of ancestor groups, by email (see mergeMembers). */
   async listMembers(tenantId: string, groupId: string): Promise<MemberView[]> {
     const em = this.dataSource.manager;
-    const group = await this.groups.mustGet(em, tenantId, groupId);
-    const chain = await this.groups.ancestry(em, tenantId, group);
-    const depth = new Map(chain.map((g, i) => [g.id, i]));
+    const depth = await this.chainDepth(em, tenantId, groupId);
     const rows = await em.find(Membership, {
       where: { tenantId, groupId: In([...depth.keys()]) },
       relations: { user: true },
     });
-    const direct = new Map<string, Membership>();
-    const fromParents = new Map<string, Membership>(); // best membership in an ancestor, nearest wins ties
-    for (const m of rows) {
-      if (m.groupId === groupId) {
-        direct.set(m.userId, m);
-        continue;
-      }
-      const current = fromParents.get(m.userId);
-      const outranks = !current || roleRank(m.role) > roleRank(current.role);
-      const nearerTie =
-        current && m.role === current.role && depth.get(m.groupId)! < depth.get(current.groupId)!;
-      if (outranks || nearerTie) fromParents.set(m.userId, m);
-    }
-    const views: MemberView[] = [];
-    for (const userId of new Set([...direct.keys(), ...fromParents.keys()])) {
-      const own = direct.get(userId);
-      const parent = fromParents.get(userId);
-      const effective = own && (!parent || roleRank(own.role) >= roleRank(parent.role)) ? own : parent!;
-      views.push({
-        userId,
-        email: effective.user!.email,
-        displayName: effective.user!.displayName,
-        role: effective.role,
-        source: effective.source,
-        inherited: effective !== own,
-        fromGroupId: effective.groupId,
-        directRole: own?.role ?? null,
-      });
-    }
-    return views.sort((a, b) => a.email.localeCompare(b.email));
+    return mergeMembers(rows, groupId, depth);
+  }
+
+  /**
+   * A page of listMembers by email: first the page's users (direct or through an ancestor), then
+   * only their memberships in the chain, so a page costs the same whatever the group's size.
+   */
+  async pageMembers(
+    tenantId: string,
+    groupId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<MemberView>> {
+    const em = this.dataSource.manager;
+    const depth = await this.chainDepth(em, tenantId, groupId);
+    const qb = em
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .select(['u.id', 'u.email'])
+      .where('u.tenantId = :tenantId', { tenantId })
+      .andWhere(
+        'EXISTS (SELECT 1 FROM memberships m WHERE m."userId" = u.id AND m."tenantId" = :tenantId AND m."groupId" IN (:...chain))',
+        { chain: [...depth.keys()] },
+      );
+    if (cursor) qb.andWhere('u.email > :after', { after: decodeCursor(cursor, 1)[0] });
+    const users = await qb
+      .orderBy('u.email', 'ASC')
+      .take(limit + 1)
+      .getMany();
+    const page = toPage(users, limit, (u) => [u.email]);
+    const rows = page.items.length
+      ? await em.find(Membership, {
+          where: { tenantId, groupId: In([...depth.keys()]), userId: In(page.items.map((u) => u.id)) },
+          relations: { user: true },
+        })
+      : [];
+    // The database's order, which the cursor follows (its collation may differ from localeCompare).
+    const order = new Map(page.items.map((u, i) => [u.id, i]));
+    const items = mergeMembers(rows, groupId, depth).sort(
+      (a, b) => order.get(a.userId)! - order.get(b.userId)!,
+    );
+    return { items, nextCursor: page.nextCursor };
+  }
+
+  /** The group and its ancestors, each with its distance from the group (0 = the group). */
+  private async chainDepth(
+    em: EntityManager,
+    tenantId: string,
+    groupId: string,
+  ): Promise<Map<string, number>> {
+    const group = await this.groups.mustGet(em, tenantId, groupId);
+    const chain = await this.groups.ancestry(em, tenantId, group);
+    return new Map(chain.map((g, i) => [g.id, i]));
   }
 
   /** Adds the user or changes their role; a membership set by hand becomes `manual`. */
@@ -167,4 +186,41 @@ export class MembershipsService {
     if (!user) throw notFound('User', userId);
     return user;
   }
+}
+
+/**
+ * Direct members and members of parent groups. Effective role = max(direct role, effective role in
+ * the parent); ties go to the direct membership.
+ */
+function mergeMembers(rows: Membership[], groupId: string, depth: Map<string, number>): MemberView[] {
+  const direct = new Map<string, Membership>();
+  const fromParents = new Map<string, Membership>(); // best membership in an ancestor, nearest wins ties
+  for (const m of rows) {
+    if (m.groupId === groupId) {
+      direct.set(m.userId, m);
+      continue;
+    }
+    const current = fromParents.get(m.userId);
+    const outranks = !current || roleRank(m.role) > roleRank(current.role);
+    const nearerTie =
+      current && m.role === current.role && depth.get(m.groupId)! < depth.get(current.groupId)!;
+    if (outranks || nearerTie) fromParents.set(m.userId, m);
+  }
+  const views: MemberView[] = [];
+  for (const userId of new Set([...direct.keys(), ...fromParents.keys()])) {
+    const own = direct.get(userId);
+    const parent = fromParents.get(userId);
+    const effective = own && (!parent || roleRank(own.role) >= roleRank(parent.role)) ? own : parent!;
+    views.push({
+      userId,
+      email: effective.user!.email,
+      displayName: effective.user!.displayName,
+      role: effective.role,
+      source: effective.source,
+      inherited: effective !== own,
+      fromGroupId: effective.groupId,
+      directRole: own?.role ?? null,
+    });
+  }
+  return views.sort((a, b) => a.email.localeCompare(b.email));
 }

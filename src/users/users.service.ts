@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { conflict, isUniqueViolation, notFound } from '../common/errors';
+import { badRequest, conflict, isUniqueViolation, notFound } from '../common/errors';
+import { decodeCursor, Page, PAGE_DEFAULT, PAGE_MAX, toPage, wantsPage } from '../common/cursor';
 import type { RequestContext } from '../common/request-context';
 import { Transactions } from '../database/transactions.service';
 import { Group } from '../groups/group.entity';
@@ -61,14 +62,37 @@ export class UsersService {
     }
   }
 
-  async list(tenantId: string, q: ListUsersQueryDto): Promise<UserResponse[]> {
-    const users = await this.dataSource.getRepository(User).find({
-      where: { tenantId, ...(q.email ? { email: q.email } : {}) },
-      order: { email: 'ASC' },
-      take: q.limit ?? 1000,
-      skip: q.offset ?? 0,
-    });
-    return this.withDetails(tenantId, users);
+  /** A page by email when `limit` or `cursor` is given; else the older bare array (offset paging). */
+  async list(tenantId: string, q: ListUsersQueryDto): Promise<UserResponse[] | Page<UserResponse>> {
+    if (q.offset !== undefined && q.cursor !== undefined)
+      throw badRequest('invalid_cursor', 'Use either cursor or offset, not both');
+    if (q.offset !== undefined || !wantsPage(q)) {
+      const users = await this.dataSource.getRepository(User).find({
+        where: { tenantId, ...(q.email ? { email: q.email } : {}) },
+        order: { email: 'ASC' },
+        take: q.limit ?? 1000,
+        skip: q.offset ?? 0,
+      });
+      return this.withDetails(tenantId, users);
+    }
+    if (q.limit !== undefined && q.limit > PAGE_MAX)
+      throw badRequest('validation_failed', `Invalid request: limit must not be greater than ${PAGE_MAX}`, [
+        { field: 'limit', problems: [`limit must not be greater than ${PAGE_MAX} (1000 with offset)`] },
+      ]);
+    const limit = q.limit ?? PAGE_DEFAULT;
+    const qb = this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('u.tenantId = :tenantId', { tenantId });
+    if (q.email) qb.andWhere('u.email = :email', { email: q.email });
+    // Emails are unique in a tenant, so the email alone is the sort key.
+    if (q.cursor) qb.andWhere('u.email > :after', { after: decodeCursor(q.cursor, 1)[0] });
+    const rows = await qb
+      .orderBy('u.email', 'ASC')
+      .take(limit + 1)
+      .getMany();
+    const page = toPage(rows, limit, (u) => [u.email]);
+    return { items: await this.withDetails(tenantId, page.items), nextCursor: page.nextCursor };
   }
 
   async get(tenantId: string, id: string): Promise<UserResponse> {

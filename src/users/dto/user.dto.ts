@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsValidEmail } from '../../common/email';
 import { Optional } from '../../common/validation';
 
@@ -40,7 +40,12 @@ export class ListUsersQueryDto {
   @MaxLength(320)
   email?: string;
 
-  @ApiPropertyOptional({ default: 1000 })
+  @ApiPropertyOptional({
+    description:
+      'Page size. Without `offset`: 1-500 (default 100) and the answer is {items, nextCursor}; ' +
+      'with `offset` (older paging, kept for existing scripts): 1-1000 and a bare array',
+    maximum: 1000,
+  })
   @Optional()
   @Type(() => Number)
   @IsInt()
@@ -55,4 +60,11 @@ export class ListUsersQueryDto {
   @Min(0)
   @Max(MAX_OFFSET)
   offset?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page (opaque; not with offset)' })
+  @Optional()
+  @IsString()
+  @MaxLength(2048)
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a nextCursor value from a previous page' })
+  cursor?: string;
 }
