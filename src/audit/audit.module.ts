@@ -1,7 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
+import { OverviewController } from './overview.controller';
+import { OverviewService } from './overview.service';
 
 @Global()
-@Module({ controllers: [AuditController], providers: [AuditService], exports: [AuditService] })
+@Module({
+  controllers: [AuditController, OverviewController],
+  providers: [AuditService, OverviewService],
+  exports: [AuditService],
+})
 export class AuditModule {}

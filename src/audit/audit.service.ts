@@ -4,6 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { RequestContext } from '../common/request-context';
 import { AuditEvent } from './audit-event.entity';
 import { insertRows } from '../database/insert';
+import { IdentityProvider } from '../identity-providers/identity-provider.entity';
+import { User } from '../users/user.entity';
 
 export interface AuditEntry {
   action: string;
@@ -19,6 +21,12 @@ export interface AuditQuery {
   action?: string;
   userId?: string;
   correlationId?: string;
+  /** The user with this email (stored lower-cased); no such user: no events. */
+  email?: string;
+  /** Events about the group: the group itself, its memberships, and its current links. */
+  groupId?: string;
+  /** Slug of an IdP: its sign-ins and refusals, its SCIM tokens' requests, changes of its settings. */
+  idp?: string;
   since?: Date;
   until?: Date;
   cursor?: string;
@@ -73,6 +81,34 @@ export class AuditService {
     }
     if (q.userId) qb.andWhere('e.userId = :userId', { userId: q.userId });
     if (q.correlationId) qb.andWhere('e.correlationId = :correlationId', { correlationId: q.correlationId });
+    if (q.email !== undefined) {
+      const user = await this.dataSource
+        .getRepository(User)
+        .findOne({ where: { tenantId, email: q.email }, select: { id: true } });
+      if (!user) return { items: [], nextCursor: null };
+      qb.andWhere('e.userId = :emailUserId', { emailUserId: user.id });
+    }
+    if (q.groupId) {
+      // Ids are compared as text: audit targets are varchar, link ids uuid on PostgreSQL.
+      qb.andWhere(
+        `((e.targetType = 'group' AND e.targetId = :groupId) OR (e.targetType = 'group_link' AND e.targetId IN ` +
+          `(SELECT CAST(l.id AS varchar) FROM group_links l WHERE l."tenantId" = :tenantId AND l."groupId" = :linkGroupId)))`,
+        // Two parameters: PostgreSQL types one parameter once (varchar here, uuid there).
+        { groupId: q.groupId, linkGroupId: q.groupId },
+      );
+    }
+    if (q.idp !== undefined) {
+      const idp = await this.dataSource
+        .getRepository(IdentityProvider)
+        .findOne({ where: { tenantId, slug: q.idp }, select: { id: true } });
+      if (!idp) return { items: [], nextCursor: null };
+      qb.andWhere(
+        `((e.actorType = 'idp' AND e.actorId = :idpId) OR (e.targetType = 'identity_provider' AND e.targetId = :idpId) ` +
+          `OR (e.actorType = 'scim' AND e.actorId IN ` +
+          `(SELECT CAST(s.id AS varchar) FROM scim_tokens s WHERE s."tenantId" = :tenantId AND s."idpId" = :tokenIdpId)))`,
+        { idpId: idp.id, tokenIdpId: idp.id },
+      );
+    }
     if (q.since) qb.andWhere('e.createdAt >= :since', { since: q.since });
     if (q.until) qb.andWhere('e.createdAt < :until', { until: q.until });
     if (q.cursor) qb.andWhere('e.id < :cursor', { cursor: q.cursor });

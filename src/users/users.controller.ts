@@ -15,12 +15,16 @@ import { Ctx, CurrentTenant, RequestContext } from '../common/request-context';
 import type { Tenant } from '../tenants/tenant.entity';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user.dto';
 import { UsersService } from './users.service';
+import { MembershipWhyService } from './membership-why.service';
 
 @ApiTags('users')
 @ApiBearerAuth()
 @Controller('api/v1/tenants/:tenant/users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly why: MembershipWhyService,
+  ) {}
 
   /** Pre-provisions a user; SSO sign-in and SCIM also create users. */
   @Post()
@@ -36,6 +40,11 @@ export class UsersController {
   @Get(':userId')
   get(@CurrentTenant() tenant: Tenant, @Param('userId', ParseUUIDPipe) userId: string) {
     return this.users.get(tenant.id, userId);
+  }
+
+  @Get(':userId/memberships')
+  memberships(@CurrentTenant() tenant: Tenant, @Param('userId', ParseUUIDPipe) userId: string) {
+    return this.why.explain(tenant.id, userId);
   }
 
   @Patch(':userId')

@@ -8,7 +8,9 @@ async function walk(t: TestApp, url: string, limit: number) {
   let pages = 0;
   do {
     const sep = url.includes('?') ? '&' : '?';
-    const res = await t.op.get(`${url}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+    const res: { body: { items: Record<string, unknown>[]; nextCursor: string | null } } = await t.op
+      .get(`${url}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`)
+      .expect(200);
     expect(Object.keys(res.body).sort()).toEqual(['items', 'nextCursor']);
     expect(res.body.items.length).toBeLessThanOrEqual(limit);
     if (res.body.nextCursor) expect(res.body.items).toHaveLength(limit);

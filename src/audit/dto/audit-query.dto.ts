@@ -1,7 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDate, IsInt, IsUUID, Matches, Max, MaxDate, Min, MinDate } from 'class-validator';
-import { Optional } from '../../common/validation';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsDate,
+  IsInt,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxDate,
+  MaxLength,
+  Min,
+  MinDate,
+} from 'class-validator';
+import { Optional, SLUG_MESSAGE, SLUG_PATTERN } from '../../common/validation';
 
 // Dates both databases store: JavaScript reaches year -271821, PostgreSQL stops at 4713 BC.
 const EARLIEST = new Date('0001-01-01T00:00:00.000Z');
@@ -31,6 +42,30 @@ export class AuditQueryDto {
     message: 'correlationId must be a correlation id (letters, digits, . _ : -)',
   })
   correlationId?: string;
+
+  @ApiPropertyOptional({ description: 'Only events about the user with this email (exact, any case)' })
+  @Optional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  @IsString()
+  @MaxLength(320)
+  email?: string;
+
+  @ApiPropertyOptional({
+    description: 'Only events about this group: the group, its memberships, its current links',
+  })
+  @Optional()
+  @IsUUID('all')
+  groupId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "Slug of an identity provider: its sign-ins and refusals, its SCIM tokens' requests, its settings",
+  })
+  @Optional()
+  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  idp?: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601 time, inclusive' })
   @Optional()

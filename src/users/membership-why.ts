@@ -1,0 +1,152 @@
+import { normalizeGroupName, resolvePolicy, type GroupSyncPolicy } from '../sync/engine';
+import { roleRank, type Role } from '../common/roles';
+
+/**
+ * "Why is this user in this group with this role": pure, from rows the service loaded. Sync and
+ * SCIM memberships are explained by the links that match what the IdP last told us (the same
+ * normal form the engine compares in); manual ones by the administrator's grant.
+ */
+export interface WhyIdp {
+  id: string;
+  slug: string;
+  groupSync: Record<string, unknown>;
+}
+export interface WhyLink {
+  id: string;
+  groupId: string;
+  idpId: string | null;
+  externalGroup: string;
+  label: string | null;
+  role: Role;
+}
+export interface WhyExternal {
+  idpId: string;
+  externalGroup: string;
+  source: 'claim' | 'scim';
+  seenAt: Date;
+}
+export interface WhyMembership {
+  groupId: string;
+  groupName: string;
+  role: Role;
+  source: 'manual' | 'sync' | 'scim';
+}
+export interface WhyMatch {
+  linkId: string | null;
+  /** The link's externalGroup, or the local group's name when matched by name. */
+  externalGroup: string;
+  label: string | null;
+  role: Role;
+  idp: string;
+  /** 'claim': sent in the sign-in claims; 'scim': pushed as a SCIM group membership. */
+  via: 'claim' | 'scim';
+  /** The value the IdP sent, as stored (already normalized). */
+  value: string;
+  seenAt: string;
+}
+export interface MembershipWhy {
+  matches: WhyMatch[];
+  /** The highest role the matches give (what sync would set), or null when nothing matches. */
+  linkRole: Role | null;
+  why: string;
+  roleWhy: string;
+}
+
+export function explainMemberships(
+  memberships: WhyMembership[],
+  links: WhyLink[],
+  externals: WhyExternal[],
+  idps: WhyIdp[],
+  groupNames: Map<string, string>,
+): Map<string, MembershipWhy> {
+  const idpById = new Map(
+    idps.map((i) => [i.id, { ...i, policy: resolvePolicy(i.groupSync as Partial<GroupSyncPolicy>) }]),
+  );
+  const linksByGroup = new Map<string, WhyLink[]>();
+  for (const l of links) linksByGroup.set(l.groupId, [...(linksByGroup.get(l.groupId) ?? []), l]);
+  // What each IdP sent, by normalized value, so each link is one lookup per IdP.
+  const sent = new Map<string, Map<string, WhyExternal[]>>();
+  for (const x of externals) {
+    const idp = idpById.get(x.idpId);
+    if (!idp) continue;
+    const key = normalizeGroupName(x.externalGroup, idp.policy);
+    const byValue = sent.get(x.idpId) ?? sent.set(x.idpId, new Map()).get(x.idpId)!;
+    byValue.set(key, [...(byValue.get(key) ?? []), x]);
+  }
+  const result = new Map<string, MembershipWhy>();
+  for (const m of memberships) {
+    const matches: WhyMatch[] = [];
+    for (const idp of idpById.values()) {
+      const byValue = sent.get(idp.id);
+      if (!byValue || !idp.policy.enabled) continue;
+      for (const link of linksByGroup.get(m.groupId) ?? []) {
+        if (link.idpId !== null && link.idpId !== idp.id) continue;
+        for (const x of byValue.get(normalizeGroupName(link.externalGroup, idp.policy)) ?? [])
+          matches.push(toMatch(link.id, link.externalGroup, link.label, link.role, idp.slug, x));
+      }
+      if (idp.policy.matchByName) {
+        const name = groupNames.get(m.groupId) ?? m.groupName;
+        for (const x of byValue.get(normalizeGroupName(name, idp.policy)) ?? [])
+          matches.push(toMatch(null, name, null, idp.policy.defaultRole, idp.slug, x));
+      }
+    }
+    const linkRole = matches.reduce<Role | null>(
+      (best, x) => (best === null || roleRank(x.role) > roleRank(best) ? x.role : best),
+      null,
+    );
+    result.set(m.groupId, {
+      matches,
+      linkRole,
+      why: whySentence(m, matches),
+      roleWhy: roleSentence(m, matches, linkRole),
+    });
+  }
+  return result;
+}
+
+function toMatch(
+  linkId: string | null,
+  externalGroup: string,
+  label: string | null,
+  role: Role,
+  idp: string,
+  x: WhyExternal,
+): WhyMatch {
+  return {
+    linkId,
+    externalGroup,
+    label,
+    role,
+    idp,
+    via: x.source,
+    value: x.externalGroup,
+    seenAt: x.seenAt.toISOString(),
+  };
+}
+
+const describe = (x: WhyMatch) =>
+  `${x.via === 'scim' ? 'SCIM group' : 'group claim'} "${x.value}" from ${x.idp} matched ` +
+  (x.linkId
+    ? `the link to "${x.label ? `${x.label} (${x.externalGroup})` : x.externalGroup}"`
+    : `the group's name`);
+
+function whySentence(m: WhyMembership, matches: WhyMatch[]): string {
+  if (m.source === 'manual')
+    return matches.length
+      ? `Added or changed by an administrator; sync leaves it alone (also, ${describe(matches[0])})`
+      : 'Added or changed by an administrator';
+  const by = m.source === 'scim' ? 'Pushed by SCIM' : 'Granted by sync at sign-in';
+  if (matches.length === 0)
+    return `${by}; no link matches what the IdP last sent any more (the next sync of this user decides)`;
+  return `${by}: ${matches.map(describe).join('; ')}`;
+}
+
+function roleSentence(m: WhyMembership, matches: WhyMatch[], linkRole: Role | null): string {
+  if (m.source === 'manual') return `${m.role}: set by an administrator`;
+  if (linkRole === null) return `${m.role}: kept from the last sync`;
+  const top = matches.filter((x) => x.role === linkRole);
+  const from = top.length === 1 ? 'the link' : `${top.length} links`;
+  if (linkRole === m.role)
+    return `${m.role}: the highest role of the matching links (${from} with ${linkRole})`;
+  return `${m.role}: the matching links give ${linkRole}; the role differs until the next sync of this user (or a rule kept it: last owner, removal policy)`;
+}
