@@ -7,7 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { bodyParsers, correlationIdMiddleware } from './common/http';
 import { securityHeadersMiddleware } from './common/security-headers';
 import { inputGuardMiddleware } from './common/input-guard';
-import { declarePathParameters } from './common/openapi';
+import { completeDocument, declarePathParameters } from './common/openapi';
 import { createValidationPipe } from './common/validation';
 import type { AllConfigType } from './config/configuration';
 import { acsBodyParser } from './sso/acs-body';
@@ -39,7 +39,7 @@ export function configureApp(app: INestApplication): void {
   SwaggerModule.setup(
     'api/docs',
     express,
-    () => declarePathParameters(SwaggerModule.createDocument(express, openApi)),
+    () => declarePathParameters(completeDocument(SwaggerModule.createDocument(express, openApi))),
     {
       jsonDocumentUrl: 'api/docs/openapi.json',
     },

@@ -1,0 +1,286 @@
+/**
+ * Summaries and answers of every operation, in one place: Nest builds the paths from the
+ * controllers, this fills in what the handlers (plain objects) cannot say, and adds the SSO and SCIM
+ * routes, whose controllers are kept out of Nest's scan (form posts, redirects, SCIM's own media
+ * type). A decorator on a handler wins over an entry here. test/e2e/openapi-complete.e2e.ts fails
+ * on an operation without a summary, a 2xx schema or error answers.
+ */
+export interface Answer {
+  description: string;
+  /** A component name, `[Name]` for an array of it, or a media type's raw schema. */
+  schema?: string;
+  mediaType?: string;
+}
+export interface OperationDoc {
+  summary: string;
+  description?: string;
+  ok: Record<number, Answer>;
+  /** Error statuses beyond the defaults (400, 401, 403, 429, and 404 on paths with parameters). */
+  errors?: number[];
+}
+
+const json = (schema: string, description = 'OK'): Answer => ({ description, schema });
+const none = (description = 'Done; no body'): Answer => ({ description });
+const pageOr = (item: string, pageName: string): Answer => ({
+  description: `The whole list as an array; with ?limit= or ?cursor= a page {items, nextCursor}`,
+  schema: `[${item}]|${pageName}`,
+});
+
+export const OPERATIONS: Record<string, OperationDoc> = {
+  'GET /health': {
+    summary: 'Liveness and readiness: the database is migrated and reachable',
+    ok: { 200: json('Health') },
+  },
+  'POST /api/v1/operator-session': { summary: 'Exchange the operator token for the admin UI cookie', ok: {} },
+  'GET /api/v1/operator-session': { summary: 'The operator session and its CSRF token', ok: {} },
+  'DELETE /api/v1/operator-session': { summary: 'Sign the operator out everywhere', ok: { 204: none() } },
+
+  'POST /api/v1/tenants': {
+    summary: 'Create a tenant (operator only)',
+    ok: { 201: json('Tenant', 'Created') },
+    errors: [409],
+  },
+  'GET /api/v1/tenants': {
+    summary: 'List tenants (the operator sees all, a tenant credential its own)',
+    ok: { 200: json('[Tenant]') },
+  },
+  'GET /api/v1/tenants/{tenant}': { summary: 'Read a tenant', ok: { 200: json('Tenant') } },
+  'PATCH /api/v1/tenants/{tenant}': {
+    summary: 'Rename a tenant or change its settings',
+    ok: { 200: json('Tenant') },
+  },
+  'DELETE /api/v1/tenants/{tenant}': {
+    summary: 'Delete a tenant and everything it owns (operator only)',
+    ok: { 204: none() },
+  },
+  'GET /api/v1/tenants/{tenant}/overview': {
+    summary: 'Overview: per IdP the last sign-in, refusal and SCIM request; the last 24 hours of sync',
+    ok: { 200: json('Overview') },
+  },
+
+  'POST /api/v1/tenants/{tenant}/api-keys': {
+    summary: 'Create an API key (the token is shown once)',
+    ok: { 201: json('NewApiKey', 'Created') },
+  },
+  'GET /api/v1/tenants/{tenant}/api-keys': { summary: 'List API keys', ok: { 200: json('[ApiKey]') } },
+  'DELETE /api/v1/tenants/{tenant}/api-keys/{keyId}': { summary: 'Revoke an API key', ok: { 204: none() } },
+
+  'POST /api/v1/tenants/{tenant}/identity-providers': {
+    summary: 'Connect a SAML or OIDC identity provider',
+    ok: { 201: json('IdentityProvider', 'Created, with the URLs to give the IdP') },
+    errors: [409],
+  },
+  'GET /api/v1/tenants/{tenant}/identity-providers': {
+    summary: 'List identity providers',
+    ok: { 200: json('[IdentityProvider]') },
+  },
+  'GET /api/v1/tenants/{tenant}/identity-providers/{idp}': {
+    summary: 'Read an identity provider',
+    ok: { 200: json('IdentityProvider') },
+  },
+  'PATCH /api/v1/tenants/{tenant}/identity-providers/{idp}': {
+    summary: 'Change an identity provider or its group-sync policy',
+    ok: { 200: json('IdentityProvider') },
+  },
+  'DELETE /api/v1/tenants/{tenant}/identity-providers/{idp}': {
+    summary: 'Delete an identity provider',
+    ok: { 204: none() },
+  },
+
+  'POST /api/v1/tenants/{tenant}/users': {
+    summary: 'Pre-provision a user',
+    ok: { 201: json('User', 'Created') },
+    errors: [409],
+  },
+  'GET /api/v1/tenants/{tenant}/users': {
+    summary: 'List or find users by email',
+    ok: { 200: pageOr('User', 'UserPage') },
+  },
+  'GET /api/v1/tenants/{tenant}/users/{userId}': {
+    summary: 'Read a user with memberships, external groups and identities',
+    ok: { 200: json('User') },
+  },
+  'GET /api/v1/tenants/{tenant}/users/{userId}/memberships': {
+    summary: 'Why the user is in each group with each role',
+    description:
+      'Each membership with its source, the links and claim values or SCIM groups that match it, why ' +
+      'the role, when a sign-in or SCIM push last confirmed it and its last audited change; and the roles inherited from parent groups.',
+    ok: { 200: json('MembershipsWhy') },
+  },
+  'PATCH /api/v1/tenants/{tenant}/users/{userId}': {
+    summary: 'Rename, block/unblock, or make a user admin by hand',
+    ok: { 200: json('User') },
+  },
+  'DELETE /api/v1/tenants/{tenant}/users/{userId}': { summary: 'Delete a user', ok: { 204: none() } },
+
+  'POST /api/v1/tenants/{tenant}/groups': {
+    summary: 'Create a group (optionally inside another)',
+    ok: { 201: json('Group', 'Created') },
+    errors: [409],
+  },
+  'GET /api/v1/tenants/{tenant}/groups': {
+    summary: 'List groups by name',
+    ok: { 200: pageOr('Group', 'GroupPage') },
+  },
+  'GET /api/v1/tenants/{tenant}/groups/{groupId}': { summary: 'Read a group', ok: { 200: json('Group') } },
+  'PATCH /api/v1/tenants/{tenant}/groups/{groupId}': {
+    summary: 'Rename, describe or move a group',
+    ok: { 200: json('Group') },
+    errors: [409],
+  },
+  'DELETE /api/v1/tenants/{tenant}/groups/{groupId}': {
+    summary: 'Delete a group without subgroups',
+    ok: { 204: none() },
+    errors: [409],
+  },
+  'GET /api/v1/tenants/{tenant}/groups/{groupId}/members': {
+    summary: 'Members with role, source, and roles inherited from parent groups',
+    ok: { 200: pageOr('Member', 'MemberPage') },
+  },
+  'PUT /api/v1/tenants/{tenant}/groups/{groupId}/members/{userId}': {
+    summary: 'Add a member or change their role by hand (source becomes manual)',
+    ok: { 200: json('Membership') },
+    errors: [409],
+  },
+  'DELETE /api/v1/tenants/{tenant}/groups/{groupId}/members/{userId}': {
+    summary: 'Remove a member',
+    ok: { 204: none() },
+    errors: [409],
+  },
+
+  'GET /api/v1/tenants/{tenant}/groups/{groupId}/links': {
+    summary: "List a group's links",
+    ok: { 200: pageOr('GroupLink', 'GroupLinkPage') },
+  },
+  'POST /api/v1/tenants/{tenant}/groups/{groupId}/links': {
+    summary: 'Link an IdP group to this group with a role (?dryRun=true previews the impact)',
+    ok: {
+      201: json('GroupLink', 'Created'),
+      200: json('LinkDryRun', 'With ?dryRun=true: the impact, nothing written'),
+    },
+    errors: [409],
+  },
+  'GET /api/v1/tenants/{tenant}/groups/{groupId}/links/{linkId}': {
+    summary: 'Read a link',
+    ok: { 200: json('GroupLink') },
+  },
+  'PATCH /api/v1/tenants/{tenant}/groups/{groupId}/links/{linkId}': {
+    summary: "Change a link's role or label (?dryRun=true previews the impact)",
+    ok: { 200: json('GroupLink|LinkDryRun', 'The link; with ?dryRun=true the impact, nothing written') },
+  },
+  'DELETE /api/v1/tenants/{tenant}/groups/{groupId}/links/{linkId}': {
+    summary: 'Delete a link (?dryRun=true previews who would lose what)',
+    ok: { 204: none(), 200: json('LinkDryRun', 'With ?dryRun=true: the impact, nothing written') },
+  },
+
+  'POST /api/v1/tenants/{tenant}/sync/preview': {
+    summary: 'What a sign-in with these groups would do (writes nothing)',
+    ok: { 200: json('SyncPlan') },
+  },
+  'POST /api/v1/tenants/{tenant}/sync/reconcile': {
+    summary: 'Apply the current links now to users from their stored external groups',
+    ok: { 200: json('ReconcileResult') },
+  },
+  'GET /api/v1/tenants/{tenant}/audit-events': {
+    summary: 'Audit events, newest first, filtered and cursor-paged',
+    ok: { 200: json('AuditPage') },
+  },
+
+  'POST /api/v1/tenants/{tenant}/scim-tokens': {
+    summary: 'Create a SCIM token for an IdP (shown once)',
+    ok: { 201: json('NewScimToken', 'Created') },
+  },
+  'GET /api/v1/tenants/{tenant}/scim-tokens': {
+    summary: 'List active SCIM tokens',
+    ok: { 200: json('[ScimToken]') },
+  },
+  'DELETE /api/v1/tenants/{tenant}/scim-tokens/{tokenId}': {
+    summary: 'Revoke a SCIM token',
+    ok: { 204: none() },
+  },
+};
+
+const html = (description: string): Answer => ({ description, schema: 'html', mediaType: 'text/html' });
+const redirect = (description: string): Answer => ({ description });
+
+/** Browser sign-in routes (SSO controller, excluded from Nest's scan): described here. */
+export const SSO_OPERATIONS: Record<string, OperationDoc & { parameters?: string[]; body?: string }> = {
+  'GET /sso/{tenant}/{idp}/login': {
+    summary: 'Start a sign-in: redirect to the IdP (SAML AuthnRequest, or OIDC with state, nonce, PKCE)',
+    parameters: ['returnTo'],
+    ok: { 302: redirect('To the IdP') },
+  },
+  'POST /sso/{tenant}/{idp}/acs': {
+    summary: 'SAML assertion consumer (HTTP-POST binding): validate, sync groups, start the session',
+    body: 'application/x-www-form-urlencoded',
+    ok: {
+      302: redirect('Signed in: to returnTo (same origin) or /sso/{tenant}/me'),
+      200: html('Refused or not signed in: a plain page with the reason and a correlation id'),
+    },
+  },
+  'GET /sso/{tenant}/{idp}/callback': {
+    summary: 'OIDC redirect URI: exchange the code, sync groups, start the session',
+    parameters: ['code', 'state'],
+    ok: {
+      302: redirect('Signed in: to returnTo (same origin) or /sso/{tenant}/me'),
+      200: html('Refused: a plain page with the reason'),
+    },
+  },
+  'GET /sso/{tenant}/{idp}/metadata': {
+    summary: 'SAML service-provider metadata to give the IdP',
+    ok: { 200: { description: 'SP metadata', schema: 'xml', mediaType: 'application/samlmetadata+xml' } },
+  },
+  'GET /sso/{tenant}/me': {
+    summary: 'The signed-in user of this tenant with their groups and the CSRF token',
+    ok: { 200: json('SignedInUser') },
+  },
+  'POST /sso/{tenant}/logout': { summary: 'End the session of this tenant', ok: { 204: none() } },
+};
+
+/** SCIM 2.0 (RFC 7644), bearer SCIM token of the tenant; answers in application/scim+json. */
+export const SCIM_OPERATIONS: Record<string, OperationDoc & { body?: string }> = {
+  'GET /scim/v2/{tenant}/ServiceProviderConfig': {
+    summary: 'SCIM service provider configuration',
+    ok: { 200: json('ScimResource') },
+  },
+  'GET /scim/v2/{tenant}/ResourceTypes': {
+    summary: 'SCIM resource types',
+    ok: { 200: json('ScimListResponse') },
+  },
+  'GET /scim/v2/{tenant}/ResourceTypes/{id}': {
+    summary: 'One SCIM resource type',
+    ok: { 200: json('ScimResource') },
+  },
+  'GET /scim/v2/{tenant}/Schemas': { summary: 'SCIM schemas', ok: { 200: json('ScimListResponse') } },
+  'GET /scim/v2/{tenant}/Schemas/{id}': { summary: 'One SCIM schema', ok: { 200: json('ScimResource') } },
+  'GET /scim/v2/{tenant}/{resource}': {
+    summary: 'List Users or Groups (filter, startIndex, count, attributes, excludedAttributes)',
+    ok: { 200: json('ScimListResponse') },
+  },
+  'POST /scim/v2/{tenant}/{resource}': {
+    summary: 'Create a User or Group',
+    body: 'application/scim+json',
+    ok: { 201: json('ScimResource', 'Created') },
+    errors: [409],
+  },
+  'GET /scim/v2/{tenant}/{resource}/{id}': {
+    summary: 'Read a User or Group',
+    ok: { 200: json('ScimResource') },
+  },
+  'PUT /scim/v2/{tenant}/{resource}/{id}': {
+    summary: 'Replace a User or Group',
+    body: 'application/scim+json',
+    ok: { 200: json('ScimResource') },
+    errors: [409],
+  },
+  'PATCH /scim/v2/{tenant}/{resource}/{id}': {
+    summary: 'Modify a User or Group (PatchOp; group members add/remove re-plan the users)',
+    body: 'application/scim+json',
+    ok: { 200: json('ScimResource'), 204: none() },
+    errors: [409],
+  },
+  'DELETE /scim/v2/{tenant}/{resource}/{id}': {
+    summary: 'Delete (or block, per tenant setting) a User, or delete a Group',
+    ok: { 204: none() },
+  },
+};
