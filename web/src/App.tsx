@@ -5,10 +5,13 @@ import { AuditPage } from './pages/Audit';
 import { GroupPage } from './pages/Group';
 import { GroupsPage } from './pages/Groups';
 import { IdentityProvidersPage } from './pages/IdentityProviders';
+import { MePage } from './pages/Me';
+import { OverviewPage } from './pages/Overview';
 import { ScimTokensPage } from './pages/ScimTokens';
 import { SignInPage } from './pages/SignIn';
 import { TenantShell } from './pages/TenantShell';
-import { UserPage, UsersPage } from './pages/Users';
+import { UserPage } from './pages/User';
+import { UsersPage } from './pages/Users';
 import { WorkspacesPage } from './pages/Workspaces';
 
 export function App() {
@@ -16,8 +19,10 @@ export function App() {
     <Routes>
       <Route path="/" element={<Home />} />
       <Route path="/signin" element={<SignInPage />} />
+      <Route path="/t/:tenant/me" element={<MePage />} />
       <Route path="/t/:tenant" element={<TenantShell />}>
-        <Route index element={<Navigate to="identity-providers" replace />} />
+        <Route index element={<Navigate to="overview" replace />} />
+        <Route path="overview" element={<OverviewPage />} />
         <Route path="identity-providers" element={<IdentityProvidersPage />} />
         <Route path="groups" element={<GroupsPage />} />
         <Route path="groups/:groupId" element={<GroupPage />} />

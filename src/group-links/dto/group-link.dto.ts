@@ -40,7 +40,7 @@ export class UpdateGroupLinkDto {
   @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role?: Role;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @ValidateIf((_, v) => v !== null)
   @Optional()
   @Transform(trim)

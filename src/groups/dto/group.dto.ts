@@ -33,13 +33,13 @@ export class UpdateGroupDto {
   @MaxLength(255)
   name?: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @Optional({ nullable: true })
   @IsString()
   @MaxLength(2000)
   description?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, description: 'null makes it a top-level group' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'null makes it a top-level group' })
   @ValidateIf((_, v) => v !== null)
   @Optional()
   @IsUUID('all')

@@ -2425,13 +2425,16 @@ export interface components {
             scimDeleteAction?: "block" | "delete";
         };
         UpdateGroupDto: {
-            description?: Record<string, never> | null;
+            description?: string | null;
             name?: string;
-            /** @description null makes it a top-level group */
-            parentId?: Record<string, never> | null;
+            /**
+             * Format: uuid
+             * @description null makes it a top-level group
+             */
+            parentId?: string | null;
         };
         UpdateGroupLinkDto: {
-            label?: Record<string, never> | null;
+            label?: string | null;
             /** @enum {string} */
             role?: "guest" | "reporter" | "developer" | "maintainer" | "owner";
         };

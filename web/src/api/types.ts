@@ -104,7 +104,9 @@ export interface AuditPage {
 export interface Me {
   tenant: { slug: string; name: string };
   user: { id: string; email: string; displayName: string | null; isAdmin: boolean };
+  groups: { groupId: string; groupName: string; role: Role; source: 'manual' | 'sync' | 'scim' }[];
   csrfToken: string;
+  expiresAt: string;
 }
 
 export interface ReconcileResult {
@@ -145,4 +147,68 @@ export interface UserDetail {
   memberships: { groupId: string; groupName: string; role: Role; source: 'manual' | 'sync' | 'scim' }[];
   externalGroups: { idp: string; externalGroup: string; source: 'claim' | 'scim'; seenAt: string }[];
   identities: { idp: string; externalId: string }[];
+}
+
+/** A cursor page of a list (users, groups, members, links) asked for with ?limit= or ?cursor=. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** GET .../users/:id/memberships: why the user is in each group with each role. */
+export interface MembershipWhy {
+  groupId: string;
+  groupName: string;
+  role: Role;
+  source: 'manual' | 'sync' | 'scim';
+  createdAt: string;
+  updatedAt: string;
+  why: string;
+  roleWhy: string;
+  linkRole: Role | null;
+  matches: {
+    linkId: string | null;
+    externalGroup: string;
+    label: string | null;
+    role: Role;
+    idp: string;
+    via: 'claim' | 'scim';
+    value: string;
+    seenAt: string;
+  }[];
+  lastConfirmed: { at: string; trigger: string; idp: string; correlationId: string } | null;
+  lastChange: {
+    action: string;
+    at: string;
+    actor: { type: string; label: string | null };
+    reason: string | null;
+    correlationId: string;
+  } | null;
+}
+export interface MembershipsWhy {
+  userId: string;
+  memberships: MembershipWhy[];
+  inherited: { groupId: string; groupName: string; role: Role; fromGroupId: string; fromGroupName: string }[];
+}
+
+export interface Overview {
+  since: string;
+  until: string;
+  identityProviders: {
+    slug: string;
+    name: string;
+    type: string;
+    enabled: boolean;
+    lastSignIn: { at: string; userId: string | null; correlationId: string } | null;
+    lastRefusal: { at: string; code: string | null; reason: string | null; correlationId: string } | null;
+    lastScimRequestAt: string | null;
+  }[];
+  last24h: {
+    signIns: number;
+    refusals: number;
+    membershipsAdded: number;
+    roleChanges: number;
+    membershipsRemoved: number;
+    adminChanges: number;
+  };
 }

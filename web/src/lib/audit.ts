@@ -20,6 +20,8 @@ export function auditSummary(e: AuditEvent): string {
       return `${who}removed from ${group || 'a group'}`;
     case 'sso.sign_in_refused':
       return `Sign-in refused: ${str(d.reason)}`;
+    case 'sync.applied':
+      return syncSummary(d);
     default:
       if (e.action.startsWith('group_link.'))
         return `${str(after.externalGroup) || str(before.externalGroup)} → ${str(after.role) || str(before.role)}`;
@@ -28,12 +30,39 @@ export function auditSummary(e: AuditEvent): string {
 }
 
 /** The query string the API takes for the current filters; empty values are left out. */
-export function auditQuery(filters: { action: string; userId: string; correlationId?: string; since: string; until: string }) {
+export function auditQuery(filters: {
+  action: string;
+  userId: string;
+  correlationId?: string;
+  email?: string;
+  groupId?: string;
+  idp?: string;
+  since: string;
+  until: string;
+}) {
   const q: Record<string, string> = {};
   if (filters.action.trim()) q.action = filters.action.trim();
   if (filters.userId.trim()) q.userId = filters.userId.trim();
+  if (filters.email?.trim()) q.email = filters.email.trim();
+  if (filters.groupId) q.groupId = filters.groupId;
+  if (filters.idp) q.idp = filters.idp;
   if (filters.correlationId?.trim()) q.correlationId = filters.correlationId.trim();
   if (filters.since) q.since = new Date(filters.since).toISOString();
   if (filters.until) q.until = new Date(filters.until).toISOString();
   return q;
 }
+
+/** A sign-in's (or SCIM push's, or reconcile's) counts in words; its changes expand below it. */
+export function syncSummary(d: Record<string, unknown>): string {
+  const n = (k: string) => (typeof d[k] === 'number' ? (d[k] as number) : 0);
+  const trigger = d.trigger === 'sign-in' ? 'Sign-in' : d.trigger === 'scim' ? 'SCIM push' : 'Reconcile';
+  const changes = n('adds') + n('roleChanges') + n('removals');
+  const via = typeof d.idp === 'string' ? ` through ${d.idp}` : '';
+  const counts = changes
+    ? `${n('adds')} added, ${n('roleChanges')} re-roled, ${n('removals')} removed`
+    : 'no membership changes';
+  return `${trigger}${via}: ${counts}${d.complete === false ? ' (group list incomplete: nothing removed)' : ''}`;
+}
+
+/** True for the summary event of a sync run, whose changes share its correlation id. */
+export const isSyncSummary = (e: AuditEvent) => e.action === 'sync.applied';

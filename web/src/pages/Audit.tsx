@@ -5,10 +5,13 @@ import { useParams, useSearchParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import type { AuditPage as Page } from '../api/types';
 import { EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
-import { auditQuery, auditSummary } from '../lib/audit';
+import { auditQuery, auditSummary, isSyncSummary } from '../lib/audit';
+import { SignInChanges } from '../components/SignInChanges';
+import { useGroups } from './Groups';
+import { useIdentityProviders } from './IdentityProviders';
 import { auditCsv, CSV_EXPORT_CAP } from '../lib/csv';
 
-const EMPTY = { action: '', userId: '', correlationId: '', since: '', until: '' };
+const EMPTY = { action: '', userId: '', email: '', groupId: '', idp: '', correlationId: '', since: '', until: '' };
 type Filters = typeof EMPTY;
 
 /** Every event of the filter, page by page (200 a request), up to the cap. */
@@ -33,7 +36,16 @@ export function AuditPage() {
   const { tenant = '' } = useParams();
   // A link may open the log filtered (the users page: ?userId=; a refused user's reference: ?correlationId=).
   const [params] = useSearchParams();
-  const initial = { ...EMPTY, userId: params.get('userId') ?? '', correlationId: params.get('correlationId') ?? '' };
+  const initial = {
+    ...EMPTY,
+    action: params.get('action') ?? '',
+    userId: params.get('userId') ?? '',
+    correlationId: params.get('correlationId') ?? '',
+    groupId: params.get('groupId') ?? '',
+    idp: params.get('idp') ?? '',
+  };
+  const groups = useGroups(tenant);
+  const idps = useIdentityProviders(tenant);
   const [form, setForm] = useState(initial);
   const [filters, setFilters] = useState(initial);
   const [exported, setExported] = useState(0);
@@ -88,6 +100,29 @@ export function AuditPage() {
             </Field>
             <Field id="f-user" label="User id" errors={fieldErrors(events.error, 'userId')}>
               <TextField.Root id="f-user" value={form.userId} onChange={(e) => setForm({ ...form, userId: e.target.value })} />
+            </Field>
+            <Field id="f-email" label="Email" errors={fieldErrors(events.error, 'email')}>
+              <TextField.Root id="f-email" type="search" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
+            </Field>
+            <Field id="f-group" label="Group">
+              <select id="f-group" className="native-select" value={form.groupId} onChange={(e) => setForm({ ...form, groupId: e.target.value })}>
+                <option value="">any</option>
+                {groups.data?.map((g) => (
+                  <option key={g.id} value={g.id}>
+                    {g.name}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field id="f-idp" label="Identity provider">
+              <select id="f-idp" className="native-select" value={form.idp} onChange={(e) => setForm({ ...form, idp: e.target.value })}>
+                <option value="">any</option>
+                {idps.data?.map((i) => (
+                  <option key={i.id} value={i.slug}>
+                    {i.name ?? i.slug}
+                  </option>
+                ))}
+              </select>
             </Field>
             <Field
               id="f-correlation"
@@ -179,6 +214,9 @@ export function AuditPage() {
                   {open.has(e.id) ? (
                     <Table.Row id={`ev-${e.id}`}>
                       <Table.Cell colSpan={5}>
+                        {isSyncSummary(e) && e.correlationId ? (
+                          <SignInChanges tenant={tenant} correlationId={e.correlationId} summaryId={e.id} />
+                        ) : null}
                         <pre className="pre">
                           {JSON.stringify(
                             { correlationId: e.correlationId, target: e.target, userId: e.userId, before: e.before, after: e.after, details: e.details },

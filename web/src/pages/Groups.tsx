@@ -3,14 +3,28 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link as RouterLink, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
-import type { Group } from '../api/types';
+import type { Group, Page } from '../api/types';
 import { EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
 import { groupTree } from '../lib/tree';
 
+/** Every group (the tree needs them all), read page by page: 500 a request, by name. */
 export const useGroups = (tenant: string) =>
   useQuery({
     queryKey: ['groups', tenant],
-    queryFn: () => unwrap<Group[]>(api.GET('/api/v1/tenants/{tenant}/groups', { params: { path: { tenant } } })),
+    queryFn: async () => {
+      const all: Group[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await unwrap<Page<Group>>(
+          api.GET('/api/v1/tenants/{tenant}/groups', {
+            params: { path: { tenant }, query: { limit: 500, ...(cursor ? { cursor } : {}) } },
+          }),
+        );
+        all.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return all;
+    },
   });
 
 /** The workspace's groups as a tree, and creating one (optionally inside another). */

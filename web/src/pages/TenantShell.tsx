@@ -58,11 +58,17 @@ export function TenantShell() {
                 </Link>
               </>
             ) : (
-              `Signed in as ${me.data?.user.email}`
+              <>
+                Signed in as{' '}
+                <Link asChild>
+                  <RouterLink to="me">{me.data?.user.email}</RouterLink>
+                </Link>
+              </>
             )}
           </Text>
         </Flex>
         <nav className="nav" aria-label="Workspace">
+          <NavLink to="overview">Overview</NavLink>
           <NavLink to="identity-providers">Identity providers</NavLink>
           <NavLink to="groups">Groups</NavLink>
           <NavLink to="users">Users</NavLink>
