@@ -1,123 +1,19 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { ensureBuilt, startService, type RunningService } from './service';
+import { readFileSync } from 'node:fs';
+import {
+  browser,
+  capture,
+  captureStats,
+  devIdpSignIn,
+  expect401,
+  pending401,
+  opApi,
+  problems,
+  service,
+  seriousViolations,
+  useService,
+} from './harness';
 
-// The admin UI in Debian's chromium against the real built service (SQLite, development IdP).
-// Every page gets a screenshot in artifacts/browser/ and an axe-core scan; any console error or
-// CSP violation fails the test.
-const ARTIFACTS = join(__dirname, '..', '..', 'artifacts', 'browser');
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-let service: RunningService;
-const contexts: { context: BrowserContext; dir: string }[] = [];
-const problems: string[] = [];
-/** The browser logs a refused request as an error; the wrong-token step expects exactly one. */
-let expected401 = 0;
-
-async function browser(): Promise<Page> {
-  const dir = mkdtempSync(join(tmpdir(), 'gs-chromium-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  contexts.push({ context, dir });
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(10_000);
-  // Only the admin UI's pages count (not the development IdP's).
-  page.on('console', (m) => {
-    if (m.type() !== 'error' || !page.url().startsWith(`${service.base}/admin`)) return;
-    if (expected401 > 0 && m.text().includes('status of 401')) return void expected401--;
-    problems.push(`console error on ${page.url()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error on ${page.url()}: ${e.message}`));
-  return page;
-}
-
-const seriousViolations: string[] = [];
-let shots = 0;
-let captureMs = 0;
-let shotMs = 0;
-
-/** Screenshot and accessibility scan of the page as it is now. */
-async function capture(page: Page, name: string): Promise<void> {
-  const t0 = Date.now();
-  await page.screenshot({
-    path: join(ARTIFACTS, `${String(++shots).padStart(2, '0')}-${name}.png`),
-    fullPage: true,
-  });
-  shotMs += Date.now() - t0;
-  // Evaluated through the DevTools protocol: the page's CSP (script-src 'self') stays in force for the app.
-  // Injected once per document: client-side navigation keeps it, and parsing it again costs ~0.3 s a page.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-  const found = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: Document,
-            o: object,
-          ): Promise<{
-            violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
-          }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  });
-  seriousViolations.push(...found.map((f) => `${name}: ${f}`));
-  captureMs += Date.now() - t0;
-}
-
-/** Signs in through the development IdP as `email` with these groups, starting at the workspace's login URL. */
-async function devIdpSignIn(
-  page: Page,
-  returnTo: string,
-  email: string,
-  ticked: string[],
-  typed: string[] = [],
-) {
-  await page.goto(`${service.base}/sso/acme/dev/login?returnTo=${encodeURIComponent(returnTo)}`);
-  await page.getByLabel('Email').fill(email);
-  for (const g of ticked) await page.getByLabel(g, { exact: true }).check();
-  if (typed.length) await page.getByLabel(/Other groups/).fill(typed.join('\n'));
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${service.base}${returnTo}`);
-}
-
-beforeAll(async () => {
-  rmSync(ARTIFACTS, { recursive: true, force: true });
-  mkdirSync(ARTIFACTS, { recursive: true });
-  ensureBuilt();
-  service = await startService();
-}, 180_000);
-
-afterAll(async () => {
-  process.stdout.write(
-    `browser suite: screenshots and axe scans took ${(captureMs / 1000).toFixed(1)} s (screenshots ${(shotMs / 1000).toFixed(1)} s)\n`,
-  );
-  for (const { context, dir } of contexts) {
-    await context.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-  await service?.stop();
-});
+useService();
 
 test('operator and workspace admin set up SSO, links with impact preview, and read members and audit', async () => {
   const started = Date.now();
@@ -128,11 +24,11 @@ test('operator and workspace admin set up SSO, links with impact preview, and re
   await op.goto(ui('/'));
   await op.getByRole('heading', { name: 'Platform operator' }).waitFor();
   await capture(op, 'sign-in');
-  expected401 = 1;
+  expect401(1);
   await op.getByLabel('Operator token').fill('not-the-token');
   await op.getByRole('button', { name: 'Sign in' }).click();
   await op.getByText('This is not the operator token').waitFor();
-  expect(expected401).toBe(0);
+  expect(pending401()).toBe(0);
   await op.getByLabel('Operator token').fill(service.token);
   await op.getByRole('button', { name: 'Sign in' }).click();
   await op.getByRole('heading', { name: 'Workspaces', exact: true }).waitFor();
@@ -310,7 +206,7 @@ test('operator and workspace admin set up SSO, links with impact preview, and re
   await op
     .getByTestId('membership-row')
     .filter({ hasText: 'Engineering' })
-    .getByText(/developer/)
+    .getByText('developer', { exact: true })
     .waitFor();
   await expect(
     op.getByTestId('membership-row').filter({ hasText: 'Engineering' }).textContent(),
@@ -379,6 +275,143 @@ test('operator and workspace admin set up SSO, links with impact preview, and re
   expect(problems).toEqual([]);
   expect(seriousViolations).toEqual([]);
   process.stdout.write(
-    `browser suite: ${shots} pages captured in ${((Date.now() - started) / 1000).toFixed(1)} s (screenshots and axe: ${(captureMs / 1000).toFixed(1)} s)\n`,
+    `browser suite: ${captureStats().shots} pages captured in ${((Date.now() - started) / 1000).toFixed(1)} s (screenshots and axe: ${(captureStats().captureMs / 1000).toFixed(1)} s)\n`,
   );
+}, 120_000);
+
+test('overview, the why, members by hand, link editing, audit filters, own page; keyboard and phone width', async () => {
+  const started = Date.now();
+  const ui = (path: string) => `${service.base}/admin${path}`;
+  // Set up through the API: a workspace, the development IdP with an admin group, two groups, a link.
+  await opApi('POST', '/tenants', { slug: 'beta', name: 'Beta' });
+  const metadataXml = await (await fetch(`${service.base}/dev-idp/metadata`)).text();
+  await opApi('POST', '/tenants/beta/identity-providers', {
+    slug: 'dev',
+    type: 'saml',
+    metadataXml,
+    groupSync: { adminGroups: ['beta-admins'] },
+  });
+  const eng = await opApi('POST', '/tenants/beta/groups', { name: 'Engineering' });
+  await opApi('POST', '/tenants/beta/groups', { name: 'Backend', parentId: eng.id });
+  await opApi('POST', `/tenants/beta/groups/${eng.id}/links`, {
+    externalGroup: 'engineering',
+    role: 'developer',
+  });
+  await opApi('POST', '/tenants/beta/users', { email: 'carol@example.com' });
+
+  const admin = await browser();
+  await devIdpSignIn(
+    admin,
+    '/admin/t/beta/overview',
+    'dana@example.com',
+    [],
+    ['engineering', 'beta-admins'],
+    'beta',
+  );
+  const idpRow = admin.getByTestId('overview-idp').filter({ hasText: 'dev' });
+  await idpRow.waitFor();
+  expect(await idpRow.locator('td').first().textContent()).not.toBe('never');
+  await admin.getByTestId('last-24h').getByText('Sign-ins').waitFor();
+  await capture(admin, 'overview');
+
+  // Keyboard: the navigation is reachable with Tab, shows its focus, and opens with Enter.
+  await admin.keyboard.press('Tab');
+  let focusedUsers = false;
+  for (let i = 0; i < 12 && !focusedUsers; i++) {
+    focusedUsers = await admin.evaluate(() => document.activeElement?.textContent === 'Users');
+    if (!focusedUsers) await admin.keyboard.press('Tab');
+  }
+  expect(focusedUsers).toBe(true);
+  const outline = await admin.evaluate(
+    () => getComputedStyle(document.activeElement as Element).outlineStyle,
+  );
+  expect(outline).not.toBe('none');
+  await admin.keyboard.press('Enter');
+  await admin.waitForURL(ui('/t/beta/users'));
+
+  // The user page answers why: the claim value, the link, the role, when it was last confirmed.
+  await admin.getByRole('link', { name: 'dana@example.com' }).click();
+  const why = admin.getByTestId('membership-row').filter({ hasText: 'Engineering' });
+  await why
+    .getByText('group claim "engineering" from dev matched the link "engineering" → developer')
+    .waitFor();
+  await expect(why.textContent()).resolves.toMatch(/sign-in through dev/);
+  await admin.getByTestId('inherited').getByText('Backend as developer (from Engineering)').waitFor();
+  await capture(admin, 'user-why');
+
+  // Block and unblock someone, and make them admin by hand.
+  await admin.goto(ui('/t/beta/users?email=carol@example.com'));
+  await admin.getByRole('link', { name: 'carol@example.com' }).click();
+  await admin.getByRole('button', { name: 'Block' }).click();
+  await admin.getByRole('button', { name: 'Unblock' }).waitFor();
+  await admin.getByRole('button', { name: 'Unblock' }).click();
+  await admin.getByRole('button', { name: 'Make admin' }).click();
+  await admin.getByText('Yes (set by hand)').waitFor();
+  await capture(admin, 'user-admin-by-hand');
+
+  // Members by hand: the sync warning, add with a role, then remove after the inline question.
+  await admin.goto(ui(`/t/beta/groups/${eng.id}`));
+  await admin.getByTestId('sync-warning').waitFor();
+  await admin.getByLabel('Email').fill('carol@example.com');
+  await admin.getByLabel('Role').selectOption('reporter');
+  await admin.getByRole('button', { name: 'Save member' }).click();
+  const carol = admin.getByTestId('member-row').filter({ hasText: 'carol@example.com' });
+  await expect(
+    carol
+      .filter({ hasText: /reporter\s*manual/ })
+      .first()
+      .waitFor(),
+  ).resolves.toBeUndefined();
+  await capture(admin, 'group-members-manual');
+  await admin.getByRole('button', { name: 'Remove carol@example.com' }).click();
+  await admin.getByTestId('remove-member').getByRole('button', { name: 'Remove', exact: true }).click();
+  await carol.waitFor({ state: 'detached' });
+
+  // Editing a link previews the re-role before saving it.
+  await admin.getByRole('tab', { name: 'Group links' }).click();
+  await admin.getByRole('button', { name: 'Edit link engineering' }).click();
+  const editor = admin.getByTestId('edit-link');
+  await editor.getByLabel('Role').selectOption('maintainer');
+  await editor.getByRole('button', { name: 'Preview impact' }).click();
+  await editor.getByTestId('impact-preview').getByText('developer → maintainer').waitFor();
+  await capture(admin, 'link-edit-preview');
+  await editor.getByRole('button', { name: 'Save changes' }).click();
+  await admin.getByTestId('link-row').filter({ hasText: 'maintainer' }).waitFor();
+
+  // Audit: filtered by IdP; a sign-in's summary expands to its changes and their reasons.
+  await admin.getByRole('link', { name: 'Audit log' }).click();
+  await admin.getByLabel('Identity provider').selectOption('dev');
+  await admin.getByRole('button', { name: 'Filter' }).click();
+  const signIn = admin.getByTestId('audit-row').filter({ hasText: 'sync.applied' }).first();
+  await signIn.getByText(/Sign-in through dev: 1 added/).waitFor();
+  await signIn.getByRole('button', { name: 'Details' }).click();
+  await admin
+    .getByTestId('sign-in-changes')
+    .getByText(/added:.*Engineering/)
+    .waitFor();
+  await capture(admin, 'audit-sign-in-changes');
+
+  // The signed-in person's own page: groups and roles, the last sign-in's changes, sign-out.
+  await admin.goto(ui('/t/beta/me'));
+  await admin.getByTestId('my-group').filter({ hasText: 'Engineering' }).waitFor();
+  await admin.getByText(/Your last sign-in/).waitFor();
+  await capture(admin, 'me');
+
+  // A phone's width: no page scrolls sideways (wide tables scroll in their own box).
+  await admin.setViewportSize({ width: 390, height: 844 });
+  for (const path of ['/t/beta/overview', `/t/beta/groups/${eng.id}`, '/t/beta/users', '/t/beta/me']) {
+    await admin.goto(ui(path));
+    await admin.locator('main').first().waitFor();
+    await admin.waitForLoadState('networkidle');
+    const overflow = await admin.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect({ path, overflow }).toEqual({ path, overflow: 0 });
+    await capture(admin, `phone${path.replace(/\//g, '-')}`);
+  }
+  await admin.setViewportSize({ width: 1280, height: 900 });
+  await admin.getByRole('button', { name: 'Sign out' }).click();
+  await admin.getByText('You are not signed in to beta').waitFor();
+
+  expect(problems).toEqual([]);
+  expect(seriousViolations).toEqual([]);
+  process.stdout.write(`browser suite (new pages): ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }, 120_000);

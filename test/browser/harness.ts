@@ -1,0 +1,144 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { ensureBuilt, startService, type RunningService } from './service';
+
+// Shared by the browser tests: Debian's chromium against the real built service (SQLite, development
+// IdP). Every page gets a screenshot in artifacts/browser/ and an axe-core scan; any console error or
+// CSP violation fails the test.
+const ARTIFACTS = join(__dirname, '..', '..', 'artifacts', 'browser');
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export let service: RunningService;
+const contexts: { context: BrowserContext; dir: string }[] = [];
+export const problems: string[] = [];
+/** The browser logs a refused request as an error; the wrong-token step expects exactly one. */
+let expected401 = 0;
+export const expect401 = (n: number) => {
+  expected401 = n;
+};
+export const pending401 = () => expected401;
+
+export async function browser(): Promise<Page> {
+  const dir = mkdtempSync(join(tmpdir(), 'gs-chromium-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  contexts.push({ context, dir });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(10_000);
+  // Only the admin UI's pages count (not the development IdP's).
+  page.on('console', (m) => {
+    if (m.type() !== 'error' || !page.url().startsWith(`${service.base}/admin`)) return;
+    if (expected401 > 0 && m.text().includes('status of 401')) return void expected401--;
+    problems.push(`console error on ${page.url()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error on ${page.url()}: ${e.message}`));
+  return page;
+}
+
+export const seriousViolations: string[] = [];
+let shots = 0;
+let captureMs = 0;
+/** Pages captured so far and the time their screenshots and scans took. */
+export const captureStats = () => ({ shots, captureMs });
+let shotMs = 0;
+
+/** Screenshot and accessibility scan of the page as it is now. */
+export async function capture(page: Page, name: string): Promise<void> {
+  const t0 = Date.now();
+  await page.screenshot({
+    path: join(ARTIFACTS, `${String(++shots).padStart(2, '0')}-${name}.png`),
+    fullPage: true,
+  });
+  shotMs += Date.now() - t0;
+  // Evaluated through the DevTools protocol: the page's CSP (script-src 'self') stays in force for the app.
+  // Injected once per document: client-side navigation keeps it, and parsing it again costs ~0.3 s a page.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+  const found = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            o: object,
+          ): Promise<{
+            violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
+          }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
+  seriousViolations.push(...found.map((f) => `${name}: ${f}`));
+  captureMs += Date.now() - t0;
+}
+
+/** Signs in through the development IdP as `email` with these groups, starting at the workspace's login URL. */
+export async function devIdpSignIn(
+  page: Page,
+  returnTo: string,
+  email: string,
+  ticked: string[],
+  typed: string[] = [],
+  tenant = 'acme',
+) {
+  await page.goto(`${service.base}/sso/${tenant}/dev/login?returnTo=${encodeURIComponent(returnTo)}`);
+  await page.getByLabel('Email').fill(email);
+  for (const g of ticked) await page.getByLabel(g, { exact: true }).check();
+  if (typed.length) await page.getByLabel(/Other groups/).fill(typed.join('\n'));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${service.base}${returnTo}`);
+}
+
+/** Starts the built service once for the file, and closes every browser and the service after it. */
+export function useService(): void {
+  beforeAll(async () => {
+    rmSync(ARTIFACTS, { recursive: true, force: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    ensureBuilt();
+    service = await startService();
+  }, 180_000);
+
+  afterAll(async () => {
+    process.stdout.write(
+      `browser suite: screenshots and axe scans took ${(captureMs / 1000).toFixed(1)} s (screenshots ${(shotMs / 1000).toFixed(1)} s)\n`,
+    );
+    for (const { context, dir } of contexts) {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await service?.stop();
+  });
+}
+
+/** A JSON call to the admin API with the operator token (test set-up outside the browser). */
+export async function opApi<T = { id: string }>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${service.base}/api/v1${path}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${service.token}`,
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (res.status === 204 ? null : await res.json()) as T;
+}
