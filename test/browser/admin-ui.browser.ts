@@ -311,7 +311,7 @@ test('overview, the why, members by hand, link editing, audit filters, own page;
   const idpRow = admin.getByTestId('overview-idp').filter({ hasText: 'dev' });
   await idpRow.waitFor();
   expect(await idpRow.locator('td').first().textContent()).not.toBe('never');
-  await admin.getByTestId('last-24h').getByText('Sign-ins').waitFor();
+  await admin.getByTestId('last-24h').getByText('Sign-ins', { exact: true }).waitFor();
   await capture(admin, 'overview');
 
   // Keyboard: the navigation is reachable with Tab, shows its focus, and opens with Enter.
@@ -330,7 +330,7 @@ test('overview, the why, members by hand, link editing, audit filters, own page;
   await admin.waitForURL(ui('/t/beta/users'));
 
   // The user page answers why: the claim value, the link, the role, when it was last confirmed.
-  await admin.getByRole('link', { name: 'dana@example.com' }).click();
+  await admin.getByTestId('user-row').getByRole('link', { name: 'dana@example.com' }).click();
   const why = admin.getByTestId('membership-row').filter({ hasText: 'Engineering' });
   await why
     .getByText('group claim "engineering" from dev matched the link "engineering" → developer')
@@ -353,7 +353,7 @@ test('overview, the why, members by hand, link editing, audit filters, own page;
   await admin.goto(ui(`/t/beta/groups/${eng.id}`));
   await admin.getByTestId('sync-warning').waitFor();
   await admin.getByLabel('Email').fill('carol@example.com');
-  await admin.getByLabel('Role').selectOption('reporter');
+  await admin.getByLabel('Role', { exact: true }).selectOption('reporter');
   await admin.getByRole('button', { name: 'Save member' }).click();
   const carol = admin.getByTestId('member-row').filter({ hasText: 'carol@example.com' });
   await expect(

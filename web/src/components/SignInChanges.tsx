@@ -5,6 +5,14 @@ import type { AuditPage } from '../api/types';
 import { auditSummary } from '../lib/audit';
 import { ErrorCallout } from './ui';
 
+const CHANGE_NAMES: Record<string, string> = {
+  'membership.added': 'added',
+  'membership.role_changed': 're-roled',
+  'membership.removed': 'removed',
+  'user.admin_granted': 'admin',
+  'user.admin_revoked': 'admin',
+};
+
 /** The changes of one sync run (a sign-in, SCIM push or reconcile): the events sharing its correlation id, each with its reason. */
 export function SignInChanges({ tenant, correlationId, summaryId }: { tenant: string; correlationId: string; summaryId: string }) {
   const changes = useQuery({
@@ -33,7 +41,7 @@ export function SignInChanges({ tenant, correlationId, summaryId }: { tenant: st
             .map((e) => (
               <li key={e.id}>
                 <Text size="1">
-                  <strong>{e.action.replace('membership.', '').replace('_', ' ')}</strong>: {auditSummary(e)}
+                  <strong>{CHANGE_NAMES[e.action] ?? e.action}</strong>: {auditSummary(e)}
                 </Text>
               </li>
             ))}

@@ -22,6 +22,10 @@ export function auditSummary(e: AuditEvent): string {
       return `Sign-in refused: ${str(d.reason)}`;
     case 'sync.applied':
       return syncSummary(d);
+    case 'user.admin_granted':
+      return `${who}made a workspace admin${str(d.reason) ? `: ${str(d.reason)}` : ''}`;
+    case 'user.admin_revoked':
+      return `${who}no longer a workspace admin${str(d.reason) ? `: ${str(d.reason)}` : ''}`;
     default:
       if (e.action.startsWith('group_link.'))
         return `${str(after.externalGroup) || str(before.externalGroup)} → ${str(after.role) || str(before.role)}`;

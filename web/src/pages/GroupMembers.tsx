@@ -74,7 +74,7 @@ export function Members({ tenant, groupId }: { tenant: string; groupId: string }
     <Flex direction="column" gap="3" mt="3">
       <ErrorCallout error={members.error} title="Could not load the members" />
       {managed ? (
-        <Callout.Root color="amber" size="1" data-testid="sync-warning">
+        <Callout.Root color="amber" highContrast size="1" data-testid="sync-warning">
           <Callout.Text>
             Group links manage this group. A member added or changed here becomes a manual member; at their next
             sign-in, the IdP's removal policy decides whether sync leaves them (synced-only, never), downgrades them

@@ -31,7 +31,8 @@ export function MePage() {
   });
   const signOut = useMutation({
     mutationFn: () => fetch(`/sso/${encodeURIComponent(tenant)}/logout`, { method: 'POST', credentials: 'same-origin' }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: ['me', tenant] }),
+    // Set, not refetched: asking /me again would only log a 401 in the console.
+    onSettled: () => queryClient.setQueryData(['me', tenant], null),
   });
   if (me.isPending)
     return (

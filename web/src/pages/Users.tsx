@@ -95,7 +95,7 @@ export function UsersPage() {
                       <RouterLink to={u.id}>{u.email}</RouterLink>
                     </Link>
                     {u.isAdmin ? (
-                      <Badge ml="2" color="blue">
+                      <Badge ml="2" color="blue" highContrast>
                         admin
                       </Badge>
                     ) : null}
