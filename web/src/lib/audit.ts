@@ -23,9 +23,9 @@ export function auditSummary(e: AuditEvent): string {
     case 'sync.applied':
       return syncSummary(d);
     case 'user.admin_granted':
-      return `${who}made a workspace admin${str(d.reason) ? `: ${str(d.reason)}` : ''}`;
+      return `${who}${str(d.reason) || 'made a workspace admin'}`;
     case 'user.admin_revoked':
-      return `${who}no longer a workspace admin${str(d.reason) ? `: ${str(d.reason)}` : ''}`;
+      return `${who}${str(d.reason) || 'no longer a workspace admin'}`;
     default:
       if (e.action.startsWith('group_link.'))
         return `${str(after.externalGroup) || str(before.externalGroup)} → ${str(after.role) || str(before.role)}`;

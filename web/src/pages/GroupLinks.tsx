@@ -1,8 +1,8 @@
 import { Button, Card, Flex, Heading, Table, Text, TextField } from '@radix-ui/themes';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { api, unwrap } from '../api/client';
-import type { DryRun, GroupLink, LinkImpact, ReconcileResult, Role } from '../api/types';
+import type { DryRun, GroupLink, LinkImpact, Page, ReconcileResult, Role } from '../api/types';
 import { ROLES } from '../api/types';
 import { ImpactPreview } from '../components/ImpactPreview';
 import { EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
@@ -29,16 +29,34 @@ interface LinkDraft {
 }
 
 /** A group's links: list, find, add (preview first), edit (preview first), delete (preview first), apply now. */
+/**
+ * Every link of the group by cursor: the first 100 (what is rendered first) in one small request,
+ * then the rest 500 at a time in the background, so "Find" searches them all.
+ */
+function useAllLinks(tenant: string, groupId: string) {
+  const pages = useInfiniteQuery({
+    queryKey: ['links', tenant, groupId],
+    initialPageParam: { limit: PAGE } as { limit: number; cursor?: string },
+    queryFn: ({ pageParam }) =>
+      unwrap<Page<GroupLink>>(
+        api.GET('/api/v1/tenants/{tenant}/groups/{groupId}/links', {
+          params: { path: { tenant, groupId }, query: pageParam },
+        }),
+      ),
+    getNextPageParam: (last) => (last.nextCursor ? { limit: 500, cursor: last.nextCursor } : undefined),
+  });
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = pages;
+  useEffect(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const data = useMemo(() => pages.data?.pages.flatMap((p) => p.items), [pages.data]);
+  return { data, error: pages.error, loadingMore: hasNextPage };
+}
+
 export function Links({ tenant, groupId }: { tenant: string; groupId: string }) {
   const queryClient = useQueryClient();
   const idps = useIdentityProviders(tenant);
-  const links = useQuery({
-    queryKey: ['links', tenant, groupId],
-    queryFn: () =>
-      unwrap<GroupLink[]>(
-        api.GET('/api/v1/tenants/{tenant}/groups/{groupId}/links', { params: { path: { tenant, groupId } } }),
-      ),
-  });
+  const links = useAllLinks(tenant, groupId);
   const path = { tenant, groupId };
   const [find, setFind] = useState('');
   const [shown, setShown] = useState(PAGE);
@@ -147,7 +165,10 @@ export function Links({ tenant, groupId }: { tenant: string; groupId: string }) 
         </EmptyState>
       ) : null}
       {links.data && links.data.length > PAGE ? (
-        <Field id="link-find" label={`Find a link (${links.data.length} in this group)`}>
+        <Field
+          id="link-find"
+          label={`Find a link (${links.data.length}${links.loadingMore ? '… loading' : ''} in this group)`}
+        >
           <TextField.Root
             id="link-find"
             value={find}
