@@ -30,7 +30,13 @@ describe('cursor paging of users, groups, members and links', () => {
 
   it('pages users by email with limit and cursor; no query keeps the bare array', async () => {
     const { slug } = await newTenant(t);
-    const emails = ['b_x@example.com', 'a.b@example.com', 'ab@example.com', 'zed@example.com', 'Mia@Example.com'];
+    const emails = [
+      'b_x@example.com',
+      'a.b@example.com',
+      'ab@example.com',
+      'zed@example.com',
+      'Mia@Example.com',
+    ];
     for (const e of emails) await newUser(t, slug, e);
     const bare = await t.op.get(`/api/v1/tenants/${slug}/users`).expect(200);
     expect(Array.isArray(bare.body)).toBe(true);
@@ -68,7 +74,9 @@ describe('cursor paging of users, groups, members and links', () => {
     await t.op.get(`/api/v1/tenants/${slug}/users?limit=600&offset=0`).expect(200);
     await t.op.get(`/api/v1/tenants/${slug}/users?cursor=abc&offset=0`).expect(400);
     const cursor = Buffer.from(JSON.stringify(['g', 'not-a-uuid'])).toString('base64url');
-    const res = await t.op.get(`/api/v1/tenants/${slug}/groups/${group.id}/links?cursor=${cursor}`).expect(400);
+    const res = await t.op
+      .get(`/api/v1/tenants/${slug}/groups/${group.id}/links?cursor=${cursor}`)
+      .expect(400);
     expectErrorShape(res.body, 400, 'invalid_cursor');
   });
 

@@ -39,7 +39,12 @@ export class UpdateGroupDto {
   @MaxLength(2000)
   description?: string | null;
 
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'null makes it a top-level group' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'null makes it a top-level group',
+  })
   @ValidateIf((_, v) => v !== null)
   @Optional()
   @IsUUID('all')
