@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   // Validate the environment before anything loads, so a bad setting is one clear line.
   let config: AllConfigType;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       createProcessLogger({ stderr: true }).fatal(error.message);
