@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { registerWorkerRegistry } from './cluster-metrics';
+import { ShutdownDrain } from './drain';
 import { SyncChangeCounter } from './sync-change-counter';
 
 export type SignInProtocol = 'saml' | 'oidc';
@@ -51,11 +52,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
+  constructor(@InjectDataSource() dataSource: DataSource, drain: ShutdownDrain) {
     // Event-loop lag (nodejs_eventloop_lag_p99_seconds ...), heap, CPU, handles.
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
     registerWorkerRegistry(this.registry);
     dataSource.subscribers.push(new SyncChangeCounter(this));
+    new Gauge({
+      name: 'groupsync_http_requests_in_flight',
+      help: 'Requests being answered now (this scrape included); a stop waits for them',
+      registers: [this.registry],
+      collect() {
+        this.set(drain.active);
+      },
+    });
     const pool = () => poolOf(dataSource);
     new Gauge({
       name: 'groupsync_db_pool_connections',
