@@ -23,10 +23,12 @@ const base = {
 
 const pg = process.env.TEST_DATABASE_URL;
 
+// `*.pg.e2e.ts`: suites that only mean something on PostgreSQL (several processes on one database).
 const dialectProject = (kind, dialect, testMatch) => ({
   ...base,
   displayName: `${kind}:${dialect}`,
   testMatch,
+  testPathIgnorePatterns: dialect === 'sqlite' ? ['/node_modules/', '\\.pg\\.e2e\\.ts$'] : ['/node_modules/'],
   setupFiles: [`<rootDir>/test/support/dialect-${dialect}.ts`],
   testTimeout: 30000,
 });

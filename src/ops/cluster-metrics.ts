@@ -57,5 +57,8 @@ export class PrimaryMetrics {
 
 /** Marks the worker side ready for the primary's aggregation (prom-client listens in workers). */
 export function registerWorkerRegistry(registry: Registry): void {
-  if (cluster.isWorker) AggregatorRegistry.setRegistries([registry]);
+  if (!cluster.isWorker) return;
+  // Constructing one installs prom-client's worker-side listener (setRegistries alone does not).
+  new AggregatorRegistry();
+  AggregatorRegistry.setRegistries([registry]);
 }

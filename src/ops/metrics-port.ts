@@ -39,7 +39,7 @@ export function serveMetrics(port: number, text: () => Promise<string>): Server 
     }
     text().then(
       (body) => res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }).end(body),
-      () => res.writeHead(500).end(),
+      (error: Error) => res.writeHead(500).end(`metrics unavailable: ${error.message}`),
     );
   });
   server.listen(port);

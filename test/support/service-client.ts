@@ -2,6 +2,13 @@ import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import type { TestDatabase } from './test-database';
 
+/** The fields these tests read from answers (ids and tokens of what they create). */
+interface JsonAnswer {
+  id: string;
+  token: string;
+  [field: string]: unknown;
+}
+
 /** fetch with a bearer token and JSON (or SCIM JSON) both ways. */
 export function jsonClient(base: string, token: string) {
   return async (method: string, path: string, body?: unknown, type = 'application/json') => {
@@ -11,7 +18,7 @@ export function jsonClient(base: string, token: string) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
+    return { status: res.status, body: (text ? JSON.parse(text) : {}) as JsonAnswer };
   };
 }
 

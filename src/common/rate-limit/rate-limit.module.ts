@@ -30,7 +30,11 @@ const REDIS = Symbol('REDIS');
     {
       provide: RATE_LIMIT_STORE,
       inject: [getDataSourceToken(), ConfigService, REDIS],
-      useFactory: (dataSource: DataSource, config: ConfigService<AllConfigType, true>, redis: Redis | null) =>
+      useFactory: (
+        dataSource: DataSource,
+        config: ConfigService<AllConfigType, true>,
+        redis: Redis | null,
+      ) =>
         redis
           ? new RedisRateLimitStore(redis, config.get('ops.redis', { infer: true })!.keyPrefix)
           : new DatabaseRateLimitStore(dataSource),
