@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort } from '../browser/service';
 import { jsonClient, queryDatabase } from '../support/service-client';
 import { ensureServerBuilt, startServiceProcess } from '../support/service-process';
@@ -69,6 +72,30 @@ describe('the service process: JSON log, refusals at start, graceful stop', () =
     });
     expect(service.raw()).not.toContain(String.fromCharCode(27)); // no ANSI colour codes
     expect(service.raw()).not.toMatch(/^\s+at /m); // no stack frames
+  });
+
+  it('WORKERS=2 on SQLite: a warning line, one process serves (SQLite has one writer)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gs-workers-'));
+    const service = startServiceProcess({
+      ...(await baseEnv()),
+      DATABASE_URL: `sqlite:${join(dir, 'one.sqlite')}`,
+      WORKERS: '2',
+    });
+    try {
+      await service.waitFor('/health/ready');
+      const lines = service.lines();
+      expect(lines[0]).toMatchObject({
+        level: 40,
+        workers: 2,
+        msg: expect.stringMatching(/^WORKERS is ignored on SQLite/),
+      });
+      expect(new Set(lines.map((l) => l.pid))).toEqual(new Set([service.pid]));
+      expect(lines.filter((l) => /listening on port/.test(String(l.msg)))).toHaveLength(1);
+    } finally {
+      service.signal('SIGTERM');
+      await service.exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('SIGTERM during a large SCIM PATCH: the PATCH completes with 200, its change is stored, then the process stops', async () => {

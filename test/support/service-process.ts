@@ -34,9 +34,11 @@ export interface ServiceProcess {
 
 /** `node dist/main.js` with exactly `env` (plus PATH), stdout and stderr captured. */
 export function startServiceProcess(env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ['--disable-proto=delete', join(root, 'dist', 'main.js')], {
+  const native = process.env.GROUPSYNC_BETTER_SQLITE3;
+  const preload = native ? ['-r', join(__dirname, 'native-override.js')] : [];
+  const child = spawn(process.execPath, ['--disable-proto=delete', ...preload, join(root, 'dist', 'main.js')], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', ...(native ? { GROUPSYNC_BETTER_SQLITE3: native } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
