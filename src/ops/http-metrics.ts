@@ -35,20 +35,23 @@ export function httpMetricsMiddleware(metrics: MetricsService) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = routeTemplateOf(req);
-      metrics.recordHttp(route, req.method, res.statusCode, seconds);
-      const protocol = SIGN_IN_ROUTES[route];
-      if (protocol) metrics.recordSignIn(protocol, signInOutcomeOf(res.statusCode), seconds);
-      if (route.startsWith('/scim/v2/')) {
-        const segment = req.path.split('/')[4] ?? '';
-        metrics.recordScimRequest(
-          SCIM_RESOURCES.has(segment) ? segment : 'other',
-          req.method,
-          res.statusCode,
-        );
+      try {
+        record(metrics, req, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+      } catch {
+        // Metrics never break an answer (prom-client refuses odd labels, e.g. under prototype pollution).
       }
     });
     next();
   };
+}
+
+function record(metrics: MetricsService, req: Request, status: number, seconds: number): void {
+  const route = routeTemplateOf(req);
+  metrics.recordHttp(route, req.method, status, seconds);
+  const protocol = SIGN_IN_ROUTES[route];
+  if (protocol) metrics.recordSignIn(protocol, signInOutcomeOf(status), seconds);
+  if (route.startsWith('/scim/v2/')) {
+    const segment = req.path.split('/')[4] ?? '';
+    metrics.recordScimRequest(SCIM_RESOURCES.has(segment) ? segment : 'other', req.method, status);
+  }
 }
