@@ -13,7 +13,13 @@ const swc = [
   },
 ];
 
+// CI's run on a second Node version loads better-sqlite3 built for that Node (see .ci/run).
+const nativeOverride = process.env.GROUPSYNC_BETTER_SQLITE3
+  ? { moduleNameMapper: { '^better-sqlite3$': process.env.GROUPSYNC_BETTER_SQLITE3 } }
+  : {};
+
 const base = {
+  ...nativeOverride,
   transform: { '^.+\\.(t|j)sx?$': swc },
   // ESM-only packages that Jest must transform to load them from CommonJS tests.
   transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose|oidc-provider)/)'],
@@ -23,10 +29,12 @@ const base = {
 
 const pg = process.env.TEST_DATABASE_URL;
 
+// `*.pg.e2e.ts`: suites that only mean something on PostgreSQL (several processes on one database).
 const dialectProject = (kind, dialect, testMatch) => ({
   ...base,
   displayName: `${kind}:${dialect}`,
   testMatch,
+  testPathIgnorePatterns: dialect === 'sqlite' ? ['/node_modules/', '\\.pg\\.e2e\\.ts$'] : ['/node_modules/'],
   setupFiles: [`<rootDir>/test/support/dialect-${dialect}.ts`],
   testTimeout: 30000,
 });

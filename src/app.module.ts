@@ -12,13 +12,15 @@ import { CENSOR, REDACTED_PATHS, redactRequest, redactResponse } from './common/
 import { OutboundPolicyInitializer } from './common/outbound-policy';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import type { GroupsyncRequest } from './common/request-context';
-import { AllConfigType, appConfig, databaseConfig } from './config/configuration';
+import { AllConfigType, appConfig, databaseConfig, opsConfig } from './config/configuration';
 import { DatabaseModule } from './database/database.module';
 import { DevIdpModule } from './dev-idp/dev-idp.module';
 import { GroupLinksModule } from './group-links/group-links.module';
 import { GroupsModule } from './groups/groups.module';
 import { HealthController } from './health/health.controller';
 import { IdentityProvidersModule } from './identity-providers/identity-providers.module';
+import { OpsModule } from './ops/ops.module';
+import { RetentionModule } from './retention/retention.module';
 import { ScimModule } from './scim/scim.module';
 import { SsoModule } from './sso/sso.module';
 import { SyncModule } from './sync/sync.module';
@@ -27,7 +29,11 @@ import { UsersModule } from './users/users.module';
 
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, databaseConfig] }),
+    ConfigModule.forRoot({
+      isGlobal: true,
+      ignoreEnvFile: true,
+      load: [appConfig, databaseConfig, opsConfig],
+    }),
     LoggerModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<AllConfigType, true>) => {
@@ -38,7 +44,7 @@ import { UsersModule } from './users/users.module';
           // Credentials and sign-in secrets never reach the log.
           redact: { paths: REDACTED_PATHS, censor: CENSOR },
           serializers: { req: redactRequest, res: redactResponse },
-          autoLogging: { ignore: (req) => req.url === '/health' },
+          autoLogging: { ignore: (req) => req.url?.startsWith('/health') === true || req.url === '/metrics' },
         };
         const file = config.get('app.logFile', { infer: true });
         // Synchronous writes: nothing is lost when the process stops right after a line.
@@ -48,6 +54,8 @@ import { UsersModule } from './users/users.module';
       },
     }),
     DatabaseModule,
+    OpsModule,
+    RetentionModule,
     RateLimitModule,
     AuditModule,
     AuthModule,

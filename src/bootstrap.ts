@@ -10,6 +10,9 @@ import { inputGuardMiddleware } from './common/input-guard';
 import { completeDocument, declarePathParameters } from './common/openapi';
 import { createValidationPipe } from './common/validation';
 import type { AllConfigType } from './config/configuration';
+import { ShutdownDrain } from './ops/drain';
+import { httpMetricsMiddleware } from './ops/http-metrics';
+import { MetricsService } from './ops/metrics.service';
 import { acsBodyParser } from './sso/acs-body';
 
 /** Everything main.ts and the e2e tests both need, so tests run the app as it ships. */
@@ -21,6 +24,9 @@ export function configureApp(app: INestApplication): void {
   const hops = express.get(ConfigService<AllConfigType, true>).get('app.trustProxyHops', { infer: true });
   express.set('trust proxy', hops > 0 ? hops : false);
   express.disable('x-powered-by');
+  // First: a graceful stop waits for every request counted here, and the metrics see every answer.
+  express.use(express.get(ShutdownDrain).middleware);
+  express.use(httpMetricsMiddleware(express.get(MetricsService)));
   express.use(correlationIdMiddleware);
   express.use(securityHeadersMiddleware);
   express.use(cookieParser());
@@ -28,7 +34,6 @@ export function configureApp(app: INestApplication): void {
   for (const parser of bodyParsers()) express.use(parser);
   express.use(inputGuardMiddleware);
   express.useGlobalPipes(createValidationPipe());
-  express.enableShutdownHooks();
 
   const openApi = new DocumentBuilder()
     .setTitle('groupsync')

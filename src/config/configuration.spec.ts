@@ -18,7 +18,8 @@ describe('loadConfig', () => {
         trustProxyHops: 0,
         rateLimit: { windowSeconds: 60, ssoPerAddress: 600, ssoPerTenant: 6000, authFailuresPerAddress: 100 },
       },
-      database: { url: undefined },
+      database: { url: undefined, poolSize: 10, logSql: false, connectRetries: 9, connectRetrySeconds: 3 },
+      ops: expect.any(Object),
     });
   });
 
@@ -89,5 +90,64 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ADMIN_TOKEN: 'leaky' })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('leaky') }),
     );
+  });
+});
+
+describe('loadConfig: operations settings (#14)', () => {
+  it.each([
+    [
+      { DATABASE_POOL_SIZE: 'abc' },
+      /^Invalid configuration: DATABASE_POOL_SIZE must be a whole number \(got "abc"\)$/,
+    ],
+    [{ DATABASE_POOL_SIZE: '0' }, /DATABASE_POOL_SIZE must not be less than 1/],
+    [{ TRUST_PROXY: 'yes' }, /^Invalid configuration: TRUST_PROXY must be false, true .* \(got "yes"\)$/],
+    [{ LOG_SQL: 'on' }, /LOG_SQL must be true or false/],
+    [{ LOG_PRETTY: 'true' }, /LOG_PRETTY=true is not supported: logs are always JSON lines/],
+    [{ WORKERS: 'many' }, /WORKERS must be auto or a number of processes/],
+    [{ WORKERS: '0' }, /WORKERS must be auto or a number of processes/],
+    [{ METRICS_PORT: 'x' }, /METRICS_PORT must be a whole number/],
+    [{ SHUTDOWN_TIMEOUT_SECONDS: '-1' }, /SHUTDOWN_TIMEOUT_SECONDS must not be less than 0/],
+    [{ REDIS_URL: 'http://cache' }, /REDIS_URL must be redis:\/\//],
+    [{ RETENTION_AUDIT_DAYS: '0' }, /RETENTION_AUDIT_DAYS must not be less than 1/],
+    [{ RETENTION_BATCH_SIZE: '50000' }, /RETENTION_BATCH_SIZE must not be greater than 10000/],
+  ])('refuses %p at start with one line naming it', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('has defaults that keep a year of audit and one process', () => {
+    const { database, ops } = loadConfig({});
+    expect(database).toEqual({
+      url: undefined,
+      poolSize: 10,
+      logSql: false,
+      connectRetries: 9,
+      connectRetrySeconds: 3,
+    });
+    expect(ops).toEqual({
+      workers: 1,
+      metricsPort: undefined,
+      shutdownTimeoutSeconds: 25,
+      redis: undefined,
+      retention: { auditDays: 365, refusedSignInDays: 365, intervalMinutes: 60, batchSize: 1000 },
+    });
+  });
+
+  it('reads the settings that were read raw before', () => {
+    const config = loadConfig({
+      DATABASE_POOL_SIZE: '25',
+      LOG_SQL: 'true',
+      LOG_PRETTY: 'false',
+      WORKERS: '4',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      RETENTION_AUDIT_DAYS: '730',
+      RETENTION_REFUSED_SIGN_IN_DAYS: '30',
+    });
+    expect(config.database.poolSize).toBe(25);
+    expect(config.database.logSql).toBe(true);
+    expect(config.ops.workers).toBe(4);
+    expect(config.ops.redis).toEqual({ url: 'redis://127.0.0.1:6379', keyPrefix: 'groupsync:' });
+    expect(config.ops.retention).toMatchObject({ auditDays: 730, refusedSignInDays: 30 });
+    expect(loadConfig({ WORKERS: 'auto' }).ops.workers).toBeGreaterThanOrEqual(1);
   });
 });

@@ -1,124 +1,11 @@
 import { registerAs } from '@nestjs/config';
-import { plainToInstance, Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-} from 'class-validator';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { availableParallelism } from 'node:os';
+import { EnvironmentVariables, LOG_LEVELS } from './environment';
 
 /** A bad setting: main.ts prints the one-line message and exits before anything starts. */
 export class ConfigError extends Error {}
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-class EnvironmentVariables {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'PORT must be a whole number' })
-  @Min(1)
-  @Max(65535)
-  PORT?: number;
-
-  @IsOptional()
-  @Matches(/^https?:\/\/[^/\s]+(\/[^\s]*)?$/, {
-    message: 'PUBLIC_URL must be an http(s) URL such as https://sso.example.com',
-  })
-  PUBLIC_URL?: string;
-
-  @IsOptional()
-  @Matches(/^(postgres(ql)?:\/\/.+|sqlite:.+)$/i, {
-    message: 'DATABASE_URL must be postgres://user:pass@host:5432/db or sqlite:./path/to/file.sqlite',
-  })
-  DATABASE_URL?: string;
-
-  @IsOptional()
-  @IsString()
-  @MinLength(24, { message: 'ADMIN_TOKEN must be at least 24 characters long' })
-  ADMIN_TOKEN?: string;
-
-  @IsOptional()
-  @IsString()
-  @MinLength(32, { message: 'SECRET_KEY must be at least 32 characters long' })
-  SECRET_KEY?: string;
-
-  @IsOptional()
-  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
-  LOG_LEVEL?: (typeof LOG_LEVELS)[number];
-
-  @IsOptional()
-  @Matches(/^(true|false)$/, { message: 'LOG_PRETTY must be true or false' })
-  LOG_PRETTY?: string;
-
-  @IsOptional()
-  @Matches(/^(true|false)$/, { message: 'LOG_SQL must be true or false' })
-  LOG_SQL?: string;
-
-  @IsOptional()
-  @Matches(/^(true|false)$/, { message: 'DEV_IDP must be true or false' })
-  DEV_IDP?: string;
-
-  @IsOptional()
-  @IsString()
-  DEV_IDP_KEY_FILE?: string;
-
-  @IsOptional()
-  @Matches(/^(true|false)$/, { message: 'ALLOW_PRIVATE_NETWORK must be true or false' })
-  ALLOW_PRIVATE_NETWORK?: string;
-
-  @IsOptional()
-  @IsString()
-  SECRET_KEY_FILE?: string;
-
-  @IsOptional()
-  @IsString()
-  @MinLength(32, { message: 'SECRET_KEY_PREVIOUS must be at least 32 characters long' })
-  SECRET_KEY_PREVIOUS?: string;
-
-  @IsOptional()
-  @IsString()
-  LOG_FILE?: string;
-
-  @IsOptional()
-  @Matches(/^(true|false|[0-9])$/i, {
-    message: 'TRUST_PROXY must be false, true (one reverse proxy) or the number of proxies in front (0-9)',
-  })
-  TRUST_PROXY?: string;
-
-  @IsOptional()
-  @IsString()
-  NODE_ENV?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'RATE_LIMIT_WINDOW_SECONDS must be a whole number' })
-  @Min(1)
-  @Max(3600)
-  RATE_LIMIT_WINDOW_SECONDS?: number;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'RATE_LIMIT_SSO_PER_ADDRESS must be a whole number' })
-  @Min(1)
-  RATE_LIMIT_SSO_PER_ADDRESS?: number;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'RATE_LIMIT_SSO_PER_TENANT must be a whole number' })
-  @Min(1)
-  RATE_LIMIT_SSO_PER_TENANT?: number;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS must be a whole number' })
-  @Min(1)
-  RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS?: number;
-}
 
 export interface AppConfig {
   port: number;
@@ -157,10 +44,37 @@ export interface RateLimitConfig {
 }
 export interface DatabaseConfig {
   url: string | undefined;
+  /** DATABASE_POOL_SIZE: PostgreSQL connections per process. */
+  poolSize: number;
+  /** LOG_SQL=true: every statement is logged (debugging only: parameters hold personal data). */
+  logSql: boolean;
+  /** How often and how far apart start-up retries an unreachable database before giving up. */
+  connectRetries: number;
+  connectRetrySeconds: number;
+}
+export interface OpsConfig {
+  /** WORKERS: processes serving the port (PostgreSQL only; auto = one per core). */
+  workers: number;
+  /** METRICS_PORT: /metrics also (without a token) on this port, meant for a private network. */
+  metricsPort: number | undefined;
+  /** SHUTDOWN_TIMEOUT_SECONDS: how long SIGTERM waits for in-flight requests before closing. */
+  shutdownTimeoutSeconds: number;
+  /** REDIS_URL: rate-limit counters in Redis instead of the database. */
+  redis: { url: string; keyPrefix: string } | undefined;
+  retention: RetentionConfig;
+}
+export interface RetentionConfig {
+  auditDays: number;
+  /** Refused sign-ins (audit events of action sso.sign_in_refused) may be kept shorter than the rest. */
+  refusedSignInDays: number;
+  /** 0 turns the pruning job off (another tool prunes, or nothing may be deleted). */
+  intervalMinutes: number;
+  batchSize: number;
 }
 export interface AllConfigType {
   app: AppConfig;
   database: DatabaseConfig;
+  ops: OpsConfig;
 }
 
 /** Validates the environment once; the first problem becomes one clear line naming the variable. */
@@ -208,12 +122,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
         authFailuresPerAddress: vars.RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS ?? 100,
       },
     },
-    database: { url: vars.DATABASE_URL },
+    database: {
+      url: vars.DATABASE_URL,
+      poolSize: vars.DATABASE_POOL_SIZE ?? 10,
+      logSql: vars.LOG_SQL === 'true',
+      connectRetries: vars.DATABASE_CONNECT_RETRIES ?? 9,
+      connectRetrySeconds: vars.DATABASE_CONNECT_RETRY_SECONDS ?? 3,
+    },
+    ops: {
+      workers: vars.WORKERS === 'auto' ? availableParallelism() : Number(vars.WORKERS ?? 1),
+      metricsPort: vars.METRICS_PORT,
+      shutdownTimeoutSeconds: vars.SHUTDOWN_TIMEOUT_SECONDS ?? 25,
+      redis: vars.REDIS_URL
+        ? { url: vars.REDIS_URL, keyPrefix: vars.REDIS_KEY_PREFIX ?? 'groupsync:' }
+        : undefined,
+      retention: {
+        auditDays: vars.RETENTION_AUDIT_DAYS ?? 365,
+        refusedSignInDays: vars.RETENTION_REFUSED_SIGN_IN_DAYS ?? vars.RETENTION_AUDIT_DAYS ?? 365,
+        intervalMinutes: vars.RETENTION_INTERVAL_MINUTES ?? 60,
+        batchSize: vars.RETENTION_BATCH_SIZE ?? 1000,
+      },
+    },
   };
 }
 
 export const appConfig = registerAs('app', () => loadConfig().app);
 export const databaseConfig = registerAs('database', () => loadConfig().database);
+export const opsConfig = registerAs('ops', () => loadConfig().ops);
+
+/**
+ * The one setting read at import time: entity column types are chosen when the entity files load
+ * (database/columns.ts), before any Nest module exists. main.ts validated it already.
+ */
+export function databaseUrlAtImport(): string | undefined {
+  return process.env.DATABASE_URL || undefined;
+}
 
 function trustProxyHops(value: string | undefined): number {
   if (value === undefined || /^false$/i.test(value)) return 0;

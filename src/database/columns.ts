@@ -1,4 +1,5 @@
 import { Column, ColumnOptions, PrimaryColumn } from 'typeorm';
+import { databaseUrlAtImport } from '../config/configuration';
 
 /**
  * One entity set, two dialects. SQLite and PostgreSQL share no type for timestamps, JSON or UUIDs,
@@ -11,7 +12,7 @@ export function dialectOf(url: string | undefined): Dialect {
   return url && /^postgres(ql)?:\/\//i.test(url) ? 'postgres' : 'sqlite';
 }
 
-export const ENTITY_DIALECT: Dialect = dialectOf(process.env.DATABASE_URL);
+export const ENTITY_DIALECT: Dialect = dialectOf(databaseUrlAtImport());
 const pg = ENTITY_DIALECT === 'postgres';
 
 export const UuidPrimaryColumn = (): PropertyDecorator =>

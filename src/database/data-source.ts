@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/configuration';
 import { Dialect, ENTITY_DIALECT, dialectOf } from './columns';
 import { ENTITIES } from './entities';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres';
@@ -23,7 +24,10 @@ export function isSupportedDatabaseUrl(url: string | undefined): boolean {
  * The one place database options are written, for the app and the TypeORM CLI alike.
  * Migrations run at start-up; `synchronize` is never on.
  */
-export function buildDataSourceOptions(url: string | undefined): DataSourceOptions {
+export function buildDataSourceOptions(
+  url: string | undefined,
+  { poolSize = 10, logSql = false }: Partial<Pick<DatabaseConfig, 'poolSize' | 'logSql'>> = {},
+): DataSourceOptions {
   const dialect: Dialect = dialectOf(url);
   if (dialect !== ENTITY_DIALECT) {
     throw new Error(
@@ -35,7 +39,7 @@ export function buildDataSourceOptions(url: string | undefined): DataSourceOptio
     synchronize: false,
     migrationsRun: false,
     migrationsTableName: 'migrations',
-    logging: (process.env.LOG_SQL === 'true' ? ['query'] : false) as false,
+    logging: (logSql ? ['query'] : false) as false,
   };
   if (dialect === 'postgres') {
     return {
@@ -43,7 +47,7 @@ export function buildDataSourceOptions(url: string | undefined): DataSourceOptio
       type: 'postgres',
       url,
       migrations: POSTGRES_MIGRATIONS,
-      extra: { max: Number(process.env.DATABASE_POOL_SIZE ?? 10) },
+      extra: { max: poolSize },
     };
   }
   const path = sqlitePathOf(url);
