@@ -120,7 +120,7 @@ class EnvironmentVariables {
   RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS?: number;
 }
 
-export interface AppConfig {
+interface AppConfig {
   port: number;
   publicUrl: string;
   adminToken: string | undefined;
@@ -146,7 +146,7 @@ export interface AppConfig {
   /** Fixed-window limits per client address / tenant (src/common/rate-limit). */
   rateLimit: RateLimitConfig;
 }
-export interface RateLimitConfig {
+interface RateLimitConfig {
   windowSeconds: number;
   /** SSO login, SAML ACS and OIDC callback requests per client address per window. */
   ssoPerAddress: number;
@@ -155,7 +155,7 @@ export interface RateLimitConfig {
   /** Failed bearer credentials (admin API, SCIM) per client address per window. */
   authFailuresPerAddress: number;
 }
-export interface DatabaseConfig {
+interface DatabaseConfig {
   url: string | undefined;
 }
 export interface AllConfigType {
