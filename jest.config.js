@@ -19,6 +19,8 @@ const base = {
   transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose|oidc-provider)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
+  // Stryker's sandbox copies the whole project while `npm run mutate` runs.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
 };
 
 const pg = process.env.TEST_DATABASE_URL;

@@ -1,12 +1,12 @@
 // Mutation testing (npm run mutate; on demand, not in CI): see docs/testing.md.
 export default {
   testRunner: 'jest',
-  jest: { projectType: 'custom', configFile: 'test/mutation/jest.config.js', enableFindRelatedTests: false },
+  jest: { projectType: 'custom', configFile: 'test/mutation/jest.config.js', enableFindRelatedTests: true },
   mutate: ['src/sync/engine/**/*.ts', '!src/sync/engine/**/*.spec.ts', 'src/scim/scim-filter.ts'],
   coverageAnalysis: 'perTest',
   checkers: [],
   concurrency: 2,
-  timeoutMS: 20000,
+  timeoutMS: 5000,
   incremental: true,
   incrementalFile: 'reports/mutation/stryker-incremental.json',
   reporters: ['clear-text', 'progress', 'html', 'json'],

@@ -9,5 +9,8 @@ module.exports = {
   ...flat,
   rootDir: '../..',
   testMatch: ['<rootDir>/src/sync/engine/**/*.spec.ts', '<rootDir>/src/scim/scim-filter*.spec.ts'],
+  // Only these folders: Jest crawls its roots on every run, and Stryker starts one run per mutant.
+  roots: ['<rootDir>/src/sync/engine', '<rootDir>/src/scim'],
+  maxWorkers: 1,
   testTimeout: 30000,
 };
