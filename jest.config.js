@@ -38,12 +38,18 @@ const projects = [
     ...base,
     displayName: 'unit',
     testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'],
+    setupFiles: ['<rootDir>/test/support/unit-logging.ts'],
   },
   dialectProject('integration', 'sqlite', ['<rootDir>/test/integration/**/*.test.ts']),
   dialectProject('e2e', 'sqlite', ['<rootDir>/test/e2e/**/*.e2e.ts']),
   // The admin UI's pure logic (web/src/lib) and the browser suite against the built service.
   { ...base, displayName: 'web', testMatch: ['<rootDir>/web/src/**/*.spec.ts'] },
-  { ...base, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser.ts'], testTimeout: 180000 },
+  {
+    ...base,
+    displayName: 'browser',
+    testMatch: ['<rootDir>/test/browser/**/*.browser.ts'],
+    testTimeout: 180000,
+  },
 ];
 if (pg) {
   projects.push(
