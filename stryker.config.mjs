@@ -6,7 +6,7 @@ export default {
   coverageAnalysis: 'perTest',
   checkers: [],
   concurrency: 2,
-  timeoutMS: 10000,
+  timeoutMS: 30000,
   incremental: true,
   incrementalFile: 'reports/mutation/stryker-incremental.json',
   reporters: ['clear-text', 'progress', 'html', 'json'],

@@ -1,7 +1,7 @@
 // The filter compiler's limits and its defence against the parser's malformed trees, pinned at their
 // exact boundaries (mutation testing showed the older tests only looked far past them).
 import Database from 'better-sqlite3';
-import { compileFilter, ScimFilterError } from './scim-filter';
+import { compileFilter, ScimFilterError, type FilterSchema } from './scim-filter';
 import { USER_FILTER_SCHEMA } from './scim-query';
 
 const compile = (filter: string) =>
@@ -88,6 +88,20 @@ describe('compileFilter limits', () => {
       'emails[value pr] or userName pr not (active eq true)',
     ])('refuses %s as invalid SCIM instead of crashing', (filter) => {
       expect(rejection(filter)).toBe('the filter is not valid SCIM');
+    });
+  });
+
+  describe('schema URNs', () => {
+    // One URN may extend another: the longest prefix is the attribute's schema, whatever the order.
+    const nested: FilterSchema = {
+      schemaUrns: ['urn:x:core', 'urn:x:core:ext'],
+      attributes: { name: { sql: 'u."name"', type: 'string', caseExact: true } },
+      multiValued: {},
+    };
+
+    it('strips the longest matching URN', () => {
+      const { sql } = compileFilter('urn:x:core:ext:name eq "a"', nested, 'sqlite', (d) => d);
+      expect(sql).toBe('(u."name" IS NOT NULL AND u."name" = :scim_f0)');
     });
   });
 });
