@@ -159,6 +159,9 @@ describe('parseDnCommonName', () => {
     ['UID=42+CN=second in rdn,OU=x', 'second in rdn'],
     ['CN=semi;OU=x', 'semi'],
     ['OID.2.5.4.3=legacy', 'legacy'],
+    ['ou-2=x,CN=dashed type before', 'dashed type before'],
+    ['1.3.6.1=x,CN=after an oid', 'after an oid'],
+    ['oid.1.3=x,CN=after oid.', 'after oid.'],
   ])('%s -> %s', (dn, expected) => {
     expect(parseDnCommonName(dn)).toBe(expected);
   });
@@ -179,6 +182,16 @@ describe('parseDnCommonName', () => {
     ['=x'],
     ['C N=x'],
     ['CN Admins'], // a plain name that starts like a DN: no "=" after the type
+    // an attribute type is a keystring (letter first, then letters, digits, '-') or a numeric OID;
+    // a malformed first type makes the whole value a plain name, even with a CN after it
+    ['cn.=x,CN=y'],
+    ['1a=x,CN=y'],
+    ['-a=x,CN=y'],
+    ['x.1=a,CN=y'],
+    ['1.2.=a,CN=y'],
+    ['1..2=a,CN=y'],
+    ['oid.=a,CN=y'],
+    ['a_b=x,CN=y'],
     ['CN  Admins, OU=x'],
     ['CN;Admins'],
   ])('%j is not a readable DN with a CN -> null (the value stays as is)', (value) => {
