@@ -138,5 +138,5 @@ async function postgresAvailable() {
   }
 }
 
-module.exports = { startService, freshDatabase, measure, summarize, printRow, postgresAvailable, ADMIN_TOKEN };
+module.exports = { startService, freshDatabase, measure, summarize, printRow, postgresAvailable };
 

@@ -7,7 +7,7 @@ import { join, normalize, sep } from 'node:path';
 import { Public } from '../auth/auth.decorators';
 
 /** Where `vite build` writes the admin UI (the same relative place from src/ and dist/). */
-export const ADMIN_UI_DIR = join(__dirname, '..', '..', 'web', 'dist');
+const ADMIN_UI_DIR = join(__dirname, '..', '..', 'web', 'dist');
 
 /**
  * The one inline style the UI needs: Radix's ScrollArea (inside Radix Themes' Table) renders this
@@ -22,7 +22,7 @@ const styleHash = (css: string) => `'sha256-${createHash('sha256').update(css).d
  * The admin UI's own policy: a Vite build needs script and style files from this origin and
  * nothing inline; the UI talks only to this origin's API.
  */
-export const ADMIN_UI_CSP = [
+const ADMIN_UI_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   `style-src 'self' ${styleHash(RADIX_SCROLL_AREA_STYLE)}`,

@@ -6,7 +6,7 @@ import { AuditEvent } from './audit-event.entity';
 import { AuditService } from './audit.service';
 import { AuditQueryDto } from './dto/audit-query.dto';
 
-export function toAuditEventResponse(e: AuditEvent) {
+function toAuditEventResponse(e: AuditEvent) {
   return {
     id: e.id,
     createdAt: e.createdAt.toISOString(),

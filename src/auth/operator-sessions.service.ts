@@ -8,7 +8,7 @@ import { SystemSettingsService } from '../database/system-settings.service';
 import { OperatorTokenService } from './operator-token.service';
 import { SecretKeyService } from './secret-key.service';
 
-export const OPERATOR_COOKIE = 'gs_operator';
+const OPERATOR_COOKIE = 'gs_operator';
 /** Bumped by every operator sign-out; the cookies' signatures cover it, so sign-out ends them all. */
 const EPOCH_SETTING = 'operatorSessionEpoch';
 const SESSION_MS = 8 * 3600_000;

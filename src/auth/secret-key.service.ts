@@ -11,7 +11,7 @@ import { SystemSettingsService } from '../database/system-settings.service';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 
 /** Where a development install keeps its generated key: beside the data, never inside the database. */
-export const DEFAULT_SECRET_KEY_FILE = './data/secret-key';
+const DEFAULT_SECRET_KEY_FILE = './data/secret-key';
 const MIN_KEY_LENGTH = 32;
 
 /**

@@ -13,7 +13,7 @@ const SESSION_HOURS = 8;
 const TOUCH_RESOLUTION_MS = 60_000;
 
 /** One cookie per tenant, so a person can be signed in to two workspaces without one ending the other. */
-export const sessionCookieName = (tenantSlug: string) => `gs_session_${tenantSlug}`;
+const sessionCookieName = (tenantSlug: string) => `gs_session_${tenantSlug}`;
 
 export interface ActiveSession {
   session: Session;

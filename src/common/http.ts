@@ -4,7 +4,7 @@ import type { ErrorBody } from './errors';
 import type { GroupsyncRequest } from './request-context';
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-export const MAX_BODY = '1mb';
+const MAX_BODY = '1mb';
 
 /** Takes a caller's X-Correlation-Id / X-Request-Id when it is sane, else makes one; echoes it back. */
 export function correlationIdMiddleware(req: GroupsyncRequest, res: Response, next: NextFunction): void {

@@ -105,7 +105,7 @@ const LOGGED_HEADERS = new Set([
   'x-forwarded-host',
 ]);
 
-export function redactHeaders(headers: unknown): unknown {
+function redactHeaders(headers: unknown): unknown {
   if (!headers || typeof headers !== 'object') return headers;
   return Object.fromEntries(
     Object.entries(headers as Record<string, unknown>).map(([name, value]) => {

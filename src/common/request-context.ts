@@ -9,7 +9,7 @@ export type Principal =
   | { kind: 'api-key'; tenantId: string; keyId: string; name: string }
   | { kind: 'session'; tenantId: string; userId: string; email: string; sessionId: string };
 
-export interface Actor {
+interface Actor {
   type: ActorType;
   id: string | null;
   label: string | null;
@@ -29,7 +29,7 @@ export interface GroupsyncRequest extends Request {
   tenant?: Tenant;
 }
 
-export function actorOf(principal: Principal | undefined): Actor {
+function actorOf(principal: Principal | undefined): Actor {
   switch (principal?.kind) {
     case 'operator':
       return { type: 'operator', id: null, label: 'operator token' };

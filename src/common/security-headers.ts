@@ -26,7 +26,7 @@ export function securityHeadersMiddleware(req: Request, res: Response, next: Nex
 }
 
 /** The CSP source for one inline <style> or <script> body, exactly as it appears in the page. */
-export const cspHash = (inline: string): string =>
+const cspHash = (inline: string): string =>
   `'sha256-${createHash('sha256').update(inline, 'utf8').digest('base64')}'`;
 
 export interface HtmlPolicy {

@@ -7,17 +7,13 @@ import { ENTITIES } from './entities';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 
-export const DEFAULT_SQLITE_PATH = './data/groupsync.sqlite';
+const DEFAULT_SQLITE_PATH = './data/groupsync.sqlite';
 
 /** `sqlite:./file.sqlite`, `sqlite::memory:` or nothing (the default file) -> a path for better-sqlite3. */
 export function sqlitePathOf(url: string | undefined): string {
   if (!url) return DEFAULT_SQLITE_PATH;
   const path = url.replace(/^sqlite:(\/\/)?/i, '');
   return path === '' ? DEFAULT_SQLITE_PATH : path;
-}
-
-export function isSupportedDatabaseUrl(url: string | undefined): boolean {
-  return !url || /^(postgres(ql)?|sqlite):/i.test(url);
 }
 
 /**

@@ -14,7 +14,7 @@ import { IdentityProvider } from './identity-provider.entity';
  * tenant's first IdP; `email`: also users other IdPs hold, an admin's explicit decision only.
  */
 export type AccountLinking = 'none' | 'unowned' | 'email';
-export const ACCOUNT_LINKING_VALUES: readonly AccountLinking[] = ['none', 'unowned', 'email'];
+const ACCOUNT_LINKING_VALUES: readonly AccountLinking[] = ['none', 'unowned', 'email'];
 
 export interface LinkingSettings {
   accountLinking: AccountLinking;

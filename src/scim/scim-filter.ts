@@ -15,7 +15,7 @@ export class ScimFilterError extends Error {
 
 export type Dialect = 'sqlite' | 'postgres';
 
-export interface FilterColumn {
+interface FilterColumn {
   /** SQL expression of the column, already quoted, e.g. `u."userNameKey"` */
   sql: string;
   /** `uuid`: a string column PostgreSQL types as uuid, so a non-UUID operand must never reach it. */
@@ -24,7 +24,7 @@ export interface FilterColumn {
   caseExact: boolean;
 }
 
-export interface MultiValuedAttribute {
+interface MultiValuedAttribute {
   /** e.g. `"scim_user_emails"` */
   table: string;
   /** alias used inside the subquery, e.g. `e` */

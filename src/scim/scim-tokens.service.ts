@@ -14,7 +14,7 @@ import { IdentityProvider } from '../identity-providers/identity-provider.entity
 import { Tenant } from '../tenants/tenant.entity';
 import { ScimToken } from './scim-token.entity';
 
-export const SCIM_TOKEN_PREFIX = 'gss';
+const SCIM_TOKEN_PREFIX = 'gss';
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 export interface ScimCaller {

@@ -83,7 +83,7 @@ export interface NormalizedScimUser {
 }
 
 /** Booleans as real IdPs send them: true/false or the strings "True"/"False". */
-export function scimBoolean(value: unknown, name: string): boolean {
+function scimBoolean(value: unknown, name: string): boolean {
   if (typeof value === 'boolean') return value;
   if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
   throw invalidValue(`${name} must be true or false`);

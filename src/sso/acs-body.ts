@@ -7,7 +7,7 @@ import { SAML_LIMIT_BOUNDS } from './saml-precheck';
  * The largest ACS form body: the largest per-IdP response limit, base64-encoded (4/3), plus the
  * form encoding of '+', '/' and '=' and a RelayState. Smaller than the API's 1 MB.
  */
-export const ACS_MAX_BODY_BYTES = Math.ceil(((SAML_LIMIT_BOUNDS.maxResponseBytes.max * 4) / 3) * 1.1) + 8192;
+const ACS_MAX_BODY_BYTES = Math.ceil(((SAML_LIMIT_BOUNDS.maxResponseBytes.max * 4) / 3) * 1.1) + 8192;
 const ACS_PATH = /^\/sso\/[^/]+\/[^/]+\/acs\/?$/;
 
 /**

@@ -20,7 +20,7 @@ export interface ValidationResult {
 
 /** A validation that did not finish in time: the worker is replaced, the response refused. */
 export class ValidationTimeout extends Error {}
-export { ValidatorAddressBusy, ValidatorBusy } from './validation-scheduler';
+export { ValidatorAddressBusy } from './validation-scheduler';
 
 const TIMEOUT_MS = 5_000;
 // node-saml in a worker: its request cache answers from the ids the main thread already looked up.

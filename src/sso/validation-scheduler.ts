@@ -14,7 +14,7 @@ export interface ValidationQueueLimits {
   total: number;
 }
 
-export const DEFAULT_VALIDATION_QUEUE_LIMITS: ValidationQueueLimits = {
+const DEFAULT_VALIDATION_QUEUE_LIMITS: ValidationQueueLimits = {
   perTenant: 8,
   perAddress: 4,
   total: 32,

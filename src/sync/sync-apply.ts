@@ -6,7 +6,7 @@ import { User } from '../users/user.entity';
 import { ExternalMembership } from './external-membership.entity';
 import type { ExternalGroups, MembershipSource, SyncPlan } from './engine';
 
-export type SyncTrigger = 'sign-in' | 'reconcile' | 'scim';
+type SyncTrigger = 'sign-in' | 'reconcile' | 'scim';
 
 export interface ApplyMeta {
   trigger: SyncTrigger;

@@ -34,7 +34,7 @@ export function ensureBuilt(): void {
     });
 }
 
-export const freePort = () =>
+const freePort = () =>
   new Promise<number>((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {

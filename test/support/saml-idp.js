@@ -95,6 +95,13 @@ function createSamlIdp(entityId, keys = makeKeyPair('groupsync-test-idp')) {
     singleSignOnService: [
       { Binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', Location: ssoUrl },
     ],
+    // Unused here; declared so samlify does not warn that the IdP has no logout endpoint.
+    singleLogoutService: [
+      {
+        Binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect',
+        Location: ssoUrl.replace(/\/sso$/, '/slo'),
+      },
+    ],
     isAssertionEncrypted: false,
     wantAuthnRequestsSigned: false,
   });

@@ -73,6 +73,13 @@ describe('normalizeClaims', () => {
     expect(result.groups).toEqual(['test', 'Smith, John', 'Réseau, Ops', 'Plain']);
   });
 
+  it('keeps a plain name that starts with "CN " whole, e.g. "CN Admins"', () => {
+    expect(normalize({ groups: ['CN Admins', 'cn admins'] }, { dnCommonName: true }).groups).toEqual([
+      'CN Admins',
+      'cn admins',
+    ]);
+  });
+
   it('keeps DNs whole when dnCommonName is off', () => {
     expect(normalize({ groups: ['CN=test,OU=unit'] }).groups).toEqual(['CN=test,OU=unit']);
   });
@@ -152,6 +159,9 @@ describe('parseDnCommonName', () => {
     ['UID=42+CN=second in rdn,OU=x', 'second in rdn'],
     ['CN=semi;OU=x', 'semi'],
     ['OID.2.5.4.3=legacy', 'legacy'],
+    ['ou-2=x,CN=dashed type before', 'dashed type before'],
+    ['1.3.6.1=x,CN=after an oid', 'after an oid'],
+    ['oid.1.3=x,CN=after oid.', 'after oid.'],
   ])('%s -> %s', (dn, expected) => {
     expect(parseDnCommonName(dn)).toBe(expected);
   });
@@ -171,6 +181,19 @@ describe('parseDnCommonName', () => {
     ['CN=bad\\C3'], // invalid UTF-8
     ['=x'],
     ['C N=x'],
+    ['CN Admins'], // a plain name that starts like a DN: no "=" after the type
+    // an attribute type is a keystring (letter first, then letters, digits, '-') or a numeric OID;
+    // a malformed first type makes the whole value a plain name, even with a CN after it
+    ['cn.=x,CN=y'],
+    ['1a=x,CN=y'],
+    ['-a=x,CN=y'],
+    ['x.1=a,CN=y'],
+    ['1.2.=a,CN=y'],
+    ['1..2=a,CN=y'],
+    ['oid.=a,CN=y'],
+    ['a_b=x,CN=y'],
+    ['CN  Admins, OU=x'],
+    ['CN;Admins'],
   ])('%j is not a readable DN with a CN -> null (the value stays as is)', (value) => {
     expect(parseDnCommonName(value)).toBeNull();
   });
@@ -201,6 +224,34 @@ describe('hasOverageMarker', () => {
     expect(hasOverageMarker({ hasgroups: ['true'] })).toBe(true);
     expect(hasOverageMarker({ hasgroups: false })).toBe(false);
     expect(hasOverageMarker({ hasgroups: 'false' })).toBe(false);
+  });
+
+  it('any true hasgroups value marks overage: any case, padded, anywhere in a value list', () => {
+    expect(hasOverageMarker({ hasgroups: 'TRUE' })).toBe(true);
+    expect(hasOverageMarker({ hasgroups: ' True ' })).toBe(true);
+    expect(hasOverageMarker({ hasgroups: ['false', 'true'] })).toBe(true);
+    expect(hasOverageMarker({ hasgroups: [false, true] })).toBe(true);
+    expect(hasOverageMarker({ hasgroups: ['false'] })).toBe(false);
+    expect(hasOverageMarker({ hasgroups: [] })).toBe(false);
+    expect(hasOverageMarker({ hasgroups: 1 })).toBe(false);
+    expect(hasOverageMarker({ hasgroups: 'yes' })).toBe(false);
+    expect(hasOverageMarker({ hasgroups: { value: true } })).toBe(false);
+  });
+
+  it('a null or absent marker is neither overage nor a crash', () => {
+    expect(hasOverageMarker({ _claim_names: null })).toBe(false);
+    expect(hasOverageMarker({ _claim_names: 'groups' })).toBe(false);
+    expect(hasOverageMarker({ 'http://schemas.microsoft.com/claims/groups.link': null })).toBe(false);
+    expect(hasOverageMarker({ 'http://schemas.microsoft.com/claims/groups.link': undefined })).toBe(false);
+    expect(hasOverageMarker({ hasgroups: null })).toBe(false);
+    expect(hasOverageMarker(null as unknown as Record<string, unknown>)).toBe(false);
+  });
+
+  it('reads only its own keys, not inherited ones', () => {
+    const claimNames = Object.create({ groups: 'src1' }) as object;
+    expect(hasOverageMarker({ _claim_names: claimNames })).toBe(false);
+    const inherited = Object.create({ 'http://schemas.microsoft.com/claims/groups.link': 'x' }) as object;
+    expect(hasOverageMarker(inherited as Record<string, unknown>)).toBe(false);
   });
 
   it('is false for an ordinary claim set', () => {

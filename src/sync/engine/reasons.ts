@@ -27,7 +27,7 @@ export function deniedNotInGroup(external: ExternalGroups): string {
 }
 
 /** Names the claim status behind an incomplete group list. */
-export function incompleteClaimPhrase(status: ClaimStatus): string {
+function incompleteClaimPhrase(status: ClaimStatus): string {
   switch (status) {
     case 'overage':
       return 'the group claim was truncated (overage: the identity provider left groups out)';

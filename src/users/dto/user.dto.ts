@@ -5,7 +5,7 @@ import { IsValidEmail } from '../../common/email';
 import { Optional } from '../../common/validation';
 
 /** The largest paging offset any list accepts (SCIM's startIndex has the same bound). */
-export const MAX_OFFSET = 999_999_999;
+const MAX_OFFSET = 999_999_999;
 
 const lowerTrim = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim().toLowerCase() : value;

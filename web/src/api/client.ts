@@ -19,7 +19,7 @@ const csrf: Middleware = {
 export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin' });
 api.use(csrf);
 
-export interface FieldProblem {
+interface FieldProblem {
   field: string;
   problems: string[];
 }
