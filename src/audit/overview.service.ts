@@ -10,7 +10,7 @@ const REFUSALS = ['sso.sign_in_refused', 'sync.signup_denied'];
 /** Refusal rows read to add up the 24 hours (each row may stand for many folded refusals). */
 const REFUSAL_ROWS_CAP = 10_000;
 
-export interface OverviewIdp {
+interface OverviewIdp {
   slug: string;
   name: string;
   type: string;

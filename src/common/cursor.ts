@@ -44,7 +44,7 @@ export class PageQueryDto {
 export const wantsPage = (q: { limit?: number; cursor?: string }): boolean =>
   q.limit !== undefined || q.cursor !== undefined;
 
-export function encodeCursor(key: string[]): string {
+function encodeCursor(key: string[]): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 

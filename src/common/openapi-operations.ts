@@ -5,7 +5,7 @@
  * type). A decorator on a handler wins over an entry here. test/e2e/openapi-complete.e2e.ts fails
  * on an operation without a summary, a 2xx schema or error answers.
  */
-export interface Answer {
+interface Answer {
   description: string;
   /** A component name, `[Name]` for an array of it, or a media type's raw schema. */
   schema?: string;

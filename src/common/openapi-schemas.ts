@@ -19,7 +19,7 @@ const role = { type: 'string', enum: ['guest', 'reporter', 'developer', 'maintai
 const source = { type: 'string', enum: ['manual', 'sync', 'scim'] };
 
 /** An object whose listed properties are all required (nullable ones say so). */
-export const obj = (properties: Record<string, Schema>, optional: string[] = []): Schema => ({
+const obj = (properties: Record<string, Schema>, optional: string[] = []): Schema => ({
   type: 'object',
   properties,
   required: Object.keys(properties).filter((k) => !optional.includes(k)),

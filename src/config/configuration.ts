@@ -7,7 +7,7 @@ import { EnvironmentVariables, LOG_LEVELS } from './environment';
 /** A bad setting: main.ts prints the one-line message and exits before anything starts. */
 export class ConfigError extends Error {}
 
-export interface AppConfig {
+interface AppConfig {
   port: number;
   publicUrl: string;
   adminToken: string | undefined;
@@ -33,7 +33,7 @@ export interface AppConfig {
   /** Fixed-window limits per client address / tenant (src/common/rate-limit). */
   rateLimit: RateLimitConfig;
 }
-export interface RateLimitConfig {
+interface RateLimitConfig {
   windowSeconds: number;
   /** SSO login, SAML ACS and OIDC callback requests per client address per window. */
   ssoPerAddress: number;
@@ -52,7 +52,7 @@ export interface DatabaseConfig {
   connectRetries: number;
   connectRetrySeconds: number;
 }
-export interface OpsConfig {
+interface OpsConfig {
   /** WORKERS: processes serving the port (PostgreSQL only; auto = one per core). */
   workers: number;
   /** METRICS_PORT: /metrics also (without a token) on this port, meant for a private network. */

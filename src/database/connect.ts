@@ -42,7 +42,7 @@ export async function connectAndMigrate(
   return dataSource;
 }
 
-export async function runMigrationsLocked(
+async function runMigrationsLocked(
   dataSource: DataSource,
   logger: Pick<Logger, 'log'> = new Logger('Database'),
 ): Promise<void> {

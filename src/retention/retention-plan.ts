@@ -20,7 +20,7 @@ export interface RetentionSettings {
 }
 
 const DAY_MS = 86_400_000;
-export const REFUSED_SIGN_IN_ACTION = 'sso.sign_in_refused';
+const REFUSED_SIGN_IN_ACTION = 'sso.sign_in_refused';
 
 export function retentionTargets(settings: RetentionSettings, now: Date): RetentionTarget[] {
   const targets: RetentionTarget[] = [];

@@ -34,7 +34,7 @@ export function ensureBuilt(): void {
     });
 }
 
-const freePort = () =>
+export const freePort = () =>
   new Promise<number>((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {

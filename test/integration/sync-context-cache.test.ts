@@ -29,7 +29,7 @@ describe('sync context cache and the tenant sync version', () => {
   const groupsOf = async (userId: string) =>
     (await t.dataSource.getRepository(Membership).find({ where: { userId } })).map((m) => m.groupId).sort();
 
-  it('every write to groups and links bumps only that tenant\'s version, cascades included', async () => {
+  it("every write to groups and links bumps only that tenant's version, cascades included", async () => {
     const a = await newTenant(t);
     const b = await newTenant(t);
     const idp = await newOidcIdp(t, a.slug, 'okta');
@@ -42,14 +42,21 @@ describe('sync context cache and the tenant sync version', () => {
     };
     const group = await newGroup(t, a.slug, { name: 'Eng' });
     await bumped();
-    const link = await newGroupLink(t, a.slug, group.id, { externalGroup: 'devs', role: 'developer', idp: 'okta' });
+    const link = await newGroupLink(t, a.slug, group.id, {
+      externalGroup: 'devs',
+      role: 'developer',
+      idp: 'okta',
+    });
     await bumped();
     await t.op
       .patch(`/api/v1/tenants/${a.slug}/groups/${group.id}/links/${link.id}`)
       .send({ role: 'maintainer' })
       .expect(200);
     await bumped();
-    await t.op.patch(`/api/v1/tenants/${a.slug}/groups/${group.id}`).send({ name: 'Engineering' }).expect(200);
+    await t.op
+      .patch(`/api/v1/tenants/${a.slug}/groups/${group.id}`)
+      .send({ name: 'Engineering' })
+      .expect(200);
     await bumped();
     await t.op.delete(`/api/v1/tenants/${a.slug}/groups/${group.id}/links/${link.id}`).expect(204);
     await bumped();

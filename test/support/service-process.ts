@@ -36,11 +36,15 @@ export interface ServiceProcess {
 export function startServiceProcess(env: Record<string, string>): ServiceProcess {
   const native = process.env.GROUPSYNC_BETTER_SQLITE3;
   const preload = native ? ['-r', join(__dirname, 'native-override.js')] : [];
-  const child = spawn(process.execPath, ['--disable-proto=delete', ...preload, join(root, 'dist', 'main.js')], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...(native ? { GROUPSYNC_BETTER_SQLITE3: native } : {}), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--disable-proto=delete', ...preload, join(root, 'dist', 'main.js')],
+    {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', ...(native ? { GROUPSYNC_BETTER_SQLITE3: native } : {}), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));

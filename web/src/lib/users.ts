@@ -1,3 +1,4 @@
+import type { MembershipWhy } from '../api/types';
 import type { UserDetail } from '../api/types';
 
 /** A membership's source in words, for the users page. */
@@ -26,7 +27,7 @@ export function adminText(u: Pick<UserDetail, 'isAdmin' | 'adminSource'>): strin
   return 'Yes';
 }
 
-type Why = import('../api/types').MembershipWhy;
+type Why = MembershipWhy;
 
 /** One matching link or name match, in words: what the IdP sent and which link it met. */
 export function matchText(x: Why['matches'][number]): string {
@@ -57,7 +58,8 @@ export function memberWhyText(
   m: { inherited: boolean; directRole: string | null; source: 'manual' | 'sync' | 'scim' },
   fromGroupName: string,
 ): string {
-  if (m.inherited) return `inherited from ${fromGroupName}${m.directRole ? ` (own role here: ${m.directRole})` : ''}`;
+  if (m.inherited)
+    return `inherited from ${fromGroupName}${m.directRole ? ` (own role here: ${m.directRole})` : ''}`;
   if (m.source === 'sync') return 'from a group link at sign-in';
   if (m.source === 'scim') return 'pushed by SCIM';
   return 'added by an administrator';
