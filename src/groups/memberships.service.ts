@@ -6,6 +6,7 @@ import { conflict, notFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { Role, roleRank } from '../common/roles';
 import { Transactions } from '../database/transactions.service';
+import { isLastOwner } from '../sync/engine';
 import { User } from '../users/user.entity';
 import { toMembershipResponse } from './dto/group.dto';
 import { Group } from './group.entity';
@@ -154,7 +155,7 @@ export class MembershipsService {
   ): Promise<void> {
     if (m.role !== 'owner') return;
     const owners = await em.countBy(Membership, { tenantId, groupId: group.id, role: 'owner' });
-    if (owners <= 1) {
+    if (isLastOwner(m, new Map([[group.id, owners]]))) {
       throw conflict(
         'last_owner',
         `This is the last owner of "${group.name}"; make someone else owner first`,

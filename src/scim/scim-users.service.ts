@@ -20,6 +20,7 @@ import {
   reservedDomainReason,
   reservingIdps,
 } from '../identity-providers/account-linking';
+import { lastOwnerAmong } from '../sync/engine';
 import { ExternalMembership } from '../sync/external-membership.entity';
 import { loadGroupsByIds, loadOwnerCounts } from '../sync/sync-state';
 import { SyncService } from '../sync/sync.service';
@@ -204,7 +205,7 @@ export class ScimUsersService {
 
   private async refuseLastOwner(em: EntityManager, tenantId: string, going: Membership[]) {
     const owners = await loadOwnerCounts(em, tenantId, going);
-    const last = going.find((m) => m.role === 'owner' && (owners.get(m.groupId) ?? 0) <= 1);
+    const last = lastOwnerAmong(going, owners);
     if (!last) return;
     const group = (await loadGroupsByIds(em, tenantId, [last.groupId])).get(last.groupId);
     throw scimError(

@@ -16,3 +16,5 @@ export type {
   SyncPlan,
 } from './plan';
 export { applyPlanToMemberships } from './apply';
+export { isLastOwner, lastOwnerAmong } from './last-owner';
+export type { OwnedMembership } from './last-owner';

@@ -1,3 +1,4 @@
+import { isLastOwner } from './last-owner';
 import { normalizeGroupName } from './normalize';
 import { higherRole, roleRank } from './roles';
 import type {
@@ -141,6 +142,8 @@ export function buildSyncContext(args: {
   };
 }
 
+const NO_OWNER_COUNTS: ReadonlyMap<string, number> = new Map();
+
 export interface PlanSyncInput {
   /** null: first sign-in, the user does not exist yet. */
   user: EngineUser | null;
@@ -278,8 +281,7 @@ function planMemberships(
     if (!external.complete) return incompleteClaimProtection(external.status);
     if (policy.removal === 'synced-only' && current.source === 'manual')
       return PROTECTION_MANUAL_UNDER_SYNCED_ONLY;
-    if (current.role === 'owner' && (ownerCounts?.get(current.groupId) ?? 1) <= 1)
-      return PROTECTION_LAST_OWNER;
+    if (isLastOwner(current, ownerCounts ?? NO_OWNER_COUNTS)) return PROTECTION_LAST_OWNER;
     return null;
   };
 
