@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { RequestContext } from '../common/request-context';
-import { insertRows } from '../database/insert';
+import { inChunks } from '../database/chunks';
+import { insertInChunks, insertRows } from '../database/insert';
 import { Transactions } from '../database/transactions.service';
 import { ExternalMembership } from '../sync/external-membership.entity';
 import { normalizeGroupName, resolvePolicy } from '../sync/engine';
@@ -240,16 +241,13 @@ export class ScimGroupsService {
     if (before) await em.save(ScimGroup, group);
     else await insertRows(em, ScimGroup, group);
 
-    for (let i = 0; i < added.length; i += 200)
-      await insertRows(
-        em,
-        ScimGroupMember,
-        added
-          .slice(i, i + 200)
-          .map((userId) => em.create(ScimGroupMember, { tenantId, scimGroupId: group.id, userId })),
-      );
-    for (let i = 0; i < removed.length; i += 500)
-      await em.delete(ScimGroupMember, { scimGroupId: group.id, userId: In(removed.slice(i, i + 500)) });
+    await insertInChunks(
+      em,
+      ScimGroupMember,
+      added.map((userId) => em.create(ScimGroupMember, { tenantId, scimGroupId: group.id, userId })),
+    );
+    for (const chunk of inChunks(removed))
+      await em.delete(ScimGroupMember, { scimGroupId: group.id, userId: In(chunk) });
 
     // Who the IdP now says is no longer in which external group: a removal beats an older claim.
     const dropped = new Map<string, string[]>();
@@ -296,8 +294,7 @@ export class ScimGroupsService {
   ) {
     const tenantId = caller.tenant.id;
     const idpId = caller.idp.id;
-    for (let i = 0; i < userIds.length; i += 500) {
-      const batch = userIds.slice(i, i + 500);
+    for (const batch of inChunks(userIds)) {
       // Two indexed lookups (members by user, then their groups by id) rather than a join the
       // planner may start from every group of the IdP.
       const rows = await em.find(ScimGroupMember, {
@@ -306,9 +303,9 @@ export class ScimGroupsService {
       });
       const groupIds = [...new Set(rows.map((r) => r.scimGroupId))];
       const groups = new Map<string, ScimGroup>();
-      for (let j = 0; j < groupIds.length; j += 500)
+      for (const chunk of inChunks(groupIds))
         for (const g of await em.find(ScimGroup, {
-          where: { id: In(groupIds.slice(j, j + 500)), idpId },
+          where: { id: In(chunk), idpId },
           select: { id: true, displayName: true, externalId: true },
         }))
           groups.set(g.id, g);
@@ -332,8 +329,7 @@ export class ScimGroupsService {
         } else if (dropped.get(row.userId)?.includes(row.externalGroup) && !want.has(row.externalGroup))
           stale.push(row.id);
       }
-      for (let j = 0; j < stale.length; j += 500)
-        await em.delete(ExternalMembership, stale.slice(j, j + 500));
+      for (const chunk of inChunks(stale)) await em.delete(ExternalMembership, chunk);
       const now = new Date();
       const fresh = [];
       for (const [userId, names] of desired)
@@ -349,8 +345,7 @@ export class ScimGroupsService {
                 seenAt: now,
               }),
             );
-      for (let j = 0; j < fresh.length; j += 100)
-        await insertRows(em, ExternalMembership, fresh.slice(j, j + 100));
+      await insertInChunks(em, ExternalMembership, fresh);
     }
   }
 
@@ -362,11 +357,11 @@ export class ScimGroupsService {
   /** Members of some groups with their userName, by group id. */
   private async membersOf(em: EntityManager, caller: ScimCaller, groupIds: string[]) {
     const byGroup = new Map<string, { userId: string; userName: string | null }[]>();
-    for (let i = 0; i < groupIds.length; i += 500) {
+    for (const chunk of inChunks(groupIds)) {
       const rows = await em
         .createQueryBuilder(ScimGroupMember, 'm')
         .leftJoin(ScimUser, 'u', 'u.userId = m.userId AND u.idpId = :idpId', { idpId: caller.idp.id })
-        .where('m.scimGroupId IN (:...ids)', { ids: groupIds.slice(i, i + 500) })
+        .where('m.scimGroupId IN (:...ids)', { ids: chunk })
         .select(['m.scimGroupId AS "groupId"', 'm.userId AS "userId"', 'u.userName AS "userName"'])
         .orderBy('m.userId')
         .getRawMany<{ groupId: string; userId: string; userName: string | null }>();

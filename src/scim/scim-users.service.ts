@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { Session } from '../auth/session.entity';
 import type { RequestContext } from '../common/request-context';
 import { inertCopy } from '../common/safe-input';
+import { inChunks } from '../database/chunks';
 import { insertRows } from '../database/insert';
 import { Transactions } from '../database/transactions.service';
 import { Membership } from '../groups/membership.entity';
@@ -23,7 +24,7 @@ import {
 import { lastOwnerAmong } from '../sync/engine';
 import { ExternalMembership } from '../sync/external-membership.entity';
 import { loadGroupsByIds, loadOwnerCounts } from '../sync/sync-state';
-import { SyncService } from '../sync/sync.service';
+import { PushedGroupsService } from '../sync/pushed-groups.service';
 import { Identity } from '../users/identity.entity';
 import { User } from '../users/user.entity';
 import { ScimGroupMember } from './scim-group.entity';
@@ -45,7 +46,7 @@ export class ScimUsersService {
     private readonly tx: Transactions,
     private readonly audit: AuditService,
     private readonly tokens: ScimTokensService,
-    private readonly sync: SyncService,
+    private readonly pushed: PushedGroupsService,
   ) {}
 
   private base(caller: ScimCaller) {
@@ -392,23 +393,23 @@ export class ScimUsersService {
       details: { trigger: 'scim', idp: caller.idp.slug },
     });
     // Pushes skipped the user while blocked: bring their memberships up to date now.
-    if (reactivated) await this.sync.applyPushedGroups(caller.tenant, caller.idp, [user.id], ctx, em);
+    if (reactivated) await this.pushed.apply(caller.tenant, caller.idp, [user.id], ctx, em);
     return row;
   }
 
   /** Users of this IdP's SCIM client whose groups the sync engine should look at again. */
   async replan(em: EntityManager, caller: ScimCaller, userIds: string[], ctx: RequestContext) {
     if (userIds.length === 0) return;
-    await this.sync.applyPushedGroups(caller.tenant, caller.idp, userIds, ctx, em);
+    await this.pushed.apply(caller.tenant, caller.idp, userIds, ctx, em);
   }
 
   /** Users of the tenant provisioned through this IdP's SCIM client, among `ids`. */
   async provisioned(em: EntityManager, caller: ScimCaller, ids: string[]): Promise<Set<string>> {
     const found = new Set<string>();
-    for (let i = 0; i < ids.length; i += 500) {
+    for (const chunk of inChunks(ids)) {
       const rows = await em.find(ScimUser, {
         // The IdP belongs to the tenant, and (idpId, userId) is the unique index this should use.
-        where: { idpId: caller.idp.id, userId: In(ids.slice(i, i + 500)) },
+        where: { idpId: caller.idp.id, userId: In(chunk) },
         select: { userId: true },
       });
       for (const r of rows) found.add(r.userId);

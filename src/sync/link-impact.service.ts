@@ -10,13 +10,15 @@ import {
   ClaimStatus,
   EngineLink,
   EngineMembership,
+  externalGroupsLinkedTo,
   normalizeGroupName,
+  onlyGroup,
   planSync,
   resolvePolicy,
   Role,
+  storedExternalGroups,
 } from './engine';
 import { loadTenantGroupsAndLinks } from './sync-state';
-import { externalGroupsLinkedTo, onlyGroup, storedCompleteness } from './sync.service';
 
 export type LinkChangeKind = 'create' | 'update' | 'delete';
 
@@ -116,7 +118,7 @@ export class LinkImpactService {
           planSync(context, {
             user: { id: userId, isAdmin: false, adminSource: null },
             memberships: membership ? [membership] : [],
-            external: { groups: groupsSeen, ...storedCompleteness(statuses.get(userId) ?? null, policy) },
+            external: storedExternalGroups(groupsSeen, statuses.get(userId) ?? null, policy),
             ownerCounts,
           }),
           groupId,

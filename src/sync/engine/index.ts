@@ -18,3 +18,10 @@ export type {
 export { applyPlanToMemberships } from './apply';
 export { isLastOwner, lastOwnerAmong } from './last-owner';
 export type { OwnedMembership } from './last-owner';
+export {
+  isCompleteClaim,
+  pushedExternalGroups,
+  storedExternalGroups,
+  withPushedGroups,
+} from './completeness';
+export { externalGroupsLinkedTo, onlyGroup } from './scope';
