@@ -13,13 +13,18 @@ import type {
 } from './types';
 import {
   ADMIN_REVOKED_REASON,
+  addedReason,
   adminGrantedReason,
   adminKeptReason,
   DENIED_JIT_OFF,
   deniedNotInGroup,
   describeJustification,
+  describeOrphaned,
   describeUnjustified,
   incompleteClaimProtection,
+  keptReason,
+  removedReason,
+  roleChangedReason,
   PROTECTION_LAST_OWNER,
   PROTECTION_MANUAL_UNDER_SYNCED_ONLY,
   type DesiredRole,
@@ -300,7 +305,7 @@ function planMemberships(
           groupId: group.id,
           groupName: group.name,
           role: current.role,
-          reason: `Kept in "${group.name}" as ${current.role} (not downgraded to ${to}): ${why}, but ${protection}.`,
+          reason: keptReason(group.name, current.role, to, why, protection),
         });
         return;
       }
@@ -311,7 +316,7 @@ function planMemberships(
       from: current.role,
       to,
       linkIds,
-      reason: `Role in "${group.name}" changed from ${current.role} to ${to}: ${why}.`,
+      reason: roleChangedReason(group.name, current.role, to, why),
     });
   };
 
@@ -327,7 +332,7 @@ function planMemberships(
         groupName: group.name,
         role: want.role,
         linkIds,
-        reason: `Added to "${group.name}" as ${want.role}: ${why}.`,
+        reason: addedReason(group.name, want.role, why),
       });
     } else {
       changeRole(group, current, want.role, linkIds, why);
@@ -339,7 +344,7 @@ function planMemberships(
     const group = ctx.groupsById.get(groupId);
     if (group === undefined) continue; // cannot happen: managed groups exist
     const why = orphaned.has(groupId)
-      ? `the group has no group links any more and this membership came from ${current.source === 'scim' ? 'SCIM' : 'sync'} (removal policy: ${policy.removal})`
+      ? describeOrphaned(policy, current.source)
       : describeUnjustified(policy, current.source);
 
     switch (policy.removal) {
@@ -356,14 +361,14 @@ function planMemberships(
             groupId: group.id,
             groupName: group.name,
             role: current.role,
-            reason: `Removed from "${group.name}": ${why}.`,
+            reason: removedReason(group.name, why),
           });
         } else {
           changes.kept.push({
             groupId: group.id,
             groupName: group.name,
             role: current.role,
-            reason: `Kept in "${group.name}" as ${current.role} (not removed): ${why}, but ${protection}.`,
+            reason: keptReason(group.name, current.role, null, why, protection),
           });
         }
         break;
