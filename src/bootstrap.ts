@@ -4,12 +4,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
-import { bodyParsers, correlationIdMiddleware } from './common/http';
+import { bodyParsers, correlationIdMiddleware, renderErrorsWith } from './common/http';
 import { securityHeadersMiddleware } from './common/security-headers';
 import { inputGuardMiddleware } from './common/input-guard';
 import { declarePathParameters } from './common/openapi';
 import { createValidationPipe } from './common/validation';
 import type { AllConfigType } from './config/configuration';
+import { renderScimError } from './scim/scim-error';
 import { acsBodyParser } from './sso/acs-body';
 
 /** Everything main.ts and the e2e tests both need, so tests run the app as it ships. */
@@ -22,6 +23,8 @@ export function configureApp(app: INestApplication): void {
   express.set('trust proxy', hops > 0 ? hops : false);
   express.disable('x-powered-by');
   express.use(correlationIdMiddleware);
+  // SCIM clients read RFC 7644's error schema, also for errors raised before the SCIM controller.
+  express.use('/scim/', renderErrorsWith(renderScimError));
   express.use(securityHeadersMiddleware);
   express.use(cookieParser());
   express.use(acsBodyParser()); // before the general parsers: the ACS has its own, smaller limit

@@ -11,6 +11,7 @@ import {
   Put,
   Query,
   Res,
+  UseFilters,
   UseGuards,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -18,7 +19,7 @@ import type { Response } from 'express';
 import { Public } from '../auth/auth.decorators';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Scim, ScimAuthGuard } from './scim-auth.guard';
-import { scimError } from './scim-error';
+import { scimError, ScimExceptionFilter } from './scim-error';
 import { refuseForbiddenPaths } from './scim-input';
 import { resourceTypes, schemas, serviceProviderConfig } from './scim-discovery';
 import { ScimGroupsService } from './scim-groups.service';
@@ -31,6 +32,7 @@ import { ScimUsersService } from './scim-users.service';
 @ApiExcludeController()
 @Public()
 @UseGuards(ScimAuthGuard)
+@UseFilters(ScimExceptionFilter)
 @Controller('scim/v2/:tenant')
 export class ScimController {
   constructor(
