@@ -1,20 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { codeOfStatus } from './error-codes';
 import { AppError, ErrorBody, isUniqueViolation } from './errors';
 import { sendError } from './http';
 import type { GroupsyncRequest } from './request-context';
-
-const CODE_BY_STATUS: Record<number, string> = {
-  400: 'bad_request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  409: 'conflict',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
-  429: 'too_many_requests',
-};
 
 const logger = new Logger('Errors');
 
@@ -57,7 +46,7 @@ function toBody(exception: unknown, correlationId: string): ErrorBody {
       };
     }
     const message = typeof response === 'string' ? response : String(response.message ?? exception.message);
-    const code = (typeof response === 'object' && response.code) || CODE_BY_STATUS[statusCode] || 'error';
+    const code = (typeof response === 'object' && response.code) || codeOfStatus(statusCode);
     return { statusCode, code, message, correlationId };
   }
   if (isUniqueViolation(exception)) {

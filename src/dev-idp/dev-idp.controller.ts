@@ -69,7 +69,7 @@ export class DevIdpController implements OnModuleInit {
   }
 
   private signingKeys(): DevIdpKeys {
-    if (!this.enabled) throw new AppError(HttpStatus.NOT_FOUND, 'not_found', 'Cannot find this address');
+    if (!this.enabled) throw new AppError('not_found', 'Cannot find this address');
     this.keys ??= loadOrCreateDevIdpKeys(this.keyFile);
     return this.keys;
   }

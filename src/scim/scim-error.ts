@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { errorBodyOf } from '../common/all-exceptions.filter';
 import { AppError, ErrorBody } from '../common/errors';
@@ -30,22 +30,25 @@ const SCIM_TYPES: ReadonlySet<string> = new Set<ScimType>([
   'sensitive',
 ]);
 
-/** The API's own codes that have a SCIM meaning, raised by the shared parsers, guards and database. */
+/** The API's own codes that have a SCIM meaning, raised by the shared parsers, guards, rules and database. */
 const SCIM_TYPE_BY_CODE: Readonly<Record<string, ScimType>> = {
   invalid_json: 'invalidSyntax',
   conflict: 'uniqueness',
+  last_owner: 'mutability',
   invalid_key: 'invalidPath',
   invalid_string: 'invalidValue',
 };
 
-/** An error answered in the SCIM error schema: the code is the RFC 7644 scimType. */
-export const scimError = (status: HttpStatus, scimType: ScimType | null, detail: string): AppError =>
-  new AppError(status, scimType ?? (status === HttpStatus.NOT_FOUND ? 'not_found' : 'scim_error'), detail);
+/**
+ * An error answered in the SCIM error schema: the code is the RFC 7644 scimType (its status from
+ * the one table, common/error-codes.ts), or not_found (404, no scimType).
+ */
+export const scimError = (code: ScimType | 'not_found', detail: string): AppError =>
+  new AppError(code, detail);
 
 export const scimNotFound = (what: 'User' | 'Group', id: string): AppError =>
-  scimError(HttpStatus.NOT_FOUND, null, `${what} ${id} not found`);
-export const invalidValue = (detail: string): AppError =>
-  scimError(HttpStatus.BAD_REQUEST, 'invalidValue', detail);
+  scimError('not_found', `${what} ${id} not found`);
+export const invalidValue = (detail: string): AppError => scimError('invalidValue', detail);
 
 /** An error body in RFC 7644's error schema, with the scimType its code stands for. */
 export const renderScimError: ErrorRenderer = (res: Response, body: ErrorBody) => {

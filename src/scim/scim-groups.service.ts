@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -208,12 +208,7 @@ export class ScimGroupsService {
       where: { idpId: caller.idp.id, displayNameKey: key, ...(before ? { id: Not(group.id) } : {}) },
       select: { id: true },
     });
-    if (clash)
-      throw scimError(
-        HttpStatus.CONFLICT,
-        'uniqueness',
-        `a group named "${next.displayName}" already exists`,
-      );
+    if (clash) throw scimError('uniqueness', `a group named "${next.displayName}" already exists`);
     const wanted = [...next.members];
     const previous = before?.members ?? new Set<string>();
     const added = wanted.filter((m) => !previous.has(m));
@@ -439,10 +434,10 @@ function stringOrNull(value: unknown, name: string, max = 512): string | null {
 /** A Group resource from POST or PUT (members in the body are kept, as Okta sends them). */
 function groupInput(body: unknown, id: string | null): GroupState {
   if (!body || typeof body !== 'object' || Array.isArray(body))
-    throw scimError(HttpStatus.BAD_REQUEST, 'invalidSyntax', 'the body must be a SCIM Group object');
+    throw scimError('invalidSyntax', 'the body must be a SCIM Group object');
   const b = lowerKeys(body as Record<string, unknown>);
   if (id && b.id !== undefined && String(b.id).toLowerCase() !== id)
-    throw scimError(HttpStatus.BAD_REQUEST, 'mutability', 'id cannot change');
+    throw scimError('mutability', 'id cannot change');
   const displayName = stringOrNull(b.displayname, 'displayName')?.trim();
   if (!displayName) throw invalidValue('displayName is required');
   return {
@@ -461,22 +456,14 @@ interface GroupOperation {
 function groupOperations(body: unknown): GroupOperation[] {
   const b = body && typeof body === 'object' ? lowerKeys(body as Record<string, unknown>) : {};
   if (!Array.isArray(b.operations) || b.operations.length === 0)
-    throw scimError(
-      HttpStatus.BAD_REQUEST,
-      'invalidSyntax',
-      'a PatchOp body with a non-empty Operations array is required',
-    );
+    throw scimError('invalidSyntax', 'a PatchOp body with a non-empty Operations array is required');
   return b.operations.map((raw: unknown, i: number) => {
     const o = raw && typeof raw === 'object' ? lowerKeys(raw as Record<string, unknown>) : {};
     const op = typeof o.op === 'string' ? o.op.toLowerCase() : '';
     if (op !== 'add' && op !== 'remove' && op !== 'replace')
-      throw scimError(
-        HttpStatus.BAD_REQUEST,
-        'invalidSyntax',
-        `Operations[${i}].op must be add, replace or remove`,
-      );
+      throw scimError('invalidSyntax', `Operations[${i}].op must be add, replace or remove`);
     if (o.path !== undefined && typeof o.path !== 'string')
-      throw scimError(HttpStatus.BAD_REQUEST, 'invalidPath', `Operations[${i}].path must be a string`);
+      throw scimError('invalidPath', `Operations[${i}].path must be a string`);
     return { op, path: (o.path as string | undefined)?.trim() || null, value: o.value };
   });
 }
@@ -486,13 +473,12 @@ const MEMBER_FILTER = /^members\s*\[\s*value\s+eq\s+"([^"]+)"\s*\]$/i;
 function applyGroupOperation(state: GroupState, o: GroupOperation, groupId: string): void {
   const path = o.path?.replace(/^urn:ietf:params:scim:schemas:core:2\.0:group:/i, '') ?? null;
   if (path === null) {
-    if (o.op === 'remove') throw scimError(HttpStatus.BAD_REQUEST, 'noTarget', 'remove needs a path');
+    if (o.op === 'remove') throw scimError('noTarget', 'remove needs a path');
     if (!o.value || typeof o.value !== 'object' || Array.isArray(o.value))
       throw invalidValue(`${o.op} without a path needs an object value`);
     for (const [key, value] of Object.entries(o.value as Record<string, unknown>)) {
       if (key.toLowerCase() === 'id') {
-        if (String(value).toLowerCase() !== groupId)
-          throw scimError(HttpStatus.BAD_REQUEST, 'mutability', 'id cannot change');
+        if (String(value).toLowerCase() !== groupId) throw scimError('mutability', 'id cannot change');
         continue;
       }
       applyGroupOperation(state, { op: o.op, path: key, value }, groupId);
@@ -504,7 +490,6 @@ function applyGroupOperation(state: GroupState, o: GroupOperation, groupId: stri
   if (filtered) {
     if (o.op !== 'remove')
       throw scimError(
-        HttpStatus.BAD_REQUEST,
         'invalidPath',
         `${o.op} on a filtered members path is not supported; use add with a value`,
       );
@@ -516,13 +501,13 @@ function applyGroupOperation(state: GroupState, o: GroupOperation, groupId: stri
     else if (o.value === undefined || o.value === null) state.members.clear();
     else for (const id of memberIds(o.value, 'members')) state.members.delete(id);
   } else if (attribute === 'displayname') {
-    if (o.op === 'remove') throw scimError(HttpStatus.BAD_REQUEST, 'mutability', 'displayName is required');
+    if (o.op === 'remove') throw scimError('mutability', 'displayName is required');
     const name = stringOrNull(o.value, 'displayName')?.trim();
     if (!name) throw invalidValue('displayName must not be empty');
     state.displayName = name;
   } else if (attribute === 'externalid') {
     state.externalId = o.op === 'remove' ? null : stringOrNull(o.value, 'externalId');
   } else {
-    throw scimError(HttpStatus.BAD_REQUEST, 'invalidPath', `unsupported path "${o.path}" for a Group`);
+    throw scimError('invalidPath', `unsupported path "${o.path}" for a Group`);
   }
 }

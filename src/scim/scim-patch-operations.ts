@@ -1,4 +1,3 @@
-import { HttpStatus } from '@nestjs/common';
 import type { ScimPatchOperation } from 'scim-patch';
 import { invalidValue, scimError } from './scim-error';
 import { SCIM } from './scim-schema';
@@ -10,27 +9,18 @@ export function patchOperations(body: unknown): ScimPatchOperation[] {
     (body as { Operations?: unknown } | null)?.Operations ??
     (body as { operations?: unknown } | null)?.operations;
   if (!Array.isArray(operations) || operations.length === 0)
-    throw scimError(
-      HttpStatus.BAD_REQUEST,
-      'invalidSyntax',
-      'a PatchOp body with a non-empty Operations array is required',
-    );
+    throw scimError('invalidSyntax', 'a PatchOp body with a non-empty Operations array is required');
   return operations
     .map((raw, i) => {
       if (!raw || typeof raw !== 'object')
-        throw scimError(HttpStatus.BAD_REQUEST, 'invalidSyntax', `Operations[${i}] must be an object`);
+        throw scimError('invalidSyntax', `Operations[${i}] must be an object`);
       const { op, path, value } = raw as { op?: unknown; path?: unknown; value?: unknown };
       const name = typeof op === 'string' ? op.toLowerCase() : '';
       if (!['add', 'replace', 'remove'].includes(name))
-        throw scimError(
-          HttpStatus.BAD_REQUEST,
-          'invalidSyntax',
-          `Operations[${i}].op must be add, replace or remove`,
-        );
+        throw scimError('invalidSyntax', `Operations[${i}].op must be add, replace or remove`);
       if (path !== undefined && typeof path !== 'string')
-        throw scimError(HttpStatus.BAD_REQUEST, 'invalidPath', `Operations[${i}].path must be a string`);
-      if (name === 'remove' && !path)
-        throw scimError(HttpStatus.BAD_REQUEST, 'noTarget', `Operations[${i}]: remove needs a path`);
+        throw scimError('invalidPath', `Operations[${i}].path must be a string`);
+      if (name === 'remove' && !path) throw scimError('noTarget', `Operations[${i}]: remove needs a path`);
       const canonicalPath = path ? canonicalizePath(path) : undefined;
       if (name !== 'remove' && value === undefined)
         throw invalidValue(`Operations[${i}]: ${name} needs a value`);

@@ -1,4 +1,3 @@
-import { HttpStatus } from '@nestjs/common';
 import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { invalidValue, scimError } from './scim-error';
 import { compileFilter, FilterSchema, ScimFilterError } from './scim-filter';
@@ -75,8 +74,7 @@ export function applyFilter<T extends ObjectLiteral>(
   schema: FilterSchema,
 ): void {
   if (filter === undefined || filter === '') return;
-  if (typeof filter !== 'string')
-    throw scimError(HttpStatus.BAD_REQUEST, 'invalidFilter', 'filter must be a string');
+  if (typeof filter !== 'string') throw scimError('invalidFilter', 'filter must be a string');
   const postgres = dataSource.options.type === 'postgres';
   try {
     const { sql, params } = compileFilter(filter, schema, postgres ? 'postgres' : 'sqlite', (d) =>
@@ -85,8 +83,7 @@ export function applyFilter<T extends ObjectLiteral>(
     );
     qb.andWhere(`(${sql})`, params);
   } catch (error) {
-    if (error instanceof ScimFilterError)
-      throw scimError(HttpStatus.BAD_REQUEST, 'invalidFilter', error.message);
+    if (error instanceof ScimFilterError) throw scimError('invalidFilter', error.message);
     throw error;
   }
 }

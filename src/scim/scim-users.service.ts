@@ -1,9 +1,10 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { scimPatch } from 'scim-patch';
 import { DataSource, EntityManager, In, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Session } from '../auth/session.entity';
+import { conflict } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { inertCopy } from '../common/safe-input';
 import { inChunks } from '../database/chunks';
@@ -125,7 +126,6 @@ export class ScimUsersService {
       } catch (error) {
         const message = (error as Error).message.replace(/^Invalid SCIM Patch: /, '');
         throw scimError(
-          HttpStatus.BAD_REQUEST,
           /path|attribute|filter|search/i.test(message) ? 'invalidPath' : 'invalidValue',
           message,
         );
@@ -209,9 +209,9 @@ export class ScimUsersService {
     const last = lastOwnerAmong(going, owners);
     if (!last) return;
     const group = (await loadGroupsByIds(em, tenantId, [last.groupId])).get(last.groupId);
-    throw scimError(
-      HttpStatus.CONFLICT,
-      'mutability',
+    // The admin API's code: SCIM answers it as scimType mutability (scim-error.ts).
+    throw conflict(
+      'last_owner',
       `the user is the last owner of group "${group?.name ?? last.groupId}"; make someone else an owner first`,
     );
   }
@@ -227,7 +227,6 @@ export class ScimUsersService {
     const linked = await em.findOneBy(ScimUser, { tenantId, userId: owner.id });
     if (linked)
       throw scimError(
-        HttpStatus.CONFLICT,
         'uniqueness',
         linked.idpId === caller.idp.id
           ? `email ${email} belongs to SCIM user "${linked.userName}"`
@@ -245,7 +244,6 @@ export class ScimUsersService {
           ? `${idp} may not link existing accounts (accountLinking is "none")`
           : `another identity provider holds that user and ${idp} may link only unowned accounts (accountLinking is "unowned")`;
     throw scimError(
-      HttpStatus.CONFLICT,
       'uniqueness',
       `email ${email} belongs to an existing user of this workspace, and ${because}`,
     );
@@ -267,7 +265,6 @@ export class ScimUsersService {
     const others = await otherIdpsOf(em, caller.tenant.id, caller.idp.id);
     if (reservingIdps(email, emailVerification(email, null, settings), caller.idp.id, others).length)
       throw scimError(
-        HttpStatus.CONFLICT,
         'uniqueness',
         `${reservedDomainReason(domain)}; ${idp} may give users an email there only when ${domain} is among its own verifiedDomains`,
       );
@@ -300,17 +297,12 @@ export class ScimUsersService {
       where: { tenantId, idpId, userNameKey, ...(existing ? { id: Not(existing.id) } : {}) },
       select: { id: true },
     });
-    if (clash)
-      throw scimError(HttpStatus.CONFLICT, 'uniqueness', `userName "${input.userName}" is already taken`);
+    if (clash) throw scimError('uniqueness', `userName "${input.userName}" is already taken`);
 
     let user = existing ? await em.findOneByOrFail(User, { id: existing.userId }) : null;
     const emailOwner = await em.findOneBy(User, { tenantId, email: input.email });
     if (user && emailOwner && emailOwner.id !== user.id)
-      throw scimError(
-        HttpStatus.CONFLICT,
-        'uniqueness',
-        `email ${input.email} belongs to another user of this workspace`,
-      );
+      throw scimError('uniqueness', `email ${input.email} belongs to another user of this workspace`);
     const created = !user && !emailOwner;
     // Domain rules for every email this client gives a user: creating, adopting, changing it.
     if (!user || user.email !== input.email) await this.refuseDomain(em, caller, input.email, !emailOwner);

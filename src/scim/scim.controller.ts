@@ -1,6 +1,5 @@
 import {
   Body,
-  HttpStatus,
   Controller,
   Delete,
   Get,
@@ -86,14 +85,14 @@ export class ScimController {
   @Get('ResourceTypes/:id')
   type(@Scim() caller: ScimCaller, @Param('id') id: string, @Res() res: Response) {
     const found = resourceTypes(this.tokens.baseUrl(caller.tenant)).find((r) => r.id === id);
-    if (!found) throw scimError(HttpStatus.NOT_FOUND, null, `resource type ${id} not found`);
+    if (!found) throw scimError('not_found', `resource type ${id} not found`);
     this.send(res, 200, found);
   }
 
   @Get('Schemas/:id')
   schema(@Scim() caller: ScimCaller, @Param('id') id: string, @Res() res: Response) {
     const found = schemas(this.tokens.baseUrl(caller.tenant)).find((r) => r.id === id);
-    if (!found) throw scimError(HttpStatus.NOT_FOUND, null, `schema ${id} not found`);
+    if (!found) throw scimError('not_found', `schema ${id} not found`);
     this.send(res, 200, found);
   }
 
@@ -172,10 +171,6 @@ export class ScimController {
   private service(resource: string): ScimUsersService | ScimGroupsService {
     if (resource === 'Users') return this.users;
     if (resource === 'Groups') return this.groups;
-    throw scimError(
-      HttpStatus.NOT_FOUND,
-      null,
-      `there is no ${resource} endpoint; the resources are Users and Groups`,
-    );
+    throw scimError('not_found', `there is no ${resource} endpoint; the resources are Users and Groups`);
   }
 }
