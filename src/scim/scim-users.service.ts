@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { scimPatch } from 'scim-patch';
-import { DataSource, EntityManager, In, Not } from 'typeorm';
+import { DataSource, EntityManager, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Session } from '../auth/session.entity';
 import { conflict } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { inertCopy } from '../common/safe-input';
-import { inChunks } from '../database/chunks';
 import { insertRows } from '../database/insert';
 import { Transactions } from '../database/transactions.service';
 import { Membership } from '../groups/membership.entity';
@@ -31,8 +30,7 @@ import { User } from '../users/user.entity';
 import { ScimGroupMember } from './scim-group.entity';
 import { invalidValue, scimError, scimNotFound } from './scim-error';
 import { project, parseAttributeList } from './scim-projection';
-import { applyFilter, pageOf, USER_FILTER_SCHEMA } from './scim-query';
-import { SCIM } from './scim-schema';
+import { listPage, USER_FILTER_SCHEMA } from './scim-query';
 import type { ScimCaller } from './scim-tokens.service';
 import { ScimTokensService } from './scim-tokens.service';
 import { NormalizedScimUser, normalizeUserResource, toScimUser } from './scim-user-resource';
@@ -70,9 +68,6 @@ export class ScimUsersService {
   }
 
   async list(caller: ScimCaller, query: Record<string, unknown>) {
-    const { startIndex, count } = pageOf(query);
-    const attributes = parseAttributeList(query.attributes, 'attributes');
-    const excluded = parseAttributeList(query.excludedAttributes, 'excludedAttributes');
     const qb = this.dataSource
       .getRepository(ScimUser)
       .createQueryBuilder('u')
@@ -80,24 +75,9 @@ export class ScimUsersService {
         tenantId: caller.tenant.id,
         idpId: caller.idp.id,
       });
-    applyFilter(this.dataSource, qb, query.filter, USER_FILTER_SCHEMA);
-    const totalResults = await qb.getCount();
-    const rows =
-      count === 0
-        ? []
-        : await qb
-            .orderBy('u.createdAt', 'ASC')
-            .addOrderBy('u.id', 'ASC')
-            .skip(startIndex - 1)
-            .take(count)
-            .getMany();
-    return {
-      schemas: [SCIM.listResponse],
-      totalResults,
-      startIndex,
-      itemsPerPage: rows.length,
-      Resources: rows.map((r) => project(toScimUser(r, this.base(caller)), attributes, excluded)),
-    };
+    return listPage(this.dataSource, qb, query, USER_FILTER_SCHEMA, async (rows, attributes, excluded) =>
+      rows.map((r) => project(toScimUser(r, this.base(caller)), attributes, excluded)),
+    );
   }
 
   /** PUT: the body replaces the resource (Okta's way of updating). */
@@ -390,22 +370,4 @@ export class ScimUsersService {
   }
 
   /** Users of this IdP's SCIM client whose groups the sync engine should look at again. */
-  async replan(em: EntityManager, caller: ScimCaller, userIds: string[], ctx: RequestContext) {
-    if (userIds.length === 0) return;
-    await this.pushed.apply(caller.tenant, caller.idp, userIds, ctx, em);
-  }
-
-  /** Users of the tenant provisioned through this IdP's SCIM client, among `ids`. */
-  async provisioned(em: EntityManager, caller: ScimCaller, ids: string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (const chunk of inChunks(ids)) {
-      const rows = await em.find(ScimUser, {
-        // The IdP belongs to the tenant, and (idpId, userId) is the unique index this should use.
-        where: { idpId: caller.idp.id, userId: In(chunk) },
-        select: { userId: true },
-      });
-      for (const r of rows) found.add(r.userId);
-    }
-    return found;
-  }
 }
