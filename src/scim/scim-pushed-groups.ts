@@ -1,7 +1,7 @@
 import { EntityManager, In } from 'typeorm';
 import { inChunks } from '../database/chunks';
 import { insertInChunks } from '../database/insert';
-import { normalizeGroupName, resolvePolicy } from '../sync/engine';
+import { normalizeGroupName } from '../sync/engine';
 import { ExternalMembership } from '../sync/external-membership.entity';
 import { ScimGroup, ScimGroupMember } from './scim-group.entity';
 import type { ScimCaller } from './scim-tokens.service';
@@ -14,7 +14,7 @@ export function groupNames(
   caller: ScimCaller,
   g: { displayName: string; externalId: string | null },
 ): string[] {
-  const policy = resolvePolicy(caller.idp.groupSync);
+  const policy = caller.idp.groupSync;
   return [
     ...new Set(
       [g.displayName, g.externalId].filter((n): n is string => !!n).map((n) => normalizeGroupName(n, policy)),

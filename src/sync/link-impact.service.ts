@@ -14,7 +14,6 @@ import {
   normalizeGroupName,
   onlyGroup,
   planSync,
-  resolvePolicy,
   Role,
   storedExternalGroups,
 } from './engine';
@@ -97,7 +96,7 @@ export class LinkImpactService {
       truncated: false,
     };
     for (const idp of idps) {
-      const policy = resolvePolicy(idp.groupSync);
+      const policy = idp.groupSync;
       const context = buildSyncContext({ idpId: idp.id, policy, groups, links: proposed });
       const watched = [
         ...new Set([

@@ -5,7 +5,7 @@ import { inChunks, USERS_PER_TRANSACTION } from '../database/chunks';
 import { Transactions } from '../database/transactions.service';
 import type { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import type { Tenant } from '../tenants/tenant.entity';
-import { planHasChanges, planSync, pushedExternalGroups, resolvePolicy } from './engine';
+import { planHasChanges, planSync, pushedExternalGroups } from './engine';
 import { engineUser, storedGroupNames, SyncLoader } from './pipeline/sync-loader';
 import { ApplyMeta, PlannedUser, SyncWriter } from './pipeline/sync-writer';
 
@@ -41,7 +41,7 @@ export class PushedGroupsService {
     ctx: RequestContext,
     within?: EntityManager,
   ): Promise<PushTotals> {
-    const scope = { tenantId: tenant.id, idpId: idp.id, policy: resolvePolicy(idp.groupSync) };
+    const scope = { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync };
     const meta: ApplyMeta = { trigger: 'scim', idpId: idp.id, idpSlug: idp.slug, source: 'scim' };
     const totals: PushTotals = { usersChanged: 0, adds: 0, roleChanges: 0, removals: 0 };
     const run = <T>(work: (em: EntityManager) => Promise<T>) => (within ? work(within) : this.tx.run(work));

@@ -16,7 +16,6 @@ import {
   externalGroupsLinkedTo,
   onlyGroup,
   planSync,
-  resolvePolicy,
   storedExternalGroups,
   SyncContext,
   SyncPlan,
@@ -71,7 +70,7 @@ export class ReconcileService {
       kept: 0,
     };
     for (const idp of idps) {
-      const sync: SyncScope = { tenantId: tenant.id, idpId: idp.id, policy: resolvePolicy(idp.groupSync) };
+      const sync: SyncScope = { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync };
       const context = await this.loader.context(em, sync);
       const userIds = await usersKnownTo(em, sync, context, scope);
       const meta: ApplyMeta = { trigger: 'reconcile', idpId: idp.id, idpSlug: idp.slug, source: 'sync' };

@@ -20,7 +20,6 @@ import {
   normalizeClaims,
   planSync,
   RawClaims,
-  resolvePolicy,
   SyncPlan,
   withPushedGroups,
 } from './engine';
@@ -66,7 +65,7 @@ export class SyncService {
     claims: RawClaims | ExternalGroups,
     ctx: RequestContext,
   ): Promise<SignInOutcome> {
-    const policy = resolvePolicy(idp.groupSync);
+    const policy = idp.groupSync;
     const { claim, graph } = await this.readClaim(idp, policy, claims, ctx);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -226,7 +225,7 @@ export class SyncService {
     const em = this.dataSource.manager;
     const idp = await findIdp(em, tenant.id, idpSlug);
     if (!idp) throw notFound('Identity provider', idpSlug);
-    const policy = resolvePolicy(idp.groupSync);
+    const policy = idp.groupSync;
     const attributes = claim === 'missing' ? {} : { [policy.claims[0] ?? 'groups']: groups };
     const external = normalizeClaims({ attributes, overage: claim === 'overage' }, policy);
     const userId = await this.findUserId(em, tenant.id, idp.id, who);
