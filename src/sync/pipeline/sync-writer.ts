@@ -141,26 +141,36 @@ async function writeChanges(
       details: { ...common, groupName: removal.groupName, reason: removal.reason },
     });
   }
-  if (plan.admin.from !== plan.admin.to) {
-    user.isAdmin = plan.admin.to;
-    user.adminSource = plan.admin.to ? 'sync' : null;
-    user.updatedAt = now;
-    await em.update(
-      User,
-      { id: user.id },
-      { isAdmin: user.isAdmin, adminSource: user.adminSource, updatedAt: now },
-    );
-    entries.push({
-      action: plan.admin.to ? 'user.admin_granted' : 'user.admin_revoked',
-      targetType: 'user',
-      targetId: user.id,
-      userId: user.id,
-      before: { isAdmin: plan.admin.from },
-      after: { isAdmin: plan.admin.to },
-      details: { ...common, reason: plan.admin.reason ?? null },
-    });
-  }
+  if (plan.admin.from !== plan.admin.to)
+    entries.push(await writeAdminChange(em, user, plan.admin, common, now));
   return entries;
+}
+
+/** Sync's grant or revocation of workspace admin, with the `adminSource` that lets sync revoke only its own grants. */
+async function writeAdminChange(
+  em: EntityManager,
+  user: User,
+  admin: SyncPlan['admin'],
+  common: { trigger: SyncTrigger; idp: string },
+  now: Date,
+): Promise<AuditEntry> {
+  user.isAdmin = admin.to;
+  user.adminSource = admin.to ? 'sync' : null;
+  user.updatedAt = now;
+  await em.update(
+    User,
+    { id: user.id },
+    { isAdmin: user.isAdmin, adminSource: user.adminSource, updatedAt: now },
+  );
+  return {
+    action: admin.to ? 'user.admin_granted' : 'user.admin_revoked',
+    targetType: 'user',
+    targetId: user.id,
+    userId: user.id,
+    before: { isAdmin: admin.from },
+    after: { isAdmin: admin.to },
+    details: { ...common, reason: admin.reason ?? null },
+  };
 }
 
 /** The summary event of one sync run: counts, claim state and what was protected. */
