@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
-import { bodyParsers, correlationIdMiddleware } from './common/http';
+import { bodyParsers, correlationIdMiddleware, renderErrorsWith } from './common/http';
 import { securityHeadersMiddleware } from './common/security-headers';
 import { inputGuardMiddleware } from './common/input-guard';
 import { completeDocument, declarePathParameters } from './common/openapi';
@@ -13,6 +13,7 @@ import type { AllConfigType } from './config/configuration';
 import { ShutdownDrain } from './ops/drain';
 import { httpMetricsMiddleware } from './ops/http-metrics';
 import { MetricsService } from './ops/metrics.service';
+import { renderScimError } from './scim/scim-error';
 import { acsBodyParser } from './sso/acs-body';
 
 /** Everything main.ts and the e2e tests both need, so tests run the app as it ships. */
@@ -28,6 +29,8 @@ export function configureApp(app: INestApplication): void {
   express.use(express.get(ShutdownDrain).middleware);
   express.use(httpMetricsMiddleware(express.get(MetricsService)));
   express.use(correlationIdMiddleware);
+  // SCIM clients read RFC 7644's error schema, also for errors raised before the SCIM controller.
+  express.use('/scim/', renderErrorsWith(renderScimError));
   express.use(securityHeadersMiddleware);
   express.use(cookieParser());
   express.use(acsBodyParser()); // before the general parsers: the ACS has its own, smaller limit

@@ -1,8 +1,9 @@
 import { Column, Entity, Index } from 'typeorm';
 import { JsonColumn, TimestampColumn, UuidColumn, UuidPrimaryColumn } from '../database/columns';
 import { newTimeOrderedId } from '../common/ids';
+import type { ActorType } from '../common/request-context';
 
-export type ActorType = 'operator' | 'api-key' | 'user' | 'idp' | 'scim' | 'system';
+export type { ActorType };
 
 /**
  * Append-only. No foreign key to the tenant on purpose: the trail of a deleted tenant stays readable

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { RequestContext } from '../common/request-context';
 import { AuditEvent } from './audit-event.entity';
-import { insertRows } from '../database/insert';
+import { insertInChunks } from '../database/insert';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import { User } from '../users/user.entity';
 
@@ -64,8 +64,7 @@ export class AuditService {
         userAgent: ctx.userAgent,
       }),
     );
-    // Chunked: SQLite limits bound parameters per statement.
-    for (let i = 0; i < rows.length; i += 50) await insertRows(em, AuditEvent, rows.slice(i, i + 50));
+    await insertInChunks(em, AuditEvent, rows);
   }
 
   /** Newest first; the cursor is the id of the last event of the previous page (ids are time-ordered). */

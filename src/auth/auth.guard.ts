@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -14,8 +14,8 @@ import { SessionsService } from './sessions.service';
 import { constantTimeEqual } from '../common/crypto';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const unauthorized = (message: string) => new AppError(HttpStatus.UNAUTHORIZED, 'unauthorized', message);
-const forbidden = (message: string) => new AppError(HttpStatus.FORBIDDEN, 'forbidden', message);
+const unauthorized = (message: string) => new AppError('unauthorized', message);
+const forbidden = (message: string) => new AppError('forbidden', message);
 
 /**
  * The one guard of the app. It identifies the caller, and when the route has `:tenant` it loads that
@@ -63,11 +63,7 @@ export class AuthGuard implements CanActivate {
       const fromSession = await this.sessionPrincipal(req);
       if (fromSession) return fromSession;
       if (operator === 'csrf')
-        throw new AppError(
-          HttpStatus.FORBIDDEN,
-          'csrf_failed',
-          'Send the X-CSRF-Token of your operator session',
-        );
+        throw new AppError('csrf_failed', 'Send the X-CSRF-Token of your operator session');
       throw unauthorized('Send a credential: Authorization: Bearer <token>');
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -97,7 +93,6 @@ export class AuthGuard implements CanActivate {
       const sent = req.headers['x-csrf-token'];
       if (typeof sent !== 'string' || !constantTimeEqual(sent, active.session.csrfToken)) {
         throw new AppError(
-          HttpStatus.FORBIDDEN,
           'csrf_failed',
           'Send the X-CSRF-Token header from /sso/:tenant/me with changes made through a session',
         );
@@ -115,8 +110,7 @@ export class AuthGuard implements CanActivate {
   private async authorizeTenant(principal: Principal, slug: string): Promise<Tenant> {
     if (principal.kind === 'operator') {
       const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ slug });
-      if (!tenant)
-        throw new AppError(HttpStatus.NOT_FOUND, 'tenant_not_found', `Tenant "${slug}" was not found`);
+      if (!tenant) throw new AppError('tenant_not_found', `Tenant "${slug}" was not found`);
       return tenant;
     }
     // A tenant credential learns nothing about other tenants, not even whether they exist.

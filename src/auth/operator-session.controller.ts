@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppError } from '../common/errors';
@@ -30,17 +30,13 @@ export class OperatorSessionController {
   ): Promise<OperatorSessionDto> {
     // JSON only: a form post is what a cross-site page could send (SameSite aside).
     if (!req.is('application/json'))
-      throw new AppError(
-        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-        'unsupported_media_type',
-        'Send the operator token as JSON: {"token": "..."}',
-      );
+      throw new AppError('unsupported_media_type', 'Send the operator token as JSON: {"token": "..."}');
     const session = await this.sessions.start(dto.token, res);
     if (!session)
       // Counted with failed bearer tokens: guessing here must cost the same as guessing in a header.
       throw await this.failures.failedSecret(
         req,
-        new AppError(HttpStatus.UNAUTHORIZED, 'unauthorized', 'This is not the operator token'),
+        new AppError('unauthorized', 'This is not the operator token'),
       );
     return session;
   }

@@ -1,4 +1,4 @@
-import { HttpStatus } from '@nestjs/common';
+import { ErrorCode, statusOf } from './error-codes';
 
 /** The one error shape of the admin API. */
 export interface ErrorBody {
@@ -10,32 +10,32 @@ export interface ErrorBody {
 }
 
 /**
- * A coded error thrown by services; the global filter turns it into the error shape. Codes are
- * stable strings clients may switch on; messages are for people.
+ * A coded error thrown by services; the global filter turns it into the error shape. The code
+ * decides the HTTP status (error-codes.ts, the one table); messages are for people.
  */
 export class AppError extends Error {
+  readonly statusCode: number;
+
   constructor(
-    readonly statusCode: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
     super(message);
+    this.statusCode = statusOf(code);
   }
 }
 
 export const notFound = (what: string, id: string): AppError =>
-  new AppError(
-    HttpStatus.NOT_FOUND,
-    `${what.toLowerCase().replace(/ /g, '_')}_not_found`,
-    `${what} "${id}" was not found`,
-  );
+  new AppError(`${what.toLowerCase().replace(/ /g, '_')}_not_found`, `${what} "${id}" was not found`);
 
-export const conflict = (code: string, message: string, details?: unknown): AppError =>
-  new AppError(HttpStatus.CONFLICT, code, message, details);
+/** A 409 of the given code: the readers' word for the table's conflict codes. */
+export const conflict = (code: ErrorCode, message: string, details?: unknown): AppError =>
+  new AppError(code, message, details);
 
-export const badRequest = (code: string, message: string, details?: unknown): AppError =>
-  new AppError(HttpStatus.BAD_REQUEST, code, message, details);
+/** A 400 of the given code: the readers' word for the table's bad-request codes. */
+export const badRequest = (code: ErrorCode, message: string, details?: unknown): AppError =>
+  new AppError(code, message, details);
 
 /** Unique-constraint violations on either dialect. */
 export function isUniqueViolation(error: unknown): boolean {

@@ -15,43 +15,26 @@ export function correlationIdMiddleware(req: GroupsyncRequest, res: Response, ne
   next();
 }
 
-const SCIM_TYPES = new Set([
-  'invalidFilter',
-  'tooMany',
-  'uniqueness',
-  'mutability',
-  'invalidSyntax',
-  'invalidPath',
-  'noTarget',
-  'invalidValue',
-  'invalidVers',
-  'sensitive',
-]);
-const SCIM_TYPE_BY_CODE: Record<string, string> = {
-  invalid_json: 'invalidSyntax',
-  conflict: 'uniqueness',
-  invalid_key: 'invalidPath',
-  invalid_string: 'invalidValue',
-};
+/** Writes an error body as a feature's clients expect it (SCIM: RFC 7644's error schema). */
+export type ErrorRenderer = (res: Response, body: ErrorBody) => void;
 
+/**
+ * Middleware for the paths of a feature whose clients speak another error dialect: every error
+ * answered on them, by a parser, a middleware or an unknown route, goes through `render`. The
+ * feature mounts it on its own paths (bootstrap), so this file knows no feature.
+ */
+export function renderErrorsWith(render: ErrorRenderer): express.RequestHandler {
+  return (_req, res, next) => {
+    res.locals.renderError = render;
+    next();
+  };
+}
+
+/** The one writer of error answers: the API's JSON shape, or the renderer the route's feature set. */
 export function sendError(res: Response, body: ErrorBody): void {
   if (res.headersSent) return;
-  // SCIM clients get RFC 7644's error schema, whatever raised the error (parsers, guards, services).
-  if (res.req?.path?.startsWith('/scim/')) {
-    const scimType = SCIM_TYPES.has(body.code) ? body.code : SCIM_TYPE_BY_CODE[body.code];
-    res
-      .status(body.statusCode)
-      .type('application/scim+json')
-      .send(
-        JSON.stringify({
-          schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
-          status: String(body.statusCode),
-          ...(scimType ? { scimType } : {}),
-          detail: body.message,
-        }),
-      );
-    return;
-  }
+  const render = res.locals?.renderError as ErrorRenderer | undefined;
+  if (render) return render(res, body);
   res.status(body.statusCode).type('application/json').send(JSON.stringify(body));
 }
 

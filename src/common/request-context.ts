@@ -1,7 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import type { ActorType } from '../audit/audit-event.entity';
-import type { Tenant } from '../tenants/tenant.entity';
 
 /** Who is calling, set by the auth guard. */
 export type Principal =
@@ -9,7 +7,16 @@ export type Principal =
   | { kind: 'api-key'; tenantId: string; keyId: string; name: string }
   | { kind: 'session'; tenantId: string; userId: string; email: string; sessionId: string };
 
-interface Actor {
+/** Who an audited write is attributed to. */
+export type ActorType = 'operator' | 'api-key' | 'user' | 'idp' | 'scim' | 'system';
+
+/** The route's tenant as the ground floor knows it; the auth guards put the tenant entity here. */
+export interface RouteTenant {
+  id: string;
+  slug: string;
+}
+
+export interface Actor {
   type: ActorType;
   id: string | null;
   label: string | null;
@@ -26,10 +33,10 @@ export interface RequestContext {
 export interface GroupsyncRequest extends Request {
   correlationId?: string;
   principal?: Principal;
-  tenant?: Tenant;
+  tenant?: RouteTenant;
 }
 
-function actorOf(principal: Principal | undefined): Actor {
+export function actorOf(principal: Principal | undefined): Actor {
   switch (principal?.kind) {
     case 'operator':
       return { type: 'operator', id: null, label: 'operator token' };
@@ -58,7 +65,7 @@ export const Ctx = createParamDecorator((_: unknown, host: ExecutionContext): Re
 );
 
 /** `@CurrentTenant() tenant: Tenant`: the tenant of the route, already checked against the credential. */
-export const CurrentTenant = createParamDecorator((_: unknown, host: ExecutionContext): Tenant => {
+export const CurrentTenant = createParamDecorator((_: unknown, host: ExecutionContext): RouteTenant => {
   const tenant = host.switchToHttp().getRequest<GroupsyncRequest>().tenant;
   if (!tenant) throw new Error('CurrentTenant used on a route without :tenant');
   return tenant;

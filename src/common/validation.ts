@@ -24,7 +24,7 @@ export function createValidationPipe(): ValidationPipe {
       const details = flatten(errors);
       if (details.length === 0) return new BadRequestException('Invalid request');
       const summary = details.map((d) => d.problems.join(', ')).join('; ');
-      return new AppError(400, 'validation_failed', `Invalid request: ${summary}`, details);
+      return new AppError('validation_failed', `Invalid request: ${summary}`, details);
     },
   });
 }

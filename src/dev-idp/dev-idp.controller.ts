@@ -22,7 +22,6 @@ import { AllConfigType } from '../config/configuration';
 import { GroupLink } from '../group-links/group-link.entity';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import { sendRefusalPage } from '../sso/refusal-page';
-import { resolvePolicy } from '../sync/engine';
 import { Tenant } from '../tenants/tenant.entity';
 import { DevIdpKeys, loadOrCreateDevIdpKeys } from './dev-idp-keys';
 import { devIdpMetadata, readAuthnRequest, signedResponse } from './dev-idp-saml';
@@ -69,7 +68,7 @@ export class DevIdpController implements OnModuleInit {
   }
 
   private signingKeys(): DevIdpKeys {
-    if (!this.enabled) throw new AppError(HttpStatus.NOT_FOUND, 'not_found', 'Cannot find this address');
+    if (!this.enabled) throw new AppError('not_found', 'Cannot find this address');
     this.keys ??= loadOrCreateDevIdpKeys(this.keyFile);
     return this.keys;
   }
@@ -188,7 +187,7 @@ export class DevIdpController implements OnModuleInit {
       select: { externalGroup: true },
       take: 500,
     });
-    const names = [...links.map((l) => l.externalGroup), ...resolvePolicy(idp.groupSync).adminGroups];
+    const names = [...links.map((l) => l.externalGroup), ...idp.groupSync.adminGroups];
     return { tenant, groups: [...new Set(names)].sort((a, b) => a.localeCompare(b)) };
   }
 }

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
 import { TimestampColumn, UuidColumn, UuidPrimaryColumn } from '../database/columns';
 import { newId } from '../common/ids';
-import type { Role } from '../common/roles';
+import type { Role } from '../sync/engine';
 import { Group } from '../groups/group.entity';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 

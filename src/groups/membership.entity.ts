@@ -1,7 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
 import { TimestampColumn, UuidColumn, UuidPrimaryColumn } from '../database/columns';
 import { newId } from '../common/ids';
-import type { MembershipSource, Role } from '../common/roles';
+import type { MembershipSource, Role } from '../sync/engine';
 import { User } from '../users/user.entity';
 import { Group } from './group.entity';
 

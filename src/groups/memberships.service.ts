@@ -4,7 +4,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { conflict, notFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
-import { Role, roleRank } from '../common/roles';
+import { isLastOwner, Role, roleRank } from '../sync/engine';
 import { Transactions } from '../database/transactions.service';
 import { User } from '../users/user.entity';
 import { toMembershipResponse } from './dto/group.dto';
@@ -173,7 +173,7 @@ export class MembershipsService {
   ): Promise<void> {
     if (m.role !== 'owner') return;
     const owners = await em.countBy(Membership, { tenantId, groupId: group.id, role: 'owner' });
-    if (owners <= 1) {
+    if (isLastOwner(m, new Map([[group.id, owners]]))) {
       throw conflict(
         'last_owner',
         `This is the last owner of "${group.name}"; make someone else owner first`,

@@ -1,6 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
 import { JsonColumn, TimestampColumn, UuidColumn, UuidPrimaryColumn } from '../database/columns';
 import { newId } from '../common/ids';
+import { type GroupSyncPolicy, resolvePolicy } from '../sync/engine';
 import { Tenant } from '../tenants/tenant.entity';
 
 export type IdpType = 'saml' | 'oidc';
@@ -19,7 +20,19 @@ export class IdentityProvider {
   @JsonColumn() config: Record<string, unknown> = {};
   /** Secrets (OIDC client secret, keys) as one AES-256-GCM box; never returned by the API. */
   @Column({ type: 'text', nullable: true }) secrets: string | null = null;
-  @JsonColumn() groupSync: Record<string, unknown> = {};
+  /**
+   * The group-sync policy, always whole: resolved against the defaults here, where it is read from
+   * the database (rows stored before a policy key existed get its default), so no reader resolves it.
+   */
+  @JsonColumn({
+    transformer: { from: (stored: unknown) => resolveStored(stored), to: (policy: unknown) => policy },
+  })
+  groupSync: GroupSyncPolicy = resolvePolicy();
   @TimestampColumn() createdAt: Date = new Date();
   @TimestampColumn() updatedAt: Date = new Date();
+}
+
+function resolveStored(stored: unknown): GroupSyncPolicy {
+  const partial = stored && typeof stored === 'object' && !Array.isArray(stored) ? stored : {};
+  return resolvePolicy(partial as Partial<GroupSyncPolicy>);
 }

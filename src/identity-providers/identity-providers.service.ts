@@ -102,7 +102,7 @@ export class IdentityProvidersService {
             clientSecret: dto.clientSecret,
             graphClientSecret: dto.graph?.clientSecret,
           }),
-          groupSync: { ...resolvePolicy(dto.groupSync) },
+          groupSync: resolvePolicy(dto.groupSync),
         });
         await insertRows(em, IdentityProvider, idp);
         await this.audit.record(em, ctx, tenant.id, {
@@ -156,7 +156,7 @@ export class IdentityProvidersService {
       idp.enabled = dto.enabled ?? idp.enabled;
       idp.config = config;
       idp.secrets = this.sealSecrets(secrets);
-      if (dto.groupSync) idp.groupSync = { ...resolvePolicy({ ...idp.groupSync, ...dto.groupSync }) };
+      if (dto.groupSync) idp.groupSync = resolvePolicy({ ...idp.groupSync, ...dto.groupSync });
       idp.updatedAt = new Date();
       await em.save(idp);
       await this.audit.record(em, ctx, tenant.id, {
@@ -241,7 +241,7 @@ export class IdentityProvidersService {
             },
           }
         : {}),
-      groupSync: resolvePolicy(idp.groupSync),
+      groupSync: idp.groupSync,
       loginUrl: `${base}/login`,
       ...urls,
       createdAt: idp.createdAt.toISOString(),

@@ -1,15 +1,10 @@
-import { HttpStatus } from '@nestjs/common';
 import { forbiddenSegment } from '../common/safe-input';
 import { scimError } from './scim-error';
 
 const PATH_QUERIES = ['filter', 'attributes', 'excludedAttributes', 'sortBy'];
 
 const refuse = (where: string, segment: string) =>
-  scimError(
-    HttpStatus.BAD_REQUEST,
-    'invalidPath',
-    `${where}: "${segment}" is not an attribute name and is not allowed in a path`,
-  );
+  scimError('invalidPath', `${where}: "${segment}" is not an attribute name and is not allowed in a path`);
 
 /**
  * SCIM names attributes in string values too (PATCH `path`, `filter`, `attributes`): none of them

@@ -1,36 +1,45 @@
-import { HttpStatus } from '@nestjs/common';
 import type { ScimPatchOperation } from 'scim-patch';
 import { invalidValue, scimError } from './scim-error';
 import { SCIM } from './scim-schema';
 import { canonicalAttribute, canonicalSubAttribute } from './scim-user-resource';
 
-/** The Operations of a PatchOp body, with op names and attribute names in the case the patcher expects. */
+/** One operation of a PatchOp body: op lower-cased, path trimmed (null when absent), value as sent. */
+export interface PatchOperation {
+  op: 'add' | 'remove' | 'replace';
+  path: string | null;
+  value: unknown;
+}
+
+const lowerKeys = (obj: object) =>
+  Object.fromEntries(Object.entries(obj).map(([k, v]) => [k.toLowerCase(), v])) as Record<string, unknown>;
+
+/**
+ * The one PATCH parser of both resources (RFC 7644 3.5.2): a non-empty `Operations` array of
+ * objects with an op of add, replace or remove and an optional string path. Member and attribute
+ * names are matched case-insensitively, as clients spell them differently.
+ */
+export function readPatchOperations(body: unknown): PatchOperation[] {
+  const b = body && typeof body === 'object' && !Array.isArray(body) ? lowerKeys(body) : {};
+  if (!Array.isArray(b.operations) || b.operations.length === 0)
+    throw scimError('invalidSyntax', 'a PatchOp body with a non-empty Operations array is required');
+  return b.operations.map((raw: unknown, i: number): PatchOperation => {
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+      throw scimError('invalidSyntax', `Operations[${i}] must be an object`);
+    const o = lowerKeys(raw);
+    const op = typeof o.op === 'string' ? o.op.toLowerCase() : '';
+    if (op !== 'add' && op !== 'remove' && op !== 'replace')
+      throw scimError('invalidSyntax', `Operations[${i}].op must be add, replace or remove`);
+    if (o.path !== undefined && typeof o.path !== 'string')
+      throw scimError('invalidPath', `Operations[${i}].path must be a string`);
+    return { op, path: (o.path as string | undefined)?.trim() || null, value: o.value };
+  });
+}
+
+/** The Operations of a User PatchOp body, with op names and attribute names in the case the patcher expects. */
 export function patchOperations(body: unknown): ScimPatchOperation[] {
-  const operations =
-    (body as { Operations?: unknown } | null)?.Operations ??
-    (body as { operations?: unknown } | null)?.operations;
-  if (!Array.isArray(operations) || operations.length === 0)
-    throw scimError(
-      HttpStatus.BAD_REQUEST,
-      'invalidSyntax',
-      'a PatchOp body with a non-empty Operations array is required',
-    );
-  return operations
-    .map((raw, i) => {
-      if (!raw || typeof raw !== 'object')
-        throw scimError(HttpStatus.BAD_REQUEST, 'invalidSyntax', `Operations[${i}] must be an object`);
-      const { op, path, value } = raw as { op?: unknown; path?: unknown; value?: unknown };
-      const name = typeof op === 'string' ? op.toLowerCase() : '';
-      if (!['add', 'replace', 'remove'].includes(name))
-        throw scimError(
-          HttpStatus.BAD_REQUEST,
-          'invalidSyntax',
-          `Operations[${i}].op must be add, replace or remove`,
-        );
-      if (path !== undefined && typeof path !== 'string')
-        throw scimError(HttpStatus.BAD_REQUEST, 'invalidPath', `Operations[${i}].path must be a string`);
-      if (name === 'remove' && !path)
-        throw scimError(HttpStatus.BAD_REQUEST, 'noTarget', `Operations[${i}]: remove needs a path`);
+  return readPatchOperations(body)
+    .map(({ op: name, path, value }, i) => {
+      if (name === 'remove' && !path) throw scimError('noTarget', `Operations[${i}]: remove needs a path`);
       const canonicalPath = path ? canonicalizePath(path) : undefined;
       if (name !== 'remove' && value === undefined)
         throw invalidValue(`Operations[${i}]: ${name} needs a value`);

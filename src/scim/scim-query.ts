@@ -1,8 +1,10 @@
-import { HttpStatus } from '@nestjs/common';
-import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { inChunks } from '../database/chunks';
 import { invalidValue, scimError } from './scim-error';
 import { compileFilter, FilterSchema, ScimFilterError } from './scim-filter';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SCIM } from './scim-schema';
+import { parseAttributeList } from './scim-projection';
+import { ScimUser } from './scim-user.entity';
 
 export const USER_FILTER_SCHEMA: FilterSchema = {
   schemaUrns: [SCIM.user, SCIM.enterpriseUser],
@@ -75,8 +77,7 @@ export function applyFilter<T extends ObjectLiteral>(
   schema: FilterSchema,
 ): void {
   if (filter === undefined || filter === '') return;
-  if (typeof filter !== 'string')
-    throw scimError(HttpStatus.BAD_REQUEST, 'invalidFilter', 'filter must be a string');
+  if (typeof filter !== 'string') throw scimError('invalidFilter', 'filter must be a string');
   const postgres = dataSource.options.type === 'postgres';
   try {
     const { sql, params } = compileFilter(filter, schema, postgres ? 'postgres' : 'sqlite', (d) =>
@@ -85,8 +86,60 @@ export function applyFilter<T extends ObjectLiteral>(
     );
     qb.andWhere(`(${sql})`, params);
   } catch (error) {
-    if (error instanceof ScimFilterError)
-      throw scimError(HttpStatus.BAD_REQUEST, 'invalidFilter', error.message);
+    if (error instanceof ScimFilterError) throw scimError('invalidFilter', error.message);
     throw error;
   }
+}
+
+/** Users of the tenant provisioned through this IdP's SCIM client, among `ids`. */
+export async function provisionedUserIds(
+  em: EntityManager,
+  idpId: string,
+  ids: string[],
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const chunk of inChunks(ids)) {
+    const rows = await em.find(ScimUser, {
+      // The IdP belongs to the tenant, and (idpId, userId) is the unique index this should use.
+      where: { idpId, userId: In(chunk) },
+      select: { userId: true },
+    });
+    for (const r of rows) found.add(r.userId);
+  }
+  return found;
+}
+
+/**
+ * One page of a resource's list (RFC 7644 3.4.2): the filter on the tenant- and IdP-scoped query,
+ * the total, then the page in creation order; `render` turns the page's rows into resources.
+ */
+export async function listPage<T extends ObjectLiteral>(
+  dataSource: DataSource,
+  qb: SelectQueryBuilder<T>,
+  query: Record<string, unknown>,
+  schema: FilterSchema,
+  render: (rows: T[], attributes: string[] | null, excluded: string[] | null) => Promise<unknown[]>,
+) {
+  const { startIndex, count } = pageOf(query);
+  const attributes = parseAttributeList(query.attributes, 'attributes');
+  const excluded = parseAttributeList(query.excludedAttributes, 'excludedAttributes');
+  applyFilter(dataSource, qb, query.filter, schema);
+  const totalResults = await qb.getCount();
+  const alias = qb.alias;
+  const rows =
+    count === 0
+      ? []
+      : await qb
+          .orderBy(`${alias}.createdAt`, 'ASC')
+          .addOrderBy(`${alias}.id`, 'ASC')
+          .skip(startIndex - 1)
+          .take(count)
+          .getMany();
+  return {
+    schemas: [SCIM.listResponse],
+    totalResults,
+    startIndex,
+    itemsPerPage: rows.length,
+    Resources: await render(rows, attributes, excluded),
+  };
 }

@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
@@ -110,28 +110,19 @@ export class ScimTokensService {
    */
   async authenticate(authorization: string | undefined, tenantSlug: string): Promise<ScimCaller> {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-    if (!match)
-      throw new AppError(HttpStatus.UNAUTHORIZED, 'unauthorized', 'A SCIM bearer token is required');
+    if (!match) throw new AppError('unauthorized', 'A SCIM bearer token is required');
     const hash = sha256Hex(match[1]);
     const token = await this.dataSource
       .getRepository(ScimToken)
       .findOneBy({ tokenHash: hash, revokedAt: IsNull() });
     if (!token || !constantTimeEqual(token.tokenHash, hash))
-      throw new AppError(
-        HttpStatus.UNAUTHORIZED,
-        'unauthorized',
-        'The SCIM token is not valid or was revoked',
-      );
+      throw new AppError('unauthorized', 'The SCIM token is not valid or was revoked');
     const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ slug: tenantSlug });
     if (!tenant || tenant.id !== token.tenantId)
-      throw new AppError(HttpStatus.FORBIDDEN, 'forbidden', 'This SCIM token belongs to another workspace');
+      throw new AppError('forbidden', 'This SCIM token belongs to another workspace');
     const idp = await this.dataSource.getRepository(IdentityProvider).findOneBy({ id: token.idpId });
     if (!idp || !idp.enabled)
-      throw new AppError(
-        HttpStatus.UNAUTHORIZED,
-        'unauthorized',
-        'The identity provider of this SCIM token is turned off',
-      );
+      throw new AppError('unauthorized', 'The identity provider of this SCIM token is turned off');
     const now = new Date();
     if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await this.dataSource.getRepository(ScimToken).update({ id: token.id }, { lastUsedAt: now });

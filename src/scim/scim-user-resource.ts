@@ -1,4 +1,3 @@
-import { HttpStatus } from '@nestjs/common';
 import { normalizeEmail } from '../common/email';
 import { invalidValue, scimError } from './scim-error';
 import { SCIM } from './scim-schema';
@@ -116,7 +115,7 @@ function coreAttributes(body: Record<string, unknown>): [string, unknown][] {
 /** Validates a User resource from POST, PUT or after PATCH, and extracts what we index. */
 export function normalizeUserResource(body: unknown): NormalizedScimUser {
   if (!body || typeof body !== 'object' || Array.isArray(body))
-    throw scimError(HttpStatus.BAD_REQUEST, 'invalidSyntax', 'the body must be a SCIM User object');
+    throw scimError('invalidSyntax', 'the body must be a SCIM User object');
   const resource: Record<string, unknown> = {};
   for (const [key, value] of coreAttributes(body as Record<string, unknown>)) {
     // Attributes of neither the core schema nor an extension schema are dropped, not stored: a

@@ -1,9 +1,10 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { scimPatch } from 'scim-patch';
-import { DataSource, EntityManager, In, Not } from 'typeorm';
+import { DataSource, EntityManager, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Session } from '../auth/session.entity';
+import { conflict } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { inertCopy } from '../common/safe-input';
 import { insertRows } from '../database/insert';
@@ -20,16 +21,16 @@ import {
   reservedDomainReason,
   reservingIdps,
 } from '../identity-providers/account-linking';
+import { lastOwnerAmong } from '../sync/engine';
 import { ExternalMembership } from '../sync/external-membership.entity';
 import { loadGroupsByIds, loadOwnerCounts } from '../sync/sync-state';
-import { SyncService } from '../sync/sync.service';
+import { PushedGroupsService } from '../sync/pushed-groups.service';
 import { Identity } from '../users/identity.entity';
 import { User } from '../users/user.entity';
 import { ScimGroupMember } from './scim-group.entity';
 import { invalidValue, scimError, scimNotFound } from './scim-error';
 import { project, parseAttributeList } from './scim-projection';
-import { applyFilter, pageOf, USER_FILTER_SCHEMA } from './scim-query';
-import { SCIM } from './scim-schema';
+import { listPage, USER_FILTER_SCHEMA } from './scim-query';
 import type { ScimCaller } from './scim-tokens.service';
 import { ScimTokensService } from './scim-tokens.service';
 import { NormalizedScimUser, normalizeUserResource, toScimUser } from './scim-user-resource';
@@ -44,7 +45,7 @@ export class ScimUsersService {
     private readonly tx: Transactions,
     private readonly audit: AuditService,
     private readonly tokens: ScimTokensService,
-    private readonly sync: SyncService,
+    private readonly pushed: PushedGroupsService,
   ) {}
 
   private base(caller: ScimCaller) {
@@ -67,9 +68,6 @@ export class ScimUsersService {
   }
 
   async list(caller: ScimCaller, query: Record<string, unknown>) {
-    const { startIndex, count } = pageOf(query);
-    const attributes = parseAttributeList(query.attributes, 'attributes');
-    const excluded = parseAttributeList(query.excludedAttributes, 'excludedAttributes');
     const qb = this.dataSource
       .getRepository(ScimUser)
       .createQueryBuilder('u')
@@ -77,24 +75,9 @@ export class ScimUsersService {
         tenantId: caller.tenant.id,
         idpId: caller.idp.id,
       });
-    applyFilter(this.dataSource, qb, query.filter, USER_FILTER_SCHEMA);
-    const totalResults = await qb.getCount();
-    const rows =
-      count === 0
-        ? []
-        : await qb
-            .orderBy('u.createdAt', 'ASC')
-            .addOrderBy('u.id', 'ASC')
-            .skip(startIndex - 1)
-            .take(count)
-            .getMany();
-    return {
-      schemas: [SCIM.listResponse],
-      totalResults,
-      startIndex,
-      itemsPerPage: rows.length,
-      Resources: rows.map((r) => project(toScimUser(r, this.base(caller)), attributes, excluded)),
-    };
+    return listPage(this.dataSource, qb, query, USER_FILTER_SCHEMA, async (rows, attributes, excluded) =>
+      rows.map((r) => project(toScimUser(r, this.base(caller)), attributes, excluded)),
+    );
   }
 
   /** PUT: the body replaces the resource (Okta's way of updating). */
@@ -123,7 +106,6 @@ export class ScimUsersService {
       } catch (error) {
         const message = (error as Error).message.replace(/^Invalid SCIM Patch: /, '');
         throw scimError(
-          HttpStatus.BAD_REQUEST,
           /path|attribute|filter|search/i.test(message) ? 'invalidPath' : 'invalidValue',
           message,
         );
@@ -204,12 +186,12 @@ export class ScimUsersService {
 
   private async refuseLastOwner(em: EntityManager, tenantId: string, going: Membership[]) {
     const owners = await loadOwnerCounts(em, tenantId, going);
-    const last = going.find((m) => m.role === 'owner' && (owners.get(m.groupId) ?? 0) <= 1);
+    const last = lastOwnerAmong(going, owners);
     if (!last) return;
     const group = (await loadGroupsByIds(em, tenantId, [last.groupId])).get(last.groupId);
-    throw scimError(
-      HttpStatus.CONFLICT,
-      'mutability',
+    // The admin API's code: SCIM answers it as scimType mutability (scim-error.ts).
+    throw conflict(
+      'last_owner',
       `the user is the last owner of group "${group?.name ?? last.groupId}"; make someone else an owner first`,
     );
   }
@@ -225,7 +207,6 @@ export class ScimUsersService {
     const linked = await em.findOneBy(ScimUser, { tenantId, userId: owner.id });
     if (linked)
       throw scimError(
-        HttpStatus.CONFLICT,
         'uniqueness',
         linked.idpId === caller.idp.id
           ? `email ${email} belongs to SCIM user "${linked.userName}"`
@@ -243,7 +224,6 @@ export class ScimUsersService {
           ? `${idp} may not link existing accounts (accountLinking is "none")`
           : `another identity provider holds that user and ${idp} may link only unowned accounts (accountLinking is "unowned")`;
     throw scimError(
-      HttpStatus.CONFLICT,
       'uniqueness',
       `email ${email} belongs to an existing user of this workspace, and ${because}`,
     );
@@ -265,7 +245,6 @@ export class ScimUsersService {
     const others = await otherIdpsOf(em, caller.tenant.id, caller.idp.id);
     if (reservingIdps(email, emailVerification(email, null, settings), caller.idp.id, others).length)
       throw scimError(
-        HttpStatus.CONFLICT,
         'uniqueness',
         `${reservedDomainReason(domain)}; ${idp} may give users an email there only when ${domain} is among its own verifiedDomains`,
       );
@@ -298,17 +277,12 @@ export class ScimUsersService {
       where: { tenantId, idpId, userNameKey, ...(existing ? { id: Not(existing.id) } : {}) },
       select: { id: true },
     });
-    if (clash)
-      throw scimError(HttpStatus.CONFLICT, 'uniqueness', `userName "${input.userName}" is already taken`);
+    if (clash) throw scimError('uniqueness', `userName "${input.userName}" is already taken`);
 
     let user = existing ? await em.findOneByOrFail(User, { id: existing.userId }) : null;
     const emailOwner = await em.findOneBy(User, { tenantId, email: input.email });
     if (user && emailOwner && emailOwner.id !== user.id)
-      throw scimError(
-        HttpStatus.CONFLICT,
-        'uniqueness',
-        `email ${input.email} belongs to another user of this workspace`,
-      );
+      throw scimError('uniqueness', `email ${input.email} belongs to another user of this workspace`);
     const created = !user && !emailOwner;
     // Domain rules for every email this client gives a user: creating, adopting, changing it.
     if (!user || user.email !== input.email) await this.refuseDomain(em, caller, input.email, !emailOwner);
@@ -391,27 +365,9 @@ export class ScimUsersService {
       details: { trigger: 'scim', idp: caller.idp.slug },
     });
     // Pushes skipped the user while blocked: bring their memberships up to date now.
-    if (reactivated) await this.sync.applyPushedGroups(caller.tenant, caller.idp, [user.id], ctx, em);
+    if (reactivated) await this.pushed.apply(caller.tenant, caller.idp, [user.id], ctx, em);
     return row;
   }
 
   /** Users of this IdP's SCIM client whose groups the sync engine should look at again. */
-  async replan(em: EntityManager, caller: ScimCaller, userIds: string[], ctx: RequestContext) {
-    if (userIds.length === 0) return;
-    await this.sync.applyPushedGroups(caller.tenant, caller.idp, userIds, ctx, em);
-  }
-
-  /** Users of the tenant provisioned through this IdP's SCIM client, among `ids`. */
-  async provisioned(em: EntityManager, caller: ScimCaller, ids: string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows = await em.find(ScimUser, {
-        // The IdP belongs to the tenant, and (idpId, userId) is the unique index this should use.
-        where: { idpId: caller.idp.id, userId: In(ids.slice(i, i + 500)) },
-        select: { userId: true },
-      });
-      for (const r of rows) found.add(r.userId);
-    }
-    return found;
-  }
 }

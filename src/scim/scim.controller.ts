@@ -1,6 +1,5 @@
 import {
   Body,
-  HttpStatus,
   Controller,
   Delete,
   Get,
@@ -11,6 +10,7 @@ import {
   Put,
   Query,
   Res,
+  UseFilters,
   UseGuards,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -18,7 +18,7 @@ import type { Response } from 'express';
 import { Public } from '../auth/auth.decorators';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Scim, ScimAuthGuard } from './scim-auth.guard';
-import { scimError } from './scim-error';
+import { scimError, ScimExceptionFilter } from './scim-error';
 import { refuseForbiddenPaths } from './scim-input';
 import { resourceTypes, schemas, serviceProviderConfig } from './scim-discovery';
 import { ScimGroupsService } from './scim-groups.service';
@@ -31,6 +31,7 @@ import { ScimUsersService } from './scim-users.service';
 @ApiExcludeController()
 @Public()
 @UseGuards(ScimAuthGuard)
+@UseFilters(ScimExceptionFilter)
 @Controller('scim/v2/:tenant')
 export class ScimController {
   constructor(
@@ -84,14 +85,14 @@ export class ScimController {
   @Get('ResourceTypes/:id')
   type(@Scim() caller: ScimCaller, @Param('id') id: string, @Res() res: Response) {
     const found = resourceTypes(this.tokens.baseUrl(caller.tenant)).find((r) => r.id === id);
-    if (!found) throw scimError(HttpStatus.NOT_FOUND, null, `resource type ${id} not found`);
+    if (!found) throw scimError('not_found', `resource type ${id} not found`);
     this.send(res, 200, found);
   }
 
   @Get('Schemas/:id')
   schema(@Scim() caller: ScimCaller, @Param('id') id: string, @Res() res: Response) {
     const found = schemas(this.tokens.baseUrl(caller.tenant)).find((r) => r.id === id);
-    if (!found) throw scimError(HttpStatus.NOT_FOUND, null, `schema ${id} not found`);
+    if (!found) throw scimError('not_found', `schema ${id} not found`);
     this.send(res, 200, found);
   }
 
@@ -170,10 +171,6 @@ export class ScimController {
   private service(resource: string): ScimUsersService | ScimGroupsService {
     if (resource === 'Users') return this.users;
     if (resource === 'Groups') return this.groups;
-    throw scimError(
-      HttpStatus.NOT_FOUND,
-      null,
-      `there is no ${resource} endpoint; the resources are Users and Groups`,
-    );
+    throw scimError('not_found', `there is no ${resource} endpoint; the resources are Users and Groups`);
   }
 }

@@ -10,13 +10,15 @@ import {
   ClaimStatus,
   EngineLink,
   EngineMembership,
+  externalGroupsLinkedTo,
   normalizeGroupName,
+  onlyGroup,
   planSync,
-  resolvePolicy,
   Role,
+  storedExternalGroups,
+  SyncPlan,
 } from './engine';
 import { loadTenantGroupsAndLinks } from './sync-state';
-import { externalGroupsLinkedTo, onlyGroup, storedCompleteness } from './sync.service';
 
 export type LinkChangeKind = 'create' | 'update' | 'delete';
 
@@ -65,29 +67,11 @@ export class LinkImpactService {
       where: { tenantId: tenant.id, ...(link.idpId ? { id: link.idpId } : {}) },
       order: { slug: 'ASC' },
     });
-    const groupId = link.groupId;
 
-    // Raw rows throughout: this may read tens of thousands of rows, and entity hydration would dominate.
-    const [members, blocked, ownerCount] = await Promise.all([
-      em
-        .createQueryBuilder(Membership, 'm')
-        .select(['m.userId AS "userId"', 'm.groupId AS "groupId"', 'm.role AS role', 'm.source AS source'])
-        .where('m.tenantId = :tenantId AND m.groupId = :groupId', { tenantId: tenant.id, groupId })
-        .getRawMany<EngineMembership & { userId: string }>(),
-      em
-        .createQueryBuilder(User, 'u')
-        .select('u.id', 'id')
-        .where('u.tenantId = :tenantId AND u.status = :blocked', { tenantId: tenant.id, blocked: 'blocked' })
-        .getRawMany<{ id: string }>(),
-      em.countBy(Membership, { tenantId: tenant.id, groupId, role: 'owner' }),
-    ]);
-    const membershipOf = new Map(members.map((m) => [m.userId, m]));
-    const blockedIds = new Set(blocked.map((u) => u.id));
-    const ownerCounts = new Map([[groupId, ownerCount]]);
-
+    const group = await this.groupState(em, tenant.id, link.groupId);
     const result: LinkImpact = {
       change: kind,
-      groupId,
+      groupId: link.groupId,
       usersEvaluated: 0,
       usersAffected: 0,
       totals: { adds: 0, roleChanges: 0, removals: 0, kept: 0 },
@@ -95,56 +79,58 @@ export class LinkImpactService {
       truncated: false,
     };
     for (const idp of idps) {
-      const policy = resolvePolicy(idp.groupSync);
-      const context = buildSyncContext({ idpId: idp.id, policy, groups, links: proposed });
+      const context = buildSyncContext({ idpId: idp.id, policy: idp.groupSync, groups, links: proposed });
       const watched = [
         ...new Set([
-          ...externalGroupsLinkedTo(context, groupId),
-          normalizeGroupName(link.externalGroup, policy),
+          ...externalGroupsLinkedTo(context, link.groupId),
+          normalizeGroupName(link.externalGroup, idp.groupSync),
         ]),
       ];
-      const { stored, statuses } = await this.candidates(em, tenant.id, idp.id, groupId, watched);
+      const { stored, statuses } = await this.candidates(em, tenant.id, idp.id, link.groupId, watched);
       const candidates = [...new Set([...stored.keys(), ...statuses.keys()])]
-        .filter((id) => !blockedIds.has(id))
+        .filter((id) => !group.blockedIds.has(id))
         .sort();
       for (const userId of candidates) {
         const groupsSeen = stored.get(userId) ?? [];
         if (!statuses.has(userId) && groupsSeen.length === 0) continue; // this IdP never told us anything
         result.usersEvaluated++;
-        const membership = membershipOf.get(userId);
+        const membership = group.membershipOf.get(userId);
         const plan = onlyGroup(
           planSync(context, {
             user: { id: userId, isAdmin: false, adminSource: null },
             memberships: membership ? [membership] : [],
-            external: { groups: groupsSeen, ...storedCompleteness(statuses.get(userId) ?? null, policy) },
-            ownerCounts,
+            external: storedExternalGroups(groupsSeen, statuses.get(userId) ?? null, idp.groupSync),
+            ownerCounts: group.ownerCounts,
           }),
-          groupId,
+          link.groupId,
         );
-        const changes = plan.adds.length + plan.roleChanges.length + plan.removals.length + plan.kept.length;
-        if (changes === 0) continue;
-        result.usersAffected++;
-        result.totals.adds += plan.adds.length;
-        result.totals.roleChanges += plan.roleChanges.length;
-        result.totals.removals += plan.removals.length;
-        result.totals.kept += plan.kept.length;
-        if (result.affected.length >= MAX_LISTED) {
-          result.truncated = true;
-          continue;
-        }
-        result.affected.push({
-          userId,
-          email: '',
-          idp: idp.slug,
-          adds: plan.adds.map(({ role, reason }) => ({ role, reason })),
-          roleChanges: plan.roleChanges.map(({ from, to, reason }) => ({ from, to, reason })),
-          removals: plan.removals.map(({ role, reason }) => ({ role, reason })),
-          kept: plan.kept.map(({ role, reason }) => ({ role, reason })),
-        });
+        addAffected(result, userId, idp.slug, plan);
       }
     }
     await this.fillEmails(em, tenant.id, result.affected);
     return result;
+  }
+
+  /** The group's members, its owner count and the tenant's blocked users. Raw rows: this may read tens of thousands. */
+  private async groupState(em: EntityManager, tenantId: string, groupId: string) {
+    const [members, blocked, ownerCount] = await Promise.all([
+      em
+        .createQueryBuilder(Membership, 'm')
+        .select(['m.userId AS "userId"', 'm.groupId AS "groupId"', 'm.role AS role', 'm.source AS source'])
+        .where('m.tenantId = :tenantId AND m.groupId = :groupId', { tenantId, groupId })
+        .getRawMany<EngineMembership & { userId: string }>(),
+      em
+        .createQueryBuilder(User, 'u')
+        .select('u.id', 'id')
+        .where('u.tenantId = :tenantId AND u.status = :blocked', { tenantId, blocked: 'blocked' })
+        .getRawMany<{ id: string }>(),
+      em.countBy(Membership, { tenantId, groupId, role: 'owner' }),
+    ]);
+    return {
+      membershipOf: new Map(members.map((m) => [m.userId, m])),
+      blockedIds: new Set(blocked.map((u) => u.id)),
+      ownerCounts: new Map([[groupId, ownerCount]]),
+    };
   }
 
   /**
@@ -246,4 +232,28 @@ export class LinkImpactService {
     for (const a of affected) a.email = email.get(a.userId) ?? '';
     affected.sort((a, b) => a.email.localeCompare(b.email) || a.idp.localeCompare(b.idp));
   }
+}
+
+/** Counts a user's plan for the group into the totals, and lists it among the first MAX_LISTED. */
+function addAffected(result: LinkImpact, userId: string, idp: string, plan: SyncPlan): void {
+  const changes = plan.adds.length + plan.roleChanges.length + plan.removals.length + plan.kept.length;
+  if (changes === 0) return;
+  result.usersAffected++;
+  result.totals.adds += plan.adds.length;
+  result.totals.roleChanges += plan.roleChanges.length;
+  result.totals.removals += plan.removals.length;
+  result.totals.kept += plan.kept.length;
+  if (result.affected.length >= MAX_LISTED) {
+    result.truncated = true;
+    return;
+  }
+  result.affected.push({
+    userId,
+    email: '',
+    idp,
+    adds: plan.adds.map(({ role, reason }) => ({ role, reason })),
+    roleChanges: plan.roleChanges.map(({ from, to, reason }) => ({ from, to, reason })),
+    removals: plan.removals.map(({ role, reason }) => ({ role, reason })),
+    kept: plan.kept.map(({ role, reason }) => ({ role, reason })),
+  });
 }

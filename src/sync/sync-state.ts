@@ -1,8 +1,8 @@
 import { EntityManager, In } from 'typeorm';
+import { inChunks } from '../database/chunks';
 import { Group } from '../groups/group.entity';
 import { Membership } from '../groups/membership.entity';
 import { GroupLink } from '../group-links/group-link.entity';
-import { ExternalMembership } from './external-membership.entity';
 import type { EngineGroup, EngineLink, EngineMembership, Role } from './engine';
 
 /**
@@ -46,76 +46,53 @@ export async function loadMemberships(
     .getRawMany<EngineMembership>();
 }
 
-/** The memberships of several users, by user id (one query). */
+/** The memberships of several users, by user id (one query per parameter budget of users). */
 export async function loadMembershipsOf(
   em: EntityManager,
   tenantId: string,
   userIds: string[],
 ): Promise<Map<string, EngineMembership[]>> {
   const byUser = new Map<string, EngineMembership[]>();
-  if (userIds.length === 0) return byUser;
-  const rows = await em
-    .createQueryBuilder(Membership, 'm')
-    .select(['m.userId AS "userId"', 'm.groupId AS "groupId"', 'm.role AS role', 'm.source AS source'])
-    .where('m.tenantId = :tenantId AND m.userId IN (:...userIds)', { tenantId, userIds })
-    .getRawMany<EngineMembership & { userId: string }>();
-  for (const { userId, ...m } of rows) {
-    const list = byUser.get(userId);
-    if (list) list.push(m);
-    else byUser.set(userId, [m]);
+  for (const chunk of inChunks(userIds)) {
+    const rows = await em
+      .createQueryBuilder(Membership, 'm')
+      .select(['m.userId AS "userId"', 'm.groupId AS "groupId"', 'm.role AS role', 'm.source AS source'])
+      .where('m.tenantId = :tenantId AND m.userId IN (:...userIds)', { tenantId, userIds: chunk })
+      .getRawMany<EngineMembership & { userId: string }>();
+    for (const { userId, ...m } of rows) {
+      const list = byUser.get(userId);
+      if (list) list.push(m);
+      else byUser.set(userId, [m]);
+    }
   }
   return byUser;
 }
 
-/** Direct owners of each group where the user is an owner: what the last-owner rule needs. */
+/**
+ * Direct owners of each group one of `memberships` owns (of one user or many): what the last-owner
+ * rule needs, in one query per parameter budget of groups.
+ */
 export async function loadOwnerCounts(
   em: EntityManager,
   tenantId: string,
-  memberships: EngineMembership[],
+  memberships: readonly Pick<EngineMembership, 'groupId' | 'role'>[],
 ): Promise<Map<string, number>> {
-  const owned = memberships.filter((m) => m.role === 'owner').map((m) => m.groupId);
-  if (owned.length === 0) return new Map();
-  const rows = await em
-    .createQueryBuilder(Membership, 'm')
-    .select(['m.groupId AS "groupId"', 'COUNT(*) AS owners'])
-    .where('m.tenantId = :tenantId AND m.role = :owner AND m.groupId IN (:...owned)', {
-      tenantId,
-      owner: 'owner' as Role,
-      owned,
-    })
-    .groupBy('m.groupId')
-    .getRawMany<{ groupId: string; owners: string | number }>();
-  return new Map(rows.map((r) => [r.groupId, Number(r.owners)]));
-}
-
-/** Stored external groups (claims and SCIM pushes) of some users at one IdP, by user id. */
-export async function loadStoredExternalGroups(
-  em: EntityManager,
-  tenantId: string,
-  idpId: string,
-  userIds: string[],
-): Promise<Map<string, string[]>> {
-  const byUser = new Map<string, Set<string>>();
-  // Chunked: both dialects limit the number of bound parameters.
-  for (let i = 0; i < userIds.length; i += 5000) {
+  const owned = [...new Set(memberships.filter((m) => m.role === 'owner').map((m) => m.groupId))];
+  const counts = new Map<string, number>();
+  for (const chunk of inChunks(owned)) {
     const rows = await em
-      .createQueryBuilder(ExternalMembership, 'x')
-      .select(['x.userId AS "userId"', 'x.externalGroup AS "externalGroup"'])
-      .where('x.tenantId = :tenantId AND x.idpId = :idpId AND x.userId IN (:...ids)', {
+      .createQueryBuilder(Membership, 'm')
+      .select(['m.groupId AS "groupId"', 'COUNT(*) AS owners'])
+      .where('m.tenantId = :tenantId AND m.role = :owner AND m.groupId IN (:...owned)', {
         tenantId,
-        idpId,
-        ids: userIds.slice(i, i + 5000),
+        owner: 'owner' as Role,
+        owned: chunk,
       })
-      // No ORDER BY: it would lead the planner to walk every row of the IdP in externalGroup order.
-      .getRawMany<{ userId: string; externalGroup: string }>();
-    for (const r of rows) {
-      const set = byUser.get(r.userId);
-      if (set) set.add(r.externalGroup);
-      else byUser.set(r.userId, new Set([r.externalGroup]));
-    }
+      .groupBy('m.groupId')
+      .getRawMany<{ groupId: string; owners: string | number }>();
+    for (const r of rows) counts.set(r.groupId, Number(r.owners));
   }
-  // Sorted here, the same on both dialects, so plans do not depend on row order.
-  return new Map([...byUser].map(([userId, groups]) => [userId, [...groups].sort()]));
+  return counts;
 }
 
 export async function loadGroupsByIds(

@@ -3,13 +3,17 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Ctx, CurrentTenant, RequestContext } from '../common/request-context';
 import type { Tenant } from '../tenants/tenant.entity';
 import { ReconcileDto, SyncPreviewDto } from './dto/sync.dto';
+import { ReconcileService } from './reconcile.service';
 import { SyncService } from './sync.service';
 
 @ApiTags('sync')
 @ApiBearerAuth()
 @Controller('api/v1/tenants/:tenant/sync')
 export class SyncController {
-  constructor(private readonly sync: SyncService) {}
+  constructor(
+    private readonly sync: SyncService,
+    private readonly reconciler: ReconcileService,
+  ) {}
 
   /** The plan a sign-in with these groups would apply, with a reason for every change. Writes nothing. */
   @Post('preview')
@@ -28,6 +32,6 @@ export class SyncController {
   @Post('reconcile')
   @HttpCode(200)
   reconcile(@CurrentTenant() tenant: Tenant, @Body() dto: ReconcileDto, @Ctx() ctx: RequestContext) {
-    return this.sync.reconcile(tenant, dto, ctx);
+    return this.reconciler.reconcile(tenant, dto, ctx);
   }
 }

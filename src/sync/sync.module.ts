@@ -1,12 +1,24 @@
 import { Module } from '@nestjs/common';
 import { LinkImpactService } from './link-impact.service';
+import { SyncLoader } from './pipeline/sync-loader';
+import { SyncWriter } from './pipeline/sync-writer';
+import { PushedGroupsService } from './pushed-groups.service';
+import { ReconcileService } from './reconcile.service';
 import { SyncContextCache } from './sync-context-cache';
 import { SyncController } from './sync.controller';
 import { SyncService } from './sync.service';
 
 @Module({
   controllers: [SyncController],
-  providers: [SyncService, LinkImpactService, SyncContextCache],
-  exports: [SyncService, LinkImpactService],
+  providers: [
+    SyncService,
+    PushedGroupsService,
+    ReconcileService,
+    LinkImpactService,
+    SyncLoader,
+    SyncWriter,
+    SyncContextCache,
+  ],
+  exports: [SyncService, PushedGroupsService, LinkImpactService],
 })
 export class SyncModule {}

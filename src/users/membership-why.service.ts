@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { notFound } from '../common/errors';
-import { roleRank, type Role } from '../common/roles';
+import { roleRank, type Role } from '../sync/engine';
 import { GroupLink } from '../group-links/group-link.entity';
 import { Group } from '../groups/group.entity';
 import { Membership } from '../groups/membership.entity';

@@ -1,5 +1,4 @@
-import { normalizeGroupName, resolvePolicy, type GroupSyncPolicy } from '../sync/engine';
-import { roleRank, type Role } from '../common/roles';
+import { normalizeGroupName, roleRank, type GroupSyncPolicy, type Role } from '../sync/engine';
 
 /**
  * "Why is this user in this group with this role": pure, from rows the service loaded. Sync and
@@ -9,7 +8,8 @@ import { roleRank, type Role } from '../common/roles';
 export interface WhyIdp {
   id: string;
   slug: string;
-  groupSync: Record<string, unknown>;
+  /** Stored whole (resolved against the defaults when read). */
+  groupSync: GroupSyncPolicy;
 }
 export interface WhyLink {
   id: string;
@@ -60,7 +60,7 @@ export function explainMemberships(
   groupNames: Map<string, string>,
 ): Map<string, MembershipWhy> {
   const idpById = new Map(
-    idps.map((i) => [i.id, { ...i, policy: resolvePolicy(i.groupSync as Partial<GroupSyncPolicy>) }]),
+    idps.map((i) => [i.id, { ...i, policy: i.groupSync }]),
   );
   const linksByGroup = new Map<string, WhyLink[]>();
   for (const l of links) linksByGroup.set(l.groupId, [...(linksByGroup.get(l.groupId) ?? []), l]);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { badRequest, conflict, isUniqueViolation, notFound } from '../common/errors';
 import { decodeCursor, Page, PAGE_DEFAULT, PAGE_MAX, toPage, wantsPage } from '../common/cursor';
@@ -9,7 +9,9 @@ import { Transactions } from '../database/transactions.service';
 import { Group } from '../groups/group.entity';
 import { Membership } from '../groups/membership.entity';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
+import { lastOwnerAmong } from '../sync/engine';
 import { ExternalMembership } from '../sync/external-membership.entity';
+import { loadMemberships, loadOwnerCounts } from '../sync/sync-state';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user.dto';
 import { Identity } from './identity.entity';
 import { User } from './user.entity';
@@ -134,6 +136,8 @@ export class UsersService {
     await this.tx.run(async (em) => {
       const row = await em.findOneBy(User, { id, tenantId });
       if (!row) throw notFound('User', id);
+      await this.tx.lockRow(em, 'users', id); // a sign-in or SCIM re-plan of this user waits
+      await refuseLastOwner(em, tenantId, row);
       await em.delete(User, { id, tenantId });
       await this.audit.record(em, ctx, tenantId, {
         action: 'user.deleted',
@@ -192,6 +196,18 @@ export class UsersService {
       })),
     }));
   }
+}
+
+/** Deleting a user takes all their memberships: refused while one of them is a group's last owner. */
+async function refuseLastOwner(em: EntityManager, tenantId: string, user: User): Promise<void> {
+  const memberships = await loadMemberships(em, tenantId, user.id);
+  const last = lastOwnerAmong(memberships, await loadOwnerCounts(em, tenantId, memberships));
+  if (!last) return;
+  const group = await em.findOneBy(Group, { tenantId, id: last.groupId });
+  throw conflict(
+    'last_owner',
+    `${user.email} is the last owner of "${group?.name ?? last.groupId}"; make someone else owner first`,
+  );
 }
 
 const emailTaken = (email: string) =>

@@ -36,7 +36,6 @@ export class FailedCredentialsLimiter {
     if (verdict.allowed) return error;
     req.res?.setHeader('Retry-After', String(verdict.retryAfterSeconds));
     return new AppError(
-      HttpStatus.TOO_MANY_REQUESTS,
       'too_many_failed_credentials',
       `Too many failed credentials from this address; try again in ${verdict.retryAfterSeconds} seconds`,
     );

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
-import { ROLES, Role } from '../../common/roles';
+import { ROLES, Role } from '../../sync/engine';
 import type { Group } from '../group.entity';
 import type { Membership } from '../membership.entity';
 import { Optional } from '../../common/validation';

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { ROLES } from '../../common/roles';
+import { ROLES } from '../../sync/engine';
 import type { GroupSyncPolicy, RemovalPolicy, Role } from '../../sync/engine';
 import { Optional } from '../../common/validation';
 

@@ -1,3 +1,4 @@
+import { isCompleteClaim } from './completeness';
 import type { ClaimStatus, ExternalGroups, GroupSyncPolicy } from './types';
 
 /** What the IdP sent: SAML attributes or OIDC claims, by name. */
@@ -50,8 +51,7 @@ export function normalizeClaims(raw: RawClaims, policy: GroupSyncPolicy): Extern
   }
 
   const status: ClaimStatus = raw.overage === true ? 'overage' : anyClaimPresent ? 'present' : 'missing';
-  const complete = status === 'present' || (status === 'missing' && policy.missingClaim === 'empty');
-  return { groups, status, complete };
+  return { groups, status, complete: isCompleteClaim(status, policy) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isLastOwner } from './last-owner';
 import { normalizeGroupName } from './normalize';
 import { higherRole, roleRank } from './roles';
 import type {
@@ -12,26 +13,31 @@ import type {
 } from './types';
 import {
   ADMIN_REVOKED_REASON,
+  addedReason,
   adminGrantedReason,
   adminKeptReason,
   DENIED_JIT_OFF,
   deniedNotInGroup,
   describeJustification,
+  describeOrphaned,
   describeUnjustified,
   incompleteClaimProtection,
+  keptReason,
+  removedReason,
+  roleChangedReason,
   PROTECTION_LAST_OWNER,
   PROTECTION_MANUAL_UNDER_SYNCED_ONLY,
   type DesiredRole,
 } from './reasons';
 
-interface PlanAdd {
+export interface PlanAdd {
   groupId: string;
   groupName: string;
   role: Role;
   linkIds: string[];
   reason: string;
 }
-interface PlanRoleChange {
+export interface PlanRoleChange {
   groupId: string;
   groupName: string;
   from: Role;
@@ -39,14 +45,14 @@ interface PlanRoleChange {
   linkIds: string[];
   reason: string;
 }
-interface PlanRemoval {
+export interface PlanRemoval {
   groupId: string;
   groupName: string;
   role: Role;
   reason: string;
 }
 /** A change that a protection stopped (last owner, incomplete claim, manual membership under synced-only). */
-interface PlanKept {
+export interface PlanKept {
   groupId: string;
   groupName: string;
   role: Role;
@@ -140,6 +146,8 @@ export function buildSyncContext(args: {
     adminGroups,
   };
 }
+
+const NO_OWNER_COUNTS: ReadonlyMap<string, number> = new Map();
 
 export interface PlanSyncInput {
   /** null: first sign-in, the user does not exist yet. */
@@ -278,8 +286,7 @@ function planMemberships(
     if (!external.complete) return incompleteClaimProtection(external.status);
     if (policy.removal === 'synced-only' && current.source === 'manual')
       return PROTECTION_MANUAL_UNDER_SYNCED_ONLY;
-    if (current.role === 'owner' && (ownerCounts?.get(current.groupId) ?? 1) <= 1)
-      return PROTECTION_LAST_OWNER;
+    if (isLastOwner(current, ownerCounts ?? NO_OWNER_COUNTS)) return PROTECTION_LAST_OWNER;
     return null;
   };
 
@@ -298,7 +305,7 @@ function planMemberships(
           groupId: group.id,
           groupName: group.name,
           role: current.role,
-          reason: `Kept in "${group.name}" as ${current.role} (not downgraded to ${to}): ${why}, but ${protection}.`,
+          reason: keptReason(group.name, current.role, to, why, protection),
         });
         return;
       }
@@ -309,7 +316,7 @@ function planMemberships(
       from: current.role,
       to,
       linkIds,
-      reason: `Role in "${group.name}" changed from ${current.role} to ${to}: ${why}.`,
+      reason: roleChangedReason(group.name, current.role, to, why),
     });
   };
 
@@ -325,7 +332,7 @@ function planMemberships(
         groupName: group.name,
         role: want.role,
         linkIds,
-        reason: `Added to "${group.name}" as ${want.role}: ${why}.`,
+        reason: addedReason(group.name, want.role, why),
       });
     } else {
       changeRole(group, current, want.role, linkIds, why);
@@ -337,7 +344,7 @@ function planMemberships(
     const group = ctx.groupsById.get(groupId);
     if (group === undefined) continue; // cannot happen: managed groups exist
     const why = orphaned.has(groupId)
-      ? `the group has no group links any more and this membership came from ${current.source === 'scim' ? 'SCIM' : 'sync'} (removal policy: ${policy.removal})`
+      ? describeOrphaned(policy, current.source)
       : describeUnjustified(policy, current.source);
 
     switch (policy.removal) {
@@ -354,14 +361,14 @@ function planMemberships(
             groupId: group.id,
             groupName: group.name,
             role: current.role,
-            reason: `Removed from "${group.name}": ${why}.`,
+            reason: removedReason(group.name, why),
           });
         } else {
           changes.kept.push({
             groupId: group.id,
             groupName: group.name,
             role: current.role,
-            reason: `Kept in "${group.name}" as ${current.role} (not removed): ${why}, but ${protection}.`,
+            reason: keptReason(group.name, current.role, null, why, protection),
           });
         }
         break;

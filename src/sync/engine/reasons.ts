@@ -74,6 +74,36 @@ export function describeUnjustified(policy: GroupSyncPolicy, source: MembershipS
   }
 }
 
+/** Why a membership sync made is unjustified once its group lost every link. */
+export function describeOrphaned(policy: GroupSyncPolicy, source: MembershipSource): string {
+  return `the group has no group links any more and this membership came from ${source === 'scim' ? 'SCIM' : 'sync'} (removal policy: ${policy.removal})`;
+}
+
+export function addedReason(groupName: string, role: Role, why: string): string {
+  return `Added to "${groupName}" as ${role}: ${why}.`;
+}
+
+export function roleChangedReason(groupName: string, from: Role, to: Role, why: string): string {
+  return `Role in "${groupName}" changed from ${from} to ${to}: ${why}.`;
+}
+
+export function removedReason(groupName: string, why: string): string {
+  // The group's name through quote(): the purity check reads `from "..."` as an import.
+  return `Removed from ${quote(groupName)}: ${why}.`;
+}
+
+/** A loss a protection stopped: a downgrade to `to`, or a removal when `to` is null. */
+export function keptReason(
+  groupName: string,
+  role: Role,
+  to: Role | null,
+  why: string,
+  protection: string,
+): string {
+  const stopped = to === null ? 'not removed' : `not downgraded to ${to}`;
+  return `Kept in "${groupName}" as ${role} (${stopped}): ${why}, but ${protection}.`;
+}
+
 export function incompleteClaimProtection(status: ClaimStatus): string {
   return `${incompleteClaimPhrase(status)}, and an incomplete group list never removes or downgrades anyone`;
 }
@@ -94,6 +124,10 @@ export function adminKeptReason(status: ClaimStatus): string {
 
 export const ADMIN_REVOKED_REASON =
   'Workspace admin revoked: sync granted it, and no external group of this user is an admin group any more.';
+
+function quote(name: string): string {
+  return `"${name}"`;
+}
 
 function quoteLink(link: EngineLink): string {
   return link.label ? `"${link.externalGroup}" ("${link.label}")` : `"${link.externalGroup}"`;

@@ -1,4 +1,5 @@
 // The engine's vocabulary: plain data in, plain data out. Nothing here knows about HTTP or the database.
+export { ROLES, roleRank } from './roles';
 export type { Role } from './roles';
 import type { Role } from './roles';
 

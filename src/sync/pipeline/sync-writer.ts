@@ -1,10 +1,14 @@
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AuditEntry } from '../audit/audit.service';
-import { Membership } from '../groups/membership.entity';
-import { insertRows } from '../database/insert';
-import { User } from '../users/user.entity';
-import { ExternalMembership } from './external-membership.entity';
-import type { ExternalGroups, MembershipSource, SyncPlan } from './engine';
+import { AuditEntry, AuditService } from '../../audit/audit.service';
+import type { RequestContext } from '../../common/request-context';
+import { inChunks } from '../../database/chunks';
+import { insertInChunks } from '../../database/insert';
+import { Membership } from '../../groups/membership.entity';
+import { User } from '../../users/user.entity';
+import type { ExternalGroups, MembershipSource, SyncPlan } from '../engine';
+import { ExternalMembership } from '../external-membership.entity';
+import type { StoredGroup } from './sync-loader';
 
 type SyncTrigger = 'sign-in' | 'reconcile' | 'scim';
 
@@ -16,30 +20,58 @@ export interface ApplyMeta {
   source: Exclude<MembershipSource, 'manual'>;
 }
 
-/**
- * Writes a plan: memberships, admin flag, and one audit entry per change (returned, so the caller
- * records them with the summary in the same transaction). The caller holds the user's row lock.
- */
-export async function writePlan(
-  em: EntityManager,
-  tenantId: string,
-  user: User,
-  plan: SyncPlan,
-  meta: ApplyMeta,
-): Promise<AuditEntry[]> {
-  return writePlans(em, tenantId, [{ user, plan }], meta);
+/** When a user's `sync.applied` summary is written: always (sign-in), or only when it says more. */
+export type SummaryWhen = 'always' | 'when-kept' | 'when-written';
+
+export interface PlannedUser {
+  user: User;
+  plan: SyncPlan;
 }
 
 /**
- * writePlan for many users at once (a SCIM push): the new memberships of all of them go in
- * multi-row inserts instead of one statement per user. The caller holds the users' row locks.
+ * The one writer of the sync pipeline: plans (memberships, admin flags) and their audit trail, in
+ * the caller's transaction, under the users' row locks the loader took.
  */
-export async function writePlans(
+@Injectable()
+export class SyncWriter {
+  constructor(private readonly audit: AuditService) {}
+
+  /**
+   * Writes the plans and records, in one audit insert, `before` (the trigger's own events), one
+   * event per change and each user's summary as `summary` says: a SCIM push of 5k members writes
+   * 5k events, not 10k.
+   */
+  async apply(
+    em: EntityManager,
+    ctx: RequestContext,
+    tenantId: string,
+    items: PlannedUser[],
+    meta: ApplyMeta,
+    options: { summary: SummaryWhen; before?: AuditEntry[]; extra?: Record<string, unknown> },
+  ): Promise<void> {
+    const entries = [...(options.before ?? [])];
+    for (const { user, changes, plan } of await writePlans(em, tenantId, items, meta)) {
+      entries.push(...changes);
+      const summarize =
+        options.summary === 'always' ||
+        (options.summary === 'when-kept' && plan.kept.length > 0) ||
+        (options.summary === 'when-written' && changes.length > 0);
+      if (summarize) entries.push(summaryEntry(user.id, plan, meta, options.extra));
+    }
+    if (entries.length > 0) await this.audit.record(em, ctx, tenantId, entries);
+  }
+}
+
+/**
+ * Writes many users' plans at once: the new memberships of all of them go in multi-row inserts
+ * instead of one statement per user. Returns each user's change events.
+ */
+async function writePlans(
   em: EntityManager,
   tenantId: string,
-  items: { user: User; plan: SyncPlan }[],
+  items: PlannedUser[],
   meta: ApplyMeta,
-): Promise<AuditEntry[]> {
+): Promise<(PlannedUser & { changes: AuditEntry[] })[]> {
   const now = new Date();
   const rows = items.flatMap(({ user, plan }) =>
     plan.adds.map((add) =>
@@ -54,11 +86,11 @@ export async function writePlans(
       }),
     ),
   );
-  for (let i = 0; i < rows.length; i += 50) await insertRows(em, Membership, rows.slice(i, i + 50));
-  const entries: AuditEntry[] = [];
+  await insertInChunks(em, Membership, rows);
+  const written = [];
   for (const { user, plan } of items)
-    entries.push(...(await writeChanges(em, tenantId, user, plan, meta, now)));
-  return entries;
+    written.push({ user, plan, changes: await writeChanges(em, tenantId, user, plan, meta, now) });
+  return written;
 }
 
 /** Everything of one user's plan but the inserts: role changes, removals, admin flag, and the audit entries. */
@@ -109,26 +141,36 @@ async function writeChanges(
       details: { ...common, groupName: removal.groupName, reason: removal.reason },
     });
   }
-  if (plan.admin.from !== plan.admin.to) {
-    user.isAdmin = plan.admin.to;
-    user.adminSource = plan.admin.to ? 'sync' : null;
-    user.updatedAt = now;
-    await em.update(
-      User,
-      { id: user.id },
-      { isAdmin: user.isAdmin, adminSource: user.adminSource, updatedAt: now },
-    );
-    entries.push({
-      action: plan.admin.to ? 'user.admin_granted' : 'user.admin_revoked',
-      targetType: 'user',
-      targetId: user.id,
-      userId: user.id,
-      before: { isAdmin: plan.admin.from },
-      after: { isAdmin: plan.admin.to },
-      details: { ...common, reason: plan.admin.reason ?? null },
-    });
-  }
+  if (plan.admin.from !== plan.admin.to)
+    entries.push(await writeAdminChange(em, user, plan.admin, common, now));
   return entries;
+}
+
+/** Sync's grant or revocation of workspace admin, with the `adminSource` that lets sync revoke only its own grants. */
+async function writeAdminChange(
+  em: EntityManager,
+  user: User,
+  admin: SyncPlan['admin'],
+  common: { trigger: SyncTrigger; idp: string },
+  now: Date,
+): Promise<AuditEntry> {
+  user.isAdmin = admin.to;
+  user.adminSource = admin.to ? 'sync' : null;
+  user.updatedAt = now;
+  await em.update(
+    User,
+    { id: user.id },
+    { isAdmin: user.isAdmin, adminSource: user.adminSource, updatedAt: now },
+  );
+  return {
+    action: admin.to ? 'user.admin_granted' : 'user.admin_revoked',
+    targetType: 'user',
+    targetId: user.id,
+    userId: user.id,
+    before: { isAdmin: admin.from },
+    after: { isAdmin: admin.to },
+    details: { ...common, reason: admin.reason ?? null },
+  };
 }
 
 /** The summary event of one sync run: counts, claim state and what was protected. */
@@ -163,29 +205,20 @@ export function summaryEntry(
   };
 }
 
-/**
- * Stores what the IdP said in a claim: a complete list replaces the stored one; an incomplete one
- * (truncated, or absent and treated as unknown) only adds what it did show, so a later
- * re-evaluation never removes anyone on the strength of a partial list.
- */
 const SEEN_AT_RESOLUTION_MS = 3600_000;
 
-/** What is stored for one user at one IdP, both sources (read once per sign-in). */
-export function loadStoredRows(em: EntityManager, tenantId: string, userId: string, idpId: string) {
-  return em.find(ExternalMembership, {
-    where: { tenantId, userId, idpId },
-    select: { id: true, externalGroup: true, source: true, seenAt: true },
-  });
-}
-
-/** Replaces (complete claim) or extends (incomplete one) the claim rows among `stored`. */
+/**
+ * Stores what the IdP said in a claim: a complete list replaces the stored claim rows among
+ * `stored`; an incomplete one (truncated, or absent and treated as unknown) only adds what it did
+ * show, so a later re-evaluation never removes anyone on the strength of a partial list.
+ */
 export async function storeClaimedGroups(
   em: EntityManager,
   tenantId: string,
   userId: string,
   idpId: string,
   external: ExternalGroups,
-  stored: ExternalMembership[],
+  stored: StoredGroup[],
 ): Promise<void> {
   const existing = stored.filter((e) => e.source === 'claim');
   const wanted = new Set(external.groups);
@@ -193,19 +226,18 @@ export async function storeClaimedGroups(
   const now = new Date();
   if (external.complete) {
     const stale = existing.filter((e) => !wanted.has(e.externalGroup)).map((e) => e.id);
-    for (let i = 0; i < stale.length; i += 500) await em.delete(ExternalMembership, stale.slice(i, i + 500));
+    for (const chunk of inChunks(stale)) await em.delete(ExternalMembership, chunk);
   }
   const fresh = external.groups
     .filter((g) => !have.has(g))
     .map((externalGroup) =>
       em.create(ExternalMembership, { tenantId, userId, idpId, externalGroup, source: 'claim', seenAt: now }),
     );
-  for (let i = 0; i < fresh.length; i += 50) await insertRows(em, ExternalMembership, fresh.slice(i, i + 50));
+  await insertInChunks(em, ExternalMembership, fresh);
   // seenAt to the hour: a user with 500 groups does not rewrite 500 rows on every sign-in.
   const stale = now.getTime() - SEEN_AT_RESOLUTION_MS;
   const confirmed = existing
     .filter((e) => wanted.has(e.externalGroup) && e.seenAt.getTime() < stale)
     .map((e) => e.id);
-  for (let i = 0; i < confirmed.length; i += 500)
-    await em.update(ExternalMembership, confirmed.slice(i, i + 500), { seenAt: now });
+  for (const chunk of inChunks(confirmed)) await em.update(ExternalMembership, chunk, { seenAt: now });
 }

@@ -1,0 +1,90 @@
+import { EntityManager, In } from 'typeorm';
+import { inChunks } from '../database/chunks';
+import { insertInChunks } from '../database/insert';
+import { normalizeGroupName } from '../sync/engine';
+import { ExternalMembership } from '../sync/external-membership.entity';
+import { ScimGroup, ScimGroupMember } from './scim-group.entity';
+import type { ScimCaller } from './scim-tokens.service';
+
+// A SCIM group is an external group of its IdP: what its members' stored (source scim) external
+// groups say, which the sync pipeline then re-plans from.
+
+/** The external group names a group stands for at this IdP: its displayName and externalId, normalized. */
+export function groupNames(
+  caller: ScimCaller,
+  g: { displayName: string; externalId: string | null },
+): string[] {
+  const policy = caller.idp.groupSync;
+  return [
+    ...new Set(
+      [g.displayName, g.externalId].filter((n): n is string => !!n).map((n) => normalizeGroupName(n, policy)),
+    ),
+  ].filter(Boolean);
+}
+
+/**
+ * Makes each user's stored SCIM external groups at this IdP match their SCIM group memberships;
+ * names in `dropped` also leave the user's stored claims, so a stale claim cannot undo a removal.
+ */
+export async function refreshPushedGroups(
+  em: EntityManager,
+  caller: ScimCaller,
+  userIds: string[],
+  dropped: Map<string, string[]>,
+) {
+  const tenantId = caller.tenant.id;
+  const idpId = caller.idp.id;
+  for (const batch of inChunks(userIds)) {
+    // Two indexed lookups (members by user, then their groups by id) rather than a join the
+    // planner may start from every group of the IdP.
+    const rows = await em.find(ScimGroupMember, {
+      where: { tenantId, userId: In(batch) },
+      select: { userId: true, scimGroupId: true },
+    });
+    const groupIds = [...new Set(rows.map((r) => r.scimGroupId))];
+    const groups = new Map<string, ScimGroup>();
+    for (const chunk of inChunks(groupIds))
+      for (const g of await em.find(ScimGroup, {
+        where: { id: In(chunk), idpId },
+        select: { id: true, displayName: true, externalId: true },
+      }))
+        groups.set(g.id, g);
+    const memberships = rows
+      .filter((r) => groups.has(r.scimGroupId))
+      .map((r) => ({ userId: r.userId, ...groups.get(r.scimGroupId)! }));
+    const desired = new Map<string, Set<string>>(batch.map((u) => [u, new Set<string>()]));
+    for (const m of memberships) for (const n of groupNames(caller, m)) desired.get(m.userId)!.add(n);
+    const stored = await em.find(ExternalMembership, {
+      where: { tenantId, idpId, userId: In(batch) },
+      select: { id: true, userId: true, externalGroup: true, source: true },
+    });
+    const stale: string[] = [];
+    const have = new Map<string, Set<string>>();
+    for (const row of stored) {
+      const want = desired.get(row.userId)!;
+      if (row.source === 'scim') {
+        if (want.has(row.externalGroup))
+          (have.get(row.userId) ?? have.set(row.userId, new Set()).get(row.userId)!).add(row.externalGroup);
+        else stale.push(row.id);
+      } else if (dropped.get(row.userId)?.includes(row.externalGroup) && !want.has(row.externalGroup))
+        stale.push(row.id);
+    }
+    for (const chunk of inChunks(stale)) await em.delete(ExternalMembership, chunk);
+    const now = new Date();
+    const fresh = [];
+    for (const [userId, names] of desired)
+      for (const externalGroup of names)
+        if (!have.get(userId)?.has(externalGroup))
+          fresh.push(
+            em.create(ExternalMembership, {
+              tenantId,
+              userId,
+              idpId,
+              externalGroup,
+              source: 'scim',
+              seenAt: now,
+            }),
+          );
+    await insertInChunks(em, ExternalMembership, fresh);
+  }
+}

@@ -1,0 +1,29 @@
+import { isLastOwner, lastOwnerAmong } from './last-owner';
+
+describe('last-owner rule', () => {
+  const counts = new Map([
+    ['solo', 1],
+    ['pair', 2],
+  ]);
+
+  it('protects the only owner, not one of two, and never a non-owner', () => {
+    expect(isLastOwner({ groupId: 'solo', role: 'owner' }, counts)).toBe(true);
+    expect(isLastOwner({ groupId: 'pair', role: 'owner' }, counts)).toBe(false);
+    expect(isLastOwner({ groupId: 'solo', role: 'maintainer' }, counts)).toBe(false);
+  });
+
+  it('treats a group missing from the counts (or counted 0) as owned by this membership alone', () => {
+    expect(isLastOwner({ groupId: 'unknown', role: 'owner' }, counts)).toBe(true);
+    expect(isLastOwner({ groupId: 'zero', role: 'owner' }, new Map([['zero', 0]]))).toBe(true);
+  });
+
+  it('finds the first membership whose loss would orphan its group', () => {
+    const going = [
+      { groupId: 'pair', role: 'owner', id: 1 },
+      { groupId: 'solo', role: 'guest', id: 2 },
+      { groupId: 'solo', role: 'owner', id: 3 },
+    ];
+    expect(lastOwnerAmong(going, counts)?.id).toBe(3);
+    expect(lastOwnerAmong(going.slice(0, 2), counts)).toBeUndefined();
+  });
+});

@@ -1,0 +1,27 @@
+// Narrowing a plan to one group: a group-scoped reconcile and a link's impact preview.
+import type { SyncContext, SyncPlan } from './plan';
+
+/** The part of a plan about one group; admin rights are not the group's business. */
+export function onlyGroup(plan: SyncPlan, groupId: string): SyncPlan {
+  const inGroup = <T extends { groupId: string }>(items: T[]) => items.filter((i) => i.groupId === groupId);
+  return {
+    ...plan,
+    adds: inGroup(plan.adds),
+    roleChanges: inGroup(plan.roleChanges),
+    removals: inGroup(plan.removals),
+    kept: inGroup(plan.kept),
+    admin: { from: plan.admin.from, to: plan.admin.from },
+  };
+}
+
+/** Normalized external groups that some applicable link (or, matching by name, the name) ties to the group. */
+export function externalGroupsLinkedTo(context: SyncContext, groupId: string): string[] {
+  const result: string[] = [];
+  for (const [externalGroup, links] of context.linksByExternalGroup) {
+    if (links.some((link) => link.groupId === groupId)) result.push(externalGroup);
+  }
+  for (const [name, groups] of context.groupsByNormalizedName) {
+    if (groups.some((group) => group.id === groupId)) result.push(name);
+  }
+  return result;
+}

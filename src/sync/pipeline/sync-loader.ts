@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import { inChunks } from '../../database/chunks';
+import { Transactions } from '../../database/transactions.service';
+import { Identity } from '../../users/identity.entity';
+import { User } from '../../users/user.entity';
+import type { ClaimStatus, EngineMembership, EngineUser, GroupSyncPolicy, SyncContext } from '../engine';
+import { ExternalMembership } from '../external-membership.entity';
+import { SyncContextCache } from '../sync-context-cache';
+import { loadMembershipsOf, loadOwnerCounts } from '../sync-state';
+
+/** One tenant and one of its IdPs, with the IdP's group-sync policy. */
+export interface SyncScope {
+  tenantId: string;
+  idpId: string;
+  policy: GroupSyncPolicy;
+}
+
+/** A stored external group of a user at the IdP (a claim or a SCIM push). */
+export type StoredGroup = Pick<ExternalMembership, 'id' | 'externalGroup' | 'source' | 'seenAt'>;
+
+/** Everything the engine needs about one user, read under the user's row lock when asked. */
+export interface UserInputs {
+  user: User;
+  memberships: EngineMembership[];
+  stored: StoredGroup[];
+  /** Status of the user's last claim through this IdP; null: it never sent one (or it was not asked for). */
+  lastClaim: ClaimStatus | null;
+}
+
+export interface SyncInputs {
+  context: SyncContext;
+  /** Direct owners of every group one of the users owns: the last-owner rule's input for all of them. */
+  ownerCounts: ReadonlyMap<string, number>;
+  /** The users of the tenant among the ids asked for (others are left out), by id. */
+  users: ReadonlyMap<string, UserInputs>;
+}
+
+export interface LoadOptions {
+  /** Lock the users' rows until the transaction ends (every trigger that writes). */
+  lock: boolean;
+  /** Read the status of each user's last claim (re-evaluations without a sign-in). */
+  lastClaim?: boolean;
+}
+
+export const engineUser = (u: User): EngineUser => ({
+  id: u.id,
+  isAdmin: u.isAdmin,
+  adminSource: u.adminSource,
+});
+
+/**
+ * The one loader of the sync pipeline: the engine's inputs for a set of users in a fixed number of
+ * queries, whatever their number (up to the parameter budget per statement): the context (cached
+ * per tenant), one lock, then users, memberships, owner counts, stored groups and (when asked)
+ * last-claim statuses, one query each. Every trigger reads through here, so none can forget the
+ * lock, the owner counts or the cache.
+ */
+@Injectable()
+export class SyncLoader {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly contexts: SyncContextCache,
+  ) {}
+
+  context(em: EntityManager, scope: SyncScope): Promise<SyncContext> {
+    return this.contexts.get(em, scope.tenantId, scope.idpId, scope.policy);
+  }
+
+  async load(
+    em: EntityManager,
+    scope: SyncScope,
+    userIds: string[],
+    options: LoadOptions,
+  ): Promise<SyncInputs> {
+    const context = await this.context(em, scope);
+    const ids = [...new Set(userIds)].sort();
+    const users = new Map<string, UserInputs>();
+    let ownerCounts: ReadonlyMap<string, number> = new Map();
+    for (const chunk of inChunks(ids))
+      for (const user of await this.readUsers(em, chunk, options.lock))
+        // The tenant checked here, not in the query: with "tenantId = ?" there, SQLite without
+        // statistics would scan the tenant's users instead of looking up the ids.
+        if (user.tenantId === scope.tenantId)
+          users.set(user.id, { user, memberships: [], stored: [], lastClaim: null });
+    const found = [...users.keys()];
+    if (found.length === 0) return { context, ownerCounts, users };
+    const memberships = await loadMembershipsOf(em, scope.tenantId, found);
+    for (const [userId, list] of memberships) users.get(userId)!.memberships = list;
+    ownerCounts = await loadOwnerCounts(em, scope.tenantId, [...memberships.values()].flat());
+    for (const row of await this.storedRows(em, scope, found)) users.get(row.userId)?.stored.push(row);
+    if (options.lastClaim)
+      for (const [userId, status] of await this.lastClaims(em, scope, found))
+        users.get(userId)!.lastClaim = status;
+    return { context, ownerCounts, users };
+  }
+
+  /**
+   * The users' rows, locked until the transaction ends when asked: on PostgreSQL the same statement
+   * takes the row locks (FOR NO KEY UPDATE, in id order so two batches cannot deadlock); SQLite's
+   * queued single writer already serializes (see Transactions).
+   */
+  private readUsers(em: EntityManager, ids: string[], lock: boolean): Promise<User[]> {
+    const query = em.createQueryBuilder(User, 'u').where('u.id IN (:...ids)', { ids }).orderBy('u.id');
+    if (lock && this.tx.dialect === 'postgres') query.setLock('for_no_key_update');
+    return query.getMany();
+  }
+
+  private async storedRows(em: EntityManager, scope: SyncScope, userIds: string[]) {
+    const rows: (StoredGroup & { userId: string })[] = [];
+    for (const chunk of inChunks(userIds))
+      rows.push(
+        ...(await em.find(ExternalMembership, {
+          where: { tenantId: scope.tenantId, idpId: scope.idpId, userId: In(chunk) },
+          select: { id: true, userId: true, externalGroup: true, source: true, seenAt: true },
+        })),
+      );
+    // Sorted here, the same on both dialects, so plans do not depend on row order.
+    return rows.sort((a, b) =>
+      a.externalGroup < b.externalGroup ? -1 : a.externalGroup > b.externalGroup ? 1 : 0,
+    );
+  }
+
+  /** The status of each user's most recent claim through this IdP. */
+  private async lastClaims(em: EntityManager, scope: SyncScope, userIds: string[]) {
+    const latest = new Map<string, { status: ClaimStatus | null; seenAt: number }>();
+    for (const chunk of inChunks(userIds)) {
+      const identities = await em.find(Identity, {
+        where: { tenantId: scope.tenantId, idpId: scope.idpId, userId: In(chunk) },
+        select: { userId: true, claimStatus: true, claimsSeenAt: true },
+      });
+      for (const i of identities) {
+        const seenAt = i.claimsSeenAt?.getTime() ?? -1;
+        const best = latest.get(i.userId);
+        if (!best || seenAt > best.seenAt) latest.set(i.userId, { status: i.claimStatus, seenAt });
+      }
+    }
+    return new Map([...latest].map(([userId, { status }]) => [userId, status]));
+  }
+}
+
+/** A user's stored groups at the IdP, both sources, de-duplicated and sorted. */
+export function storedGroupNames(inputs: UserInputs): string[] {
+  return [...new Set(inputs.stored.map((r) => r.externalGroup))];
+}

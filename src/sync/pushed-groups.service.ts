@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { RequestContext } from '../common/request-context';
+import { inChunks, USERS_PER_TRANSACTION } from '../database/chunks';
+import { Transactions } from '../database/transactions.service';
+import type { IdentityProvider } from '../identity-providers/identity-provider.entity';
+import type { Tenant } from '../tenants/tenant.entity';
+import { planHasChanges, planSync, pushedExternalGroups } from './engine';
+import { engineUser, storedGroupNames, SyncLoader } from './pipeline/sync-loader';
+import { ApplyMeta, PlannedUser, SyncWriter } from './pipeline/sync-writer';
+
+export interface PushTotals {
+  usersChanged: number;
+  adds: number;
+  roleChanges: number;
+  removals: number;
+}
+
+/**
+ * The SCIM trigger of the sync pipeline: re-plans users after a push changed what the IdP says
+ * about them, from their stored external groups (claims and SCIM, unioned; complete, as the IdP
+ * pushes the whole truth). Blocked users are left alone (deprovisioned, memberships kept).
+ */
+@Injectable()
+export class PushedGroupsService {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly loader: SyncLoader,
+    private readonly writer: SyncWriter,
+  ) {}
+
+  /**
+   * Users go in batches, each loaded in a fixed number of queries; inside `within` (the SCIM write
+   * and its re-plan commit together; the SCIM service locked the users before its write, and a
+   * user is locked once per transaction) or one transaction per batch, which locks them.
+   */
+  async apply(
+    tenant: Tenant,
+    idp: IdentityProvider,
+    userIds: string[],
+    ctx: RequestContext,
+    within?: EntityManager,
+  ): Promise<PushTotals> {
+    const scope = { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync };
+    const meta: ApplyMeta = { trigger: 'scim', idpId: idp.id, idpSlug: idp.slug, source: 'scim' };
+    const totals: PushTotals = { usersChanged: 0, adds: 0, roleChanges: 0, removals: 0 };
+    const run = <T>(work: (em: EntityManager) => Promise<T>) => (within ? work(within) : this.tx.run(work));
+    for (const batch of inChunks([...new Set(userIds)].sort(), USERS_PER_TRANSACTION)) {
+      await run(async (em) => {
+        const inputs = await this.loader.load(em, scope, batch, { lock: !within });
+        const changed: PlannedUser[] = [];
+        for (const mine of inputs.users.values()) {
+          if (mine.user.status === 'blocked') continue;
+          const plan = planSync(inputs.context, {
+            user: engineUser(mine.user),
+            memberships: mine.memberships,
+            external: pushedExternalGroups(storedGroupNames(mine)),
+            ownerCounts: inputs.ownerCounts,
+          });
+          if (!planHasChanges(plan)) continue;
+          changed.push({ user: mine.user, plan });
+          totals.usersChanged++;
+          totals.adds += plan.adds.length;
+          totals.roleChanges += plan.roleChanges.length;
+          totals.removals += plan.removals.length;
+        }
+        // The per-user summary only when it says more than the change events (a protection kept something).
+        await this.writer.apply(em, ctx, tenant.id, changed, meta, { summary: 'when-kept' });
+      });
+    }
+    return totals;
+  }
+}

@@ -1,0 +1,169 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { notFound } from '../common/errors';
+import type { RequestContext } from '../common/request-context';
+import { inChunks, USERS_PER_TRANSACTION } from '../database/chunks';
+import { Transactions } from '../database/transactions.service';
+import { Group } from '../groups/group.entity';
+import { Membership } from '../groups/membership.entity';
+import { findIdp } from '../identity-providers/find-idp';
+import { IdentityProvider } from '../identity-providers/identity-provider.entity';
+import type { Tenant } from '../tenants/tenant.entity';
+import { Identity } from '../users/identity.entity';
+import {
+  externalGroupsLinkedTo,
+  onlyGroup,
+  planSync,
+  storedExternalGroups,
+  SyncContext,
+  SyncPlan,
+} from './engine';
+import { ExternalMembership } from './external-membership.entity';
+import { engineUser, storedGroupNames, SyncLoader, SyncScope } from './pipeline/sync-loader';
+import { ApplyMeta, PlannedUser, SyncWriter } from './pipeline/sync-writer';
+
+export interface ReconcileScope {
+  idp?: string;
+  groupId?: string;
+  userId?: string;
+}
+
+export interface ReconcileResult {
+  usersEvaluated: number;
+  usersChanged: number;
+  adds: number;
+  roleChanges: number;
+  removals: number;
+  kept: number;
+}
+
+/**
+ * The reconcile trigger of the sync pipeline: re-evaluates users from their stored external groups
+ * (no sign-in needed), e.g. after links changed. With `groupId`, only that group's memberships
+ * change. Users go in batches, one transaction each.
+ */
+@Injectable()
+export class ReconcileService {
+  private readonly logger = new Logger('Sync');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: Transactions,
+    private readonly audit: AuditService,
+    private readonly loader: SyncLoader,
+    private readonly writer: SyncWriter,
+  ) {}
+
+  async reconcile(tenant: Tenant, scope: ReconcileScope, ctx: RequestContext): Promise<ReconcileResult> {
+    const em = this.dataSource.manager;
+    const idps = await this.idpsIn(em, tenant.id, scope.idp);
+    if (scope.groupId && !(await em.existsBy(Group, { tenantId: tenant.id, id: scope.groupId })))
+      throw notFound('Group', scope.groupId);
+    const result: ReconcileResult = {
+      usersEvaluated: 0,
+      usersChanged: 0,
+      adds: 0,
+      roleChanges: 0,
+      removals: 0,
+      kept: 0,
+    };
+    for (const idp of idps) {
+      const sync: SyncScope = { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync };
+      const context = await this.loader.context(em, sync);
+      const userIds = await usersKnownTo(em, sync, context, scope);
+      const meta: ApplyMeta = { trigger: 'reconcile', idpId: idp.id, idpSlug: idp.slug, source: 'sync' };
+      for (const batch of inChunks(userIds, USERS_PER_TRANSACTION)) {
+        const plans = await this.tx.run(async (tem) => {
+          const planned = await this.planBatch(tem, sync, batch, scope.groupId);
+          await this.writer.apply(tem, ctx, tenant.id, planned, meta, { summary: 'when-written' });
+          return planned.map((p) => p.plan);
+        });
+        for (const plan of plans) addUp(result, plan);
+      }
+    }
+    await this.tx.run((tem) =>
+      this.audit.record(tem, ctx, tenant.id, {
+        action: 'sync.reconciled',
+        targetType: scope.groupId ? 'group' : 'tenant',
+        targetId: scope.groupId ?? tenant.id,
+        details: { scope, ...result },
+      }),
+    );
+    this.logger.log(
+      { tenant: tenant.slug, scope, ...result, correlationId: ctx.correlationId },
+      'Reconciled',
+    );
+    return result;
+  }
+
+  /** Plans for the batch's users this IdP told something about (blocked users are left alone). */
+  private async planBatch(em: EntityManager, sync: SyncScope, batch: string[], groupId?: string) {
+    const inputs = await this.loader.load(em, sync, batch, { lock: true, lastClaim: true });
+    const planned: PlannedUser[] = [];
+    for (const userId of batch) {
+      const mine = inputs.users.get(userId);
+      if (!mine || mine.user.status === 'blocked') continue;
+      if (!mine.lastClaim && mine.stored.length === 0) continue; // nothing known from this IdP
+      const plan = planSync(inputs.context, {
+        user: engineUser(mine.user),
+        memberships: mine.memberships,
+        external: storedExternalGroups(storedGroupNames(mine), mine.lastClaim, sync.policy),
+        ownerCounts: inputs.ownerCounts,
+      });
+      planned.push({ user: mine.user, plan: groupId ? onlyGroup(plan, groupId) : plan });
+    }
+    return planned;
+  }
+
+  private async idpsIn(em: EntityManager, tenantId: string, slug?: string): Promise<IdentityProvider[]> {
+    if (!slug) return em.find(IdentityProvider, { where: { tenantId }, order: { slug: 'ASC' } });
+    const idp = await findIdp(em, tenantId, slug);
+    if (!idp) throw notFound('Identity provider', slug);
+    return [idp];
+  }
+}
+
+function addUp(result: ReconcileResult, plan: SyncPlan): void {
+  result.usersEvaluated++;
+  const changes = plan.adds.length + plan.roleChanges.length + plan.removals.length;
+  if (changes + (plan.admin.from !== plan.admin.to ? 1 : 0) > 0) result.usersChanged++;
+  result.adds += plan.adds.length;
+  result.roleChanges += plan.roleChanges.length;
+  result.removals += plan.removals.length;
+  result.kept += plan.kept.length;
+}
+
+/** Users whose groups this IdP told us about (claims or SCIM), narrowed by the scope. */
+async function usersKnownTo(
+  em: EntityManager,
+  sync: SyncScope,
+  context: SyncContext,
+  scope: ReconcileScope,
+): Promise<string[]> {
+  if (scope.userId) return [scope.userId];
+  const { tenantId, idpId } = sync;
+  const pushedQuery = em
+    .createQueryBuilder(ExternalMembership, 'x')
+    .select('DISTINCT x.userId', 'userId')
+    .where('x.tenantId = :tenantId AND x.idpId = :idpId', { tenantId, idpId });
+  if (scope.groupId) {
+    // Only the group's members and users whose stored groups match one of its links can see a change there.
+    const linked = externalGroupsLinkedTo(context, scope.groupId);
+    if (linked.length === 0) pushedQuery.andWhere('1 = 0');
+    else pushedQuery.andWhere('x.externalGroup IN (:...linked)', { linked });
+    const members = await em.find(Membership, {
+      where: { tenantId, groupId: scope.groupId },
+      select: { userId: true },
+    });
+    const pushed = await pushedQuery.getRawMany<{ userId: string }>();
+    return [...new Set([...members.map((m) => m.userId), ...pushed.map((r) => r.userId)])].sort();
+  }
+  const claimed = await em.find(Identity, {
+    where: { tenantId, idpId, claimStatus: Not(IsNull()) },
+    select: { userId: true },
+  });
+  const pushed = await pushedQuery.getRawMany<{ userId: string }>();
+  return [...new Set([...claimed.map((i) => i.userId), ...pushed.map((r) => r.userId)])].sort();
+}

@@ -1,0 +1,131 @@
+import request from 'supertest';
+import { Membership } from '../../src/groups/membership.entity';
+import { IdentityProvider } from '../../src/identity-providers/identity-provider.entity';
+import { SyncService } from '../../src/sync/sync.service';
+import { Tenant } from '../../src/tenants/tenant.entity';
+import { newGroup, newGroupLink, newTenant } from '../support/factories';
+import { countQueries } from '../support/query-counter';
+import { createSamlIdp } from '../support/saml-idp';
+import { idpContext } from '../support/sync-helpers';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+/**
+ * The number of SQL statements of the two hottest sync paths, transaction control included, pinned
+ * so that a per-user or per-group query cannot creep back in. docs/sync.md ("Query budget") lists them.
+ * PostgreSQL has one statement more per transaction where the SCIM write locks its group row.
+ */
+const BUDGET = {
+  // BEGIN, identity, tenant sync version, user (locked), memberships, owner counts, stored groups,
+  // identity and user updates, the audit insert, COMMIT. Before the pipeline: 12 and 13.
+  returningSignIn: { sqlite: 11, postgres: 11 },
+  // The SCIM token, tenant and IdP; the SCIM group write (9 on SQLite, 11 on PostgreSQL with its
+  // locks); then the pipeline: tenant sync version, users, memberships, owner counts, stored groups,
+  // one membership insert and one audit insert, COMMIT. Before the pipeline: 37 and 40 (an owner
+  // count per owning user, the users locked twice).
+  scimPatchOf100: { sqlite: 26, postgres: 28 },
+};
+describe('sync pipeline query counts', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => t.close());
+
+  it('a returning SAML sign-in whose groups did not change', async () => {
+    const { slug } = await newTenant(t);
+    const entra = createSamlIdp('https://sts.windows.net/counts/');
+    await t.op
+      .post(`/api/v1/tenants/${slug}/identity-providers`)
+      .send({ slug: 'entra', type: 'saml', metadataXml: entra.metadataXml })
+      .expect(201);
+    const groups: string[] = [];
+    for (const name of ['Eng', 'Ops', 'Sales']) {
+      const group = await newGroup(t, slug, { name });
+      await newGroupLink(t, slug, group.id, { externalGroup: name, role: 'developer' });
+      groups.push(name);
+    }
+    const tenant = await t.dataSource.getRepository(Tenant).findOneByOrFail({ slug });
+    const idp = await t.dataSource
+      .getRepository(IdentityProvider)
+      .findOneByOrFail({ tenantId: tenant.id, slug: 'entra' });
+    const sync = t.app.get(SyncService);
+    const signIn = () =>
+      sync.signIn(
+        tenant,
+        idp,
+        { externalId: 'ada-object-id', email: 'ada@example.com', displayName: 'Ada' },
+        { attributes: { groups } },
+        idpContext(idp),
+      );
+    const first = await signIn();
+    if (first.status !== 'signed-in') throw new Error('expected a sign-in');
+    // An owner of a group made by hand: the last-owner rule needs the group's owner count.
+    const leads = await newGroup(t, slug, { name: 'Leads' });
+    await t.op
+      .put(`/api/v1/tenants/${slug}/groups/${leads.id}/members/${first.user.id}`)
+      .send({ role: 'owner' })
+      .expect(200);
+    await signIn(); // the tenant's groups changed: this one rebuilds the cached sync context
+    const { result, count, queries } = await countQueries(t.dataSource, signIn);
+    expect(result.status).toBe('signed-in');
+    if (result.status === 'signed-in') expect(result.plan.adds).toEqual([]);
+    expect({ count, queries }).toEqual({ count: BUDGET.returningSignIn[t.db.dialect], queries });
+  });
+
+  it('a SCIM PATCH adding 100 members to a linked group', async () => {
+    const { slug } = await newTenant(t);
+    await t.op
+      .post(`/api/v1/tenants/${slug}/identity-providers`)
+      .send({
+        slug: 'okta',
+        type: 'oidc',
+        issuer: 'https://idp.example.com',
+        clientId: 'c',
+        clientSecret: 'secret-value-123',
+      })
+      .expect(201);
+    const made = await t.op
+      .post(`/api/v1/tenants/${slug}/scim-tokens`)
+      .send({ idp: 'okta', name: 'p' })
+      .expect(201);
+    const scim = (method: 'post' | 'patch', path: string, body: object) => {
+      const url = `/scim/v2/${slug}${path}`;
+      const req = method === 'post' ? request(t.http).post(url) : request(t.http).patch(url);
+      return req
+        .set('Authorization', `Bearer ${made.body.token}`)
+        .set('Content-Type', 'application/scim+json')
+        .send(JSON.stringify(body));
+    };
+    const eng = await newGroup(t, slug, { name: 'Engineering' });
+    await newGroupLink(t, slug, eng.id, { externalGroup: 'Devs', role: 'developer' });
+    const ids: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const res = await scim('post', '/Users', {
+        schemas: [USER],
+        userName: `u${i}@example.com`,
+        active: true,
+      }).expect(201);
+      ids.push(res.body.id);
+    }
+    // Ten of them own a group made by hand: the last-owner rule needs owner counts for them.
+    const leads = await newGroup(t, slug, { name: 'Leads' });
+    for (const id of ids.slice(0, 10))
+      await t.op
+        .put(`/api/v1/tenants/${slug}/groups/${leads.id}/members/${id}`)
+        .send({ role: 'owner' })
+        .expect(200);
+    const group = await scim('post', '/Groups', { schemas: [GROUP], displayName: 'Devs' }).expect(201);
+    const { count, queries } = await countQueries(t.dataSource, () =>
+      scim('patch', `/Groups/${group.body.id}`, {
+        schemas: [PATCH],
+        Operations: [{ op: 'add', path: 'members', value: ids.map((value) => ({ value })) }],
+      }).expect(200),
+    );
+    expect(await t.dataSource.getRepository(Membership).countBy({ groupId: eng.id })).toBe(100);
+    expect({ count, queries }).toEqual({ count: BUDGET.scimPatchOf100[t.db.dialect], queries });
+  });
+});
