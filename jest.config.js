@@ -16,7 +16,7 @@ const swc = [
 const base = {
   transform: { '^.+\\.(t|j)sx?$': swc },
   // ESM-only packages that Jest must transform to load them from CommonJS tests.
-  transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose|oidc-provider)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose|oidc-provider|@nestjs/passport)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
 };

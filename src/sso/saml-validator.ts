@@ -23,27 +23,44 @@ export class ValidationTimeout extends Error {}
 export { ValidatorAddressBusy, ValidatorBusy } from './validation-scheduler';
 
 const TIMEOUT_MS = 5_000;
-// node-saml in a worker: its request cache answers from the ids the main thread already looked up.
+// passport-saml's MultiSamlStrategy in a worker, run per job as passport runs a strategy: the job's
+// node-saml options come per request (getSamlOptions), and its request cache answers from the ids
+// the main thread already looked up in the database. The verify step copies the profile out.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { SAML } = require(workerData.nodeSaml);
-parentPort.on('message', async ({ id, options, samlResponse, requests }) => {
+const { MultiSamlStrategy } = require(workerData.passportSaml);
+const plain = (profile) => ({
+  nameID: profile.nameID,
+  attributes: JSON.parse(JSON.stringify(profile.attributes || {})),
+  assertion: profile.getAssertion ? JSON.parse(JSON.stringify(profile.getAssertion())) : undefined,
+});
+const strategy = new MultiSamlStrategy(
+  { getSamlOptions: (req, done) => done(null, req.samlOptions) },
+  (profile, done) => done(null, profile ? plain(profile) : false),
+  (_profile, done) => done(null, false),
+);
+parentPort.on('message', ({ id, options, samlResponse, requests }) => {
   const removed = [];
+  let answered = false;
+  const answer = (outcome) => {
+    if (answered) return;
+    answered = true;
+    parentPort.postMessage({ id, removed, ...outcome });
+  };
   const cacheProvider = {
     saveAsync: async () => null,
     getAsync: async (key) => (Object.prototype.hasOwnProperty.call(requests, key) ? requests[key] : null),
     removeAsync: async (key) => { if (key !== null) removed.push(key); return key; },
   };
+  const run = Object.create(strategy);
+  run.success = (profile) => answer({ profile });
+  run.fail = () => answer({ profile: null });
+  run.error = (e) => answer({ error: { name: (e && e.name) || 'Error', message: String((e && e.message) || e) } });
+  run.redirect = run.pass = () => answer({ error: { name: 'Error', message: 'not a SAML response' } });
   try {
-    const { profile } = await new SAML({ ...options, cacheProvider }).validatePostResponseAsync({ SAMLResponse: samlResponse });
-    const plain = profile && {
-      nameID: profile.nameID,
-      attributes: JSON.parse(JSON.stringify(profile.attributes || {})),
-      assertion: profile.getAssertion ? JSON.parse(JSON.stringify(profile.getAssertion())) : undefined,
-    };
-    parentPort.postMessage({ id, removed, profile: plain });
+    run.authenticate({ body: { SAMLResponse: samlResponse }, query: {}, samlOptions: { ...options, cacheProvider } }, {});
   } catch (e) {
-    parentPort.postMessage({ id, removed, error: { name: (e && e.name) || 'Error', message: String((e && e.message) || e) } });
+    run.error(e);
   }
 });`;
 
@@ -120,7 +137,7 @@ export class SamlValidator implements OnModuleDestroy {
     if (this.worker) return this.worker;
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { nodeSaml: require.resolve('@node-saml/node-saml') },
+      workerData: { passportSaml: require.resolve('@node-saml/passport-saml') },
     });
     worker.unref();
     worker.on(
