@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import * as client from 'openid-client';
 import { guardedFetch } from '../common/guarded-fetch';
-import { SignInRefusal } from '../sso/sign-in-refusal';
+import { SignInRefusal, SignInUnavailable } from '../sso/sign-in-refusal';
 
 /**
  * The relying-party side of an OIDC sign-in, on openid-client: the client configuration of one IdP
@@ -40,7 +40,12 @@ export function jwtPayload(token: string | undefined): Record<string, unknown> |
   }
 }
 
-type OidcRefusalCode = 'idp_error' | 'token_exchange_failed' | 'id_token_invalid' | 'idp_unreachable';
+type OidcRefusalCode =
+  | 'idp_error'
+  | 'state_mismatch'
+  | 'token_exchange_failed'
+  | 'id_token_invalid'
+  | 'idp_unreachable';
 
 /** A refusal of the OIDC flow; the provider's own "no" is 403, the rest 401. */
 export function oidcRefusal(code: OidcRefusalCode, message: string, detail?: string): SignInRefusal {
@@ -149,14 +154,23 @@ export async function oidcConfiguration(settings: OidcSettings): Promise<client.
 }
 
 /**
- * What a failure of openid-client's code flow means: the ID token itself failing its checks (JWT,
- * JWS, key selection) is `id_token_invalid`; anything else (the exchange refused, the token endpoint
- * down) is `token_exchange_failed`.
+ * What a failure inside openid-client's strategy means: refusals (and our own failures) from the
+ * verify step stand; the provider's error answer is `idp_error`; a state that does not match,
+ * `state_mismatch`; the ID token failing its checks (JWT, JWS, key selection), `id_token_invalid`;
+ * anything else (the exchange refused, the token endpoint down), `token_exchange_failed`.
  */
-export function codeFlowRefusal(e: unknown): SignInRefusal {
+export function codeFlowRefusal(e: unknown, info?: { message?: string }): Error {
+  if (e instanceof SignInRefusal || e instanceof SignInUnavailable) return e;
+  // passport's `fail`: the provider answered with an error (access_denied)
+  if (e === null)
+    return oidcRefusal('idp_error', `The identity provider refused the sign-in (${info?.message ?? 'no reason'})`);
   const err = e as Error & { code?: string; error?: string; cause?: unknown };
   const cause = err.cause instanceof Error ? ` (${err.cause.message})` : '';
   const detail = `${err.name}: ${[err.code, err.error, err.message].filter(Boolean).join(' ')}${cause}`;
+  if (err.name === 'AuthorizationResponseError')
+    return oidcRefusal('idp_error', `The identity provider refused the sign-in (${err.error})`, detail);
+  if (/"state"/.test(detail))
+    return oidcRefusal('state_mismatch', 'This sign-in link is not valid any more; start the sign-in again', detail);
   if (/^OAUTH_(JWT|JWS|KEY_SELECTION)/.test(err.code ?? '') || /ID Token/i.test(err.message))
     return oidcRefusal(
       'id_token_invalid',

@@ -144,10 +144,7 @@ export class OidcSignInService implements OidcStrategyHost {
   }
 
   refusalOf(error: unknown, info?: { message?: string }): Error {
-    if (error instanceof SignInRefusal || error instanceof SignInUnavailable) return error;
-    if (error === null)
-      return oidcRefusal('idp_error', `the identity provider refused the sign-in (${info?.message ?? 'no reason'})`);
-    return codeFlowRefusal(error);
+    return codeFlowRefusal(error, info);
   }
 
   /** Who signed in, from openid-client's validated tokens (the strategy's verify step). */
