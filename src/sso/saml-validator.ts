@@ -62,7 +62,8 @@ parentPort.on('message', ({ id, options, samlResponse, requests }) => {
   } catch (e) {
     run.error(e);
   }
-});`;
+});
+parentPort.postMessage({ ready: true });`;
 
 interface ValidationInput {
   options: Partial<NodeSamlOptions>;
@@ -74,7 +75,8 @@ interface Running {
   id: number;
   resolve: (result: ValidationResult) => void;
   reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
+  /** Started when the worker is ready: booting it (modules loaded, on a busy machine seconds) is not the response's cost. */
+  timer: NodeJS.Timeout | null;
 }
 
 /**
@@ -88,6 +90,7 @@ interface Running {
 export class SamlValidator implements OnModuleDestroy {
   private readonly logger = new Logger('SamlValidator');
   private worker: Worker | null = null;
+  private workerReady = false;
   private current: Running | null = null;
   private nextId = 1;
   private readonly scheduler = new ValidationScheduler<ValidationInput, ValidationResult>((input) =>
@@ -114,14 +117,19 @@ export class SamlValidator implements OnModuleDestroy {
   private runOnWorker(input: ValidationInput): Promise<ValidationResult> {
     return new Promise<ValidationResult>((resolve, reject) => {
       const id = this.nextId++;
-      const timer = setTimeout(() => this.timedOut(), TIMEOUT_MS).unref();
-      this.current = { id, resolve, reject, timer };
+      this.current = { id, resolve, reject, timer: null };
       try {
         this.ensureWorker().postMessage({ id, ...input });
+        if (this.workerReady) this.startClock();
       } catch (error) {
         this.settle((job) => job.reject(error as Error));
       }
     });
+  }
+
+  private startClock(): void {
+    if (this.current && !this.current.timer)
+      this.current.timer = setTimeout(() => this.timedOut(), TIMEOUT_MS).unref();
   }
 
   /** Ends the running job (if any) exactly once. */
@@ -129,7 +137,7 @@ export class SamlValidator implements OnModuleDestroy {
     const job = this.current;
     this.current = null;
     if (!job) return;
-    clearTimeout(job.timer);
+    if (job.timer) clearTimeout(job.timer);
     end(job);
   }
 
@@ -140,9 +148,15 @@ export class SamlValidator implements OnModuleDestroy {
       workerData: { passportSaml: require.resolve('@node-saml/passport-saml') },
     });
     worker.unref();
+    this.workerReady = false;
     worker.on(
       'message',
-      (answer: { id: number; removed: string[]; profile?: ValidatedProfile; error?: Error }) => {
+      (answer: { ready?: true; id: number; removed: string[]; profile?: ValidatedProfile; error?: Error }) => {
+        if (answer.ready) {
+          if (this.worker !== worker) return;
+          this.workerReady = true;
+          return this.startClock();
+        }
         if (!this.current || this.current.id !== answer.id) return;
         const error = answer.error
           ? Object.assign(new Error(answer.error.message), { name: answer.error.name })
@@ -153,8 +167,10 @@ export class SamlValidator implements OnModuleDestroy {
       },
     );
     worker.on('error', (error) => this.failed(error));
-    worker.on('exit', () => {
-      if (this.worker === worker) this.worker = null;
+    worker.on('exit', (code) => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      this.settle((job) => job.reject(new Error(`SAML validation worker exited (${code})`)));
     });
     this.worker = worker;
     return worker;
