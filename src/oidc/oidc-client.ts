@@ -41,11 +41,7 @@ export function jwtPayload(token: string | undefined): Record<string, unknown> |
 }
 
 type OidcRefusalCode =
-  | 'idp_error'
-  | 'state_mismatch'
-  | 'token_exchange_failed'
-  | 'id_token_invalid'
-  | 'idp_unreachable';
+  'idp_error' | 'state_mismatch' | 'token_exchange_failed' | 'id_token_invalid' | 'idp_unreachable';
 
 /** A refusal of the OIDC flow; the provider's own "no" is 403, the rest 401. */
 export function oidcRefusal(code: OidcRefusalCode, message: string, detail?: string): SignInRefusal {
@@ -129,7 +125,10 @@ export async function oidcConfiguration(settings: OidcSettings): Promise<client.
     return config;
   }
   if (!settings.issuer)
-    throw oidcRefusal('idp_unreachable', 'The identity provider has neither an issuer nor explicit endpoints');
+    throw oidcRefusal(
+      'idp_unreachable',
+      'The identity provider has neither an issuer nor explicit endpoints',
+    );
   try {
     return await client.discovery(
       new URL(settings.issuer),
@@ -163,14 +162,21 @@ export function codeFlowRefusal(e: unknown, info?: { message?: string }): Error 
   if (e instanceof SignInRefusal || e instanceof SignInUnavailable) return e;
   // passport's `fail`: the provider answered with an error (access_denied)
   if (e === null)
-    return oidcRefusal('idp_error', `The identity provider refused the sign-in (${info?.message ?? 'no reason'})`);
+    return oidcRefusal(
+      'idp_error',
+      `The identity provider refused the sign-in (${info?.message ?? 'no reason'})`,
+    );
   const err = e as Error & { code?: string; error?: string; cause?: unknown };
   const cause = err.cause instanceof Error ? ` (${err.cause.message})` : '';
   const detail = `${err.name}: ${[err.code, err.error, err.message].filter(Boolean).join(' ')}${cause}`;
   if (err.name === 'AuthorizationResponseError')
     return oidcRefusal('idp_error', `The identity provider refused the sign-in (${err.error})`, detail);
   if (/"state"/.test(detail))
-    return oidcRefusal('state_mismatch', 'This sign-in link is not valid any more; start the sign-in again', detail);
+    return oidcRefusal(
+      'state_mismatch',
+      'This sign-in link is not valid any more; start the sign-in again',
+      detail,
+    );
   if (/^OAUTH_(JWT|JWS|KEY_SELECTION)/.test(err.code ?? '') || /ID Token/i.test(err.message))
     return oidcRefusal(
       'id_token_invalid',

@@ -121,7 +121,10 @@ export class MultiOidcStrategy extends passport.Strategy {
             nonce: stored?.nonce ?? '',
             codeVerifier: stored?.code_verifier ?? '',
           })
-          .then(() => this.redirect(target.href), (error: unknown) => this.error(error as Error));
+          .then(
+            () => this.redirect(target.href),
+            (error: unknown) => this.error(error as Error),
+          );
       },
     });
     step.authenticate(req, options);

@@ -78,7 +78,8 @@ export class OidcSignInService implements OidcStrategyHost {
   /** Stores the new login (with the returnTo asked for) and binds it to this browser by a cookie. */
   async saveLogin(req: Request, login: OidcLoginState): Promise<void> {
     const { tenant, idp } = signInTargetOf(req as SignInRequest);
-    const returnTo = safeReturnTo((req.query as Record<string, unknown>).returnTo, this.publicUrl, '') || null;
+    const returnTo =
+      safeReturnTo((req.query as Record<string, unknown>).returnTo, this.publicUrl, '') || null;
     const binding = randomBytes(24).toString('base64url');
     const repo = this.dataSource.getRepository(SsoLoginState);
     await repo.delete({ expiresAt: LessThan(new Date()) });
@@ -182,10 +183,15 @@ export class OidcSignInService implements OidcStrategyHost {
     let accessToken: Record<string, unknown> | null = null;
     const has = (name: string) => idToken[name] !== undefined;
     const needed =
-      [mapping.externalId ?? 'sub', mapping.email ?? 'email'].some((n) => !has(n)) || !policy.claims.some(has);
+      [mapping.externalId ?? 'sub', mapping.email ?? 'email'].some((n) => !has(n)) ||
+      !policy.claims.some(has);
     // Userinfo costs a round trip: asked for only when the ID token lacks what is needed.
     if (groupsFrom.includes('userinfo') && (needed || groupsFrom[0] === 'userinfo'))
-      userinfo = await loadUserinfo(await this.configuration(idp, settings), tokens.access_token, String(idToken.sub));
+      userinfo = await loadUserinfo(
+        await this.configuration(idp, settings),
+        tokens.access_token,
+        String(idToken.sub),
+      );
     if (groupsFrom.includes('access_token')) accessToken = accessTokenClaims(tokens.access_token, idToken);
     const claim = (name: string) => idToken[name] ?? userinfo?.[name];
     const externalId = claim(mapping.externalId ?? 'sub');

@@ -151,7 +151,13 @@ export class SamlValidator implements OnModuleDestroy {
     this.workerReady = false;
     worker.on(
       'message',
-      (answer: { ready?: true; id: number; removed: string[]; profile?: ValidatedProfile; error?: Error }) => {
+      (answer: {
+        ready?: true;
+        id: number;
+        removed: string[];
+        profile?: ValidatedProfile;
+        error?: Error;
+      }) => {
         if (answer.ready) {
           if (this.worker !== worker) return;
           this.workerReady = true;

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { PassportStrategy } from '@nestjs/passport';
-import { MultiSamlStrategy, type MultiStrategyConfig, type VerifyWithRequest } from '@node-saml/passport-saml';
+import {
+  MultiSamlStrategy,
+  type MultiStrategyConfig,
+  type VerifyWithRequest,
+} from '@node-saml/passport-saml';
 import type { Request } from 'express';
 import { clientAddressKey } from '../common/rate-limit/client-address';
 import { AllConfigType } from '../config/configuration';
@@ -53,9 +57,10 @@ export class SamlStrategy extends PassportStrategy(MultiSamlStrategy, 'saml') {
   override authenticate(req: SamlRequest, options: SamlAuthenticateOptions): void {
     const { tenant, idp } = signInTargetOf(req as unknown as SignInRequest);
     if (options.step === 'acs') {
-      this.saml
-        .acs(tenant, idp, (req.body ?? {}) as Record<string, unknown>, clientAddressKey(req.ip))
-        .then((identity) => this.success({ identity } satisfies SignInStep), (error: Error) => this.error(error));
+      this.saml.acs(tenant, idp, (req.body ?? {}) as Record<string, unknown>, clientAddressKey(req.ip)).then(
+        (identity) => this.success({ identity } satisfies SignInStep),
+        (error: Error) => this.error(error),
+      );
       return;
     }
     // The login step: MultiSamlStrategy builds the AuthnRequest; its redirect becomes the step's value.
@@ -69,7 +74,9 @@ export class SamlStrategy extends PassportStrategy(MultiSamlStrategy, 'saml') {
   /** Our SP metadata for the request's IdP, from the same per-request options. */
   metadata(req: Request): Promise<string> {
     return new Promise((resolve, reject) =>
-      this.generateServiceProviderMetadata(req as unknown as SamlRequest, null, null, (err, xml) => (err ? reject(err) : resolve(xml!))),
+      this.generateServiceProviderMetadata(req as unknown as SamlRequest, null, null, (err, xml) =>
+        err ? reject(err) : resolve(xml!),
+      ),
     );
   }
 }

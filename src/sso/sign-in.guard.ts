@@ -6,7 +6,11 @@ import { SIGN_IN_ROUTE, SignInRequest, SignInRoute, signInTargetOf } from './sig
 
 /** A strategy that ends without a user and without an error said nothing about who signed in. */
 const noIdentity = () =>
-  new SignInRefusal(HttpStatus.UNAUTHORIZED, 'saml_no_profile', 'the sign-in response did not say who you are');
+  new SignInRefusal(
+    HttpStatus.UNAUTHORIZED,
+    'saml_no_profile',
+    'the sign-in response did not say who you are',
+  );
 
 /** Passport's answer as the guard's: an error (a refusal, or ours) is thrown as it is. */
 function passportOutcome<T>(err: unknown, user: T | false | null): T {

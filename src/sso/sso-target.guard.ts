@@ -38,7 +38,9 @@ export class SsoTargetGuard implements CanActivate {
     const route = this.reflector.get<SignInRoute>(SIGN_IN_ROUTE, context.getHandler());
     const req = context.switchToHttp().getRequest<SignInRequest>();
     const limited = route.step !== 'metadata';
-    const perAddress = limited ? await this.limiter.hit(this.limits.perAddress, clientAddressKey(req.ip)) : null;
+    const perAddress = limited
+      ? await this.limiter.hit(this.limits.perAddress, clientAddressKey(req.ip))
+      : null;
     const params = req.params as { tenant: string; idp: string };
     const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ slug: params.tenant });
     const idp = tenant

@@ -56,7 +56,9 @@ describe("OIDC relying party (openid-client's passport strategy) against a real 
     const idToken = tokens.claims() as Record<string, unknown>;
     return {
       idToken,
-      userinfo: options.fetchUserinfo ? await loadUserinfo(config, tokens.access_token, String(idToken.sub)) : null,
+      userinfo: options.fetchUserinfo
+        ? await loadUserinfo(config, tokens.access_token, String(idToken.sub))
+        : null,
     };
   }
 
@@ -138,7 +140,9 @@ describe("OIDC relying party (openid-client's passport strategy) against a real 
     );
     const driver = new OidcStrategyDriver(await oidcConfiguration(settings()), settings(), REDIRECT);
     const answer = (error: string) =>
-      new URL(`${REDIRECT}?error=${error}&error_description=User+cancelled&state=s&iss=${encodeURIComponent(op.issuer)}`);
+      new URL(
+        `${REDIRECT}?error=${error}&error_description=User+cancelled&state=s&iss=${encodeURIComponent(op.issuer)}`,
+      );
     const login = { state: 's', nonce: 'n', codeVerifier: 'v' };
     expect(await refusal(driver.finish(answer('access_denied'), login))).toBe('idp_error');
     expect(await refusal(driver.finish(answer('server_error'), login))).toBe('idp_error');
