@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { PassportStrategy } from '@nestjs/passport';
 import {
@@ -11,6 +11,7 @@ import { clientAddressKey } from '../common/rate-limit/client-address';
 import { AllConfigType } from '../config/configuration';
 import { safeReturnTo } from './return-to';
 import { SamlSignInService } from './saml-sign-in.service';
+import { SignInRefusal } from './sign-in-refusal';
 import { signInTargetOf, SignInRequest, SignInStep } from './sign-in-target';
 
 // passport-saml's types carry their own copy of express's.
@@ -60,6 +61,21 @@ export class SamlStrategy extends PassportStrategy(MultiSamlStrategy, 'saml') {
       this.saml.acs(tenant, idp, (req.body ?? {}) as Record<string, unknown>, clientAddressKey(req.ip)).then(
         (identity) => this.success({ identity } satisfies SignInStep),
         (error: Error) => this.error(error),
+      );
+      return;
+    }
+    // passport-saml validates any SAMLResponse / SAMLRequest it finds in a request, on this thread and
+    // past the pre-check: the login address takes none.
+    const query = req.query as Record<string, unknown>;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (['SAMLResponse', 'SAMLRequest'].some((name) => name in query || name in body)) {
+      this.error(
+        SignInRefusal.unauthenticated(
+          HttpStatus.BAD_REQUEST,
+          'saml_malformed',
+          'the sign-in address takes no sign-in response; start the sign-in again',
+          'SAML message sent to the login address',
+        ),
       );
       return;
     }
