@@ -3,6 +3,7 @@ import * as client from 'openid-client';
 import {
   Strategy as OpenIdStrategy,
   type AuthenticateOptions,
+  type StrategyOptionsWithRequest,
   type VerifyFunctionWithRequest,
 } from 'openid-client/passport';
 import passport from 'passport';
@@ -45,10 +46,24 @@ type LoginSession = Record<string, { code_verifier?: string; nonce?: string; sta
 
 /**
  * openid-client's passport Strategy for one IdP: it adds our own state and nonce to the
- * authorization request (both checked at the callback) and never starts a login from the callback
- * address, whatever its query says.
+ * authorization request (both checked at the callback), never starts a login from the callback
+ * address, whatever its query says, and reads the answer against our configured callback URL.
  */
 class IdpOidcStrategy extends OpenIdStrategy {
+  constructor(
+    options: StrategyOptionsWithRequest,
+    verify: VerifyFunctionWithRequest,
+    private readonly callbackUrl: string,
+  ) {
+    super(options, verify);
+  }
+
+  /** The provider's answer as our callback URL with the request's query: never built from the Host header. */
+  override currentUrl(req: Request): URL {
+    const path = req.originalUrl ?? req.url;
+    return new URL(`${this.callbackUrl}${path.includes('?') ? path.slice(path.indexOf('?')) : ''}`);
+  }
+
   override authorizationRequestParams<T extends AuthenticateOptions>(req: Request, options: T) {
     const params = new URLSearchParams(super.authorizationRequestParams(req, options) as URLSearchParams);
     params.set('state', client.randomState());
@@ -101,6 +116,7 @@ export class MultiOidcStrategy extends passport.Strategy {
         passReqToCallback: true,
       },
       this.verify,
+      settings.callbackUrl,
     );
     // passport's actions of this request, for openid-client's strategy to call
     const step = Object.assign(Object.create(strategy) as IdpOidcStrategy & passport.StrategyCreatedStatic, {
