@@ -40,10 +40,11 @@ interface SamlConfig {
 }
 
 /**
- * The SAML service provider of one tenant's IdP, on @node-saml/node-saml: AuthnRequests whose ids
- * are remembered in the database (so InResponseTo works across instances), and responses validated
- * for signature (signed assertion required), audience, issuer, time conditions with a small skew,
- * InResponseTo, destination and recipient; every assertion id is accepted once.
+ * The SAML service provider of one tenant's IdP, for SamlStrategy: node-saml's options per IdP, the
+ * database-backed request cache (AuthnRequest ids, so InResponseTo works across instances), and the
+ * ACS: pre-check, request id look-up, validation in the worker (signature with a signed assertion
+ * required, audience, issuer, time with a small skew, InResponseTo), then Status, destination,
+ * recipient and replay (every assertion id is accepted once).
  */
 @Injectable()
 export class SamlSignInService {
@@ -325,7 +326,7 @@ export class SamlSignInService {
   }
 }
 
-export interface CacheContext {
+interface CacheContext {
   /** Request-id lookups of this one response, by key. */
   reads: Record<string, Promise<SsoLoginState | null>>;
   tenantId: string;
