@@ -22,7 +22,7 @@ const base = {
   ...nativeOverride,
   transform: { '^.+\\.(t|j)sx?$': swc },
   // ESM-only packages that Jest must transform to load them from CommonJS tests.
-  transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose|oidc-provider)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose|oidc-provider|@nestjs/passport)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
   // Stryker's sandbox copies the whole project while `npm run mutate` runs.

@@ -1,12 +1,15 @@
 import { Logger } from '@nestjs/common';
 import * as client from 'openid-client';
 import { guardedFetch } from '../common/guarded-fetch';
+import { SignInRefusal, SignInUnavailable } from '../sso/sign-in-refusal';
 
 /**
- * The relying-party side of an OIDC sign-in, on openid-client: configuration (discovery or explicit
- * endpoints), the authorization request (state, nonce, PKCE S256) and the callback (state check,
- * code exchange, ID token validation: signature by JWKS, issuer, audience, expiry, nonce; optional
- * userinfo). No NestJS here: the sign-in controller keeps the login state and runs the sync.
+ * The relying-party side of an OIDC sign-in, on openid-client: the client configuration of one IdP
+ * (discovery or explicit endpoints, every request through the SSRF guard), what a failure of the
+ * code flow means for the person, and the claims read after it (userinfo, JWT access token). The
+ * flow itself (authorization request with state, nonce and PKCE S256; code exchange; ID token
+ * signature by JWKS, issuer, audience, expiry, nonce) is openid-client's passport strategy, see
+ * oidc-strategy.ts. No NestJS here.
  */
 export interface OidcSettings {
   issuer?: string;
@@ -23,27 +26,6 @@ export interface OidcSettings {
   clockSkewSeconds?: number;
 }
 
-export interface LoginStart {
-  url: string;
-  state: string;
-  nonce: string;
-  codeVerifier: string | null;
-}
-
-export interface LoginResult {
-  /** Validated ID token claims. */
-  idToken: Record<string, unknown>;
-  /** Fetches userinfo (subject checked against the ID token); null when the IdP has no userinfo endpoint. */
-  loadUserinfo(): Promise<Record<string, unknown> | null>;
-  /**
-   * The access token's claims when it is a JWT for the same subject (Entra, Okta custom authorization
-   * servers put groups there), else null. It came straight from the token endpoint over the
-   * authenticated back channel, which is what vouches for it (OIDC Core 3.1.3.7 reasons the same way
-   * for ID tokens); its signature is for the resource server.
-   */
-  accessTokenClaims(): Record<string, unknown> | null;
-}
-
 /** The payload of a JWT, or null when the token is opaque. */
 export function jwtPayload(token: string | undefined): Record<string, unknown> | null {
   const parts = token?.split('.');
@@ -58,16 +40,17 @@ export function jwtPayload(token: string | undefined): Record<string, unknown> |
   }
 }
 
-/** Refusals the user should read about, with a code for the log and audit. */
-export class OidcSignInError extends Error {
-  constructor(
-    readonly code:
-      'state_mismatch' | 'idp_error' | 'token_exchange_failed' | 'id_token_invalid' | 'idp_unreachable',
-    message: string,
-    readonly detail?: string,
-  ) {
-    super(message);
-  }
+type OidcRefusalCode =
+  'idp_error' | 'state_mismatch' | 'token_exchange_failed' | 'id_token_invalid' | 'idp_unreachable';
+
+/** A refusal of the OIDC flow; the provider's own "no" is 403, the rest 401. */
+export function oidcRefusal(code: OidcRefusalCode, message: string, detail?: string): SignInRefusal {
+  return SignInRefusal.unauthenticated(
+    code === 'idp_error' ? 403 : 401,
+    `oidc_${code}`,
+    message.charAt(0).toLowerCase() + message.slice(1),
+    detail,
+  );
 }
 
 const logger = new Logger('OidcClient');
@@ -88,6 +71,24 @@ function clientAuth(settings: OidcSettings): client.ClientAuth {
   }
 }
 
+/**
+ * Every request of the flow goes through the SSRF guard. openid-client's passport strategy always
+ * makes a PKCE verifier; for a provider set to `pkce: false` (it refuses PKCE parameters) the
+ * challenge is left out of the authorization URL (oidc-strategy.ts) and the verifier out of the
+ * token request here, so the flow is the plain code flow that provider expects.
+ */
+function outboundFetch(settings: OidcSettings): typeof guardedFetch {
+  if (settings.pkce !== false) return guardedFetch;
+  return (input, init = {}) => {
+    if (init.body instanceof URLSearchParams && init.body.has('code_verifier')) {
+      const body = new URLSearchParams(init.body);
+      body.delete('code_verifier');
+      return guardedFetch(input, { ...init, body });
+    }
+    return guardedFetch(input, init);
+  };
+}
+
 /** Builds the client configuration. Plain http is accepted only for loopback addresses (tests, local IdPs). */
 export async function oidcConfiguration(settings: OidcSettings): Promise<client.Configuration> {
   const metadata: Partial<client.ClientMetadata> = {};
@@ -101,11 +102,7 @@ export async function oidcConfiguration(settings: OidcSettings): Promise<client.
   ].filter((u): u is string => !!u);
   const insecure = urls.some((u) => u.startsWith('http://'));
   if (insecure && !urls.every((u) => !u.startsWith('http://') || isLoopback(u))) {
-    throw new OidcSignInError(
-      'idp_unreachable',
-      'The identity provider must be reached over https',
-      urls.join(' '),
-    );
+    throw oidcRefusal('idp_unreachable', 'The identity provider must be reached over https', urls.join(' '));
   }
   const explicit = settings.authorizationUrl && settings.tokenUrl && settings.jwksUrl;
   if (explicit) {
@@ -124,11 +121,11 @@ export async function oidcConfiguration(settings: OidcSettings): Promise<client.
     if (insecure) client.allowInsecureRequests(config);
     client.enableNonRepudiationChecks(config);
     // Token, userinfo and JWKS requests go through the SSRF guard like discovery does.
-    config[client.customFetch] = guardedFetch;
+    config[client.customFetch] = outboundFetch(settings);
     return config;
   }
   if (!settings.issuer)
-    throw new OidcSignInError(
+    throw oidcRefusal(
       'idp_unreachable',
       'The identity provider has neither an issuer nor explicit endpoints',
     );
@@ -144,106 +141,79 @@ export async function oidcConfiguration(settings: OidcSettings): Promise<client.
           ? [client.allowInsecureRequests, client.enableNonRepudiationChecks]
           : [client.enableNonRepudiationChecks],
         timeout: 10,
-        [client.customFetch]: guardedFetch,
+        [client.customFetch]: outboundFetch(settings),
       },
     );
   } catch (error) {
     // Whatever failed (refused address, closed port, timeout, not an OIDC server), the tenant and the
     // audit read the same words, so a discovery URL cannot be used to map a network; the log has why.
     logger.warn({ issuer: settings.issuer, reason: (error as Error).message }, 'OIDC discovery failed');
-    throw new OidcSignInError('idp_unreachable', UNREACHABLE, UNREACHABLE_DETAIL);
+    throw oidcRefusal('idp_unreachable', UNREACHABLE, UNREACHABLE_DETAIL);
   }
 }
 
-export async function startLogin(
-  config: client.Configuration,
-  settings: OidcSettings,
-  redirectUri: string,
-): Promise<LoginStart> {
-  const state = client.randomState();
-  const nonce = client.randomNonce();
-  const codeVerifier = settings.pkce === false ? null : client.randomPKCECodeVerifier();
-  const params: Record<string, string> = {
-    redirect_uri: redirectUri,
-    response_type: 'code',
-    scope: (settings.scopes ?? ['openid', 'profile', 'email']).join(' '),
-    state,
-    nonce,
-  };
-  if (codeVerifier) {
-    params.code_challenge = await client.calculatePKCECodeChallenge(codeVerifier);
-    params.code_challenge_method = 'S256';
-  }
-  return { url: client.buildAuthorizationUrl(config, params).href, state, nonce, codeVerifier };
-}
-
-/** Validates the callback against the stored login state and returns the validated claims. */
-export async function finishLogin(
-  config: client.Configuration,
-  callbackUrl: URL,
-  expected: { state: string; nonce: string; codeVerifier: string | null },
-): Promise<LoginResult> {
-  const error = callbackUrl.searchParams.get('error');
-  if (error) {
-    const description = callbackUrl.searchParams.get('error_description') ?? '';
-    throw new OidcSignInError(
+/**
+ * What a failure inside openid-client's strategy means: refusals (and our own failures) from the
+ * verify step stand; the provider's error answer is `idp_error`; a state that does not match,
+ * `state_mismatch`; the ID token failing its checks (JWT, JWS, key selection), `id_token_invalid`;
+ * anything else (the exchange refused, the token endpoint down), `token_exchange_failed`.
+ */
+export function codeFlowRefusal(e: unknown, info?: { message?: string }): Error {
+  if (e instanceof SignInRefusal || e instanceof SignInUnavailable) return e;
+  // passport's `fail`: the provider answered with an error (access_denied)
+  if (e === null)
+    return oidcRefusal(
       'idp_error',
-      `The identity provider refused the sign-in (${error})`,
-      description,
+      `The identity provider refused the sign-in (${info?.message ?? 'no reason'})`,
     );
-  }
-  if (callbackUrl.searchParams.get('state') !== expected.state) {
-    throw new OidcSignInError(
+  const err = e as Error & { code?: string; error?: string; cause?: unknown };
+  const cause = err.cause instanceof Error ? ` (${err.cause.message})` : '';
+  const detail = `${err.name}: ${[err.code, err.error, err.message].filter(Boolean).join(' ')}${cause}`;
+  if (err.name === 'AuthorizationResponseError')
+    return oidcRefusal('idp_error', `The identity provider refused the sign-in (${err.error})`, detail);
+  if (/"state"/.test(detail))
+    return oidcRefusal(
       'state_mismatch',
       'This sign-in link is not valid any more; start the sign-in again',
-    );
-  }
-  let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
-  try {
-    tokens = await client.authorizationCodeGrant(config, callbackUrl, {
-      expectedState: expected.state,
-      expectedNonce: expected.nonce,
-      pkceCodeVerifier: expected.codeVerifier ?? undefined,
-      idTokenExpected: true,
-    });
-  } catch (e) {
-    const err = e as Error & { code?: string; error?: string; cause?: unknown };
-    const cause = err.cause instanceof Error ? ` (${err.cause.message})` : '';
-    const detail = `${err.name}: ${[err.code, err.error, err.message].filter(Boolean).join(' ')}${cause}`;
-    // JWT/JWS checks failing means the ID token itself is bad; anything else is the exchange.
-    if (/^OAUTH_(JWT|JWS|KEY_SELECTION)/.test(err.code ?? '') || /ID Token/i.test(err.message)) {
-      throw new OidcSignInError(
-        'id_token_invalid',
-        'The sign-in response from the identity provider could not be verified',
-        detail,
-      );
-    }
-    throw new OidcSignInError(
-      'token_exchange_failed',
-      'The identity provider did not complete the sign-in',
       detail,
     );
+  if (/^OAUTH_(JWT|JWS|KEY_SELECTION)/.test(err.code ?? '') || /ID Token/i.test(err.message))
+    return oidcRefusal(
+      'id_token_invalid',
+      'The sign-in response from the identity provider could not be verified',
+      detail,
+    );
+  return oidcRefusal('token_exchange_failed', 'The identity provider did not complete the sign-in', detail);
+}
+
+/** Userinfo (subject checked against the ID token); null when the IdP has no userinfo endpoint. */
+export async function loadUserinfo(
+  config: client.Configuration,
+  accessToken: string,
+  subject: string,
+): Promise<Record<string, unknown> | null> {
+  if (!config.serverMetadata().userinfo_endpoint) return null;
+  try {
+    return (await client.fetchUserInfo(config, accessToken, subject)) as Record<string, unknown>;
+  } catch (e) {
+    throw oidcRefusal(
+      'token_exchange_failed',
+      'The identity provider did not return the user profile',
+      (e as Error).message,
+    );
   }
-  const idToken = (tokens.claims() ?? {}) as Record<string, unknown>;
-  // Userinfo costs a round trip: the caller asks for it only when the ID token lacks what it needs.
-  const loadUserinfo = async () => {
-    if (!config.serverMetadata().userinfo_endpoint) return null;
-    try {
-      return (await client.fetchUserInfo(config, tokens.access_token, String(idToken.sub))) as Record<
-        string,
-        unknown
-      >;
-    } catch (e) {
-      throw new OidcSignInError(
-        'token_exchange_failed',
-        'The identity provider did not return the user profile',
-        (e as Error).message,
-      );
-    }
-  };
-  const accessTokenClaims = () => {
-    const claims = jwtPayload(tokens.access_token);
-    return claims && (claims.sub === undefined || claims.sub === idToken.sub) ? claims : null;
-  };
-  return { idToken, loadUserinfo, accessTokenClaims };
+}
+
+/**
+ * The access token's claims when it is a JWT for the same subject (Entra, Okta custom authorization
+ * servers put groups there), else null. It came straight from the token endpoint over the
+ * authenticated back channel, which is what vouches for it (OIDC Core 3.1.3.7 reasons the same way
+ * for ID tokens); its signature is for the resource server.
+ */
+export function accessTokenClaims(
+  accessToken: string | undefined,
+  idToken: Record<string, unknown>,
+): Record<string, unknown> | null {
+  const claims = jwtPayload(accessToken);
+  return claims && (claims.sub === undefined || claims.sub === idToken.sub) ? claims : null;
 }

@@ -2,42 +2,34 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
-import type { Configuration } from 'openid-client';
+import type { Configuration, TokenEndpointResponse, TokenEndpointResponseHelpers } from 'openid-client';
 import { randomBytes } from 'node:crypto';
 import { DataSource, LessThan } from 'typeorm';
 import { SecretKeyService } from '../auth/secret-key.service';
+import { normalizeEmail } from '../common/email';
 import { constantTimeEqual, sha256Hex } from '../common/crypto';
 import { AllConfigType } from '../config/configuration';
 import { insertRows } from '../database/insert';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import {
-  finishLogin,
+  accessTokenClaims,
+  codeFlowRefusal,
+  loadUserinfo,
   oidcConfiguration,
+  oidcRefusal,
   OidcSettings,
-  OidcSignInError,
-  startLogin,
 } from '../oidc/oidc-client';
+import type { OidcLoginState, OidcRequestSettings, OidcStrategyHost } from '../oidc/oidc-strategy';
 import { resolvePolicy } from '../sync/engine';
 import type { Tenant } from '../tenants/tenant.entity';
-import { invalidEmailRefusal, SignInRefusal } from './sign-in-refusal';
-import { normalizeEmail } from '../common/email';
+import { safeReturnTo } from './return-to';
+import { invalidEmailRefusal, SignInRefusal, SignInUnavailable } from './sign-in-refusal';
+import { signInTargetOf, SignInRequest } from './sign-in-target';
+import type { SignedInIdentity } from './signed-in-identity';
 import { SsoLoginState } from './sso-login-state.entity';
-
-export { SignInRefusal } from './sign-in-refusal';
 
 const LOGIN_TTL_MS = 10 * 60_000;
 const CONFIG_TTL_MS = 10 * 60_000;
-
-export interface OidcIdentity {
-  externalId: string;
-  email: string;
-  displayName: string | null;
-  /** `email_verified` of the token that carried `email`; null when absent or about another claim. */
-  emailVerified: boolean | null;
-  /** The claims the group sync reads (groups, overage markers), ID token and userinfo merged per `groupsFrom`. */
-  attributes: Record<string, unknown>;
-  returnTo: string | null;
-}
 
 interface CachedConfig {
   key: string;
@@ -49,11 +41,13 @@ interface CachedConfig {
 type GroupsSource = 'id_token' | 'userinfo' | 'access_token';
 
 /**
- * The OIDC half of SSO: login state (state, nonce, PKCE verifier) kept server-side for ten minutes,
- * bound to the browser with a cookie and used once; the callback validated by openid-client.
+ * The OIDC half of SSO, as the host of MultiOidcStrategy (openid-client's passport strategy per
+ * IdP): the IdP's client configuration per request (discovery cached), login state (state, nonce,
+ * PKCE verifier) kept server-side for ten minutes, bound to the browser with a cookie and used
+ * once, and who signed in, read from the validated tokens.
  */
 @Injectable()
-export class OidcSignInService {
+export class OidcSignInService implements OidcStrategyHost {
   private readonly logger = new Logger('OidcSignIn');
   private readonly configs = new Map<string, CachedConfig>();
   private readonly publicUrl: string;
@@ -70,16 +64,22 @@ export class OidcSignInService {
     return `${this.publicUrl}/sso/${tenant.slug}/${idp.slug}/callback`;
   }
 
-  /** Answers with the redirect to the IdP's authorization endpoint. */
-  async start(
-    tenant: Tenant,
-    idp: IdentityProvider,
-    returnTo: string | null,
-    res: Response,
-  ): Promise<string> {
+  async settingsFor(req: Request): Promise<OidcRequestSettings> {
+    const { tenant, idp } = signInTargetOf(req as SignInRequest);
     const settings = this.settings(idp);
-    const config = await this.configuration(idp, settings);
-    const login = await startLogin(config, settings, this.callbackUrl(tenant, idp));
+    return {
+      config: await this.configuration(idp, settings),
+      callbackUrl: this.callbackUrl(tenant, idp),
+      scope: (settings.scopes ?? ['openid', 'profile', 'email']).join(' '),
+      pkce: settings.pkce !== false,
+    };
+  }
+
+  /** Stores the new login (with the returnTo asked for) and binds it to this browser by a cookie. */
+  async saveLogin(req: Request, login: OidcLoginState): Promise<void> {
+    const { tenant, idp } = signInTargetOf(req as SignInRequest);
+    const returnTo =
+      safeReturnTo((req.query as Record<string, unknown>).returnTo, this.publicUrl, '') || null;
     const binding = randomBytes(24).toString('base64url');
     const repo = this.dataSource.getRepository(SsoLoginState);
     await repo.delete({ expiresAt: LessThan(new Date()) });
@@ -97,42 +97,39 @@ export class OidcSignInService {
         expiresAt: new Date(Date.now() + LOGIN_TTL_MS),
       }),
     );
-    res.cookie(bindingCookie(login.state), binding, {
+    (req.res as Response).cookie(bindingCookie(login.state), binding, {
       httpOnly: true,
       sameSite: 'lax',
       secure: this.publicUrl.startsWith('https://'),
       path: `/sso/${tenant.slug}/${idp.slug}`,
       maxAge: LOGIN_TTL_MS,
     });
-    return login.url;
   }
 
-  /** Validates the callback; the login state is consumed whatever the outcome. */
-  async finish(tenant: Tenant, idp: IdentityProvider, req: Request, res: Response): Promise<OidcIdentity> {
-    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-    const callback = new URL(`${this.callbackUrl(tenant, idp)}${query}`);
-    const state = callback.searchParams.get('state');
+  /** The login this callback answers; consumed whatever the outcome. The provider's `error` is a refusal. */
+  async takeLogin(req: Request): Promise<OidcLoginState> {
+    const { tenant, idp } = signInTargetOf(req as SignInRequest);
+    const query = req.query as Record<string, unknown>;
+    const state = typeof query.state === 'string' ? query.state : '';
+    const providerError = typeof query.error === 'string' ? query.error : null;
     const stale = () =>
       SignInRefusal.unauthenticated(
         HttpStatus.UNAUTHORIZED,
         'login_state_invalid',
         'this sign-in link is not valid any more; start the sign-in again',
       );
-    if (!state) {
-      if (callback.searchParams.get('error'))
-        throw this.refusalOf(
-          new OidcSignInError(
-            'idp_error',
-            `the identity provider refused the sign-in (${callback.searchParams.get('error')})`,
-          ),
-        );
-      throw stale();
-    }
+    const refusedByProvider = () =>
+      oidcRefusal(
+        'idp_error',
+        `the identity provider refused the sign-in (${providerError})`,
+        typeof query.error_description === 'string' ? query.error_description : undefined,
+      );
+    if (!state) throw providerError ? refusedByProvider() : stale();
     const repo = this.dataSource.getRepository(SsoLoginState);
     const row = await repo.findOneBy({ stateHash: sha256Hex(state), tenantId: tenant.id, idpId: idp.id });
     if (!row) throw stale();
     await repo.delete({ id: row.id }); // single use, even when what follows fails
-    res.clearCookie(bindingCookie(state), { path: `/sso/${tenant.slug}/${idp.slug}` });
+    (req.res as Response).clearCookie(bindingCookie(state), { path: `/sso/${tenant.slug}/${idp.slug}` });
     const binding = (req.cookies as Record<string, string> | undefined)?.[bindingCookie(state)];
     if (row.expiresAt.getTime() < Date.now()) throw stale();
     if (!binding || !constantTimeEqual(sha256Hex(binding), row.bindingHash)) {
@@ -142,7 +139,33 @@ export class OidcSignInService {
         'this sign-in was started in another browser; start the sign-in again here',
       );
     }
+    if (providerError) throw refusedByProvider();
+    (req as SignInRequest).loginReturnTo = row.returnTo;
+    return { state, nonce: row.nonce, codeVerifier: row.codeVerifier ?? '' };
+  }
 
+  refusalOf(error: unknown, info?: { message?: string }): Error {
+    return codeFlowRefusal(error, info);
+  }
+
+  /** Who signed in, from openid-client's validated tokens (the strategy's verify step). */
+  async identityOf(
+    req: Request,
+    tokens: TokenEndpointResponse & TokenEndpointResponseHelpers,
+  ): Promise<SignedInIdentity> {
+    try {
+      return await this.readIdentity(req, tokens);
+    } catch (error) {
+      // Refusals stand; anything else went wrong on our side, not in the provider's answer.
+      throw error instanceof SignInRefusal ? error : new SignInUnavailable(error);
+    }
+  }
+
+  private async readIdentity(
+    req: Request,
+    tokens: TokenEndpointResponse & TokenEndpointResponseHelpers,
+  ): Promise<SignedInIdentity> {
+    const { tenant, idp } = signInTargetOf(req as SignInRequest);
     const settings = this.settings(idp);
     const mapping = (idp.config.claimMapping ?? {}) as {
       externalId?: string;
@@ -155,28 +178,21 @@ export class OidcSignInService {
       'access_token',
     ];
     const policy = resolvePolicy(idp.groupSync);
-    let idToken: Record<string, unknown>;
+    const idToken = (tokens.claims() ?? {}) as Record<string, unknown>;
     let userinfo: Record<string, unknown> | null = null;
     let accessToken: Record<string, unknown> | null = null;
-    try {
-      const config = await this.configuration(idp, settings);
-      const result = await finishLogin(config, callback, {
-        state,
-        nonce: row.nonce,
-        codeVerifier: row.codeVerifier,
-      });
-      idToken = result.idToken;
-      const has = (name: string) => idToken[name] !== undefined;
-      const needed =
-        [mapping.externalId ?? 'sub', mapping.email ?? 'email'].some((n) => !has(n)) ||
-        !policy.claims.some(has);
-      if (groupsFrom.includes('userinfo') && (needed || groupsFrom[0] === 'userinfo'))
-        userinfo = await result.loadUserinfo();
-      if (groupsFrom.includes('access_token')) accessToken = result.accessTokenClaims();
-    } catch (error) {
-      if (error instanceof OidcSignInError) throw this.refusalOf(error);
-      throw error;
-    }
+    const has = (name: string) => idToken[name] !== undefined;
+    const needed =
+      [mapping.externalId ?? 'sub', mapping.email ?? 'email'].some((n) => !has(n)) ||
+      !policy.claims.some(has);
+    // Userinfo costs a round trip: asked for only when the ID token lacks what is needed.
+    if (groupsFrom.includes('userinfo') && (needed || groupsFrom[0] === 'userinfo'))
+      userinfo = await loadUserinfo(
+        await this.configuration(idp, settings),
+        tokens.access_token,
+        String(idToken.sub),
+      );
+    if (groupsFrom.includes('access_token')) accessToken = accessTokenClaims(tokens.access_token, idToken);
     const claim = (name: string) => idToken[name] ?? userinfo?.[name];
     const externalId = claim(mapping.externalId ?? 'sub');
     const email = claim(mapping.email ?? 'email');
@@ -229,18 +245,8 @@ export class OidcSignInService {
       displayName: typeof name === 'string' ? name : null,
       emailVerified: emailVerifiedOf(mapping.email ?? 'email', idToken, userinfo),
       attributes,
-      returnTo: row.returnTo,
+      returnTo: (req as SignInRequest).loginReturnTo ?? null,
     };
-  }
-
-  private refusalOf(error: OidcSignInError): SignInRefusal {
-    const status = error.code === 'idp_error' ? HttpStatus.FORBIDDEN : HttpStatus.UNAUTHORIZED;
-    return SignInRefusal.unauthenticated(
-      status,
-      `oidc_${error.code}`,
-      error.message.charAt(0).toLowerCase() + error.message.slice(1),
-      error.detail,
-    );
   }
 
   private settings(idp: IdentityProvider): OidcSettings {
@@ -267,14 +273,9 @@ export class OidcSignInService {
     const key = `${idp.id}:${idp.updatedAt.getTime()}`;
     const cached = this.configs.get(idp.id);
     if (cached && cached.key === key && Date.now() - cached.at < CONFIG_TTL_MS) return cached.config;
-    try {
-      const config = await oidcConfiguration(settings);
-      this.configs.set(idp.id, { key, config, at: Date.now() });
-      return config;
-    } catch (error) {
-      if (error instanceof OidcSignInError) throw this.refusalOf(error);
-      throw error;
-    }
+    const config = await oidcConfiguration(settings);
+    this.configs.set(idp.id, { key, config, at: Date.now() });
+    return config;
   }
 }
 

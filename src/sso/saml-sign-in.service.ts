@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CacheItem, CacheProvider, SAML, ValidateInResponseTo } from '@node-saml/node-saml';
+import { CacheItem, CacheProvider, ValidateInResponseTo } from '@node-saml/node-saml';
 import { DataSource, LessThan } from 'typeorm';
 import { sha256Hex } from '../common/crypto';
 import { isUniqueViolation } from '../common/errors';
@@ -20,17 +20,11 @@ import {
   validationRefusal,
 } from './saml-response';
 import { SamlValidator, ValidationResult, ValidationTimeout, ValidatorAddressBusy } from './saml-validator';
+import type { SignedInIdentity } from './signed-in-identity';
 import { SsoLoginState } from './sso-login-state.entity';
 
 const REQUEST_TTL_MS = 10 * 60_000;
 const ADDRESS_BUSY_RETRY_SECONDS = 5;
-export interface SamlIdentity {
-  externalId: string;
-  email: string;
-  displayName: string | null;
-  attributes: Record<string, unknown>;
-  returnTo: string | null;
-}
 
 /** SAML IdP settings kept in identity_providers.config (parsed from metadata or given explicitly). */
 interface SamlConfig {
@@ -46,10 +40,11 @@ interface SamlConfig {
 }
 
 /**
- * The SAML service provider of one tenant's IdP, on @node-saml/node-saml: AuthnRequests whose ids
- * are remembered in the database (so InResponseTo works across instances), and responses validated
- * for signature (signed assertion required), audience, issuer, time conditions with a small skew,
- * InResponseTo, destination and recipient; every assertion id is accepted once.
+ * The SAML service provider of one tenant's IdP, for SamlStrategy: node-saml's options per IdP, the
+ * database-backed request cache (AuthnRequest ids, so InResponseTo works across instances), and the
+ * ACS: pre-check, request id look-up, validation in the worker (signature with a signed assertion
+ * required, audience, issuer, time with a small skew, InResponseTo), then Status, destination,
+ * recipient and replay (every assertion id is accepted once).
  */
 @Injectable()
 export class SamlSignInService {
@@ -69,15 +64,9 @@ export class SamlSignInService {
     return { acsUrl: `${base}/acs`, spEntityId: `${base}/metadata`, metadataUrl: `${base}/metadata` };
   }
 
-  metadata(tenant: Tenant, idp: IdentityProvider): string {
-    return this.saml(tenant, idp, null).generateServiceProviderMetadata(null, null);
-  }
-
-  /** The redirect to the IdP with a fresh AuthnRequest whose id is remembered for ten minutes. */
-  async start(tenant: Tenant, idp: IdentityProvider, returnTo: string | null): Promise<string> {
+  /** Login requests older than their ten minutes are of no use: cleared as new ones are made. */
+  async purgeExpiredRequests(): Promise<void> {
     await this.dataSource.getRepository(SsoLoginState).delete({ expiresAt: LessThan(new Date()) });
-    const saml = this.saml(tenant, idp, { reads: {}, tenantId: tenant.id, idpId: idp.id, returnTo });
-    return saml.getAuthorizeUrlAsync('', undefined, {});
   }
 
   /** `clientAddress` bounds how many validations one client can have waiting (see SamlValidator). */
@@ -86,7 +75,7 @@ export class SamlSignInService {
     idp: IdentityProvider,
     body: Record<string, unknown>,
     clientAddress: string,
-  ): Promise<SamlIdentity> {
+  ): Promise<SignedInIdentity> {
     const samlResponse = body.SAMLResponse;
     if (typeof samlResponse !== 'string' || samlResponse === '') {
       throw SignInRefusal.unauthenticated(
@@ -176,15 +165,8 @@ export class SamlSignInService {
     return { ...who, returnTo: this.returnToOf(scan.inResponseTo, cache, body.RelayState) };
   }
 
-  private saml(tenant: Tenant, idp: IdentityProvider, cache: CacheContext | null): SAML {
-    return new SAML({
-      ...this.samlOptions(tenant, idp),
-      cacheProvider: cache ? this.requestCache(cache) : undefined,
-    });
-  }
-
   /** node-saml's settings for one IdP: plain data, so the validation worker can take them. */
-  private samlOptions(tenant: Tenant, idp: IdentityProvider) {
+  samlOptions(tenant: Tenant, idp: IdentityProvider) {
     const cfg = idp.config as unknown as SamlConfig;
     const { acsUrl, spEntityId } = this.urls(tenant, idp);
     return {
@@ -219,7 +201,7 @@ export class SamlSignInService {
   }
 
   /** AuthnRequest ids in the database, so the ACS can check InResponseTo on any instance. */
-  private requestCache(cache: CacheContext): CacheProvider {
+  requestCache(cache: CacheContext): CacheProvider {
     const repo = this.dataSource.getRepository(SsoLoginState);
     // A failing database must not look like a bad response: remember it for acs() to rethrow.
     const guarded = async <T>(work: () => Promise<T>): Promise<T> => {

@@ -23,29 +23,47 @@ export class ValidationTimeout extends Error {}
 export { ValidatorAddressBusy } from './validation-scheduler';
 
 const TIMEOUT_MS = 5_000;
-// node-saml in a worker: its request cache answers from the ids the main thread already looked up.
+// passport-saml's MultiSamlStrategy in a worker, run per job as passport runs a strategy: the job's
+// node-saml options come per request (getSamlOptions), and its request cache answers from the ids
+// the main thread already looked up in the database. The verify step copies the profile out.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { SAML } = require(workerData.nodeSaml);
-parentPort.on('message', async ({ id, options, samlResponse, requests }) => {
+const { MultiSamlStrategy } = require(workerData.passportSaml);
+const plain = (profile) => ({
+  nameID: profile.nameID,
+  attributes: JSON.parse(JSON.stringify(profile.attributes || {})),
+  assertion: profile.getAssertion ? JSON.parse(JSON.stringify(profile.getAssertion())) : undefined,
+});
+const strategy = new MultiSamlStrategy(
+  { getSamlOptions: (req, done) => done(null, req.samlOptions) },
+  (profile, done) => done(null, profile ? plain(profile) : false),
+  (_profile, done) => done(null, false),
+);
+parentPort.on('message', ({ id, options, samlResponse, requests }) => {
   const removed = [];
+  let answered = false;
+  const answer = (outcome) => {
+    if (answered) return;
+    answered = true;
+    parentPort.postMessage({ id, removed, ...outcome });
+  };
   const cacheProvider = {
     saveAsync: async () => null,
     getAsync: async (key) => (Object.prototype.hasOwnProperty.call(requests, key) ? requests[key] : null),
     removeAsync: async (key) => { if (key !== null) removed.push(key); return key; },
   };
+  const run = Object.create(strategy);
+  run.success = (profile) => answer({ profile });
+  run.fail = () => answer({ profile: null });
+  run.error = (e) => answer({ error: { name: (e && e.name) || 'Error', message: String((e && e.message) || e) } });
+  run.redirect = run.pass = () => answer({ error: { name: 'Error', message: 'not a SAML response' } });
   try {
-    const { profile } = await new SAML({ ...options, cacheProvider }).validatePostResponseAsync({ SAMLResponse: samlResponse });
-    const plain = profile && {
-      nameID: profile.nameID,
-      attributes: JSON.parse(JSON.stringify(profile.attributes || {})),
-      assertion: profile.getAssertion ? JSON.parse(JSON.stringify(profile.getAssertion())) : undefined,
-    };
-    parentPort.postMessage({ id, removed, profile: plain });
+    run.authenticate({ body: { SAMLResponse: samlResponse }, query: {}, samlOptions: { ...options, cacheProvider } }, {});
   } catch (e) {
-    parentPort.postMessage({ id, removed, error: { name: (e && e.name) || 'Error', message: String((e && e.message) || e) } });
+    run.error(e);
   }
-});`;
+});
+parentPort.postMessage({ ready: true });`;
 
 interface ValidationInput {
   options: Partial<NodeSamlOptions>;
@@ -57,7 +75,8 @@ interface Running {
   id: number;
   resolve: (result: ValidationResult) => void;
   reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
+  /** Started when the worker is ready: booting it (modules loaded, on a busy machine seconds) is not the response's cost. */
+  timer: NodeJS.Timeout | null;
 }
 
 /**
@@ -71,6 +90,7 @@ interface Running {
 export class SamlValidator implements OnModuleDestroy {
   private readonly logger = new Logger('SamlValidator');
   private worker: Worker | null = null;
+  private workerReady = false;
   private current: Running | null = null;
   private nextId = 1;
   private readonly scheduler = new ValidationScheduler<ValidationInput, ValidationResult>((input) =>
@@ -97,14 +117,19 @@ export class SamlValidator implements OnModuleDestroy {
   private runOnWorker(input: ValidationInput): Promise<ValidationResult> {
     return new Promise<ValidationResult>((resolve, reject) => {
       const id = this.nextId++;
-      const timer = setTimeout(() => this.timedOut(), TIMEOUT_MS).unref();
-      this.current = { id, resolve, reject, timer };
+      this.current = { id, resolve, reject, timer: null };
       try {
         this.ensureWorker().postMessage({ id, ...input });
+        if (this.workerReady) this.startClock();
       } catch (error) {
         this.settle((job) => job.reject(error as Error));
       }
     });
+  }
+
+  private startClock(): void {
+    if (this.current && !this.current.timer)
+      this.current.timer = setTimeout(() => this.timedOut(), TIMEOUT_MS).unref();
   }
 
   /** Ends the running job (if any) exactly once. */
@@ -112,7 +137,7 @@ export class SamlValidator implements OnModuleDestroy {
     const job = this.current;
     this.current = null;
     if (!job) return;
-    clearTimeout(job.timer);
+    if (job.timer) clearTimeout(job.timer);
     end(job);
   }
 
@@ -120,12 +145,24 @@ export class SamlValidator implements OnModuleDestroy {
     if (this.worker) return this.worker;
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { nodeSaml: require.resolve('@node-saml/node-saml') },
+      workerData: { passportSaml: require.resolve('@node-saml/passport-saml') },
     });
     worker.unref();
+    this.workerReady = false;
     worker.on(
       'message',
-      (answer: { id: number; removed: string[]; profile?: ValidatedProfile; error?: Error }) => {
+      (answer: {
+        ready?: true;
+        id: number;
+        removed: string[];
+        profile?: ValidatedProfile;
+        error?: Error;
+      }) => {
+        if (answer.ready) {
+          if (this.worker !== worker) return;
+          this.workerReady = true;
+          return this.startClock();
+        }
         if (!this.current || this.current.id !== answer.id) return;
         const error = answer.error
           ? Object.assign(new Error(answer.error.message), { name: answer.error.name })
@@ -136,8 +173,10 @@ export class SamlValidator implements OnModuleDestroy {
       },
     );
     worker.on('error', (error) => this.failed(error));
-    worker.on('exit', () => {
-      if (this.worker === worker) this.worker = null;
+    worker.on('exit', (code) => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      this.settle((job) => job.reject(new Error(`SAML validation worker exited (${code})`)));
     });
     this.worker = worker;
     return worker;

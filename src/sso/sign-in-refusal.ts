@@ -1,3 +1,44 @@
+/**
+ * Every reason a sign-in can be refused before the sync, SAML's and OIDC's alike. The code is the
+ * audit event's `details.code` and the log's `code`; refusals of the same code and IdP are folded
+ * per minute when anyone could have caused them (SsoRefusalAudit).
+ */
+export type SignInRefusalCode =
+  // any protocol: the route, the limits, who the IdP says signed in
+  | 'not_found'
+  | 'not_saml'
+  | 'not_oidc'
+  | 'rate_limited'
+  | 'claim_missing'
+  | 'claim_invalid'
+  // SAML: the posted response
+  | 'saml_no_response'
+  | 'saml_too_large'
+  | 'saml_too_complex'
+  | 'saml_doctype'
+  | 'saml_malformed'
+  | 'saml_in_response_to'
+  | 'saml_validation_busy'
+  | 'saml_signature'
+  | 'saml_audience'
+  | 'saml_issuer'
+  | 'saml_time'
+  | 'saml_invalid'
+  | 'saml_status'
+  | 'saml_no_profile'
+  | 'saml_destination'
+  | 'saml_recipient'
+  | 'saml_no_assertion_id'
+  | 'saml_replay'
+  // OIDC: the login state and the code flow
+  | 'login_state_invalid'
+  | 'login_browser_mismatch'
+  | 'oidc_idp_error'
+  | 'oidc_state_mismatch'
+  | 'oidc_token_exchange_failed'
+  | 'oidc_id_token_invalid'
+  | 'oidc_idp_unreachable';
+
 /** A refusal of the sign-in itself (before any sync), with words for the person and detail for the log. */
 export class SignInRefusal extends Error {
   /**
@@ -10,7 +51,7 @@ export class SignInRefusal extends Error {
 
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: SignInRefusalCode,
     readonly reason: string,
     readonly detail?: string,
   ) {
@@ -18,7 +59,12 @@ export class SignInRefusal extends Error {
   }
 
   /** A refusal of a request anyone could have sent (before a valid signature or token). */
-  static unauthenticated(status: number, code: string, reason: string, detail?: string): SignInRefusal {
+  static unauthenticated(
+    status: number,
+    code: SignInRefusalCode,
+    reason: string,
+    detail?: string,
+  ): SignInRefusal {
     const refusal = new SignInRefusal(status, code, reason, detail);
     refusal.unauthenticated = true;
     return refusal;

@@ -1,19 +1,20 @@
 import { sign } from 'node:crypto';
 import { createServer } from 'node:http';
 import {
-  finishLogin,
+  accessTokenClaims,
   jwtPayload,
+  loadUserinfo,
   oidcConfiguration,
   OidcSettings,
-  OidcSignInError,
-  startLogin,
 } from '../../src/oidc/oidc-client';
+import { SignInRefusal } from '../../src/sso/sign-in-refusal';
+import { OidcStrategyDriver } from '../support/oidc-strategy-driver';
 import { startTestOidcProvider, TestOidcProvider } from '../support/test-oidc-provider';
 import { configureOutbound } from '../../src/common/guarded-fetch';
 
 const REDIRECT = 'http://127.0.0.1:1/sso/acme/ping/callback';
 
-describe('OIDC relying party (openid-client) against a real OpenID provider', () => {
+describe("OIDC relying party (openid-client's passport strategy) against a real OpenID provider", () => {
   let op: TestOidcProvider;
   let other: TestOidcProvider;
   const accounts: Record<string, Record<string, unknown>> = {
@@ -47,22 +48,25 @@ describe('OIDC relying party (openid-client) against a real OpenID provider', ()
     options: { fetchUserinfo?: boolean; tamper?: (url: URL) => void; nonce?: string } = {},
   ) {
     const config = await oidcConfiguration(s);
-    const login = await startLogin(config, s, REDIRECT);
-    const back = await op.signIn(login.url, 'ada');
+    const driver = new OidcStrategyDriver(config, s, REDIRECT);
+    const { url, login } = await driver.start();
+    const back = await op.signIn(url, 'ada');
     options.tamper?.(back);
-    const result = await finishLogin(config, back, {
-      state: login.state,
-      nonce: options.nonce ?? login.nonce,
-      codeVerifier: login.codeVerifier,
-    });
-    return { idToken: result.idToken, userinfo: options.fetchUserinfo ? await result.loadUserinfo() : null };
+    const tokens = await driver.finish(back, { ...login, nonce: options.nonce ?? login.nonce });
+    const idToken = tokens.claims() as Record<string, unknown>;
+    return {
+      idToken,
+      userinfo: options.fetchUserinfo
+        ? await loadUserinfo(config, tokens.access_token, String(idToken.sub))
+        : null,
+    };
   }
 
   const refusal = async (promise: Promise<unknown>) => {
     try {
       await promise;
     } catch (error) {
-      if (error instanceof OidcSignInError) return error.code;
+      if (error instanceof SignInRefusal) return error.code.replace(/^oidc_/, '');
       throw error;
     }
     throw new Error('expected the sign-in to be refused');
@@ -74,10 +78,11 @@ describe('OIDC relying party (openid-client) against a real OpenID provider', ()
       expect.objectContaining({ sub: 'ada', aud: 'groupsync', iss: op.issuer, groups: ['Developers'] }),
     );
     const config = await oidcConfiguration(settings());
-    const login = await startLogin(config, settings(), REDIRECT);
-    const url = new URL(login.url);
+    const { url: authorize, login } = await new OidcStrategyDriver(config, settings(), REDIRECT).start();
+    const url = new URL(authorize);
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
     expect(url.searchParams.get('nonce')).toBe(login.nonce);
+    expect(url.searchParams.get('state')).toBe(login.state);
   });
 
   it('works without PKCE when the provider allows it, with explicit endpoints and client_secret_post', async () => {
@@ -102,16 +107,11 @@ describe('OIDC relying party (openid-client) against a real OpenID provider', ()
         pkce: false,
         scopes: ['openid', 'email', 'groups'],
       };
-      const config = await oidcConfiguration(s);
-      const login = await startLogin(config, s, REDIRECT);
-      expect(new URL(login.url).searchParams.has('code_challenge')).toBe(false);
-      const back = await relaxed.signIn(login.url, 'ada');
-      const { idToken } = await finishLogin(config, back, {
-        state: login.state,
-        nonce: login.nonce,
-        codeVerifier: null,
-      });
-      expect(idToken.sub).toBe('ada');
+      const driver = new OidcStrategyDriver(await oidcConfiguration(s), s, REDIRECT);
+      const { url, login } = await driver.start();
+      expect(new URL(url).searchParams.has('code_challenge')).toBe(false);
+      const back = await relaxed.signIn(url, 'ada');
+      expect((await driver.finish(back, login)).claims()?.sub).toBe('ada');
     } finally {
       await relaxed.close();
     }
@@ -122,15 +122,11 @@ describe('OIDC relying party (openid-client) against a real OpenID provider', ()
     try {
       const s = settings({ issuer: slim.issuer });
       const config = await oidcConfiguration(s);
-      const login = await startLogin(config, s, REDIRECT);
-      const back = await slim.signIn(login.url, 'ada');
-      const result = await finishLogin(config, back, {
-        state: login.state,
-        nonce: login.nonce,
-        codeVerifier: login.codeVerifier,
-      });
-      expect(result.idToken.groups).toBeUndefined();
-      expect(await result.loadUserinfo()).toEqual(
+      const driver = new OidcStrategyDriver(config, s, REDIRECT);
+      const { url, login } = await driver.start();
+      const tokens = await driver.finish(await slim.signIn(url, 'ada'), login);
+      expect(tokens.claims()?.groups).toBeUndefined();
+      expect(await loadUserinfo(config, tokens.access_token, 'ada')).toEqual(
         expect.objectContaining({ sub: 'ada', groups: ['Developers'] }),
       );
     } finally {
@@ -142,28 +138,25 @@ describe('OIDC relying party (openid-client) against a real OpenID provider', ()
     expect(await refusal(run(settings(), { tamper: (u) => u.searchParams.set('state', 'forged') }))).toBe(
       'state_mismatch',
     );
-    const config = await oidcConfiguration(settings());
-    const denied = new URL(`${REDIRECT}?error=access_denied&error_description=User+cancelled&state=s`);
-    expect(await refusal(finishLogin(config, denied, { state: 's', nonce: 'n', codeVerifier: null }))).toBe(
-      'idp_error',
-    );
+    const driver = new OidcStrategyDriver(await oidcConfiguration(settings()), settings(), REDIRECT);
+    const answer = (error: string) =>
+      new URL(
+        `${REDIRECT}?error=${error}&error_description=User+cancelled&state=s&iss=${encodeURIComponent(op.issuer)}`,
+      );
+    const login = { state: 's', nonce: 'n', codeVerifier: 'v' };
+    expect(await refusal(driver.finish(answer('access_denied'), login))).toBe('idp_error');
+    expect(await refusal(driver.finish(answer('server_error'), login))).toBe('idp_error');
     expect(await refusal(run(settings(), { nonce: 'someone-elses-nonce' }))).toBe('id_token_invalid');
     expect(await refusal(run(settings({ clockSkewSeconds: 3 * 3600 })))).toBe('id_token_invalid');
   });
 
   it('refuses a reused code and an ID token signed by another key', async () => {
     const s = settings();
-    const config = await oidcConfiguration(s);
-    const login = await startLogin(config, s, REDIRECT);
-    const back = await op.signIn(login.url, 'ada');
-    const expected = {
-      state: login.state,
-      nonce: login.nonce,
-      codeVerifier: login.codeVerifier,
-      fetchUserinfo: false,
-    };
-    await finishLogin(config, back, expected);
-    expect(await refusal(finishLogin(config, back, expected))).toBe('token_exchange_failed');
+    const driver = new OidcStrategyDriver(await oidcConfiguration(s), s, REDIRECT);
+    const { url, login } = await driver.start();
+    const back = await op.signIn(url, 'ada');
+    await driver.finish(back, login);
+    expect(await refusal(driver.finish(back, login))).toBe('token_exchange_failed');
 
     // the provider's tokens checked against another provider's keys
     const discovery = (await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json()) as Record<
@@ -176,8 +169,8 @@ describe('OIDC relying party (openid-client) against a real OpenID provider', ()
       tokenUrl: discovery.token_endpoint,
       jwksUrl: `${other.issuer}/jwks`,
     }).catch((e: unknown) => e);
-    expect(foreignKeys).toBeInstanceOf(OidcSignInError);
-    expect((foreignKeys as OidcSignInError).code).toBe('id_token_invalid');
+    expect(foreignKeys).toBeInstanceOf(SignInRefusal);
+    expect((foreignKeys as SignInRefusal).code).toBe('oidc_id_token_invalid');
   });
 
   it('refuses an ID token for another audience, though signed by the provider itself', async () => {
@@ -217,16 +210,9 @@ describe('OIDC relying party (openid-client) against a real OpenID provider', ()
         tokenUrl: `http://127.0.0.1:${port}/token`,
         jwksUrl: discovery.jwks_uri,
       });
-      const config = await oidcConfiguration(s);
-      const login = await startLogin(config, s, REDIRECT);
-      const back = await op.signIn(login.url, 'ada');
-      const error = await refusal(
-        finishLogin(config, back, {
-          state: login.state,
-          nonce: login.nonce,
-          codeVerifier: login.codeVerifier,
-        }),
-      );
+      const driver = new OidcStrategyDriver(await oidcConfiguration(s), s, REDIRECT);
+      const { url, login } = await driver.start();
+      const error = await refusal(driver.finish(await op.signIn(url, 'ada'), login));
       expect(error).toBe('id_token_invalid');
     } finally {
       proxy.close();
@@ -241,30 +227,22 @@ describe('OIDC relying party (openid-client) against a real OpenID provider', ()
     });
     try {
       const s = settings({ issuer: jwtOp.issuer });
-      const config = await oidcConfiguration(s);
-      const login = await startLogin(config, s, REDIRECT);
-      const back = await jwtOp.signIn(login.url, 'ada');
-      const result = await finishLogin(config, back, {
-        state: login.state,
-        nonce: login.nonce,
-        codeVerifier: login.codeVerifier,
-      });
-      expect(result.idToken.groups).toBeUndefined();
-      expect(result.accessTokenClaims()).toEqual(
+      const driver = new OidcStrategyDriver(await oidcConfiguration(s), s, REDIRECT);
+      const { url, login } = await driver.start();
+      const tokens = await driver.finish(await jwtOp.signIn(url, 'ada'), login);
+      const idToken = tokens.claims() as Record<string, unknown>;
+      expect(idToken.groups).toBeUndefined();
+      expect(accessTokenClaims(tokens.access_token, idToken)).toEqual(
         expect.objectContaining({ sub: 'ada', groups: ['From-Access-Token'] }),
       );
     } finally {
       await jwtOp.close();
     }
     // an opaque access token has no claims to read
-    const plain = await oidcConfiguration(settings());
-    const login = await startLogin(plain, settings(), REDIRECT);
-    const result = await finishLogin(plain, await op.signIn(login.url, 'ada'), {
-      state: login.state,
-      nonce: login.nonce,
-      codeVerifier: login.codeVerifier,
-    });
-    expect(result.accessTokenClaims()).toBeNull();
+    const driver = new OidcStrategyDriver(await oidcConfiguration(settings()), settings(), REDIRECT);
+    const { url, login } = await driver.start();
+    const tokens = await driver.finish(await op.signIn(url, 'ada'), login);
+    expect(accessTokenClaims(tokens.access_token, tokens.claims() as Record<string, unknown>)).toBeNull();
     expect(jwtPayload('a.b')).toBeNull();
     expect(jwtPayload('x.bm90IGpzb24.y')).toBeNull();
   });
@@ -295,11 +273,11 @@ describe('OIDC relying party (openid-client) against a real OpenID provider', ()
     >;
     const previous = configureOutbound({ allowPrivateNetwork: false });
     try {
-      const viaDiscovery = await oidcConfiguration(settings()).catch((e: OidcSignInError) => e);
-      expect(viaDiscovery).toBeInstanceOf(OidcSignInError);
+      const viaDiscovery = await oidcConfiguration(settings()).catch((e: SignInRefusal) => e);
+      expect(viaDiscovery).toBeInstanceOf(SignInRefusal);
       expect(viaDiscovery).toMatchObject({
-        code: 'idp_unreachable',
-        message: 'Could not reach the identity provider',
+        code: 'oidc_idp_unreachable',
+        reason: 'could not reach the identity provider',
       });
       // Explicit endpoints: the configuration builds, the token request is refused before it leaves.
       const explicit = settings({
@@ -307,14 +285,12 @@ describe('OIDC relying party (openid-client) against a real OpenID provider', ()
         tokenUrl: discovery.token_endpoint,
         jwksUrl: discovery.jwks_uri,
       });
-      const config = await oidcConfiguration(explicit);
-      const failure = await finishLogin(config, new URL(`${REDIRECT}?code=abc&state=s1`), {
-        state: 's1',
-        nonce: 'n',
-        codeVerifier: null,
-      }).catch((e: OidcSignInError) => e);
-      expect(failure).toMatchObject({ code: 'token_exchange_failed' });
-      expect((failure as OidcSignInError).detail).toContain('The server could not be reached');
+      const driver = new OidcStrategyDriver(await oidcConfiguration(explicit), explicit, REDIRECT);
+      const failure = await driver
+        .finish(new URL(`${REDIRECT}?code=abc&state=s1`), { state: 's1', nonce: 'n', codeVerifier: 'v' })
+        .catch((e: SignInRefusal) => e);
+      expect(failure).toMatchObject({ code: 'oidc_token_exchange_failed' });
+      expect((failure as SignInRefusal).detail).toContain('The server could not be reached');
     } finally {
       configureOutbound(previous);
     }

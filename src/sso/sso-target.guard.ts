@@ -1,0 +1,84 @@
+import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Reflector } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { clientAddressKey } from '../common/rate-limit/client-address';
+import { RateLimiter, RateLimitRule } from '../common/rate-limit/rate-limiter';
+import { AllConfigType } from '../config/configuration';
+import { IdentityProvider } from '../identity-providers/identity-provider.entity';
+import { Tenant } from '../tenants/tenant.entity';
+import { SIGN_IN_ROUTE, SignInRequest, SignInRoute } from './sign-in-target';
+import { SignInRefusal } from './sign-in-refusal';
+
+/**
+ * First guard of every sign-in route: counts the attempt against the per-address and per-tenant
+ * limits, resolves the tenant and IdP from the route (404 when absent or turned off) and checks the
+ * route serves the IdP's protocol. Everything after it (the passport strategies, the controller,
+ * the refusal filter) reads the result from `req.signIn`.
+ */
+@Injectable()
+export class SsoTargetGuard implements CanActivate {
+  private readonly limits: { perAddress: RateLimitRule; perTenant: RateLimitRule };
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly limiter: RateLimiter,
+    private readonly reflector: Reflector,
+    config: ConfigService<AllConfigType, true>,
+  ) {
+    const { windowSeconds, ssoPerAddress, ssoPerTenant } = config.get('app.rateLimit', { infer: true });
+    this.limits = {
+      perAddress: { name: 'sso-address', limit: ssoPerAddress, windowSeconds },
+      perTenant: { name: 'sso-tenant', limit: ssoPerTenant, windowSeconds },
+    };
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const route = this.reflector.get<SignInRoute>(SIGN_IN_ROUTE, context.getHandler());
+    const req = context.switchToHttp().getRequest<SignInRequest>();
+    const limited = route.step !== 'metadata';
+    const perAddress = limited
+      ? await this.limiter.hit(this.limits.perAddress, clientAddressKey(req.ip))
+      : null;
+    const params = req.params as { tenant: string; idp: string };
+    const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ slug: params.tenant });
+    const idp = tenant
+      ? await this.dataSource
+          .getRepository(IdentityProvider)
+          .findOneBy({ tenantId: tenant.id, slug: params.idp })
+      : null;
+    if (!tenant || !idp || !idp.enabled) {
+      if (perAddress && !perAddress.allowed) throw tooManyAttempts(perAddress.retryAfterSeconds);
+      throw SignInRefusal.unauthenticated(
+        HttpStatus.NOT_FOUND,
+        'not_found',
+        'this sign-in address does not exist or is turned off',
+      );
+    }
+    // From here on a refusal names the workspace and is audited.
+    req.signIn = { tenant, idp };
+    const perTenant = limited ? await this.limiter.hit(this.limits.perTenant, tenant.id) : null;
+    const over = [perAddress, perTenant].find((v) => v && !v.allowed);
+    if (over) throw tooManyAttempts(over.retryAfterSeconds);
+    if (route.protocol !== 'any' && route.protocol !== idp.type)
+      throw SignInRefusal.unauthenticated(
+        HttpStatus.NOT_FOUND,
+        route.protocol === 'saml' ? 'not_saml' : 'not_oidc',
+        route.step === 'metadata'
+          ? 'this identity provider does not use SAML'
+          : 'this sign-in method does not use this address',
+      );
+    return true;
+  }
+}
+
+const tooManyAttempts = (retryAfterSeconds: number) => {
+  const refusal = SignInRefusal.unauthenticated(
+    HttpStatus.TOO_MANY_REQUESTS,
+    'rate_limited',
+    `there were too many sign-in attempts; try again in ${retryAfterSeconds} seconds`,
+  );
+  refusal.retryAfterSeconds = retryAfterSeconds;
+  return refusal;
+};
