@@ -16,7 +16,7 @@ export interface RouteTenant {
   slug: string;
 }
 
-export interface Actor {
+interface Actor {
   type: ActorType;
   id: string | null;
   label: string | null;
@@ -36,7 +36,7 @@ export interface GroupsyncRequest extends Request {
   tenant?: RouteTenant;
 }
 
-export function actorOf(principal: Principal | undefined): Actor {
+function actorOf(principal: Principal | undefined): Actor {
   switch (principal?.kind) {
     case 'operator':
       return { type: 'operator', id: null, label: 'operator token' };

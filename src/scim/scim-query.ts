@@ -56,7 +56,7 @@ export const GROUP_FILTER_SCHEMA: FilterSchema = {
 };
 
 /** `startIndex` (1-based) and `count` as RFC 7644 3.4.2.4 defines them; junk is a 400. */
-export function pageOf(query: Record<string, unknown>): { startIndex: number; count: number } {
+function pageOf(query: Record<string, unknown>): { startIndex: number; count: number } {
   const int = (name: string, fallback: number) => {
     const raw = query[name];
     if (raw === undefined || raw === '') return fallback;
@@ -70,7 +70,7 @@ export function pageOf(query: Record<string, unknown>): { startIndex: number; co
 }
 
 /** Adds the compiled SCIM filter to a tenant- and IdP-scoped query. */
-export function applyFilter<T extends ObjectLiteral>(
+function applyFilter<T extends ObjectLiteral>(
   dataSource: DataSource,
   qb: SelectQueryBuilder<T>,
   filter: unknown,

@@ -59,9 +59,7 @@ export function explainMemberships(
   idps: WhyIdp[],
   groupNames: Map<string, string>,
 ): Map<string, MembershipWhy> {
-  const idpById = new Map(
-    idps.map((i) => [i.id, { ...i, policy: i.groupSync }]),
-  );
+  const idpById = new Map(idps.map((i) => [i.id, { ...i, policy: i.groupSync }]));
   const linksByGroup = new Map<string, WhyLink[]>();
   for (const l of links) linksByGroup.set(l.groupId, [...(linksByGroup.get(l.groupId) ?? []), l]);
   // What each IdP sent, by normalized value, so each link is one lookup per IdP.

@@ -7,7 +7,9 @@ export function useOperatorSession() {
   return useQuery({
     queryKey: ['operator-session'],
     queryFn: async () => {
-      const status = await unwrap<{ signedIn: boolean; csrfToken?: string }>(api.GET('/api/v1/operator-session'));
+      const status = await unwrap<{ signedIn: boolean; csrfToken?: string }>(
+        api.GET('/api/v1/operator-session'),
+      );
       return status.signedIn && status.csrfToken ? { csrfToken: status.csrfToken } : null;
     },
     staleTime: 60_000,

@@ -30,14 +30,14 @@ import {
   type DesiredRole,
 } from './reasons';
 
-export interface PlanAdd {
+interface PlanAdd {
   groupId: string;
   groupName: string;
   role: Role;
   linkIds: string[];
   reason: string;
 }
-export interface PlanRoleChange {
+interface PlanRoleChange {
   groupId: string;
   groupName: string;
   from: Role;
@@ -45,14 +45,14 @@ export interface PlanRoleChange {
   linkIds: string[];
   reason: string;
 }
-export interface PlanRemoval {
+interface PlanRemoval {
   groupId: string;
   groupName: string;
   role: Role;
   reason: string;
 }
 /** A change that a protection stopped (last owner, incomplete claim, manual membership under synced-only). */
-export interface PlanKept {
+interface PlanKept {
   groupId: string;
   groupName: string;
   role: Role;

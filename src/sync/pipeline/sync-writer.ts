@@ -174,7 +174,7 @@ async function writeAdminChange(
 }
 
 /** The summary event of one sync run: counts, claim state and what was protected. */
-export function summaryEntry(
+function summaryEntry(
   userId: string,
   plan: SyncPlan,
   meta: ApplyMeta,

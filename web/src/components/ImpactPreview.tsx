@@ -16,10 +16,18 @@ export function ImpactPreview({ impact }: { impact: LinkImpact }) {
         </Callout.Text>
       </Callout.Root>
       <Flex gap="2" wrap="wrap" aria-label="Totals">
-        <Badge highContrast color="green">{impact.totals.adds} added</Badge>
-        <Badge highContrast color="amber">{impact.totals.roleChanges} re-roled</Badge>
-        <Badge highContrast color="red">{impact.totals.removals} removed</Badge>
-        <Badge highContrast color="gray">{impact.totals.kept} kept by a protection</Badge>
+        <Badge highContrast color="green">
+          {impact.totals.adds} added
+        </Badge>
+        <Badge highContrast color="amber">
+          {impact.totals.roleChanges} re-roled
+        </Badge>
+        <Badge highContrast color="red">
+          {impact.totals.removals} removed
+        </Badge>
+        <Badge highContrast color="gray">
+          {impact.totals.kept} kept by a protection
+        </Badge>
       </Flex>
       {impact.affected.length > 0 ? (
         <div className="table-wrap">
@@ -37,7 +45,9 @@ export function ImpactPreview({ impact }: { impact: LinkImpact }) {
                   <Table.Row key={`${user.userId}-${i}`}>
                     <Table.RowHeaderCell>{i === 0 ? user.email : ''}</Table.RowHeaderCell>
                     <Table.Cell>
-                      <Badge highContrast color={COLORS[line.kind]}>{line.text}</Badge>
+                      <Badge highContrast color={COLORS[line.kind]}>
+                        {line.text}
+                      </Badge>
                     </Table.Cell>
                     <Table.Cell>
                       <Text size="1">{line.reason}</Text>

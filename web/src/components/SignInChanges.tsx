@@ -14,7 +14,15 @@ const CHANGE_NAMES: Record<string, string> = {
 };
 
 /** The changes of one sync run (a sign-in, SCIM push or reconcile): the events sharing its correlation id, each with its reason. */
-export function SignInChanges({ tenant, correlationId, summaryId }: { tenant: string; correlationId: string; summaryId: string }) {
+export function SignInChanges({
+  tenant,
+  correlationId,
+  summaryId,
+}: {
+  tenant: string;
+  correlationId: string;
+  summaryId: string;
+}) {
   const changes = useQuery({
     queryKey: ['audit-run', tenant, correlationId],
     queryFn: () =>
@@ -24,7 +32,9 @@ export function SignInChanges({ tenant, correlationId, summaryId }: { tenant: st
         }),
       ),
   });
-  const items = (changes.data?.items ?? []).filter((e) => e.id !== summaryId && (e.action.startsWith('membership.') || e.action.startsWith('user.admin_')));
+  const items = (changes.data?.items ?? []).filter(
+    (e) => e.id !== summaryId && (e.action.startsWith('membership.') || e.action.startsWith('user.admin_')),
+  );
   return (
     <div data-testid="sign-in-changes">
       <ErrorCallout error={changes.error} title="Could not load the changes" />

@@ -12,7 +12,12 @@ export function ErrorCallout({ error, title }: { error: unknown; title?: string 
       <Callout.Text>
         {title ? <strong>{title}: </strong> : null}
         {message}
-        {id ? <Text as="span" size="1" color="gray"> (correlation id {id})</Text> : null}
+        {id ? (
+          <Text as="span" size="1" color="gray">
+            {' '}
+            (correlation id {id})
+          </Text>
+        ) : null}
       </Callout.Text>
     </Callout.Root>
   );
@@ -32,7 +37,19 @@ export function EmptyState({ title, children }: { title: string; children: React
   );
 }
 
-export function Field({ id, label, hint, errors, children }: { id: string; label: string; hint?: ReactNode; errors?: string[]; children: ReactNode }) {
+export function Field({
+  id,
+  label,
+  hint,
+  errors,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: ReactNode;
+  errors?: string[];
+  children: ReactNode;
+}) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -65,7 +82,9 @@ export function CopyField({ label, hint, value }: { label: string; hint?: string
         </Text>
       ) : null}
       <Flex gap="2" align="center">
-        <span className="mono" data-testid="copy-value">{value}</span>
+        <span className="mono" data-testid="copy-value">
+          {value}
+        </span>
         <Button
           type="button"
           size="1"

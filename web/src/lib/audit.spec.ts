@@ -44,11 +44,23 @@ describe('audit list', () => {
     });
     const q = auditQuery({ action: '', userId: '', since: '2026-01-02T03:04', until: '' });
     expect(q.since).toBe(new Date('2026-01-02T03:04').toISOString());
-    expect(auditQuery({ action: '', userId: '', correlationId: ' ref-7 ', since: '', until: '' })).toEqual({ correlationId: 'ref-7' });
+    expect(auditQuery({ action: '', userId: '', correlationId: ' ref-7 ', since: '', until: '' })).toEqual({
+      correlationId: 'ref-7',
+    });
   });
 
   it('sends the email, group and IdP filters', () => {
-    expect(auditQuery({ action: '', userId: '', email: ' Bob@x.org ', groupId: 'g1', idp: 'entra', since: '', until: '' })).toEqual({
+    expect(
+      auditQuery({
+        action: '',
+        userId: '',
+        email: ' Bob@x.org ',
+        groupId: 'g1',
+        idp: 'entra',
+        since: '',
+        until: '',
+      }),
+    ).toEqual({
       email: 'Bob@x.org',
       groupId: 'g1',
       idp: 'entra',
@@ -56,9 +68,14 @@ describe('audit list', () => {
   });
 
   it("sums up a sign-in's sync in words", () => {
-    expect(auditSummary(event({ action: 'sync.applied', details: { trigger: 'sign-in', idp: 'entra', adds: 1, roleChanges: 2, removals: 0, complete: true } }))).toBe(
-      'Sign-in through entra: 1 added, 2 re-roled, 0 removed',
-    );
+    expect(
+      auditSummary(
+        event({
+          action: 'sync.applied',
+          details: { trigger: 'sign-in', idp: 'entra', adds: 1, roleChanges: 2, removals: 0, complete: true },
+        }),
+      ),
+    ).toBe('Sign-in through entra: 1 added, 2 re-roled, 0 removed');
     expect(syncSummary({ trigger: 'scim', adds: 0, complete: false })).toBe(
       'SCIM push: no membership changes (group list incomplete: nothing removed)',
     );

@@ -7,7 +7,8 @@ export function auditSummary(e: AuditEvent): string {
   const before = (e.before ?? {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
   const email = str(d.email) || str(after.email) || str(before.email);
-  const group = str(d.groupName) || str(after.groupName) || str(before.groupName) || str(after.name) || str(before.name);
+  const group =
+    str(d.groupName) || str(after.groupName) || str(before.groupName) || str(after.name) || str(before.name);
   const who = email ? `${email}: ` : '';
   // Sync changes carry the engine's sentence, which already names the group, role and link.
   if (e.action.startsWith('membership.') && str(d.reason)) return `${who}${str(d.reason)}`;

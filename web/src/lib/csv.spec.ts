@@ -27,8 +27,12 @@ describe('audit CSV', () => {
       correlationId: 'c-1',
     };
     const lines = auditCsv([e]).split('\r\n');
-    expect(lines[0]).toBe('time,action,actor_type,actor,target_type,target_id,user_id,correlation_id,before,after,details');
-    expect(lines[1]).toBe('2026-01-01T00:00:00.000Z,membership.added,idp,dev,group,g,u,c-1,,"{""role"":""guest""}",');
+    expect(lines[0]).toBe(
+      'time,action,actor_type,actor,target_type,target_id,user_id,correlation_id,before,after,details',
+    );
+    expect(lines[1]).toBe(
+      '2026-01-01T00:00:00.000Z,membership.added,idp,dev,group,g,u,c-1,,"{""role"":""guest""}",',
+    );
     expect(lines).toHaveLength(3);
   });
 });

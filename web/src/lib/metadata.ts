@@ -5,23 +5,28 @@
  */
 export function metadataProblems(xml: string): string[] {
   const text = xml.trim();
-  if (text === '') return ['Paste the identity provider\'s federation metadata XML.'];
+  if (text === '') return ["Paste the identity provider's federation metadata XML."];
   if (/^https?:\/\//i.test(text))
     return ['This is a URL: open it and paste the XML it shows (Entra ID: "App Federation Metadata Url").'];
-  if (!text.startsWith('<')) return ['This does not look like XML: it should start with <?xml or <EntityDescriptor.'];
+  if (!text.startsWith('<'))
+    return ['This does not look like XML: it should start with <?xml or <EntityDescriptor.'];
   const problems: string[] = [];
   const has = (element: string) => new RegExp(`<([\\w-]+:)?${element}[\\s>/]`).test(text);
   if (!has('EntityDescriptor')) problems.push('No EntityDescriptor: this is not SAML metadata.');
   if (!has('IDPSSODescriptor')) {
     problems.push(
       has('SPSSODescriptor')
-        ? 'This is a service provider\'s metadata: paste the identity provider\'s (IDPSSODescriptor) instead.'
-        : 'No IDPSSODescriptor: is this the identity provider\'s metadata?',
+        ? "This is a service provider's metadata: paste the identity provider's (IDPSSODescriptor) instead."
+        : "No IDPSSODescriptor: is this the identity provider's metadata?",
     );
   }
   if (!has('SingleSignOnService')) problems.push('No SingleSignOnService: the sign-in URL is missing.');
   if (!has('X509Certificate')) problems.push('No X509Certificate: the signing certificate is missing.');
-  if (has('EntityDescriptor') && !/<\/([\w-]+:)?EntityDescriptor>\s*$/.test(text) && !/<([\w-]+:)?EntityDescriptor[^>]*\/>\s*$/.test(text))
+  if (
+    has('EntityDescriptor') &&
+    !/<\/([\w-]+:)?EntityDescriptor>\s*$/.test(text) &&
+    !/<([\w-]+:)?EntityDescriptor[^>]*\/>\s*$/.test(text)
+  )
     problems.push('The XML ends before </EntityDescriptor>: was the paste cut off?');
   return problems;
 }

@@ -27,15 +27,26 @@ export interface ChangeLine {
 export function changeLines(user: AffectedUser): ChangeLine[] {
   return [
     ...user.adds.map((a) => ({ kind: 'add' as const, text: `added as ${a.role}`, reason: a.reason })),
-    ...user.roleChanges.map((c) => ({ kind: 'role' as const, text: `${c.from} → ${c.to}`, reason: c.reason })),
-    ...user.removals.map((r) => ({ kind: 'remove' as const, text: `removed (was ${r.role})`, reason: r.reason })),
+    ...user.roleChanges.map((c) => ({
+      kind: 'role' as const,
+      text: `${c.from} → ${c.to}`,
+      reason: c.reason,
+    })),
+    ...user.removals.map((r) => ({
+      kind: 'remove' as const,
+      text: `removed (was ${r.role})`,
+      reason: r.reason,
+    })),
     ...user.kept.map((k) => ({ kind: 'kept' as const, text: `kept as ${k.role}`, reason: k.reason })),
   ];
 }
 
 /** True when saving needs a second look: somebody loses access or a role. */
 export function isDestructive(impact: LinkImpact): boolean {
-  return impact.totals.removals > 0 || impact.affected.some((u) => u.roleChanges.some((c) => rank(c.to) < rank(c.from)));
+  return (
+    impact.totals.removals > 0 ||
+    impact.affected.some((u) => u.roleChanges.some((c) => rank(c.to) < rank(c.from)))
+  );
 }
 
 const ORDER = ['guest', 'reporter', 'developer', 'maintainer', 'owner'];

@@ -1,4 +1,11 @@
-import { adminText, confirmedText, externalSourceText, lastChangeText, matchText, membershipSourceText } from './users';
+import {
+  adminText,
+  confirmedText,
+  externalSourceText,
+  lastChangeText,
+  matchText,
+  membershipSourceText,
+} from './users';
 
 describe('users page wording', () => {
   it('says where a membership comes from', () => {
@@ -38,10 +45,20 @@ describe('why wording', () => {
     expect(confirmedText({ ...base, source: 'manual' })).toMatch(/manual grant/);
     expect(confirmedText({ ...base, source: 'sync' })).toMatch(/^no sign-in since/);
     expect(
-      confirmedText({ ...base, source: 'sync', lastConfirmed: { at: base.updatedAt, trigger: 'sign-in', idp: 'entra', correlationId: 'c' } }),
+      confirmedText({
+        ...base,
+        source: 'sync',
+        lastConfirmed: { at: base.updatedAt, trigger: 'sign-in', idp: 'entra', correlationId: 'c' },
+      }),
     ).toMatch(/\(sign-in through entra\)$/);
-    expect(lastChangeText({ action: 'membership.added', at: base.updatedAt, actor: { type: 'idp', label: 'entra' }, reason: null, correlationId: 'c' })).toMatch(
-      /^Added .* by idp entra$/,
-    );
+    expect(
+      lastChangeText({
+        action: 'membership.added',
+        at: base.updatedAt,
+        actor: { type: 'idp', label: 'entra' },
+        reason: null,
+        correlationId: 'c',
+      }),
+    ).toMatch(/^Added .* by idp entra$/);
   });
 });

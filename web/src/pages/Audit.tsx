@@ -11,7 +11,16 @@ import { useGroups } from './Groups';
 import { useIdentityProviders } from './IdentityProviders';
 import { auditCsv, CSV_EXPORT_CAP } from '../lib/csv';
 
-const EMPTY = { action: '', userId: '', email: '', groupId: '', idp: '', correlationId: '', since: '', until: '' };
+const EMPTY = {
+  action: '',
+  userId: '',
+  email: '',
+  groupId: '',
+  idp: '',
+  correlationId: '',
+  since: '',
+  until: '',
+};
 type Filters = typeof EMPTY;
 
 /** Every event of the filter, page by page (200 a request), up to the cap. */
@@ -21,7 +30,10 @@ async function fetchForExport(tenant: string, filters: Filters, onProgress: (n: 
   do {
     const page = await unwrap<Page>(
       api.GET('/api/v1/tenants/{tenant}/audit-events', {
-        params: { path: { tenant }, query: { ...auditQuery(filters), limit: 200, ...(cursor ? { cursor } : {}) } },
+        params: {
+          path: { tenant },
+          query: { ...auditQuery(filters), limit: 200, ...(cursor ? { cursor } : {}) },
+        },
       }),
     );
     events.push(...page.items);
@@ -71,7 +83,10 @@ export function AuditPage() {
     queryFn: ({ pageParam }) =>
       unwrap<Page>(
         api.GET('/api/v1/tenants/{tenant}/audit-events', {
-          params: { path: { tenant }, query: { ...auditQuery(filters), limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } },
+          params: {
+            path: { tenant },
+            query: { ...auditQuery(filters), limit: 50, ...(pageParam ? { cursor: pageParam } : {}) },
+          },
         }),
       ),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
@@ -95,17 +110,40 @@ export function AuditPage() {
       <Card>
         <form onSubmit={apply} aria-label="Filters">
           <Flex gap="3" wrap="wrap" align="end">
-            <Field id="f-action" label="Action" hint="e.g. membership.* or sso.sign_in_refused" errors={fieldErrors(events.error, 'action')}>
-              <TextField.Root id="f-action" value={form.action} onChange={(e) => setForm({ ...form, action: e.target.value })} />
+            <Field
+              id="f-action"
+              label="Action"
+              hint="e.g. membership.* or sso.sign_in_refused"
+              errors={fieldErrors(events.error, 'action')}
+            >
+              <TextField.Root
+                id="f-action"
+                value={form.action}
+                onChange={(e) => setForm({ ...form, action: e.target.value })}
+              />
             </Field>
             <Field id="f-user" label="User id" errors={fieldErrors(events.error, 'userId')}>
-              <TextField.Root id="f-user" value={form.userId} onChange={(e) => setForm({ ...form, userId: e.target.value })} />
+              <TextField.Root
+                id="f-user"
+                value={form.userId}
+                onChange={(e) => setForm({ ...form, userId: e.target.value })}
+              />
             </Field>
             <Field id="f-email" label="Email" errors={fieldErrors(events.error, 'email')}>
-              <TextField.Root id="f-email" type="search" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
+              <TextField.Root
+                id="f-email"
+                type="search"
+                value={form.email}
+                onChange={(e) => setForm({ ...form, email: e.target.value })}
+              />
             </Field>
             <Field id="f-group" label="Group">
-              <select id="f-group" className="native-select" value={form.groupId} onChange={(e) => setForm({ ...form, groupId: e.target.value })}>
+              <select
+                id="f-group"
+                className="native-select"
+                value={form.groupId}
+                onChange={(e) => setForm({ ...form, groupId: e.target.value })}
+              >
                 <option value="">any</option>
                 {groups.data?.map((g) => (
                   <option key={g.id} value={g.id}>
@@ -115,7 +153,12 @@ export function AuditPage() {
               </select>
             </Field>
             <Field id="f-idp" label="Identity provider">
-              <select id="f-idp" className="native-select" value={form.idp} onChange={(e) => setForm({ ...form, idp: e.target.value })}>
+              <select
+                id="f-idp"
+                className="native-select"
+                value={form.idp}
+                onChange={(e) => setForm({ ...form, idp: e.target.value })}
+              >
                 <option value="">any</option>
                 {idps.data?.map((i) => (
                   <option key={i.id} value={i.slug}>
@@ -130,13 +173,27 @@ export function AuditPage() {
               hint="The reference an error or a refused sign-in shows"
               errors={fieldErrors(events.error, 'correlationId')}
             >
-              <TextField.Root id="f-correlation" value={form.correlationId} onChange={(e) => setForm({ ...form, correlationId: e.target.value })} />
+              <TextField.Root
+                id="f-correlation"
+                value={form.correlationId}
+                onChange={(e) => setForm({ ...form, correlationId: e.target.value })}
+              />
             </Field>
             <Field id="f-since" label="From">
-              <TextField.Root id="f-since" type="datetime-local" value={form.since} onChange={(e) => setForm({ ...form, since: e.target.value })} />
+              <TextField.Root
+                id="f-since"
+                type="datetime-local"
+                value={form.since}
+                onChange={(e) => setForm({ ...form, since: e.target.value })}
+              />
             </Field>
             <Field id="f-until" label="Until">
-              <TextField.Root id="f-until" type="datetime-local" value={form.until} onChange={(e) => setForm({ ...form, until: e.target.value })} />
+              <TextField.Root
+                id="f-until"
+                type="datetime-local"
+                value={form.until}
+                onChange={(e) => setForm({ ...form, until: e.target.value })}
+              />
             </Field>
             <Button type="submit">Filter</Button>
             <Button
@@ -168,8 +225,8 @@ export function AuditPage() {
       <ErrorCallout error={events.error} title="Could not load the audit log" />
       {events.isSuccess && items.length === 0 ? (
         <EmptyState title="No events match">
-          Changes made here or through the API, sign-ins and SCIM pushes appear as they happen. Clear the filters to see
-          everything.
+          Changes made here or through the API, sign-ins and SCIM pushes appear as they happen. Clear the
+          filters to see everything.
         </EmptyState>
       ) : null}
       {items.length > 0 ? (
@@ -194,7 +251,12 @@ export function AuditPage() {
                       <time dateTime={e.createdAt}>{new Date(e.createdAt).toLocaleString()}</time>
                     </Table.Cell>
                     <Table.Cell>
-                      <Badge highContrast color={e.action.startsWith('sso.') || e.action.endsWith('denied') ? 'red' : 'gray'}>{e.action}</Badge>
+                      <Badge
+                        highContrast
+                        color={e.action.startsWith('sso.') || e.action.endsWith('denied') ? 'red' : 'gray'}
+                      >
+                        {e.action}
+                      </Badge>
                     </Table.Cell>
                     <Table.Cell>
                       <Text size="1">{auditSummary(e)}</Text>
@@ -206,7 +268,13 @@ export function AuditPage() {
                       </Text>
                     </Table.Cell>
                     <Table.Cell>
-                      <Button size="1" variant="ghost" aria-expanded={open.has(e.id)} aria-controls={`ev-${e.id}`} onClick={() => toggle(e.id)}>
+                      <Button
+                        size="1"
+                        variant="ghost"
+                        aria-expanded={open.has(e.id)}
+                        aria-controls={`ev-${e.id}`}
+                        onClick={() => toggle(e.id)}
+                      >
                         {open.has(e.id) ? 'Hide' : 'Details'}
                       </Button>
                     </Table.Cell>
@@ -219,7 +287,14 @@ export function AuditPage() {
                         ) : null}
                         <pre className="pre">
                           {JSON.stringify(
-                            { correlationId: e.correlationId, target: e.target, userId: e.userId, before: e.before, after: e.after, details: e.details },
+                            {
+                              correlationId: e.correlationId,
+                              target: e.target,
+                              userId: e.userId,
+                              before: e.before,
+                              after: e.after,
+                              details: e.details,
+                            },
                             null,
                             2,
                           )}
@@ -235,7 +310,11 @@ export function AuditPage() {
       ) : null}
       {events.hasNextPage ? (
         <Flex>
-          <Button variant="soft" loading={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>
+          <Button
+            variant="soft"
+            loading={events.isFetchingNextPage}
+            onClick={() => void events.fetchNextPage()}
+          >
             Older events
           </Button>
         </Flex>

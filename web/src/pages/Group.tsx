@@ -6,7 +6,6 @@ import { Links } from './GroupLinks';
 import { Members } from './GroupMembers';
 import { useGroups } from './Groups';
 
-
 /** One group: its members (with where each role comes from) and its links to IdP groups. */
 export function GroupPage() {
   const { tenant = '', groupId = '' } = useParams();
@@ -18,7 +17,9 @@ export function GroupPage() {
     <Flex direction="column" gap="4">
       <Text size="2">
         <Link asChild>
-          <RouterLink to=".." relative="path">Groups</RouterLink>
+          <RouterLink to=".." relative="path">
+            Groups
+          </RouterLink>
         </Link>{' '}
         /
       </Text>
@@ -26,8 +27,13 @@ export function GroupPage() {
         {group ? groupPath(groups.data ?? [], group.id) : 'Group'}
       </Heading>
       <ErrorCallout error={groups.error} />
-      {groups.data && !group ? <ErrorCallout error={new Error('This group does not exist (any more).')} /> : null}
-      <Tabs.Root value={tab} onValueChange={(v) => setSearch(v === 'links' ? { tab: 'links' } : {}, { replace: true })}>
+      {groups.data && !group ? (
+        <ErrorCallout error={new Error('This group does not exist (any more).')} />
+      ) : null}
+      <Tabs.Root
+        value={tab}
+        onValueChange={(v) => setSearch(v === 'links' ? { tab: 'links' } : {}, { replace: true })}
+      >
         <Tabs.List aria-label="Group">
           <Tabs.Trigger value="members">Members</Tabs.Trigger>
           <Tabs.Trigger value="links">Group links</Tabs.Trigger>
@@ -42,4 +48,3 @@ export function GroupPage() {
     </Flex>
   );
 }
-

@@ -45,7 +45,12 @@ export function EditLink({
   });
   const save = useMutation({
     mutationFn: (d: EditDraft) =>
-      unwrap<GroupLink>(api.PATCH('/api/v1/tenants/{tenant}/groups/{groupId}/links/{linkId}', { params: { path }, body: body(d) })),
+      unwrap<GroupLink>(
+        api.PATCH('/api/v1/tenants/{tenant}/groups/{groupId}/links/{linkId}', {
+          params: { path },
+          body: body(d),
+        }),
+      ),
     onSuccess: onSaved,
   });
   const edit = (next: EditDraft) => {
@@ -79,8 +84,16 @@ export function EditLink({
                 ))}
               </select>
             </Field>
-            <Field id="edit-link-label" label="Label (optional)" errors={fieldErrors(preview.error ?? save.error, 'label')}>
-              <TextField.Root id="edit-link-label" value={draft.label} onChange={(e) => edit({ ...draft, label: e.target.value })} />
+            <Field
+              id="edit-link-label"
+              label="Label (optional)"
+              errors={fieldErrors(preview.error ?? save.error, 'label')}
+            >
+              <TextField.Root
+                id="edit-link-label"
+                value={draft.label}
+                onChange={(e) => edit({ ...draft, label: e.target.value })}
+              />
             </Field>
           </Flex>
           <ErrorCallout error={preview.error} title="Cannot preview" />

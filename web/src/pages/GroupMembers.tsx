@@ -47,7 +47,11 @@ export function Members({ tenant, groupId }: { tenant: string; groupId: string }
         api.GET('/api/v1/tenants/{tenant}/users', { params: { path: { tenant }, query: { email } } }),
       );
       if (found.length === 0)
-        throw new ApiError(404, 'user_not_found', `Nobody with the email ${email.trim()} in this workspace (users come from sign-in, SCIM or the API)`);
+        throw new ApiError(
+          404,
+          'user_not_found',
+          `Nobody with the email ${email.trim()} in this workspace (users come from sign-in, SCIM or the API)`,
+        );
       return unwrap(
         api.PUT('/api/v1/tenants/{tenant}/groups/{groupId}/members/{userId}', {
           params: { path: { ...path, userId: found[0].id } },
@@ -63,7 +67,11 @@ export function Members({ tenant, groupId }: { tenant: string; groupId: string }
   const [removing, setRemoving] = useState<Member | null>(null);
   const remove = useMutation({
     mutationFn: (m: Member) =>
-      unwrap(api.DELETE('/api/v1/tenants/{tenant}/groups/{groupId}/members/{userId}', { params: { path: { ...path, userId: m.userId } } })),
+      unwrap(
+        api.DELETE('/api/v1/tenants/{tenant}/groups/{groupId}/members/{userId}', {
+          params: { path: { ...path, userId: m.userId } },
+        }),
+      ),
     onSuccess: async () => {
       setRemoving(null);
       await refresh();
@@ -76,16 +84,16 @@ export function Members({ tenant, groupId }: { tenant: string; groupId: string }
       {managed ? (
         <Callout.Root color="amber" highContrast size="1" data-testid="sync-warning">
           <Callout.Text>
-            Group links manage this group. A member added or changed here becomes a manual member; at their next
-            sign-in, the IdP's removal policy decides whether sync leaves them (synced-only, never), downgrades them
-            (default-role) or removes them (enforce) when no link gives them a role.
+            Group links manage this group. A member added or changed here becomes a manual member; at their
+            next sign-in, the IdP's removal policy decides whether sync leaves them (synced-only, never),
+            downgrades them (default-role) or removes them (enforce) when no link gives them a role.
           </Callout.Text>
         </Callout.Root>
       ) : null}
       {members.isSuccess && list.length === 0 ? (
         <EmptyState title="Nobody is in this group yet">
-          Add a group link (next tab): people in that IdP group join at their next sign-in, or at once through a SCIM
-          push. Or add someone by hand below.
+          Add a group link (next tab): people in that IdP group join at their next sign-in, or at once through
+          a SCIM push. Or add someone by hand below.
         </EmptyState>
       ) : null}
       {list.length > 0 ? (
@@ -116,14 +124,23 @@ export function Members({ tenant, groupId }: { tenant: string; groupId: string }
                   </Table.RowHeaderCell>
                   <Table.Cell>{m.role}</Table.Cell>
                   <Table.Cell>
-                    <Badge highContrast color={SOURCE_COLORS[m.source]}>{m.inherited ? `${m.source}, inherited` : m.source}</Badge>
+                    <Badge highContrast color={SOURCE_COLORS[m.source]}>
+                      {m.inherited ? `${m.source}, inherited` : m.source}
+                    </Badge>
                   </Table.Cell>
                   <Table.Cell className="hide-narrow">
                     <Text size="1">{memberWhyText(m, nameOf(m.fromGroupId))}</Text>
                   </Table.Cell>
                   <Table.Cell>
                     {m.directRole ? (
-                      <Button size="1" variant="soft" color="red" highContrast onClick={() => setRemoving(m)} aria-label={`Remove ${m.email}`}>
+                      <Button
+                        size="1"
+                        variant="soft"
+                        color="red"
+                        highContrast
+                        onClick={() => setRemoving(m)}
+                        aria-label={`Remove ${m.email}`}
+                      >
                         Remove…
                       </Button>
                     ) : null}
@@ -136,7 +153,11 @@ export function Members({ tenant, groupId }: { tenant: string; groupId: string }
       ) : null}
       {members.hasNextPage ? (
         <Flex gap="3" align="center">
-          <Button variant="soft" loading={members.isFetchingNextPage} onClick={() => void members.fetchNextPage()}>
+          <Button
+            variant="soft"
+            loading={members.isFetchingNextPage}
+            onClick={() => void members.fetchNextPage()}
+          >
             More members
           </Button>
           <Text size="1" color="gray">
@@ -149,7 +170,9 @@ export function Members({ tenant, groupId }: { tenant: string; groupId: string }
           <Flex direction="column" gap="2">
             <Text size="2" weight="medium">
               Remove {removing.email} ({removing.directRole}) from this group?
-              {removing.source !== 'manual' ? ' Sync may add them again at their next sign-in while a link matches.' : ''}
+              {removing.source !== 'manual'
+                ? ' Sync may add them again at their next sign-in while a link matches.'
+                : ''}
             </Text>
             <ErrorCallout error={remove.error} title="Not removed" />
             <Flex gap="2">
@@ -182,11 +205,27 @@ export function Members({ tenant, groupId }: { tenant: string; groupId: string }
               Add a member or change a role
             </Heading>
             <Flex gap="3" wrap="wrap" align="end">
-              <Field id="member-email" label="Email" hint="Someone already in the workspace" errors={fieldErrors(add.error, 'email')}>
-                <TextField.Root id="member-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+              <Field
+                id="member-email"
+                label="Email"
+                hint="Someone already in the workspace"
+                errors={fieldErrors(add.error, 'email')}
+              >
+                <TextField.Root
+                  id="member-email"
+                  type="email"
+                  required
+                  value={email}
+                  onChange={(e) => setEmail(e.target.value)}
+                />
               </Field>
               <Field id="member-role" label="Role">
-                <select id="member-role" className="native-select" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+                <select
+                  id="member-role"
+                  className="native-select"
+                  value={role}
+                  onChange={(e) => setRole(e.target.value as Role)}
+                >
                   {ROLES.map((r) => (
                     <option key={r}>{r}</option>
                   ))}

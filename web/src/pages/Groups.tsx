@@ -60,8 +60,8 @@ export function GroupsPage() {
       <ErrorCallout error={groups.error} title="Could not load the groups" />
       {groups.data && groups.data.length === 0 ? (
         <EmptyState title="No groups yet">
-          Create a group below, then open it and link it to the IdP groups whose members should get a role in it.
-          Groups are never created from sign-in claims.
+          Create a group below, then open it and link it to the IdP groups whose members should get a role in
+          it. Groups are never created from sign-in claims.
         </EmptyState>
       ) : null}
       {tree.length > 0 ? (
@@ -97,10 +97,24 @@ export function GroupsPage() {
             </Heading>
             <Flex gap="3" wrap="wrap">
               <Field id="group-name" label="Name" errors={fieldErrors(create.error, 'name')}>
-                <TextField.Root id="group-name" value={name} onChange={(e) => setName(e.target.value)} required />
+                <TextField.Root
+                  id="group-name"
+                  value={name}
+                  onChange={(e) => setName(e.target.value)}
+                  required
+                />
               </Field>
-              <Field id="group-parent" label="Inside (optional)" hint="A subgroup inherits its parent's roles">
-                <select id="group-parent" className="native-select" value={parentId} onChange={(e) => setParentId(e.target.value)}>
+              <Field
+                id="group-parent"
+                label="Inside (optional)"
+                hint="A subgroup inherits its parent's roles"
+              >
+                <select
+                  id="group-parent"
+                  className="native-select"
+                  value={parentId}
+                  onChange={(e) => setParentId(e.target.value)}
+                >
                   <option value="">(top level)</option>
                   {tree.map(({ group, depth }) => (
                     <option key={group.id} value={group.id}>
@@ -111,7 +125,9 @@ export function GroupsPage() {
                 </select>
               </Field>
             </Flex>
-            {create.error && fieldErrors(create.error, 'name').length === 0 ? <ErrorCallout error={create.error} title="Not created" /> : null}
+            {create.error && fieldErrors(create.error, 'name').length === 0 ? (
+              <ErrorCallout error={create.error} title="Not created" />
+            ) : null}
             <Flex>
               <Button type="submit" loading={create.isPending}>
                 Create group

@@ -1,4 +1,16 @@
-import { Badge, Button, Card, Checkbox, Flex, Heading, RadioGroup, Separator, Text, TextArea, TextField } from '@radix-ui/themes';
+import {
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  Flex,
+  Heading,
+  RadioGroup,
+  Separator,
+  Text,
+  TextArea,
+  TextField,
+} from '@radix-ui/themes';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
@@ -12,7 +24,9 @@ export const useIdentityProviders = (tenant: string) =>
   useQuery({
     queryKey: ['idps', tenant],
     queryFn: () =>
-      unwrap<IdentityProvider[]>(api.GET('/api/v1/tenants/{tenant}/identity-providers', { params: { path: { tenant } } })),
+      unwrap<IdentityProvider[]>(
+        api.GET('/api/v1/tenants/{tenant}/identity-providers', { params: { path: { tenant } } }),
+      ),
   });
 
 /** The workspace's SAML and OIDC connections: what to paste into the IdP, and adding new ones. */
@@ -27,11 +41,13 @@ export function IdentityProvidersPage() {
       <ErrorCallout error={idps.error} title="Could not load the identity providers" />
       {idps.data && idps.data.length === 0 ? (
         <EmptyState title="No identity provider connected yet">
-          Add your IdP below: for Entra ID or Okta, create a SAML app there, paste its federation metadata here, then
-          copy the reply URL and entity id shown back into the app.
+          Add your IdP below: for Entra ID or Okta, create a SAML app there, paste its federation metadata
+          here, then copy the reply URL and entity id shown back into the app.
         </EmptyState>
       ) : null}
-      {idps.data?.map((idp) => <IdpCard key={idp.id} idp={idp} />)}
+      {idps.data?.map((idp) => (
+        <IdpCard key={idp.id} idp={idp} />
+      ))}
       <AddIdentityProvider tenant={tenant} />
     </Flex>
   );
@@ -46,7 +62,9 @@ function IdpCard({ idp }: { idp: IdentityProvider }) {
             {idp.name ?? idp.slug}
           </Heading>
           <Badge highContrast>{idp.type.toUpperCase()}</Badge>
-          <Badge highContrast color={idp.enabled ? 'green' : 'gray'}>{idp.enabled ? 'enabled' : 'turned off'}</Badge>
+          <Badge highContrast color={idp.enabled ? 'green' : 'gray'}>
+            {idp.enabled ? 'enabled' : 'turned off'}
+          </Badge>
           <Text size="1" color="gray">
             slug <code>{idp.slug}</code>
           </Text>
@@ -63,7 +81,11 @@ function IdpCard({ idp }: { idp: IdentityProvider }) {
               hint="Entra ID: Identifier (Entity ID) · Okta: Audience URI (SP Entity ID)"
               value={idp.spEntityId ?? ''}
             />
-            <CopyField label="SP metadata URL" hint="For IdPs that import service provider metadata" value={idp.metadataUrl ?? ''} />
+            <CopyField
+              label="SP metadata URL"
+              hint="For IdPs that import service provider metadata"
+              value={idp.metadataUrl ?? ''}
+            />
           </Flex>
         ) : (
           <CopyField
@@ -73,7 +95,10 @@ function IdpCard({ idp }: { idp: IdentityProvider }) {
           />
         )}
         <Separator size="4" />
-        <CopyField label="Sign-in address for users" value={`${location.origin}${new URL(idp.loginUrl).pathname}`} />
+        <CopyField
+          label="Sign-in address for users"
+          value={`${location.origin}${new URL(idp.loginUrl).pathname}`}
+        />
         <Text size="1" color="gray">
           Groups from claim {idp.groupSync.claims.join(', ')} · removal policy {idp.groupSync.removal}
           {idp.groupSync.adminGroups.length ? ` · admin groups: ${idp.groupSync.adminGroups.join(', ')}` : ''}
@@ -152,7 +177,9 @@ function AddIdentityProvider({ tenant }: { tenant: string }) {
     create.mutate();
   };
   const serverMetadataError =
-    create.error instanceof ApiError && create.error.code === 'invalid_metadata' ? [create.error.message] : [];
+    create.error instanceof ApiError && create.error.code === 'invalid_metadata'
+      ? [create.error.message]
+      : [];
   const shownElsewhere =
     serverMetadataError.length > 0 ||
     ['slug', 'metadataXml', 'issuer', 'clientId'].some((f) => fieldErrors(create.error, f).length > 0);
@@ -164,15 +191,29 @@ function AddIdentityProvider({ tenant }: { tenant: string }) {
           <Heading as="h3" size="3" id="add-idp">
             Add an identity provider
           </Heading>
-          <RadioGroup.Root value={type} onValueChange={(v) => setType(v as 'saml' | 'oidc')} aria-label="Protocol">
+          <RadioGroup.Root
+            value={type}
+            onValueChange={(v) => setType(v as 'saml' | 'oidc')}
+            aria-label="Protocol"
+          >
             <Flex gap="4" wrap="wrap">
               <RadioGroup.Item value="saml">SAML (Entra ID, Okta, ADFS)</RadioGroup.Item>
               <RadioGroup.Item value="oidc">OpenID Connect</RadioGroup.Item>
             </Flex>
           </RadioGroup.Root>
           <Flex gap="3" wrap="wrap">
-            <Field id="idp-new-slug" label="Slug" hint="Short name used in sign-in addresses, e.g. entra" errors={fieldErrors(create.error, 'slug')}>
-              <TextField.Root id="idp-new-slug" value={slug} onChange={(e) => setSlug(e.target.value)} required />
+            <Field
+              id="idp-new-slug"
+              label="Slug"
+              hint="Short name used in sign-in addresses, e.g. entra"
+              errors={fieldErrors(create.error, 'slug')}
+            >
+              <TextField.Root
+                id="idp-new-slug"
+                value={slug}
+                onChange={(e) => setSlug(e.target.value)}
+                required
+              />
             </Field>
             <Field id="idp-new-name" label="Display name (optional)">
               <TextField.Root id="idp-new-name" value={name} onChange={(e) => setName(e.target.value)} />
@@ -197,14 +238,32 @@ function AddIdentityProvider({ tenant }: { tenant: string }) {
             </Field>
           ) : (
             <Flex direction="column" gap="3">
-              <Field id="idp-issuer" label="Issuer URL" hint="Its /.well-known/openid-configuration is read" errors={fieldErrors(create.error, 'issuer')}>
-                <TextField.Root id="idp-issuer" value={issuer} onChange={(e) => setIssuer(e.target.value)} placeholder="https://login.example.com" />
+              <Field
+                id="idp-issuer"
+                label="Issuer URL"
+                hint="Its /.well-known/openid-configuration is read"
+                errors={fieldErrors(create.error, 'issuer')}
+              >
+                <TextField.Root
+                  id="idp-issuer"
+                  value={issuer}
+                  onChange={(e) => setIssuer(e.target.value)}
+                  placeholder="https://login.example.com"
+                />
               </Field>
               <Flex gap="3" wrap="wrap">
                 <Field id="idp-client-id" label="Client id" errors={fieldErrors(create.error, 'clientId')}>
-                  <TextField.Root id="idp-client-id" value={clientId} onChange={(e) => setClientId(e.target.value)} />
+                  <TextField.Root
+                    id="idp-client-id"
+                    value={clientId}
+                    onChange={(e) => setClientId(e.target.value)}
+                  />
                 </Field>
-                <Field id="idp-client-secret" label="Client secret" hint="Write-only: stored encrypted, never shown again">
+                <Field
+                  id="idp-client-secret"
+                  label="Client secret"
+                  hint="Write-only: stored encrypted, never shown again"
+                >
                   <TextField.Root
                     id="idp-client-secret"
                     type="password"
@@ -216,7 +275,8 @@ function AddIdentityProvider({ tenant }: { tenant: string }) {
               </Flex>
               <Text as="label" size="2">
                 <Flex gap="2" align="center">
-                  <Checkbox checked={pkce} onCheckedChange={(v) => setPkce(v === true)} /> Use PKCE (recommended)
+                  <Checkbox checked={pkce} onCheckedChange={(v) => setPkce(v === true)} /> Use PKCE
+                  (recommended)
                 </Flex>
               </Text>
             </Flex>
@@ -226,16 +286,28 @@ function AddIdentityProvider({ tenant }: { tenant: string }) {
           </Heading>
           <Flex gap="3" wrap="wrap">
             <Field id="gs-claims" label="Group claim names" hint="Where the IdP sends groups; empty = groups">
-              <TextField.Root id="gs-claims" value={policy.claims} onChange={(e) => setPolicy({ ...policy, claims: e.target.value })} />
+              <TextField.Root
+                id="gs-claims"
+                value={policy.claims}
+                onChange={(e) => setPolicy({ ...policy, claims: e.target.value })}
+              />
             </Field>
-            <Field id="gs-admins" label="Admin groups" hint="Members of these IdP groups administer this workspace">
+            <Field
+              id="gs-admins"
+              label="Admin groups"
+              hint="Members of these IdP groups administer this workspace"
+            >
               <TextField.Root
                 id="gs-admins"
                 value={policy.adminGroups}
                 onChange={(e) => setPolicy({ ...policy, adminGroups: e.target.value })}
               />
             </Field>
-            <Field id="gs-default-role" label="Default role" hint="Used by name matching and the default-role policy">
+            <Field
+              id="gs-default-role"
+              label="Default role"
+              hint="Used by name matching and the default-role policy"
+            >
               <select
                 id="gs-default-role"
                 className="native-select"
@@ -248,7 +320,11 @@ function AddIdentityProvider({ tenant }: { tenant: string }) {
               </select>
             </Field>
           </Flex>
-          <Field id="gs-removal" label="When a link no longer justifies a membership" hint={REMOVALS.find(([v]) => v === policy.removal)?.[1]}>
+          <Field
+            id="gs-removal"
+            label="When a link no longer justifies a membership"
+            hint={REMOVALS.find(([v]) => v === policy.removal)?.[1]}
+          >
             <select
               id="gs-removal"
               className="native-select"

@@ -30,7 +30,8 @@ export function MePage() {
       ),
   });
   const signOut = useMutation({
-    mutationFn: () => fetch(`/sso/${encodeURIComponent(tenant)}/logout`, { method: 'POST', credentials: 'same-origin' }),
+    mutationFn: () =>
+      fetch(`/sso/${encodeURIComponent(tenant)}/logout`, { method: 'POST', credentials: 'same-origin' }),
     // Set, not refetched: asking /me again would only log a 401 in the console.
     onSettled: () => queryClient.setQueryData(['me', tenant], null),
   });
@@ -88,8 +89,8 @@ export function MePage() {
             </Heading>
             {me.data.groups.length === 0 ? (
               <EmptyState title="You are not in any group">
-                Groups come from your organisation's IdP groups at sign-in. If you expected access, ask a workspace
-                administrator which IdP group grants it.
+                Groups come from your organisation's IdP groups at sign-in. If you expected access, ask a
+                workspace administrator which IdP group grants it.
               </EmptyState>
             ) : (
               <div className="table-wrap">
@@ -125,7 +126,9 @@ export function MePage() {
                 <Text as="p" size="2">
                   {syncSummary((run.details ?? {}) as Record<string, unknown>)}
                 </Text>
-                {run.correlationId ? <SignInChanges tenant={tenant} correlationId={run.correlationId} summaryId={run.id} /> : null}
+                {run.correlationId ? (
+                  <SignInChanges tenant={tenant} correlationId={run.correlationId} summaryId={run.id} />
+                ) : null}
               </Card>
             ) : null}
           </>

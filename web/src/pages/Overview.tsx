@@ -12,7 +12,8 @@ export function OverviewPage() {
   const { tenant = '' } = useParams();
   const overview = useQuery({
     queryKey: ['overview', tenant],
-    queryFn: () => unwrap<Overview>(api.GET('/api/v1/tenants/{tenant}/overview', { params: { path: { tenant } } })),
+    queryFn: () =>
+      unwrap<Overview>(api.GET('/api/v1/tenants/{tenant}/overview', { params: { path: { tenant } } })),
     refetchInterval: 60_000,
   });
   const o = overview.data;
@@ -42,7 +43,9 @@ export function OverviewPage() {
                   {n}
                 </Text>
                 <Link asChild size="2">
-                  <RouterLink to={`/t/${tenant}/audit?action=${encodeURIComponent(action)}`}>{label}</RouterLink>
+                  <RouterLink to={`/t/${tenant}/audit?action=${encodeURIComponent(action)}`}>
+                    {label}
+                  </RouterLink>
                 </Link>
               </Card>
             ))}
@@ -88,7 +91,9 @@ export function OverviewPage() {
                             <Text as="p" size="1" color="gray">
                               {i.lastRefusal.reason}{' '}
                               <Link asChild>
-                                <RouterLink to={`/t/${tenant}/audit?correlationId=${encodeURIComponent(i.lastRefusal.correlationId)}`}>
+                                <RouterLink
+                                  to={`/t/${tenant}/audit?correlationId=${encodeURIComponent(i.lastRefusal.correlationId)}`}
+                                >
                                   (events)
                                 </RouterLink>
                               </Link>

@@ -68,8 +68,8 @@ export function ScimTokensPage() {
         SCIM tokens
       </Heading>
       <Text as="p" size="2" color="gray">
-        With SCIM, Entra ID or Okta push users and group memberships between sign-ins, and a deactivated user is
-        blocked at once. Each token belongs to one identity provider's provisioning connection.
+        With SCIM, Entra ID or Okta push users and group memberships between sign-ins, and a deactivated user
+        is blocked at once. Each token belongs to one identity provider's provisioning connection.
       </Text>
       <ErrorCallout error={tokens.error} title="Could not load the SCIM tokens" />
       <ErrorCallout error={idps.error} title="Could not load the identity providers" />
@@ -83,8 +83,8 @@ export function ScimTokensPage() {
               </Heading>
               <Callout.Root color="amber" size="1">
                 <Callout.Text>
-                  Copy the token now: it is shown only this once (it is stored as a hash). If it is lost, create a new
-                  one and revoke this one.
+                  Copy the token now: it is shown only this once (it is stored as a hash). If it is lost,
+                  create a new one and revoke this one.
                 </Callout.Text>
               </Callout.Root>
               <CopyField
@@ -117,8 +117,8 @@ export function ScimTokensPage() {
         </EmptyState>
       ) : tokens.isSuccess && active.length === 0 ? (
         <EmptyState title="No SCIM tokens yet">
-          Create a token below for the identity provider that will provision users, then paste the Tenant URL and the
-          token into Entra ID (Provisioning → Admin Credentials) or Okta (Provisioning → Integration).
+          Create a token below for the identity provider that will provision users, then paste the Tenant URL
+          and the token into Entra ID (Provisioning → Admin Credentials) or Okta (Provisioning → Integration).
         </EmptyState>
       ) : null}
 
@@ -150,7 +150,9 @@ export function ScimTokensPage() {
                     <Table.Cell className="hide-narrow">
                       <time dateTime={t.createdAt}>{when(t.createdAt)}</time>
                     </Table.Cell>
-                    <Table.Cell>{t.lastUsedAt ? <time dateTime={t.lastUsedAt}>{when(t.lastUsedAt)}</time> : 'never'}</Table.Cell>
+                    <Table.Cell>
+                      {t.lastUsedAt ? <time dateTime={t.lastUsedAt}>{when(t.lastUsedAt)}</time> : 'never'}
+                    </Table.Cell>
                     <Table.Cell>
                       {revoking === t.id ? null : (
                         <Button
@@ -184,11 +186,16 @@ export function ScimTokensPage() {
         <Card data-testid="revoke-confirm">
           <Flex direction="column" gap="3">
             <Text size="2" weight="medium">
-              Revoke "{active.find((t) => t.id === revoking)?.name}"? Provisioning with this token stops at once: the IdP's
-              next push is refused until you give it a new token.
+              Revoke "{active.find((t) => t.id === revoking)?.name}"? Provisioning with this token stops at
+              once: the IdP's next push is refused until you give it a new token.
             </Text>
             <Flex gap="3">
-              <Button color="red" loading={revoke.isPending} onClick={() => revoke.mutate(revoking)} autoFocus>
+              <Button
+                color="red"
+                loading={revoke.isPending}
+                onClick={() => revoke.mutate(revoking)}
+                autoFocus
+              >
                 Revoke token
               </Button>
               <Button variant="soft" onClick={() => setRevoking(null)}>
@@ -222,11 +229,23 @@ export function ScimTokensPage() {
                     ))}
                   </select>
                 </Field>
-                <Field id="scim-name" label="Token name" hint='e.g. "Entra provisioning"' errors={fieldErrors(create.error, 'name')}>
-                  <TextField.Root id="scim-name" value={name} onChange={(e) => setName(e.target.value)} required />
+                <Field
+                  id="scim-name"
+                  label="Token name"
+                  hint='e.g. "Entra provisioning"'
+                  errors={fieldErrors(create.error, 'name')}
+                >
+                  <TextField.Root
+                    id="scim-name"
+                    value={name}
+                    onChange={(e) => setName(e.target.value)}
+                    required
+                  />
                 </Field>
               </Flex>
-              {create.error && fieldErrors(create.error, 'name').length === 0 && fieldErrors(create.error, 'idp').length === 0 ? (
+              {create.error &&
+              fieldErrors(create.error, 'name').length === 0 &&
+              fieldErrors(create.error, 'idp').length === 0 ? (
                 <ErrorCallout error={create.error} title="Not created" />
               ) : null}
               <Flex>

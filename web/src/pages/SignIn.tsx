@@ -38,10 +38,14 @@ export function SignInPage() {
                 Platform operator
               </Heading>
               <Text as="p" size="2" color="gray">
-                Paste the operator token (ADMIN_TOKEN, or the one printed at the first start). It is exchanged for a
-                browser session cookie and not kept in the page.
+                Paste the operator token (ADMIN_TOKEN, or the one printed at the first start). It is exchanged
+                for a browser session cookie and not kept in the page.
               </Text>
-              <Field id="operator-token" label="Operator token" errors={signIn.error ? [signIn.error.message] : []}>
+              <Field
+                id="operator-token"
+                label="Operator token"
+                errors={signIn.error ? [signIn.error.message] : []}
+              >
                 <TextField.Root
                   id="operator-token"
                   type="password"
@@ -63,11 +67,15 @@ export function SignInPage() {
               Workspace administrator
             </Heading>
             <Text as="p" size="2" color="gray">
-              Sign in through your workspace's identity provider. Your administrator gave you the workspace and sign-in
-              method names (for example <code>acme</code> and <code>entra</code>).
+              Sign in through your workspace's identity provider. Your administrator gave you the workspace
+              and sign-in method names (for example <code>acme</code> and <code>entra</code>).
             </Text>
             <Field id="ws-slug" label="Workspace">
-              <TextField.Root id="ws-slug" value={workspace} onChange={(e) => setWorkspace(e.target.value.trim())} />
+              <TextField.Root
+                id="ws-slug"
+                value={workspace}
+                onChange={(e) => setWorkspace(e.target.value.trim())}
+              />
             </Field>
             <Field id="ws-idp" label="Sign-in method (identity provider)">
               <TextField.Root id="ws-idp" value={idp} onChange={(e) => setIdp(e.target.value.trim())} />

@@ -25,7 +25,11 @@ export function TenantShell() {
   const signOut = useMutation({
     mutationFn: async () => {
       if (isOperator) await unwrap(api.DELETE('/api/v1/operator-session'));
-      else await fetch(`/sso/${encodeURIComponent(tenant)}/logout`, { method: 'POST', credentials: 'same-origin' });
+      else
+        await fetch(`/sso/${encodeURIComponent(tenant)}/logout`, {
+          method: 'POST',
+          credentials: 'same-origin',
+        });
     },
     onSettled: () => {
       setCsrfToken(null);
@@ -99,14 +103,14 @@ function WorkspaceSignIn({ tenant, notAdmin }: { tenant: string; notAdmin: boole
           {notAdmin ? (
             <Callout.Root color="amber" role="alert">
               <Callout.Text>
-                You are signed in, but your account is not an administrator of this workspace. Ask an administrator to
-                add you to one of the workspace's admin groups.
+                You are signed in, but your account is not an administrator of this workspace. Ask an
+                administrator to add you to one of the workspace's admin groups.
               </Callout.Text>
             </Callout.Root>
           ) : null}
           <Text as="p" size="2">
-            Workspace administrators sign in through the workspace's identity provider. Type the sign-in method's name
-            your administrator gave you.
+            Workspace administrators sign in through the workspace's identity provider. Type the sign-in
+            method's name your administrator gave you.
           </Text>
           <Field id="idp-slug" label="Sign-in method (identity provider)">
             <TextField.Root id="idp-slug" value={idp} onChange={(e) => setIdp(e.target.value.trim())} />

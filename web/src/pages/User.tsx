@@ -4,7 +4,14 @@ import { Link as RouterLink, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import type { MembershipsWhy, UserDetail } from '../api/types';
 import { EmptyState, ErrorCallout } from '../components/ui';
-import { adminText, confirmedText, externalSourceText, lastChangeText, matchText, membershipSourceText } from '../lib/users';
+import {
+  adminText,
+  confirmedText,
+  externalSourceText,
+  lastChangeText,
+  matchText,
+  membershipSourceText,
+} from '../lib/users';
 import { when } from './Users';
 
 /** One user: status and admin (with block and admin switches), why each membership, and the groups the IdP last sent. */
@@ -14,12 +21,15 @@ export function UserPage() {
   const path = { tenant, userId };
   const user = useQuery({
     queryKey: ['user', tenant, userId],
-    queryFn: () => unwrap<UserDetail>(api.GET('/api/v1/tenants/{tenant}/users/{userId}', { params: { path } })),
+    queryFn: () =>
+      unwrap<UserDetail>(api.GET('/api/v1/tenants/{tenant}/users/{userId}', { params: { path } })),
   });
   const why = useQuery({
     queryKey: ['user-why', tenant, userId],
     queryFn: () =>
-      unwrap<MembershipsWhy>(api.GET('/api/v1/tenants/{tenant}/users/{userId}/memberships', { params: { path } })),
+      unwrap<MembershipsWhy>(
+        api.GET('/api/v1/tenants/{tenant}/users/{userId}/memberships', { params: { path } }),
+      ),
   });
   const change = useMutation({
     mutationFn: (body: { status?: 'active' | 'blocked'; isAdmin?: boolean }) =>
@@ -81,7 +91,8 @@ export function UserPage() {
                   </Button>
                   {u.adminSource === 'sync' ? (
                     <Text size="1" color="gray">
-                      Granted by an admin group: the next sign-in grants it again while the IdP sends that group.
+                      Granted by an admin group: the next sign-in grants it again while the IdP sends that
+                      group.
                     </Text>
                   ) : null}
                 </Flex>
@@ -119,8 +130,8 @@ function Memberships({ tenant, why, error }: { tenant: string; why?: Memberships
       <ErrorCallout error={error} title="Could not load why" />
       {why && why.memberships.length === 0 ? (
         <EmptyState title="Not in any group">
-          Link a group to one of this person's IdP groups (listed below) and they join it at their next sign-in, or at
-          once with "Apply now" on the group's links.
+          Link a group to one of this person's IdP groups (listed below) and they join it at their next
+          sign-in, or at once with "Apply now" on the group's links.
         </EmptyState>
       ) : null}
       {why && why.memberships.length > 0 ? (
@@ -198,8 +209,9 @@ function ExternalGroups({ u }: { u: UserDetail }) {
       </Heading>
       {u.externalGroups.length === 0 ? (
         <EmptyState title="No IdP groups known">
-          None arrived yet: groups are recorded at each sign-in (from the IdP policy's group claims) and from SCIM
-          pushes. If the person has signed in, check the group claim names on the identity provider's page.
+          None arrived yet: groups are recorded at each sign-in (from the IdP policy's group claims) and from
+          SCIM pushes. If the person has signed in, check the group claim names on the identity provider's
+          page.
         </EmptyState>
       ) : (
         <div className="table-wrap">

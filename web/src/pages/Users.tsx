@@ -42,8 +42,18 @@ export function UsersPage() {
       <Card>
         <form onSubmit={search} role="search" aria-label="Find a user">
           <Flex gap="3" wrap="wrap" align="end">
-            <Field id="user-email" label="Email" hint="The whole address; upper and lower case do not matter" errors={fieldErrors(users.error, 'email')}>
-              <TextField.Root id="user-email" type="search" value={typed} onChange={(e) => setTyped(e.target.value)} />
+            <Field
+              id="user-email"
+              label="Email"
+              hint="The whole address; upper and lower case do not matter"
+              errors={fieldErrors(users.error, 'email')}
+            >
+              <TextField.Root
+                id="user-email"
+                type="search"
+                value={typed}
+                onChange={(e) => setTyped(e.target.value)}
+              />
             </Field>
             <Button type="submit">Find</Button>
             {email ? (
@@ -65,13 +75,13 @@ export function UsersPage() {
       {users.isSuccess && list.length === 0 ? (
         email ? (
           <EmptyState title={`Nobody with the email ${email}`}>
-            Check the address, or ask the person to sign in once through the workspace's identity provider: users are
-            created at their first sign-in or when the IdP pushes them by SCIM.
+            Check the address, or ask the person to sign in once through the workspace's identity provider:
+            users are created at their first sign-in or when the IdP pushes them by SCIM.
           </EmptyState>
         ) : (
           <EmptyState title="No users yet">
-            Users appear when they first sign in through one of the workspace's identity providers, or when the IdP
-            provisions them by SCIM (see SCIM tokens).
+            Users appear when they first sign in through one of the workspace's identity providers, or when
+            the IdP provisions them by SCIM (see SCIM tokens).
           </EmptyState>
         )
       ) : null}
@@ -112,7 +122,11 @@ export function UsersPage() {
       ) : null}
       {users.hasNextPage ? (
         <Flex gap="3" align="center">
-          <Button variant="soft" loading={users.isFetchingNextPage} onClick={() => void users.fetchNextPage()}>
+          <Button
+            variant="soft"
+            loading={users.isFetchingNextPage}
+            onClick={() => void users.fetchNextPage()}
+          >
             More users
           </Button>
           <Text size="1" color="gray">
@@ -123,4 +137,3 @@ export function UsersPage() {
     </Flex>
   );
 }
-

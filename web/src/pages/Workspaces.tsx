@@ -52,8 +52,8 @@ export function WorkspacesPage() {
         <ErrorCallout error={tenants.error} title="Could not load the workspaces" />
         {tenants.data && tenants.data.length === 0 ? (
           <EmptyState title="No workspaces yet">
-            Create the first one below. Its short name (slug) appears in every sign-in address, so pick something like
-            your company's name.
+            Create the first one below. Its short name (slug) appears in every sign-in address, so pick
+            something like your company's name.
           </EmptyState>
         ) : null}
         {tenants.data && tenants.data.length > 0 ? (
@@ -77,7 +77,9 @@ export function WorkspacesPage() {
                     <Table.Cell>
                       <code>{t.slug}</code>
                     </Table.Cell>
-                    <Table.Cell className="hide-narrow">{new Date(t.createdAt).toLocaleDateString()}</Table.Cell>
+                    <Table.Cell className="hide-narrow">
+                      {new Date(t.createdAt).toLocaleDateString()}
+                    </Table.Cell>
                   </Table.Row>
                 ))}
               </Table.Body>
@@ -92,7 +94,12 @@ export function WorkspacesPage() {
               </Heading>
               <Flex gap="3" wrap="wrap">
                 <Field id="ws-name" label="Name" errors={fieldErrors(create.error, 'name')}>
-                  <TextField.Root id="ws-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Acme Corp" />
+                  <TextField.Root
+                    id="ws-name"
+                    value={name}
+                    onChange={(e) => setName(e.target.value)}
+                    placeholder="Acme Corp"
+                  />
                 </Field>
                 <Field
                   id="ws-new-slug"
@@ -100,10 +107,16 @@ export function WorkspacesPage() {
                   hint="Lowercase letters, digits and dashes"
                   errors={fieldErrors(create.error, 'slug')}
                 >
-                  <TextField.Root id="ws-new-slug" value={slug} onChange={(e) => setSlug(e.target.value)} placeholder="acme" />
+                  <TextField.Root
+                    id="ws-new-slug"
+                    value={slug}
+                    onChange={(e) => setSlug(e.target.value)}
+                    placeholder="acme"
+                  />
                 </Field>
               </Flex>
-              {create.error && fieldErrors(create.error, 'slug').length + fieldErrors(create.error, 'name').length === 0 ? (
+              {create.error &&
+              fieldErrors(create.error, 'slug').length + fieldErrors(create.error, 'name').length === 0 ? (
                 <ErrorCallout error={create.error} />
               ) : null}
               <Flex>
