@@ -31,6 +31,16 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Liveness and readiness: the database is migrated and reachable',
     ok: { 200: json('Health') },
   },
+  'GET /metrics': {
+    summary: 'Prometheus metrics (operator token; or without a token on METRICS_PORT)',
+    ok: {
+      200: {
+        description: 'Prometheus text exposition format',
+        schema: 'text',
+        mediaType: 'text/plain; version=0.0.4',
+      },
+    },
+  },
   'POST /api/v1/operator-session': { summary: 'Exchange the operator token for the admin UI cookie', ok: {} },
   'GET /api/v1/operator-session': { summary: 'The operator session and its CSRF token', ok: {} },
   'DELETE /api/v1/operator-session': { summary: 'Sign the operator out everywhere', ok: { 204: none() } },

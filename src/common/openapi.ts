@@ -63,7 +63,7 @@ const ERROR_TEXT: Record<number, string> = {
 function schemaOf(spec: string): unknown {
   if (spec.includes('|')) return { oneOf: spec.split('|').map(schemaOf) };
   if (spec.startsWith('[')) return { type: 'array', items: schemaOf(spec.slice(1, -1)) };
-  if (spec === 'html' || spec === 'xml') return { type: 'string' };
+  if (spec === 'html' || spec === 'xml' || spec === 'text') return { type: 'string' };
   return { $ref: `#/components/schemas/${spec}` };
 }
 
@@ -79,10 +79,11 @@ function fill(op: DocOperation, doc: OperationDoc, errorSchema: string, errors: 
     op.responses[code] = current;
   }
   for (const code of [...errors, ...(doc.errors ?? [])].sort()) {
-    op.responses[code] ??= {
-      description: ERROR_TEXT[code] ?? 'Error',
-      content: { [mediaType]: { schema: { $ref: `#/components/schemas/${errorSchema}` } } },
-    };
+    const content = { [mediaType]: { schema: { $ref: `#/components/schemas/${errorSchema}` } } };
+    // A handler's decorator may name the error in words only: the body is still the error schema.
+    const declared = op.responses[code];
+    if (declared) declared.content ??= content;
+    else op.responses[code] = { description: ERROR_TEXT[code] ?? 'Error', content };
   }
 }
 
@@ -105,7 +106,7 @@ export function completeDocument<T extends { paths: Record<string, object> }>(do
       if (!op) continue;
       const entry = OPERATIONS[`${method.toUpperCase()} ${path}`];
       const hasParams = path.includes('{');
-      const errors = path === '/health' ? [503] : [400, 401, 403, 429, ...(hasParams ? [404] : [])];
+      const errors = path.startsWith('/health') ? [503] : [400, 401, 403, 429, ...(hasParams ? [404] : [])];
       fill(op, entry ?? { summary: '', ok: {} }, 'ErrorResponse', errors, 'application/json');
       if (!op.summary) delete op.summary; // the completeness test names it
     }
