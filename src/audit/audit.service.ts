@@ -75,7 +75,10 @@ export class AuditService {
       .where('e.tenantId = :tenantId', { tenantId });
     if (q.action) {
       if (q.action.endsWith('*'))
-        qb.andWhere('e.action LIKE :prefix', { prefix: `${q.action.slice(0, -1)}%` });
+        // `_` and `%` in an action name are letters, not LIKE wildcards (sso.sign_in_refused).
+        qb.andWhere("e.action LIKE :prefix ESCAPE '\\'", {
+          prefix: `${q.action.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+        });
       else qb.andWhere('e.action = :action', { action: q.action });
     }
     if (q.userId) qb.andWhere('e.userId = :userId', { userId: q.userId });

@@ -6,8 +6,10 @@ import { Optional } from './validation';
 
 /**
  * Cursor paging of the admin lists (users, groups, members, links). A list answers a page
- * `{items, nextCursor}` when `limit` or `cursor` is in the query, and the whole list as a bare array
- * (as before paging existed) when neither is. The cursor is opaque to clients: base64url of the
+ * `{items, nextCursor}` when `limit` or `cursor` is in the query (an empty `cursor=` asks for the
+ * first page), and the whole list as a bare array (as before paging existed) when neither is. The
+ * users list is the exception: its `limit` meant offset paging before cursors, so there only
+ * `cursor` asks for a page. The cursor is opaque to clients: base64url of the
  * JSON array of the last item's sort key.
  */
 export const PAGE_DEFAULT = 100;
@@ -32,11 +34,14 @@ export class PageQueryDto {
   @Max(PAGE_MAX)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page (opaque)', maxLength: 2048 })
+  @ApiPropertyOptional({
+    description: 'nextCursor of the previous page (opaque); empty for the first page',
+    maxLength: 2048,
+  })
   @Optional()
   @IsString()
   @MaxLength(2048)
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a nextCursor value from a previous page' })
+  @Matches(/^[A-Za-z0-9_-]*$/, { message: 'cursor must be a nextCursor value from a previous page' })
   cursor?: string;
 }
 

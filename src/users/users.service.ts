@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { badRequest, conflict, isUniqueViolation, notFound } from '../common/errors';
-import { decodeCursor, Page, PAGE_DEFAULT, PAGE_MAX, toPage, wantsPage } from '../common/cursor';
+import { decodeCursor, Page, PAGE_DEFAULT, PAGE_MAX, toPage } from '../common/cursor';
 import type { RequestContext } from '../common/request-context';
 import { Transactions } from '../database/transactions.service';
 import { Group } from '../groups/group.entity';
@@ -64,11 +64,14 @@ export class UsersService {
     }
   }
 
-  /** A page by email when `limit` or `cursor` is given; else the older bare array (offset paging). */
+  /**
+   * A page by email when `cursor` is given (empty for the first page); else the older bare array
+   * with `limit`/`offset` paging, which scripts written before cursors rely on.
+   */
   async list(tenantId: string, q: ListUsersQueryDto): Promise<UserResponse[] | Page<UserResponse>> {
     if (q.offset !== undefined && q.cursor !== undefined)
       throw badRequest('invalid_cursor', 'Use either cursor or offset, not both');
-    if (q.offset !== undefined || !wantsPage(q)) {
+    if (q.cursor === undefined) {
       const users = await this.dataSource.getRepository(User).find({
         where: { tenantId, ...(q.email ? { email: q.email } : {}) },
         order: { email: 'ASC' },

@@ -490,6 +490,15 @@ describe('admin REST API', () => {
       ]);
       const byPrefix = await t.op.get(`/api/v1/tenants/${slug}/audit-events?action=group_link.*`).expect(200);
       expect(byPrefix.body.items).toHaveLength(5);
+      // `_` is a letter of the prefix, not a LIKE wildcard: these match no action.
+      for (const wild of ['_*', 'group_lin_.*'])
+        expect(
+          (
+            await t.op
+              .get(`/api/v1/tenants/${slug}/audit-events?action=${encodeURIComponent(wild)}`)
+              .expect(200)
+          ).body.items,
+        ).toEqual([]);
       const exact = await t.op.get(`/api/v1/tenants/${slug}/audit-events?action=group.created`).expect(200);
       expect(exact.body.items).toHaveLength(1);
 

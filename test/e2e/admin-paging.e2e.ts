@@ -9,7 +9,7 @@ async function walk(t: TestApp, url: string, limit: number) {
   do {
     const sep = url.includes('?') ? '&' : '?';
     const res: { body: { items: Record<string, unknown>[]; nextCursor: string | null } } = await t.op
-      .get(`${url}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`)
+      .get(`${url}${sep}limit=${limit}&cursor=${cursor ?? ''}`)
       .expect(200);
     expect(Object.keys(res.body).sort()).toEqual(['items', 'nextCursor']);
     expect(res.body.items.length).toBeLessThanOrEqual(limit);
@@ -44,8 +44,15 @@ describe('cursor paging of users, groups, members and links', () => {
     expect(pages).toBe(3);
     expect(seen.map((u) => u.email)).toEqual(bare.body.map((u: { email: string }) => u.email));
     expect(new Set(seen.map((u) => u.id)).size).toBe(5);
-    const first = await t.op.get(`/api/v1/tenants/${slug}/users?limit=100`).expect(200);
+    const first = await t.op.get(`/api/v1/tenants/${slug}/users?limit=100&cursor=`).expect(200);
     expect(first.body.nextCursor).toBeNull();
+    // Scripts written before cursors sent `limit` alone (up to 1000): they still get a bare array.
+    const older = await t.op.get(`/api/v1/tenants/${slug}/users?limit=700`).expect(200);
+    expect(older.body.map((u: { email: string }) => u.email)).toEqual(seen.map((u) => u.email));
+    const olderTwo = await t.op.get(`/api/v1/tenants/${slug}/users?limit=2`).expect(200);
+    expect(olderTwo.body.map((u: { email: string }) => u.email)).toEqual(
+      seen.slice(0, 2).map((u) => u.email),
+    );
     // The older offset paging still answers a bare array.
     const legacy = await t.op.get(`/api/v1/tenants/${slug}/users?limit=2&offset=2`).expect(200);
     expect(legacy.body.map((u: { email: string }) => u.email)).toEqual(seen.slice(2, 4).map((u) => u.email));
@@ -70,7 +77,8 @@ describe('cursor paging of users, groups, members and links', () => {
     const group = await newGroup(t, slug);
     for (const limit of ['0', '501', '1.5', 'abc'])
       await t.op.get(`/api/v1/tenants/${slug}/groups/${group.id}/links?limit=${limit}`).expect(400);
-    await t.op.get(`/api/v1/tenants/${slug}/users?limit=501`).expect(400);
+    await t.op.get(`/api/v1/tenants/${slug}/users?limit=501&cursor=`).expect(400);
+    await t.op.get(`/api/v1/tenants/${slug}/users?limit=1001`).expect(400);
     await t.op.get(`/api/v1/tenants/${slug}/users?limit=600&offset=0`).expect(200);
     await t.op.get(`/api/v1/tenants/${slug}/users?cursor=abc&offset=0`).expect(400);
     const cursor = Buffer.from(JSON.stringify(['g', 'not-a-uuid'])).toString('base64url');
@@ -123,7 +131,7 @@ describe('cursor paging of users, groups, members and links', () => {
     await newUser(t, a.slug, 'a1@example.com');
     await newUser(t, b.slug, 'b1@example.com');
     await newUser(t, b.slug, 'b2@example.com');
-    const first = await t.op.get(`/api/v1/tenants/${a.slug}/users?limit=1`).expect(200);
+    const first = await t.op.get(`/api/v1/tenants/${a.slug}/users?limit=1&cursor=`).expect(200);
     expect(first.body.items.map((u: { email: string }) => u.email)).toEqual(['a1@example.com']);
     expect(first.body.nextCursor).toBeNull();
     // A cursor made on tenant B's list only moves the starting point; A's rows stay A's.

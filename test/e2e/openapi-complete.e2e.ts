@@ -82,7 +82,7 @@ describe('the OpenAPI document', () => {
     const calls: [string, string, number, () => Promise<{ body: unknown }>][] = [
       ['GET', '/api/v1/tenants/{tenant}', 200, () => t.op.get(base)],
       ['GET', '/api/v1/tenants/{tenant}/users', 200, () => t.op.get(`${base}/users`)],
-      ['GET', '/api/v1/tenants/{tenant}/users', 200, () => t.op.get(`${base}/users?limit=1`)],
+      ['GET', '/api/v1/tenants/{tenant}/users', 200, () => t.op.get(`${base}/users?limit=1&cursor=`)],
       [
         'GET',
         '/api/v1/tenants/{tenant}/users/{userId}/memberships',

@@ -42,8 +42,8 @@ export class ListUsersQueryDto {
 
   @ApiPropertyOptional({
     description:
-      'Page size. Without `offset`: 1-500 (default 100) and the answer is {items, nextCursor}; ' +
-      'with `offset` (older paging, kept for existing scripts): 1-1000 and a bare array',
+      'Page size. With `cursor`: 1-500 (default 100) and the answer is {items, nextCursor}; ' +
+      'without it (older offset paging, kept for existing scripts): 1-1000 and a bare array',
     maximum: 1000,
   })
   @Optional()
@@ -61,10 +61,12 @@ export class ListUsersQueryDto {
   @Max(MAX_OFFSET)
   offset?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page (opaque; not with offset)' })
+  @ApiPropertyOptional({
+    description: 'nextCursor of the previous page (opaque; not with offset); empty for the first page',
+  })
   @Optional()
   @IsString()
   @MaxLength(2048)
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a nextCursor value from a previous page' })
+  @Matches(/^[A-Za-z0-9_-]*$/, { message: 'cursor must be a nextCursor value from a previous page' })
   cursor?: string;
 }

@@ -3453,7 +3453,7 @@ export interface operations {
     GroupsController_list: {
         parameters: {
             query?: {
-                /** @description nextCursor of the previous page (opaque) */
+                /** @description nextCursor of the previous page (opaque); empty for the first page */
                 cursor?: string;
                 /** @description Page size, 1-500 (default 100); with it the answer is {items, nextCursor} */
                 limit?: number;
@@ -3834,7 +3834,7 @@ export interface operations {
     GroupLinksController_list: {
         parameters: {
             query?: {
-                /** @description nextCursor of the previous page (opaque) */
+                /** @description nextCursor of the previous page (opaque); empty for the first page */
                 cursor?: string;
                 /** @description Page size, 1-500 (default 100); with it the answer is {items, nextCursor} */
                 limit?: number;
@@ -4229,7 +4229,7 @@ export interface operations {
     GroupsController_members: {
         parameters: {
             query?: {
-                /** @description nextCursor of the previous page (opaque) */
+                /** @description nextCursor of the previous page (opaque); empty for the first page */
                 cursor?: string;
                 /** @description Page size, 1-500 (default 100); with it the answer is {items, nextCursor} */
                 limit?: number;
@@ -5240,11 +5240,11 @@ export interface operations {
     UsersController_list: {
         parameters: {
             query?: {
-                /** @description nextCursor of the previous page (opaque; not with offset) */
+                /** @description nextCursor of the previous page (opaque; not with offset); empty for the first page */
                 cursor?: string;
                 /** @description Exact email, case-insensitive */
                 email?: string;
-                /** @description Page size. Without `offset`: 1-500 (default 100) and the answer is {items, nextCursor}; with `offset` (older paging, kept for existing scripts): 1-1000 and a bare array */
+                /** @description Page size. With `cursor`: 1-500 (default 100) and the answer is {items, nextCursor}; without it (older offset paging, kept for existing scripts): 1-1000 and a bare array */
                 limit?: number;
                 offset?: number;
             };

@@ -23,7 +23,7 @@ export function UsersPage() {
         api.GET('/api/v1/tenants/{tenant}/users', {
           params: {
             path: { tenant },
-            query: { limit: PAGE, ...(email ? { email } : {}), ...(pageParam ? { cursor: pageParam } : {}) },
+            query: { limit: PAGE, ...(email ? { email } : {}), cursor: pageParam ?? '' },
           },
         }),
       ),
