@@ -47,6 +47,15 @@ describe('loadConfig', () => {
     ).toBe('/run/secrets/key');
   });
 
+  it('refuses the development IdP in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'k'.repeat(32), DEV_IDP: 'true' })).toThrow(
+      new ConfigError('Invalid configuration: DEV_IDP=true is refused when NODE_ENV=production'),
+    );
+    expect(
+      loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'k'.repeat(32), DEV_IDP: 'false' }).app.devIdp.enabled,
+    ).toBe(false);
+  });
+
   it.each(['Production', 'prod', ' PRODUCTION '])('treats NODE_ENV=%j as production', (nodeEnv) => {
     expect(() => loadConfig({ NODE_ENV: nodeEnv })).toThrow(/SECRET_KEY or SECRET_KEY_FILE must be set/);
   });

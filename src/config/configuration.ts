@@ -97,6 +97,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
       'Invalid configuration: SECRET_KEY or SECRET_KEY_FILE must be set when NODE_ENV=production',
     );
   }
+  if (isProduction(vars.NODE_ENV) && vars.DEV_IDP === 'true') {
+    // The development IdP signs anyone in as anyone: a warning at start-up is too easy to miss.
+    throw new ConfigError('Invalid configuration: DEV_IDP=true is refused when NODE_ENV=production');
+  }
   const port = vars.PORT ?? 3000;
   return {
     app: {

@@ -166,7 +166,11 @@ export class DevIdpController implements OnModuleInit {
       .send(autoPostPage(acsUrl, samlResponse, text('relayState')));
   }
 
-  /** The workspace behind one of our ACS URLs and the group names its links expect, as suggestions. */
+  /**
+   * The workspace behind one of our ACS URLs and the group names its links expect, as suggestions;
+   * only for an IdP that trusts this development IdP, so a sign-in request of any other IdP
+   * (anyone can start one) shows no workspace name and no group names.
+   */
   private async workspaceOf(acsUrl: string): Promise<{ tenant: Tenant; groups: string[] } | null> {
     const match = new RegExp(
       `^${this.publicUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/sso/([^/]+)/([^/]+)/acs$`,
@@ -178,7 +182,7 @@ export class DevIdpController implements OnModuleInit {
           .getRepository(IdentityProvider)
           .findOneBy({ tenantId: tenant.id, slug: match[2] })
       : null;
-    if (!tenant || !idp) return null;
+    if (!tenant || !idp || idp.config.entityId !== this.entityId) return null;
     const links = await this.dataSource.getRepository(GroupLink).find({
       where: [
         { tenantId: tenant.id, idpId: idp.id },

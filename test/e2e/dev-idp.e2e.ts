@@ -39,6 +39,17 @@ describe('development IdP (DEV_IDP=true): sign in by typing an email and picking
         groupSync: { adminGroups: ['demo-admins'] },
       })
       .expect(201);
+    // An IdP that does not trust the development IdP (another entity id; same SSO URL, so its
+    // sign-in requests can be shown to the development IdP by anyone).
+    await t.op
+      .post('/api/v1/tenants/demo/identity-providers')
+      .send({
+        slug: 'entra',
+        type: 'saml',
+        metadataXml: metadata.text.replace(/entityID="[^"]*"/, 'entityID="https://sts.windows.net/t/"'),
+        groupSync: { adminGroups: ['secret-admins'] },
+      })
+      .expect(201);
     const eng = await newGroup(t, 'demo', { name: 'Engineering' });
     const support = await newGroup(t, 'demo', { name: 'Support' });
     await newGroupLink(t, 'demo', eng.id, { externalGroup: 'engineering', role: 'developer' });
@@ -105,6 +116,14 @@ describe('development IdP (DEV_IDP=true): sign in by typing an email and picking
       .expect(200);
     expect(me2.body.user.isAdmin).toBe(true);
     expect(me2.body.groups.map((g: { groupName: string }) => g.groupName)).toEqual(['Engineering']);
+  });
+
+  it("shows another IdP's sign-in request no workspace name and no group names", async () => {
+    const login = await request(t.http).get('/sso/demo/entra/login').expect(302);
+    const idpUrl = new URL(login.headers.location);
+    const page = await request(t.http).get(`${idpUrl.pathname}${idpUrl.search}`).expect(200);
+    for (const secret of ['Demo Inc', 'engineering', 'support', 'secret-admins', 'demo-admins'])
+      expect(page.text).not.toContain(secret);
   });
 
   it('keeps its key across restarts in a private file', async () => {
