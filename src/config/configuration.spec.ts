@@ -47,6 +47,14 @@ describe('loadConfig', () => {
     ).toBe('/run/secrets/key');
   });
 
+  it('refuses METRICS_PORT equal to PORT (the second listen would fail later)', () => {
+    expect(() => loadConfig({ PORT: '4000', METRICS_PORT: '4000' })).toThrow(
+      new ConfigError('Invalid configuration: METRICS_PORT must differ from PORT (both 4000)'),
+    );
+    expect(() => loadConfig({ METRICS_PORT: '3000' })).toThrow(/METRICS_PORT must differ from PORT/);
+    expect(loadConfig({ METRICS_PORT: '9464' }).ops.metricsPort).toBe(9464);
+  });
+
   it('refuses the development IdP in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'k'.repeat(32), DEV_IDP: 'true' })).toThrow(
       new ConfigError('Invalid configuration: DEV_IDP=true is refused when NODE_ENV=production'),

@@ -102,6 +102,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
     throw new ConfigError('Invalid configuration: DEV_IDP=true is refused when NODE_ENV=production');
   }
   const port = vars.PORT ?? 3000;
+  if (vars.METRICS_PORT === port)
+    throw new ConfigError(`Invalid configuration: METRICS_PORT must differ from PORT (both ${port})`);
   return {
     app: {
       port,
