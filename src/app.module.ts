@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
@@ -18,6 +18,7 @@ import { DevIdpModule } from './dev-idp/dev-idp.module';
 import { GroupLinksModule } from './group-links/group-links.module';
 import { GroupsModule } from './groups/groups.module';
 import { HealthController } from './health/health.controller';
+import { UnknownQueryInterceptor } from './common/unknown-query.interceptor';
 import { IdentityProvidersModule } from './identity-providers/identity-providers.module';
 import { OpsModule } from './ops/ops.module';
 import { RetentionModule } from './retention/retention.module';
@@ -71,6 +72,10 @@ import { UsersModule } from './users/users.module';
     AdminUiModule,
   ],
   controllers: [HealthController],
-  providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, OutboundPolicyInitializer],
+  providers: [
+    { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    { provide: APP_INTERCEPTOR, useClass: UnknownQueryInterceptor },
+    OutboundPolicyInitializer,
+  ],
 })
 export class AppModule {}
