@@ -3,7 +3,7 @@ import { normalizeEmail } from '../common/email';
 import { inertCopy } from '../common/safe-input';
 import type { SamlStatus } from './saml-precheck';
 import type { ValidatedProfile } from './saml-validator';
-import { invalidEmailRefusal, SignInRefusal } from './sign-in-refusal';
+import { invalidEmailRefusal, SignInRefusal, type SignInRefusalCode } from './sign-in-refusal';
 
 /**
  * What the ACS reads from a validated SAML response, and the refusals it can give: plain functions
@@ -111,51 +111,32 @@ export function addressedAssertionId(destination: string | null, parsed: unknown
   return assertionId;
 }
 
+/** node-saml's error messages, by what they name, in the words a person reads; the first match wins. */
+const VALIDATION_REFUSALS: [RegExp, SignInRefusalCode, string][] = [
+  [/signature/i, 'saml_signature', 'the sign-in response was not signed by the configured identity provider'],
+  [
+    /InResponseTo/i,
+    'saml_in_response_to',
+    'this sign-in response does not answer a sign-in started here; start the sign-in again',
+  ],
+  [/audience/i, 'saml_audience', 'the sign-in response was meant for another service'],
+  [
+    /expired|NotBefore|NotOnOrAfter|not yet valid/i,
+    'saml_time',
+    'the sign-in response has expired or is not valid yet; check the clocks and start again',
+  ],
+  [/issuer/i, 'saml_issuer', 'the sign-in response came from another identity provider'],
+];
+
 /** node-saml's validation error, in words. Anyone can send these: refusals before a valid signature. */
 export function validationRefusal(error: Error): SignInRefusal {
   const message = error.message ?? String(error);
-  const detail = `${error.name}: ${message}`;
-  if (/signature/i.test(message))
-    return SignInRefusal.unauthenticated(
-      HttpStatus.UNAUTHORIZED,
-      'saml_signature',
-      'the sign-in response was not signed by the configured identity provider',
-      detail,
-    );
-  if (/InResponseTo/i.test(message))
-    return SignInRefusal.unauthenticated(
-      HttpStatus.UNAUTHORIZED,
-      'saml_in_response_to',
-      'this sign-in response does not answer a sign-in started here; start the sign-in again',
-      detail,
-    );
-  if (/audience/i.test(message))
-    return SignInRefusal.unauthenticated(
-      HttpStatus.UNAUTHORIZED,
-      'saml_audience',
-      'the sign-in response was meant for another service',
-      detail,
-    );
-  if (/expired|NotBefore|NotOnOrAfter|not yet valid/i.test(message))
-    return SignInRefusal.unauthenticated(
-      HttpStatus.UNAUTHORIZED,
-      'saml_time',
-      'the sign-in response has expired or is not valid yet; check the clocks and start again',
-      detail,
-    );
-  if (/issuer/i.test(message))
-    return SignInRefusal.unauthenticated(
-      HttpStatus.UNAUTHORIZED,
-      'saml_issuer',
-      'the sign-in response came from another identity provider',
-      detail,
-    );
-  return SignInRefusal.unauthenticated(
-    HttpStatus.UNAUTHORIZED,
+  const [, code, words] = VALIDATION_REFUSALS.find(([pattern]) => pattern.test(message)) ?? [
+    null,
     'saml_invalid',
     'the sign-in response could not be verified',
-    detail,
-  );
+  ];
+  return SignInRefusal.unauthenticated(HttpStatus.UNAUTHORIZED, code, words, `${error.name}: ${message}`);
 }
 
 const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
