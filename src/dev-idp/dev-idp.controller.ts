@@ -21,6 +21,7 @@ import type { GroupsyncRequest } from '../common/request-context';
 import { AllConfigType } from '../config/configuration';
 import { GroupLink } from '../group-links/group-link.entity';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
+import { samlConfigOf } from '../identity-providers/idp-config';
 import { sendRefusalPage } from '../sso/refusal-page';
 import { Tenant } from '../tenants/tenant.entity';
 import { DevIdpKeys, loadOrCreateDevIdpKeys } from './dev-idp-keys';
@@ -182,7 +183,7 @@ export class DevIdpController implements OnModuleInit {
           .getRepository(IdentityProvider)
           .findOneBy({ tenantId: tenant.id, slug: match[2] })
       : null;
-    if (!tenant || !idp || idp.config.entityId !== this.entityId) return null;
+    if (!tenant || !idp || idp.type !== 'saml' || samlConfigOf(idp).entityId !== this.entityId) return null;
     const links = await this.dataSource.getRepository(GroupLink).find({
       where: [
         { tenantId: tenant.id, idpId: idp.id },

@@ -3,6 +3,7 @@ import { JsonColumn, TimestampColumn, UuidColumn, UuidPrimaryColumn } from '../d
 import { newId } from '../common/ids';
 import { type GroupSyncPolicy, resolvePolicy } from '../sync/engine';
 import { Tenant } from '../tenants/tenant.entity';
+import { type IdpConfig, readIdpConfig } from './idp-config';
 
 export type IdpType = 'saml' | 'oidc';
 
@@ -16,8 +17,12 @@ export class IdentityProvider {
   @Column({ type: 'varchar', length: 200 }) name!: string;
   @Column({ type: 'varchar', length: 8 }) type!: IdpType;
   @Column({ type: 'boolean' }) enabled: boolean = true;
-  /** Protocol settings that are not secret (entity id, URLs, certificates, claim mapping). */
-  @JsonColumn() config: Record<string, unknown> = {};
+  /**
+   * Protocol settings that are not secret (entity id, URLs, certificates, claim mapping), typed per
+   * protocol and checked where they are read from the database (`idp-config.ts`).
+   */
+  @JsonColumn({ transformer: { from: readIdpConfig, to: (config: IdpConfig) => config } })
+  config: IdpConfig = {};
   /** Secrets (OIDC client secret, keys) as one AES-256-GCM box; never returned by the API. */
   @Column({ type: 'text', nullable: true }) secrets: string | null = null;
   /**

@@ -8,15 +8,15 @@ import { badRequest, conflict, isUniqueViolation, notFound } from '../common/err
 import type { RequestContext } from '../common/request-context';
 import { AllConfigType } from '../config/configuration';
 import { Transactions } from '../database/transactions.service';
-import { resolvePolicy } from '../sync/engine';
+import { defaultAccountLinking, linkingSettingsOf, resolvePolicy } from '../sync/engine';
 import type { Tenant } from '../tenants/tenant.entity';
 import {
   CreateIdentityProviderDto,
   IdentityProviderSettingsDto,
   UpdateIdentityProviderDto,
 } from './dto/identity-provider.dto';
-import { defaultAccountLinking, linkingSettings } from './account-linking';
 import { IdentityProvider, IdpType } from './identity-provider.entity';
+import { type IdpConfig, type IdpSecrets, openIdpSecrets, readIdpConfig, samlConfigOf } from './idp-config';
 import { IdpMetadata, MetadataError, parseIdpMetadata } from './saml-metadata';
 import { insertRows } from '../database/insert';
 import { literalInternalHost } from '../common/network-address';
@@ -58,11 +58,6 @@ const OIDC_DEFAULTS = { scopes: ['openid', 'profile', 'email'], pkce: true };
 const FETCHED_URLS = ['issuer', 'authorizationUrl', 'tokenUrl', 'userinfoUrl', 'jwksUrl'] as const;
 const FETCHED_GRAPH_URLS = ['tokenUrl', 'baseUrl'] as const;
 
-export interface IdpSecrets {
-  clientSecret?: string;
-  graphClientSecret?: string;
-}
-
 @Injectable()
 export class IdentityProvidersService {
   constructor(
@@ -97,7 +92,7 @@ export class IdentityProvidersService {
           name: dto.name ?? dto.slug,
           type: dto.type,
           enabled: dto.enabled ?? true,
-          config,
+          config: readIdpConfig(config),
           secrets: this.sealSecrets({
             clientSecret: dto.clientSecret,
             graphClientSecret: dto.graph?.clientSecret,
@@ -154,7 +149,7 @@ export class IdentityProvidersService {
       assertComplete(idp.type, config, !!secrets.clientSecret);
       idp.name = dto.name ?? idp.name;
       idp.enabled = dto.enabled ?? idp.enabled;
-      idp.config = config;
+      idp.config = readIdpConfig(config);
       idp.secrets = this.sealSecrets(secrets);
       if (dto.groupSync) idp.groupSync = resolvePolicy({ ...idp.groupSync, ...dto.groupSync });
       idp.updatedAt = new Date();
@@ -208,7 +203,7 @@ export class IdentityProvidersService {
 
   /** The IdP's secrets: OIDC client secret, Microsoft Graph client secret. */
   openSecrets(idp: IdentityProvider): IdpSecrets {
-    return idp.secrets ? (JSON.parse(this.secretKey.box.open(idp.secrets)) as IdpSecrets) : {};
+    return openIdpSecrets(this.secretKey.box, idp.secrets);
   }
 
   private sealSecrets(secrets: IdpSecrets): string | null {
@@ -236,7 +231,7 @@ export class IdentityProvidersService {
       ...(idp.config.graph
         ? {
             graph: {
-              ...(idp.config.graph as object),
+              ...idp.config.graph,
               hasClientSecret: !!this.openSecrets(idp).graphClientSecret,
             },
           }
@@ -253,7 +248,7 @@ export class IdentityProvidersService {
 function protocolConfig(
   type: IdpType,
   dto: IdentityProviderSettingsDto,
-  current: Record<string, unknown>,
+  current: IdpConfig,
 ): Record<string, unknown> {
   const own: readonly string[] = type === 'saml' ? SAML_FIELDS : OIDC_FIELDS;
   const common = new Set<string>(COMMON_FIELDS);
@@ -272,7 +267,7 @@ function protocolConfig(
   const config: Record<string, unknown> = { ...current };
   if (dto.graph !== undefined) {
     const { clientSecret: _secret, ...graph } = dto.graph; // the secret goes to the sealed box
-    config.graph = { ...(current.graph as object | undefined), ...graph };
+    config.graph = { ...current.graph, ...graph };
   }
   for (const key of own) {
     const value = (dto as Record<string, unknown>)[key];
@@ -323,14 +318,15 @@ function assertComplete(type: IdpType, config: Record<string, unknown>, hasSecre
   }
 }
 
-function publicConfig(idp: IdentityProvider): Record<string, unknown> {
-  const { metadataXml, ...rest } = idp.config as { metadataXml?: string };
+function publicConfig(idp: IdentityProvider): IdpConfig & { hasMetadataXml?: true } {
+  if (idp.type !== 'saml') return { ...idp.config };
+  const { metadataXml, ...rest } = samlConfigOf(idp);
   return metadataXml ? { ...rest, hasMetadataXml: true } : rest;
 }
 
 /** The linking settings as they apply (lower-cased domains, the safe reading of a missing value). */
 function linkingView(idp: IdentityProvider) {
-  const { accountLinking, verifiedDomains } = linkingSettings(idp);
+  const { accountLinking, verifiedDomains } = linkingSettingsOf(idp.config);
   return { accountLinking, verifiedDomains };
 }
 

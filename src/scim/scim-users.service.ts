@@ -10,18 +10,17 @@ import { inertCopy } from '../common/safe-input';
 import { insertRows } from '../database/insert';
 import { Transactions } from '../database/transactions.service';
 import { Membership } from '../groups/membership.entity';
+import { accountOwners, otherIdpsOf } from '../identity-providers/account-linking';
 import {
-  accountOwners,
   decideLink,
   emailDomain,
   emailVerification,
   isAllowedDomain,
-  linkingSettings,
-  otherIdpsOf,
+  lastOwnerAmong,
+  linkingSettingsOf,
   reservedDomainReason,
   reservingIdps,
-} from '../identity-providers/account-linking';
-import { lastOwnerAmong } from '../sync/engine';
+} from '../sync/engine';
 import { ExternalMembership } from '../sync/external-membership.entity';
 import { loadGroupsByIds, loadOwnerCounts } from '../sync/sync-state';
 import { PushedGroupsService } from '../sync/pushed-groups.service';
@@ -212,7 +211,7 @@ export class ScimUsersService {
           ? `email ${email} belongs to SCIM user "${linked.userName}"`
           : `email ${email} belongs to a user another identity provider provisions`,
       );
-    const settings = linkingSettings(caller.idp);
+    const settings = linkingSettingsOf(caller.idp.config);
     const owners = await accountOwners(em, tenantId, owner.id, caller.idp.id);
     const decision = decideLink(caller.idp.name, settings, emailVerification(email, null, settings), owners);
     if (decision.allowed) return;
@@ -236,14 +235,14 @@ export class ScimUsersService {
    * client's word is not a verification (docs/sync.md section 15).
    */
   private async refuseDomain(em: EntityManager, caller: ScimCaller, email: string, newEmail: boolean) {
-    const settings = linkingSettings(caller.idp);
+    const settings = linkingSettingsOf(caller.idp.config);
     const domain = emailDomain(email);
     const idp = `identity provider "${caller.idp.slug}"`;
     if (!isAllowedDomain(email, settings))
       throw invalidValue(`the email domain ${domain} is not among the allowedDomains of ${idp}`);
     if (!newEmail) return;
     const others = await otherIdpsOf(em, caller.tenant.id, caller.idp.id);
-    if (reservingIdps(email, emailVerification(email, null, settings), caller.idp.id, others).length)
+    if (reservingIdps(email, emailVerification(email, null, settings), others).length)
       throw scimError(
         'uniqueness',
         `${reservedDomainReason(domain)}; ${idp} may give users an email there only when ${domain} is among its own verifiedDomains`,

@@ -12,6 +12,12 @@ import { AllConfigType } from '../config/configuration';
 import { insertRows } from '../database/insert';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import {
+  type ClaimMapping,
+  type GroupsSource,
+  oidcConfigOf,
+  openIdpSecrets,
+} from '../identity-providers/idp-config';
+import {
   accessTokenClaims,
   codeFlowRefusal,
   loadUserinfo,
@@ -20,11 +26,11 @@ import {
   OidcSettings,
 } from '../oidc/oidc-client';
 import type { OidcLoginState, OidcRequestSettings, OidcStrategyHost } from '../oidc/oidc-strategy';
-import { resolvePolicy } from '../sync/engine';
 import type { Tenant } from '../tenants/tenant.entity';
 import { safeReturnTo } from './return-to';
 import { invalidEmailRefusal, SignInRefusal, SignInUnavailable } from './sign-in-refusal';
 import { signInTargetOf, SignInRequest } from './sign-in-target';
+import type { SignInIdentity } from '../sync/sign-in-account';
 import type { SignedInIdentity } from './signed-in-identity';
 import { SsoLoginState } from './sso-login-state.entity';
 
@@ -37,8 +43,8 @@ interface CachedConfig {
   at: number;
 }
 
-/** Where an IdP's groups may be read, in the IdP's `groupsFrom` order. */
-type GroupsSource = 'id_token' | 'userinfo' | 'access_token';
+/** Where groups are read when the IdP does not say: the first of these that carries a group claim. */
+const DEFAULT_GROUPS_FROM: readonly GroupsSource[] = ['id_token', 'userinfo', 'access_token'];
 
 /**
  * The OIDC half of SSO, as the host of MultiOidcStrategy (openid-client's passport strategy per
@@ -66,12 +72,12 @@ export class OidcSignInService implements OidcStrategyHost {
 
   async settingsFor(req: Request): Promise<OidcRequestSettings> {
     const { tenant, idp } = signInTargetOf(req as SignInRequest);
-    const settings = this.settings(idp);
+    const config = oidcConfigOf(idp);
     return {
-      config: await this.configuration(idp, settings),
+      config: await this.configuration(idp),
       callbackUrl: this.callbackUrl(tenant, idp),
-      scope: (settings.scopes ?? ['openid', 'profile', 'email']).join(' '),
-      pkce: settings.pkce !== false,
+      scope: (config.scopes ?? ['openid', 'profile', 'email']).join(' '),
+      pkce: config.pkce !== false,
     };
   }
 
@@ -166,67 +172,23 @@ export class OidcSignInService implements OidcStrategyHost {
     tokens: TokenEndpointResponse & TokenEndpointResponseHelpers,
   ): Promise<SignedInIdentity> {
     const { tenant, idp } = signInTargetOf(req as SignInRequest);
-    const settings = this.settings(idp);
-    const mapping = (idp.config.claimMapping ?? {}) as {
-      externalId?: string;
-      email?: string;
-      displayName?: string;
-    };
-    const groupsFrom = (idp.config.groupsFrom as GroupsSource[] | undefined) ?? [
-      'id_token',
-      'userinfo',
-      'access_token',
-    ];
-    const policy = resolvePolicy(idp.groupSync);
+    const config = oidcConfigOf(idp);
+    const mapping = { externalId: 'sub', email: 'email', displayName: 'name', ...config.claimMapping };
+    const groupsFrom = config.groupsFrom ?? DEFAULT_GROUPS_FROM;
+    const claims = idp.groupSync.claims;
     const idToken = (tokens.claims() ?? {}) as Record<string, unknown>;
-    let userinfo: Record<string, unknown> | null = null;
-    let accessToken: Record<string, unknown> | null = null;
     const has = (name: string) => idToken[name] !== undefined;
-    const needed =
-      [mapping.externalId ?? 'sub', mapping.email ?? 'email'].some((n) => !has(n)) ||
-      !policy.claims.some(has);
+    const needed = [mapping.externalId, mapping.email].some((n) => !has(n)) || !claims.some(has);
     // Userinfo costs a round trip: asked for only when the ID token lacks what is needed.
-    if (groupsFrom.includes('userinfo') && (needed || groupsFrom[0] === 'userinfo'))
-      userinfo = await loadUserinfo(
-        await this.configuration(idp, settings),
-        tokens.access_token,
-        String(idToken.sub),
-      );
-    if (groupsFrom.includes('access_token')) accessToken = accessTokenClaims(tokens.access_token, idToken);
-    const claim = (name: string) => idToken[name] ?? userinfo?.[name];
-    const externalId = claim(mapping.externalId ?? 'sub');
-    const email = claim(mapping.email ?? 'email');
-    const name = claim(mapping.displayName ?? 'name');
-    if (typeof externalId !== 'string' || externalId === '') {
-      throw new SignInRefusal(
-        HttpStatus.UNAUTHORIZED,
-        'claim_missing',
-        'the identity provider did not say who you are',
-        `no ${mapping.externalId ?? 'sub'} claim`,
-      );
-    }
-    if (typeof email !== 'string' || !email.includes('@')) {
-      throw new SignInRefusal(
-        HttpStatus.UNAUTHORIZED,
-        'claim_missing',
-        'the identity provider did not send your email address',
-        `no usable ${mapping.email ?? 'email'} claim`,
-      );
-    }
-    const validEmail = normalizeEmail(email);
-    if (!validEmail) throw invalidEmailRefusal(email);
-    // Groups come from the first source (in `groupsFrom` order) that carries one of the policy's claims.
-    // Claim names come from the IdP and the tenant's settings: a prototype-free map keeps
-    // `__proto__` and `constructor` plain names.
-    const attributes = Object.assign(Object.create(null) as Record<string, unknown>, idToken);
-    for (const claimName of policy.claims) delete attributes[claimName];
+    const userinfo =
+      groupsFrom.includes('userinfo') && (needed || groupsFrom[0] === 'userinfo')
+        ? await loadUserinfo(await this.configuration(idp), tokens.access_token, String(idToken.sub))
+        : null;
+    const accessToken = groupsFrom.includes('access_token')
+      ? accessTokenClaims(tokens.access_token, idToken)
+      : null;
     const sources = { id_token: idToken, userinfo: userinfo ?? {}, access_token: accessToken ?? {} };
-    const source = groupsFrom.map((s) => sources[s]).find((c) => policy.claims.some((n) => n in c));
-    if (source)
-      for (const claimName of policy.claims)
-        if (claimName in source) attributes[claimName] = source[claimName];
-
-    if (idp.config.debug) {
+    if (config.debug)
       this.logger.log(
         {
           idp: idp.slug,
@@ -238,30 +200,28 @@ export class OidcSignInService implements OidcStrategyHost {
         },
         'OIDC debug: claims received',
       );
-    }
     return {
-      externalId,
-      email: validEmail,
-      displayName: typeof name === 'string' ? name : null,
-      emailVerified: emailVerifiedOf(mapping.email ?? 'email', idToken, userinfo),
-      attributes,
+      ...personOf(mapping, idToken, userinfo),
+      attributes: attributesOf(
+        idToken,
+        claims,
+        groupsFrom.map((source) => sources[source]),
+      ),
       returnTo: (req as SignInRequest).loginReturnTo ?? null,
     };
   }
 
+  /** The client settings openid-client needs: the stored ones and the sealed client secret. */
   private settings(idp: IdentityProvider): OidcSettings {
-    const c = idp.config as Partial<OidcSettings> & { clientId: string };
-    const secrets = idp.secrets
-      ? (JSON.parse(this.secretKey.box.open(idp.secrets)) as { clientSecret?: string })
-      : {};
+    const c = oidcConfigOf(idp);
     return {
       issuer: c.issuer,
       authorizationUrl: c.authorizationUrl,
       tokenUrl: c.tokenUrl,
       userinfoUrl: c.userinfoUrl,
       jwksUrl: c.jwksUrl,
-      clientId: c.clientId,
-      clientSecret: secrets.clientSecret,
+      clientId: c.clientId ?? '',
+      clientSecret: openIdpSecrets(this.secretKey.box, idp.secrets).clientSecret,
       tokenAuthMethod: c.tokenAuthMethod,
       scopes: c.scopes,
       pkce: c.pkce,
@@ -269,14 +229,68 @@ export class OidcSignInService implements OidcStrategyHost {
   }
 
   /** Discovery is cached per IdP version for ten minutes. */
-  private async configuration(idp: IdentityProvider, settings: OidcSettings): Promise<Configuration> {
+  private async configuration(idp: IdentityProvider): Promise<Configuration> {
     const key = `${idp.id}:${idp.updatedAt.getTime()}`;
     const cached = this.configs.get(idp.id);
     if (cached && cached.key === key && Date.now() - cached.at < CONFIG_TTL_MS) return cached.config;
-    const config = await oidcConfiguration(settings);
+    const config = await oidcConfiguration(this.settings(idp));
     this.configs.set(idp.id, { key, config, at: Date.now() });
     return config;
   }
+}
+
+/** Who signed in: the mapped claims of the ID token, else of userinfo; refused without id or email. */
+function personOf(
+  mapping: Required<ClaimMapping>,
+  idToken: Record<string, unknown>,
+  userinfo: Record<string, unknown> | null,
+): SignInIdentity {
+  const claim = (name: string) => idToken[name] ?? userinfo?.[name];
+  const externalId = claim(mapping.externalId);
+  const email = claim(mapping.email);
+  const name = claim(mapping.displayName);
+  if (typeof externalId !== 'string' || externalId === '') {
+    throw new SignInRefusal(
+      HttpStatus.UNAUTHORIZED,
+      'claim_missing',
+      'the identity provider did not say who you are',
+      `no ${mapping.externalId} claim`,
+    );
+  }
+  if (typeof email !== 'string' || !email.includes('@')) {
+    throw new SignInRefusal(
+      HttpStatus.UNAUTHORIZED,
+      'claim_missing',
+      'the identity provider did not send your email address',
+      `no usable ${mapping.email} claim`,
+    );
+  }
+  const validEmail = normalizeEmail(email);
+  if (!validEmail) throw invalidEmailRefusal(email);
+  return {
+    externalId,
+    email: validEmail,
+    displayName: typeof name === 'string' ? name : null,
+    emailVerified: emailVerifiedOf(mapping.email, idToken, userinfo),
+  };
+}
+
+/**
+ * The claims the group sync reads: the ID token's, with the group claims taken from the first source
+ * (in `groupsFrom` order) that carries one of them. Claim names come from the IdP and the tenant's
+ * settings: a prototype-free map keeps `__proto__` and `constructor` plain names.
+ */
+function attributesOf(
+  idToken: Record<string, unknown>,
+  groupClaims: readonly string[],
+  sources: readonly Record<string, unknown>[],
+): Record<string, unknown> {
+  const attributes = Object.assign(Object.create(null) as Record<string, unknown>, idToken);
+  for (const claimName of groupClaims) delete attributes[claimName];
+  const source = sources.find((c) => groupClaims.some((n) => n in c));
+  if (source)
+    for (const claimName of groupClaims) if (claimName in source) attributes[claimName] = source[claimName];
+  return attributes;
 }
 
 /**

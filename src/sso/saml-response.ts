@@ -4,6 +4,7 @@ import { inertCopy } from '../common/safe-input';
 import type { SamlStatus } from './saml-precheck';
 import type { ValidatedProfile } from './saml-validator';
 import { invalidEmailRefusal, SignInRefusal, type SignInRefusalCode } from './sign-in-refusal';
+import type { ClaimMapping } from '../identity-providers/idp-config';
 
 /**
  * What the ACS reads from a validated SAML response, and the refusals it can give: plain functions
@@ -22,12 +23,6 @@ const NAME_ATTRIBUTES = [
   'http://schemas.microsoft.com/identity/claims/displayname',
   'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name',
 ];
-
-export interface ClaimMapping {
-  externalId?: string;
-  email?: string;
-  displayName?: string;
-}
 
 /** Who signed in: the external id, a valid email, a display name, and every attribute as sent. */
 export function samlIdentityOf(profile: ValidatedProfile, mapping: ClaimMapping) {

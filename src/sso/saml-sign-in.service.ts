@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../common/errors';
 import { AllConfigType } from '../config/configuration';
 import { insertRows } from '../database/insert';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
-import { resolvePolicy } from '../sync/engine';
+import { type SamlConfig, samlConfigOf } from '../identity-providers/idp-config';
 import type { Tenant } from '../tenants/tenant.entity';
 import { DEFAULT_SAML_LIMITS, precheckSamlResponse, SamlResponseLimits } from './saml-precheck';
 import { SignInRefusal, SignInUnavailable } from './sign-in-refusal';
@@ -25,19 +25,6 @@ import { SsoLoginState } from './sso-login-state.entity';
 
 const REQUEST_TTL_MS = 10 * 60_000;
 const ADDRESS_BUSY_RETRY_SECONDS = 5;
-
-/** SAML IdP settings kept in identity_providers.config (parsed from metadata or given explicitly). */
-interface SamlConfig {
-  entityId: string;
-  ssoUrl: string;
-  certificates: string[];
-  wantResponseSigned?: boolean;
-  allowIdpInitiated?: boolean;
-  clockSkewSeconds?: number;
-  claimMapping?: { externalId?: string; email?: string; displayName?: string };
-  debug?: boolean;
-  responseLimits?: Partial<SamlResponseLimits>;
-}
 
 /**
  * The SAML service provider of one tenant's IdP, for SamlStrategy: node-saml's options per IdP, the
@@ -84,7 +71,7 @@ export class SamlSignInService {
         'the identity provider did not send a sign-in response',
       );
     }
-    const cfg = idp.config as unknown as SamlConfig;
+    const cfg = samlConfigOf(idp);
     const scan = this.precheck(samlResponse, responseLimitsOf(cfg));
     const { acsUrl } = this.urls(tenant, idp);
     const cache: CacheContext = { reads: {}, tenantId: tenant.id, idpId: idp.id, returnTo: null };
@@ -150,7 +137,7 @@ export class SamlSignInService {
 
     const who = samlIdentityOf(profile, cfg.claimMapping ?? {});
     if (cfg.debug) {
-      const policy = resolvePolicy(idp.groupSync);
+      const policy = idp.groupSync;
       this.logger.log(
         {
           idp: idp.slug,
@@ -167,7 +154,7 @@ export class SamlSignInService {
 
   /** node-saml's settings for one IdP: plain data, so the validation worker can take them. */
   samlOptions(tenant: Tenant, idp: IdentityProvider) {
-    const cfg = idp.config as unknown as SamlConfig;
+    const cfg = samlConfigOf(idp);
     const { acsUrl, spEntityId } = this.urls(tenant, idp);
     return {
       callbackUrl: acsUrl,

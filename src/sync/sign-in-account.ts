@@ -1,13 +1,15 @@
 import type { EntityManager } from 'typeorm';
 import type { AuditEntry } from '../audit/audit.service';
 import { insertRows } from '../database/insert';
-import type { EmailVerification } from '../identity-providers/account-linking';
 import type { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import { Identity } from '../users/identity.entity';
 import { User } from '../users/user.entity';
-import type { ExternalGroups } from './engine';
+import type { EmailVerification, ExternalGroups } from './engine';
 
-/** Who signed in, as every sign-in flow (SAML, OIDC) hands it to the sync pipeline. */
+/**
+ * Who signed in, as every sign-in flow (SAML, OIDC) hands it to the sync pipeline; the flows'
+ * `SignedInIdentity` (src/sso/signed-in-identity.ts) extends it with the claims and the return URL.
+ */
 export interface SignInIdentity {
   /** SAML NameID, OIDC `sub`, ... */
   externalId: string;

@@ -6,7 +6,6 @@ import { normalizeEmail } from '../common/email';
 import { isUniqueViolation, notFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { Transactions } from '../database/transactions.service';
-import { emailVerification, linkingSettings } from '../identity-providers/account-linking';
 import { findIdp } from '../identity-providers/find-idp';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import type { Tenant } from '../tenants/tenant.entity';
@@ -14,9 +13,11 @@ import { Identity } from '../users/identity.entity';
 import { User } from '../users/user.entity';
 import {
   ClaimStatus,
+  emailVerification,
   ExternalGroups,
   GroupSyncPolicy,
   hasOverageMarker,
+  linkingSettingsOf,
   normalizeClaims,
   planSync,
   RawClaims,
@@ -116,7 +117,7 @@ export class SyncService {
     const mine = userId ? inputs.users.get(userId) : undefined;
     const user = mine?.user ?? null;
     // Decided under the row lock, so the user's identities cannot change in between.
-    const verification = emailVerification(email, who.emailVerified, linkingSettings(idp));
+    const verification = emailVerification(email, who.emailVerified, linkingSettingsOf(idp.config));
     const admission = { tenant, idp, who, email, user, linking: !identity, verification };
     const refusal = await signInRefusal(em, admission);
     if (refusal) return this.refuse(em, tenant, idp, refusal, ctx);

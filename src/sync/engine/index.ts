@@ -9,3 +9,16 @@ export type { SyncContext, SyncPlan } from './plan';
 export { isLastOwner, lastOwnerAmong } from './last-owner';
 export { pushedExternalGroups, storedExternalGroups, withPushedGroups } from './completeness';
 export { externalGroupsLinkedTo, onlyGroup } from './scope';
+export {
+  admissionNeeds,
+  decideLink,
+  defaultAccountLinking,
+  emailDomain,
+  emailVerification,
+  isAllowedDomain,
+  linkingSettingsOf,
+  reservedDomainReason,
+  reservingIdps,
+  signInRefusal,
+} from './admission';
+export type { AccountOwners, AdmissionRefusal, EmailVerification, OtherIdp } from './admission';

@@ -1,7 +1,8 @@
 import type { IdentityProvider } from '../../identity-providers/identity-provider.entity';
+import { oidcConfigOf, openIdpSecrets } from '../../identity-providers/idp-config';
 import type { SecretBox } from '../../common/crypto';
 import { ExternalGroups, GroupSyncPolicy, normalizeClaims } from '../engine';
-import { fetchTransitiveGroups, GraphSettings } from './graph-groups.client';
+import { fetchTransitiveGroups } from './graph-groups.client';
 
 const SAML_OBJECT_ID = 'http://schemas.microsoft.com/identity/claims/objectidentifier';
 
@@ -29,13 +30,11 @@ export async function completeOverageFromGraph(
     external,
     outcome: { attempted: true as const, complete: false, reason },
   });
-  const graph = idp.config.graph as Partial<GraphSettings> | undefined;
+  const graph = idp.config.graph;
   if (!graph?.directoryId)
     return fail('overage is set to "graph" but the identity provider has no Graph settings');
-  const secrets = idp.secrets
-    ? (JSON.parse(box.open(idp.secrets)) as { clientSecret?: string; graphClientSecret?: string })
-    : {};
-  const clientId = graph.clientId ?? (idp.config.clientId as string | undefined);
+  const secrets = openIdpSecrets(box, idp.secrets);
+  const clientId = graph.clientId ?? (idp.type === 'oidc' ? oidcConfigOf(idp).clientId : undefined);
   const clientSecret = secrets.graphClientSecret ?? secrets.clientSecret;
   if (!clientId || !clientSecret) return fail('no client id or secret for Microsoft Graph');
   const oid = firstString(attributes.oid) ?? firstString(attributes[SAML_OBJECT_ID]);
