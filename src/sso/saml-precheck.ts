@@ -87,164 +87,207 @@ export function precheckSamlResponse(xml: string, limits: SamlResponseLimits): P
   const bytes = Buffer.byteLength(xml, 'utf8');
   if (bytes > limits.maxResponseBytes)
     return { ok: false, problem: 'too_large', detail: `${bytes} bytes (limit ${limits.maxResponseBytes})` };
-  const fail = (
-    problem: Exclude<PrecheckResult, { ok: true }>['problem'],
+  try {
+    return new ResponseScan(xml, limits).run();
+  } catch (error) {
+    if (error instanceof Refused) return { ok: false, problem: error.problem, detail: error.message };
+    throw error;
+  }
+}
+
+type Problem = Exclude<PrecheckResult, { ok: true }>['problem'];
+
+/** How the scan stops at the first problem (caught in `precheckSamlResponse`, never escapes it). */
+class Refused extends Error {
+  constructor(
+    readonly problem: Problem,
     detail: string,
-  ): PrecheckResult => ({
-    ok: false,
-    problem,
-    detail,
-  });
+  ) {
+    super(detail);
+  }
+}
+
+const fail = (problem: Problem, detail: string): never => {
+  throw new Refused(problem, detail);
+};
+
+/** A start tag's attributes, as the scan reads them. */
+interface StartTag {
+  /** Index of the tag's closing '>'. */
+  end: number;
+  selfClosing: boolean;
+  /** The `Value` attribute (StatusCode), raw. */
+  value: string | null;
+  /** Namespace declarations near the top: [prefix ('' for the default), uri]. */
+  declarations: [string, string][] | null;
+}
+
+/** The state of one pass over a response; see `precheckSamlResponse`. */
+class ResponseScan {
   // Per open element: its role for the Status ('' when none) and, near the top, its namespace scope.
-  const path: Role[] = [];
-  const scopes: Scope[] = [XML_SCOPE];
-  const children: number[] = []; // child elements seen so far, per open element (first child matters)
-  const status: SamlStatus = { code: null, subCode: null, message: null };
-  let rootName = '';
-  let inResponseTo: string | null = null;
-  let destination: string | null = null;
-  let statusCount = 0;
-  let elements = 0;
-  let i = 0;
-  const n = xml.length;
-  while (i < n) {
-    const lt = xml.indexOf('<', i);
-    if (lt < 0) break;
-    // Text directly inside Response/Status/StatusMessage is the IdP's message.
-    if (lt > i && path.length === 3 && path[2] === 'message')
-      status.message = (status.message ?? '') + xml.slice(i, lt);
-    const next = xml.charCodeAt(lt + 1);
-    if (next === 63 /* ? */) {
-      const end = xml.indexOf('?>', lt + 2);
-      if (end < 0) return fail('malformed', 'unterminated processing instruction');
-      i = end + 2;
-      continue;
+  private readonly path: Role[] = [];
+  private readonly scopes: Scope[] = [XML_SCOPE];
+  private readonly children: number[] = []; // child elements seen so far, per open element (first child matters)
+  private readonly status: SamlStatus = { code: null, subCode: null, message: null };
+  private rootName = '';
+  private inResponseTo: string | null = null;
+  private destination: string | null = null;
+  private statusCount = 0;
+  private elements = 0;
+
+  constructor(
+    private readonly xml: string,
+    private readonly limits: SamlResponseLimits,
+  ) {}
+
+  run(): PrecheckResult {
+    const { xml, path, status } = this;
+    let i = 0;
+    while (i < xml.length) {
+      const lt = xml.indexOf('<', i);
+      if (lt < 0) break;
+      // Text directly inside Response/Status/StatusMessage is the IdP's message.
+      if (lt > i && path.length === 3 && path[2] === 'message')
+        status.message = (status.message ?? '') + xml.slice(i, lt);
+      const next = xml.charCodeAt(lt + 1);
+      if (next === 63 /* ? */ || next === 33 /* ! */) i = this.skipMarkup(lt);
+      else if (next === 47 /* / */) i = this.endTag(lt);
+      else i = this.startTag(lt);
     }
-    if (next === 33 /* ! */) {
-      if (xml.startsWith('<!--', lt)) {
-        const end = xml.indexOf('-->', lt + 4);
-        if (end < 0) return fail('malformed', 'unterminated comment');
-        i = end + 3;
-        continue;
-      }
-      if (xml.startsWith('<![CDATA[', lt)) {
-        const end = xml.indexOf(']]>', lt + 9);
-        if (end < 0) return fail('malformed', 'unterminated CDATA section');
-        i = end + 3;
-        continue;
-      }
-      return fail('doctype', 'DOCTYPE or entity declaration in the response');
-    }
-    if (next === 47 /* / */) {
-      const end = xml.indexOf('>', lt + 2);
-      if (end < 0 || path.length === 0) return fail('malformed', 'unbalanced end tag');
-      path.pop();
-      children.pop();
-      if (scopes.length > path.length + 1) scopes.length = path.length + 1;
-      i = end + 1;
-      continue;
-    }
-    // A start tag: its name, then attributes up to an unquoted '>'.
+    if (this.elements === 0) fail('malformed', 'no XML element');
+    if (path.length > 0) fail('malformed', 'unclosed elements');
+    status.message = status.message === null ? null : decodeText(status.message).trim();
+    const { rootName, inResponseTo, destination, elements } = this;
+    return { ok: true, rootName, inResponseTo, destination, status, elements };
+  }
+
+  /** A processing instruction, comment or CDATA section is skipped; a DOCTYPE or entity refused. */
+  private skipMarkup(lt: number): number {
+    const { xml } = this;
+    const skipTo = (close: string, from: number, what: string) => {
+      const end = xml.indexOf(close, from);
+      return end < 0 ? fail('malformed', `unterminated ${what}`) : end + close.length;
+    };
+    if (xml.charCodeAt(lt + 1) === 63 /* ? */) return skipTo('?>', lt + 2, 'processing instruction');
+    if (xml.startsWith('<!--', lt)) return skipTo('-->', lt + 4, 'comment');
+    if (xml.startsWith('<![CDATA[', lt)) return skipTo(']]>', lt + 9, 'CDATA section');
+    return fail('doctype', 'DOCTYPE or entity declaration in the response');
+  }
+
+  private endTag(lt: number): number {
+    const end = this.xml.indexOf('>', lt + 2);
+    if (end < 0 || this.path.length === 0) fail('malformed', 'unbalanced end tag');
+    this.path.pop();
+    this.children.pop();
+    if (this.scopes.length > this.path.length + 1) this.scopes.length = this.path.length + 1;
+    return end + 1;
+  }
+
+  /** A start tag: its name, then attributes up to an unquoted '>'. */
+  private startTag(lt: number): number {
+    const { xml, path, limits } = this;
     let j = lt + 1;
-    while (j < n && !NAME_END.has(xml.charCodeAt(j))) j++;
+    while (j < xml.length && !NAME_END.has(xml.charCodeAt(j))) j++;
     const qname = xml.slice(lt + 1, j);
-    const colon = qname.indexOf(':');
-    const name = qname.slice(colon + 1);
-    if (name === '') return fail('malformed', 'empty element name');
-    if (++elements > limits.maxElements)
-      return fail('too_many_elements', `more than ${limits.maxElements} elements`);
+    const name = qname.slice(qname.indexOf(':') + 1);
+    if (name === '') fail('malformed', 'empty element name');
+    if (++this.elements > limits.maxElements)
+      fail('too_many_elements', `more than ${limits.maxElements} elements`);
     const depth = path.length; // of this element: 0 is the root
-    if (depth === 0 && elements > 1) return fail('malformed', 'more than one root element');
-    const firstChild = depth > 0 && children[depth - 1]++ === 0;
+    if (depth === 0 && this.elements > 1) fail('malformed', 'more than one root element');
+    const firstChild = depth > 0 && this.children[depth - 1]++ === 0;
+    const tag = this.readAttributes(j, name, depth);
+    const role = depth < NS_DEPTH ? this.roleOf(qname, depth, firstChild, tag) : '';
+    if (!tag.selfClosing) {
+      if (path.length + 1 > limits.maxDepth) fail('too_deep', `nested deeper than ${limits.maxDepth}`);
+      path.push(role);
+      this.children.push(0);
+    }
+    return tag.end + 1;
+  }
+
+  private readAttributes(from: number, name: string, depth: number): StartTag {
+    const { xml, limits } = this;
     let attributes = 0;
-    let selfClosing = false;
-    let closed = false;
     let attrName = '';
     let attrStart = -1;
     let value: string | null = null;
     let declarations: [string, string][] | null = null;
-    while (j < n) {
+    for (let j = from; j < xml.length; j++) {
       const c = xml.charCodeAt(j);
       if (c === 34 /* " */ || c === 39 /* ' */) {
         const end = xml.indexOf(c === 34 ? '"' : "'", j + 1);
-        if (end < 0) return fail('malformed', 'unterminated attribute value');
+        if (end < 0) fail('malformed', 'unterminated attribute value');
         const text = xml.slice(j + 1, end);
-        // A repeated attribute is not XML: refused here, so we never read one copy and xmldom another.
-        if (depth === 0 && attrName === 'InResponseTo') {
-          if (inResponseTo !== null) return fail('malformed', 'InResponseTo given twice');
-          inResponseTo = decodeText(text);
-        }
-        if (depth === 0 && attrName === 'Destination') {
-          if (destination !== null) return fail('malformed', 'Destination given twice');
-          destination = decodeText(text);
-        }
+        if (depth === 0) this.rootAttribute(attrName, text);
         if (attrName === 'Value') {
-          if (value !== null) return fail('malformed', `Value given twice on <${name}>`);
+          // A repeated attribute is not XML: refused here, so we never read one copy and xmldom another.
+          if (value !== null) fail('malformed', `Value given twice on <${name}>`);
           value = text;
         }
         if (depth < NS_DEPTH && (attrName === 'xmlns' || attrName.startsWith('xmlns:')))
           (declarations ??= []).push([attrName.slice(6), decodeText(text)]);
         attrName = '';
-        j = end + 1;
-        continue;
-      }
-      if (c === 60 /* < */) return fail('malformed', `"<" inside <${name}>`);
-      if (c === 62 /* > */) {
-        closed = true;
-        selfClosing = xml.charCodeAt(j - 1) === 47;
-        break;
-      }
-      if (c === 61 /* = */) {
-        if (attrStart < 0) return fail('malformed', 'attribute without a name');
+        j = end;
+      } else if (c === 60 /* < */) fail('malformed', `"<" inside <${name}>`);
+      else if (c === 62 /* > */)
+        return { end: j, selfClosing: xml.charCodeAt(j - 1) === 47, value, declarations };
+      else if (c === 61 /* = */) {
+        if (attrStart < 0) fail('malformed', 'attribute without a name');
         if (++attributes > limits.maxAttributes)
-          return fail('too_many_attributes', `more than ${limits.maxAttributes} attributes on <${name}>`);
+          fail('too_many_attributes', `more than ${limits.maxAttributes} attributes on <${name}>`);
         attrName = xml.slice(attrStart, j).trim();
         attrStart = -1;
       } else if (!isSpace(c) && c !== 47 && attrStart < 0) attrStart = j;
-      j++;
     }
-    if (!closed) return fail('malformed', 'unterminated start tag');
-
-    let role: Role = '';
-    if (depth < NS_DEPTH) {
-      let scope = scopes[depth];
-      if (declarations) {
-        scope = Object.assign(Object.create(null) as Scope, scope);
-        for (const [prefix, uri] of declarations) scope[prefix] = uri;
-      }
-      scopes[depth + 1] = scope;
-      const inProtocol = scope[colon < 0 ? '' : qname.slice(0, colon)] === SAML_PROTOCOL;
-      const parent = depth === 0 ? '' : path[depth - 1];
-      if (depth === 0) {
-        rootName = name;
-        if (inProtocol && name === 'Response') role = 'response';
-      } else if (parent === 'response' && name === 'Status') {
-        if (!inProtocol) return fail('malformed', 'a Status outside the SAML protocol namespace');
-        if (++statusCount > 1) return fail('malformed', 'more than one Status');
-        if (selfClosing) return fail('malformed', 'a Status without a StatusCode');
-        role = 'status';
-      } else if (parent === 'status') {
-        if (firstChild) {
-          if (!inProtocol || name !== 'StatusCode')
-            return fail('malformed', 'the first element in the Status is not a protocol StatusCode');
-          status.code = value;
-          role = 'code';
-        } else if (inProtocol && name === 'StatusMessage') role = 'message';
-      } else if (parent === 'code' && firstChild && inProtocol && name === 'StatusCode') {
-        status.subCode = value;
-      }
-    }
-    if (!selfClosing) {
-      if (path.length + 1 > limits.maxDepth) return fail('too_deep', `nested deeper than ${limits.maxDepth}`);
-      path.push(role);
-      children.push(0);
-    }
-    i = j + 1;
+    return fail('malformed', 'unterminated start tag');
   }
-  if (elements === 0) return fail('malformed', 'no XML element');
-  if (path.length > 0) return fail('malformed', 'unclosed elements');
-  status.message = status.message === null ? null : decodeText(status.message).trim();
-  return { ok: true, rootName, inResponseTo, destination, status, elements };
+
+  /** InResponseTo and Destination of the root, each given once. */
+  private rootAttribute(attrName: string, text: string): void {
+    if (attrName === 'InResponseTo') {
+      if (this.inResponseTo !== null) fail('malformed', 'InResponseTo given twice');
+      this.inResponseTo = decodeText(text);
+    }
+    if (attrName === 'Destination') {
+      if (this.destination !== null) fail('malformed', 'Destination given twice');
+      this.destination = decodeText(text);
+    }
+  }
+
+  /** The element's namespace scope, and its role for the Status (reading the StatusCode values). */
+  private roleOf(qname: string, depth: number, firstChild: boolean, tag: StartTag): Role {
+    let scope = this.scopes[depth];
+    if (tag.declarations) {
+      scope = Object.assign(Object.create(null) as Scope, scope);
+      for (const [prefix, uri] of tag.declarations) scope[prefix] = uri;
+    }
+    this.scopes[depth + 1] = scope;
+    const colon = qname.indexOf(':');
+    const name = qname.slice(colon + 1);
+    const inProtocol = scope[colon < 0 ? '' : qname.slice(0, colon)] === SAML_PROTOCOL;
+    const parent = depth === 0 ? '' : this.path[depth - 1];
+    if (depth === 0) {
+      this.rootName = name;
+      return inProtocol && name === 'Response' ? 'response' : '';
+    }
+    if (parent === 'response' && name === 'Status') {
+      if (!inProtocol) fail('malformed', 'a Status outside the SAML protocol namespace');
+      if (++this.statusCount > 1) fail('malformed', 'more than one Status');
+      if (tag.selfClosing) fail('malformed', 'a Status without a StatusCode');
+      return 'status';
+    }
+    if (parent === 'status' && firstChild) {
+      if (!inProtocol || name !== 'StatusCode')
+        fail('malformed', 'the first element in the Status is not a protocol StatusCode');
+      this.status.code = tag.value;
+      return 'code';
+    }
+    if (parent === 'status') return inProtocol && name === 'StatusMessage' ? 'message' : '';
+    if (parent === 'code' && firstChild && inProtocol && name === 'StatusCode')
+      this.status.subCode = tag.value;
+    return '';
+  }
 }
 
 /** What an open element is for the Status: the root Response, its Status, top StatusCode, StatusMessage. */

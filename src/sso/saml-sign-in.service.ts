@@ -10,7 +10,12 @@ import { insertRows } from '../database/insert';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import { type SamlConfig, samlConfigOf } from '../identity-providers/idp-config';
 import type { Tenant } from '../tenants/tenant.entity';
-import { DEFAULT_SAML_LIMITS, precheckSamlResponse, SamlResponseLimits } from './saml-precheck';
+import {
+  DEFAULT_SAML_LIMITS,
+  precheckSamlResponse,
+  SamlResponseLimits,
+  type SamlStatus,
+} from './saml-precheck';
 import { SignInRefusal, SignInUnavailable } from './sign-in-refusal';
 import {
   addressedAssertionId,
@@ -19,7 +24,13 @@ import {
   statusRefusal,
   validationRefusal,
 } from './saml-response';
-import { SamlValidator, ValidationResult, ValidationTimeout, ValidatorAddressBusy } from './saml-validator';
+import {
+  SamlValidator,
+  type ValidatedProfile,
+  ValidationResult,
+  ValidationTimeout,
+  ValidatorAddressBusy,
+} from './saml-validator';
 import type { SignedInIdentity } from './signed-in-identity';
 import { SsoLoginState } from './sso-login-state.entity';
 
@@ -73,24 +84,66 @@ export class SamlSignInService {
     }
     const cfg = samlConfigOf(idp);
     const scan = this.precheck(samlResponse, responseLimitsOf(cfg));
-    const { acsUrl } = this.urls(tenant, idp);
     const cache: CacheContext = { reads: {}, tenantId: tenant.id, idpId: idp.id, returnTo: null };
-    // Request ids are checked before node-saml builds a DOM: an unknown one costs one indexed read.
-    if (
-      scan.inResponseTo !== null ? !(await this.requestRow(cache, scan.inResponseTo)) : !cfg.allowIdpInitiated
-    ) {
-      throw SignInRefusal.unauthenticated(
-        HttpStatus.UNAUTHORIZED,
-        'saml_in_response_to',
-        'this sign-in response does not answer a sign-in started here; start the sign-in again',
-        scan.inResponseTo === null ? 'no InResponseTo' : `unknown InResponseTo ${scan.inResponseTo}`,
+    await this.matchRequest(cache, scan.inResponseTo, cfg.allowIdpInitiated === true);
+    const result = await this.validate(tenant, idp, samlResponse, scan.inResponseTo, cache, clientAddress);
+    // node-saml consumed the request id (on success and on failure): make that stick.
+    await this.consumeRequests(cache, result.removed);
+    const profile = validatedProfile(result, scan.status);
+    const assertionId = addressedAssertionId(
+      scan.destination,
+      profile.assertion,
+      this.urls(tenant, idp).acsUrl,
+    );
+    await this.rememberAssertion(tenant.id, idp.id, assertionId);
+
+    const who = samlIdentityOf(profile, cfg.claimMapping ?? {});
+    if (cfg.debug) {
+      this.logger.log(
+        {
+          idp: idp.slug,
+          tenant: tenant.slug,
+          nameID: profile.nameID,
+          attributes: who.attributes,
+          groupClaims: idp.groupSync.claims,
+        },
+        'SAML debug: assertion received',
       );
     }
+    return { ...who, returnTo: this.returnToOf(scan.inResponseTo, cache, body.RelayState) };
+  }
+
+  /**
+   * The response must answer a sign-in started here (or the IdP may start sign-ins). Request ids are
+   * checked before node-saml builds a DOM: an unknown one costs one indexed read.
+   */
+  private async matchRequest(
+    cache: CacheContext,
+    inResponseTo: string | null,
+    allowIdpInitiated: boolean,
+  ): Promise<void> {
+    if (inResponseTo !== null ? await this.requestRow(cache, inResponseTo) : allowIdpInitiated) return;
+    throw SignInRefusal.unauthenticated(
+      HttpStatus.UNAUTHORIZED,
+      'saml_in_response_to',
+      'this sign-in response does not answer a sign-in started here; start the sign-in again',
+      inResponseTo === null ? 'no InResponseTo' : `unknown InResponseTo ${inResponseTo}`,
+    );
+  }
+
+  /** node-saml's validation in the worker; a busy address or a timeout is a refusal, not an outage. */
+  private async validate(
+    tenant: Tenant,
+    idp: IdentityProvider,
+    samlResponse: string,
+    inResponseTo: string | null,
+    cache: CacheContext,
+    clientAddress: string,
+  ): Promise<ValidationResult> {
     const requests: Record<string, string> = {};
-    if (scan.inResponseTo !== null && cache.matched) requests[scan.inResponseTo] = cache.matched.nonce;
-    let result: ValidationResult;
+    if (inResponseTo !== null && cache.matched) requests[inResponseTo] = cache.matched.nonce;
     try {
-      result = await this.validator.validate(this.samlOptions(tenant, idp), samlResponse, requests, {
+      return await this.validator.validate(this.samlOptions(tenant, idp), samlResponse, requests, {
         tenantId: tenant.id,
         address: clientAddress,
       });
@@ -107,7 +160,7 @@ export class SamlSignInService {
         throw refusal;
       }
       if (!(error instanceof ValidationTimeout)) throw new SignInUnavailable(error);
-      await this.consumeRequests(cache, scan.inResponseTo === null ? [] : [scan.inResponseTo]);
+      await this.consumeRequests(cache, inResponseTo === null ? [] : [inResponseTo]);
       throw SignInRefusal.unauthenticated(
         HttpStatus.PAYLOAD_TOO_LARGE,
         'saml_too_complex',
@@ -115,41 +168,6 @@ export class SamlSignInService {
         error.message,
       );
     }
-    // node-saml consumed the request id (on success and on failure): make that stick.
-    await this.consumeRequests(cache, result.removed);
-    if (result.error) {
-      if (scan.status.code !== null && isFailure(scan.status)) throw statusRefusal(scan.status, true);
-      throw validationRefusal(result.error);
-    }
-    const profile = result.profile;
-    if (!profile)
-      throw new SignInRefusal(
-        HttpStatus.UNAUTHORIZED,
-        'saml_no_profile',
-        'the sign-in response did not say who you are',
-      );
-    // node-saml reads the Status only when there is no assertion: a signed assertion under a
-    // Responder / RequestDenied status must not sign anyone in.
-    if (isFailure(scan.status)) throw statusRefusal(scan.status, false);
-
-    const assertionId = addressedAssertionId(scan.destination, profile.assertion, acsUrl);
-    await this.rememberAssertion(tenant.id, idp.id, assertionId);
-
-    const who = samlIdentityOf(profile, cfg.claimMapping ?? {});
-    if (cfg.debug) {
-      const policy = idp.groupSync;
-      this.logger.log(
-        {
-          idp: idp.slug,
-          tenant: tenant.slug,
-          nameID: profile.nameID,
-          attributes: who.attributes,
-          groupClaims: policy.claims,
-        },
-        'SAML debug: assertion received',
-      );
-    }
-    return { ...who, returnTo: this.returnToOf(scan.inResponseTo, cache, body.RelayState) };
   }
 
   /** node-saml's settings for one IdP: plain data, so the validation worker can take them. */
@@ -328,6 +346,24 @@ interface CacheContext {
 const requestKeyHash = (idpId: string, key: string) => sha256Hex(`saml-request:${idpId}:${key}`);
 
 /** The IdP's response limits: its own settings over the defaults. */
+/** The validated assertion's profile, or the refusal: a failed validation, a failure Status, no profile. */
+function validatedProfile(result: ValidationResult, status: SamlStatus): ValidatedProfile {
+  if (result.error) {
+    if (status.code !== null && isFailure(status)) throw statusRefusal(status, true);
+    throw validationRefusal(result.error);
+  }
+  if (!result.profile)
+    throw new SignInRefusal(
+      HttpStatus.UNAUTHORIZED,
+      'saml_no_profile',
+      'the sign-in response did not say who you are',
+    );
+  // node-saml reads the Status only when there is no assertion: a signed assertion under a
+  // Responder / RequestDenied status must not sign anyone in.
+  if (isFailure(status)) throw statusRefusal(status, false);
+  return result.profile;
+}
+
 function responseLimitsOf(cfg: SamlConfig): SamlResponseLimits {
   return { ...DEFAULT_SAML_LIMITS, ...(cfg.responseLimits ?? {}) };
 }
