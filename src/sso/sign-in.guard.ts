@@ -12,44 +12,34 @@ const noIdentity = () =>
     'the sign-in response did not say who you are',
   );
 
-/** Passport's answer as the guard's: an error (a refusal, or ours) is thrown as it is. */
-function passportOutcome<T>(err: unknown, user: T | false | null): T {
-  if (err) throw err;
-  if (!user) throw noIdentity();
-  return user;
-}
-
-/** Runs the route's step through the step's strategy; the route's metadata says which step. */
-function stepOptions(reflector: Reflector, context: ExecutionContext): AuthGuardAuthenticateOptions {
-  const route = reflector.get<SignInRoute>(SIGN_IN_ROUTE, context.getHandler());
-  return { session: false, step: route.step };
-}
-
-@Injectable()
-export class SamlAuthGuard extends AuthGuard('saml') {
-  constructor(private readonly reflector: Reflector) {
-    super();
+/**
+ * The passport guard of one strategy: the route's metadata says which step (login or callback) the
+ * strategy runs, and passport's answer is the guard's (an error, a refusal or ours, thrown as it is).
+ */
+function stepGuard(strategy: 'saml' | 'oidc') {
+  @Injectable()
+  class StepGuard extends AuthGuard(strategy) {
+    constructor(private readonly reflector: Reflector) {
+      super();
+    }
+    override getAuthenticateOptions(context: ExecutionContext): AuthGuardAuthenticateOptions {
+      const route = this.reflector.get<SignInRoute>(SIGN_IN_ROUTE, context.getHandler());
+      return { session: false, step: route.step };
+    }
+    override handleRequest<T>(err: unknown, user: T | false | null): T {
+      if (err) throw err;
+      if (!user) throw noIdentity();
+      return user;
+    }
   }
-  override getAuthenticateOptions(context: ExecutionContext): AuthGuardAuthenticateOptions {
-    return stepOptions(this.reflector, context);
-  }
-  override handleRequest<T>(err: unknown, user: T | false | null): T {
-    return passportOutcome(err, user);
-  }
+  return StepGuard;
 }
 
 @Injectable()
-export class OidcAuthGuard extends AuthGuard('oidc') {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
-  override getAuthenticateOptions(context: ExecutionContext): AuthGuardAuthenticateOptions {
-    return stepOptions(this.reflector, context);
-  }
-  override handleRequest<T>(err: unknown, user: T | false | null): T {
-    return passportOutcome(err, user);
-  }
-}
+export class SamlAuthGuard extends stepGuard('saml') {}
+
+@Injectable()
+export class OidcAuthGuard extends stepGuard('oidc') {}
 
 /**
  * The passport guard of a sign-in step, after SsoTargetGuard: the IdP's protocol picks the

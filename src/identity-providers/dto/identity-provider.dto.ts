@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -24,6 +25,19 @@ import { GroupSyncPolicyDto } from './group-sync-policy.dto';
  * inner hyphens, a letter-only top level. `.acme.test` or `acme..test` could never match an email.
  */
 const DOMAIN_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/i;
+
+/** An optional list of up to 100 domain names, validated one by one. */
+const DomainList = (field: string, description: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ description, example: ['example.com'] }),
+    Optional(),
+    IsArray(),
+    ArrayMaxSize(100),
+    Matches(DOMAIN_NAME, {
+      each: true,
+      message: `${field} must be domain names like example.com (IDN domains in their xn-- form)`,
+    }),
+  );
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
@@ -275,18 +289,10 @@ export class IdentityProviderSettingsDto {
   @Type(() => ClaimMappingDto)
   claimMapping?: ClaimMappingDto;
 
-  @ApiPropertyOptional({
-    description:
-      'Only these email domains may sign in through this IdP, existing users included, and be created (empty: any)',
-    example: ['example.com'],
-  })
-  @Optional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @Matches(DOMAIN_NAME, {
-    each: true,
-    message: 'allowedDomains must be domain names like example.com (IDN domains in their xn-- form)',
-  })
+  @DomainList(
+    'allowedDomains',
+    'Only these email domains may sign in through this IdP, existing users included, and be created (empty: any)',
+  )
   allowedDomains?: string[];
 
   @ApiPropertyOptional({
@@ -301,19 +307,11 @@ export class IdentityProviderSettingsDto {
   @IsIn(['none', 'unowned', 'email'])
   accountLinking?: 'none' | 'unowned' | 'email';
 
-  @ApiPropertyOptional({
-    description:
-      'Email domains this IdP owns, vouched for by the admin: its emails there count as verified for account ' +
+  @DomainList(
+    'verifiedDomains',
+    'Email domains this IdP owns, vouched for by the admin: its emails there count as verified for account ' +
       'linking (SAML and SCIM; OIDC when the IdP sends no email_verified, as Entra ID). Exact domains.',
-    example: ['example.com'],
-  })
-  @Optional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @Matches(DOMAIN_NAME, {
-    each: true,
-    message: 'verifiedDomains must be domain names like example.com (IDN domains in their xn-- form)',
-  })
+  )
   verifiedDomains?: string[];
 
   @ApiPropertyOptional({
