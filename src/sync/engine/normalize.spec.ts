@@ -13,6 +13,15 @@ function normalize(
 }
 
 describe('normalizeClaims', () => {
+  it('reads only claims the IdP sent: an inherited property is not a claim', () => {
+    const attributes = Object.create({ groups: ['Admins'] }) as Record<string, unknown>;
+    expect(normalizeClaims({ attributes }, resolvePolicy())).toEqual({
+      groups: [],
+      status: 'missing',
+      complete: false,
+    });
+  });
+
   it('reads every value of the groups claim as one group, trimmed, in first-seen order', () => {
     const result = normalize({ groups: [' Developers ', 'Product Managers', 'Developers'] });
     expect(result).toEqual({ groups: ['Developers', 'Product Managers'], status: 'present', complete: true });
@@ -129,6 +138,12 @@ describe('normalizeGroupName', () => {
     expect(normalizeGroupName('  Dev Team ', { caseSensitive: false, dnCommonName: false })).toBe('dev team');
   });
 
+  it('trims the CN read from a DN like any name (a quoted CN keeps its spaces in the DN only)', () => {
+    expect(normalizeGroupName('CN=" Admins ",OU=x', { caseSensitive: true, dnCommonName: true })).toBe(
+      'Admins',
+    );
+  });
+
   it('reduces a DN to its CN when dnCommonName is on, so a link typed as a DN still matches', () => {
     expect(normalizeGroupName('CN=Dev,OU=Groups', { caseSensitive: true, dnCommonName: true })).toBe('Dev');
     expect(normalizeGroupName('CN=Dev,OU=Groups', { caseSensitive: true, dnCommonName: false })).toBe(
@@ -177,6 +192,9 @@ describe('parseDnCommonName', () => {
     ['CN=x\\'], // lone trailing backslash
     ['CN="open'], // unterminated quote
     ['CN="x"y'], // garbage after a quoted value
+    ['CN="x"yOU=z'], // garbage after a quoted value, even when a pair could follow
+    ['OU=bad\\C3,CN=y'], // invalid UTF-8 in any pair makes the whole value unreadable
+    ['OU="bad\\C3",CN=y'],
     ['CN=#04024869'], // BER-encoded value
     ['CN=bad\\C3'], // invalid UTF-8
     ['=x'],

@@ -135,12 +135,12 @@ export function parseDnCommonName(value: string): string | null {
 function parseDistinguishedName(dn: string): AttributeTypeAndValue[] | null {
   const pairs: AttributeTypeAndValue[] = [];
   let position = 0;
+  // Past the end, dn[position] is undefined: no bound check needed to stop at the end.
   const skipSpaces = () => {
-    while (position < dn.length && dn[position] === ' ') position++;
+    while (dn[position] === ' ') position++;
   };
 
-  skipSpaces();
-  if (position === dn.length) return null;
+  // An empty or blank value fails as an empty attribute type below, as does a trailing separator.
   for (;;) {
     skipSpaces();
     const typeStart = position;
@@ -161,8 +161,6 @@ function parseDistinguishedName(dn: string): AttributeTypeAndValue[] | null {
     if (position === dn.length) return pairs;
     if (!SEPARATORS.has(dn[position])) return null;
     position++;
-    skipSpaces();
-    if (position === dn.length) return null; // a trailing separator is not a DN
   }
 }
 
@@ -195,9 +193,11 @@ function readUnquotedValue(dn: string, start: number): ParsedValue | null {
 function readQuotedValue(dn: string, start: number): ParsedValue | null {
   const text = new EscapedTextBuilder();
   let position = start + 1;
+  // Stryker disable next-line EqualityOperator: `<=` reads one undefined past the end, and the value is then refused as unterminated by the caller.
   while (position < dn.length && dn[position] !== '"') {
     if (dn[position] === '\\') {
       const next = text.appendEscape(dn, position);
+      // Stryker disable next-line ConditionalExpression: only a lone trailing backslash gives null here, which also leaves the quote unterminated.
       if (next === null) return null;
       position = next;
     } else {
@@ -205,6 +205,7 @@ function readQuotedValue(dn: string, start: number): ParsedValue | null {
       position++;
     }
   }
+  // Stryker disable next-line ConditionalExpression: without it an unterminated value ends past the end, where the caller finds no separator and refuses it too.
   if (position === dn.length) return null; // unterminated quote
   const value = text.finish();
   return value === null ? null : { value, end: position + 1 };
