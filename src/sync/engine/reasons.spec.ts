@@ -1,0 +1,96 @@
+import {
+  deniedNotInGroup,
+  describeJustification,
+  describeOrphaned,
+  describeUnjustified,
+  incompleteClaimProtection,
+} from './reasons';
+import { resolvePolicy } from './policy';
+import type { EngineLink } from './types';
+
+// The sentences an admin and a person read (preview, audit, sign-in page): pinned word for word.
+const link = (externalGroup: string, role: EngineLink['role'], label: string | null = null): EngineLink => ({
+  id: externalGroup,
+  groupId: 'g',
+  idpId: null,
+  externalGroup,
+  role,
+  label,
+});
+
+describe('plan sentences', () => {
+  it('a refused signup says why, and names an incomplete list of every kind', () => {
+    const base = 'your account is not in any group of this workspace';
+    expect(deniedNotInGroup({ groups: [], status: 'present', complete: true })).toBe(base);
+    expect(deniedNotInGroup({ groups: [], status: 'present', complete: false })).toBe(
+      `${base}; the group list is incomplete, so membership could not be confirmed`,
+    );
+    expect(deniedNotInGroup({ groups: [], status: 'missing', complete: false })).toBe(
+      `${base}; the group claim was missing from the sign-in, so membership could not be confirmed`,
+    );
+    expect(incompleteClaimProtection('overage')).toBe(
+      'the group claim was truncated (overage: the identity provider left groups out), and an incomplete group list never removes or downgrades anyone',
+    );
+  });
+
+  it('one reason reads as a sentence; several are listed, joined with commas and "and"', () => {
+    const one = {
+      role: 'member' as const,
+      links: [link('Dev', 'member')],
+      nameMatches: [],
+      defaultRole: 'guest' as const,
+    };
+    expect(describeJustification(one)).toBe('external group "Dev" is linked to it as member');
+    const byName = { role: 'guest' as const, links: [], nameMatches: ['dev'], defaultRole: 'guest' as const };
+    expect(describeJustification(byName)).toBe(
+      'external group "dev" has its name, and name matching gives the default role, guest',
+    );
+    const three = {
+      role: 'owner' as const,
+      links: [link('Leads', 'owner', 'Team leads'), link('Dev', 'member')],
+      nameMatches: ['dev'],
+      defaultRole: 'guest' as const,
+    };
+    expect(describeJustification(three)).toBe(
+      'external groups "Leads" ("Team leads") (linked as owner), "Dev" (linked as member) and "dev" (same name, default role guest) match it; the highest role, owner, wins',
+    );
+    const two = { ...three, links: [link('Leads', 'owner')], nameMatches: [] };
+    two.links.push(link('Dev', 'member'));
+    expect(describeJustification(two)).toBe(
+      'external groups "Leads" (linked as owner) and "Dev" (linked as member) match it; the highest role, owner, wins',
+    );
+  });
+
+  it('an unjustified membership names the removal policy and, under synced-only, where it came from', () => {
+    const policy = (removal: 'enforce' | 'never' | 'synced-only' | 'default-role', matchByName = false) =>
+      resolvePolicy({ removal, matchByName, defaultRole: 'guest' });
+    const noLink = 'no external group of this user is linked to it';
+    expect(describeUnjustified(policy('enforce'), 'sync')).toBe(`${noLink} (removal policy: enforce)`);
+    expect(describeUnjustified(policy('never'), 'sync')).toBe(`${noLink} (removal policy: never)`);
+    expect(describeUnjustified(policy('enforce', true), 'sync')).toBe(
+      'no external group of this user is linked to it or has its name (removal policy: enforce)',
+    );
+    expect(describeUnjustified(policy('default-role'), 'sync')).toBe(
+      `${noLink} (removal policy: default-role gives the default role, guest)`,
+    );
+    expect(describeUnjustified(policy('synced-only'), 'manual')).toBe(
+      `${noLink} (removal policy: synced-only)`,
+    );
+    expect(describeUnjustified(policy('synced-only'), 'sync')).toBe(
+      `${noLink} (removal policy: synced-only, and this membership came from sync)`,
+    );
+    expect(describeUnjustified(policy('synced-only'), 'scim')).toBe(
+      `${noLink} (removal policy: synced-only, and this membership came from SCIM)`,
+    );
+  });
+
+  it('an orphaned membership says its group lost every link, and where it came from', () => {
+    const policy = resolvePolicy({ removal: 'enforce' });
+    expect(describeOrphaned(policy, 'sync')).toBe(
+      'the group has no group links any more and this membership came from sync (removal policy: enforce)',
+    );
+    expect(describeOrphaned(policy, 'scim')).toBe(
+      'the group has no group links any more and this membership came from SCIM (removal policy: enforce)',
+    );
+  });
+});

@@ -1,0 +1,98 @@
+import { buildSyncContext, planSync, type SyncPlan } from './plan';
+import { resolvePolicy } from './policy';
+import { externalGroupsLinkedTo, onlyGroup } from './scope';
+import type { EngineGroup, EngineLink } from './types';
+
+const groups: EngineGroup[] = [
+  { id: 'dev', name: 'Developers', parentId: null },
+  { id: 'ops', name: 'Ops', parentId: null },
+];
+const link = (
+  id: string,
+  groupId: string,
+  externalGroup: string,
+  idpId: string | null = 'idp',
+): EngineLink => ({
+  id,
+  groupId,
+  idpId,
+  externalGroup,
+  role: 'member',
+});
+
+describe('a plan narrowed to one group', () => {
+  it('keeps only that group in every list and leaves admin rights as they are', () => {
+    const item = (groupId: string) => ({
+      groupId,
+      groupName: groupId,
+      role: 'member' as const,
+      reason: groupId,
+    });
+    const plan = {
+      adds: [item('dev'), item('ops')],
+      roleChanges: [
+        { ...item('ops'), from: 'member' },
+        { ...item('dev'), from: 'owner' },
+      ],
+      removals: [item('ops'), item('dev')],
+      kept: [item('dev'), item('ops')],
+      admin: { from: true, to: false, reason: 'revoked' },
+      complete: true,
+    } as unknown as SyncPlan;
+    const narrowed = onlyGroup(plan, 'dev');
+    expect(narrowed.adds).toEqual([item('dev')]);
+    expect(narrowed.roleChanges).toEqual([{ ...item('dev'), from: 'owner' }]);
+    expect(narrowed.removals).toEqual([item('dev')]);
+    expect(narrowed.kept).toEqual([item('dev')]);
+    expect(narrowed.admin).toEqual({ from: true, to: true });
+    expect(narrowed.complete).toBe(true);
+    // the plan it came from is not changed
+    expect(plan.adds).toHaveLength(2);
+  });
+
+  it('narrows a real plan to the group asked for', () => {
+    const context = buildSyncContext({
+      idpId: 'idp',
+      policy: resolvePolicy(),
+      groups,
+      links: [link('l1', 'dev', 'eng'), link('l2', 'ops', 'sre')],
+    });
+    const plan = planSync(context, {
+      user: null,
+      memberships: [],
+      external: { groups: ['eng', 'sre'], status: 'present', complete: true },
+      ownerCounts: new Map(),
+    });
+    expect(onlyGroup(plan, 'ops').adds.map((a) => a.groupId)).toEqual(['ops']);
+  });
+});
+
+describe('the external groups tied to one group', () => {
+  it("lists the normalized (trimmed) external groups of this IdP's and tenant-wide links, not other groups' or IdPs'", () => {
+    const context = buildSyncContext({
+      idpId: 'idp',
+      policy: resolvePolicy(),
+      groups,
+      links: [
+        link('l1', 'dev', ' Engineering '),
+        link('l2', 'dev', 'Everyone', null),
+        link('l3', 'ops', 'SRE'),
+        link('l4', 'dev', 'Other IdP group', 'other'),
+      ],
+    });
+    expect(externalGroupsLinkedTo(context, 'dev')).toEqual(['Engineering', 'Everyone']);
+    expect(externalGroupsLinkedTo(context, 'ops')).toEqual(['SRE']);
+    expect(externalGroupsLinkedTo(context, 'none')).toEqual([]);
+  });
+
+  it("adds the group's own name when matching by name", () => {
+    const context = buildSyncContext({
+      idpId: 'idp',
+      policy: resolvePolicy({ matchByName: true }),
+      groups,
+      links: [link('l1', 'dev', 'eng')],
+    });
+    expect(externalGroupsLinkedTo(context, 'dev')).toEqual(['eng', 'Developers']);
+    expect(externalGroupsLinkedTo(context, 'ops')).toEqual(['Ops']);
+  });
+});
