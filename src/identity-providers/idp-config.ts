@@ -1,5 +1,5 @@
 import type { SecretBox } from '../common/crypto';
-import { ACCOUNT_LINKING_VALUES, type AccountLinking } from '../sync/engine/admission';
+import type { AccountLinking } from '../sync/engine';
 
 /**
  * The settings of an identity provider kept in identity_providers.config, one type per protocol.
@@ -73,6 +73,8 @@ export interface OidcConfig extends CommonConfig {
 
 /** An IdP's settings: the row's `type` says which (`samlConfigOf`, `oidcConfigOf`). */
 export type IdpConfig = SamlConfig | OidcConfig;
+
+const ACCOUNT_LINKING_VALUES: readonly AccountLinking[] = ['none', 'unowned', 'email'];
 
 type Reader<T> = (value: unknown) => T | undefined;
 

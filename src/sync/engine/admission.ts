@@ -7,7 +7,6 @@
  * tenant's first IdP; `email`: also users other IdPs hold, an admin's explicit decision only.
  */
 export type AccountLinking = 'none' | 'unowned' | 'email';
-export const ACCOUNT_LINKING_VALUES: readonly AccountLinking[] = ['none', 'unowned', 'email'];
 
 export interface LinkingSettings {
   accountLinking: AccountLinking;

@@ -21,4 +21,10 @@ export {
   reservingIdps,
   signInRefusal,
 } from './admission';
-export type { AccountOwners, AdmissionRefusal, EmailVerification, OtherIdp } from './admission';
+export type {
+  AccountLinking,
+  AccountOwners,
+  AdmissionRefusal,
+  EmailVerification,
+  OtherIdp,
+} from './admission';

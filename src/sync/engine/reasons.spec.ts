@@ -35,29 +35,29 @@ describe('plan sentences', () => {
 
   it('one reason reads as a sentence; several are listed, joined with commas and "and"', () => {
     const one = {
-      role: 'member' as const,
-      links: [link('Dev', 'member')],
+      role: 'developer' as const,
+      links: [link('Dev', 'developer')],
       nameMatches: [],
       defaultRole: 'guest' as const,
     };
-    expect(describeJustification(one)).toBe('external group "Dev" is linked to it as member');
+    expect(describeJustification(one)).toBe('external group "Dev" is linked to it as developer');
     const byName = { role: 'guest' as const, links: [], nameMatches: ['dev'], defaultRole: 'guest' as const };
     expect(describeJustification(byName)).toBe(
       'external group "dev" has its name, and name matching gives the default role, guest',
     );
     const three = {
       role: 'owner' as const,
-      links: [link('Leads', 'owner', 'Team leads'), link('Dev', 'member')],
+      links: [link('Leads', 'owner', 'Team leads'), link('Dev', 'developer')],
       nameMatches: ['dev'],
       defaultRole: 'guest' as const,
     };
     expect(describeJustification(three)).toBe(
-      'external groups "Leads" ("Team leads") (linked as owner), "Dev" (linked as member) and "dev" (same name, default role guest) match it; the highest role, owner, wins',
+      'external groups "Leads" ("Team leads") (linked as owner), "Dev" (linked as developer) and "dev" (same name, default role guest) match it; the highest role, owner, wins',
     );
     const two = { ...three, links: [link('Leads', 'owner')], nameMatches: [] };
-    two.links.push(link('Dev', 'member'));
+    two.links.push(link('Dev', 'developer'));
     expect(describeJustification(two)).toBe(
-      'external groups "Leads" (linked as owner) and "Dev" (linked as member) match it; the highest role, owner, wins',
+      'external groups "Leads" (linked as owner) and "Dev" (linked as developer) match it; the highest role, owner, wins',
     );
   });
 

@@ -17,7 +17,7 @@ const link = (
   groupId,
   idpId,
   externalGroup,
-  role: 'member',
+  role: 'developer',
 });
 
 describe('a plan narrowed to one group', () => {
@@ -25,13 +25,13 @@ describe('a plan narrowed to one group', () => {
     const item = (groupId: string) => ({
       groupId,
       groupName: groupId,
-      role: 'member' as const,
+      role: 'developer' as const,
       reason: groupId,
     });
     const plan = {
       adds: [item('dev'), item('ops')],
       roleChanges: [
-        { ...item('ops'), from: 'member' },
+        { ...item('ops'), from: 'developer' },
         { ...item('dev'), from: 'owner' },
       ],
       removals: [item('ops'), item('dev')],
