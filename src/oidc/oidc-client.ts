@@ -104,26 +104,8 @@ export async function oidcConfiguration(settings: OidcSettings): Promise<client.
   if (insecure && !urls.every((u) => !u.startsWith('http://') || isLoopback(u))) {
     throw oidcRefusal('idp_unreachable', 'The identity provider must be reached over https', urls.join(' '));
   }
-  const explicit = settings.authorizationUrl && settings.tokenUrl && settings.jwksUrl;
-  if (explicit) {
-    const config = new client.Configuration(
-      {
-        issuer: settings.issuer ?? new URL(settings.authorizationUrl!).origin,
-        authorization_endpoint: settings.authorizationUrl,
-        token_endpoint: settings.tokenUrl,
-        userinfo_endpoint: settings.userinfoUrl,
-        jwks_uri: settings.jwksUrl,
-      },
-      settings.clientId,
-      metadata,
-      clientAuth(settings),
-    );
-    if (insecure) client.allowInsecureRequests(config);
-    client.enableNonRepudiationChecks(config);
-    // Token, userinfo and JWKS requests go through the SSRF guard like discovery does.
-    config[client.customFetch] = outboundFetch(settings);
-    return config;
-  }
+  if (settings.authorizationUrl && settings.tokenUrl && settings.jwksUrl)
+    return explicitConfiguration(settings, metadata, insecure);
   if (!settings.issuer)
     throw oidcRefusal(
       'idp_unreachable',
@@ -150,6 +132,31 @@ export async function oidcConfiguration(settings: OidcSettings): Promise<client.
     logger.warn({ issuer: settings.issuer, reason: (error as Error).message }, 'OIDC discovery failed');
     throw oidcRefusal('idp_unreachable', UNREACHABLE, UNREACHABLE_DETAIL);
   }
+}
+
+/** The configuration of an IdP given with explicit endpoints (no discovery). */
+function explicitConfiguration(
+  settings: OidcSettings,
+  metadata: Partial<client.ClientMetadata>,
+  insecure: boolean,
+): client.Configuration {
+  const config = new client.Configuration(
+    {
+      issuer: settings.issuer ?? new URL(settings.authorizationUrl!).origin,
+      authorization_endpoint: settings.authorizationUrl,
+      token_endpoint: settings.tokenUrl,
+      userinfo_endpoint: settings.userinfoUrl,
+      jwks_uri: settings.jwksUrl,
+    },
+    settings.clientId,
+    metadata,
+    clientAuth(settings),
+  );
+  if (insecure) client.allowInsecureRequests(config);
+  client.enableNonRepudiationChecks(config);
+  // Token, userinfo and JWKS requests go through the SSRF guard like discovery does.
+  config[client.customFetch] = outboundFetch(settings);
+  return config;
 }
 
 /**
