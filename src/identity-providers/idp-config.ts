@@ -102,7 +102,8 @@ function record<T extends object>(readers: { [K in keyof T]-?: Reader<T[K]> }): 
     const stored = value as Record<string, unknown>;
     const out: Partial<T> = {};
     for (const key of Object.keys(readers) as (keyof T & string)[]) {
-      const read = readers[key](stored[key]);
+      // Own keys only: an inherited value was never stored.
+      const read = readers[key](Object.hasOwn(stored, key) ? stored[key] : undefined);
       if (read !== undefined) out[key] = read;
     }
     return out as T;
