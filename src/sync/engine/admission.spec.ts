@@ -95,6 +95,18 @@ describe('account linking', () => {
     );
   });
 
+  it('an unverified email is refused with the reason for the admin: what the IdP said, or did not', () => {
+    const said = decideLink('Y', settings(), 'unverified', nobody);
+    const silent = decideLink('Y', settings(), 'unknown', nobody);
+    expect(said.allowed === false && [said.reason, said.detail]).toEqual([
+      'an account with this email already exists in this workspace and Y did not confirm that this email address is yours; ask your administrator to check how Y verifies emails',
+      'the identity provider said email_verified: false',
+    ]);
+    expect(silent.allowed === false && silent.detail).toBe(
+      'no email_verified: true, and the email domain is not in verifiedDomains',
+    );
+  });
+
   it('refusals say why in words, naming the IdP; advice to allow linking only for a user no IdP holds', () => {
     const unowned = decideLink('Partner IdP', settings({ accountLinking: 'none' }), 'verified', nobody);
     expect(unowned.allowed === false && unowned.reason).toBe(
