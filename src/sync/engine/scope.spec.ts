@@ -95,4 +95,15 @@ describe('the external groups tied to one group', () => {
     expect(externalGroupsLinkedTo(context, 'dev')).toEqual(['eng', 'Developers']);
     expect(externalGroupsLinkedTo(context, 'ops')).toEqual(['Ops']);
   });
+
+  it('an external group or a name shared by several groups is tied to each of them', () => {
+    const context = buildSyncContext({
+      idpId: 'idp',
+      policy: resolvePolicy({ matchByName: true }),
+      groups: [...groups, { id: 'dev2', name: 'Developers', parentId: 'ops' }],
+      links: [link('l1', 'dev', 'shared'), link('l2', 'ops', 'shared')],
+    });
+    expect(externalGroupsLinkedTo(context, 'ops')).toEqual(['shared', 'Ops']);
+    expect(externalGroupsLinkedTo(context, 'dev2')).toEqual(['Developers']);
+  });
 });
