@@ -466,6 +466,32 @@ describe('compileFilter', () => {
       expect(params).toEqual({ scim_f0: '%50\\%\\_\\\\%' });
     });
 
+    it('ids are lower-case UUIDs: equality with a non-UUID matches nothing, ordering and substrings compare text', () => {
+      const id = '0F8FAD5B-D9CB-469F-A165-70867728950E';
+      const equal = compilePostgres(`id eq "${id}"`);
+      expect(equal.sql).toContain('u."userId" = :scim_f0');
+      expect(equal.params).toEqual({ scim_f0: id.toLowerCase() });
+      expect(compilePostgres('id eq "ada"')).toEqual({ sql: '(1 = 0)', params: {} });
+      expect(compilePostgres('id ne "ada"')).toEqual({ sql: '(1 = 1)', params: {} });
+      expect(compilePostgres(`id ne "${id}"`).sql).toContain('u."userId" <> :scim_f0');
+      const ordered = compilePostgres('id gt "0F8F"');
+      expect(ordered.sql).toContain('CAST(u."userId" AS text) > :scim_f0');
+      expect(ordered.params).toEqual({ scim_f0: '0f8f' });
+      expect(compilePostgres('id sw "0F8F"')).toEqual({
+        sql: `(CAST(u."userId" AS text) IS NOT NULL AND CAST(u."userId" AS text) LIKE :scim_f0 ESCAPE '\\')`,
+        params: { scim_f0: '0f8f%' },
+      });
+      expect(() => compilePostgres('id eq 42')).toThrow('"id" must be compared with a string');
+    });
+
+    it('ids on SQLite: substrings by plain string functions, the text as stored', () => {
+      const { sql, params } = compileFilter('id ew "950E"', userSchema, 'sqlite', (d) => d);
+      expect(sql).toBe(
+        '(u."userId" IS NOT NULL AND length(u."userId") >= length(:scim_f0) AND substr(u."userId", length(u."userId") - length(:scim_f0) + 1) = :scim_f0)',
+      );
+      expect(params).toEqual({ scim_f0: '950e' });
+    });
+
     it('binds booleans as true/false and date-times as formatDate returns them', () => {
       expect(compilePostgres('active eq "TRUE"').params).toEqual({ scim_f0: true });
       expect(compilePostgres('emails[primary eq false]').params).toEqual({ scim_f0: false });
