@@ -484,6 +484,36 @@ describe('compileFilter', () => {
       expect(() => compilePostgres('id eq 42')).toThrow('"id" must be compared with a string');
     });
 
+    it('only a whole UUID is one: anything around it, or a non-hex digit, matches nothing', () => {
+      const id = '0f8fad5b-d9cb-469f-a165-70867728950e';
+      for (const notOne of [`x${id}`, `${id}x`, `z${id.slice(1)}`, `0-${id.slice(9)}`])
+        expect(compilePostgres(`id eq "${notOne}"`).sql).toBe('(1 = 0)');
+    });
+
+    it('date-times: real calendar dates and clock times only; no offset means UTC; T or space, any case', () => {
+      const at = (value: string) => compilePostgres(`meta.created gt "${value}"`).params.scim_f0;
+      for (const invalid of [
+        '2024-00-10',
+        '2024-13-01',
+        '2024-01-00',
+        '2023-02-29',
+        '2024-04-31',
+        '2024-01-01T24:00:00Z',
+        '2024-01-01T23:60:00Z',
+        '2024-01-01T23:59:60Z',
+        'x2024-01-01',
+        '2024-01-01x',
+        '2024-01-01T10:00:00+25:00',
+      ])
+        expect(() => at(invalid)).toThrow('must be compared with an ISO 8601 date-time');
+      expect(at('2024-02-29')).toEqual(new Date('2024-02-29T00:00:00Z'));
+      expect(at('2024-12-31T23:59:59Z')).toEqual(new Date('2024-12-31T23:59:59Z'));
+      expect(at('2024-01-31t10:00:00z')).toEqual(new Date('2024-01-31T10:00:00Z'));
+      expect(at('2024-01-31 10:00:00')).toEqual(new Date('2024-01-31T10:00:00Z'));
+      expect(at('2024-01-31T10:00')).toEqual(new Date('2024-01-31T10:00:00Z'));
+      expect(at('2024-01-31T10:00:00+02:00')).toEqual(new Date('2024-01-31T08:00:00Z'));
+    });
+
     it('ids on SQLite: substrings by plain string functions, the text as stored', () => {
       const { sql, params } = compileFilter('id ew "950E"', userSchema, 'sqlite', (d) => d);
       expect(sql).toBe(
