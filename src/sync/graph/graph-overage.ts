@@ -38,7 +38,7 @@ export async function completeOverageFromGraph(
   const clientId = graph.clientId ?? (idp.config.clientId as string | undefined);
   const clientSecret = secrets.graphClientSecret ?? secrets.clientSecret;
   if (!clientId || !clientSecret) return fail('no client id or secret for Microsoft Graph');
-  const oid = firstString(attributes.oid) ?? firstString(attributes[SAML_OBJECT_ID]);
+  const oid = entraObjectId(attributes);
   if (!oid) return fail('the sign-in carried no user object id (oid) to look up in Graph');
 
   const result = await fetchTransitiveGroups(
@@ -49,6 +49,11 @@ export async function completeOverageFromGraph(
   const names = result.groups.flatMap((g) => (g.displayName ? [g.id, g.displayName] : [g.id]));
   const completed = normalizeClaims({ attributes: { [policy.claims[0] ?? 'groups']: names } }, policy);
   return { external: completed, outcome: { attempted: true, complete: true, groups: result.groups.length } };
+}
+
+/** Entra ID's user object id in a sign-in: the OIDC `oid` claim or the SAML objectidentifier attribute. */
+export function entraObjectId(attributes: Record<string, unknown>): string | undefined {
+  return firstString(attributes.oid) ?? firstString(attributes[SAML_OBJECT_ID]);
 }
 
 function firstString(value: unknown): string | undefined {
