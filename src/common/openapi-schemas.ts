@@ -119,7 +119,8 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
       type: 'string',
       enum: ['admin', 'scim', 'graph', 'inactive'],
       nullable: true,
-      description: 'Who blocked the user: an admin, SCIM, a Graph refresh (gone from Entra), the inactivity rule',
+      description:
+        'Who blocked the user: an admin, SCIM, a Graph refresh (gone from Entra), the inactivity rule',
     },
     lastSignInAt: ntime,
     lastSeenAt: {
@@ -264,6 +265,44 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     roleChanges: int,
     removals: int,
     kept: int,
+  }),
+  GraphRefreshResult: obj(
+    {
+      dryRun: bool,
+      notSeenDays: int,
+      usersConsidered: { ...int, description: 'Active users of the IdP not seen for notSeenDays' },
+      usersRead: { ...int, description: 'Complete Graph answers' },
+      usersChanged: int,
+      usersBlocked: { ...int, description: 'Gone from Entra ID (404)' },
+      usersFailed: { ...int, description: 'Incomplete answers: nothing changed for them' },
+      usersSkipped: { ...int, description: 'No Entra object id known, or blocked meanwhile' },
+      usersNotRead: { ...int, description: 'Left for the next run after Graph throttled (429)' },
+      throttled: { ...obj({ retryAfterSeconds: int }), nullable: true },
+      failures: arrayOf(obj({ userId: uuid, reason: s })),
+      users: arrayOf(
+        obj(
+          {
+            userId: uuid,
+            email: s,
+            lastSeenAt: time,
+            outcome: {
+              type: 'string',
+              enum: ['changes', 'unchanged', 'blocked', 'failed', 'skipped', 'not-read'],
+            },
+            reason: ns,
+            plan: ref('SyncPlan'),
+          },
+          ['plan'],
+        ),
+      ),
+    },
+    ['users'],
+  ),
+  InactivityResult: obj({
+    dryRun: bool,
+    notSeenDays: int,
+    usersBlocked: { ...int, description: 'Blocked, or with dryRun would be' },
+    users: arrayOf(obj({ userId: uuid, email: s, lastSeenAt: time })),
   }),
   AuditEvent: obj({
     id: uuid,

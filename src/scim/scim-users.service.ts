@@ -301,7 +301,14 @@ export class ScimUsersService {
     const before = user ? { email: user.email, displayName: user.displayName, status: user.status } : null;
     if (!user) {
       // A SCIM write of the user counts as "seen" for the leaver rules (docs/sync.md, "Leavers").
-      user = em.create(User, { tenantId, email: input.email, displayName, status, blockedBy, lastSeenAt: now });
+      user = em.create(User, {
+        tenantId,
+        email: input.email,
+        displayName,
+        status,
+        blockedBy,
+        lastSeenAt: now,
+      });
       await insertRows(em, User, user);
     } else {
       await this.tx.lockRow(em, 'users', user.id);
