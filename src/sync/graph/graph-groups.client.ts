@@ -26,7 +26,7 @@ export type GraphGroupsResult =
   { complete: true; groups: { id: string; displayName: string | null }[]; pages: number } | GraphFailure;
 
 /** Why a lookup gave no complete list; `notFound`: the first page answered 404, `retryAfterSeconds`: 429. */
-export interface GraphFailure {
+interface GraphFailure {
   complete: false;
   reason: string;
   notFound?: true;

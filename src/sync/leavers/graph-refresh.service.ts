@@ -11,7 +11,7 @@ import type { IdentityProvider } from '../../identity-providers/identity-provide
 import type { Tenant } from '../../tenants/tenant.entity';
 import { Identity } from '../../users/identity.entity';
 import type { User } from '../../users/user.entity';
-import { type ExternalGroups, planHasChanges, planSync, type SyncPlan, withPushedGroups } from '../engine';
+import { planHasChanges, planSync, type SyncPlan, withPushedGroups } from '../engine';
 import { fetchGraphToken } from '../graph/graph-groups.client';
 import { graphSettingsOf } from '../graph/graph-overage';
 import { engineUser, SyncLoader, type SyncScope } from '../pipeline/sync-loader';
@@ -25,7 +25,7 @@ import { leaversSettings } from './leavers-settings';
 const LISTED_USERS = 1000;
 const LISTED_FAILURES = 20;
 
-export type LeaverOutcome = 'changes' | 'unchanged' | 'blocked' | 'failed' | 'skipped' | 'not-read';
+type LeaverOutcome = 'changes' | 'unchanged' | 'blocked' | 'failed' | 'skipped' | 'not-read';
 
 export interface GraphRefreshUser {
   userId: string;
@@ -125,7 +125,7 @@ export class GraphRefreshService {
     const asked = batch.filter((c) => ['groups', 'gone'].includes(lookups.get(c.id)!.kind)).map((c) => c.id);
     const inputs = await this.loader.load(em, scope, asked, { lock: ctx !== null });
     const changed: PlannedUser[] = [];
-    const read: { userId: string; external: ExternalGroups }[] = [];
+    const read: string[] = [];
     const gone: User[] = [];
     const users: GraphRefreshUser[] = [];
     for (const candidate of batch) {
@@ -147,7 +147,7 @@ export class GraphRefreshService {
           ownerCounts: inputs.ownerCounts,
         });
         if (ctx) await storeClaimedGroups(em, tenant.id, mine.user.id, idp.id, lookup.external, mine.stored);
-        read.push({ userId: mine.user.id, external: lookup.external });
+        read.push(mine.user.id);
         if (planHasChanges(plan)) changed.push({ user: mine.user, plan });
         line(planHasChanges(plan) ? 'changes' : 'unchanged', null, plan);
       }
@@ -161,11 +161,10 @@ export class GraphRefreshService {
     ctx: RequestContext,
     tenantId: string,
     idp: IdentityProvider,
-    batch: { changed: PlannedUser[]; read: { userId: string }[]; gone: User[] },
+    batch: { changed: PlannedUser[]; read: string[]; gone: User[] },
   ): Promise<void> {
     // Graph's list is whole: later reconciles may use the stored groups as a complete claim.
-    const readIds = batch.read.map((r) => r.userId);
-    for (const chunk of inChunks(readIds))
+    for (const chunk of inChunks(batch.read))
       await em.update(
         Identity,
         { tenantId, idpId: idp.id, userId: In(chunk) },

@@ -8,7 +8,7 @@ import { User } from '../../users/user.entity';
 const DAY_MS = 86_400_000;
 
 /** More than any tenant should need in one run; the rest waits for the next one. */
-export const MAX_USERS_PER_RUN = 50_000;
+const MAX_USERS_PER_RUN = 50_000;
 
 export interface LeaverCandidate {
   id: string;

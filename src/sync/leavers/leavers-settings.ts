@@ -11,7 +11,7 @@ export interface LeaversSettings {
   blockNotSeenDays: number | null;
 }
 
-export const DEFAULT_LEAVERS: LeaversSettings = {
+const DEFAULT_LEAVERS: LeaversSettings = {
   graphRefreshHours: null,
   notSeenDays: 30,
   blockNotSeenDays: null,
