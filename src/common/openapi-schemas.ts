@@ -277,6 +277,10 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
       usersFailed: { ...int, description: 'Incomplete answers: nothing changed for them' },
       usersSkipped: { ...int, description: 'No Entra object id known, or blocked meanwhile' },
       usersNotRead: { ...int, description: 'Left for the next run after Graph throttled (429)' },
+      blocksWithheld: {
+        ...int,
+        description: 'Gone from Graph but not blocked: more than 10 and more than half of those asked',
+      },
       throttled: { ...obj({ retryAfterSeconds: int }), nullable: true },
       failures: arrayOf(obj({ userId: uuid, reason: s })),
       users: arrayOf(

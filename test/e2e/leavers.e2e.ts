@@ -252,6 +252,40 @@ describe('Leavers caught without a sign-in: Graph refresh and the inactivity rul
     expect(again.body.users.map((u: { email: string }) => u.email)).not.toContain('erin@example.com');
   });
 
+  it('many users gone at once (Graph settings pointing at another directory) blocks nobody', async () => {
+    await newOidcIdp(t, acme.slug, 'entra-wrong', {
+      graph: {
+        directoryId: 'fabrikam-tenant',
+        clientId: 'graph-app',
+        clientSecret: 'graph-secret',
+        tokenUrl: graph.tokenUrl,
+        baseUrl: graph.url,
+      },
+    });
+    for (let i = 10; i < 21; i++) {
+      const email = `stranger${i}@example.com`;
+      await signIn(t, acme.slug, 'entra-wrong', { email }, [], {
+        extraAttributes: { oid: `5e000000-0000-4000-8000-0000000000${i}` },
+      });
+      await lastSeen(email, 40);
+    }
+    const dry = await t.op.post(`${base(acme.slug)}/entra-wrong/graph-refresh?dryRun=true`).expect(200);
+    expect(dry.body).toMatchObject({
+      usersConsidered: 11,
+      usersBlocked: 0,
+      blocksWithheld: 11,
+      usersSkipped: 11,
+    });
+    expect(dry.body.users[0].reason).toMatch(/another directory/);
+    const run = await t.op.post(`${base(acme.slug)}/entra-wrong/graph-refresh`).expect(200);
+    expect(run.body).toMatchObject({ usersBlocked: 0, blocksWithheld: 11 });
+    const users = (await t.op.get(`/api/v1/tenants/${acme.slug}/users`).expect(200)).body as {
+      email: string;
+      status: string;
+    }[];
+    expect(users.filter((u) => u.email.startsWith('stranger') && u.status !== 'active')).toEqual([]);
+  });
+
   it('the inactivity rule: off by default (409), previewed, then blocks only who was not seen; bad input is 400', async () => {
     await newOidcIdp(t, acme.slug, 'okta');
     await signIn(t, acme.slug, 'okta', { email: 'old@example.com' }, []);

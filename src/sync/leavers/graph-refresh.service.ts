@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { AuditEntry, AuditService } from '../../audit/audit.service';
+import { AuditService } from '../../audit/audit.service';
 import { SecretKeyService } from '../../auth/secret-key.service';
 import { conflict } from '../../common/errors';
 import type { RequestContext } from '../../common/request-context';
@@ -10,7 +10,7 @@ import { Transactions } from '../../database/transactions.service';
 import type { IdentityProvider } from '../../identity-providers/identity-provider.entity';
 import type { Tenant } from '../../tenants/tenant.entity';
 import { Identity } from '../../users/identity.entity';
-import type { User } from '../../users/user.entity';
+import { User } from '../../users/user.entity';
 import { planHasChanges, planSync, type SyncPlan, withPushedGroups } from '../engine';
 import { fetchGraphToken } from '../graph/graph-groups.client';
 import { graphSettingsOf } from '../graph/graph-overage';
@@ -47,6 +47,8 @@ export interface GraphRefreshResult {
   usersFailed: number;
   usersSkipped: number;
   usersNotRead: number;
+  /** Users Graph called gone but not blocked: too many at once to trust the settings (see docs). */
+  blocksWithheld: number;
   throttled: { retryAfterSeconds: number } | null;
   failures: { userId: string; reason: string }[];
   /** Dry run: what would happen to each user (first 1,000). */
@@ -54,6 +56,15 @@ export interface GraphRefreshResult {
 }
 
 const GONE_REASON = 'Microsoft Graph says the user no longer exists (404 on /users/{id})';
+
+/**
+ * A run that finds more than this many users gone, and more than half of those it asked, blocks
+ * nobody: that is what Graph settings pointing at the wrong directory look like, and blocks are not
+ * behind the removal breaker. The inactivity rule still catches real leavers.
+ */
+const GONE_TRUSTED = 10;
+const WITHHELD_REASON =
+  'not blocked: more than half of the users asked were gone from Graph, which looks like Graph settings pointing at another directory';
 
 /**
  * Leavers caught without a sign-in, for Entra ID: reads the groups of users not seen for
@@ -86,7 +97,8 @@ export class GraphRefreshService {
       throw conflict('leavers_not_configured', `Graph refresh of "${idp.slug}" is not possible: ${settings}`);
     const { notSeenDays } = leaversSettings(idp.config);
     const em = this.dataSource.manager;
-    const candidates = await usersNotSeenSince(em, tenant.id, idp.id, cutoffFor(notSeenDays, new Date()));
+    const cutoff = cutoffFor(notSeenDays, new Date());
+    const candidates = await usersNotSeenSince(em, tenant.id, idp.id, cutoff);
     const objectIds = await objectIdsOf(
       em,
       tenant.id,
@@ -94,39 +106,65 @@ export class GraphRefreshService {
       candidates.map((c) => c.id),
     );
     const result = emptyResult(options.dryRun, notSeenDays, candidates.length);
+    const gone: string[] = [];
     const token = candidates.length > 0 ? await fetchGraphToken(settings) : null;
     const state: LookupState = { token: token?.ok ? token.token : null, throttled: null };
     for (const batch of inChunks(candidates, USERS_PER_TRANSACTION)) {
       const failure = token && !token.ok ? token.reason : null;
       const lookups = await lookUpUsers(settings, idp.groupSync, state, batch, objectIds, failure);
+      const input = { tenant, idp, batch, lookups, cutoff };
       const users = options.dryRun
-        ? await this.planBatch(em, tenant, idp, batch, lookups, null)
-        : await this.tx.run((tem) => this.planBatch(tem, tenant, idp, batch, lookups, ctx));
+        ? await this.planBatch(em, input, null)
+        : await this.tx.run((tem) => this.planBatch(tem, input, ctx));
       for (const user of users) tally(result, user);
+      gone.push(...users.filter((u) => u.outcome === 'blocked').map((u) => u.userId));
     }
     result.throttled = state.throttled;
+    if (gone.length > GONE_TRUSTED && gone.length * 2 > result.usersRead + gone.length + result.usersFailed)
+      withhold(result, gone.length);
+    else if (!options.dryRun) result.usersBlocked = await this.blockGone(tenant.id, idp, gone, cutoff, ctx);
     if (!options.dryRun) await this.recordRun(tenant, idp, result, ctx);
     return result;
   }
 
+  /** Blocks the users Graph said are gone, still active and unseen, under their row locks. */
+  private async blockGone(
+    tenantId: string,
+    idp: IdentityProvider,
+    ids: string[],
+    cutoff: Date,
+    ctx: RequestContext,
+  ): Promise<number> {
+    let blocked = 0;
+    for (const chunk of inChunks(ids, USERS_PER_TRANSACTION))
+      blocked += await this.tx.run(async (em) => {
+        await this.tx.lockRows(em, 'users', chunk);
+        const users = (await em.find(User, { where: { tenantId, id: In(chunk), status: 'active' } })).filter(
+          (u) => (u.lastSeenAt ?? u.createdAt) < cutoff,
+        );
+        const entries = await blockUsers(em, tenantId, users, 'graph', () => ({
+          trigger: 'graph-refresh',
+          idp: idp.slug,
+          reason: GONE_REASON,
+        }));
+        await this.audit.record(em, ctx, tenantId, entries);
+        return users.length;
+      });
+    return blocked;
+  }
+
   /**
    * Plans one batch from the Graph answers and, with a context (not a dry run), writes it: stored
-   * groups, memberships, blocks and their audit events, under the users' row locks.
+   * groups, memberships and their audit events, under the users' row locks. Gone users are only
+   * listed here; they are blocked after the whole run (`blockGone`).
    */
-  private async planBatch(
-    em: EntityManager,
-    tenant: Pick<Tenant, 'id'>,
-    idp: IdentityProvider,
-    batch: LeaverCandidate[],
-    lookups: Map<string, GraphLookup>,
-    ctx: RequestContext | null,
-  ): Promise<GraphRefreshUser[]> {
+  private async planBatch(em: EntityManager, input: BatchInput, ctx: RequestContext | null) {
+    const { tenant, idp, batch, lookups, cutoff } = input;
     const scope: SyncScope = { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync };
     const asked = batch.filter((c) => ['groups', 'gone'].includes(lookups.get(c.id)!.kind)).map((c) => c.id);
     const inputs = await this.loader.load(em, scope, asked, { lock: ctx !== null });
     const changed: PlannedUser[] = [];
     const read: string[] = [];
-    const gone: User[] = [];
     const users: GraphRefreshUser[] = [];
     for (const candidate of batch) {
       const lookup = lookups.get(candidate.id)!;
@@ -135,10 +173,9 @@ export class GraphRefreshService {
         users.push({ ...userLine(candidate), outcome, reason, ...(plan ? { plan } : {}) });
       if ('reason' in lookup) line(lookup.kind, lookup.reason);
       else if (!mine || mine.user.status === 'blocked') line('skipped', 'blocked or deleted meanwhile');
-      else if (lookup.kind === 'gone') {
-        gone.push(mine.user);
-        line('blocked', GONE_REASON);
-      } else {
+      else if ((mine.user.lastSeenAt ?? mine.user.createdAt) >= cutoff) line('skipped', 'seen meanwhile');
+      else if (lookup.kind === 'gone') line('blocked', GONE_REASON);
+      else {
         const pushed = mine.stored.filter((r) => r.source === 'scim').map((r) => r.externalGroup);
         const plan = planSync(inputs.context, {
           user: engineUser(mine.user),
@@ -152,7 +189,7 @@ export class GraphRefreshService {
         line(planHasChanges(plan) ? 'changes' : 'unchanged', null, plan);
       }
     }
-    if (ctx) await this.write(em, ctx, tenant.id, idp, { changed, read, gone });
+    if (ctx) await this.write(em, ctx, tenant.id, idp, { changed, read });
     return users;
   }
 
@@ -161,7 +198,7 @@ export class GraphRefreshService {
     ctx: RequestContext,
     tenantId: string,
     idp: IdentityProvider,
-    batch: { changed: PlannedUser[]; read: string[]; gone: User[] },
+    batch: { changed: PlannedUser[]; read: string[] },
   ): Promise<void> {
     // Graph's list is whole: later reconciles may use the stored groups as a complete claim.
     for (const chunk of inChunks(batch.read))
@@ -170,13 +207,8 @@ export class GraphRefreshService {
         { tenantId, idpId: idp.id, userId: In(chunk) },
         { claimStatus: 'present', claimsSeenAt: new Date() },
       );
-    const before: AuditEntry[] = await blockUsers(em, tenantId, batch.gone, 'graph', () => ({
-      trigger: 'graph-refresh',
-      idp: idp.slug,
-      reason: GONE_REASON,
-    }));
     const meta = { trigger: 'graph-refresh', idpId: idp.id, idpSlug: idp.slug, source: 'sync' } as const;
-    await this.writer.apply(em, ctx, tenantId, batch.changed, meta, { summary: 'when-written', before });
+    await this.writer.apply(em, ctx, tenantId, batch.changed, meta, { summary: 'when-written' });
   }
 
   /** One audit event and one log line per run, however many users failed. */
@@ -212,10 +244,19 @@ function emptyResult(dryRun: boolean, notSeenDays: number, considered: number): 
     usersFailed: 0,
     usersSkipped: 0,
     usersNotRead: 0,
+    blocksWithheld: 0,
     throttled: null,
     failures: [],
     ...(dryRun ? { users: [] } : {}),
   };
+}
+
+function withhold(result: GraphRefreshResult, gone: number): void {
+  result.usersBlocked = 0;
+  result.blocksWithheld = gone;
+  result.usersSkipped += gone;
+  for (const user of result.users ?? [])
+    if (user.outcome === 'blocked') Object.assign(user, { outcome: 'skipped', reason: WITHHELD_REASON });
 }
 
 function tally(result: GraphRefreshResult, user: GraphRefreshUser): void {
@@ -230,6 +271,14 @@ function tally(result: GraphRefreshResult, user: GraphRefreshUser): void {
       result.failures.push({ userId: user.userId, reason: user.reason ?? 'unknown' });
   }
   if (result.users && result.users.length < LISTED_USERS) result.users.push(user);
+}
+
+interface BatchInput {
+  tenant: Pick<Tenant, 'id'>;
+  idp: IdentityProvider;
+  batch: LeaverCandidate[];
+  lookups: Map<string, GraphLookup>;
+  cutoff: Date;
 }
 
 const userLine = (c: LeaverCandidate) => ({
