@@ -4,6 +4,8 @@ import { signIn } from '../support/sync-helpers';
 import { startTestApp, TestApp } from '../support/test-app';
 import { LeaversScheduler } from '../../src/sync/leavers/leavers-scheduler';
 import { User } from '../../src/users/user.entity';
+import { RESPONSE_SCHEMAS } from '../../src/common/openapi-schemas';
+import { checkAgainst } from '../support/openapi-check';
 
 const DAY_MS = 86_400_000;
 // Entra object ids (GUIDs), as the oid claim carries them.
@@ -277,6 +279,12 @@ describe('Leavers caught without a sign-in: Graph refresh and the inactivity rul
       usersSkipped: 11,
     });
     expect(dry.body.users[0].reason).toMatch(/another directory/);
+    // the answers hold to their OpenAPI schemas
+    expect(checkAgainst(dry.body, RESPONSE_SCHEMAS.GraphRefreshResult, RESPONSE_SCHEMAS)).toEqual([]);
+    const full = await t.op.post(`${base(acme.slug)}/entra/graph-refresh?dryRun=true`).expect(200);
+    expect(checkAgainst(full.body, RESPONSE_SCHEMAS.GraphRefreshResult, RESPONSE_SCHEMAS)).toEqual([]);
+    const idp = await t.op.get(`${base(acme.slug)}/entra`).expect(200);
+    expect(checkAgainst(idp.body, RESPONSE_SCHEMAS.IdentityProvider, RESPONSE_SCHEMAS)).toEqual([]);
     const run = await t.op.post(`${base(acme.slug)}/entra-wrong/graph-refresh`).expect(200);
     expect(run.body).toMatchObject({ usersBlocked: 0, blocksWithheld: 11 });
     const users = (await t.op.get(`/api/v1/tenants/${acme.slug}/users`).expect(200)).body as {
@@ -305,6 +313,7 @@ describe('Leavers caught without a sign-in: Graph refresh and the inactivity rul
     const preview = await t.op.post(`${url}?dryRun=true&notSeenDays=30`).expect(200);
     expect(preview.body).toMatchObject({ dryRun: true, notSeenDays: 30, usersBlocked: 1 });
     expect(preview.body.users.map((u: { email: string }) => u.email)).toEqual(['old@example.com']);
+    expect(checkAgainst(preview.body, RESPONSE_SCHEMAS.InactivityResult, RESPONSE_SCHEMAS)).toEqual([]);
     const wider = await t.op.post(`${url}?dryRun=true&notSeenDays=5`).expect(200);
     expect(wider.body.users.map((u: { email: string }) => u.email).sort()).toEqual([
       'old@example.com',
