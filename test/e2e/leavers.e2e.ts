@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { FakeGraph, startFakeGraph } from '../support/fake-graph';
 import { newApiKey, newGroup, newGroupLink, newOidcIdp, newTenant } from '../support/factories';
 import { signIn } from '../support/sync-helpers';
@@ -395,5 +396,47 @@ describe('Leavers caught without a sign-in: Graph refresh and the inactivity rul
     expect(run.actor.type).toBe('system');
     // not due any more: nothing runs
     expect(await scheduler.runDue()).toEqual([]);
+  });
+
+  it('SCIM-provisioned users are asked for by a GUID externalId (the object id), never by another id; a SCIM write is "seen"', async () => {
+    const made = await t.op
+      .post(`/api/v1/tenants/${acme.slug}/scim-tokens`)
+      .send({ idp: 'entra', name: 'provisioning' })
+      .expect(201);
+    const push = (userName: string, externalId: string) =>
+      request(t.http)
+        .post(`/scim/v2/${acme.slug}/Users`)
+        .set('Authorization', `Bearer ${made.body.token}`)
+        .set('Content-Type', 'application/scim+json')
+        .send(
+          JSON.stringify({
+            schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+            userName,
+            externalId,
+            emails: [{ value: userName, primary: true }],
+            active: true,
+          }),
+        )
+        .expect(201);
+    const guid = '5c100000-0000-4000-8000-000000000001';
+    await push('provisioned@example.com', guid);
+    await push('nickname@example.com', 'jdoe'); // Entra's default mailNickname: not an object id
+    groupsByUser[guid] = [{ id: 'gid-eng', displayName: 'Engineering staff' }];
+    let dry = await t.op.post(`${base(acme.slug)}/entra/graph-refresh?dryRun=true`).expect(200);
+    const emails = (body: { users: { email: string }[] }) => body.users.map((u) => u.email);
+    expect(emails(dry.body)).not.toContain('provisioned@example.com'); // just written by SCIM: seen
+    await lastSeen('provisioned@example.com', 40);
+    await lastSeen('nickname@example.com', 40);
+    dry = await t.op.post(`${base(acme.slug)}/entra/graph-refresh?dryRun=true`).expect(200);
+    const line = (email: string) => dry.body.users.find((u: { email: string }) => u.email === email);
+    expect(line('provisioned@example.com')).toMatchObject({ outcome: 'changes' });
+    expect(line('provisioned@example.com').plan.adds).toEqual([
+      expect.objectContaining({ groupName: 'Engineering', role: 'developer' }),
+    ]);
+    expect(line('nickname@example.com')).toMatchObject({
+      outcome: 'skipped',
+      reason: expect.stringMatching(/object id/),
+    });
+    expect(graph.requests.some((r) => r.includes('/users/jdoe'))).toBe(false);
   });
 });
