@@ -27,7 +27,7 @@ const LISTED_FAILURES = 20;
 
 type LeaverOutcome = 'changes' | 'unchanged' | 'blocked' | 'failed' | 'skipped' | 'not-read';
 
-export interface GraphRefreshUser {
+interface GraphRefreshUser {
   userId: string;
   email: string;
   lastSeenAt: string;
