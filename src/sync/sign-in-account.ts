@@ -19,6 +19,12 @@ export interface SignInIdentity {
   objectId?: string | null;
 }
 
+/**
+ * Entra object ids are GUIDs. Anything else in an `oid` claim (a UPN an IdP put there) is not kept:
+ * a Graph refresh asking by a renamable id would block a renamed person (docs/sync.md, "Leavers").
+ */
+const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The account a sign-in lands in: by this IdP's identity, else by email (a pre-provisioned user). */
 export async function findAccount(
   em: EntityManager,
@@ -80,7 +86,7 @@ export async function recordSignIn(
       details: { trigger: 'sign-in', idp: idp.slug },
     });
   }
-  const objectId = who.objectId && who.objectId.length <= 64 ? { objectId: who.objectId } : {};
+  const objectId = who.objectId && OBJECT_ID.test(who.objectId) ? { objectId: who.objectId } : {};
   const seen = { lastSignInAt: now, claimStatus: claim.status, claimsSeenAt: now, ...objectId };
   if (identity) await em.update(Identity, { id: identity.id }, seen);
   else {
