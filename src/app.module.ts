@@ -24,6 +24,7 @@ import { OpsModule } from './ops/ops.module';
 import { RetentionModule } from './retention/retention.module';
 import { ScimModule } from './scim/scim.module';
 import { SsoModule } from './sso/sso.module';
+import { LeaversModule } from './sync/leavers/leavers.module';
 import { SyncModule } from './sync/sync.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { UsersModule } from './users/users.module';
@@ -66,6 +67,7 @@ import { UsersModule } from './users/users.module';
     GroupsModule,
     GroupLinksModule,
     SyncModule,
+    LeaversModule,
     SsoModule,
     DevIdpModule,
     ScimModule,

@@ -26,6 +26,7 @@ const ERROR_STATUS = {
   identity_provider_slug_taken: 409,
   invalid_identity_provider: 400,
   invalid_metadata: 400,
+  leavers_not_configured: 409,
   // groups and memberships
   group_name_taken: 409,
   group_cycle: 400,

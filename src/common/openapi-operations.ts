@@ -96,6 +96,23 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Delete an identity provider',
     ok: { 204: none() },
   },
+  'POST /api/v1/tenants/{tenant}/identity-providers/{idp}/graph-refresh': {
+    summary:
+      'Leavers: read the groups of users not seen for leavers.notSeenDays through Microsoft Graph and apply them',
+    description:
+      'Only complete Graph answers change anything; a user Graph says is gone is blocked. ' +
+      "?dryRun=true answers each user's plan and writes nothing. 409 without Graph settings.",
+    ok: { 200: json('GraphRefreshResult') },
+    errors: [409],
+  },
+  'POST /api/v1/tenants/{tenant}/identity-providers/{idp}/block-inactive': {
+    summary: 'Leavers: block users of this IdP not seen (sign-in or SCIM) for leavers.blockNotSeenDays',
+    description:
+      '?dryRun=true lists who would be blocked (with &notSeenDays=N to preview another value). ' +
+      '409 when the rule is off and no notSeenDays is given to a dry run.',
+    ok: { 200: json('InactivityResult') },
+    errors: [409],
+  },
 
   'POST /api/v1/tenants/{tenant}/users': {
     summary: 'Pre-provision a user',

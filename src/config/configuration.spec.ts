@@ -142,12 +142,22 @@ describe('loadConfig: operations settings (#14)', () => {
       connectRetrySeconds: 3,
     });
     expect(ops).toEqual({
+      leaversIntervalMinutes: 15,
       workers: 1,
       metricsPort: undefined,
       shutdownTimeoutSeconds: 25,
       redis: undefined,
       retention: { auditDays: 365, refusedSignInDays: 365, intervalMinutes: 60, batchSize: 1000 },
     });
+  });
+
+  it('runs the leaver schedule every 15 minutes, never under NODE_ENV=test unless asked, and refuses bad values', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).ops.leaversIntervalMinutes).toBe(0);
+    expect(loadConfig({ NODE_ENV: 'test', LEAVERS_INTERVAL_MINUTES: '5' }).ops.leaversIntervalMinutes).toBe(5);
+    expect(() => loadConfig({ LEAVERS_INTERVAL_MINUTES: '-1' })).toThrow(/LEAVERS_INTERVAL_MINUTES/);
+    expect(() => loadConfig({ LEAVERS_INTERVAL_MINUTES: 'often' })).toThrow(
+      'LEAVERS_INTERVAL_MINUTES must be a whole number',
+    );
   });
 
   it('reads the settings that were read raw before', () => {

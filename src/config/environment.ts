@@ -176,6 +176,13 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @Type(() => Number)
+  @IsInt({ message: 'LEAVERS_INTERVAL_MINUTES must be a whole number' })
+  @Min(0)
+  @Max(1440)
+  LEAVERS_INTERVAL_MINUTES?: number;
+
+  @IsOptional()
+  @Type(() => Number)
   @IsInt({ message: 'RETENTION_INTERVAL_MINUTES must be a whole number' })
   @Min(0)
   @Max(10080)

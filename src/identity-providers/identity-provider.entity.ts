@@ -28,6 +28,8 @@ export class IdentityProvider {
     transformer: { from: (stored: unknown) => resolveStored(stored), to: (policy: unknown) => policy },
   })
   groupSync: GroupSyncPolicy = resolvePolicy();
+  /** When the scheduled leaver run (Graph refresh, inactivity block) is next due; null: not scheduled. */
+  @TimestampColumn({ nullable: true }) leaversNextRunAt: Date | null = null;
   @TimestampColumn() createdAt: Date = new Date();
   @TimestampColumn() updatedAt: Date = new Date();
 }

@@ -20,6 +20,7 @@ import { IdentityProvider, IdpType } from './identity-provider.entity';
 import { IdpMetadata, MetadataError, parseIdpMetadata } from './saml-metadata';
 import { insertRows } from '../database/insert';
 import { literalInternalHost } from '../common/network-address';
+import { leaversIntervalHours, leaversSettings } from '../sync/leavers/leavers-settings';
 
 // Fields both protocols use.
 const COMMON_FIELDS = [
@@ -103,6 +104,7 @@ export class IdentityProvidersService {
             graphClientSecret: dto.graph?.clientSecret,
           }),
           groupSync: resolvePolicy(dto.groupSync),
+          leaversNextRunAt: nextLeaversRun(config),
         });
         await insertRows(em, IdentityProvider, idp);
         await this.audit.record(em, ctx, tenant.id, {
@@ -152,6 +154,8 @@ export class IdentityProvidersService {
       if (dto.clientSecret !== undefined) secrets.clientSecret = dto.clientSecret;
       if (dto.graph?.clientSecret !== undefined) secrets.graphClientSecret = dto.graph.clientSecret;
       assertComplete(idp.type, config, !!secrets.clientSecret);
+      // A changed leaver setting starts its clock again: the admin previews before the first run.
+      if (dto.leavers !== undefined) idp.leaversNextRunAt = nextLeaversRun(config);
       idp.name = dto.name ?? idp.name;
       idp.enabled = dto.enabled ?? idp.enabled;
       idp.config = config;
@@ -242,6 +246,8 @@ export class IdentityProvidersService {
           }
         : {}),
       groupSync: idp.groupSync,
+      leavers: leaversSettings(idp.config),
+      leaversNextRunAt: idp.leaversNextRunAt?.toISOString() ?? null,
       loginUrl: `${base}/login`,
       ...urls,
       createdAt: idp.createdAt.toISOString(),
@@ -278,7 +284,26 @@ function protocolConfig(
     const value = (dto as Record<string, unknown>)[key];
     if (value !== undefined) config[key] = value;
   }
+  if (dto.leavers !== undefined) config.leavers = { ...leaversSettings(current), ...dto.leavers };
+  assertLeavers(config);
   return config;
+}
+
+/** A scheduled Graph refresh needs Graph to ask (docs/sync.md, "Leavers"). */
+function assertLeavers(config: Record<string, unknown>): void {
+  const graph = config.graph as { directoryId?: string } | undefined;
+  if (leaversSettings(config).graphRefreshHours !== null && !graph?.directoryId)
+    throw badRequest(
+      'invalid_identity_provider',
+      'leavers.graphRefreshHours needs Microsoft Graph settings (graph.directoryId and credentials)',
+      { field: 'leavers.graphRefreshHours' },
+    );
+}
+
+/** The first scheduled leaver run: one interval after the setting is saved; null when both rules are off. */
+function nextLeaversRun(config: Record<string, unknown>): Date | null {
+  const hours = leaversIntervalHours(leaversSettings(config));
+  return hours === null ? null : new Date(Date.now() + hours * 3_600_000);
 }
 
 /** SAML: the entity id, SSO URL and certificates read from pasted metadata; explicit fields win. */

@@ -19,6 +19,6 @@ import { SyncService } from './sync.service';
     SyncWriter,
     SyncContextCache,
   ],
-  exports: [SyncService, PushedGroupsService, LinkImpactService],
+  exports: [SyncService, PushedGroupsService, LinkImpactService, SyncLoader, SyncWriter],
 })
 export class SyncModule {}

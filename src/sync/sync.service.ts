@@ -23,7 +23,7 @@ import {
   SyncPlan,
   withPushedGroups,
 } from './engine';
-import { completeOverageFromGraph, GraphOutcome } from './graph/graph-overage';
+import { completeOverageFromGraph, entraObjectId, GraphOutcome } from './graph/graph-overage';
 import { SecretKeyService } from '../auth/secret-key.service';
 import { engineUser, SyncLoader } from './pipeline/sync-loader';
 import { ApplyMeta, storeClaimedGroups, SyncWriter } from './pipeline/sync-writer';
@@ -67,6 +67,7 @@ export class SyncService {
   ): Promise<SignInOutcome> {
     const policy = idp.groupSync;
     const { claim, graph } = await this.readClaim(idp, policy, claims, ctx);
+    if ('attributes' in claims) who = { ...who, objectId: entraObjectId(claims.attributes) ?? null };
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.tx.run((em) => this.signInOnce(em, tenant, idp, policy, who, claim, ctx, graph));

@@ -24,7 +24,9 @@ const userView = (u: User) => ({
   isAdmin: u.isAdmin,
   adminSource: u.adminSource,
   status: u.status,
+  blockedBy: u.blockedBy,
   lastSignInAt: u.lastSignInAt?.toISOString() ?? null,
+  lastSeenAt: u.lastSeenAt?.toISOString() ?? null,
   createdAt: u.createdAt.toISOString(),
   updatedAt: u.updatedAt.toISOString(),
 });
@@ -113,6 +115,8 @@ export class UsersService {
       const before = userView(row);
       if (dto.displayName !== undefined) row.displayName = dto.displayName;
       if (dto.status !== undefined) {
+        // Unblocking restarts the leaver clock, or the next inactivity run would block again.
+        if (row.status === 'blocked' && dto.status === 'active') row.lastSeenAt = new Date();
         row.status = dto.status;
         row.blockedBy = dto.status === 'blocked' ? 'admin' : null;
       }

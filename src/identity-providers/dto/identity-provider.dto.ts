@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsInt,
+  IsObject,
   Max,
   Min,
   ArrayMaxSize,
@@ -18,6 +19,7 @@ import {
 } from 'class-validator';
 import { Optional, SLUG_MESSAGE, SLUG_PATTERN } from '../../common/validation';
 import { GroupSyncPolicyDto } from './group-sync-policy.dto';
+import { LeaversSettingsDto } from './leavers-settings.dto';
 
 /**
  * A domain in the form emails are compared in (ASCII, IDN as xn--): labels of letters, digits and
@@ -329,6 +331,16 @@ export class IdentityProviderSettingsDto {
   @ValidateNested()
   @Type(() => GraphSettingsDto)
   graph?: GraphSettingsDto;
+
+  @ApiPropertyOptional({
+    type: LeaversSettingsDto,
+    description: 'Leavers caught without a sign-in: scheduled Graph refresh, inactivity block',
+  })
+  @Optional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => LeaversSettingsDto)
+  leavers?: LeaversSettingsDto;
 
   @ApiPropertyOptional({ type: GroupSyncPolicyDto })
   @Optional()

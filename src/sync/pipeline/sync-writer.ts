@@ -10,7 +10,7 @@ import type { ExternalGroups, MembershipSource, SyncPlan } from '../engine';
 import { ExternalMembership } from '../external-membership.entity';
 import type { StoredGroup } from './sync-loader';
 
-type SyncTrigger = 'sign-in' | 'reconcile' | 'scim';
+type SyncTrigger = 'sign-in' | 'reconcile' | 'scim' | 'graph-refresh';
 
 export interface ApplyMeta {
   trigger: SyncTrigger;

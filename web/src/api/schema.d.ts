@@ -256,6 +256,46 @@ export interface paths {
         patch: operations["IdentityProvidersController_update"];
         trace?: never;
     };
+    "/api/v1/tenants/{tenant}/identity-providers/{idp}/block-inactive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Leavers: block users of this IdP not seen (sign-in or SCIM) for leavers.blockNotSeenDays
+         * @description ?dryRun=true lists who would be blocked (with &notSeenDays=N to preview another value). 409 when the rule is off and no notSeenDays is given to a dry run.
+         */
+        post: operations["LeaversController_blockInactive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/identity-providers/{idp}/graph-refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Leavers: read the groups of users not seen for leavers.notSeenDays through Microsoft Graph and apply them
+         * @description Only complete Graph answers change anything; a user Graph says is gone is blocked. ?dryRun=true answers each user's plan and writes nothing. 409 without Graph settings.
+         */
+        post: operations["LeaversController_graphRefresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant}/overview": {
         parameters: {
             query?: never;
@@ -1865,6 +1905,8 @@ export interface components {
             /** @description OIDC: issuer URL (discovery) */
             issuer?: string;
             jwksUrl?: string;
+            /** @description Leavers caught without a sign-in: scheduled Graph refresh, inactivity block */
+            leavers?: components["schemas"]["LeaversSettingsDto"];
             /** @description SAML: the IdP federation metadata XML, pasted */
             metadataXml?: string;
             /** @description Display name; defaults to the slug */
@@ -1953,6 +1995,44 @@ export interface components {
             /** @description For people */
             message: string;
             statusCode: number;
+        };
+        GraphRefreshResult: {
+            /** @description Gone from Graph but not blocked: more than 10 and more than half of those asked */
+            blocksWithheld: number;
+            dryRun: boolean;
+            failures: {
+                reason: string;
+                /** Format: uuid */
+                userId: string;
+            }[];
+            notSeenDays: number;
+            throttled: {
+                retryAfterSeconds: number;
+            } | null;
+            users?: {
+                email: string;
+                /** Format: date-time */
+                lastSeenAt: string;
+                /** @enum {string} */
+                outcome: "changes" | "unchanged" | "blocked" | "failed" | "skipped" | "not-read";
+                plan?: components["schemas"]["SyncPlan"];
+                reason: string | null;
+                /** Format: uuid */
+                userId: string;
+            }[];
+            /** @description Gone from Entra ID (404) */
+            usersBlocked: number;
+            usersChanged: number;
+            /** @description Active users of the IdP not seen for notSeenDays */
+            usersConsidered: number;
+            /** @description Incomplete answers: nothing changed for them */
+            usersFailed: number;
+            /** @description Left for the next run after Graph throttled (429) */
+            usersNotRead: number;
+            /** @description Complete Graph answers */
+            usersRead: number;
+            /** @description No Entra object id known, or blocked meanwhile */
+            usersSkipped: number;
         };
         GraphSettingsDto: {
             /** @description Default https://graph.microsoft.com */
@@ -2089,6 +2169,16 @@ export interface components {
             hasClientSecret: boolean;
             /** Format: uuid */
             id: string;
+            leavers: {
+                blockNotSeenDays: number | null;
+                graphRefreshHours: number | null;
+                notSeenDays: number;
+            };
+            /**
+             * Format: date-time
+             * @description When the scheduled leaver run is next due
+             */
+            leaversNextRunAt: string | null;
             loginUrl: string;
             /** @description SAML */
             metadataUrl?: string;
@@ -2102,6 +2192,36 @@ export interface components {
             updatedAt: string;
         } & {
             [key: string]: unknown;
+        };
+        InactivityResult: {
+            dryRun: boolean;
+            notSeenDays: number;
+            users: {
+                email: string;
+                /** Format: date-time */
+                lastSeenAt: string;
+                /** Format: uuid */
+                userId: string;
+            }[];
+            /** @description Blocked, or with dryRun would be */
+            usersBlocked: number;
+        };
+        LeaversSettingsDto: {
+            /**
+             * @description Block this IdP's users not seen (sign-in or SCIM write) for this many days, checked daily (or with the Graph refresh); null: off
+             * @default null
+             */
+            blockNotSeenDays?: Record<string, never> | null;
+            /**
+             * @description Entra ID with Graph settings: read the groups of users not seen for notSeenDays through Microsoft Graph every N hours and apply them; null: off
+             * @default null
+             */
+            graphRefreshHours?: Record<string, never> | null;
+            /**
+             * @description The Graph refresh reads users not seen (sign-in or SCIM write) for this many days
+             * @default 30
+             */
+            notSeenDays?: number;
         };
         /** @description The answer of a write with ?dryRun=true: nothing was written */
         LinkDryRun: {
@@ -2547,6 +2667,8 @@ export interface components {
             /** @description OIDC: issuer URL (discovery) */
             issuer?: string;
             jwksUrl?: string;
+            /** @description Leavers caught without a sign-in: scheduled Graph refresh, inactivity block */
+            leavers?: components["schemas"]["LeaversSettingsDto"];
             /** @description SAML: the IdP federation metadata XML, pasted */
             metadataXml?: string;
             /** @description Display name; defaults to the slug */
@@ -2604,6 +2726,11 @@ export interface components {
         User: {
             /** @enum {string|null} */
             adminSource: "manual" | "sync" | null;
+            /**
+             * @description Who blocked the user: an admin, SCIM, a Graph refresh (gone from Entra), the inactivity rule
+             * @enum {string|null}
+             */
+            blockedBy: "admin" | "scim" | "graph" | "inactive" | null;
             /** Format: date-time */
             createdAt: string;
             displayName: string | null;
@@ -2623,6 +2750,11 @@ export interface components {
                 idp: string;
             }[];
             isAdmin: boolean;
+            /**
+             * Format: date-time
+             * @description Last sign-in (any IdP) or SCIM write of the user: the clock of the leaver rules
+             */
+            lastSeenAt: string | null;
             /** Format: date-time */
             lastSignInAt: string | null;
             memberships: {
@@ -4800,6 +4932,170 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    LeaversController_blockInactive: {
+        parameters: {
+            query?: {
+                /** @description true: answer with the impact on members and change nothing */
+                dryRun?: "true" | "false";
+                /** @description Dry run only: preview with this many days instead of leavers.blockNotSeenDays */
+                notSeenDays?: number;
+            };
+            header?: never;
+            path: {
+                idp: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InactivityResult"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    LeaversController_graphRefresh: {
+        parameters: {
+            query?: {
+                /** @description true: answer with the impact on members and change nothing */
+                dryRun?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                idp: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphRefreshResult"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,4 +1,5 @@
 import { IndexSessionExpiry1796153527349 } from './1796153527349-IndexSessionExpiry';
+import { AddLeavers1796200004002 } from './1796200004002-AddLeavers';
 import { StoreAccountLinkingDefaults1795440000002 } from './1795440000002-StoreAccountLinkingDefaults';
 import { AddRateLimitCounters1796133652898 } from './1796133652898-AddRateLimitCounters';
 import { AddSyncLookupIndexesAndBlockedBy1795430043868 } from './1795430043868-AddSyncLookupIndexesAndBlockedBy';
@@ -17,4 +18,5 @@ export const POSTGRES_MIGRATIONS: Function[] = [
   StoreAccountLinkingDefaults1795440000002,
   AddRateLimitCounters1796133652898,
   IndexSessionExpiry1796153527349,
+  AddLeavers1796200004002,
 ];

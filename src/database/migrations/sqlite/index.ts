@@ -1,4 +1,5 @@
 import { IndexSessionExpiry1796153521173 } from './1796153521173-IndexSessionExpiry';
+import { AddLeavers1796200004001 } from './1796200004001-AddLeavers';
 import { StoreAccountLinkingDefaults1795440000001 } from './1795440000001-StoreAccountLinkingDefaults';
 import { AddRateLimitCounters1796133647498 } from './1796133647498-AddRateLimitCounters';
 import { AddSyncLookupIndexesAndBlockedBy1795430041369 } from './1795430041369-AddSyncLookupIndexesAndBlockedBy';
@@ -17,4 +18,5 @@ export const SQLITE_MIGRATIONS: Function[] = [
   StoreAccountLinkingDefaults1795440000001,
   AddRateLimitCounters1796133647498,
   IndexSessionExpiry1796153521173,
+  AddLeavers1796200004001,
 ];
