@@ -1,0 +1,111 @@
+import { EntityManager, In } from 'typeorm';
+import { DeletePreview, PREVIEW_ROWS, preview } from '../common/delete-query';
+import { inChunks } from '../database/chunks';
+import { GroupLink } from '../group-links/group-link.entity';
+import { Group } from './group.entity';
+import { Membership } from './membership.entity';
+
+/** The group and every group below it, the group first (a forced delete takes the whole subtree). */
+export async function subtreeOf(em: EntityManager, tenantId: string, group: Group): Promise<Group[]> {
+  const all = await em.find(Group, { where: { tenantId }, select: { id: true, name: true, parentId: true } });
+  const children = new Map<string, Group[]>();
+  for (const g of all) if (g.parentId) children.set(g.parentId, [...(children.get(g.parentId) ?? []), g]);
+  const tree = [group];
+  const seen = new Set([group.id]);
+  for (let i = 0; i < tree.length; i++)
+    for (const child of children.get(tree[i].id) ?? [])
+      if (!seen.has(child.id)) {
+        seen.add(child.id);
+        tree.push(child);
+      }
+  return tree;
+}
+
+const linkRow = (l: GroupLink, names: Map<string, string>) => ({
+  id: l.id,
+  groupId: l.groupId,
+  groupName: names.get(l.groupId) ?? null,
+  idp: l.idp?.slug ?? null,
+  externalGroup: l.externalGroup,
+  label: l.label,
+  role: l.role,
+});
+
+const membershipRow = (m: Membership, names: Map<string, string>) => ({
+  userId: m.userId,
+  email: m.user?.email ?? null,
+  groupId: m.groupId,
+  groupName: names.get(m.groupId) ?? null,
+  role: m.role,
+  source: m.source,
+});
+
+const subgroupRow = (g: Group) => ({ id: g.id, name: g.name, parentId: g.parentId });
+
+/** Links and memberships of the subtree: the first `limit` of each (null: all) and their counts. */
+async function attached(em: EntityManager, tenantId: string, tree: Group[], limit: number | null) {
+  const names = new Map(tree.map((g) => [g.id, g.name]));
+  const links: GroupLink[] = [];
+  const members: Membership[] = [];
+  let linkCount = 0;
+  let memberCount = 0;
+  // A subtree larger than one statement's parameters is read in slices, then merged in order.
+  for (const ids of inChunks(tree.map((g) => g.id))) {
+    const where = { tenantId, groupId: In(ids) };
+    const take = limit ?? undefined;
+    linkCount += await em.countBy(GroupLink, where);
+    memberCount += await em.countBy(Membership, where);
+    links.push(
+      ...(await em.find(GroupLink, {
+        where,
+        relations: { idp: true },
+        order: { externalGroup: 'ASC', id: 'ASC' },
+        take,
+      })),
+    );
+    members.push(
+      ...(await em.find(Membership, {
+        where,
+        relations: { user: true },
+        order: { user: { email: 'ASC' }, id: 'ASC' },
+        take,
+      })),
+    );
+  }
+  const cut = <T>(rows: T[]) => (limit === null ? rows : rows.slice(0, limit));
+  links.sort((a, b) => a.externalGroup.localeCompare(b.externalGroup));
+  members.sort((a, b) => (a.user?.email ?? '').localeCompare(b.user?.email ?? ''));
+  return {
+    counts: { subgroups: tree.length - 1, links: linkCount, memberships: memberCount },
+    links: cut(links).map((l) => linkRow(l, names)),
+    memberships: cut(members).map((m) => membershipRow(m, names)),
+  };
+}
+
+/** What deleting the group would take with it: subgroups (all levels), their links and memberships. */
+export async function previewGroupDelete(
+  em: EntityManager,
+  tenantId: string,
+  tree: Group[],
+): Promise<DeletePreview> {
+  const [group, ...below] = tree;
+  const found = await attached(em, tenantId, tree, PREVIEW_ROWS);
+  const subgroups = [...below].sort((a, b) => a.name.localeCompare(b.name)).slice(0, PREVIEW_ROWS);
+  return preview({ type: 'group', id: group.id, name: group.name }, found.counts, {
+    subgroups: subgroups.map(subgroupRow),
+    links: found.links,
+    memberships: found.memberships,
+  });
+}
+
+/** Every row a forced delete of the subtree removes, for the audit trail. */
+export async function groupCascadeRows(
+  em: EntityManager,
+  tenantId: string,
+  tree: Group[],
+): Promise<Record<string, object[]>> {
+  const found = await attached(em, tenantId, tree, null);
+  return { subgroups: tree.slice(1).map(subgroupRow), links: found.links, memberships: found.memberships };
+}
+
+export const GROUP_WORDS = { subgroups: 'subgroup(s)', links: 'link(s)', memberships: 'member(s)' };
