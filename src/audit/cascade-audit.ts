@@ -5,7 +5,7 @@ import type { AuditEntry } from './audit.service';
  * delete event plus 9 continuation events: each stays a few hundred kilobytes at most, and every
  * row is recorded.
  */
-export const CASCADE_ROWS_PER_EVENT = 1000;
+const CASCADE_ROWS_PER_EVENT = 1000;
 
 /**
  * The audit entries of a delete that took `rows` (by kind) with it: `main` carries the counts and
