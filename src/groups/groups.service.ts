@@ -116,7 +116,11 @@ export class GroupsService {
         tree.map((g) => g.id),
       );
       tree = await subtreeOf(em, tenantId, group); // a subgroup added before the lock counts too
-      await lockForDelete(em, 'groups', tree.map((g) => g.id)); // and is held like the others
+      await lockForDelete(
+        em,
+        'groups',
+        tree.map((g) => g.id),
+      ); // and is held like the others
       const found = await previewGroupDelete(em, tenantId, tree);
       if (found.requiresForce && !mode.force)
         throw conflict(
