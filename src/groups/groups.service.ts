@@ -109,18 +109,10 @@ export class GroupsService {
     }
     return this.tx.run(async (em) => {
       const group = await this.mustGet(em, tenantId, id);
-      let tree = await subtreeOf(em, tenantId, group);
-      await lockForDelete(
-        em,
-        'groups',
-        tree.map((g) => g.id),
-      );
-      tree = await subtreeOf(em, tenantId, group); // a subgroup added before the lock counts too
-      await lockForDelete(
-        em,
-        'groups',
-        tree.map((g) => g.id),
-      ); // and is held like the others
+      // Lock, then read the subtree again: a subgroup added meanwhile is found and held too.
+      await lockForDelete(em, 'groups', idsOf(await subtreeOf(em, tenantId, group)));
+      const tree = await subtreeOf(em, tenantId, group);
+      await lockForDelete(em, 'groups', idsOf(tree));
       const found = await previewGroupDelete(em, tenantId, tree);
       if (found.requiresForce && !mode.force)
         throw conflict(
@@ -131,7 +123,7 @@ export class GroupsService {
         );
       const rows = found.requiresForce ? await groupCascadeRows(em, tenantId, tree) : {};
       // Deepest first: no row relies on a cascade through several levels.
-      for (const chunk of inChunks(tree.map((g) => g.id).reverse()))
+      for (const chunk of inChunks(idsOf(tree).reverse()))
         await em.delete(Group, { tenantId, id: In(chunk) });
       const main = {
         action: 'group.deleted',
@@ -194,6 +186,8 @@ export class GroupsService {
     }
   }
 }
+
+const idsOf = (groups: Group[]) => groups.map((g) => g.id);
 
 const nameTaken = (name: string) =>
   conflict('group_name_taken', `A group named "${name}" already exists in this tenant`);
