@@ -1,4 +1,7 @@
 import request from 'supertest';
+import { Session } from '../../src/auth/session.entity';
+import { sha256Hex } from '../../src/common/crypto';
+import { insertRows } from '../../src/database/insert';
 import { Membership } from '../../src/groups/membership.entity';
 import {
   expectErrorShape,
@@ -160,6 +163,38 @@ describe('locked synced groups', () => {
     await t.op
       .delete(`/api/v1/tenants/${other.slug}/groups/${g.eng.id}/members/${g.ada.id}?force=true`)
       .expect(404);
+    expect(await t.dataSource.getRepository(Membership).countBy({ groupId: g.eng.id })).toBe(2);
+  });
+
+  it("a workspace admin's SSO session sending ?force=true gets 403 too; without it, the lock's 409", async () => {
+    const g = await lockedTenant();
+    const { id: tenantId } = (await t.op.get(`/api/v1/tenants/${g.slug}`).expect(200)).body;
+    await t.op.patch(`/api/v1/tenants/${g.slug}/users/${g.bob.id}`).send({ isAdmin: true }).expect(200);
+    const token = `gss_locked_${g.slug}`;
+    await insertRows(
+      t.dataSource.manager,
+      Session,
+      Object.assign(new Session(), {
+        tenantId,
+        userId: g.bob.id,
+        tokenHash: sha256Hex(token),
+        csrfToken: 'csrf-locked',
+        expiresAt: new Date(Date.now() + 3600_000),
+      }),
+    );
+    const asBob = (method: 'put' | 'delete', url: string) =>
+      request(t.http)
+        [method](url)
+        .set('Cookie', `gs_session_${g.slug}=${token}`)
+        .set('X-CSRF-Token', 'csrf-locked');
+    const forced = await asBob('delete', `${g.member}/${g.ada.id}?force=true`).expect(403);
+    expectErrorShape(forced.body, 403, 'force_requires_operator');
+    expectErrorShape(
+      (await asBob('delete', `${g.member}/${g.ada.id}`).expect(409)).body,
+      409,
+      'membership_locked',
+    );
+    await asBob('put', `${g.groups}/${g.free.id}/members/${g.ada.id}`).send({ role: 'guest' }).expect(200);
     expect(await t.dataSource.getRepository(Membership).countBy({ groupId: g.eng.id })).toBe(2);
   });
 
