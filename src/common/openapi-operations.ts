@@ -26,6 +26,15 @@ const pageOr = (item: string, pageName: string): Answer => ({
   schema: `[${item}]|${pageName}`,
 });
 
+const DELETE_RULE =
+  'Anything attached makes a plain delete answer 409 (group_not_empty, identity_provider_in_use, ' +
+  'tenant_not_empty) with a DeletePreview in details; ?force=true deletes it all and the audit event ' +
+  'records every row it took; ?dryRun=true answers the DeletePreview and deletes nothing.';
+const LOCK_RULE =
+  'With the tenant setting lockSyncedMemberships, a group that links manage refuses manual changes ' +
+  '(409 membership_locked, the links in details); the operator token may send ?force=true (audited ' +
+  'as an override); anyone else sending it gets 403 force_requires_operator.';
+
 export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /health': {
     summary: 'Liveness and readiness: the database is migrated and reachable',
@@ -60,8 +69,10 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     ok: { 200: json('Tenant') },
   },
   'DELETE /api/v1/tenants/{tenant}': {
-    summary: 'Delete a tenant and everything it owns (operator only)',
-    ok: { 204: none() },
+    summary: 'Delete a tenant and everything it owns (operator only; ?force=true when it is not empty)',
+    description: DELETE_RULE,
+    ok: { 204: none(), 200: json('DeletePreview', 'With ?dryRun=true: what would go, nothing deleted') },
+    errors: [409],
   },
   'GET /api/v1/tenants/{tenant}/overview': {
     summary: 'Overview: per IdP the last sign-in, refusal and SCIM request; the last 24 hours of sync',
@@ -93,8 +104,10 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     ok: { 200: json('IdentityProvider') },
   },
   'DELETE /api/v1/tenants/{tenant}/identity-providers/{idp}': {
-    summary: 'Delete an identity provider',
-    ok: { 204: none() },
+    summary: 'Delete an identity provider (?force=true when links, identities or SCIM data hang off it)',
+    description: DELETE_RULE,
+    ok: { 204: none(), 200: json('DeletePreview', 'With ?dryRun=true: what would go, nothing deleted') },
+    errors: [409],
   },
   'POST /api/v1/tenants/{tenant}/identity-providers/{idp}/graph-refresh': {
     summary:
@@ -156,8 +169,9 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     errors: [409],
   },
   'DELETE /api/v1/tenants/{tenant}/groups/{groupId}': {
-    summary: 'Delete a group without subgroups',
-    ok: { 204: none() },
+    summary: 'Delete a group (?force=true when it has subgroups, links or members: they go with it)',
+    description: DELETE_RULE,
+    ok: { 204: none(), 200: json('DeletePreview', 'With ?dryRun=true: what would go, nothing deleted') },
     errors: [409],
   },
   'GET /api/v1/tenants/{tenant}/groups/{groupId}/members': {
@@ -166,11 +180,13 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   },
   'PUT /api/v1/tenants/{tenant}/groups/{groupId}/members/{userId}': {
     summary: 'Add a member or change their role by hand (source becomes manual)',
+    description: LOCK_RULE,
     ok: { 200: json('Membership') },
     errors: [409],
   },
   'DELETE /api/v1/tenants/{tenant}/groups/{groupId}/members/{userId}': {
     summary: 'Remove a member',
+    description: LOCK_RULE,
     ok: { 204: none() },
     errors: [409],
   },

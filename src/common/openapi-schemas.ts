@@ -60,7 +60,10 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     id: uuid,
     slug: s,
     name: s,
-    settings: obj({ scimDeleteAction: { type: 'string', enum: ['block', 'delete'] } }),
+    settings: obj({
+      scimDeleteAction: { type: 'string', enum: ['block', 'delete'] },
+      lockSyncedMemberships: bool,
+    }),
     createdAt: time,
     updatedAt: time,
   }),
@@ -235,6 +238,38 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     ),
     truncated: bool,
   }),
+  DeletePreview: {
+    ...obj(
+      {
+        dryRun: { type: 'boolean', enum: [true] },
+        target: obj({
+          type: { type: 'string', enum: ['group', 'identity_provider', 'tenant'] },
+          id: uuid,
+          name: s,
+        }),
+        requiresForce: {
+          ...bool,
+          description: 'true when anything is attached: a delete without ?force=true answers 409 with this',
+        },
+        counts: {
+          type: 'object',
+          additionalProperties: int,
+          description:
+            'Complete counts by kind: group: subgroups, links, memberships; identity provider: links, ' +
+            'identities, scimTokens, scimUsers, scimGroups, externalMemberships; tenant: identityProviders, groups, users',
+        },
+        items: {
+          type: 'object',
+          additionalProperties: arrayOf({ type: 'object', additionalProperties: true }),
+          description:
+            'The first 50 rows of each listed kind, in a stable order (by email, name or external group)',
+        },
+      },
+      ['dryRun'],
+    ),
+    description:
+      'What a delete takes with it: the answer of DELETE with ?dryRun=true, and the details of its 409 (without dryRun)',
+  },
   LinkDryRun: {
     ...obj({
       dryRun: { type: 'boolean', enum: [true] },

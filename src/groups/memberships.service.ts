@@ -11,6 +11,7 @@ import { toMembershipResponse } from './dto/group.dto';
 import { Group } from './group.entity';
 import { GroupsService } from './groups.service';
 import { Membership } from './membership.entity';
+import { checkMembershipLock, ManualWrite } from './membership-lock';
 import { insertRows } from '../database/insert';
 import { decodeCursor, Page, toPage } from '../common/cursor';
 
@@ -106,10 +107,12 @@ export class MembershipsService {
     userId: string,
     role: Role,
     ctx: RequestContext,
+    write: ManualWrite,
   ): Promise<Membership> {
     return this.tx.run(async (em) => {
       const group = await this.groups.mustGet(em, tenantId, groupId);
       await this.mustGetUser(em, tenantId, userId);
+      const override = await checkMembershipLock(em, tenantId, group, write);
       await this.tx.lockRow(em, 'users', userId); // a sign-in sync of this user waits, and the other way round
       const existing = await em.findOneBy(Membership, { tenantId, groupId, userId });
       if (!existing) {
@@ -121,7 +124,7 @@ export class MembershipsService {
           targetId: groupId,
           userId,
           after: { role, source: 'manual' },
-          details: { groupName: group.name },
+          details: { groupName: group.name, ...override },
         });
         return m;
       }
@@ -140,18 +143,25 @@ export class MembershipsService {
         userId,
         before,
         after: { role, source: 'manual' },
-        details: { groupName: group.name },
+        details: { groupName: group.name, ...override },
       });
       return existing;
     });
   }
 
-  async remove(tenantId: string, groupId: string, userId: string, ctx: RequestContext): Promise<void> {
+  async remove(
+    tenantId: string,
+    groupId: string,
+    userId: string,
+    ctx: RequestContext,
+    write: ManualWrite,
+  ): Promise<void> {
     await this.tx.run(async (em) => {
       const group = await this.groups.mustGet(em, tenantId, groupId);
       await this.tx.lockRow(em, 'users', userId);
       const existing = await em.findOneBy(Membership, { tenantId, groupId, userId });
       if (!existing) throw notFound('Membership of user', userId);
+      const override = await checkMembershipLock(em, tenantId, group, write);
       await this.assertNotLastOwner(em, tenantId, group, existing);
       await em.delete(Membership, { id: existing.id });
       await this.audit.record(em, ctx, tenantId, {
@@ -160,7 +170,7 @@ export class MembershipsService {
         targetId: groupId,
         userId,
         before: toMembershipResponse(existing),
-        details: { groupName: group.name },
+        details: { groupName: group.name, ...override },
       });
     });
   }

@@ -3,6 +3,9 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { cascadeAuditEntries } from '../audit/cascade-audit';
+import { DeleteMode, DeletePreview, describeCounts } from '../common/delete-query';
+import { lockForDelete } from '../database/delete-lock';
 import { SecretKeyService } from '../auth/secret-key.service';
 import { badRequest, conflict, isUniqueViolation, notFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
@@ -17,6 +20,7 @@ import {
 } from './dto/identity-provider.dto';
 import { defaultAccountLinking, linkingSettings } from './account-linking';
 import { IdentityProvider, IdpType } from './identity-provider.entity';
+import { IDP_WORDS, idpCascadeRows, previewIdpDelete } from './idp-delete';
 import { IdpMetadata, MetadataError, parseIdpMetadata } from './saml-metadata';
 import { insertRows } from '../database/insert';
 import { literalInternalHost } from '../common/network-address';
@@ -175,17 +179,43 @@ export class IdentityProvidersService {
     });
   }
 
-  async remove(tenant: Tenant, slug: string, ctx: RequestContext): Promise<void> {
-    await this.tx.run(async (em) => {
+  /**
+   * An IdP with links, identities, SCIM tokens or SCIM data is refused (409 `identity_provider_in_use`,
+   * the list in details) unless forced; the audit event then records every row the cascade took.
+   */
+  async remove(tenant: Tenant, slug: string, ctx: RequestContext, mode: DeleteMode): Promise<DeletePreview> {
+    if (mode.dryRun) return previewIdpDelete(this.dataSource.manager, await this.get(tenant.id, slug));
+    return this.tx.run(async (em) => {
       const idp = await em.findOneBy(IdentityProvider, { tenantId: tenant.id, slug });
       if (!idp) throw notFound('Identity provider', slug);
-      await em.delete(IdentityProvider, { id: idp.id });
-      await this.audit.record(em, ctx, tenant.id, {
+      await lockForDelete(em, 'identity_providers', [idp.id]);
+      const found = await previewIdpDelete(em, idp);
+      if (found.requiresForce && !mode.force)
+        throw conflict(
+          'identity_provider_in_use',
+          `Identity provider "${slug}" has ${describeCounts(found.counts, IDP_WORDS)}; ` +
+            'delete with ?force=true to remove them with it (?dryRun=true lists them)',
+          found,
+        );
+      const rows = found.requiresForce ? await idpCascadeRows(em, idp) : {};
+      await em.delete(IdentityProvider, { id: idp.id, tenantId: tenant.id });
+      const main = {
         action: 'identity_provider.deleted',
         targetType: 'identity_provider',
         targetId: idp.id,
         before: auditView(idp),
-      });
+        details: {
+          forced: found.requiresForce,
+          externalMemberships: found.counts.externalMemberships,
+        },
+      };
+      await this.audit.record(
+        em,
+        ctx,
+        tenant.id,
+        cascadeAuditEntries(main, rows, 'identity_provider.delete_cascade'),
+      );
+      return found;
     });
   }
 

@@ -5,6 +5,8 @@ import { newId } from '../common/ids';
 export interface TenantSettings {
   /** What a SCIM DELETE does to the user row: block it (default, keeps history) or delete it. */
   scimDeleteAction?: 'block' | 'delete';
+  /** Manual membership changes in a group that links manage are refused (the operator may force). */
+  lockSyncedMemberships?: boolean;
 }
 
 @Entity('tenants')

@@ -63,7 +63,7 @@ describe('sync context cache and the tenant sync version', () => {
     // deleting the IdP removes its links by cascade: the trigger still fires
     await newGroupLink(t, a.slug, group.id, { externalGroup: 'ops', role: 'developer', idp: 'okta' });
     await bumped();
-    await t.op.delete(`/api/v1/tenants/${a.slug}/identity-providers/${idp.slug}`).expect(204);
+    await t.op.delete(`/api/v1/tenants/${a.slug}/identity-providers/${idp.slug}?force=true`).expect(204);
     await bumped();
     await t.op.delete(`/api/v1/tenants/${a.slug}/groups/${group.id}`).expect(204);
     await bumped();

@@ -50,7 +50,10 @@ export interface paths {
         get: operations["TenantsController_get"];
         put?: never;
         post?: never;
-        /** Delete a tenant and everything it owns (operator only) */
+        /**
+         * Delete a tenant and everything it owns (operator only; ?force=true when it is not empty)
+         * @description Anything attached makes a plain delete answer 409 (group_not_empty, identity_provider_in_use, tenant_not_empty) with a DeletePreview in details; ?force=true deletes it all and the audit event records every row it took; ?dryRun=true answers the DeletePreview and deletes nothing.
+         */
         delete: operations["TenantsController_remove"];
         options?: never;
         head?: never;
@@ -139,7 +142,10 @@ export interface paths {
         get: operations["GroupsController_get"];
         put?: never;
         post?: never;
-        /** Delete a group without subgroups */
+        /**
+         * Delete a group (?force=true when it has subgroups, links or members: they go with it)
+         * @description Anything attached makes a plain delete answer 409 (group_not_empty, identity_provider_in_use, tenant_not_empty) with a DeletePreview in details; ?force=true deletes it all and the audit event records every row it took; ?dryRun=true answers the DeletePreview and deletes nothing.
+         */
         delete: operations["GroupsController_remove"];
         options?: never;
         head?: never;
@@ -209,10 +215,16 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Add a member or change their role by hand (source becomes manual) */
+        /**
+         * Add a member or change their role by hand (source becomes manual)
+         * @description With the tenant setting lockSyncedMemberships, a group that links manage refuses manual changes (409 membership_locked, the links in details); the operator token may send ?force=true (audited as an override); anyone else sending it gets 403 force_requires_operator.
+         */
         put: operations["GroupsController_putMember"];
         post?: never;
-        /** Remove a member */
+        /**
+         * Remove a member
+         * @description With the tenant setting lockSyncedMemberships, a group that links manage refuses manual changes (409 membership_locked, the links in details); the operator token may send ?force=true (audited as an override); anyone else sending it gets 403 force_requires_operator.
+         */
         delete: operations["GroupsController_removeMember"];
         options?: never;
         head?: never;
@@ -248,7 +260,10 @@ export interface paths {
         get: operations["IdentityProvidersController_get"];
         put?: never;
         post?: never;
-        /** Delete an identity provider */
+        /**
+         * Delete an identity provider (?force=true when links, identities or SCIM data hang off it)
+         * @description Anything attached makes a plain delete answer 409 (group_not_empty, identity_provider_in_use, tenant_not_empty) with a DeletePreview in details; ?force=true deletes it all and the audit event records every row it took; ?dryRun=true answers the DeletePreview and deletes nothing.
+         */
         delete: operations["IdentityProvidersController_remove"];
         options?: never;
         head?: never;
@@ -1984,6 +1999,30 @@ export interface components {
             /** @example ada@example.com */
             email: string;
         };
+        /** @description What a delete takes with it: the answer of DELETE with ?dryRun=true, and the details of its 409 (without dryRun) */
+        DeletePreview: {
+            /** @description Complete counts by kind: group: subgroups, links, memberships; identity provider: links, identities, scimTokens, scimUsers, scimGroups, externalMemberships; tenant: identityProviders, groups, users */
+            counts: {
+                [key: string]: number;
+            };
+            /** @enum {boolean} */
+            dryRun?: true;
+            /** @description The first 50 rows of each listed kind, in a stable order (by email, name or external group) */
+            items: {
+                [key: string]: {
+                    [key: string]: unknown;
+                }[];
+            };
+            /** @description true when anything is attached: a delete without ?force=true answers 409 with this */
+            requiresForce: boolean;
+            target: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                type: "group" | "identity_provider" | "tenant";
+            };
+        };
         /** @description The one error shape of the admin API */
         ErrorResponse: {
             /** @description Stable, for programs: validation_failed, not_found, last_owner, ... */
@@ -2584,6 +2623,7 @@ export interface components {
             id: string;
             name: string;
             settings: {
+                lockSyncedMemberships: boolean;
                 /** @enum {string} */
                 scimDeleteAction: "block" | "delete";
             };
@@ -2592,6 +2632,8 @@ export interface components {
             updatedAt: string;
         };
         TenantSettingsDto: {
+            /** @description true: manual membership changes in a group that group links manage are refused (409 membership_locked); the operator token may override with ?force=true. Default false */
+            lockSyncedMemberships?: boolean;
             /**
              * @description What SCIM DELETE does to the user: block (default) or delete
              * @enum {string}
@@ -3150,7 +3192,12 @@ export interface operations {
     };
     TenantsController_remove: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: answer 200 with what the delete would take with it, and delete nothing */
+                dryRun?: "true" | "false";
+                /** @description true: go ahead although the answer would otherwise be 409 (see the 409 details) */
+                force?: "true" | "false";
+            };
             header?: never;
             path: {
                 /** @description The workspace (tenant) slug */
@@ -3160,6 +3207,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description With ?dryRun=true: what would go, nothing deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletePreview"];
+                };
+            };
             /** @description Done; no body */
             204: {
                 headers: {
@@ -3196,6 +3252,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3807,7 +3872,12 @@ export interface operations {
     };
     GroupsController_remove: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: answer 200 with what the delete would take with it, and delete nothing */
+                dryRun?: "true" | "false";
+                /** @description true: go ahead although the answer would otherwise be 409 (see the 409 details) */
+                force?: "true" | "false";
+            };
             header?: never;
             path: {
                 groupId: string;
@@ -3818,6 +3888,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description With ?dryRun=true: what would go, nothing deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletePreview"];
+                };
+            };
             /** @description Done; no body */
             204: {
                 headers: {
@@ -4434,7 +4513,10 @@ export interface operations {
     };
     GroupsController_putMember: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: go ahead although the answer would otherwise be 409 (see the 409 details) */
+                force?: "true" | "false";
+            };
             header?: never;
             path: {
                 groupId: string;
@@ -4517,7 +4599,10 @@ export interface operations {
     };
     GroupsController_removeMember: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: go ahead although the answer would otherwise be 409 (see the 409 details) */
+                force?: "true" | "false";
+            };
             header?: never;
             path: {
                 groupId: string;
@@ -4812,7 +4897,12 @@ export interface operations {
     };
     IdentityProvidersController_remove: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: answer 200 with what the delete would take with it, and delete nothing */
+                dryRun?: "true" | "false";
+                /** @description true: go ahead although the answer would otherwise be 409 (see the 409 details) */
+                force?: "true" | "false";
+            };
             header?: never;
             path: {
                 idp: string;
@@ -4823,6 +4913,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description With ?dryRun=true: what would go, nothing deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletePreview"];
+                };
+            };
             /** @description Done; no body */
             204: {
                 headers: {
@@ -4859,6 +4958,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

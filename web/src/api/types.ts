@@ -212,3 +212,12 @@ export interface Overview {
     adminChanges: number;
   };
 }
+
+/** What a delete takes with it: a dry run's answer, or the details of its 409. */
+export interface DeletePreview {
+  dryRun?: true;
+  target: { type: 'group' | 'identity_provider' | 'tenant'; id: string; name: string };
+  requiresForce: boolean;
+  counts: Record<string, number>;
+  items: Record<string, Record<string, unknown>[]>;
+}

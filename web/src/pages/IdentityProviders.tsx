@@ -15,7 +15,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
 import { api, ApiError, unwrap } from '../api/client';
-import type { IdentityProvider, Role } from '../api/types';
+import type { DeletePreview, IdentityProvider, Role } from '../api/types';
+import { DeleteWithPreview } from '../components/DeleteWithPreview';
 import { ROLES } from '../api/types';
 import { CopyField, EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
 import { metadataProblems, splitList } from '../lib/metadata';
@@ -46,14 +47,16 @@ export function IdentityProvidersPage() {
         </EmptyState>
       ) : null}
       {idps.data?.map((idp) => (
-        <IdpCard key={idp.id} idp={idp} />
+        <IdpCard key={idp.id} idp={idp} tenant={tenant} />
       ))}
       <AddIdentityProvider tenant={tenant} />
     </Flex>
   );
 }
 
-function IdpCard({ idp }: { idp: IdentityProvider }) {
+function IdpCard({ idp, tenant }: { idp: IdentityProvider; tenant: string }) {
+  const queryClient = useQueryClient();
+  const path = { tenant, idp: idp.slug };
   return (
     <Card data-testid={`idp-${idp.slug}`}>
       <Flex direction="column" gap="3">
@@ -103,6 +106,24 @@ function IdpCard({ idp }: { idp: IdentityProvider }) {
           Groups from claim {idp.groupSync.claims.join(', ')} · removal policy {idp.groupSync.removal}
           {idp.groupSync.adminGroups.length ? ` · admin groups: ${idp.groupSync.adminGroups.join(', ')}` : ''}
         </Text>
+        <DeleteWithPreview
+          what={`the identity provider ${idp.name ?? idp.slug}`}
+          preview={() =>
+            unwrap<DeletePreview>(
+              api.DELETE('/api/v1/tenants/{tenant}/identity-providers/{idp}', {
+                params: { path, query: { dryRun: 'true' } },
+              }),
+            )
+          }
+          remove={(force) =>
+            unwrap(
+              api.DELETE('/api/v1/tenants/{tenant}/identity-providers/{idp}', {
+                params: { path, query: force ? { force: 'true' } : {} },
+              }),
+            )
+          }
+          onDeleted={() => void queryClient.invalidateQueries({ queryKey: ['idps', tenant] })}
+        />
       </Flex>
     </Card>
   );
