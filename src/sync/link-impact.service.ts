@@ -101,6 +101,7 @@ export class LinkImpactService {
             memberships: membership ? [membership] : [],
             external: storedExternalGroups(groupsSeen, statuses.get(userId) ?? null, idp.groupSync),
             ownerCounts: group.ownerCounts,
+            now: Date.now(),
           }),
           link.groupId,
         );

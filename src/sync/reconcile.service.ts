@@ -111,6 +111,7 @@ export class ReconcileService {
         memberships: mine.memberships,
         external: storedExternalGroups(storedGroupNames(mine), mine.lastClaim, sync.policy),
         ownerCounts: inputs.ownerCounts,
+        now: Date.now(),
       });
       planned.push({ user: mine.user, plan: groupId ? onlyGroup(plan, groupId) : plan });
     }

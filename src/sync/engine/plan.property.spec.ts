@@ -157,6 +157,7 @@ function firstPlan(world: World): SyncPlan {
     memberships: world.memberships,
     external: world.external,
     ownerCounts: ownerCountsFor(world, world.user === null ? [] : world.memberships),
+    now: 0,
   });
 }
 
@@ -203,6 +204,7 @@ describe('planSync properties', () => {
           memberships,
           external: world.external,
           ownerCounts: ownerCountsFor(world, memberships),
+          now: 0,
         });
         expect(again.signup).toBe('existing');
         expect(planHasChanges(again)).toBe(false);

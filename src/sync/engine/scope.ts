@@ -1,5 +1,6 @@
 // Narrowing a plan to one group: a group-scoped reconcile and a link's impact preview.
-import type { SyncContext, SyncPlan } from './plan';
+import type { SyncContext } from './context';
+import type { SyncPlan } from './plan-types';
 
 /** The part of a plan about one group; admin rights are not the group's business. */
 export function onlyGroup(plan: SyncPlan, groupId: string): SyncPlan {
@@ -10,6 +11,10 @@ export function onlyGroup(plan: SyncPlan, groupId: string): SyncPlan {
     roleChanges: inGroup(plan.roleChanges),
     removals: inGroup(plan.removals),
     kept: inGroup(plan.kept),
+    removalsScheduled: inGroup(plan.removalsScheduled),
+    removalsCancelled: inGroup(plan.removalsCancelled),
+    lastOwnerMarked: inGroup(plan.lastOwnerMarked),
+    lastOwnerCleared: inGroup(plan.lastOwnerCleared),
     admin: { from: plan.admin.from, to: plan.admin.from },
   };
 }
