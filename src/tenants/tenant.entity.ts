@@ -5,6 +5,11 @@ import { newId } from '../common/ids';
 export interface TenantSettings {
   /** What a SCIM DELETE does to the user row: block it (default, keeps history) or delete it. */
   scimDeleteAction?: 'block' | 'delete';
+  /**
+   * Default true: sync keeps a group's last owner when the IdP stops granting the role (marked and
+   * shown as such). False: the owner is removed or downgraded like anyone else.
+   */
+  keepLastOwner?: boolean;
 }
 
 @Entity('tenants')

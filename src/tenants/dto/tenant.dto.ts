@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { Optional, SLUG_MESSAGE, SLUG_PATTERN } from '../../common/validation';
 import type { Tenant } from '../tenant.entity';
 
@@ -12,6 +12,15 @@ export class TenantSettingsDto {
   @Optional()
   @IsIn(['block', 'delete'])
   scimDeleteAction?: 'block' | 'delete';
+
+  @ApiPropertyOptional({
+    description:
+      "Sync keeps a group's last owner when the IdP stops granting the role (shown as kept as last owner); false removes or downgrades them like anyone else",
+    default: true,
+  })
+  @Optional()
+  @IsBoolean()
+  keepLastOwner?: boolean;
 }
 
 export class CreateTenantDto {
@@ -52,7 +61,7 @@ export const toTenantResponse = (t: Tenant) => ({
   id: t.id,
   slug: t.slug,
   name: t.name,
-  settings: { scimDeleteAction: 'block', ...t.settings },
+  settings: { scimDeleteAction: 'block', keepLastOwner: true, ...t.settings },
   createdAt: t.createdAt.toISOString(),
   updatedAt: t.updatedAt.toISOString(),
 });
