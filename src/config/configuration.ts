@@ -62,6 +62,8 @@ interface OpsConfig {
   /** REDIS_URL: rate-limit counters in Redis instead of the database. */
   redis: { url: string; keyPrefix: string } | undefined;
   retention: RetentionConfig;
+  /** GRACE_SWEEP_SECONDS: how often pending removals that are due are applied; 0 turns the job off. */
+  graceSweepSeconds: number;
 }
 export interface RetentionConfig {
   auditDays: number;
@@ -148,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
         intervalMinutes: vars.RETENTION_INTERVAL_MINUTES ?? 60,
         batchSize: vars.RETENTION_BATCH_SIZE ?? 1000,
       },
+      graceSweepSeconds: vars.GRACE_SWEEP_SECONDS ?? 60,
     },
   };
 }

@@ -10,4 +10,4 @@ export { planHasChanges, planSync } from './plan';
 export type { SyncPlan } from './plan-types';
 export { isLastOwner, lastOwnerAmong } from './last-owner';
 export { pushedExternalGroups, storedExternalGroups, withPushedGroups } from './completeness';
-export { externalGroupsLinkedTo, onlyGroup } from './scope';
+export { externalGroupsLinkedTo, onlyGroup, onlyGroups } from './scope';

@@ -4,7 +4,12 @@ import type { SyncPlan } from './plan-types';
 
 /** The part of a plan about one group; admin rights are not the group's business. */
 export function onlyGroup(plan: SyncPlan, groupId: string): SyncPlan {
-  const inGroup = <T extends { groupId: string }>(items: T[]) => items.filter((i) => i.groupId === groupId);
+  return onlyGroups(plan, new Set([groupId]));
+}
+
+/** The part of a plan about these groups (the grace-period sweep: the groups whose removal is due). */
+export function onlyGroups(plan: SyncPlan, groupIds: ReadonlySet<string>): SyncPlan {
+  const inGroup = <T extends { groupId: string }>(items: T[]) => items.filter((i) => groupIds.has(i.groupId));
   return {
     ...plan,
     adds: inGroup(plan.adds),

@@ -11,7 +11,7 @@ import { ExternalMembership } from '../external-membership.entity';
 import { writeMarkers } from './sync-markers';
 import type { StoredGroup } from './sync-loader';
 
-type SyncTrigger = 'sign-in' | 'reconcile' | 'scim';
+type SyncTrigger = 'sign-in' | 'reconcile' | 'scim' | 'grace-period';
 
 export interface ApplyMeta {
   trigger: SyncTrigger;

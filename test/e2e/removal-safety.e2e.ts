@@ -1,0 +1,287 @@
+// Issue 15 (part): the grace period, default memberships and the visible last-owner rule, through
+// the real HTTP surface and the real sync pipeline, on SQLite and PostgreSQL.
+import { GraceSweepService } from '../../src/sync/grace-sweep.service';
+import { expectErrorShape, newGroup, newGroupLink, newOidcIdp, newTenant } from '../support/factories';
+import { signIn } from '../support/sync-helpers';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const HOUR = 3_600_000;
+
+interface Member {
+  email: string;
+  role: string;
+  pendingRemovalAt: string | null;
+  pendingRemovalReason: string | null;
+  keptAsLastOwner: boolean;
+  syncNote: string | null;
+}
+interface Event {
+  action: string;
+  userId: string | null;
+  actor: { type: string };
+  details: Record<string, unknown>;
+}
+
+describe('removal safety: grace period, default memberships, last owner', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => t.close());
+
+  const sweepAt = (ms: number) => t.app.get(GraceSweepService).sweep(new Date(ms));
+  const members = async (slug: string, groupId: string): Promise<Member[]> =>
+    (await t.op.get(`/api/v1/tenants/${slug}/groups/${groupId}/members`).expect(200)).body;
+  const events = async (slug: string, action: string): Promise<Event[]> =>
+    (await t.op.get(`/api/v1/tenants/${slug}/audit-events?action=${action}&limit=100`).expect(200)).body
+      .items;
+
+  async function world(groupSync: object = {}) {
+    const { slug } = await newTenant(t);
+    const eng = await newGroup(t, slug, { name: 'Engineering' });
+    const everyone = await newGroup(t, slug, { name: 'Everyone' });
+    await newGroupLink(t, slug, eng.id, { externalGroup: 'dev', role: 'developer' });
+    await newOidcIdp(t, slug, 'corp', { groupSync });
+    return { slug, eng, everyone };
+  }
+
+  describe('grace period (removalGraceHours)', () => {
+    it('marks the membership pending, shows it, and a claim that comes back cancels it: nobody removed', async () => {
+      const { slug, eng } = await world({ removalGraceHours: 24 });
+      const who = { email: 'ann@example.com' };
+      await signIn(t, slug, 'corp', who, ['dev']);
+      const before = Date.now();
+      const out = await signIn(t, slug, 'corp', who, []);
+      expect(out.status).toBe('signed-in');
+
+      const [ann] = await members(slug, eng.id);
+      expect(ann.role).toBe('developer');
+      const due = Date.parse(ann.pendingRemovalAt!);
+      expect(due).toBeGreaterThanOrEqual(before + 24 * HOUR);
+      expect(due).toBeLessThanOrEqual(Date.now() + 24 * HOUR);
+      expect(ann.pendingRemovalReason).toContain('grace period of 24 hours');
+      expect(ann.syncNote).toContain('Pending removal at');
+      const user = (await t.op.get(`/api/v1/tenants/${slug}/users?email=ann@example.com`).expect(200)).body;
+      const listed = (Array.isArray(user) ? user : user.items)[0];
+      expect(listed.memberships[0]).toEqual(
+        expect.objectContaining({ groupName: 'Engineering', pendingRemovalAt: ann.pendingRemovalAt }),
+      );
+      const [scheduled] = await events(slug, 'membership.removal_scheduled');
+      expect(scheduled.details).toEqual(
+        expect.objectContaining({
+          trigger: 'sign-in',
+          groupName: 'Engineering',
+          dueAt: ann.pendingRemovalAt,
+        }),
+      );
+
+      // Not due yet: the sweep leaves it.
+      expect((await sweepAt(Date.now() + HOUR)).removals).toBe(0);
+      // The claim comes back: the mark goes, with an audit event saying why.
+      await signIn(t, slug, 'corp', who, ['dev']);
+      const [back] = await members(slug, eng.id);
+      expect(back).toEqual(expect.objectContaining({ pendingRemovalAt: null, syncNote: null }));
+      const [cancelled] = await events(slug, 'membership.removal_cancelled');
+      expect(cancelled.details.reason).toBe(
+        'Pending removal from "Engineering" cancelled: external group "dev" is linked to it as developer.',
+      );
+      await sweepAt(Date.now() + 25 * HOUR);
+      expect((await members(slug, eng.id)).map((m) => m.email)).toEqual(['ann@example.com']);
+      expect(await events(slug, 'membership.removed')).toEqual([]);
+    });
+
+    it('a claim that does not come back: the sweep removes when due, audited as after the grace period', async () => {
+      const { slug, eng } = await world({ removalGraceHours: 2 });
+      const who = { email: 'bob@example.com' };
+      await signIn(t, slug, 'corp', who, ['dev']);
+      await signIn(t, slug, 'corp', who, ['unrelated']);
+      expect(await members(slug, eng.id)).toHaveLength(1);
+
+      expect((await sweepAt(Date.now() + HOUR)).removals).toBe(0);
+      expect(await members(slug, eng.id)).toHaveLength(1);
+      const result = await sweepAt(Date.now() + 3 * HOUR);
+      expect(result.removals).toBeGreaterThanOrEqual(1);
+      expect(await members(slug, eng.id)).toEqual([]);
+      const [removed] = await events(slug, 'membership.removed');
+      expect(removed.actor.type).toBe('system');
+      expect(removed.details).toEqual(expect.objectContaining({ trigger: 'grace-period', idp: 'corp' }));
+      expect(removed.details.reason).toMatch(
+        /^Removed from "Engineering" after the grace period \(due .+\): /,
+      );
+      // A second sweep finds nothing left.
+      expect((await sweepAt(Date.now() + 4 * HOUR)).usersEvaluated).toBe(0);
+    });
+
+    it('an incomplete claim cancels the pending removal; a link deleted before it is due lets the sweep decide', async () => {
+      const { slug, eng } = await world({ removalGraceHours: 1 });
+      const who = { email: 'cy@example.com' };
+      await signIn(t, slug, 'corp', who, ['dev']);
+      await signIn(t, slug, 'corp', who, []);
+      await signIn(t, slug, 'corp', who, ['x'], { overage: true });
+      expect((await members(slug, eng.id))[0].pendingRemovalAt).toBeNull();
+      expect(await events(slug, 'membership.removal_cancelled')).toHaveLength(1);
+    });
+
+    it('refuses negative, fractional, huge or non-numeric hours (400), and keeps the stored policy', async () => {
+      const { slug } = await newTenant(t);
+      for (const removalGraceHours of [-1, 1.5, 8761, 1e12, '24', null]) {
+        const res = await t.op
+          .post(`/api/v1/tenants/${slug}/identity-providers`)
+          .send({
+            slug: 'x',
+            type: 'oidc',
+            issuer: 'https://idp.example.com',
+            clientId: 'c',
+            groupSync: { removalGraceHours },
+          })
+          .expect(400);
+        expectErrorShape(res.body, 400);
+      }
+      await newOidcIdp(t, slug, 'ok', { groupSync: { removalGraceHours: 8760 } });
+      await t.op
+        .patch(`/api/v1/tenants/${slug}/identity-providers/ok`)
+        .send({ groupSync: { removalGraceHours: -5 } })
+        .expect(400);
+      const idp = (await t.op.get(`/api/v1/tenants/${slug}/identity-providers/ok`).expect(200)).body;
+      expect(idp.groupSync.removalGraceHours).toBe(8760);
+    });
+  });
+
+  describe('default memberships', () => {
+    it('users who match no link get them; they go when a link matches if removeDefaultsOnMatch', async () => {
+      const { slug, eng, everyone } = await world();
+      await t.op
+        .patch(`/api/v1/tenants/${slug}/identity-providers/corp`)
+        .send({ groupSync: { defaultMemberships: [{ groupId: everyone.id, role: 'reporter' }] } })
+        .expect(200);
+      const who = { email: 'dee@example.com' };
+      await signIn(t, slug, 'corp', who, ['unrelated']);
+      expect(await members(slug, everyone.id)).toEqual([
+        expect.objectContaining({ email: 'dee@example.com', role: 'reporter', source: 'sync' }),
+      ]);
+      const [added] = await events(slug, 'membership.added');
+      expect(added.details.reason).toBe(
+        'Added to "Everyone" as reporter: it is a default membership of this sign-in method, given to users whose groups match no link.',
+      );
+
+      // Flag off (the default): matching a link keeps the default membership.
+      await signIn(t, slug, 'corp', who, ['dev']);
+      expect(await members(slug, everyone.id)).toHaveLength(1);
+      expect(await members(slug, eng.id)).toHaveLength(1);
+
+      await t.op
+        .patch(`/api/v1/tenants/${slug}/identity-providers/corp`)
+        .send({ groupSync: { removeDefaultsOnMatch: true } })
+        .expect(200);
+      await signIn(t, slug, 'corp', who, ['dev']);
+      expect(await members(slug, everyone.id)).toEqual([]);
+      const [removed] = await events(slug, 'membership.removed');
+      expect(removed.details.reason).toContain('the user now matches a link (removeDefaultsOnMatch)');
+    });
+
+    it("refuses another tenant's group or a missing one (400); a default group deleted later is ignored", async () => {
+      const { slug, everyone } = await world();
+      const other = await newTenant(t);
+      const theirs = await newGroup(t, other.slug, { name: 'Theirs' });
+      for (const defaultMemberships of [
+        [{ groupId: theirs.id, role: 'guest' }],
+        [{ groupId: '00000000-0000-4000-8000-000000000000', role: 'guest' }],
+        [{ groupId: 'not-a-uuid', role: 'guest' }],
+        [{ groupId: everyone.id, role: 'emperor' }],
+        [{ groupId: everyone.id, role: 'guest', extra: 1 }],
+        [{ groupId: everyone.id }],
+        { groupId: everyone.id, role: 'guest' },
+      ]) {
+        const res = await t.op
+          .patch(`/api/v1/tenants/${slug}/identity-providers/corp`)
+          .send({ groupSync: { defaultMemberships } })
+          .expect(400);
+        expectErrorShape(res.body, 400);
+      }
+      const refused = await t.op
+        .post(`/api/v1/tenants/${slug}/identity-providers`)
+        .send({
+          slug: 'second',
+          type: 'oidc',
+          issuer: 'https://idp.example.com',
+          clientId: 'c',
+          groupSync: { defaultMemberships: [{ groupId: theirs.id, role: 'guest' }] },
+        })
+        .expect(400);
+      expect(refused.body.details).toEqual(expect.objectContaining({ groupIds: [theirs.id] }));
+      expect(await members(other.slug, theirs.id)).toEqual([]);
+
+      await t.op
+        .patch(`/api/v1/tenants/${slug}/identity-providers/corp`)
+        .send({ groupSync: { defaultMemberships: [{ groupId: everyone.id, role: 'guest' }] } })
+        .expect(200);
+      await t.op.delete(`/api/v1/tenants/${slug}/groups/${everyone.id}`).expect(204);
+      const out = await signIn(t, slug, 'corp', { email: 'eve@example.com' }, ['nothing']);
+      expect(out.status).toBe('signed-in');
+    });
+  });
+
+  describe('the last owner, made visible', () => {
+    async function ownerWorld() {
+      const { slug } = await newTenant(t);
+      const ops = await newGroup(t, slug, { name: 'Ops' });
+      await newGroupLink(t, slug, ops.id, { externalGroup: 'ops-admins', role: 'owner' });
+      await newOidcIdp(t, slug, 'corp');
+      const who = { email: 'olga@example.com' };
+      await signIn(t, slug, 'corp', who, ['ops-admins']);
+      return { slug, ops, who };
+    }
+
+    it('keeps the only owner, and the members list and the audit say so; the mark goes when the IdP grants it again', async () => {
+      const { slug, ops, who } = await ownerWorld();
+      await signIn(t, slug, 'corp', who, []);
+      const [olga] = await members(slug, ops.id);
+      expect(olga).toEqual(expect.objectContaining({ role: 'owner', keptAsLastOwner: true }));
+      expect(olga.syncNote).toMatch(
+        /^Kept as last owner although the IdP no longer grants it \(since .+\)\.$/,
+      );
+      const [kept] = await events(slug, 'membership.kept_as_last_owner');
+      expect(kept.details.reason).toBe(
+        'Kept in "Ops" as owner as its last owner, although the IdP no longer grants it.',
+      );
+      const [summary] = await events(slug, 'sync.applied');
+      expect(JSON.stringify(summary.details.kept)).toContain(
+        'kept as last owner although the IdP no longer grants it',
+      );
+
+      // A second sign-in without the group writes no second mark event.
+      await signIn(t, slug, 'corp', who, []);
+      expect(await events(slug, 'membership.kept_as_last_owner')).toHaveLength(1);
+
+      await signIn(t, slug, 'corp', who, ['ops-admins']);
+      expect((await members(slug, ops.id))[0]).toEqual(
+        expect.objectContaining({ keptAsLastOwner: false, syncNote: null }),
+      );
+      expect(await events(slug, 'membership.last_owner_mark_cleared')).toHaveLength(1);
+    });
+
+    it('with keepLastOwner off, the last owner is removed like anyone else', async () => {
+      const { slug, ops, who } = await ownerWorld();
+      const res = await t.op
+        .patch(`/api/v1/tenants/${slug}`)
+        .send({ settings: { keepLastOwner: false } })
+        .expect(200);
+      expect(res.body.settings).toEqual(expect.objectContaining({ keepLastOwner: false }));
+      await signIn(t, slug, 'corp', who, []);
+      expect(await members(slug, ops.id)).toEqual([]);
+      expect(await events(slug, 'membership.kept_as_last_owner')).toEqual([]);
+    });
+
+    it('the setting defaults to true and refuses anything but a boolean', async () => {
+      const { slug } = await newTenant(t);
+      const got = (await t.op.get(`/api/v1/tenants/${slug}`).expect(200)).body;
+      expect(got.settings.keepLastOwner).toBe(true);
+      for (const keepLastOwner of ['no', 0, null])
+        expectErrorShape(
+          (await t.op.patch(`/api/v1/tenants/${slug}`).send({ settings: { keepLastOwner } }).expect(400))
+            .body,
+          400,
+        );
+    });
+  });
+});
