@@ -112,7 +112,7 @@ describe('removal safety: grace period, default memberships, last owner', () => 
       expect((await sweepAt(Date.now() + 4 * HOUR)).usersEvaluated).toBe(0);
     });
 
-    it('an incomplete claim cancels the pending removal; a link deleted before it is due lets the sweep decide', async () => {
+    it('an incomplete claim (Entra overage) cancels the pending removal: it cannot confirm it', async () => {
       const { slug, eng } = await world({ removalGraceHours: 1 });
       const who = { email: 'cy@example.com' };
       await signIn(t, slug, 'corp', who, ['dev']);
