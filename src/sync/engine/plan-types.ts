@@ -1,14 +1,14 @@
 // The shape of a plan: what sync would do for one user, every entry with the sentence that explains it.
 import type { ClaimStatus, Role } from './types';
 
-export interface PlanAdd {
+interface PlanAdd {
   groupId: string;
   groupName: string;
   role: Role;
   linkIds: string[];
   reason: string;
 }
-export interface PlanRoleChange {
+interface PlanRoleChange {
   groupId: string;
   groupName: string;
   from: Role;
@@ -16,21 +16,21 @@ export interface PlanRoleChange {
   linkIds: string[];
   reason: string;
 }
-export interface PlanRemoval {
+interface PlanRemoval {
   groupId: string;
   groupName: string;
   role: Role;
   reason: string;
 }
 /** A change that a protection stopped (last owner, incomplete claim, manual membership under synced-only). */
-export type PlanKept = PlanRemoval;
+type PlanKept = PlanRemoval;
 /** A removal the grace period postponed: the membership is marked pending removal until `dueAt`. */
-export interface PlanScheduledRemoval extends PlanRemoval {
+interface PlanScheduledRemoval extends PlanRemoval {
   /** ISO 8601. */
   dueAt: string;
 }
 /** A marker on a membership set or cleared: a pending removal cancelled, an owner kept as last owner. */
-export interface PlanMarker {
+interface PlanMarker {
   groupId: string;
   groupName: string;
   reason: string;

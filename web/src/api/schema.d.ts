@@ -1942,6 +1942,15 @@ export interface components {
             /** @example ada@example.com */
             email: string;
         };
+        DefaultMembershipDto: {
+            /**
+             * Format: uuid
+             * @description A group of this workspace
+             */
+            groupId: string;
+            /** @enum {string} */
+            role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+        };
         /** @description The one error shape of the admin API */
         ErrorResponse: {
             /** @description Stable, for programs: validation_failed, not_found, last_owner, ... */
@@ -2022,6 +2031,11 @@ export interface components {
              */
             claims?: string[];
             /**
+             * @description Memberships given to users of this IdP whose groups match no link
+             * @default []
+             */
+            defaultMemberships?: components["schemas"]["DefaultMembershipDto"][];
+            /**
              * @default guest
              * @enum {string}
              */
@@ -2069,6 +2083,16 @@ export interface components {
              * @enum {string}
              */
             removal?: "enforce" | "default-role" | "synced-only" | "never";
+            /**
+             * @description Hours a membership sync would remove stays, marked pending removal, before it goes; a claim that justifies it again cancels it
+             * @default 0
+             */
+            removalGraceHours?: number;
+            /**
+             * @description Remove the default memberships once the user matches a link
+             * @default false
+             */
+            removeDefaultsOnMatch?: boolean;
         };
         Health: {
             /** @enum {string} */
@@ -2163,10 +2187,21 @@ export interface components {
             fromGroupId: string;
             /** @description The role comes from a parent group */
             inherited: boolean;
+            /** @description Kept as last owner although the IdP no longer grants it */
+            keptAsLastOwner: boolean;
+            /**
+             * Format: date-time
+             * @description Grace period: when sync removes it unless a claim justifies it again
+             */
+            pendingRemovalAt: string | null;
+            /** @description Why the removal is pending */
+            pendingRemovalReason: string | null;
             /** @enum {string} */
             role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
             /** @enum {string} */
             source: "manual" | "sync" | "scim";
+            /** @description The marker in plain words, for people */
+            syncNote: string | null;
             /** Format: uuid */
             userId: string;
         };
@@ -2430,8 +2465,36 @@ export interface components {
                 [key: string]: unknown;
             }[];
             complete?: boolean;
+            lastOwnerCleared?: {
+                /** Format: uuid */
+                groupId: string;
+                groupName: string;
+                reason: string;
+            }[];
+            lastOwnerMarked?: {
+                /** Format: uuid */
+                groupId: string;
+                groupName: string;
+                reason: string;
+            }[];
             removals: {
                 [key: string]: unknown;
+            }[];
+            removalsCancelled?: {
+                /** Format: uuid */
+                groupId: string;
+                groupName: string;
+                reason: string;
+            }[];
+            removalsScheduled?: {
+                /** Format: date-time */
+                dueAt: string;
+                /** Format: uuid */
+                groupId: string;
+                groupName: string;
+                reason: string;
+                /** @enum {string} */
+                role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
             }[];
             roleChanges: {
                 [key: string]: unknown;
@@ -2464,6 +2527,8 @@ export interface components {
             id: string;
             name: string;
             settings: {
+                /** @description Sync keeps a group's last owner (default true) */
+                keepLastOwner: boolean;
                 /** @enum {string} */
                 scimDeleteAction: "block" | "delete";
             };
@@ -2472,6 +2537,11 @@ export interface components {
             updatedAt: string;
         };
         TenantSettingsDto: {
+            /**
+             * @description Sync keeps a group's last owner when the IdP stops granting the role (shown as kept as last owner); false removes or downgrades them like anyone else
+             * @default true
+             */
+            keepLastOwner?: boolean;
             /**
              * @description What SCIM DELETE does to the user: block (default) or delete
              * @enum {string}
@@ -2629,10 +2699,21 @@ export interface components {
                 /** Format: uuid */
                 groupId: string;
                 groupName: string;
+                /** @description Kept as last owner although the IdP no longer grants it */
+                keptAsLastOwner: boolean;
+                /**
+                 * Format: date-time
+                 * @description Grace period: when sync removes it unless a claim justifies it again
+                 */
+                pendingRemovalAt: string | null;
+                /** @description Why the removal is pending */
+                pendingRemovalReason: string | null;
                 /** @enum {string} */
                 role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
                 /** @enum {string} */
                 source: "manual" | "sync" | "scim";
+                /** @description The marker in plain words, for people */
+                syncNote: string | null;
             }[];
             /** @enum {string} */
             status: "active" | "blocked";
