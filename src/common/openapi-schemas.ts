@@ -264,6 +264,10 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     adds: int,
     roleChanges: int,
     removals: int,
+    removalsScheduled: {
+      ...int,
+      description: 'Removals the grace period postponed (marked pending removal)',
+    },
     kept: int,
   }),
   AuditEvent: obj({

@@ -122,6 +122,29 @@ describe('removal safety: grace period, default memberships, last owner', () => 
       expect(await events(slug, 'membership.removal_cancelled')).toHaveLength(1);
     });
 
+    it('a deleted link: the impact counts the postponed removals, reconcile schedules them, the sweep applies them', async () => {
+      const { slug, eng } = await world({ removalGraceHours: 48 });
+      const links = (await t.op.get(`/api/v1/tenants/${slug}/groups/${eng.id}/links`).expect(200)).body;
+      for (const email of ['p1@example.com', 'p2@example.com'])
+        await signIn(t, slug, 'corp', { email }, ['dev']);
+      const dry = await t.op
+        .delete(`/api/v1/tenants/${slug}/groups/${eng.id}/links/${links[0].id}?dryRun=true`)
+        .expect(200);
+      expect(dry.body.impact.totals.removals).toBe(2);
+      expect(dry.body.impact.affected[0].removals[0].reason).toContain('grace period of 48 hours');
+      await t.op.delete(`/api/v1/tenants/${slug}/groups/${eng.id}/links/${links[0].id}`).expect(204);
+      const rec = await t.op.post(`/api/v1/tenants/${slug}/sync/reconcile`).send({}).expect(200);
+      expect(rec.body).toEqual(
+        expect.objectContaining({ usersChanged: 2, removals: 0, removalsScheduled: 2 }),
+      );
+      expect((await members(slug, eng.id)).every((m) => m.pendingRemovalAt !== null)).toBe(true);
+      // Another tenant's sweep-due memberships are not this tenant's business, and nothing is due yet here.
+      expect((await sweepAt(Date.now() + 47 * HOUR)).removals).toBe(0);
+      await sweepAt(Date.now() + 49 * HOUR);
+      expect(await members(slug, eng.id)).toEqual([]);
+      expect(await events(slug, 'membership.removed')).toHaveLength(2);
+    });
+
     it('refuses negative, fractional, huge or non-numeric hours (400), and keeps the stored policy', async () => {
       const { slug } = await newTenant(t);
       for (const removalGraceHours of [-1, 1.5, 8761, 1e12, '24', null]) {
