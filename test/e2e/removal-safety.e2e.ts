@@ -1,5 +1,6 @@
 // Issue 15 (part): the grace period, default memberships and the visible last-owner rule, through
 // the real HTTP surface and the real sync pipeline, on SQLite and PostgreSQL.
+import request from 'supertest';
 import { GraceSweepService } from '../../src/sync/grace-sweep.service';
 import { expectErrorShape, newGroup, newGroupLink, newOidcIdp, newTenant } from '../support/factories';
 import { signIn } from '../support/sync-helpers';
@@ -120,6 +121,70 @@ describe('removal safety: grace period, default memberships, last owner', () => 
       await signIn(t, slug, 'corp', who, ['x'], { overage: true });
       expect((await members(slug, eng.id))[0].pendingRemovalAt).toBeNull();
       expect(await events(slug, 'membership.removal_cancelled')).toHaveLength(1);
+    });
+
+    it('a SCIM push that removes the member marks it pending; a push that adds them back cancels it', async () => {
+      const { slug, eng } = await world({ removalGraceHours: 24 });
+      const made = await t.op
+        .post(`/api/v1/tenants/${slug}/scim-tokens`)
+        .send({ idp: 'corp', name: 'provisioning' })
+        .expect(201);
+      const scim = (method: 'post' | 'patch', path: string, body: object) => {
+        const client = request(t.http);
+        const url = `/scim/v2/${slug}${path}`;
+        return (method === 'post' ? client.post(url) : client.patch(url))
+          .set('Authorization', `Bearer ${made.body.token}`)
+          .set('Content-Type', 'application/scim+json')
+          .send(JSON.stringify(body));
+      };
+      const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+      const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+      const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+      const id = (await scim('post', '/Users', { schemas: [USER], userName: 'sam@example.com' }).expect(201))
+        .body.id;
+      const g = (
+        await scim('post', '/Groups', {
+          schemas: [GROUP],
+          displayName: 'dev',
+          members: [{ value: id }],
+        }).expect(201)
+      ).body.id;
+      expect(await members(slug, eng.id)).toEqual([
+        expect.objectContaining({ source: 'scim', pendingRemovalAt: null }),
+      ]);
+      const push = (op: 'add' | 'remove') =>
+        scim('patch', `/Groups/${g}`, {
+          schemas: [PATCH],
+          Operations: [
+            op === 'remove'
+              ? { op, path: `members[value eq "${id}"]` }
+              : { op, path: 'members', value: [{ value: id }] },
+          ],
+        }).expect(200);
+      await push('remove');
+      const [pending] = await members(slug, eng.id);
+      expect(pending.pendingRemovalAt).not.toBeNull();
+      expect((await events(slug, 'membership.removal_scheduled'))[0].details.trigger).toBe('scim');
+      await push('add');
+      expect((await members(slug, eng.id))[0].pendingRemovalAt).toBeNull();
+      expect((await events(slug, 'membership.removal_cancelled'))[0].details.trigger).toBe('scim');
+    });
+
+    it('several processes (PostgreSQL): a sweep finding another one at work skips the round', async () => {
+      if (t.dataSource.options.type !== 'postgres') return; // SQLite serves one process
+      const holder = t.dataSource.createQueryRunner();
+      await holder.connect();
+      try {
+        await holder.startTransaction();
+        await holder.query('SELECT pg_advisory_xact_lock(7140221015)');
+        expect(await sweepAt(Date.now())).toEqual(
+          expect.objectContaining({ skipped: true, usersEvaluated: 0 }),
+        );
+        await holder.commitTransaction();
+        expect((await sweepAt(Date.now())).skipped).toBe(false);
+      } finally {
+        await holder.release();
+      }
     });
 
     it('a deleted link: the impact counts the postponed removals, reconcile schedules them, the sweep applies them', async () => {
