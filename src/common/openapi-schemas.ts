@@ -141,6 +141,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
         source,
         createdAt: time,
         updatedAt: time,
+        ...MEMBERSHIP_MARKERS,
         why: { type: 'string', description: 'Why the user is in the group, in words' },
         roleWhy: { type: 'string', description: 'Why this role, in words' },
         linkRole: { ...role, nullable: true, description: 'The highest role the matching links give' },

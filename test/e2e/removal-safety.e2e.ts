@@ -67,6 +67,10 @@ describe('removal safety: grace period, default memberships, last owner', () => 
       expect(listed.memberships[0]).toEqual(
         expect.objectContaining({ groupName: 'Engineering', pendingRemovalAt: ann.pendingRemovalAt }),
       );
+      const why = (await t.op.get(`/api/v1/tenants/${slug}/users/${listed.id}/memberships`).expect(200)).body;
+      expect(why.memberships[0]).toEqual(
+        expect.objectContaining({ pendingRemovalAt: ann.pendingRemovalAt, keptAsLastOwner: false }),
+      );
       const [scheduled] = await events(slug, 'membership.removal_scheduled');
       expect(scheduled.details).toEqual(
         expect.objectContaining({

@@ -2242,6 +2242,8 @@ export interface components {
                 /** Format: uuid */
                 groupId: string;
                 groupName: string;
+                /** @description Kept as last owner although the IdP no longer grants it */
+                keptAsLastOwner: boolean;
                 lastChange: {
                     action: string;
                     actor: {
@@ -2284,12 +2286,21 @@ export interface components {
                     /** @enum {string} */
                     via: "claim" | "scim";
                 }[];
+                /**
+                 * Format: date-time
+                 * @description Grace period: when sync removes it unless a claim justifies it again
+                 */
+                pendingRemovalAt: string | null;
+                /** @description Why the removal is pending */
+                pendingRemovalReason: string | null;
                 /** @enum {string} */
                 role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
                 /** @description Why this role, in words */
                 roleWhy: string;
                 /** @enum {string} */
                 source: "manual" | "sync" | "scim";
+                /** @description The marker in plain words, for people */
+                syncNote: string | null;
                 /** Format: date-time */
                 updatedAt: string;
                 /** @description Why the user is in the group, in words */
@@ -2373,6 +2384,8 @@ export interface components {
             adds: number;
             kept: number;
             removals: number;
+            /** @description Removals the grace period postponed (marked pending removal) */
+            removalsScheduled: number;
             roleChanges: number;
             usersChanged: number;
             usersEvaluated: number;
