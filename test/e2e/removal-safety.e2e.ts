@@ -283,6 +283,7 @@ describe('removal safety: grace period, default memberships, last owner', () => 
         [{ groupId: everyone.id, role: 'guest', extra: 1 }],
         [{ groupId: everyone.id }],
         { groupId: everyone.id, role: 'guest' },
+        Array.from({ length: 21 }, () => ({ groupId: everyone.id, role: 'guest' })),
       ]) {
         const res = await t.op
           .patch(`/api/v1/tenants/${slug}/identity-providers/corp`)
