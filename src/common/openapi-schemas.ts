@@ -34,6 +34,17 @@ const page = (item: string, description: string) => ({
 
 const reasoned = (extra: Record<string, Schema>) => obj({ ...extra, reason: s });
 
+/** What sync marked on a direct membership: a pending removal (grace period), an owner kept as last owner. */
+const MEMBERSHIP_MARKERS: Record<string, Schema> = {
+  pendingRemovalAt: {
+    ...ntime,
+    description: 'Grace period: when sync removes it unless a claim justifies it again',
+  },
+  pendingRemovalReason: { ...ns, description: 'Why the removal is pending' },
+  keptAsLastOwner: { ...bool, description: 'Kept as last owner although the IdP no longer grants it' },
+  syncNote: { ...ns, description: 'The marker in plain words, for people' },
+};
+
 export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   ErrorResponse: {
     ...obj(
@@ -63,6 +74,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     settings: obj({
       scimDeleteAction: { type: 'string', enum: ['block', 'delete'] },
       lockSyncedMemberships: bool,
+      keepLastOwner: { type: 'boolean', description: "Sync keeps a group's last owner (default true)" },
     }),
     createdAt: time,
     updatedAt: time,
@@ -132,7 +144,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     },
     createdAt: time,
     updatedAt: time,
-    memberships: arrayOf(obj({ groupId: uuid, groupName: s, role, source })),
+    memberships: arrayOf(obj({ groupId: uuid, groupName: s, role, source, ...MEMBERSHIP_MARKERS })),
     externalGroups: arrayOf(
       obj({ idp: s, externalGroup: s, source: { type: 'string', enum: ['claim', 'scim'] }, seenAt: time }),
     ),
@@ -149,6 +161,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
         source,
         createdAt: time,
         updatedAt: time,
+        ...MEMBERSHIP_MARKERS,
         why: { type: 'string', description: 'Why the user is in the group, in words' },
         roleWhy: { type: 'string', description: 'Why this role, in words' },
         linkRole: { ...role, nullable: true, description: 'The highest role the matching links give' },
@@ -205,6 +218,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     inherited: { type: 'boolean', description: 'The role comes from a parent group' },
     fromGroupId: uuid,
     directRole: { ...role, nullable: true },
+    ...MEMBERSHIP_MARKERS,
   }),
   MemberPage: page('Member', 'A page of members (direct and inherited) by email'),
   Membership: obj({ userId: uuid, groupId: uuid, role, source, createdAt: time, updatedAt: time }),
@@ -289,6 +303,10 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
       adds: arrayOf({ type: 'object', additionalProperties: true }),
       roleChanges: arrayOf({ type: 'object', additionalProperties: true }),
       removals: arrayOf({ type: 'object', additionalProperties: true }),
+      removalsScheduled: arrayOf(reasoned({ groupId: uuid, groupName: s, role, dueAt: time })),
+      removalsCancelled: arrayOf(reasoned({ groupId: uuid, groupName: s })),
+      lastOwnerMarked: arrayOf(reasoned({ groupId: uuid, groupName: s })),
+      lastOwnerCleared: arrayOf(reasoned({ groupId: uuid, groupName: s })),
       complete: bool,
     },
     required: ['signup', 'adds', 'roleChanges', 'removals'],
@@ -299,6 +317,10 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     adds: int,
     roleChanges: int,
     removals: int,
+    removalsScheduled: {
+      ...int,
+      description: 'Removals the grace period postponed (marked pending removal)',
+    },
     kept: int,
   }),
   GraphRefreshResult: obj(

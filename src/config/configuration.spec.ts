@@ -127,6 +127,8 @@ describe('loadConfig: operations settings (#14)', () => {
     [{ REDIS_URL: 'http://cache' }, /REDIS_URL must be redis:\/\//],
     [{ RETENTION_AUDIT_DAYS: '0' }, /RETENTION_AUDIT_DAYS must not be less than 1/],
     [{ RETENTION_BATCH_SIZE: '50000' }, /RETENTION_BATCH_SIZE must not be greater than 10000/],
+    [{ GRACE_SWEEP_SECONDS: '-1' }, /GRACE_SWEEP_SECONDS must not be less than 0/],
+    [{ GRACE_SWEEP_SECONDS: '86401' }, /GRACE_SWEEP_SECONDS must not be greater than 86400/],
   ])('refuses %p at start with one line naming it', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -148,6 +150,7 @@ describe('loadConfig: operations settings (#14)', () => {
       shutdownTimeoutSeconds: 25,
       redis: undefined,
       retention: { auditDays: 365, refusedSignInDays: 365, intervalMinutes: 60, batchSize: 1000 },
+      graceSweepSeconds: 60,
     });
   });
 

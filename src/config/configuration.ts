@@ -67,6 +67,8 @@ interface OpsConfig {
    * (docs/sync.md, "Leavers"); 0 turns the timer off. Default 15, and 0 under NODE_ENV=test.
    */
   leaversIntervalMinutes: number;
+  /** GRACE_SWEEP_SECONDS: how often pending removals that are due are applied; 0 turns the job off. */
+  graceSweepSeconds: number;
 }
 export interface RetentionConfig {
   auditDays: number;
@@ -154,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
         intervalMinutes: vars.RETENTION_INTERVAL_MINUTES ?? 60,
         batchSize: vars.RETENTION_BATCH_SIZE ?? 1000,
       },
+      graceSweepSeconds: vars.GRACE_SWEEP_SECONDS ?? 60,
     },
   };
 }

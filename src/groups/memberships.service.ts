@@ -12,10 +12,11 @@ import { Group } from './group.entity';
 import { GroupsService } from './groups.service';
 import { Membership } from './membership.entity';
 import { checkMembershipLock, ManualWrite } from './membership-lock';
+import { membershipMarkers, MembershipMarkers } from './membership-markers';
 import { insertRows } from '../database/insert';
 import { decodeCursor, Page, toPage } from '../common/cursor';
 
-export interface MemberView {
+export interface MemberView extends MembershipMarkers {
   userId: string;
   email: string;
   displayName: string | null;
@@ -26,6 +27,7 @@ export interface MemberView {
   /** The group the effective role comes from. */
   fromGroupId: string;
   directRole: Role | null;
+  // The markers (pending removal, kept as last owner) are the direct membership's.
 }
 
 @Injectable()
@@ -230,6 +232,7 @@ function mergeMembers(rows: Membership[], groupId: string, depth: Map<string, nu
       inherited: effective !== own,
       fromGroupId: effective.groupId,
       directRole: own?.role ?? null,
+      ...membershipMarkers(own),
     });
   }
   return views.sort((a, b) => a.email.localeCompare(b.email));

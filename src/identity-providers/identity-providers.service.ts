@@ -19,6 +19,7 @@ import {
   UpdateIdentityProviderDto,
 } from './dto/identity-provider.dto';
 import { defaultAccountLinking, linkingSettings } from './account-linking';
+import { assertDefaultGroupsInTenant } from './default-memberships';
 import { IdentityProvider, IdpType } from './identity-provider.entity';
 import { IDP_WORDS, idpCascadeRows, previewIdpDelete } from './idp-delete';
 import { IdpMetadata, MetadataError, parseIdpMetadata } from './saml-metadata';
@@ -96,6 +97,8 @@ export class IdentityProvidersService {
         config.accountLinking ??= defaultAccountLinking(
           await em.countBy(IdentityProvider, { tenantId: tenant.id }),
         );
+        const groupSync = resolvePolicy(dto.groupSync);
+        await assertDefaultGroupsInTenant(em, tenant.id, groupSync);
         const idp = em.create(IdentityProvider, {
           tenantId: tenant.id,
           slug: dto.slug,
@@ -107,7 +110,7 @@ export class IdentityProvidersService {
             clientSecret: dto.clientSecret,
             graphClientSecret: dto.graph?.clientSecret,
           }),
-          groupSync: resolvePolicy(dto.groupSync),
+          groupSync,
           leaversNextRunAt: nextLeaversRun(config),
         });
         await insertRows(em, IdentityProvider, idp);
@@ -164,7 +167,10 @@ export class IdentityProvidersService {
       idp.enabled = dto.enabled ?? idp.enabled;
       idp.config = config;
       idp.secrets = this.sealSecrets(secrets);
-      if (dto.groupSync) idp.groupSync = resolvePolicy({ ...idp.groupSync, ...dto.groupSync });
+      if (dto.groupSync) {
+        idp.groupSync = resolvePolicy({ ...idp.groupSync, ...dto.groupSync });
+        if (dto.groupSync.defaultMemberships) await assertDefaultGroupsInTenant(em, tenant.id, idp.groupSync);
+      }
       idp.updatedAt = new Date();
       await em.save(idp);
       await this.audit.record(em, ctx, tenant.id, {

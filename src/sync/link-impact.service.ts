@@ -101,6 +101,7 @@ export class LinkImpactService {
             memberships: membership ? [membership] : [],
             external: storedExternalGroups(groupsSeen, statuses.get(userId) ?? null, idp.groupSync),
             ownerCounts: group.ownerCounts,
+            now: Date.now(),
           }),
           link.groupId,
         );
@@ -236,12 +237,14 @@ export class LinkImpactService {
 
 /** Counts a user's plan for the group into the totals, and lists it among the first MAX_LISTED. */
 function addAffected(result: LinkImpact, userId: string, idp: string, plan: SyncPlan): void {
-  const changes = plan.adds.length + plan.roleChanges.length + plan.removals.length + plan.kept.length;
+  // A removal the grace period would postpone is still a loss of access: its reason says when.
+  const removals = [...plan.removals, ...plan.removalsScheduled];
+  const changes = plan.adds.length + plan.roleChanges.length + removals.length + plan.kept.length;
   if (changes === 0) return;
   result.usersAffected++;
   result.totals.adds += plan.adds.length;
   result.totals.roleChanges += plan.roleChanges.length;
-  result.totals.removals += plan.removals.length;
+  result.totals.removals += removals.length;
   result.totals.kept += plan.kept.length;
   if (result.affected.length >= MAX_LISTED) {
     result.truncated = true;
@@ -253,7 +256,7 @@ function addAffected(result: LinkImpact, userId: string, idp: string, plan: Sync
     idp,
     adds: plan.adds.map(({ role, reason }) => ({ role, reason })),
     roleChanges: plan.roleChanges.map(({ from, to, reason }) => ({ from, to, reason })),
-    removals: plan.removals.map(({ role, reason }) => ({ role, reason })),
+    removals: removals.map(({ role, reason }) => ({ role, reason })),
     kept: plan.kept.map(({ role, reason }) => ({ role, reason })),
   });
 }

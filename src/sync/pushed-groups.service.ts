@@ -56,6 +56,7 @@ export class PushedGroupsService {
             memberships: mine.memberships,
             external: pushedExternalGroups(storedGroupNames(mine)),
             ownerCounts: inputs.ownerCounts,
+            now: Date.now(),
           });
           if (!planHasChanges(plan)) continue;
           changed.push({ user: mine.user, plan });

@@ -15,6 +15,7 @@ import { Identity } from '../users/identity.entity';
 import {
   externalGroupsLinkedTo,
   onlyGroup,
+  planHasChanges,
   planSync,
   storedExternalGroups,
   SyncContext,
@@ -36,6 +37,8 @@ export interface ReconcileResult {
   adds: number;
   roleChanges: number;
   removals: number;
+  /** Removals the grace period postponed: marked pending removal, applied by the sweep when due. */
+  removalsScheduled: number;
   kept: number;
 }
 
@@ -67,6 +70,7 @@ export class ReconcileService {
       adds: 0,
       roleChanges: 0,
       removals: 0,
+      removalsScheduled: 0,
       kept: 0,
     };
     for (const idp of idps) {
@@ -111,6 +115,7 @@ export class ReconcileService {
         memberships: mine.memberships,
         external: storedExternalGroups(storedGroupNames(mine), mine.lastClaim, sync.policy),
         ownerCounts: inputs.ownerCounts,
+        now: Date.now(),
       });
       planned.push({ user: mine.user, plan: groupId ? onlyGroup(plan, groupId) : plan });
     }
@@ -127,11 +132,11 @@ export class ReconcileService {
 
 function addUp(result: ReconcileResult, plan: SyncPlan): void {
   result.usersEvaluated++;
-  const changes = plan.adds.length + plan.roleChanges.length + plan.removals.length;
-  if (changes + (plan.admin.from !== plan.admin.to ? 1 : 0) > 0) result.usersChanged++;
+  if (planHasChanges(plan)) result.usersChanged++;
   result.adds += plan.adds.length;
   result.roleChanges += plan.roleChanges.length;
   result.removals += plan.removals.length;
+  result.removalsScheduled += plan.removalsScheduled.length;
   result.kept += plan.kept.length;
 }
 

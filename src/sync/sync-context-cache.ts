@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Tenant } from '../tenants/tenant.entity';
+import { Tenant, type TenantSettings } from '../tenants/tenant.entity';
 import { buildSyncContext, type GroupSyncPolicy, type SyncContext } from './engine';
 import { loadTenantGroupsAndLinks } from './sync-state';
 
@@ -32,12 +32,15 @@ export class SyncContextCache {
     idpId: string,
     policy: GroupSyncPolicy,
   ): Promise<SyncContext> {
+    // The settings ride along in the same statement: the last-owner switch must never be stale.
     const row = await em
       .createQueryBuilder(Tenant, 't')
       .select('t.syncVersion', 'version')
+      .addSelect('t.settings', 'settings')
       .where('t.id = :tenantId', { tenantId })
-      .getRawOne<{ version: number | string }>();
+      .getRawOne<{ version: number | string; settings: TenantSettings | string | null }>();
     const version = Number(row?.version ?? -1);
+    const keepLastOwner = readSettings(row?.settings).keepLastOwner !== false;
     let entry = this.tenants.get(tenantId);
     if (!entry || entry.version !== version) {
       entry = { version, contexts: new Map() };
@@ -47,13 +50,24 @@ export class SyncContextCache {
     this.tenants.set(tenantId, entry);
     if (this.tenants.size > MAX_TENANTS) this.tenants.delete(this.tenants.keys().next().value!);
 
-    const key = `${idpId}\u0000${JSON.stringify(policy)}`;
+    const key = `${idpId}\u0000${keepLastOwner}\u0000${JSON.stringify(policy)}`;
     let context = entry.contexts.get(key);
     if (!context) {
       entry.rows ??= await loadTenantGroupsAndLinks(em, tenantId);
-      context = buildSyncContext({ idpId, policy, ...entry.rows });
+      context = buildSyncContext({ idpId, policy, keepLastOwner, ...entry.rows });
       entry.contexts.set(key, context);
     }
     return context;
+  }
+}
+
+/** The settings column as a raw query returns it: an object (PostgreSQL jsonb) or JSON text (SQLite). */
+function readSettings(value: TenantSettings | string | null | undefined): TenantSettings {
+  if (!value) return {};
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as TenantSettings;
+  } catch {
+    return {};
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { GraceSweepService } from './grace-sweep.service';
 import { LinkImpactService } from './link-impact.service';
 import { SyncLoader } from './pipeline/sync-loader';
 import { SyncWriter } from './pipeline/sync-writer';
@@ -18,6 +19,7 @@ import { SyncService } from './sync.service';
     SyncLoader,
     SyncWriter,
     SyncContextCache,
+    GraceSweepService,
   ],
   exports: [SyncService, PushedGroupsService, LinkImpactService, SyncLoader, SyncWriter],
 })

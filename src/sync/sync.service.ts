@@ -133,6 +133,7 @@ export class SyncService {
       memberships: mine?.memberships ?? [],
       external: withPushedGroups(claim, pushed),
       ownerCounts: inputs.ownerCounts,
+      now: Date.now(),
     });
     if (plan.signup === 'denied') return this.denySignup(em, tenant, idp, who, email, claim, plan, ctx);
 
@@ -238,6 +239,7 @@ export class SyncService {
       memberships: mine?.memberships ?? [],
       external,
       ownerCounts: inputs.ownerCounts,
+      now: Date.now(),
     });
   }
 

@@ -7,6 +7,11 @@ export interface TenantSettings {
   scimDeleteAction?: 'block' | 'delete';
   /** Manual membership changes in a group that links manage are refused (the operator may force). */
   lockSyncedMemberships?: boolean;
+  /**
+   * Default true: sync keeps a group's last owner when the IdP stops granting the role (marked and
+   * shown as such). False: the owner is removed or downgraded like anyone else.
+   */
+  keepLastOwner?: boolean;
 }
 
 @Entity('tenants')

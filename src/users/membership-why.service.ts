@@ -7,6 +7,7 @@ import { roleRank, type Role } from '../sync/engine';
 import { GroupLink } from '../group-links/group-link.entity';
 import { Group } from '../groups/group.entity';
 import { Membership } from '../groups/membership.entity';
+import { membershipMarkers, type MembershipMarkers } from '../groups/membership-markers';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import { ExternalMembership } from '../sync/external-membership.entity';
 import { explainMemberships, type WhyMatch } from './membership-why';
@@ -15,7 +16,7 @@ import { User } from './user.entity';
 /** How far back the audit trail is read for "last confirmed" and "last change" (newest first). */
 const AUDIT_WINDOW = 500;
 
-export interface MembershipWhyView {
+export interface MembershipWhyView extends MembershipMarkers {
   groupId: string;
   groupName: string;
   role: Role;
@@ -97,6 +98,7 @@ export class MembershipWhyService {
         ...why,
         lastConfirmed: m.source === 'manual' ? null : lastConfirmed(events, why.matches),
         lastChange: lastChange(events, m.groupId),
+        ...membershipMarkers(m),
       };
     });
     views.sort((a, b) => a.groupName.localeCompare(b.groupName));

@@ -8,6 +8,7 @@ import type { RequestContext } from '../common/request-context';
 import { Transactions } from '../database/transactions.service';
 import { Group } from '../groups/group.entity';
 import { Membership } from '../groups/membership.entity';
+import { membershipMarkers, type MembershipMarkers } from '../groups/membership-markers';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import { lastOwnerAmong } from '../sync/engine';
 import { ExternalMembership } from '../sync/external-membership.entity';
@@ -31,7 +32,7 @@ const userView = (u: User) => ({
   updatedAt: u.updatedAt.toISOString(),
 });
 export type UserResponse = ReturnType<typeof userView> & {
-  memberships: { groupId: string; groupName: string; role: string; source: string }[];
+  memberships: ({ groupId: string; groupName: string; role: string; source: string } & MembershipMarkers)[];
   externalGroups: { idp: string; externalGroup: string; source: string; seenAt: string }[];
   identities: { idp: string; externalId: string }[];
 };
@@ -189,6 +190,7 @@ export class UsersService {
           groupName: groupName.get(r.groupId) ?? '',
           role: r.role,
           source: r.source,
+          ...membershipMarkers(r),
         }))
         .sort((a, b) => a.groupName.localeCompare(b.groupName)),
       externalGroups: (x.get(u.id) ?? []).map((r) => ({

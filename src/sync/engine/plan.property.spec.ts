@@ -50,6 +50,7 @@ const policyArb: fc.Arbitrary<GroupSyncPolicy> = fc
     prohibitSignupIfNotInGroup: fc.boolean(),
     missingClaim: fc.constantFrom('keep', 'empty' as const),
     jit: fc.boolean(),
+    removalGraceHours: fc.constantFrom(0, 0, 24),
   })
   .map((partial) => resolvePolicy(partial));
 
@@ -157,6 +158,7 @@ function firstPlan(world: World): SyncPlan {
     memberships: world.memberships,
     external: world.external,
     ownerCounts: ownerCountsFor(world, world.user === null ? [] : world.memberships),
+    now: 0,
   });
 }
 
@@ -203,6 +205,7 @@ describe('planSync properties', () => {
           memberships,
           external: world.external,
           ownerCounts: ownerCountsFor(world, memberships),
+          now: 0,
         });
         expect(again.signup).toBe('existing');
         expect(planHasChanges(again)).toBe(false);
@@ -283,7 +286,7 @@ describe('planSync properties', () => {
         worldArb
           .map((world) => ({
             ...world,
-            policy: { ...world.policy, enabled: true, removal: 'enforce' as const },
+            policy: { ...world.policy, enabled: true, removal: 'enforce' as const, removalGraceHours: 0 },
             withOwnerCounts: true,
           }))
           .map((world) => ({ ...world, otherOwners: world.otherOwners.map((count) => count + 1) }))
@@ -299,6 +302,23 @@ describe('planSync properties', () => {
           }
         },
       ),
+      RUNS,
+    );
+  });
+  it('(g) a grace period postpones exactly the removals it would make, and removes nothing at first', () => {
+    fc.assert(
+      fc.property(worldArb, (world) => {
+        const withGrace = { ...world, policy: { ...world.policy, removalGraceHours: 24 } };
+        const without = { ...world, policy: { ...world.policy, removalGraceHours: 0 } };
+        const postponed = firstPlan(withGrace);
+        const immediate = firstPlan(without);
+        expect(postponed.removals).toEqual([]);
+        expect(postponed.removalsScheduled.map((r) => [r.groupId, r.role])).toEqual(
+          immediate.removals.map((r) => [r.groupId, r.role]),
+        );
+        expect(postponed.adds).toEqual(immediate.adds);
+        expect(postponed.roleChanges).toEqual(immediate.roleChanges);
+      }),
       RUNS,
     );
   });

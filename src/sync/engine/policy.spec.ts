@@ -35,6 +35,9 @@ describe('group-sync policy', () => {
       missingClaim: 'keep',
       overage: 'keep',
       jit: true,
+      removalGraceHours: 0,
+      defaultMemberships: [],
+      removeDefaultsOnMatch: false,
     });
   });
 

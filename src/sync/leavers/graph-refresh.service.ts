@@ -182,6 +182,7 @@ export class GraphRefreshService {
           memberships: mine.memberships,
           external: withPushedGroups(lookup.external, pushed),
           ownerCounts: inputs.ownerCounts,
+          now: Date.now(),
         });
         if (ctx) await storeClaimedGroups(em, tenant.id, mine.user.id, idp.id, lookup.external, mine.stored);
         read.push(mine.user.id);

@@ -8,9 +8,10 @@ import { Membership } from '../../groups/membership.entity';
 import { User } from '../../users/user.entity';
 import type { ExternalGroups, MembershipSource, SyncPlan } from '../engine';
 import { ExternalMembership } from '../external-membership.entity';
+import { writeMarkers } from './sync-markers';
 import type { StoredGroup } from './sync-loader';
 
-type SyncTrigger = 'sign-in' | 'reconcile' | 'scim' | 'graph-refresh';
+type SyncTrigger = 'sign-in' | 'reconcile' | 'scim' | 'graph-refresh' | 'grace-period';
 
 export interface ApplyMeta {
   trigger: SyncTrigger;
@@ -141,6 +142,7 @@ async function writeChanges(
       details: { ...common, groupName: removal.groupName, reason: removal.reason },
     });
   }
+  entries.push(...(await writeMarkers(em, tenantId, user, plan, meta, now)));
   if (plan.admin.from !== plan.admin.to)
     entries.push(await writeAdminChange(em, user, plan.admin, common, now));
   return entries;

@@ -21,6 +21,15 @@ export class TenantSettingsDto {
   @Optional()
   @IsBoolean()
   lockSyncedMemberships?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      "Sync keeps a group's last owner when the IdP stops granting the role (shown as kept as last owner); false removes or downgrades them like anyone else",
+    default: true,
+  })
+  @Optional()
+  @IsBoolean()
+  keepLastOwner?: boolean;
 }
 
 export class CreateTenantDto {
@@ -61,7 +70,7 @@ export const toTenantResponse = (t: Tenant) => ({
   id: t.id,
   slug: t.slug,
   name: t.name,
-  settings: { scimDeleteAction: 'block', lockSyncedMemberships: false, ...t.settings },
+  settings: { scimDeleteAction: 'block', lockSyncedMemberships: false, keepLastOwner: true, ...t.settings },
   createdAt: t.createdAt.toISOString(),
   updatedAt: t.updatedAt.toISOString(),
 });

@@ -46,6 +46,12 @@ export interface Member {
   inherited: boolean;
   fromGroupId: string;
   directRole: Role | null;
+  /** Grace period: when sync removes the direct membership (null: not pending). */
+  pendingRemovalAt: string | null;
+  pendingRemovalReason: string | null;
+  keptAsLastOwner: boolean;
+  /** The marker in words (pending removal, kept as last owner); null when there is none. */
+  syncNote: string | null;
 }
 
 export interface GroupLink {

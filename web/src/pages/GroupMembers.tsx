@@ -130,6 +130,11 @@ export function Members({ tenant, groupId }: { tenant: string; groupId: string }
                   </Table.Cell>
                   <Table.Cell className="hide-narrow">
                     <Text size="1">{memberWhyText(m, nameOf(m.fromGroupId))}</Text>
+                    {m.syncNote ? (
+                      <Text as="div" size="1" color="amber" data-testid="sync-note">
+                        {m.syncNote}
+                      </Text>
+                    ) : null}
                   </Table.Cell>
                   <Table.Cell>
                     {m.directRole ? (

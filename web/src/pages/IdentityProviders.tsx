@@ -142,6 +142,8 @@ interface PolicyForm {
   removal: string;
   defaultRole: Role;
   prohibitSignup: boolean;
+  /** Hours a removal waits (grace period); empty = 0. */
+  graceHours: string;
 }
 
 /** Adding a SAML (pasted metadata) or OIDC connection, with the group-sync policy explained. */
@@ -162,6 +164,7 @@ function AddIdentityProvider({ tenant }: { tenant: string }) {
     removal: 'enforce',
     defaultRole: 'guest',
     prohibitSignup: false,
+    graceHours: '',
   });
   const localProblems = type === 'saml' && touched ? metadataProblems(metadataXml) : [];
   const create = useMutation({
@@ -172,6 +175,8 @@ function AddIdentityProvider({ tenant }: { tenant: string }) {
         removal: policy.removal as 'enforce',
         defaultRole: policy.defaultRole,
         prohibitSignupIfNotInGroup: policy.prohibitSignup,
+        // The API refuses what is not a whole number of hours from 0 to 8760, with its message.
+        ...(policy.graceHours.trim() ? { removalGraceHours: Number(policy.graceHours) } : {}),
       };
       const common = { slug, ...(name ? { name } : {}), groupSync };
       const body =
@@ -356,6 +361,21 @@ function AddIdentityProvider({ tenant }: { tenant: string }) {
                 <option key={value}>{value}</option>
               ))}
             </select>
+          </Field>
+          <Field
+            id="gs-grace"
+            label="Grace period before a removal (hours)"
+            hint="0: at once. Otherwise the member stays, marked pending removal, and a sign-in that brings the group back cancels it."
+          >
+            <TextField.Root
+              id="gs-grace"
+              type="number"
+              min={0}
+              max={8760}
+              placeholder="0"
+              value={policy.graceHours}
+              onChange={(e) => setPolicy({ ...policy, graceHours: e.target.value })}
+            />
           </Field>
           <Text as="label" size="2">
             <Flex gap="2" align="center">

@@ -1,5 +1,6 @@
 import { IndexSessionExpiry1796153527349 } from './1796153527349-IndexSessionExpiry';
 import { AddLeavers1796200004002 } from './1796200004002-AddLeavers';
+import { AddMembershipMarkers1796140000002 } from './1796140000002-AddMembershipMarkers';
 import { StoreAccountLinkingDefaults1795440000002 } from './1795440000002-StoreAccountLinkingDefaults';
 import { AddRateLimitCounters1796133652898 } from './1796133652898-AddRateLimitCounters';
 import { AddSyncLookupIndexesAndBlockedBy1795430043868 } from './1795430043868-AddSyncLookupIndexesAndBlockedBy';
@@ -17,6 +18,7 @@ export const POSTGRES_MIGRATIONS: Function[] = [
   AddSyncLookupIndexesAndBlockedBy1795430043868,
   StoreAccountLinkingDefaults1795440000002,
   AddRateLimitCounters1796133652898,
+  AddMembershipMarkers1796140000002,
   IndexSessionExpiry1796153527349,
   AddLeavers1796200004002,
 ];
