@@ -183,8 +183,7 @@ describe('locked synced groups', () => {
       }),
     );
     const asBob = (method: 'put' | 'delete', url: string) =>
-      request(t.http)
-        [method](url)
+      (method === 'put' ? request(t.http).put(url) : request(t.http).delete(url))
         .set('Cookie', `gs_session_${g.slug}=${token}`)
         .set('X-CSRF-Token', 'csrf-locked');
     const forced = await asBob('delete', `${g.member}/${g.ada.id}?force=true`).expect(403);
