@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { ROLES } from '../../sync/engine';
+import { RoleName, ROLE_DESCRIPTION } from '../../roles/dto/role.dto';
 import type { GroupSyncPolicy, RemovalPolicy, Role } from '../../sync/engine';
 import { Optional } from '../../common/validation';
 
@@ -48,7 +48,10 @@ export class GroupSyncPolicyDto implements Partial<GroupSyncPolicy> {
   @IsBoolean()
   matchByName?: boolean;
 
-  @ApiPropertyOptional({ enum: ROLES, default: 'guest' }) @Optional() @IsIn(ROLES) defaultRole?: Role;
+  @ApiPropertyOptional({ description: ROLE_DESCRIPTION, default: 'guest' })
+  @Optional()
+  @RoleName()
+  defaultRole?: Role;
 
   @ApiPropertyOptional({ enum: REMOVALS, default: 'enforce' })
   @Optional()

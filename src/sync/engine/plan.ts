@@ -1,6 +1,6 @@
 import { isLastOwner } from './last-owner';
 import { normalizeGroupName } from './normalize';
-import { higherRole, roleRank } from './roles';
+import { BUILT_IN_ROLE_RANKS, higherRole, roleRank, type RoleRanks } from './roles';
 import type {
   ClaimStatus,
   EngineGroup,
@@ -95,6 +95,8 @@ export interface SyncContext {
   /** Name matching only: local groups by normalized name (names can collide once case-folded). */
   readonly groupsByNormalizedName: ReadonlyMap<string, readonly EngineGroup[]>;
   readonly adminGroups: ReadonlySet<string>;
+  /** The tenant's roles by rank: "highest role wins" and "lower role" compare these. */
+  readonly roleRanks: RoleRanks;
 }
 
 export function buildSyncContext(args: {
@@ -102,6 +104,8 @@ export function buildSyncContext(args: {
   policy: GroupSyncPolicy;
   groups: EngineGroup[];
   links: EngineLink[];
+  /** The tenant's ladder; absent: the built-in one. */
+  roles?: RoleRanks;
 }): SyncContext {
   const { idpId, policy } = args;
   const groupsById = new Map(args.groups.map((group) => [group.id, group]));
@@ -144,6 +148,7 @@ export function buildSyncContext(args: {
     linkedGroupIds,
     groupsByNormalizedName,
     adminGroups,
+    roleRanks: args.roles ?? BUILT_IN_ROLE_RANKS,
   };
 }
 
@@ -215,7 +220,7 @@ function desiredRoles(
       entry = { role, links: [], nameMatches: [], defaultRole: ctx.policy.defaultRole };
       desired.set(groupId, entry);
     } else {
-      entry.role = higherRole(entry.role, role);
+      entry.role = higherRole(entry.role, role, ctx.roleRanks);
     }
     return entry;
   };
@@ -234,13 +239,14 @@ function desiredRoles(
   }
 
   // Strongest link first, so the reason reads in the order that decided the role.
-  for (const entry of desired.values()) entry.links.sort(compareLinksStrongestFirst);
+  const strongestFirst = (a: EngineLink, b: EngineLink) => compareLinks(a, b, ctx.roleRanks);
+  for (const entry of desired.values()) entry.links.sort(strongestFirst);
   return { desired, matchedExternalGroups };
 }
 
-function compareLinksStrongestFirst(a: EngineLink, b: EngineLink): number {
+function compareLinks(a: EngineLink, b: EngineLink, ranks: RoleRanks): number {
   return (
-    roleRank(b.role) - roleRank(a.role) ||
+    roleRank(b.role, ranks) - roleRank(a.role, ranks) ||
     compareStrings(a.externalGroup, b.externalGroup) ||
     compareStrings(a.id, b.id)
   );
@@ -298,7 +304,7 @@ function planMemberships(
     why: string,
   ) => {
     if (to === current.role) return;
-    if (roleRank(to) < roleRank(current.role)) {
+    if (roleRank(to, ctx.roleRanks) < roleRank(current.role, ctx.roleRanks)) {
       const protection = protectionAgainstLoss(current);
       if (protection !== null) {
         changes.kept.push({
