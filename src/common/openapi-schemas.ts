@@ -18,7 +18,8 @@ const arrayOf = (items: Schema) => ({ type: 'array', items });
 /** A built-in role (guest, reporter, developer, maintainer, owner) or one of the tenant's custom roles. */
 const role = {
   type: 'string',
-  description: "A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles",
+  description:
+    "A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles",
 };
 const source = { type: 'string', enum: ['manual', 'sync', 'scim'] };
 

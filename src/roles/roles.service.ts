@@ -114,7 +114,12 @@ export class RolesService {
     );
   }
 
-  async update(tenantId: string, name: string, dto: UpdateRoleDto, ctx: RequestContext): Promise<RoleResponse> {
+  async update(
+    tenantId: string,
+    name: string,
+    dto: UpdateRoleDto,
+    ctx: RequestContext,
+  ): Promise<RoleResponse> {
     return this.uniquely(dto, () =>
       this.tx.run(async (em) => {
         const role = await this.mustGetCustom(em, tenantId, name, 'changed');

@@ -81,7 +81,13 @@ export class LinkImpactService {
     };
     const roles = await loadRoleRanks(em, tenant.id);
     for (const idp of idps) {
-      const context = buildSyncContext({ idpId: idp.id, policy: idp.groupSync, groups, links: proposed, roles });
+      const context = buildSyncContext({
+        idpId: idp.id,
+        policy: idp.groupSync,
+        groups,
+        links: proposed,
+        roles,
+      });
       const watched = [
         ...new Set([
           ...externalGroupsLinkedTo(context, link.groupId),

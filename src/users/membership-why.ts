@@ -1,4 +1,10 @@
-import { normalizeGroupName, roleRank, type GroupSyncPolicy, type Role, type RoleRanks } from '../sync/engine';
+import {
+  normalizeGroupName,
+  roleRank,
+  type GroupSyncPolicy,
+  type Role,
+  type RoleRanks,
+} from '../sync/engine';
 
 /**
  * "Why is this user in this group with this role": pure, from rows the service loaded. Sync and
