@@ -18,8 +18,7 @@ const arrayOf = (items: Schema) => ({ type: 'array', items });
 /** A built-in role (guest, reporter, developer, maintainer, owner) or one of the tenant's custom roles. */
 const role = {
   type: 'string',
-  description:
-    "A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles",
+  description: 'A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles)',
 };
 const source = { type: 'string', enum: ['manual', 'sync', 'scim'] };
 

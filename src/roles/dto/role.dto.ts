@@ -4,11 +4,11 @@ import { IsInt, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class
 import { Optional } from '../../common/validation';
 
 /** Lower-case slugs of up to 16 characters: they fit the role columns and compare case-insensitively. */
-export const ROLE_NAME_PATTERN = /^[a-z](?:[a-z0-9-]{0,14}[a-z0-9])?$/;
+const ROLE_NAME_PATTERN = /^[a-z](?:[a-z0-9-]{0,14}[a-z0-9])?$/;
 const ROLE_NAME_MESSAGE =
   '$property must be 1-16 lowercase letters, digits or dashes, starting with a letter and not ending with a dash';
 /** Custom ranks sit below the built-in owner (50), the top of every ladder. */
-export const MAX_CUSTOM_RANK = 49;
+const MAX_CUSTOM_RANK = 49;
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 

@@ -1,5 +1,5 @@
 // The engine's vocabulary: plain data in, plain data out. Nothing here knows about HTTP or the database.
-export { BUILT_IN_ROLE_RANKS, OWNER_ROLE, ROLES, roleRank, roleRanksWith } from './roles';
+export { BUILT_IN_ROLE_RANKS, ROLES, roleRank, roleRanksWith } from './roles';
 export type { BuiltInRole, Role, RoleRanks } from './roles';
 import type { Role } from './roles';
 

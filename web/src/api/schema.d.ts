@@ -273,6 +273,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's roles, lowest rank first: the built-in ladder and its custom roles */
+        get: operations["RolesController_list"];
+        put?: never;
+        /** Add a custom role with a name and a rank (1-49, unique: ties are refused) */
+        post: operations["RolesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/roles/{role}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a role */
+        get: operations["RolesController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a custom role; 409 naming the links, memberships and IdPs that still use it */
+        delete: operations["RolesController_remove"];
+        options?: never;
+        head?: never;
+        /** Change a custom role's rank or description, or rename it while nothing uses it */
+        patch: operations["RolesController_update"];
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant}/scim-tokens": {
         parameters: {
             query?: never;
@@ -1807,8 +1844,11 @@ export interface components {
             idp?: string;
             /** @description Readable name for an object id, e.g. "Developers (Entra)" */
             label?: string;
-            /** @enum {string} */
-            role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+            /**
+             * @description A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles (GET .../roles)
+             * @example developer
+             */
+            role: string;
         };
         CreateIdentityProviderDto: {
             /**
@@ -1918,6 +1958,19 @@ export interface components {
             /** @description The operator token (ADMIN_TOKEN or the one printed at first start) */
             token: string;
         };
+        CreateRoleDto: {
+            description?: string | null;
+            /**
+             * @description Lower-case slug, unique in the tenant
+             * @example auditor
+             */
+            name: string;
+            /**
+             * @description Higher wins. Built-ins: guest 10, reporter 20, developer 30, maintainer 40, owner 50; unique per tenant
+             * @example 25
+             */
+            rank: number;
+        };
         CreateScimTokenDto: {
             /** @description The IdP connection (slug or id) whose SCIM client uses the token */
             idp: string;
@@ -1989,8 +2042,8 @@ export interface components {
             /** @description null: every IdP of the tenant */
             idp: string | null;
             label: string | null;
-            /** @enum {string} */
-            role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+            /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+            role: string;
             /** Format: date-time */
             updatedAt: string;
         };
@@ -2022,10 +2075,10 @@ export interface components {
              */
             claims?: string[];
             /**
+             * @description A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles (GET .../roles)
              * @default guest
-             * @enum {string}
              */
-            defaultRole?: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+            defaultRole?: string;
             /**
              * @description Split each claim value on this string
              * @default null
@@ -2115,27 +2168,27 @@ export interface components {
             affected: {
                 adds: {
                     reason: string;
-                    /** @enum {string} */
-                    role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    role: string;
                 }[];
                 email: string;
                 idp: string;
                 kept: {
                     reason: string;
-                    /** @enum {string} */
-                    role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    role: string;
                 }[];
                 removals: {
                     reason: string;
-                    /** @enum {string} */
-                    role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    role: string;
                 }[];
                 roleChanges: {
-                    /** @enum {string} */
-                    from: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    from: string;
                     reason: string;
-                    /** @enum {string} */
-                    to: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    to: string;
                 }[];
                 /** Format: uuid */
                 userId: string;
@@ -2155,16 +2208,16 @@ export interface components {
             usersEvaluated: number;
         };
         Member: {
-            /** @enum {string|null} */
-            directRole: "guest" | "reporter" | "developer" | "maintainer" | "owner" | null;
+            /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+            directRole: string | null;
             displayName: string | null;
             email: string;
             /** Format: uuid */
             fromGroupId: string;
             /** @description The role comes from a parent group */
             inherited: boolean;
-            /** @enum {string} */
-            role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+            /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+            role: string;
             /** @enum {string} */
             source: "manual" | "sync" | "scim";
             /** Format: uuid */
@@ -2181,8 +2234,8 @@ export interface components {
             createdAt: string;
             /** Format: uuid */
             groupId: string;
-            /** @enum {string} */
-            role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+            /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+            role: string;
             /** @enum {string} */
             source: "manual" | "sync" | "scim";
             /** Format: date-time */
@@ -2198,8 +2251,8 @@ export interface components {
                 /** Format: uuid */
                 groupId: string;
                 groupName: string;
-                /** @enum {string} */
-                role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                role: string;
             }[];
             memberships: {
                 /** Format: date-time */
@@ -2226,11 +2279,8 @@ export interface components {
                     idp: string;
                     trigger: string;
                 } | null;
-                /**
-                 * @description The highest role the matching links give
-                 * @enum {string|null}
-                 */
-                linkRole: "guest" | "reporter" | "developer" | "maintainer" | "owner" | null;
+                /** @description The highest role the matching links give */
+                linkRole: string | null;
                 matches: {
                     externalGroup: string;
                     idp: string;
@@ -2240,8 +2290,8 @@ export interface components {
                      * @description null: matched by the group name (name matching)
                      */
                     linkId: string | null;
-                    /** @enum {string} */
-                    role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    role: string;
                     /** Format: date-time */
                     seenAt: string;
                     /** @description What the IdP sent (normalized) */
@@ -2249,8 +2299,8 @@ export interface components {
                     /** @enum {string} */
                     via: "claim" | "scim";
                 }[];
-                /** @enum {string} */
-                role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                role: string;
                 /** @description Why this role, in words */
                 roleWhy: string;
                 /** @enum {string} */
@@ -2323,8 +2373,11 @@ export interface components {
             until: string;
         };
         PutMemberDto: {
-            /** @enum {string} */
-            role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+            /**
+             * @description A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles (GET .../roles)
+             * @example developer
+             */
+            role: string;
         };
         ReconcileDto: {
             /** @description Only change memberships of this group (e.g. after changing its links) */
@@ -2341,6 +2394,24 @@ export interface components {
             roleChanges: number;
             usersChanged: number;
             usersEvaluated: number;
+        };
+        Role: {
+            /** @description guest .. owner: every tenant has them; they cannot be changed */
+            builtIn: boolean;
+            /**
+             * Format: date-time
+             * @description null for a built-in role
+             */
+            createdAt: string | null;
+            description: string | null;
+            name: string;
+            /** @description Higher wins; unique in the tenant */
+            rank: number;
+            /**
+             * Format: date-time
+             * @description null for a built-in role
+             */
+            updatedAt: string | null;
         };
         SamlResponseLimitsDto: {
             /**
@@ -2407,8 +2478,8 @@ export interface components {
                 /** Format: uuid */
                 groupId: string;
                 groupName: string;
-                /** @enum {string} */
-                role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                role: string;
                 /** @enum {string} */
                 source: "manual" | "sync" | "scim";
             }[];
@@ -2489,8 +2560,8 @@ export interface components {
         };
         UpdateGroupLinkDto: {
             label?: string | null;
-            /** @enum {string} */
-            role?: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+            /** @description A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles (GET .../roles) */
+            role?: string;
         };
         UpdateIdentityProviderDto: {
             /**
@@ -2589,6 +2660,12 @@ export interface components {
              */
             wantResponseSigned?: boolean;
         };
+        UpdateRoleDto: {
+            description?: string | null;
+            /** @description New name; refused while the role is in use */
+            name?: string;
+            rank?: number;
+        };
         UpdateTenantDto: {
             /** @description Display name */
             name?: string;
@@ -2629,8 +2706,8 @@ export interface components {
                 /** Format: uuid */
                 groupId: string;
                 groupName: string;
-                /** @enum {string} */
-                role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                role: string;
                 /** @enum {string} */
                 source: "manual" | "sync" | "scim";
             }[];
@@ -4868,6 +4945,382 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RolesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"][];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RolesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRoleDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RolesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                role: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RolesController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                role: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RolesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                role: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRoleDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
