@@ -92,7 +92,7 @@ export class RolesService {
   }
 
   async create(tenantId: string, dto: CreateRoleDto, ctx: RequestContext): Promise<RoleResponse> {
-    return this.uniquely(dto, () =>
+    return this.uniquely(tenantId, dto, () =>
       this.tx.run(async (em) => {
         await this.assertFree(em, tenantId, dto);
         const role = em.create(CustomRole, {
@@ -120,7 +120,7 @@ export class RolesService {
     dto: UpdateRoleDto,
     ctx: RequestContext,
   ): Promise<RoleResponse> {
-    return this.uniquely(dto, () =>
+    return this.uniquely(tenantId, dto, () =>
       this.tx.run(async (em) => {
         const role = await this.mustGetCustom(em, tenantId, name, 'changed');
         const before = customView(role);
@@ -181,16 +181,21 @@ export class RolesService {
     for (const [holder, rank] of ranks) if (rank === want.rank) throw rankTaken(want.rank, holder);
   }
 
-  /** The unique constraints catch what two concurrent writes both found free. */
-  private async uniquely<T>(dto: { name?: string; rank?: number }, work: () => Promise<T>): Promise<T> {
+  /**
+   * The unique constraints catch what two concurrent writes both found free: the check again, now
+   * that the other write committed, says which of name and rank was taken.
+   */
+  private async uniquely<T>(
+    tenantId: string,
+    dto: { name?: string; rank?: number },
+    work: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await work();
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      throw conflict(
-        'role_name_taken',
-        `Another request took the name "${dto.name ?? ''}" or the rank ${dto.rank ?? ''} at the same time`,
-      );
+      await this.assertFree(this.dataSource.manager, tenantId, dto);
+      throw conflict('role_name_taken', 'Another request took this name or rank at the same time');
     }
   }
 

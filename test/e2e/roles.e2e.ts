@@ -349,6 +349,47 @@ describe('custom roles per tenant', () => {
     });
   });
 
+  describe('races', () => {
+    it('a delete racing a link that names the role ends with one of them refused, never a dangling link', async () => {
+      const { slug } = await newTenant(t);
+      const group = await newGroup(t, slug);
+      const outcomes = new Set<string>();
+      for (let i = 0; i < 8; i++) {
+        const name = `race-${i}`;
+        await t.op
+          .post(roles(slug))
+          .send({ name, rank: 11 + i })
+          .expect(201);
+        const [del, link] = await Promise.all([
+          t.op.delete(`${roles(slug)}/${name}`),
+          t.op
+            .post(`/api/v1/tenants/${slug}/groups/${group.id}/links`)
+            .send({ externalGroup: name, role: name }),
+        ]);
+        outcomes.add(`${del.status}/${link.status}`);
+        expect([`${del.status}/${link.status}`]).toEqual([expect.stringMatching(/^(204\/400|409\/201)$/)]);
+      }
+      const links = await t.op.get(`/api/v1/tenants/${slug}/groups/${group.id}/links`).expect(200);
+      const names = new Set((await ladder(slug)).map(([name]: [string]) => name));
+      for (const l of links.body as { role: string }[]) expect(names.has(l.role)).toBe(true);
+      expect(outcomes.size).toBeGreaterThan(0);
+    });
+
+    it('creates racing for one rank or one name: exactly one wins, the others get the code that says why', async () => {
+      const { slug } = await newTenant(t);
+      const sameRank = await Promise.all(
+        [1, 2, 3, 4].map((i) => t.op.post(roles(slug)).send({ name: `r${i}`, rank: 7 })),
+      );
+      expect(sameRank.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+      for (const r of sameRank.filter((x) => x.status === 409)) expect(r.body.code).toBe('role_rank_taken');
+      const sameName = await Promise.all(
+        [1, 2, 3].map((i) => t.op.post(roles(slug)).send({ name: 'twin', rank: 20 + i })),
+      );
+      expect(sameName.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+      for (const r of sameName.filter((x) => x.status === 409)) expect(r.body.code).toBe('role_name_taken');
+    });
+  });
+
   describe('SAML sign-in: the highest rank wins with custom roles', () => {
     const TENANT = 'roles-saml';
     const GROUPS = 'groups';
