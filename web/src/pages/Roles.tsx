@@ -7,7 +7,7 @@ import { BUILT_IN_ROLES, type RoleInfo } from '../api/types';
 import { ErrorCallout, Field, fieldErrors } from '../components/ui';
 
 /** The workspace's roles, lowest rank first (built-ins and custom ones). */
-export const useRoles = (tenant: string) =>
+const useRoles = (tenant: string) =>
   useQuery({
     queryKey: ['roles', tenant],
     queryFn: () =>
