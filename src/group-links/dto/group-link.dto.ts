@@ -15,7 +15,7 @@ export class CreateGroupLinkDto {
   @MaxLength(512)
   externalGroup!: string;
 
-  @ApiProperty({ description: ROLE_DESCRIPTION, example: 'developer' })
+  @ApiProperty({ type: String, description: ROLE_DESCRIPTION, example: 'developer' })
   @RoleName()
   role!: Role;
 
@@ -36,7 +36,7 @@ export class CreateGroupLinkDto {
 }
 
 export class UpdateGroupLinkDto {
-  @ApiPropertyOptional({ description: ROLE_DESCRIPTION })
+  @ApiPropertyOptional({ type: String, description: ROLE_DESCRIPTION })
   @Optional()
   @RoleName()
   role?: Role;

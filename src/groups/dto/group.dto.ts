@@ -53,7 +53,7 @@ export class UpdateGroupDto {
 }
 
 export class PutMemberDto {
-  @ApiProperty({ description: ROLE_DESCRIPTION, example: 'developer' }) @RoleName() role!: Role;
+  @ApiProperty({ type: String, description: ROLE_DESCRIPTION, example: 'developer' }) @RoleName() role!: Role;
 }
 
 export const toGroupResponse = (g: Group) => ({

@@ -48,7 +48,7 @@ export class GroupSyncPolicyDto implements Partial<GroupSyncPolicy> {
   @IsBoolean()
   matchByName?: boolean;
 
-  @ApiPropertyOptional({ description: ROLE_DESCRIPTION, default: 'guest' })
+  @ApiPropertyOptional({ type: String, description: ROLE_DESCRIPTION, default: 'guest' })
   @Optional()
   @RoleName()
   defaultRole?: Role;
