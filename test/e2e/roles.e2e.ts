@@ -195,7 +195,10 @@ describe('custom roles per tenant', () => {
         .post(`/api/v1/tenants/${b.slug}/groups/${bGroup.id}/links`)
         .send({ externalGroup: 'x', role: 'auditor' })
         .expect(400);
-      expect(refused.body.message).not.toContain('auditor,');
+      // the allowed roles named are B's own: A's custom role does not leak into B's answer
+      expect(refused.body.message).toBe(
+        'Invalid request: role must be one of guest, reporter, developer, maintainer, owner',
+      );
       const keyOfB = await newApiKey(t, b.slug);
       await keyOfB.as('get', roles(a.slug)).expect(403);
       await keyOfB.as('post', roles(a.slug)).send({ name: 'spy', rank: 3 }).expect(403);
@@ -353,7 +356,6 @@ describe('custom roles per tenant', () => {
     it('a delete racing a link that names the role ends with one of them refused, never a dangling link', async () => {
       const { slug } = await newTenant(t);
       const group = await newGroup(t, slug);
-      const outcomes = new Set<string>();
       for (let i = 0; i < 8; i++) {
         const name = `race-${i}`;
         await t.op
@@ -366,13 +368,11 @@ describe('custom roles per tenant', () => {
             .post(`/api/v1/tenants/${slug}/groups/${group.id}/links`)
             .send({ externalGroup: name, role: name }),
         ]);
-        outcomes.add(`${del.status}/${link.status}`);
         expect([`${del.status}/${link.status}`]).toEqual([expect.stringMatching(/^(204\/400|409\/201)$/)]);
       }
       const links = await t.op.get(`/api/v1/tenants/${slug}/groups/${group.id}/links`).expect(200);
       const names = new Set((await ladder(slug)).map(([name]: [string]) => name));
       for (const l of links.body as { role: string }[]) expect(names.has(l.role)).toBe(true);
-      expect(outcomes.size).toBeGreaterThan(0);
     });
 
     it('creates racing for one rank or one name: exactly one wins, the others get the code that says why', async () => {
