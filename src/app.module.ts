@@ -21,6 +21,7 @@ import { HealthController } from './health/health.controller';
 import { UnknownQueryInterceptor } from './common/unknown-query.interceptor';
 import { IdentityProvidersModule } from './identity-providers/identity-providers.module';
 import { OpsModule } from './ops/ops.module';
+import { RolesModule } from './roles/roles.module';
 import { RetentionModule } from './retention/retention.module';
 import { ScimModule } from './scim/scim.module';
 import { SsoModule } from './sso/sso.module';
@@ -62,6 +63,7 @@ import { UsersModule } from './users/users.module';
     AuditModule,
     AuthModule,
     TenantsModule,
+    RolesModule,
     IdentityProvidersModule,
     UsersModule,
     GroupsModule,

@@ -39,6 +39,11 @@ const ERROR_STATUS = {
   last_owner: 409,
   // group links
   group_link_exists: 409,
+  // custom roles
+  role_name_taken: 409,
+  role_rank_taken: 409,
+  role_in_use: 409,
+  role_built_in: 409,
   // users
   user_email_taken: 409,
   // SCIM: RFC 7644's scimType values (section 3.12), answered under that name.

@@ -216,6 +216,27 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     ok: { 204: none(), 200: json('LinkDryRun', 'With ?dryRun=true: the impact, nothing written') },
   },
 
+  'GET /api/v1/tenants/{tenant}/roles': {
+    summary: "The tenant's roles, lowest rank first: the built-in ladder and its custom roles",
+    ok: { 200: json('[Role]') },
+  },
+  'POST /api/v1/tenants/{tenant}/roles': {
+    summary: 'Add a custom role with a name and a rank (1-49, unique: ties are refused)',
+    ok: { 201: json('Role', 'Created') },
+    errors: [409],
+  },
+  'GET /api/v1/tenants/{tenant}/roles/{role}': { summary: 'Read a role', ok: { 200: json('Role') } },
+  'PATCH /api/v1/tenants/{tenant}/roles/{role}': {
+    summary: "Change a custom role's rank or description, or rename it while nothing uses it",
+    ok: { 200: json('Role') },
+    errors: [409],
+  },
+  'DELETE /api/v1/tenants/{tenant}/roles/{role}': {
+    summary: 'Delete a custom role; 409 naming the links, memberships and IdPs that still use it',
+    ok: { 204: none() },
+    errors: [409],
+  },
+
   'POST /api/v1/tenants/{tenant}/sync/preview': {
     summary: 'What a sign-in with these groups would do (writes nothing)',
     ok: { 200: json('SyncPlan') },

@@ -15,7 +15,11 @@ const uuid = { type: 'string', format: 'uuid' };
 const anyObject = { type: 'object', nullable: true, additionalProperties: true };
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const arrayOf = (items: Schema) => ({ type: 'array', items });
-const role = { type: 'string', enum: ['guest', 'reporter', 'developer', 'maintainer', 'owner'] };
+/** A built-in role (guest, reporter, developer, maintainer, owner) or one of the tenant's custom roles. */
+const role = {
+  type: 'string',
+  description: 'A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles)',
+};
 const source = { type: 'string', enum: ['manual', 'sync', 'scim'] };
 
 /** An object whose listed properties are all required (nullable ones say so). */
@@ -233,6 +237,14 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     updatedAt: time,
   }),
   GroupLinkPage: page('GroupLink', 'A page of links by external group'),
+  Role: obj({
+    name: s,
+    rank: { ...int, description: 'Higher wins; unique in the tenant' },
+    description: ns,
+    builtIn: { ...bool, description: 'guest .. owner: every tenant has them; they cannot be changed' },
+    createdAt: { ...ntime, description: 'null for a built-in role' },
+    updatedAt: { ...ntime, description: 'null for a built-in role' },
+  }),
   LinkImpact: obj({
     change: { type: 'string', enum: ['create', 'update', 'delete'] },
     groupId: uuid,

@@ -4,7 +4,8 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { conflict, notFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
-import { isLastOwner, Role, roleRank } from '../sync/engine';
+import { isLastOwner, Role, roleRank, type RoleRanks } from '../sync/engine';
+import { RolesService } from '../roles/roles.service';
 import { Transactions } from '../database/transactions.service';
 import { User } from '../users/user.entity';
 import { toMembershipResponse } from './dto/group.dto';
@@ -37,6 +38,7 @@ export class MembershipsService {
     private readonly tx: Transactions,
     private readonly audit: AuditService,
     private readonly groups: GroupsService,
+    private readonly roles: RolesService,
   ) {}
 
   /** Direct members and members of ancestor groups, by email (see mergeMembers). */
@@ -47,7 +49,7 @@ export class MembershipsService {
       where: { tenantId, groupId: In([...depth.keys()]) },
       relations: { user: true },
     });
-    return mergeMembers(rows, groupId, depth);
+    return mergeMembers(rows, groupId, depth, await this.roles.ranks(tenantId, em));
   }
 
   /**
@@ -85,7 +87,8 @@ export class MembershipsService {
       : [];
     // The database's order, which the cursor follows (its collation may differ from localeCompare).
     const order = new Map(page.items.map((u, i) => [u.id, i]));
-    const items = mergeMembers(rows, groupId, depth).sort(
+    const ranks = await this.roles.ranks(tenantId, em);
+    const items = mergeMembers(rows, groupId, depth, ranks).sort(
       (a, b) => order.get(a.userId)! - order.get(b.userId)!,
     );
     return { items, nextCursor: page.nextCursor };
@@ -114,6 +117,7 @@ export class MembershipsService {
     return this.tx.run(async (em) => {
       const group = await this.groups.mustGet(em, tenantId, groupId);
       await this.mustGetUser(em, tenantId, userId);
+      await this.roles.assertRole(em, tenantId, role);
       const override = await checkMembershipLock(em, tenantId, group, write);
       await this.tx.lockRow(em, 'users', userId); // a sign-in sync of this user waits, and the other way round
       const existing = await em.findOneBy(Membership, { tenantId, groupId, userId });
@@ -131,7 +135,8 @@ export class MembershipsService {
         return m;
       }
       if (existing.role === role && existing.source === 'manual') return existing;
-      if (roleRank(role) < roleRank(existing.role))
+      const ranks = await this.roles.ranks(tenantId, em);
+      if (roleRank(role, ranks) < roleRank(existing.role, ranks))
         await this.assertNotLastOwner(em, tenantId, group, existing);
       const before = { role: existing.role, source: existing.source };
       existing.role = role;
@@ -204,7 +209,12 @@ export class MembershipsService {
  * Direct members and members of parent groups. Effective role = max(direct role, effective role in
  * the parent); ties go to the direct membership.
  */
-function mergeMembers(rows: Membership[], groupId: string, depth: Map<string, number>): MemberView[] {
+function mergeMembers(
+  rows: Membership[],
+  groupId: string,
+  depth: Map<string, number>,
+  ranks: RoleRanks,
+): MemberView[] {
   const direct = new Map<string, Membership>();
   const fromParents = new Map<string, Membership>(); // best membership in an ancestor, nearest wins ties
   for (const m of rows) {
@@ -213,7 +223,7 @@ function mergeMembers(rows: Membership[], groupId: string, depth: Map<string, nu
       continue;
     }
     const current = fromParents.get(m.userId);
-    const outranks = !current || roleRank(m.role) > roleRank(current.role);
+    const outranks = !current || roleRank(m.role, ranks) > roleRank(current.role, ranks);
     const nearerTie =
       current && m.role === current.role && depth.get(m.groupId)! < depth.get(current.groupId)!;
     if (outranks || nearerTie) fromParents.set(m.userId, m);
@@ -222,7 +232,8 @@ function mergeMembers(rows: Membership[], groupId: string, depth: Map<string, nu
   for (const userId of new Set([...direct.keys(), ...fromParents.keys()])) {
     const own = direct.get(userId);
     const parent = fromParents.get(userId);
-    const effective = own && (!parent || roleRank(own.role) >= roleRank(parent.role)) ? own : parent!;
+    const effective =
+      own && (!parent || roleRank(own.role, ranks) >= roleRank(parent.role, ranks)) ? own : parent!;
     views.push({
       userId,
       email: effective.user!.email,

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { RolesService } from '../roles/roles.service';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { cascadeAuditEntries } from '../audit/cascade-audit';
 import { DeleteMode, DeletePreview, describeCounts } from '../common/delete-query';
@@ -77,6 +78,7 @@ export class IdentityProvidersService {
     private readonly audit: AuditService,
     private readonly secretKey: SecretKeyService,
     private readonly config: ConfigService<AllConfigType, true>,
+    private readonly roles: RolesService,
   ) {}
 
   async create(
@@ -91,6 +93,7 @@ export class IdentityProvidersService {
       return await this.tx.run(async (em) => {
         if (await em.existsBy(IdentityProvider, { tenantId: tenant.id, slug: dto.slug }))
           throw slugTaken(dto.slug);
+        await this.assertDefaultRole(em, tenant.id, dto.groupSync?.defaultRole);
         // Stored, not derived later: deleting an older IdP must not turn linking on for this one.
         // The tenant row is locked first, so parallel creates cannot each count themselves first.
         await this.tx.lockRow(em, 'tenants', tenant.id);
@@ -128,6 +131,11 @@ export class IdentityProvidersService {
     }
   }
 
+  /** The policy's defaultRole must be one of the tenant's roles (a custom one stays while it is used). */
+  private async assertDefaultRole(em: EntityManager, tenantId: string, role: string | undefined) {
+    if (role !== undefined) await this.roles.assertRole(em, tenantId, role, 'groupSync.defaultRole');
+  }
+
   list(tenantId: string): Promise<IdentityProvider[]> {
     return this.dataSource
       .getRepository(IdentityProvider)
@@ -150,6 +158,7 @@ export class IdentityProvidersService {
     return this.tx.run(async (em) => {
       const idp = await em.findOneBy(IdentityProvider, { tenantId: tenant.id, slug });
       if (!idp) throw notFound('Identity provider', slug);
+      await this.assertDefaultRole(em, tenant.id, dto.groupSync?.defaultRole);
       const before = auditView(idp);
       const config = protocolConfig(idp.type, dto, idp.config);
       // Pasting new metadata replaces the explicit fields it describes.

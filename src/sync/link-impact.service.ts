@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { loadRoleRanks } from '../roles/role-ranks';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Membership } from '../groups/membership.entity';
@@ -78,8 +79,15 @@ export class LinkImpactService {
       affected: [],
       truncated: false,
     };
+    const roles = await loadRoleRanks(em, tenant.id);
     for (const idp of idps) {
-      const context = buildSyncContext({ idpId: idp.id, policy: idp.groupSync, groups, links: proposed });
+      const context = buildSyncContext({
+        idpId: idp.id,
+        policy: idp.groupSync,
+        groups,
+        links: proposed,
+        roles,
+      });
       const watched = [
         ...new Set([
           ...externalGroupsLinkedTo(context, link.groupId),

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Tenant, type TenantSettings } from '../tenants/tenant.entity';
-import { buildSyncContext, type GroupSyncPolicy, type SyncContext } from './engine';
+import { buildSyncContext, type GroupSyncPolicy, type RoleRanks, type SyncContext } from './engine';
+import { loadRoleRanks } from '../roles/role-ranks';
 import { loadTenantGroupsAndLinks } from './sync-state';
 
 /** Tenants whose contexts stay in memory; the least recently used one goes first. */
@@ -9,16 +10,16 @@ const MAX_TENANTS = 200;
 
 interface TenantEntry {
   version: number;
-  rows?: Awaited<ReturnType<typeof loadTenantGroupsAndLinks>>;
+  rows?: Awaited<ReturnType<typeof loadTenantGroupsAndLinks>> & { roles: RoleRanks };
   /** Built contexts by IdP id and policy (the policy decides how names are normalized). */
   contexts: Map<string, SyncContext>;
 }
 
 /**
- * The sync context of each tenant (its groups and links, indexed for matching), kept in memory
+ * The sync context of each tenant (its groups, links and role ranks, indexed for matching), kept in memory
  * between sign-ins. A tenant with 10k links would otherwise read them all on every sign-in.
- * Correctness rests on tenants.syncVersion, which database triggers bump on every write to groups
- * and group links (cascades included, from any instance): a sign-in reads the version in its own
+ * Correctness rests on tenants.syncVersion, which database triggers bump on every write to groups,
+ * group links and custom roles (cascades included, from any instance): a sign-in reads the version in its own
  * transaction and rebuilds when it differs. The version is read before the rows, so a cached
  * context is never older than the version it is filed under.
  */
@@ -53,7 +54,10 @@ export class SyncContextCache {
     const key = `${idpId}\u0000${keepLastOwner}\u0000${JSON.stringify(policy)}`;
     let context = entry.contexts.get(key);
     if (!context) {
-      entry.rows ??= await loadTenantGroupsAndLinks(em, tenantId);
+      entry.rows ??= {
+        ...(await loadTenantGroupsAndLinks(em, tenantId)),
+        roles: await loadRoleRanks(em, tenantId),
+      };
       context = buildSyncContext({ idpId, policy, keepLastOwner, ...entry.rows });
       entry.contexts.set(key, context);
     }

@@ -14,7 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ROLES } from '../../sync/engine';
+import { RoleName, ROLE_DESCRIPTION } from '../../roles/dto/role.dto';
 import type { DefaultMembership, GroupSyncPolicy, RemovalPolicy, Role } from '../../sync/engine';
 import { Optional } from '../../common/validation';
 
@@ -28,8 +28,8 @@ class DefaultMembershipDto implements DefaultMembership {
   @IsUUID()
   groupId!: string;
 
-  @ApiProperty({ enum: ROLES })
-  @IsIn(ROLES)
+  @ApiProperty({ type: String, description: ROLE_DESCRIPTION })
+  @RoleName()
   role!: Role;
 }
 
@@ -75,7 +75,10 @@ export class GroupSyncPolicyDto implements Partial<GroupSyncPolicy> {
   @IsBoolean()
   matchByName?: boolean;
 
-  @ApiPropertyOptional({ enum: ROLES, default: 'guest' }) @Optional() @IsIn(ROLES) defaultRole?: Role;
+  @ApiPropertyOptional({ type: String, description: ROLE_DESCRIPTION, default: 'guest' })
+  @Optional()
+  @RoleName()
+  defaultRole?: Role;
 
   @ApiPropertyOptional({ enum: REMOVALS, default: 'enforce' })
   @Optional()

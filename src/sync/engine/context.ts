@@ -1,6 +1,6 @@
 // The per tenant + IdP half of planning: groups, links and settings indexed once for many users.
 import { normalizeGroupName } from './normalize';
-import { higherRole } from './roles';
+import { BUILT_IN_ROLE_RANKS, higherRole, type RoleRanks } from './roles';
 import type { EngineGroup, EngineLink, GroupSyncPolicy, Role } from './types';
 
 /**
@@ -27,6 +27,8 @@ export interface SyncContext {
   readonly defaultRoles: ReadonlyMap<string, Role>;
   /** Tenant setting (default true): sync never removes or downgrades a group's last owner. */
   readonly keepLastOwner: boolean;
+  /** The tenant's roles by rank: "highest role wins" and "lower role" compare these. */
+  readonly roleRanks: RoleRanks;
 }
 
 export function buildSyncContext(args: {
@@ -35,8 +37,11 @@ export function buildSyncContext(args: {
   groups: EngineGroup[];
   links: EngineLink[];
   keepLastOwner?: boolean;
+  /** The tenant's ladder; absent: the built-in one. */
+  roles?: RoleRanks;
 }): SyncContext {
   const { idpId, policy } = args;
+  const roleRanks = args.roles ?? BUILT_IN_ROLE_RANKS;
   const groupsById = new Map(args.groups.map((group) => [group.id, group]));
 
   const linksByExternalGroup = new Map<string, EngineLink[]>();
@@ -71,7 +76,7 @@ export function buildSyncContext(args: {
   const defaultRoles = new Map<string, Role>();
   for (const { groupId, role } of policy.defaultMemberships)
     if (groupsById.has(groupId))
-      defaultRoles.set(groupId, higherRole(defaultRoles.get(groupId) ?? role, role));
+      defaultRoles.set(groupId, higherRole(defaultRoles.get(groupId) ?? role, role, roleRanks));
 
   return {
     idpId,
@@ -84,6 +89,7 @@ export function buildSyncContext(args: {
     adminGroups,
     defaultRoles,
     keepLastOwner: args.keepLastOwner ?? true,
+    roleRanks,
   };
 }
 

@@ -6,7 +6,7 @@ import { applyPlanToMemberships } from './apply';
 import { normalizeClaims, normalizeGroupName } from './normalize';
 import { buildSyncContext, planHasChanges, planSync, type SyncContext, type SyncPlan } from './plan';
 import { resolvePolicy } from './policy';
-import { ROLES, roleRank } from './roles';
+import { ROLES, roleRank, roleRanksWith, type RoleRanks } from './roles';
 import type {
   EngineGroup,
   EngineLink,
@@ -36,7 +36,13 @@ const NAMES = [
 ];
 const SOURCES: MembershipSource[] = ['manual', 'sync', 'scim'];
 
-const roleArb = fc.constantFrom<Role>(...ROLES);
+/** Custom roles of the tenant; each world ranks them anew between and below the built-ins. */
+const CUSTOM_ROLES = ['viewer', 'auditor', 'lead'];
+const roleArb = fc.constantFrom<Role>(...ROLES, ...CUSTOM_ROLES);
+const customRanksArb = fc.uniqueArray(
+  fc.integer({ min: 1, max: 49 }).filter((rank) => rank % 10 !== 0),
+  { minLength: CUSTOM_ROLES.length, maxLength: CUSTOM_ROLES.length },
+);
 
 const policyArb: fc.Arbitrary<GroupSyncPolicy> = fc
   .record({
@@ -56,6 +62,8 @@ const policyArb: fc.Arbitrary<GroupSyncPolicy> = fc
 
 interface World {
   policy: GroupSyncPolicy;
+  /** The tenant's ladder: the built-ins and CUSTOM_ROLES at random ranks. */
+  roles: RoleRanks;
   groups: EngineGroup[];
   links: EngineLink[];
   user: EngineUser | null;
@@ -72,6 +80,7 @@ const groupIdAt = (index: number, groupCount: number) =>
 const worldArb: fc.Arbitrary<World> = fc
   .record({
     policy: policyArb,
+    customRanks: customRanksArb,
     groupNames: fc.array(fc.constantFrom(...NAMES), { maxLength: MAX_GROUPS }),
     links: fc.array(
       fc.record({
@@ -123,6 +132,7 @@ const worldArb: fc.Arbitrary<World> = fc
     const user = raw.user === null ? null : { id: 'u1', ...raw.user };
     return {
       policy: raw.policy,
+      roles: roleRanksWith(CUSTOM_ROLES.map((name, i) => ({ name, rank: raw.customRanks[i] }))),
       groups,
       links,
       user,
@@ -149,7 +159,13 @@ function ownerCountsFor(
 }
 
 function contextFor(world: World): SyncContext {
-  return buildSyncContext({ idpId: IDP, policy: world.policy, groups: world.groups, links: world.links });
+  return buildSyncContext({
+    idpId: IDP,
+    policy: world.policy,
+    groups: world.groups,
+    links: world.links,
+    roles: world.roles,
+  });
 }
 
 function firstPlan(world: World): SyncPlan {
@@ -226,7 +242,7 @@ describe('planSync properties', () => {
           expect(plan.complete).toBe(false);
           expect(plan.removals).toEqual([]);
           for (const change of plan.roleChanges)
-            expect(roleRank(change.to)).toBeGreaterThan(roleRank(change.from));
+            expect(roleRank(change.to, world.roles)).toBeGreaterThan(roleRank(change.from, world.roles));
           if (world.user?.isAdmin) expect(plan.admin.to).toBe(true);
         },
       ),
@@ -331,7 +347,8 @@ function naiveDesiredRoles(world: World): Map<string, Role> {
   const desired = new Map<string, Role>();
   const want = (groupId: string, role: Role) => {
     const current = desired.get(groupId);
-    if (current === undefined || roleRank(role) > roleRank(current)) desired.set(groupId, role);
+    if (current === undefined || roleRank(role, world.roles) > roleRank(current, world.roles))
+      desired.set(groupId, role);
   };
   for (const link of world.links) {
     const applies = link.idpId === IDP || link.idpId === null;

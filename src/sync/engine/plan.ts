@@ -2,7 +2,7 @@ import type { SyncContext } from './context';
 import { graceStep, settleMarkers, type MarkerState } from './grace';
 import { isLastOwner } from './last-owner';
 import type { MembershipChanges, SyncPlan } from './plan-types';
-import { higherRole, roleRank } from './roles';
+import { higherRole, roleRank, type RoleRanks } from './roles';
 import type { EngineGroup, EngineLink, EngineMembership, EngineUser, ExternalGroups, Role } from './types';
 import {
   ADMIN_REVOKED_REASON,
@@ -102,7 +102,7 @@ function desiredRoles(
       entry = { role, links: [], nameMatches: [], defaultRole: ctx.policy.defaultRole, fromDefault: false };
       desired.set(groupId, entry);
     } else {
-      entry.role = higherRole(entry.role, role);
+      entry.role = higherRole(entry.role, role, ctx.roleRanks);
     }
     return entry;
   };
@@ -121,16 +121,17 @@ function desiredRoles(
   }
 
   // Strongest link first, so the reason reads in the order that decided the role.
-  for (const entry of desired.values()) entry.links.sort(compareLinksStrongestFirst);
+  const strongestFirst = (a: EngineLink, b: EngineLink) => compareLinks(a, b, ctx.roleRanks);
+  for (const entry of desired.values()) entry.links.sort(strongestFirst);
   // Default memberships: only for users whose groups match nothing (a deleted group is not in the map).
   if (matchedExternalGroups.length === 0)
     for (const [groupId, role] of ctx.defaultRoles) want(groupId, role).fromDefault = true;
   return { desired, matchedExternalGroups };
 }
 
-function compareLinksStrongestFirst(a: EngineLink, b: EngineLink): number {
+function compareLinks(a: EngineLink, b: EngineLink, ranks: RoleRanks): number {
   return (
-    roleRank(b.role) - roleRank(a.role) ||
+    roleRank(b.role, ranks) - roleRank(a.role, ranks) ||
     compareStrings(a.externalGroup, b.externalGroup) ||
     compareStrings(a.id, b.id)
   );
@@ -228,7 +229,8 @@ function planDesired(
   }
   run.settled.set(groupId, why);
   // A default membership is a floor: it never lowers a role someone gave the user.
-  if (want.fromDefault && roleRank(current.role) >= roleRank(want.role)) return;
+  if (want.fromDefault && roleRank(current.role, run.ctx.roleRanks) >= roleRank(want.role, run.ctx.roleRanks))
+    return;
   changeRole(run, group, current, want.role, linkIds, why);
 }
 
@@ -303,7 +305,7 @@ function changeRole(
   why: string,
 ): void {
   if (to === current.role) return;
-  if (roleRank(to) < roleRank(current.role)) {
+  if (roleRank(to, run.ctx.roleRanks) < roleRank(current.role, run.ctx.roleRanks)) {
     const protection = protectionAgainstLoss(run, current);
     if (protection !== null) return keep(run, group, current, to, why, protection);
   }

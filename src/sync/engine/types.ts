@@ -1,6 +1,6 @@
 // The engine's vocabulary: plain data in, plain data out. Nothing here knows about HTTP or the database.
-export { ROLES, roleRank } from './roles';
-export type { Role } from './roles';
+export { BUILT_IN_ROLE_RANKS, ROLES, roleRank, roleRanksWith } from './roles';
+export type { BuiltInRole, Role, RoleRanks } from './roles';
 import type { Role } from './roles';
 
 /** Who created a membership: an admin by hand, group-link sync, or a SCIM push. */

@@ -1,7 +1,17 @@
 // Answers the OpenAPI document does not describe yet (the controllers return plain objects).
 // Requests are typed from the document itself (schema.d.ts).
-export type Role = 'guest' | 'reporter' | 'developer' | 'maintainer' | 'owner';
-export const ROLES: Role[] = ['guest', 'reporter', 'developer', 'maintainer', 'owner'];
+/** A built-in role or one of the workspace's custom roles (GET .../roles). */
+export type Role = string;
+export const BUILT_IN_ROLES: Role[] = ['guest', 'reporter', 'developer', 'maintainer', 'owner'];
+
+export interface RoleInfo {
+  name: string;
+  rank: number;
+  description: string | null;
+  builtIn: boolean;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
 
 export interface Tenant {
   id: string;

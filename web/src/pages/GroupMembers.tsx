@@ -3,7 +3,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, unwrap } from '../api/client';
 import type { GroupLink, Member, Page, Role, UserDetail } from '../api/types';
-import { ROLES } from '../api/types';
+import { useRoleNames } from './Roles';
 import { EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
 import { memberWhyText } from '../lib/users';
 import { useGroups } from './Groups';
@@ -15,6 +15,7 @@ const PAGE = 100;
 export function Members({ tenant, groupId }: { tenant: string; groupId: string }) {
   const queryClient = useQueryClient();
   const groups = useGroups(tenant);
+  const roleNames = useRoleNames(tenant);
   const path = { tenant, groupId };
   const members = useInfiniteQuery({
     queryKey: ['members', tenant, groupId],
@@ -231,7 +232,7 @@ export function Members({ tenant, groupId }: { tenant: string; groupId: string }
                   value={role}
                   onChange={(e) => setRole(e.target.value as Role)}
                 >
-                  {ROLES.map((r) => (
+                  {roleNames.map((r) => (
                     <option key={r}>{r}</option>
                   ))}
                 </select>

@@ -17,7 +17,7 @@ import { useParams } from 'react-router';
 import { api, ApiError, unwrap } from '../api/client';
 import type { DeletePreview, IdentityProvider, Role } from '../api/types';
 import { DeleteWithPreview } from '../components/DeleteWithPreview';
-import { ROLES } from '../api/types';
+import { useRoleNames } from './Roles';
 import { CopyField, EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
 import { metadataProblems, splitList } from '../lib/metadata';
 
@@ -149,6 +149,7 @@ interface PolicyForm {
 /** Adding a SAML (pasted metadata) or OIDC connection, with the group-sync policy explained. */
 function AddIdentityProvider({ tenant }: { tenant: string }) {
   const queryClient = useQueryClient();
+  const roleNames = useRoleNames(tenant);
   const [type, setType] = useState<'saml' | 'oidc'>('saml');
   const [slug, setSlug] = useState('');
   const [name, setName] = useState('');
@@ -340,7 +341,7 @@ function AddIdentityProvider({ tenant }: { tenant: string }) {
                 value={policy.defaultRole}
                 onChange={(e) => setPolicy({ ...policy, defaultRole: e.target.value as Role })}
               >
-                {ROLES.map((r) => (
+                {roleNames.map((r) => (
                   <option key={r}>{r}</option>
                 ))}
               </select>

@@ -76,6 +76,7 @@ export function TenantShell() {
           <NavLink to="identity-providers">Identity providers</NavLink>
           <NavLink to="groups">Groups</NavLink>
           <NavLink to="users">Users</NavLink>
+          <NavLink to="roles">Roles</NavLink>
           <NavLink to="scim-tokens">SCIM tokens</NavLink>
           <NavLink to="audit">Audit log</NavLink>
         </nav>
