@@ -1,3 +1,4 @@
+import { AddRemovalSafety1796153740670 } from './1796153740670-AddRemovalSafety';
 import { StoreAccountLinkingDefaults1795440000002 } from './1795440000002-StoreAccountLinkingDefaults';
 import { AddRateLimitCounters1796133652898 } from './1796133652898-AddRateLimitCounters';
 import { AddSyncLookupIndexesAndBlockedBy1795430043868 } from './1795430043868-AddSyncLookupIndexesAndBlockedBy';
@@ -15,4 +16,5 @@ export const POSTGRES_MIGRATIONS: Function[] = [
   AddSyncLookupIndexesAndBlockedBy1795430043868,
   StoreAccountLinkingDefaults1795440000002,
   AddRateLimitCounters1796133652898,
+  AddRemovalSafety1796153740670,
 ];

@@ -1,3 +1,4 @@
+import { AddRemovalSafety1796153727372 } from './1796153727372-AddRemovalSafety';
 import { StoreAccountLinkingDefaults1795440000001 } from './1795440000001-StoreAccountLinkingDefaults';
 import { AddRateLimitCounters1796133647498 } from './1796133647498-AddRateLimitCounters';
 import { AddSyncLookupIndexesAndBlockedBy1795430041369 } from './1795430041369-AddSyncLookupIndexesAndBlockedBy';
@@ -15,4 +16,5 @@ export const SQLITE_MIGRATIONS: Function[] = [
   AddSyncLookupIndexesAndBlockedBy1795430041369,
   StoreAccountLinkingDefaults1795440000001,
   AddRateLimitCounters1796133647498,
+  AddRemovalSafety1796153727372,
 ];
