@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { notFound } from '../common/errors';
+import { AppError, notFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { inChunks, USERS_PER_TRANSACTION } from '../database/chunks';
 import { Transactions } from '../database/transactions.service';
@@ -36,6 +36,8 @@ export interface ReconcileResult {
   adds: number;
   roleChanges: number;
   removals: number;
+  /** Removals the circuit breaker staged instead of applying (not counted in `removals`). */
+  removalsStaged: number;
   kept: number;
 }
 
@@ -59,6 +61,7 @@ export class ReconcileService {
   async reconcile(tenant: Tenant, scope: ReconcileScope, ctx: RequestContext): Promise<ReconcileResult> {
     const em = this.dataSource.manager;
     const idps = await this.idpsIn(em, tenant.id, scope.idp);
+    assertNotPaused(tenant, idps);
     if (scope.groupId && !(await em.existsBy(Group, { tenantId: tenant.id, id: scope.groupId })))
       throw notFound('Group', scope.groupId);
     const result: ReconcileResult = {
@@ -67,20 +70,31 @@ export class ReconcileService {
       adds: 0,
       roleChanges: 0,
       removals: 0,
+      removalsStaged: 0,
       kept: 0,
     };
     for (const idp of idps) {
       const sync: SyncScope = { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync };
       const context = await this.loader.context(em, sync);
       const userIds = await usersKnownTo(em, sync, context, scope);
-      const meta: ApplyMeta = { trigger: 'reconcile', idpId: idp.id, idpSlug: idp.slug, source: 'sync' };
+      const meta: ApplyMeta = {
+        trigger: 'reconcile',
+        idpId: idp.id,
+        idpSlug: idp.slug,
+        source: 'sync',
+        tenant,
+        idpPaused: idp.syncPaused,
+        groupId: scope.groupId,
+      };
       for (const batch of inChunks(userIds, USERS_PER_TRANSACTION)) {
-        const plans = await this.tx.run(async (tem) => {
+        const { plans, staged } = await this.tx.run(async (tem) => {
           const planned = await this.planBatch(tem, sync, batch, scope.groupId);
-          await this.writer.apply(tem, ctx, tenant.id, planned, meta, { summary: 'when-written' });
-          return planned.map((p) => p.plan);
+          const written = await this.writer.apply(tem, ctx, tenant.id, planned, meta, { summary: 'when-written' });
+          return { plans: planned.map((p) => p.plan), staged: written.staged };
         });
         for (const plan of plans) addUp(result, plan);
+        result.removals -= staged;
+        result.removalsStaged += staged;
       }
     }
     await this.tx.run((tem) =>
@@ -123,6 +137,19 @@ export class ReconcileService {
     if (!idp) throw notFound('Identity provider', slug);
     return [idp];
   }
+}
+
+/** A reconcile of a paused tenant or IdP would write nothing: resuming (with its preview) is the way. */
+function assertNotPaused(tenant: Tenant, idps: IdentityProvider[]): void {
+  const paused = idps.filter((idp) => idp.syncPaused).map((idp) => idp.slug);
+  if (tenant.settings.syncPaused !== true && paused.length === 0) return;
+  throw new AppError(
+    'sync_paused',
+    tenant.settings.syncPaused === true
+      ? 'Sync is paused for this tenant; POST .../sync/resume previews and applies the pending changes'
+      : `Sync is paused for ${paused.join(', ')}; POST .../sync/resume with {idp} previews and applies the pending changes`,
+    { tenantPaused: tenant.settings.syncPaused === true, pausedIdps: paused },
+  );
 }
 
 function addUp(result: ReconcileResult, plan: SyncPlan): void {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RemovalGate } from '../removal-safety/removal-gate';
 import { LinkImpactService } from './link-impact.service';
 import { SyncLoader } from './pipeline/sync-loader';
 import { SyncWriter } from './pipeline/sync-writer';
@@ -17,6 +18,7 @@ import { SyncService } from './sync.service';
     LinkImpactService,
     SyncLoader,
     SyncWriter,
+    RemovalGate,
     SyncContextCache,
   ],
   exports: [SyncService, PushedGroupsService, LinkImpactService],
