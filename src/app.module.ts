@@ -25,6 +25,7 @@ import { RetentionModule } from './retention/retention.module';
 import { ScimModule } from './scim/scim.module';
 import { SsoModule } from './sso/sso.module';
 import { SyncModule } from './sync/sync.module';
+import { RemovalSafetyModule } from './removal-safety/removal-safety.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { UsersModule } from './users/users.module';
 
@@ -66,6 +67,7 @@ import { UsersModule } from './users/users.module';
     GroupsModule,
     GroupLinksModule,
     SyncModule,
+    RemovalSafetyModule,
     SsoModule,
     DevIdpModule,
     ScimModule,

@@ -97,6 +97,7 @@ export class IdentityProvidersService {
           name: dto.name ?? dto.slug,
           type: dto.type,
           enabled: dto.enabled ?? true,
+          syncPaused: dto.syncPaused ?? false,
           config,
           secrets: this.sealSecrets({
             clientSecret: dto.clientSecret,
@@ -154,6 +155,7 @@ export class IdentityProvidersService {
       assertComplete(idp.type, config, !!secrets.clientSecret);
       idp.name = dto.name ?? idp.name;
       idp.enabled = dto.enabled ?? idp.enabled;
+      idp.syncPaused = dto.syncPaused ?? idp.syncPaused;
       idp.config = config;
       idp.secrets = this.sealSecrets(secrets);
       if (dto.groupSync) idp.groupSync = resolvePolicy({ ...idp.groupSync, ...dto.groupSync });
@@ -230,6 +232,7 @@ export class IdentityProvidersService {
       name: idp.name,
       type: idp.type,
       enabled: idp.enabled,
+      syncPaused: idp.syncPaused,
       ...publicConfig(idp),
       ...linkingView(idp),
       hasClientSecret: !!this.openSecrets(idp).clientSecret,
@@ -340,6 +343,7 @@ const auditView = (idp: IdentityProvider) => ({
   name: idp.name,
   type: idp.type,
   enabled: idp.enabled,
+  syncPaused: idp.syncPaused,
   config: publicConfig(idp),
   groupSync: idp.groupSync,
   hasSecrets: idp.secrets !== null,

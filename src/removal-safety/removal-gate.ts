@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In, LessThan } from 'typeorm';
 import type { AuditEntry } from '../audit/audit.service';
-import { newId } from '../common/ids';
+import { newTimeOrderedId } from '../common/ids';
 import { inChunks, rowsPerInsert } from '../database/chunks';
 import { insertInChunks } from '../database/insert';
 import { Transactions } from '../database/transactions.service';
@@ -137,7 +137,7 @@ export class RemovalGate {
         .createQueryBuilder()
         .insert()
         .into(StagedRemoval)
-        .values(chunk.map((row) => ({ id: newId(), ...row })))
+        .values(chunk.map((row) => ({ id: newTimeOrderedId(), ...row })))
         .orIgnore()
         .execute();
     out.staged = rows.length;

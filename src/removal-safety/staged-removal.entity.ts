@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
 import { TimestampColumn, UuidColumn, UuidPrimaryColumn } from '../database/columns';
-import { newId } from '../common/ids';
+import { newId, newTimeOrderedId } from '../common/ids';
 import { Group } from '../groups/group.entity';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import type { Role } from '../sync/engine';
@@ -17,7 +17,8 @@ export type RemovalTrigger = 'sign-in' | 'reconcile' | 'scim';
 @Unique(['userId', 'groupId'])
 @Index(['tenantId', 'createdAt'])
 export class StagedRemoval {
-  @UuidPrimaryColumn() id: string = newId();
+  /** Time-ordered (UUIDv7): the list pages oldest first by id alone. */
+  @UuidPrimaryColumn() id: string = newTimeOrderedId();
   @UuidColumn() tenantId!: string;
   @ManyToOne(() => Tenant, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'tenantId' }) tenant?: Tenant;
   @UuidColumn() userId!: string;

@@ -112,9 +112,36 @@ export class ReconcileService {
     return result;
   }
 
+  /**
+   * What a full reconcile of these IdPs would change, per user with changes, writing nothing (the
+   * preview of resuming a paused sync). The list stops at `max` users; the totals count everyone.
+   */
+  async pendingChanges(tenant: Tenant, idps: IdentityProvider[], max = 1000) {
+    const em = this.dataSource.manager;
+    const users: { userId: string; email: string; idp: string; plan: SyncPlan }[] = [];
+    const totals = { usersEvaluated: 0, usersChanged: 0, adds: 0, roleChanges: 0, removals: 0, adminChanges: 0 };
+    for (const idp of idps) {
+      const sync: SyncScope = { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync };
+      const userIds = await usersKnownTo(em, sync, await this.loader.context(em, sync), {});
+      for (const batch of inChunks(userIds, USERS_PER_TRANSACTION))
+        for (const { user, plan } of await this.planBatch(em, sync, batch, undefined, false)) {
+          totals.usersEvaluated++;
+          const admin = plan.admin.from !== plan.admin.to ? 1 : 0;
+          if (plan.adds.length + plan.roleChanges.length + plan.removals.length + admin === 0) continue;
+          totals.usersChanged++;
+          totals.adds += plan.adds.length;
+          totals.roleChanges += plan.roleChanges.length;
+          totals.removals += plan.removals.length;
+          totals.adminChanges += admin;
+          if (users.length < max) users.push({ userId: user.id, email: user.email, idp: idp.slug, plan });
+        }
+    }
+    return { totals, users, truncated: totals.usersChanged > users.length };
+  }
+
   /** Plans for the batch's users this IdP told something about (blocked users are left alone). */
-  private async planBatch(em: EntityManager, sync: SyncScope, batch: string[], groupId?: string) {
-    const inputs = await this.loader.load(em, sync, batch, { lock: true, lastClaim: true });
+  private async planBatch(em: EntityManager, sync: SyncScope, batch: string[], groupId?: string, lock = true) {
+    const inputs = await this.loader.load(em, sync, batch, { lock, lastClaim: true });
     const planned: PlannedUser[] = [];
     for (const userId of batch) {
       const mine = inputs.users.get(userId);
@@ -131,7 +158,7 @@ export class ReconcileService {
     return planned;
   }
 
-  private async idpsIn(em: EntityManager, tenantId: string, slug?: string): Promise<IdentityProvider[]> {
+  async idpsIn(em: EntityManager, tenantId: string, slug?: string): Promise<IdentityProvider[]> {
     if (!slug) return em.find(IdentityProvider, { where: { tenantId }, order: { slug: 'ASC' } });
     const idp = await findIdp(em, tenantId, slug);
     if (!idp) throw notFound('Identity provider', slug);

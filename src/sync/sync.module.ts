@@ -21,6 +21,6 @@ import { SyncService } from './sync.service';
     RemovalGate,
     SyncContextCache,
   ],
-  exports: [SyncService, PushedGroupsService, LinkImpactService],
+  exports: [SyncService, PushedGroupsService, LinkImpactService, ReconcileService, SyncLoader],
 })
 export class SyncModule {}
