@@ -98,7 +98,10 @@ export class OverviewService {
         };
       }),
     );
-    const tenant = await em.findOne(Tenant, { where: { id: tenantId }, select: { id: true, removalBreakerTrippedAt: true } });
+    const tenant = await em.findOne(Tenant, {
+      where: { id: tenantId },
+      select: { id: true, removalBreakerTrippedAt: true },
+    });
     return {
       since: since.toISOString(),
       until: now.toISOString(),

@@ -65,7 +65,10 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
       syncPaused: bool,
       removalSafety: obj({ enabled: bool, maxRemovals: int, maxRemovalPercent: int, windowMinutes: int }),
     }),
-    removalBreakerTrippedAt: { ...ntime, description: 'When the removal circuit breaker opened; null: closed' },
+    removalBreakerTrippedAt: {
+      ...ntime,
+      description: 'When the removal circuit breaker opened; null: closed',
+    },
     createdAt: time,
     updatedAt: time,
   }),

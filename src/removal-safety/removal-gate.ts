@@ -87,7 +87,13 @@ export class RemovalGate {
   }
 
   /** Reads the window (and the managed memberships only when the count limit alone is passed). */
-  private async decide(em: EntityManager, tenantId: string, settings: RemovalSafety, open: boolean, wanted: number) {
+  private async decide(
+    em: EntityManager,
+    tenantId: string,
+    settings: RemovalSafety,
+    open: boolean,
+    wanted: number,
+  ) {
     if (!settings.enabled) return { action: 'apply' as const };
     const removedInWindow = open ? 0 : await removalsInWindow(em, tenantId, settings);
     const managedMemberships =
@@ -126,7 +132,12 @@ export class RemovalGate {
           targetId: removal.groupId,
           userId: item.user.id,
           before: { role: removal.role },
-          details: { trigger: scope.trigger, idp: scope.idpSlug, groupName: removal.groupName, reason: removal.reason },
+          details: {
+            trigger: scope.trigger,
+            idp: scope.idpSlug,
+            groupName: removal.groupName,
+            reason: removal.reason,
+          },
         });
       }
       return { ...item, plan: { ...item.plan, removals: [] } };
@@ -169,7 +180,8 @@ export class RemovalGate {
       const plan = byUser.get(row.userId)!;
       const stillWanted = [...plan.removals, ...plan.kept].some((r) => r.groupId === row.groupId);
       const stagedNow = out.entries.some(
-        (e) => e.action === 'membership.removal_staged' && e.userId === row.userId && e.targetId === row.groupId,
+        (e) =>
+          e.action === 'membership.removal_staged' && e.userId === row.userId && e.targetId === row.groupId,
       );
       return !stillWanted && !stagedNow;
     });
@@ -188,7 +200,9 @@ export class RemovalGate {
           reason: 'a later sync of this identity provider no longer removes the membership',
         },
       });
-    out.entries.push(...(await closeBreakerIfEmpty(em, scope.tenant.id, 'the last staged removal went by itself')));
+    out.entries.push(
+      ...(await closeBreakerIfEmpty(em, scope.tenant.id, 'the last staged removal went by itself')),
+    );
   }
 }
 
@@ -222,7 +236,12 @@ const managedCount = (em: EntityManager, tenantId: string) =>
   em.countBy(Membership, { tenantId, source: In(['sync', 'scim']) });
 
 /** Counts applied sync removals for the window, and drops rows older than any window could need. */
-async function recordRemovals(em: EntityManager, tenantId: string, settings: RemovalSafety, removals: number) {
+async function recordRemovals(
+  em: EntityManager,
+  tenantId: string,
+  settings: RemovalSafety,
+  removals: number,
+) {
   const now = new Date();
   await insertInChunks(em, SyncRemovalCount, [em.create(SyncRemovalCount, { tenantId, at: now, removals })]);
   const oldest = new Date(now.getTime() - Math.max(settings.windowMinutes, 24 * 60) * 60_000);
@@ -230,7 +249,11 @@ async function recordRemovals(em: EntityManager, tenantId: string, settings: Rem
 }
 
 /** Closes the breaker once no staged removal waits (approved, discarded or gone by themselves). */
-export async function closeBreakerIfEmpty(em: EntityManager, tenantId: string, why: string): Promise<AuditEntry[]> {
+export async function closeBreakerIfEmpty(
+  em: EntityManager,
+  tenantId: string,
+  why: string,
+): Promise<AuditEntry[]> {
   if (await em.existsBy(StagedRemoval, { tenantId })) return [];
   const result = await em
     .createQueryBuilder()
@@ -239,5 +262,7 @@ export async function closeBreakerIfEmpty(em: EntityManager, tenantId: string, w
     .where('id = :tenantId AND "removalBreakerTrippedAt" IS NOT NULL', { tenantId })
     .execute();
   if (!result.affected) return [];
-  return [{ action: 'sync.breaker_reset', targetType: 'tenant', targetId: tenantId, details: { reason: why } }];
+  return [
+    { action: 'sync.breaker_reset', targetType: 'tenant', targetId: tenantId, details: { reason: why } },
+  ];
 }

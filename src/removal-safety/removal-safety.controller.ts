@@ -2,7 +2,12 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Ctx, CurrentTenant, RequestContext } from '../common/request-context';
 import type { Tenant } from '../tenants/tenant.entity';
-import { ResumeDto, ResumeQueryDto, StagedRemovalIdsDto, StagedRemovalsQueryDto } from './dto/staged-removals.dto';
+import {
+  ResumeDto,
+  ResumeQueryDto,
+  StagedRemovalIdsDto,
+  StagedRemovalsQueryDto,
+} from './dto/staged-removals.dto';
 import { StagedRemovalsService } from './staged-removals.service';
 import { SyncResumeService } from './sync-resume.service';
 

@@ -58,7 +58,10 @@ export class StagedRemovalsService {
       .addSelect(['i.slug AS idp', 's.createdAt AS "createdAt"'])
       .where('s.tenantId = :tenantId', { tenantId: tenant.id });
     if (q.cursor) qb.andWhere('s.id > :after', { after: decodeCursor(q.cursor, 1, [0])[0] });
-    const rows = await qb.orderBy('s.id', 'ASC').limit(limit + 1).getRawMany<StagedRemovalView & { createdAt: unknown }>();
+    const rows = await qb
+      .orderBy('s.id', 'ASC')
+      .limit(limit + 1)
+      .getRawMany<StagedRemovalView & { createdAt: unknown }>();
     const items = rows.map((r) => ({ ...r, createdAt: asIso(r.createdAt) }));
     return toPage(items, limit, (r) => [r.id]);
   }
@@ -115,7 +118,11 @@ export class StagedRemovalsService {
   }
 
   /** The rows asked for, all of this tenant (404 naming the first unknown id, nothing done), under the tenant's lock. */
-  private async select(em: EntityManager, tenant: Tenant, ids: string[] | undefined): Promise<StagedRemoval[]> {
+  private async select(
+    em: EntityManager,
+    tenant: Tenant,
+    ids: string[] | undefined,
+  ): Promise<StagedRemoval[]> {
     await this.tx.lockRow(em, 'tenants', tenant.id);
     if (!ids) return em.find(StagedRemoval, { where: { tenantId: tenant.id }, order: { id: 'ASC' } });
     const wanted = [...new Set(ids.map((id) => id.toLowerCase()))];
@@ -123,7 +130,9 @@ export class StagedRemovalsService {
     const found = new Set(rows.map((r) => r.id.toLowerCase()));
     const missing = wanted.filter((id) => !found.has(id));
     if (missing.length > 0)
-      throw new AppError('staged_removal_not_found', `Staged removal "${missing[0]}" was not found`, { missing });
+      throw new AppError('staged_removal_not_found', `Staged removal "${missing[0]}" was not found`, {
+        missing,
+      });
     return rows;
   }
 

@@ -89,7 +89,9 @@ export class ReconcileService {
       for (const batch of inChunks(userIds, USERS_PER_TRANSACTION)) {
         const { plans, staged } = await this.tx.run(async (tem) => {
           const planned = await this.planBatch(tem, sync, batch, scope.groupId);
-          const written = await this.writer.apply(tem, ctx, tenant.id, planned, meta, { summary: 'when-written' });
+          const written = await this.writer.apply(tem, ctx, tenant.id, planned, meta, {
+            summary: 'when-written',
+          });
           return { plans: planned.map((p) => p.plan), staged: written.staged };
         });
         for (const plan of plans) addUp(result, plan);
@@ -119,7 +121,14 @@ export class ReconcileService {
   async pendingChanges(tenant: Tenant, idps: IdentityProvider[], max = 1000) {
     const em = this.dataSource.manager;
     const users: { userId: string; email: string; idp: string; plan: SyncPlan }[] = [];
-    const totals = { usersEvaluated: 0, usersChanged: 0, adds: 0, roleChanges: 0, removals: 0, adminChanges: 0 };
+    const totals = {
+      usersEvaluated: 0,
+      usersChanged: 0,
+      adds: 0,
+      roleChanges: 0,
+      removals: 0,
+      adminChanges: 0,
+    };
     for (const idp of idps) {
       const sync: SyncScope = { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync };
       const userIds = await usersKnownTo(em, sync, await this.loader.context(em, sync), {});
@@ -140,7 +149,13 @@ export class ReconcileService {
   }
 
   /** Plans for the batch's users this IdP told something about (blocked users are left alone). */
-  private async planBatch(em: EntityManager, sync: SyncScope, batch: string[], groupId?: string, lock = true) {
+  private async planBatch(
+    em: EntityManager,
+    sync: SyncScope,
+    batch: string[],
+    groupId?: string,
+    lock = true,
+  ) {
     const inputs = await this.loader.load(em, sync, batch, { lock, lastClaim: true });
     const planned: PlannedUser[] = [];
     for (const userId of batch) {

@@ -37,8 +37,7 @@ describe('removal safety over HTTP: circuit breaker, staged removals, pause and 
       reason: string;
       idp: string;
     }[];
-  const settings = (slug: string, body: object) =>
-    t.op.patch(api(slug)).send({ settings: body }).expect(200);
+  const settings = (slug: string, body: object) => t.op.patch(api(slug)).send({ settings: body }).expect(200);
 
   /** 20 members: 12 in A (team-a), 8 in B (team-b); everyone is also in the IdP group "all". */
   async function twentyMembers() {
@@ -61,7 +60,10 @@ describe('removal safety over HTTP: circuit breaker, staged removals, pause and 
     const w = await twentyMembers();
     await t.op.delete(`${api(w.slug)}/groups/${w.a.id}/links/${w.linkA.id}`).expect(204);
     await newGroupLink(t, w.slug, w.c.id, { externalGroup: 'all', role: 'reporter' });
-    const res = await t.op.post(`${api(w.slug)}/sync/reconcile`).send({}).expect(200);
+    const res = await t.op
+      .post(`${api(w.slug)}/sync/reconcile`)
+      .send({})
+      .expect(200);
     return { ...w, result: res.body };
   }
 
@@ -85,23 +87,38 @@ describe('removal safety over HTTP: circuit breaker, staged removals, pause and 
       const trips = await events(slug, 'sync.breaker_tripped');
       expect(trips).toHaveLength(1); // once per trip, not once per staged row
       expect(trips[0].details).toEqual(
-        expect.objectContaining({ trigger: 'reconcile', staged: 12, wanted: 12, limit: 10, managedMemberships: 20 }),
+        expect.objectContaining({
+          trigger: 'reconcile',
+          staged: 12,
+          wanted: 12,
+          limit: 10,
+          managedMemberships: 20,
+        }),
       );
       expect(await events(slug, 'membership.removal_staged')).toHaveLength(12);
       // The trip is visible on the tenant and the overview.
       const tenant = (await t.op.get(api(slug)).expect(200)).body;
       expect(tenant.removalBreakerTrippedAt).toEqual(expect.any(String));
       const overview = (await t.op.get(`${api(slug)}/overview`).expect(200)).body;
-      expect(overview.removalSafety).toEqual({ trippedAt: tenant.removalBreakerTrippedAt, stagedRemovals: 12 });
+      expect(overview.removalSafety).toEqual({
+        trippedAt: tenant.removalBreakerTrippedAt,
+        stagedRemovals: 12,
+      });
       // A second reconcile stages the same rows again, not twice, and does not trip again.
-      await t.op.post(`${api(slug)}/sync/reconcile`).send({}).expect(200);
+      await t.op
+        .post(`${api(slug)}/sync/reconcile`)
+        .send({})
+        .expect(200);
       expect(await staged(slug)).toHaveLength(12);
       expect(await events(slug, 'sync.breaker_tripped')).toHaveLength(1);
     });
 
     it('approve applies the staged removals and closes the breaker', async () => {
       const { slug, a, b } = await tripOnReconcile();
-      const res = await t.op.post(`${api(slug)}/staged-removals/approve`).send({}).expect(200);
+      const res = await t.op
+        .post(`${api(slug)}/staged-removals/approve`)
+        .send({})
+        .expect(200);
       expect(res.body).toEqual({ approved: 12, skipped: [] });
       expect(await emails(slug, a.id)).toEqual([]);
       expect(await emails(slug, b.id)).toHaveLength(8);
@@ -109,7 +126,9 @@ describe('removal safety over HTTP: circuit breaker, staged removals, pause and 
       expect((await t.op.get(api(slug)).expect(200)).body.removalBreakerTrippedAt).toBeNull();
       const removed = await events(slug, 'membership.removed');
       expect(removed).toHaveLength(12);
-      expect(removed[0].details).toEqual(expect.objectContaining({ trigger: 'approval', stagedBy: 'reconcile' }));
+      expect(removed[0].details).toEqual(
+        expect.objectContaining({ trigger: 'approval', stagedBy: 'reconcile' }),
+      );
       expect(await auditActions(t, slug)).toEqual(
         expect.arrayContaining(['sync.staged_removals_approved', 'sync.breaker_reset']),
       );
@@ -119,11 +138,17 @@ describe('removal safety over HTTP: circuit breaker, staged removals, pause and 
       const { slug, a } = await tripOnReconcile();
       const rows = await staged(slug);
       const two = rows.slice(0, 2).map((r) => r.id);
-      const res = await t.op.post(`${api(slug)}/staged-removals/approve`).send({ ids: two }).expect(200);
+      const res = await t.op
+        .post(`${api(slug)}/staged-removals/approve`)
+        .send({ ids: two })
+        .expect(200);
       expect(res.body.approved).toBe(2);
       expect(await emails(slug, a.id)).toHaveLength(10);
       expect((await t.op.get(api(slug)).expect(200)).body.removalBreakerTrippedAt).not.toBeNull();
-      const discarded = await t.op.post(`${api(slug)}/staged-removals/discard`).send({}).expect(200);
+      const discarded = await t.op
+        .post(`${api(slug)}/staged-removals/discard`)
+        .send({})
+        .expect(200);
       expect(discarded.body).toEqual({ discarded: 10 });
       expect(await emails(slug, a.id)).toHaveLength(10);
       expect(await staged(slug)).toEqual([]);
@@ -135,7 +160,10 @@ describe('removal safety over HTTP: circuit breaker, staged removals, pause and 
       void linkA;
       // team-a is linked to A again: the stored claims justify A for the 12 again.
       await newGroupLink(t, slug, a.id, { externalGroup: 'team-a', role: 'developer' });
-      const res = await t.op.post(`${api(slug)}/staged-removals/approve`).send({}).expect(200);
+      const res = await t.op
+        .post(`${api(slug)}/staged-removals/approve`)
+        .send({})
+        .expect(200);
       expect(res.body.approved).toBe(0);
       expect(res.body.skipped).toHaveLength(12);
       expect(res.body.skipped[0].why).toContain('grants the membership again');
@@ -177,11 +205,15 @@ describe('removal safety over HTTP: circuit breaker, staged removals, pause and 
       await newGroupLink(t, slug, a.id, { externalGroup: 'team-a', role: 'developer' });
       const linkB = await newGroupLink(t, slug, b.id, { externalGroup: 'team-b', role: 'developer' });
       await settings(slug, { removalSafety: { maxRemovals: 2, maxRemovalPercent: 0 } });
-      for (const n of ['q1', 'q2', 'q3']) await signIn(t, slug, 'entra', { email: `${n}@example.com` }, ['team-a', 'team-b']);
+      for (const n of ['q1', 'q2', 'q3'])
+        await signIn(t, slug, 'entra', { email: `${n}@example.com` }, ['team-a', 'team-b']);
       await signIn(t, slug, 'entra', { email: 'q1@example.com' }, ['team-b']); // sign-in: 1 removal
       await t.op.delete(`${api(slug)}/groups/${b.id}/links/${linkB.id}`).expect(204);
       const user2 = (await t.op.get(`${api(slug)}/users?email=q2@example.com`).expect(200)).body[0];
-      const rec = await t.op.post(`${api(slug)}/sync/reconcile`).send({ userId: user2.id }).expect(200);
+      const rec = await t.op
+        .post(`${api(slug)}/sync/reconcile`)
+        .send({ userId: user2.id })
+        .expect(200);
       expect(rec.body).toEqual(expect.objectContaining({ removals: 1, removalsStaged: 0 })); // reconcile: 2
       // q3 loses A, and B (its last link is gone): past the limit of 2, both are staged.
       await signIn(t, slug, 'entra', { email: 'q3@example.com' }, ['team-b']);
@@ -225,7 +257,10 @@ describe('removal safety over HTTP: circuit breaker, staged removals, pause and 
         const res = await t.op.patch(api(slug)).send({ settings: { removalSafety } });
         expect({ removalSafety, status: res.status }).toEqual({ removalSafety, status: 400 });
       }
-      await t.op.patch(api(slug)).send({ settings: { syncPaused: 'yes' } }).expect(400);
+      await t.op
+        .patch(api(slug))
+        .send({ settings: { syncPaused: 'yes' } })
+        .expect(400);
       // A partial change keeps the other keys.
       await settings(slug, { removalSafety: { windowMinutes: 30 } });
       await settings(slug, { removalSafety: { maxRemovals: 5 } });
@@ -237,12 +272,18 @@ describe('removal safety over HTTP: circuit breaker, staged removals, pause and 
       });
       for (const action of ['approve', 'discard']) {
         const url = `${api(slug)}/staged-removals/${action}`;
-        const unknown = await t.op.post(url).send({ ids: ['00000000-0000-4000-8000-000000000000'] }).expect(404);
+        const unknown = await t.op
+          .post(url)
+          .send({ ids: ['00000000-0000-4000-8000-000000000000'] })
+          .expect(404);
         expectErrorShape(unknown.body, 404, 'staged_removal_not_found');
         const mixed = [(await staged(slug))[0].id, foreign];
         await t.op.post(url).send({ ids: mixed }).expect(404);
         await t.op.post(url).send({ ids: [] }).expect(400);
-        await t.op.post(url).send({ ids: ['nope'] }).expect(400);
+        await t.op
+          .post(url)
+          .send({ ids: ['nope'] })
+          .expect(400);
         await t.op.post(url).send({ ids: 'all' }).expect(400);
         await t.op.post(url).send({ all: true }).expect(400);
         await t.op.post(`${url}?force=true`).send({}).expect(400);
@@ -255,7 +296,10 @@ describe('removal safety over HTTP: circuit breaker, staged removals, pause and 
       const key = await newApiKey(t, slug);
       await key.as('get', `${api(slug)}/staged-removals`).expect(200);
       await key.as('get', `${api(other.slug)}/staged-removals`).expect(403);
-      await key.as('post', `${api(other.slug)}/staged-removals/discard`).send({}).expect(403);
+      await key
+        .as('post', `${api(other.slug)}/staged-removals/discard`)
+        .send({})
+        .expect(403);
       expect(await staged(other.slug)).toHaveLength(12);
     });
 
@@ -286,7 +330,10 @@ describe('removal safety over HTTP: circuit breaker, staged removals, pause and 
       await signIn(t, slug, 'entra', { email: 'ada@example.com' }, ['team-a']);
       if (pause === 'tenant') await settings(slug, { syncPaused: true });
       else {
-        const idp = await t.op.patch(`${api(slug)}/identity-providers/entra`).send({ syncPaused: true }).expect(200);
+        const idp = await t.op
+          .patch(`${api(slug)}/identity-providers/entra`)
+          .send({ syncPaused: true })
+          .expect(200);
         expect(idp.body.syncPaused).toBe(true);
       }
       // While paused: ada moves to team-b and admins, bob arrives in team-a.
@@ -317,11 +364,17 @@ describe('removal safety over HTTP: circuit breaker, staged removals, pause and 
             removals: 0,
           }),
         );
-        const refused = await t.op.post(`${api(slug)}/sync/reconcile`).send({}).expect(409);
+        const refused = await t.op
+          .post(`${api(slug)}/sync/reconcile`)
+          .send({})
+          .expect(409);
         expectErrorShape(refused.body, 409, 'sync_paused');
 
         const body = pause === 'tenant' ? {} : { idp: 'entra' };
-        const preview = await t.op.post(`${api(slug)}/sync/resume?dryRun=true`).send(body).expect(200);
+        const preview = await t.op
+          .post(`${api(slug)}/sync/resume?dryRun=true`)
+          .send(body)
+          .expect(200);
         expect(preview.body.totals).toEqual({
           usersEvaluated: 2,
           usersChanged: 2,
@@ -332,7 +385,10 @@ describe('removal safety over HTTP: circuit breaker, staged removals, pause and 
         });
         const byEmail = Object.fromEntries(
           preview.body.users.map((u: { email: string }) => [u.email, u]),
-        ) as Record<string, { adds: { groupName: string }[]; removals: { groupName: string }[]; admin: unknown }>;
+        ) as Record<
+          string,
+          { adds: { groupName: string }[]; removals: { groupName: string }[]; admin: unknown }
+        >;
         expect(byEmail['ada@example.com'].adds.map((x) => x.groupName)).toEqual(['B']);
         expect(byEmail['ada@example.com'].removals.map((x) => x.groupName)).toEqual(['A']);
         expect(byEmail['ada@example.com'].admin).toEqual({ from: false, to: true });
@@ -340,8 +396,13 @@ describe('removal safety over HTTP: circuit breaker, staged removals, pause and 
         expect(await emails(slug, b.id)).toEqual([]); // the preview wrote nothing
         expect(preview.body.stillPaused).toEqual({ tenant: false, idps: [] });
 
-        const resumed = await t.op.post(`${api(slug)}/sync/resume`).send(body).expect(200);
-        expect(resumed.body.result).toEqual(expect.objectContaining({ adds: 2, removals: 1, usersChanged: 2 }));
+        const resumed = await t.op
+          .post(`${api(slug)}/sync/resume`)
+          .send(body)
+          .expect(200);
+        expect(resumed.body.result).toEqual(
+          expect.objectContaining({ adds: 2, removals: 1, usersChanged: 2 }),
+        );
         expect(await emails(slug, a.id)).toEqual(['bob@example.com']);
         expect(await emails(slug, b.id)).toEqual(['ada@example.com']);
         expect((await t.op.get(`${api(slug)}/users/${ada.id}`).expect(200)).body.isAdmin).toBe(true);
@@ -362,13 +423,25 @@ describe('removal safety over HTTP: circuit breaker, staged removals, pause and 
 
     it('resuming one IdP while the tenant is paused applies nothing and says so', async () => {
       const { slug, b } = await pausedWorld('tenant');
-      await t.op.patch(`${api(slug)}/identity-providers/entra`).send({ syncPaused: true }).expect(200);
-      const preview = await t.op.post(`${api(slug)}/sync/resume?dryRun=true`).send({ idp: 'entra' }).expect(200);
+      await t.op
+        .patch(`${api(slug)}/identity-providers/entra`)
+        .send({ syncPaused: true })
+        .expect(200);
+      const preview = await t.op
+        .post(`${api(slug)}/sync/resume?dryRun=true`)
+        .send({ idp: 'entra' })
+        .expect(200);
       expect(preview.body.stillPaused).toEqual({ tenant: true, idps: [] });
       expect(preview.body.users).toEqual([]);
-      const tenantOnly = await t.op.post(`${api(slug)}/sync/resume?dryRun=true`).send({}).expect(200);
+      const tenantOnly = await t.op
+        .post(`${api(slug)}/sync/resume?dryRun=true`)
+        .send({})
+        .expect(200);
       expect(tenantOnly.body.stillPaused).toEqual({ tenant: false, idps: ['entra'] });
-      await t.op.post(`${api(slug)}/sync/resume`).send({ idp: 'entra' }).expect(200);
+      await t.op
+        .post(`${api(slug)}/sync/resume`)
+        .send({ idp: 'entra' })
+        .expect(200);
       expect(await emails(slug, b.id)).toEqual([]);
     });
 
@@ -380,7 +453,10 @@ describe('removal safety over HTTP: circuit breaker, staged removals, pause and 
       await t.op.post(url).send({ tenant: true }).expect(400);
       await t.op.post(`${url}?dryRun=maybe`).send({}).expect(400);
       await t.op.post(`${url}?preview=true`).send({}).expect(400);
-      await t.op.patch(`${api(slug)}/identity-providers/entra`).send({ syncPaused: 'no' }).expect(400);
+      await t.op
+        .patch(`${api(slug)}/identity-providers/entra`)
+        .send({ syncPaused: 'no' })
+        .expect(400);
       const other = await newTenant(t);
       const key = await newApiKey(t, other.slug);
       await key.as('post', url).send({}).expect(403);

@@ -3,7 +3,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsUUID, Matches } from 'clas
 import { PageQueryDto } from '../../common/cursor';
 import { Optional, SLUG_MESSAGE, SLUG_PATTERN } from '../../common/validation';
 
-export const STAGED_IDS_MAX = 5000;
+const STAGED_IDS_MAX = 5000;
 
 export class StagedRemovalsQueryDto extends PageQueryDto {}
 
@@ -22,7 +22,9 @@ export class StagedRemovalIdsDto {
 }
 
 export class ResumeDto {
-  @ApiPropertyOptional({ description: 'Resume this IdP (its syncPaused); absent: the tenant (its settings.syncPaused)' })
+  @ApiPropertyOptional({
+    description: 'Resume this IdP (its syncPaused); absent: the tenant (its settings.syncPaused)',
+  })
   @Optional()
   @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
   idp?: string;

@@ -18,7 +18,10 @@ import type { Tenant } from '../tenant.entity';
 
 /** Partial: keys left out keep their stored value (or default). docs/sync.md, "Removal safety". */
 export class RemovalSafetyDto {
-  @ApiPropertyOptional({ default: DEFAULT_REMOVAL_SAFETY.enabled, description: 'Stage sync removals past the limit' })
+  @ApiPropertyOptional({
+    default: DEFAULT_REMOVAL_SAFETY.enabled,
+    description: 'Stage sync removals past the limit',
+  })
   @Optional()
   @IsBoolean()
   enabled?: boolean;
