@@ -308,6 +308,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant}/staged-removals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Removals the circuit breaker staged, oldest first, cursor-paged */
+        get: operations["RemovalSafetyController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/staged-removals/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply staged removals (all, or by ids) after checking each again */
+        post: operations["RemovalSafetyController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/staged-removals/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Drop staged removals (all, or by ids): everyone keeps their membership */
+        post: operations["RemovalSafetyController_discard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant}/sync/preview": {
         parameters: {
             query?: never;
@@ -336,6 +387,23 @@ export interface paths {
         put?: never;
         /** Apply the current links now to users from their stored external groups */
         post: operations["SyncController_reconcile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/sync/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused sync (?dryRun=true lists the pending changes per user, writes nothing) */
+        post: operations["RemovalSafetyController_resume"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1892,6 +1960,11 @@ export interface components {
             /** @description SAML: IdP single sign-on URL (HTTP-Redirect or HTTP-POST) */
             ssoUrl?: string;
             /**
+             * @description Pause sync for this IdP: its sign-ins and SCIM pushes store what it says, no membership or admin change is written. false resumes without applying what waits; POST .../sync/resume {idp} previews and applies it.
+             * @default false
+             */
+            syncPaused?: boolean;
+            /**
              * @description OIDC: how the client authenticates at the token endpoint
              * @default client_secret_basic
              * @enum {string}
@@ -2096,6 +2169,7 @@ export interface components {
             slug: string;
             /** @description SAML */
             spEntityId?: string;
+            syncPaused: boolean;
             /** @enum {string} */
             type: "saml" | "oidc";
             /** Format: date-time */
@@ -2317,6 +2391,11 @@ export interface components {
                 roleChanges: number;
                 signIns: number;
             };
+            removalSafety: {
+                stagedRemovals: number;
+                /** Format: date-time */
+                trippedAt: string | null;
+            };
             /** Format: date-time */
             since: string;
             /** Format: date-time */
@@ -2338,9 +2417,37 @@ export interface components {
             adds: number;
             kept: number;
             removals: number;
+            /** @description Removals the circuit breaker staged (not in removals) */
+            removalsStaged: number;
             roleChanges: number;
             usersChanged: number;
             usersEvaluated: number;
+        };
+        RemovalSafetyDto: {
+            /**
+             * @description Stage sync removals past the limit
+             * @default true
+             */
+            enabled?: boolean;
+            /**
+             * @description Percent of the tenant's sync-managed memberships that may go within the window
+             * @default 10
+             */
+            maxRemovalPercent?: number;
+            /**
+             * @description Sync removals within the window that always pass (0: only the percent counts)
+             * @default 10
+             */
+            maxRemovals?: number;
+            /**
+             * @description The window removals are counted in, in minutes (at most a week)
+             * @default 60
+             */
+            windowMinutes?: number;
+        };
+        ResumeDto: {
+            /** @description Resume this IdP (its syncPaused); absent: the tenant (its settings.syncPaused) */
+            idp?: string;
         };
         SamlResponseLimitsDto: {
             /**
@@ -2424,6 +2531,49 @@ export interface components {
                 isAdmin: boolean;
             };
         };
+        StagedRemoval: {
+            /** Format: date-time */
+            createdAt: string;
+            email: string;
+            /** Format: uuid */
+            groupId: string;
+            groupName: string;
+            /** Format: uuid */
+            id: string;
+            idp: string;
+            reason: string;
+            /** @enum {string} */
+            role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+            /** @enum {string} */
+            trigger: "sign-in" | "reconcile" | "scim";
+            /** Format: uuid */
+            userId: string;
+        };
+        StagedRemovalIdsDto: {
+            /** @description Ids of staged removals (1-5000); absent: all of the tenant's */
+            ids?: string[];
+        };
+        /** @description A page of staged removals, oldest first */
+        StagedRemovalPage: {
+            items: components["schemas"]["StagedRemoval"][];
+            /** @description Pass as ?cursor= for the next page; null at the end */
+            nextCursor: string | null;
+        };
+        StagedRemovalsApproved: {
+            approved: number;
+            skipped: {
+                /** Format: uuid */
+                groupId: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                userId: string;
+                why: string;
+            }[];
+        };
+        StagedRemovalsDiscarded: {
+            discarded: number;
+        };
         /** @description What sync would do: signup, adds, roleChanges, removals, kept, admin, complete, each change with its reason */
         SyncPlan: {
             adds: {
@@ -2457,26 +2607,103 @@ export interface components {
             /** @description Slug of the identity provider the sign-in comes through */
             idp: string;
         };
+        /** @description dryRun: the pending changes per user (totals, users, truncated); otherwise result */
+        SyncResume: {
+            dryRun: boolean;
+            result?: components["schemas"]["ReconcileResult"];
+            resume: {
+                idp: string | null;
+                tenant: boolean;
+            };
+            stillPaused: {
+                idps: string[];
+                tenant: boolean;
+            };
+            totals?: {
+                adds: number;
+                adminChanges: number;
+                removals: number;
+                roleChanges: number;
+                usersChanged: number;
+                usersEvaluated: number;
+            };
+            truncated?: boolean;
+            users?: {
+                adds: {
+                    /** Format: uuid */
+                    groupId: string;
+                    groupName: string;
+                    reason: string;
+                    /** @enum {string} */
+                    role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                }[];
+                admin: {
+                    from: boolean;
+                    to: boolean;
+                } | null;
+                email: string;
+                idp: string;
+                removals: {
+                    /** Format: uuid */
+                    groupId: string;
+                    groupName: string;
+                    reason: string;
+                    /** @enum {string} */
+                    role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                }[];
+                roleChanges: {
+                    /** @enum {string} */
+                    from: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                    /** Format: uuid */
+                    groupId: string;
+                    groupName: string;
+                    reason: string;
+                    /** @enum {string} */
+                    to: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                }[];
+                /** Format: uuid */
+                userId: string;
+            }[];
+        };
         Tenant: {
             /** Format: date-time */
             createdAt: string;
             /** Format: uuid */
             id: string;
             name: string;
+            /**
+             * Format: date-time
+             * @description When the removal circuit breaker opened; null: closed
+             */
+            removalBreakerTrippedAt: string | null;
             settings: {
+                removalSafety: {
+                    enabled: boolean;
+                    maxRemovalPercent: number;
+                    maxRemovals: number;
+                    windowMinutes: number;
+                };
                 /** @enum {string} */
                 scimDeleteAction: "block" | "delete";
+                syncPaused: boolean;
             };
             slug: string;
             /** Format: date-time */
             updatedAt: string;
         };
         TenantSettingsDto: {
+            /** @description The mass-removal circuit breaker */
+            removalSafety?: components["schemas"]["RemovalSafetyDto"];
             /**
              * @description What SCIM DELETE does to the user: block (default) or delete
              * @enum {string}
              */
             scimDeleteAction?: "block" | "delete";
+            /**
+             * @description Pause sync: sign-ins and SCIM store what the IdP says, no membership or admin change is written. Setting it to false resumes without applying what waits; POST .../sync/resume previews and applies it.
+             * @default false
+             */
+            syncPaused?: boolean;
         };
         UpdateGroupDto: {
             description?: string | null;
@@ -2568,6 +2795,11 @@ export interface components {
             scopes?: string[];
             /** @description SAML: IdP single sign-on URL (HTTP-Redirect or HTTP-POST) */
             ssoUrl?: string;
+            /**
+             * @description Pause sync for this IdP: its sign-ins and SCIM pushes store what it says, no membership or admin change is written. false resumes without applying what waits; POST .../sync/resume {idp} previews and applies it.
+             * @default false
+             */
+            syncPaused?: boolean;
             /**
              * @description OIDC: how the client authenticates at the token endpoint
              * @default client_secret_basic
@@ -5093,6 +5325,223 @@ export interface operations {
             };
         };
     };
+    RemovalSafetyController_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page (opaque); empty for the first page */
+                cursor?: string;
+                /** @description Page size, 1-500 (default 100); with it the answer is {items, nextCursor} */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StagedRemovalPage"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RemovalSafetyController_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StagedRemovalIdsDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StagedRemovalsApproved"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RemovalSafetyController_discard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StagedRemovalIdsDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StagedRemovalsDiscarded"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     SyncController_preview: {
         parameters: {
             query?: never;
@@ -5188,6 +5637,90 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReconcileResult"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RemovalSafetyController_resume: {
+        parameters: {
+            query?: {
+                /** @description true: answer the changes resuming would apply, per user, and change nothing */
+                dryRun?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResumeDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncResume"];
                 };
             };
             /** @description Invalid input (validation_failed lists each field) */
