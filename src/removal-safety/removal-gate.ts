@@ -58,6 +58,7 @@ export class RemovalGate {
 
   async gate<T extends Planned>(em: EntityManager, items: T[], scope: GateScope): Promise<Gated<T>> {
     const out: Gated<T> = { items, entries: [], notes: new Map(), staged: 0 };
+    if (items.length === 0) return out;
     if (scope.tenant.settings.syncPaused === true || scope.idpPaused) return paused(out, scope);
     const wanted = items.reduce((n, i) => n + i.plan.removals.length, 0);
     if (wanted === 0 && !scope.tenant.removalBreakerTrippedAt) return out;
@@ -140,6 +141,8 @@ export class RemovalGate {
           },
         });
       }
+      if (item.plan.removals.length > 0)
+        out.notes.set(item.user.id, { removalsStaged: item.plan.removals.length });
       return { ...item, plan: { ...item.plan, removals: [] } };
     });
     // A removal staged before (the same user re-planned) stays the one row.

@@ -73,7 +73,7 @@ export class StagedRemovalsService {
    */
   async approve(tenant: Tenant, ids: string[] | undefined, ctx: RequestContext) {
     return this.tx.run(async (em) => {
-      const rows = await this.select(em, tenant, ids);
+      const rows = await this.select(em, tenant, ids, true);
       const entries: AuditEntry[] = [];
       const skipped: Skipped[] = [];
       let approved = 0;
@@ -82,7 +82,7 @@ export class StagedRemovalsService {
         entries.push(...done);
         approved += done.length;
       }
-      await em.delete(StagedRemoval, { id: In(rows.map((r) => r.id)) });
+      if (rows.length > 0) await em.delete(StagedRemoval, { id: In(rows.map((r) => r.id)) });
       entries.push({
         action: 'sync.staged_removals_approved',
         targetType: 'tenant',
@@ -98,8 +98,8 @@ export class StagedRemovalsService {
   /** Drops the staged removals: everyone keeps their membership. */
   async discard(tenant: Tenant, ids: string[] | undefined, ctx: RequestContext) {
     return this.tx.run(async (em) => {
-      const rows = await this.select(em, tenant, ids);
-      await em.delete(StagedRemoval, { id: In(rows.map((r) => r.id)) });
+      const rows = await this.select(em, tenant, ids, false);
+      if (rows.length > 0) await em.delete(StagedRemoval, { id: In(rows.map((r) => r.id)) });
       const entries: AuditEntry[] = [
         {
           action: 'sync.staged_removals_discarded',
@@ -117,23 +117,33 @@ export class StagedRemovalsService {
     });
   }
 
-  /** The rows asked for, all of this tenant (404 naming the first unknown id, nothing done), under the tenant's lock. */
+  /**
+   * The rows asked for, all of this tenant (404 naming the unknown ids, nothing done). Locks as
+   * every sync does, users before the tenant (approve: the users, so a sign-in cannot deadlock with
+   * it), then reads again: a sync may have cleared some rows in between.
+   */
   private async select(
     em: EntityManager,
     tenant: Tenant,
     ids: string[] | undefined,
+    lockUsers: boolean,
   ): Promise<StagedRemoval[]> {
-    await this.tx.lockRow(em, 'tenants', tenant.id);
-    if (!ids) return em.find(StagedRemoval, { where: { tenantId: tenant.id }, order: { id: 'ASC' } });
-    const wanted = [...new Set(ids.map((id) => id.toLowerCase()))];
-    const rows = await em.find(StagedRemoval, { where: { tenantId: tenant.id, id: In(wanted) } });
+    const wanted = ids ? [...new Set(ids.map((id) => id.toLowerCase()))] : null;
+    const read = () =>
+      em.find(StagedRemoval, {
+        where: { tenantId: tenant.id, ...(wanted ? { id: In(wanted) } : {}) },
+        order: { id: 'ASC' },
+      });
+    const rows = await read();
     const found = new Set(rows.map((r) => r.id.toLowerCase()));
-    const missing = wanted.filter((id) => !found.has(id));
+    const missing = (wanted ?? []).filter((id) => !found.has(id));
     if (missing.length > 0)
       throw new AppError('staged_removal_not_found', `Staged removal "${missing[0]}" was not found`, {
-        missing,
+        missing: missing.slice(0, 100),
       });
-    return rows;
+    if (lockUsers) await this.tx.lockRows(em, 'users', [...new Set(rows.map((r) => r.userId))]);
+    await this.tx.lockRow(em, 'tenants', tenant.id);
+    return lockUsers && this.tx.dialect === 'postgres' ? read() : rows;
   }
 
   /** One IdP's approved rows: re-planned from the stored groups, removed where the plan still removes. */

@@ -64,7 +64,11 @@ export class PushedGroupsService {
             external: pushedExternalGroups(storedGroupNames(mine)),
             ownerCounts: inputs.ownerCounts,
           });
-          if (!planHasChanges(plan)) continue;
+          // While staged removals wait, unchanged users too: a push that claims a membership again clears its row.
+          if (!planHasChanges(plan)) {
+            if (tenant.removalBreakerTrippedAt) changed.push({ user: mine.user, plan });
+            continue;
+          }
           changed.push({ user: mine.user, plan });
           totals.usersChanged++;
           totals.adds += plan.adds.length;

@@ -1,3 +1,4 @@
+import request from 'supertest';
 import {
   auditActions,
   expectErrorShape,
@@ -237,6 +238,74 @@ describe('removal safety over HTTP: circuit breaker, staged removals, pause and 
       for (let i = 1; i < 5; i++) await signIn(t, slug, 'entra', { email: `s${i}@example.com` }, []);
       expect(await emails(slug, a.id)).toEqual([]);
       expect(await staged(slug)).toEqual([]);
+    });
+  });
+
+  describe('the circuit breaker: SCIM pushes and concurrent writers', () => {
+    const scimBody = (body: object) => JSON.stringify(body);
+    const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+    const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+    const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+    it('a SCIM push past the limit stages (trigger scim); a push that adds the member back clears it', async () => {
+      const { slug } = await newTenant(t);
+      await newOidcIdp(t, slug, 'entra');
+      const eng = await newGroup(t, slug, { name: 'Eng' });
+      await newGroupLink(t, slug, eng.id, { externalGroup: 'Engineers', role: 'developer' });
+      await settings(slug, { removalSafety: { maxRemovals: 1, maxRemovalPercent: 0 } });
+      const token = (
+        await t.op
+          .post(`${api(slug)}/scim-tokens`)
+          .send({ idp: 'entra', name: 'p' })
+          .expect(201)
+      ).body.token as string;
+      const scim = (method: 'post' | 'patch', path: string, body: object) =>
+        request(t.http)
+          [method](`/scim/v2/${slug}${path}`)
+          .set('Authorization', `Bearer ${token}`)
+          .set('Content-Type', 'application/scim+json')
+          .send(scimBody(body));
+      const ids: string[] = [];
+      for (const n of ['r1', 'r2', 'r3']) {
+        const email = `${n}@example.com`;
+        const user = {
+          schemas: [USER],
+          userName: email,
+          active: true,
+          emails: [{ primary: true, value: email }],
+        };
+        ids.push((await scim('post', '/Users', user).expect(201)).body.id);
+      }
+      const members = ids.map((value) => ({ value }));
+      const group = (
+        await scim('post', '/Groups', { schemas: [GROUP], displayName: 'Engineers', members }).expect(201)
+      ).body.id as string;
+      expect(await emails(slug, eng.id)).toHaveLength(3);
+      const remove = { op: 'Remove', path: 'members', value: members.slice(0, 2) };
+      await scim('patch', `/Groups/${group}`, { schemas: [PATCH], Operations: [remove] }).expect(200);
+      expect(await emails(slug, eng.id)).toHaveLength(3);
+      expect((await staged(slug)).map((r) => [r.email, r.trigger]).sort()).toEqual([
+        ['r1@example.com', 'scim'],
+        ['r2@example.com', 'scim'],
+      ]);
+      const add = { op: 'Add', path: 'members', value: [members[0]] };
+      await scim('patch', `/Groups/${group}`, { schemas: [PATCH], Operations: [add] }).expect(200);
+      expect((await staged(slug)).map((r) => r.email)).toEqual(['r2@example.com']);
+    });
+
+    it('writers racing cannot all slip under the limit: exactly the budget applies', async () => {
+      const { slug } = await newTenant(t);
+      await newOidcIdp(t, slug, 'entra');
+      const a = await newGroup(t, slug, { name: 'A' });
+      await newGroupLink(t, slug, a.id, { externalGroup: 'team-a', role: 'developer' });
+      await settings(slug, { removalSafety: { maxRemovals: 2, maxRemovalPercent: 0 } });
+      const users = [1, 2, 3, 4, 5, 6].map((n) => ({ email: `c${n}@example.com` }));
+      for (const who of users) await signIn(t, slug, 'entra', who, ['team-a']);
+      // On PostgreSQL these run side by side (the pool); the tenant row lock serializes the decision.
+      await Promise.all(users.map((who) => signIn(t, slug, 'entra', who, [])));
+      expect(await emails(slug, a.id)).toHaveLength(4);
+      expect(await staged(slug)).toHaveLength(4);
+      expect(await events(slug, 'sync.breaker_tripped')).toHaveLength(1);
     });
   });
 
