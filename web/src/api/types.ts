@@ -203,6 +203,7 @@ export interface Overview {
     lastRefusal: { at: string; code: string | null; reason: string | null; correlationId: string } | null;
     lastScimRequestAt: string | null;
   }[];
+  removalSafety: { trippedAt: string | null; stagedRemovals: number };
   last24h: {
     signIns: number;
     refusals: number;
@@ -211,4 +212,27 @@ export interface Overview {
     membershipsRemoved: number;
     adminChanges: number;
   };
+}
+
+export interface StagedRemoval {
+  id: string;
+  userId: string;
+  email: string;
+  groupId: string;
+  groupName: string;
+  role: Role;
+  reason: string;
+  trigger: 'sign-in' | 'reconcile' | 'scim';
+  idp: string;
+  createdAt: string;
+}
+
+export interface StagedRemovalPage {
+  items: StagedRemoval[];
+  nextCursor: string | null;
+}
+
+export interface StagedRemovalsApproved {
+  approved: number;
+  skipped: { id: string; userId: string; groupId: string; why: string }[];
 }
