@@ -7,6 +7,8 @@ export interface Tenant {
   id: string;
   slug: string;
   name: string;
+  settings: { syncPaused: boolean };
+  removalBreakerTrippedAt: string | null;
   createdAt: string;
 }
 
@@ -16,6 +18,7 @@ export interface IdentityProvider {
   name: string | null;
   type: 'saml' | 'oidc';
   enabled: boolean;
+  syncPaused: boolean;
   loginUrl: string;
   acsUrl?: string;
   spEntityId?: string;

@@ -17,6 +17,7 @@ import { useParams } from 'react-router';
 import { api, ApiError, unwrap } from '../api/client';
 import type { IdentityProvider, Role } from '../api/types';
 import { ROLES } from '../api/types';
+import { SyncPauseControl } from '../components/SyncPauseControl';
 import { CopyField, EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
 import { metadataProblems, splitList } from '../lib/metadata';
 
@@ -54,6 +55,7 @@ export function IdentityProvidersPage() {
 }
 
 function IdpCard({ idp }: { idp: IdentityProvider }) {
+  const { tenant = '' } = useParams();
   return (
     <Card data-testid={`idp-${idp.slug}`}>
       <Flex direction="column" gap="3">
@@ -103,6 +105,7 @@ function IdpCard({ idp }: { idp: IdentityProvider }) {
           Groups from claim {idp.groupSync.claims.join(', ')} · removal policy {idp.groupSync.removal}
           {idp.groupSync.adminGroups.length ? ` · admin groups: ${idp.groupSync.adminGroups.join(', ')}` : ''}
         </Text>
+        <SyncPauseControl tenant={tenant} idp={idp.slug} paused={idp.syncPaused} />
       </Flex>
     </Card>
   );

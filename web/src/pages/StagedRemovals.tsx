@@ -3,7 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
-import type { StagedRemovalPage, StagedRemovalsApproved } from '../api/types';
+import type { StagedRemovalPage, StagedRemovalsApproved, Tenant } from '../api/types';
+import { SyncPauseControl } from '../components/SyncPauseControl';
 import { EmptyState, ErrorCallout } from '../components/ui';
 
 /**
@@ -39,6 +40,11 @@ export function StagedRemovalsPage() {
       await queryClient.invalidateQueries({ queryKey: ['overview', tenant] });
     },
   });
+  // The workspace-wide pause lives here too: pausing is what an admin does while fixing a mapping.
+  const workspace = useQuery({
+    queryKey: ['tenant', tenant],
+    queryFn: () => unwrap<Tenant>(api.GET('/api/v1/tenants/{tenant}', { params: { path: { tenant } } })),
+  });
   const rows = list.data?.items ?? [];
   const ids = selected.size > 0 ? [...selected] : undefined;
   const scope = ids ? `${ids.length} selected` : 'all';
@@ -61,6 +67,9 @@ export function StagedRemovalsPage() {
         wait for you. Approve applies them (each is checked again first); discard keeps everyone. Fix the
         mapping first, or the next sign-ins plan the same removals again.
       </Text>
+      {workspace.data ? (
+        <SyncPauseControl tenant={tenant} paused={workspace.data.settings.syncPaused} />
+      ) : null}
       <ErrorCallout error={list.error} title="Could not load the staged removals" />
       <ErrorCallout error={act.error} title="Could not act on the staged removals" />
       {result ? (
