@@ -217,7 +217,7 @@ export interface Overview {
   };
 }
 
-export interface StagedRemoval {
+interface StagedRemoval {
   id: string;
   userId: string;
   email: string;
