@@ -259,12 +259,14 @@ describe('removal safety over HTTP: circuit breaker, staged removals, pause and 
           .send({ idp: 'entra', name: 'p' })
           .expect(201)
       ).body.token as string;
-      const scim = (method: 'post' | 'patch', path: string, body: object) =>
-        request(t.http)
-          [method](`/scim/v2/${slug}${path}`)
+      const scim = (method: 'post' | 'patch', path: string, body: object) => {
+        const client = request(t.http);
+        return (method === 'post' ? client.post : client.patch)
+          .call(client, `/scim/v2/${slug}${path}`)
           .set('Authorization', `Bearer ${token}`)
           .set('Content-Type', 'application/scim+json')
           .send(scimBody(body));
+      };
       const ids: string[] = [];
       for (const n of ['r1', 'r2', 'r3']) {
         const email = `${n}@example.com`;
