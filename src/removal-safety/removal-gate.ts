@@ -12,6 +12,8 @@ import type { User } from '../users/user.entity';
 import { decideRemovals, RemovalSafety, removalLimit, resolveRemovalSafety } from './removal-budget';
 import { RemovalTrigger, StagedRemoval, SyncRemovalCount } from './staged-removal.entity';
 
+const EMPTY = 'no staged removal was left (they went with their users or groups)';
+
 /** What the gate needs to know about a write (the sync writer's ApplyMeta has all of it). */
 export interface GateScope {
   /** The tenant as loaded for the request: its settings, and whether the breaker was open then. */
@@ -66,6 +68,10 @@ export class RemovalGate {
     const tenant = await this.lockTenant(em, scope.tenant.id);
     if (wanted > 0) {
       const settings = resolveRemovalSafety(tenant.settings.removalSafety);
+      // Open with nothing staged (the rows went with their user or group): closed again.
+      const reset = tenant.removalBreakerTrippedAt ? await closeBreakerIfEmpty(em, tenant.id, EMPTY) : [];
+      if (reset.length > 0) tenant.removalBreakerTrippedAt = null;
+      out.entries.push(...reset);
       const open = tenant.removalBreakerTrippedAt !== null;
       const decision = await this.decide(em, tenant.id, settings, open, wanted);
       if (decision.action === 'apply') {

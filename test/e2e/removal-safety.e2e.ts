@@ -198,6 +198,25 @@ describe('removal safety over HTTP: circuit breaker and staged removals', () => 
       expect(await emails(slug, a.id)).toEqual(['p3@example.com', 'p4@example.com', 'p5@example.com']);
     });
 
+    it('an open breaker whose staged rows went with their user closes at the next removal', async () => {
+      const { slug } = await newTenant(t);
+      await newOidcIdp(t, slug, 'entra');
+      const a = await newGroup(t, slug, { name: 'A' });
+      await newGroupLink(t, slug, a.id, { externalGroup: 'team-a', role: 'developer' });
+      await settings(slug, { removalSafety: { maxRemovals: 0, maxRemovalPercent: 0 } });
+      for (const n of ['d1', 'd2']) await signIn(t, slug, 'entra', { email: `${n}@example.com` }, ['team-a']);
+      await signIn(t, slug, 'entra', { email: 'd1@example.com' }, []);
+      expect(await staged(slug)).toHaveLength(1);
+      const d1 = (await t.op.get(`${api(slug)}/users?email=d1@example.com`).expect(200)).body[0];
+      await t.op.delete(`${api(slug)}/users/${d1.id}`).expect(204);
+      expect(await staged(slug)).toEqual([]);
+      await settings(slug, { removalSafety: { maxRemovals: 5 } });
+      await signIn(t, slug, 'entra', { email: 'd2@example.com' }, []);
+      expect(await emails(slug, a.id)).toEqual([]);
+      expect((await t.op.get(api(slug)).expect(200)).body.removalBreakerTrippedAt).toBeNull();
+      expect(await events(slug, 'sync.breaker_reset')).toHaveLength(1);
+    });
+
     it('counts removals across triggers (sign-in, then reconcile, then sign-in)', async () => {
       const { slug } = await newTenant(t);
       await newOidcIdp(t, slug, 'entra');
