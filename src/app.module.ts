@@ -27,6 +27,7 @@ import { ScimModule } from './scim/scim.module';
 import { SsoModule } from './sso/sso.module';
 import { LeaversModule } from './sync/leavers/leavers.module';
 import { SyncModule } from './sync/sync.module';
+import { RemovalSafetyModule } from './removal-safety/removal-safety.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { UsersModule } from './users/users.module';
 
@@ -70,6 +71,7 @@ import { UsersModule } from './users/users.module';
     GroupLinksModule,
     SyncModule,
     LeaversModule,
+    RemovalSafetyModule,
     SsoModule,
     DevIdpModule,
     ScimModule,

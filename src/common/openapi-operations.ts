@@ -244,6 +244,23 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'POST /api/v1/tenants/{tenant}/sync/reconcile': {
     summary: 'Apply the current links now to users from their stored external groups',
     ok: { 200: json('ReconcileResult') },
+    errors: [409],
+  },
+  'POST /api/v1/tenants/{tenant}/sync/resume': {
+    summary: 'Resume a paused sync (?dryRun=true lists the pending changes per user, writes nothing)',
+    ok: { 200: json('SyncResume') },
+  },
+  'GET /api/v1/tenants/{tenant}/staged-removals': {
+    summary: 'Removals the circuit breaker staged, oldest first, cursor-paged',
+    ok: { 200: json('StagedRemovalPage') },
+  },
+  'POST /api/v1/tenants/{tenant}/staged-removals/approve': {
+    summary: 'Apply staged removals (all, or by ids) after checking each again',
+    ok: { 200: json('StagedRemovalsApproved') },
+  },
+  'POST /api/v1/tenants/{tenant}/staged-removals/discard': {
+    summary: 'Drop staged removals (all, or by ids): everyone keeps their membership',
+    ok: { 200: json('StagedRemovalsDiscarded') },
   },
   'GET /api/v1/tenants/{tenant}/audit-events': {
     summary: 'Audit events, newest first, filtered and cursor-paged',

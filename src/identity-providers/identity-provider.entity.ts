@@ -16,6 +16,8 @@ export class IdentityProvider {
   @Column({ type: 'varchar', length: 200 }) name!: string;
   @Column({ type: 'varchar', length: 8 }) type!: IdpType;
   @Column({ type: 'boolean' }) enabled: boolean = true;
+  /** While true, sign-ins through this IdP store their claims but change no membership or admin flag. */
+  @Column({ type: 'boolean', default: false }) syncPaused: boolean = false;
   /** Protocol settings that are not secret (entity id, URLs, certificates, claim mapping). */
   @JsonColumn() config: Record<string, unknown> = {};
   /** Secrets (OIDC client secret, keys) as one AES-256-GCM box; never returned by the API. */

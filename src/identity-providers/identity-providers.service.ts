@@ -93,7 +93,12 @@ export class IdentityProvidersService {
       return await this.tx.run(async (em) => {
         if (await em.existsBy(IdentityProvider, { tenantId: tenant.id, slug: dto.slug }))
           throw slugTaken(dto.slug);
-        await this.assertDefaultRole(em, tenant.id, dto.groupSync?.defaultRole);
+        await this.assertDefaultRole(
+          em,
+          tenant.id,
+          dto.groupSync?.defaultRole,
+          dto.groupSync?.defaultMemberships,
+        );
         // Stored, not derived later: deleting an older IdP must not turn linking on for this one.
         // The tenant row is locked first, so parallel creates cannot each count themselves first.
         await this.tx.lockRow(em, 'tenants', tenant.id);
@@ -108,6 +113,7 @@ export class IdentityProvidersService {
           name: dto.name ?? dto.slug,
           type: dto.type,
           enabled: dto.enabled ?? true,
+          syncPaused: dto.syncPaused ?? false,
           config,
           secrets: this.sealSecrets({
             clientSecret: dto.clientSecret,
@@ -131,9 +137,19 @@ export class IdentityProvidersService {
     }
   }
 
-  /** The policy's defaultRole must be one of the tenant's roles (a custom one stays while it is used). */
-  private async assertDefaultRole(em: EntityManager, tenantId: string, role: string | undefined) {
+  /**
+   * The policy's defaultRole and default memberships' roles must be the tenant's roles (a custom one
+   * stays while it is used).
+   */
+  private async assertDefaultRole(
+    em: EntityManager,
+    tenantId: string,
+    role: string | undefined,
+    defaults: readonly { role: string }[] = [],
+  ) {
     if (role !== undefined) await this.roles.assertRole(em, tenantId, role, 'groupSync.defaultRole');
+    for (const d of defaults)
+      await this.roles.assertRole(em, tenantId, d.role, 'groupSync.defaultMemberships.role');
   }
 
   list(tenantId: string): Promise<IdentityProvider[]> {
@@ -158,7 +174,12 @@ export class IdentityProvidersService {
     return this.tx.run(async (em) => {
       const idp = await em.findOneBy(IdentityProvider, { tenantId: tenant.id, slug });
       if (!idp) throw notFound('Identity provider', slug);
-      await this.assertDefaultRole(em, tenant.id, dto.groupSync?.defaultRole);
+      await this.assertDefaultRole(
+        em,
+        tenant.id,
+        dto.groupSync?.defaultRole,
+        dto.groupSync?.defaultMemberships,
+      );
       const before = auditView(idp);
       const config = protocolConfig(idp.type, dto, idp.config);
       // Pasting new metadata replaces the explicit fields it describes.
@@ -174,6 +195,7 @@ export class IdentityProvidersService {
       if (dto.leavers !== undefined) idp.leaversNextRunAt = nextLeaversRun(config);
       idp.name = dto.name ?? idp.name;
       idp.enabled = dto.enabled ?? idp.enabled;
+      idp.syncPaused = dto.syncPaused ?? idp.syncPaused;
       idp.config = config;
       idp.secrets = this.sealSecrets(secrets);
       if (dto.groupSync) {
@@ -279,6 +301,7 @@ export class IdentityProvidersService {
       name: idp.name,
       type: idp.type,
       enabled: idp.enabled,
+      syncPaused: idp.syncPaused,
       ...publicConfig(idp),
       ...linkingView(idp),
       hasClientSecret: !!this.openSecrets(idp).clientSecret,
@@ -410,6 +433,7 @@ const auditView = (idp: IdentityProvider) => ({
   name: idp.name,
   type: idp.type,
   enabled: idp.enabled,
+  syncPaused: idp.syncPaused,
   config: publicConfig(idp),
   groupSync: idp.groupSync,
   hasSecrets: idp.secrets !== null,

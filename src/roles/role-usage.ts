@@ -11,7 +11,7 @@ export interface RoleUsage {
   membershipCount: number;
   links: { id: string; groupId: string; groupName: string; externalGroup: string }[];
   memberships: { groupId: string; groupName: string; userId: string; email: string }[];
-  /** IdPs whose group-sync policy names the role as defaultRole. */
+  /** IdPs whose group-sync policy names the role (defaultRole or a default membership's role). */
   identityProviders: string[];
 }
 
@@ -40,7 +40,12 @@ export async function roleUsage(em: EntityManager, tenantId: string, role: strin
     .limit(LISTED)
     .getRawMany<RoleUsage['memberships'][number]>();
   const idps = await em.find(IdentityProvider, { where: { tenantId }, order: { slug: 'ASC' } });
-  const identityProviders = idps.filter((idp) => idp.groupSync.defaultRole === role).map((idp) => idp.slug);
+  const identityProviders = idps
+    .filter(
+      (idp) =>
+        idp.groupSync.defaultRole === role || idp.groupSync.defaultMemberships.some((d) => d.role === role),
+    )
+    .map((idp) => idp.slug);
   return { linkCount, membershipCount, links, memberships, identityProviders };
 }
 

@@ -8,6 +8,7 @@ import type { AllConfigType } from '../config/configuration';
 import { USERS_PER_TRANSACTION } from '../database/chunks';
 import { Transactions } from '../database/transactions.service';
 import { Membership } from '../groups/membership.entity';
+import { Tenant } from '../tenants/tenant.entity';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import {
   onlyGroups,
@@ -136,10 +137,14 @@ export class GraceSweepService implements OnApplicationBootstrap, OnModuleDestro
     const { tenantId, idpId } = keys[0];
     const userIds = keys.map((k) => k.userId);
     const idp = await em.findOneBy(IdentityProvider, { tenantId, id: idpId });
+    // The removal gate's input: a paused tenant or IdP writes nothing, the breaker counts these removals.
+    const tenant = await em.findOneByOrFail(Tenant, { id: tenantId });
     const meta = {
       trigger: 'grace-period' as const,
+      tenant,
       idpId,
       idpSlug: idp?.slug ?? idpId,
+      idpPaused: idp?.syncPaused ?? false,
       source: 'sync' as const,
     };
     // A deleted IdP's marks are cleared; the defaults only give the loader a policy to file under.

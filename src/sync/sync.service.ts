@@ -148,7 +148,14 @@ export class SyncService {
       verification,
     });
     await storeClaimedGroups(em, tenant.id, account.user.id, idp.id, claim, mine?.stored ?? []);
-    const meta: ApplyMeta = { trigger: 'sign-in', idpId: idp.id, idpSlug: idp.slug, source: 'sync' };
+    const meta: ApplyMeta = {
+      trigger: 'sign-in',
+      idpId: idp.id,
+      idpSlug: idp.slug,
+      source: 'sync',
+      tenant,
+      idpPaused: idp.syncPaused,
+    };
     await this.writer.apply(em, ctx, tenant.id, [{ user: account.user, plan }], meta, {
       summary: 'always',
       before: account.entries,

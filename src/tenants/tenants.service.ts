@@ -9,7 +9,7 @@ import type { RequestContext } from '../common/request-context';
 import { Transactions } from '../database/transactions.service';
 import { CreateTenantDto, toTenantResponse, UpdateTenantDto } from './dto/tenant.dto';
 import { previewTenantDelete, TENANT_WORDS } from './tenant-delete';
-import { Tenant } from './tenant.entity';
+import { Tenant, TenantSettings } from './tenant.entity';
 import { insertRows } from '../database/insert';
 
 @Injectable()
@@ -51,7 +51,7 @@ export class TenantsService {
       const before = toTenantResponse(tenant);
       const next = Object.assign(new Tenant(), tenant, {
         name: dto.name ?? tenant.name,
-        settings: { ...tenant.settings, ...dto.settings },
+        settings: mergeSettings(tenant.settings, dto.settings),
         updatedAt: new Date(),
       });
       await em.update(
@@ -99,6 +99,14 @@ export class TenantsService {
       return found;
     });
   }
+}
+
+/** A partial `removalSafety` changes only the keys it names. */
+function mergeSettings(stored: TenantSettings, patch: UpdateTenantDto['settings']): TenantSettings {
+  if (!patch) return stored;
+  const merged: TenantSettings = { ...stored, ...patch };
+  if (patch.removalSafety) merged.removalSafety = { ...stored.removalSafety, ...patch.removalSafety };
+  return merged;
 }
 
 const slugTaken = (slug: string) =>

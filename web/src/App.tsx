@@ -9,6 +9,7 @@ import { MePage } from './pages/Me';
 import { OverviewPage } from './pages/Overview';
 import { RolesPage } from './pages/Roles';
 import { ScimTokensPage } from './pages/ScimTokens';
+import { StagedRemovalsPage } from './pages/StagedRemovals';
 import { SignInPage } from './pages/SignIn';
 import { TenantShell } from './pages/TenantShell';
 import { UserPage } from './pages/User';
@@ -32,6 +33,7 @@ export function App() {
         <Route path="users" element={<UsersPage />} />
         <Route path="users/:userId" element={<UserPage />} />
         <Route path="audit" element={<AuditPage />} />
+        <Route path="staged-removals" element={<StagedRemovalsPage />} />
       </Route>
       <Route path="*" element={<NotFound />} />
     </Routes>

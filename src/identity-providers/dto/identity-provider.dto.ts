@@ -144,6 +144,16 @@ export class IdentityProviderSettingsDto {
 
   @ApiPropertyOptional({ default: true }) @Optional() @IsBoolean() enabled?: boolean;
 
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Pause sync for this IdP: its sign-ins and SCIM pushes store what it says, no membership or admin change ' +
+      'is written. false resumes without applying what waits; POST .../sync/resume {idp} previews and applies it.',
+  })
+  @Optional()
+  @IsBoolean()
+  syncPaused?: boolean;
+
   // SAML
   @ApiPropertyOptional({ description: 'SAML: the IdP federation metadata XML, pasted' })
   @Optional()

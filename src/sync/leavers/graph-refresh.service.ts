@@ -8,7 +8,7 @@ import type { RequestContext } from '../../common/request-context';
 import { inChunks, USERS_PER_TRANSACTION } from '../../database/chunks';
 import { Transactions } from '../../database/transactions.service';
 import type { IdentityProvider } from '../../identity-providers/identity-provider.entity';
-import type { Tenant } from '../../tenants/tenant.entity';
+import { Tenant as TenantEntity, type Tenant } from '../../tenants/tenant.entity';
 import { Identity } from '../../users/identity.entity';
 import { User } from '../../users/user.entity';
 import { planHasChanges, planSync, type SyncPlan, withPushedGroups } from '../engine';
@@ -208,7 +208,16 @@ export class GraphRefreshService {
         { tenantId, idpId: idp.id, userId: In(chunk) },
         { claimStatus: 'present', claimsSeenAt: new Date() },
       );
-    const meta = { trigger: 'graph-refresh', idpId: idp.id, idpSlug: idp.slug, source: 'sync' } as const;
+    // The removal gate's input: a paused tenant or IdP writes nothing, the breaker counts these removals.
+    const tenant = await em.findOneByOrFail(TenantEntity, { id: tenantId });
+    const meta = {
+      trigger: 'graph-refresh',
+      tenant,
+      idpId: idp.id,
+      idpSlug: idp.slug,
+      idpPaused: idp.syncPaused,
+      source: 'sync',
+    } as const;
     await this.writer.apply(em, ctx, tenantId, batch.changed, meta, { summary: 'when-written' });
   }
 

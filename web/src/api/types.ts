@@ -17,6 +17,8 @@ export interface Tenant {
   id: string;
   slug: string;
   name: string;
+  settings: { syncPaused: boolean };
+  removalBreakerTrippedAt: string | null;
   createdAt: string;
 }
 
@@ -26,6 +28,7 @@ export interface IdentityProvider {
   name: string | null;
   type: 'saml' | 'oidc';
   enabled: boolean;
+  syncPaused: boolean;
   loginUrl: string;
   acsUrl?: string;
   spEntityId?: string;
@@ -219,6 +222,7 @@ export interface Overview {
     lastRefusal: { at: string; code: string | null; reason: string | null; correlationId: string } | null;
     lastScimRequestAt: string | null;
   }[];
+  removalSafety: { trippedAt: string | null; stagedRemovals: number };
   last24h: {
     signIns: number;
     refusals: number;
@@ -236,4 +240,27 @@ export interface DeletePreview {
   requiresForce: boolean;
   counts: Record<string, number>;
   items: Record<string, Record<string, unknown>[]>;
+}
+
+interface StagedRemoval {
+  id: string;
+  userId: string;
+  email: string;
+  groupId: string;
+  groupName: string;
+  role: Role;
+  reason: string;
+  trigger: 'sign-in' | 'reconcile' | 'scim';
+  idp: string;
+  createdAt: string;
+}
+
+export interface StagedRemovalPage {
+  items: StagedRemoval[];
+  nextCursor: string | null;
+}
+
+export interface StagedRemovalsApproved {
+  approved: number;
+  skipped: { id: string; userId: string; groupId: string; why: string }[];
 }

@@ -18,6 +18,7 @@ import { api, ApiError, unwrap } from '../api/client';
 import type { DeletePreview, IdentityProvider, Role } from '../api/types';
 import { DeleteWithPreview } from '../components/DeleteWithPreview';
 import { useRoleNames } from './Roles';
+import { SyncPauseControl } from '../components/SyncPauseControl';
 import { CopyField, EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
 import { metadataProblems, splitList } from '../lib/metadata';
 
@@ -124,6 +125,7 @@ function IdpCard({ idp, tenant }: { idp: IdentityProvider; tenant: string }) {
           }
           onDeleted={() => void queryClient.invalidateQueries({ queryKey: ['idps', tenant] })}
         />
+        <SyncPauseControl tenant={tenant} idp={idp.slug} paused={idp.syncPaused} />
       </Flex>
     </Card>
   );

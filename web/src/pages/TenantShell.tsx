@@ -79,6 +79,7 @@ export function TenantShell() {
           <NavLink to="roles">Roles</NavLink>
           <NavLink to="scim-tokens">SCIM tokens</NavLink>
           <NavLink to="audit">Audit log</NavLink>
+          <NavLink to="staged-removals">Staged removals</NavLink>
         </nav>
         <Button variant="soft" onClick={() => signOut.mutate()}>
           Sign out
