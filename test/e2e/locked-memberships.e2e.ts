@@ -59,7 +59,7 @@ describe('locked synced groups', () => {
   it('is off by default, validated, and shown in the tenant settings', async () => {
     const { slug } = await newTenant(t);
     const got = await t.op.get(`/api/v1/tenants/${slug}`).expect(200);
-    expect(got.body.settings).toEqual({ scimDeleteAction: 'block', lockSyncedMemberships: false });
+    expect(got.body.settings).toMatchObject({ scimDeleteAction: 'block', lockSyncedMemberships: false });
     for (const bad of ['yes', 1, null])
       expectErrorShape(
         (
