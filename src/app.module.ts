@@ -21,10 +21,13 @@ import { HealthController } from './health/health.controller';
 import { UnknownQueryInterceptor } from './common/unknown-query.interceptor';
 import { IdentityProvidersModule } from './identity-providers/identity-providers.module';
 import { OpsModule } from './ops/ops.module';
+import { RolesModule } from './roles/roles.module';
 import { RetentionModule } from './retention/retention.module';
 import { ScimModule } from './scim/scim.module';
 import { SsoModule } from './sso/sso.module';
+import { LeaversModule } from './sync/leavers/leavers.module';
 import { SyncModule } from './sync/sync.module';
+import { RemovalSafetyModule } from './removal-safety/removal-safety.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { UsersModule } from './users/users.module';
 
@@ -61,11 +64,14 @@ import { UsersModule } from './users/users.module';
     AuditModule,
     AuthModule,
     TenantsModule,
+    RolesModule,
     IdentityProvidersModule,
     UsersModule,
     GroupsModule,
     GroupLinksModule,
     SyncModule,
+    LeaversModule,
+    RemovalSafetyModule,
     SsoModule,
     DevIdpModule,
     ScimModule,

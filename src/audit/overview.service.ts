@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, MoreThanOrEqual } from 'typeorm';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
+import { StagedRemoval } from '../removal-safety/staged-removal.entity';
 import { ScimToken } from '../scim/scim-token.entity';
+import { Tenant } from '../tenants/tenant.entity';
 import { AuditEvent } from './audit-event.entity';
 
 const DAY_MS = 24 * 3600_000;
@@ -24,6 +26,8 @@ export interface Overview {
   since: string;
   until: string;
   identityProviders: OverviewIdp[];
+  /** The removal circuit breaker: open since `trippedAt` while staged removals wait. */
+  removalSafety: { trippedAt: string | null; stagedRemovals: number };
   last24h: {
     signIns: number;
     refusals: number;
@@ -94,10 +98,18 @@ export class OverviewService {
         };
       }),
     );
+    const tenant = await em.findOne(Tenant, {
+      where: { id: tenantId },
+      select: { id: true, removalBreakerTrippedAt: true },
+    });
     return {
       since: since.toISOString(),
       until: now.toISOString(),
       identityProviders: perIdp,
+      removalSafety: {
+        trippedAt: tenant?.removalBreakerTrippedAt?.toISOString() ?? null,
+        stagedRemovals: await em.countBy(StagedRemoval, { tenantId }),
+      },
       last24h: await this.counts(tenantId, since),
     };
   }

@@ -16,6 +16,7 @@ export class Session {
   @Column({ type: 'varchar', length: 64, unique: true }) tokenHash!: string;
   @Column({ type: 'varchar', length: 64 }) csrfToken!: string;
   @TimestampColumn() createdAt: Date = new Date();
-  @TimestampColumn() expiresAt!: Date;
+  // Indexed for the retention sweep and the expired-session purge (DELETE ... WHERE expiresAt < now).
+  @Index() @TimestampColumn() expiresAt!: Date;
   @TimestampColumn() lastSeenAt: Date = new Date();
 }

@@ -22,19 +22,32 @@ const ERROR_STATUS = {
   internal_error: 500,
   // tenants
   tenant_slug_taken: 409,
+  tenant_not_empty: 409,
+  /** ?force=true overrides a lock only for the platform operator. */
+  force_requires_operator: 403,
   // identity providers
   identity_provider_slug_taken: 409,
   invalid_identity_provider: 400,
   invalid_metadata: 400,
+  leavers_not_configured: 409,
+  identity_provider_in_use: 409,
   // groups and memberships
   group_name_taken: 409,
   group_cycle: 400,
-  group_has_subgroups: 409,
+  group_not_empty: 409,
+  membership_locked: 409,
   last_owner: 409,
   // group links
   group_link_exists: 409,
+  // custom roles
+  role_name_taken: 409,
+  role_rank_taken: 409,
+  role_in_use: 409,
+  role_built_in: 409,
   // users
   user_email_taken: 409,
+  // sync: pause and the removal circuit breaker
+  sync_paused: 409,
   // SCIM: RFC 7644's scimType values (section 3.12), answered under that name.
   invalidFilter: 400,
   tooMany: 400,

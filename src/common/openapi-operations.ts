@@ -26,6 +26,15 @@ const pageOr = (item: string, pageName: string): Answer => ({
   schema: `[${item}]|${pageName}`,
 });
 
+const DELETE_RULE =
+  'Anything attached makes a plain delete answer 409 (group_not_empty, identity_provider_in_use, ' +
+  'tenant_not_empty) with a DeletePreview in details; ?force=true deletes it all and the audit event ' +
+  'records every row it took; ?dryRun=true answers the DeletePreview and deletes nothing.';
+const LOCK_RULE =
+  'With the tenant setting lockSyncedMemberships, a group that links manage refuses manual changes ' +
+  '(409 membership_locked, the links in details); the operator token may send ?force=true (audited ' +
+  'as an override); anyone else sending it gets 403 force_requires_operator.';
+
 export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /health': {
     summary: 'Liveness and readiness: the database is migrated and reachable',
@@ -60,8 +69,10 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     ok: { 200: json('Tenant') },
   },
   'DELETE /api/v1/tenants/{tenant}': {
-    summary: 'Delete a tenant and everything it owns (operator only)',
-    ok: { 204: none() },
+    summary: 'Delete a tenant and everything it owns (operator only; ?force=true when it is not empty)',
+    description: DELETE_RULE,
+    ok: { 204: none(), 200: json('DeletePreview', 'With ?dryRun=true: what would go, nothing deleted') },
+    errors: [409],
   },
   'GET /api/v1/tenants/{tenant}/overview': {
     summary: 'Overview: per IdP the last sign-in, refusal and SCIM request; the last 24 hours of sync',
@@ -93,8 +104,27 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     ok: { 200: json('IdentityProvider') },
   },
   'DELETE /api/v1/tenants/{tenant}/identity-providers/{idp}': {
-    summary: 'Delete an identity provider',
-    ok: { 204: none() },
+    summary: 'Delete an identity provider (?force=true when links, identities or SCIM data hang off it)',
+    description: DELETE_RULE,
+    ok: { 204: none(), 200: json('DeletePreview', 'With ?dryRun=true: what would go, nothing deleted') },
+    errors: [409],
+  },
+  'POST /api/v1/tenants/{tenant}/identity-providers/{idp}/graph-refresh': {
+    summary:
+      'Leavers: read the groups of users not seen for leavers.notSeenDays through Microsoft Graph and apply them',
+    description:
+      'Only complete Graph answers change anything; a user Graph says is gone is blocked. ' +
+      "?dryRun=true answers each user's plan and writes nothing. 409 without Graph settings.",
+    ok: { 200: json('GraphRefreshResult') },
+    errors: [409],
+  },
+  'POST /api/v1/tenants/{tenant}/identity-providers/{idp}/block-inactive': {
+    summary: 'Leavers: block users of this IdP not seen (sign-in or SCIM) for leavers.blockNotSeenDays',
+    description:
+      '?dryRun=true lists who would be blocked (with &notSeenDays=N to preview another value). ' +
+      '409 when the rule is off and no notSeenDays is given to a dry run.',
+    ok: { 200: json('InactivityResult') },
+    errors: [409],
   },
 
   'POST /api/v1/tenants/{tenant}/users': {
@@ -139,8 +169,9 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     errors: [409],
   },
   'DELETE /api/v1/tenants/{tenant}/groups/{groupId}': {
-    summary: 'Delete a group without subgroups',
-    ok: { 204: none() },
+    summary: 'Delete a group (?force=true when it has subgroups, links or members: they go with it)',
+    description: DELETE_RULE,
+    ok: { 204: none(), 200: json('DeletePreview', 'With ?dryRun=true: what would go, nothing deleted') },
     errors: [409],
   },
   'GET /api/v1/tenants/{tenant}/groups/{groupId}/members': {
@@ -149,11 +180,13 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   },
   'PUT /api/v1/tenants/{tenant}/groups/{groupId}/members/{userId}': {
     summary: 'Add a member or change their role by hand (source becomes manual)',
+    description: LOCK_RULE,
     ok: { 200: json('Membership') },
     errors: [409],
   },
   'DELETE /api/v1/tenants/{tenant}/groups/{groupId}/members/{userId}': {
     summary: 'Remove a member',
+    description: LOCK_RULE,
     ok: { 204: none() },
     errors: [409],
   },
@@ -183,6 +216,27 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     ok: { 204: none(), 200: json('LinkDryRun', 'With ?dryRun=true: the impact, nothing written') },
   },
 
+  'GET /api/v1/tenants/{tenant}/roles': {
+    summary: "The tenant's roles, lowest rank first: the built-in ladder and its custom roles",
+    ok: { 200: json('[Role]') },
+  },
+  'POST /api/v1/tenants/{tenant}/roles': {
+    summary: 'Add a custom role with a name and a rank (1-49, unique: ties are refused)',
+    ok: { 201: json('Role', 'Created') },
+    errors: [409],
+  },
+  'GET /api/v1/tenants/{tenant}/roles/{role}': { summary: 'Read a role', ok: { 200: json('Role') } },
+  'PATCH /api/v1/tenants/{tenant}/roles/{role}': {
+    summary: "Change a custom role's rank or description, or rename it while nothing uses it",
+    ok: { 200: json('Role') },
+    errors: [409],
+  },
+  'DELETE /api/v1/tenants/{tenant}/roles/{role}': {
+    summary: 'Delete a custom role; 409 naming the links, memberships and IdPs that still use it',
+    ok: { 204: none() },
+    errors: [409],
+  },
+
   'POST /api/v1/tenants/{tenant}/sync/preview': {
     summary: 'What a sign-in with these groups would do (writes nothing)',
     ok: { 200: json('SyncPlan') },
@@ -190,6 +244,23 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'POST /api/v1/tenants/{tenant}/sync/reconcile': {
     summary: 'Apply the current links now to users from their stored external groups',
     ok: { 200: json('ReconcileResult') },
+    errors: [409],
+  },
+  'POST /api/v1/tenants/{tenant}/sync/resume': {
+    summary: 'Resume a paused sync (?dryRun=true lists the pending changes per user, writes nothing)',
+    ok: { 200: json('SyncResume') },
+  },
+  'GET /api/v1/tenants/{tenant}/staged-removals': {
+    summary: 'Removals the circuit breaker staged, oldest first, cursor-paged',
+    ok: { 200: json('StagedRemovalPage') },
+  },
+  'POST /api/v1/tenants/{tenant}/staged-removals/approve': {
+    summary: 'Apply staged removals (all, or by ids) after checking each again',
+    ok: { 200: json('StagedRemovalsApproved') },
+  },
+  'POST /api/v1/tenants/{tenant}/staged-removals/discard': {
+    summary: 'Drop staged removals (all, or by ids): everyone keeps their membership',
+    ok: { 200: json('StagedRemovalsDiscarded') },
   },
   'GET /api/v1/tenants/{tenant}/audit-events': {
     summary: 'Audit events, newest first, filtered and cursor-paged',

@@ -15,7 +15,11 @@ const uuid = { type: 'string', format: 'uuid' };
 const anyObject = { type: 'object', nullable: true, additionalProperties: true };
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const arrayOf = (items: Schema) => ({ type: 'array', items });
-const role = { type: 'string', enum: ['guest', 'reporter', 'developer', 'maintainer', 'owner'] };
+/** A built-in role (guest, reporter, developer, maintainer, owner) or one of the tenant's custom roles. */
+const role = {
+  type: 'string',
+  description: 'A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles)',
+};
 const source = { type: 'string', enum: ['manual', 'sync', 'scim'] };
 
 /** An object whose listed properties are all required (nullable ones say so). */
@@ -33,6 +37,17 @@ const page = (item: string, description: string) => ({
 });
 
 const reasoned = (extra: Record<string, Schema>) => obj({ ...extra, reason: s });
+
+/** What sync marked on a direct membership: a pending removal (grace period), an owner kept as last owner. */
+const MEMBERSHIP_MARKERS: Record<string, Schema> = {
+  pendingRemovalAt: {
+    ...ntime,
+    description: 'Grace period: when sync removes it unless a claim justifies it again',
+  },
+  pendingRemovalReason: { ...ns, description: 'Why the removal is pending' },
+  keptAsLastOwner: { ...bool, description: 'Kept as last owner although the IdP no longer grants it' },
+  syncNote: { ...ns, description: 'The marker in plain words, for people' },
+};
 
 export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   ErrorResponse: {
@@ -60,7 +75,17 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     id: uuid,
     slug: s,
     name: s,
-    settings: obj({ scimDeleteAction: { type: 'string', enum: ['block', 'delete'] } }),
+    settings: obj({
+      scimDeleteAction: { type: 'string', enum: ['block', 'delete'] },
+      lockSyncedMemberships: bool,
+      keepLastOwner: { type: 'boolean', description: "Sync keeps a group's last owner (default true)" },
+      syncPaused: bool,
+      removalSafety: obj({ enabled: bool, maxRemovals: int, maxRemovalPercent: int, windowMinutes: int }),
+    }),
+    removalBreakerTrippedAt: {
+      ...ntime,
+      description: 'When the removal circuit breaker opened; null: closed',
+    },
     createdAt: time,
     updatedAt: time,
   }),
@@ -77,8 +102,15 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
       name: s,
       type: { type: 'string', enum: ['saml', 'oidc'] },
       enabled: bool,
+      syncPaused: bool,
       hasClientSecret: bool,
       groupSync: { type: 'object', additionalProperties: true },
+      leavers: obj({
+        graphRefreshHours: { ...int, nullable: true },
+        notSeenDays: int,
+        blockNotSeenDays: { ...int, nullable: true },
+      }),
+      leaversNextRunAt: { ...ntime, description: 'When the scheduled leaver run is next due' },
       loginUrl: s,
       acsUrl: { type: 'string', description: 'SAML' },
       spEntityId: { type: 'string', description: 'SAML' },
@@ -93,8 +125,11 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
       'name',
       'type',
       'enabled',
+      'syncPaused',
       'hasClientSecret',
       'groupSync',
+      'leavers',
+      'leaversNextRunAt',
       'loginUrl',
       'createdAt',
       'updatedAt',
@@ -107,10 +142,21 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     isAdmin: bool,
     adminSource: { type: 'string', enum: ['manual', 'sync'], nullable: true },
     status: { type: 'string', enum: ['active', 'blocked'] },
+    blockedBy: {
+      type: 'string',
+      enum: ['admin', 'scim', 'graph', 'inactive'],
+      nullable: true,
+      description:
+        'Who blocked the user: an admin, SCIM, a Graph refresh (gone from Entra), the inactivity rule',
+    },
     lastSignInAt: ntime,
+    lastSeenAt: {
+      ...ntime,
+      description: 'Last sign-in (any IdP) or SCIM write of the user: the clock of the leaver rules',
+    },
     createdAt: time,
     updatedAt: time,
-    memberships: arrayOf(obj({ groupId: uuid, groupName: s, role, source })),
+    memberships: arrayOf(obj({ groupId: uuid, groupName: s, role, source, ...MEMBERSHIP_MARKERS })),
     externalGroups: arrayOf(
       obj({ idp: s, externalGroup: s, source: { type: 'string', enum: ['claim', 'scim'] }, seenAt: time }),
     ),
@@ -127,6 +173,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
         source,
         createdAt: time,
         updatedAt: time,
+        ...MEMBERSHIP_MARKERS,
         why: { type: 'string', description: 'Why the user is in the group, in words' },
         roleWhy: { type: 'string', description: 'Why this role, in words' },
         linkRole: { ...role, nullable: true, description: 'The highest role the matching links give' },
@@ -183,6 +230,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     inherited: { type: 'boolean', description: 'The role comes from a parent group' },
     fromGroupId: uuid,
     directRole: { ...role, nullable: true },
+    ...MEMBERSHIP_MARKERS,
   }),
   MemberPage: page('Member', 'A page of members (direct and inherited) by email'),
   Membership: obj({ userId: uuid, groupId: uuid, role, source, createdAt: time, updatedAt: time }),
@@ -197,6 +245,14 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     updatedAt: time,
   }),
   GroupLinkPage: page('GroupLink', 'A page of links by external group'),
+  Role: obj({
+    name: s,
+    rank: { ...int, description: 'Higher wins; unique in the tenant' },
+    description: ns,
+    builtIn: { ...bool, description: 'guest .. owner: every tenant has them; they cannot be changed' },
+    createdAt: { ...ntime, description: 'null for a built-in role' },
+    updatedAt: { ...ntime, description: 'null for a built-in role' },
+  }),
   LinkImpact: obj({
     change: { type: 'string', enum: ['create', 'update', 'delete'] },
     groupId: uuid,
@@ -216,6 +272,38 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     ),
     truncated: bool,
   }),
+  DeletePreview: {
+    ...obj(
+      {
+        dryRun: { type: 'boolean', enum: [true] },
+        target: obj({
+          type: { type: 'string', enum: ['group', 'identity_provider', 'tenant'] },
+          id: uuid,
+          name: s,
+        }),
+        requiresForce: {
+          ...bool,
+          description: 'true when anything is attached: a delete without ?force=true answers 409 with this',
+        },
+        counts: {
+          type: 'object',
+          additionalProperties: int,
+          description:
+            'Complete counts by kind: group: subgroups, links, memberships; identity provider: links, ' +
+            'identities, scimTokens, scimUsers, scimGroups, externalMemberships; tenant: identityProviders, groups, users',
+        },
+        items: {
+          type: 'object',
+          additionalProperties: arrayOf({ type: 'object', additionalProperties: true }),
+          description:
+            'The first 50 rows of each listed kind, in a stable order (by email, name or external group)',
+        },
+      },
+      ['dryRun'],
+    ),
+    description:
+      'What a delete takes with it: the answer of DELETE with ?dryRun=true, and the details of its 409 (without dryRun)',
+  },
   LinkDryRun: {
     ...obj({
       dryRun: { type: 'boolean', enum: [true] },
@@ -235,6 +323,10 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
       adds: arrayOf({ type: 'object', additionalProperties: true }),
       roleChanges: arrayOf({ type: 'object', additionalProperties: true }),
       removals: arrayOf({ type: 'object', additionalProperties: true }),
+      removalsScheduled: arrayOf(reasoned({ groupId: uuid, groupName: s, role, dueAt: time })),
+      removalsCancelled: arrayOf(reasoned({ groupId: uuid, groupName: s })),
+      lastOwnerMarked: arrayOf(reasoned({ groupId: uuid, groupName: s })),
+      lastOwnerCleared: arrayOf(reasoned({ groupId: uuid, groupName: s })),
       complete: bool,
     },
     required: ['signup', 'adds', 'roleChanges', 'removals'],
@@ -245,8 +337,105 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     adds: int,
     roleChanges: int,
     removals: int,
+    removalsScheduled: {
+      ...int,
+      description: 'Removals the grace period postponed (marked pending removal)',
+    },
+    removalsStaged: { type: 'integer', description: 'Removals the circuit breaker staged (not in removals)' },
     kept: int,
   }),
+  GraphRefreshResult: obj(
+    {
+      dryRun: bool,
+      notSeenDays: int,
+      usersConsidered: { ...int, description: 'Active users of the IdP not seen for notSeenDays' },
+      usersRead: { ...int, description: 'Complete Graph answers' },
+      usersChanged: int,
+      usersBlocked: { ...int, description: 'Gone from Entra ID (404)' },
+      usersFailed: { ...int, description: 'Incomplete answers: nothing changed for them' },
+      usersSkipped: { ...int, description: 'No Entra object id known, or blocked meanwhile' },
+      usersNotRead: { ...int, description: 'Left for the next run after Graph throttled (429)' },
+      blocksWithheld: {
+        ...int,
+        description: 'Gone from Graph but not blocked: more than 10 and more than half of those asked',
+      },
+      throttled: { ...obj({ retryAfterSeconds: int }), nullable: true },
+      failures: arrayOf(obj({ userId: uuid, reason: s })),
+      users: arrayOf(
+        obj(
+          {
+            userId: uuid,
+            email: s,
+            lastSeenAt: time,
+            outcome: {
+              type: 'string',
+              enum: ['changes', 'unchanged', 'blocked', 'failed', 'skipped', 'not-read'],
+            },
+            reason: ns,
+            plan: ref('SyncPlan'),
+          },
+          ['plan'],
+        ),
+      ),
+    },
+    ['users'],
+  ),
+  InactivityResult: obj({
+    dryRun: bool,
+    notSeenDays: int,
+    usersBlocked: { ...int, description: 'Blocked, or with dryRun would be' },
+    users: arrayOf(obj({ userId: uuid, email: s, lastSeenAt: time })),
+  }),
+  StagedRemoval: obj({
+    id: uuid,
+    userId: uuid,
+    email: s,
+    groupId: uuid,
+    groupName: s,
+    role,
+    reason: s,
+    trigger: { type: 'string', enum: ['sign-in', 'reconcile', 'scim', 'graph-refresh', 'grace-period'] },
+    idp: s,
+    createdAt: time,
+  }),
+  StagedRemovalPage: page('StagedRemoval', 'A page of staged removals, oldest first'),
+  StagedRemovalsApproved: obj({
+    approved: int,
+    skipped: arrayOf(obj({ id: uuid, userId: uuid, groupId: uuid, why: s })),
+  }),
+  StagedRemovalsDiscarded: obj({ discarded: int }),
+  SyncResume: {
+    ...obj(
+      {
+        dryRun: bool,
+        resume: obj({ tenant: bool, idp: ns }),
+        stillPaused: obj({ tenant: bool, idps: arrayOf(s) }),
+        totals: obj({
+          usersEvaluated: int,
+          usersChanged: int,
+          adds: int,
+          roleChanges: int,
+          removals: int,
+          adminChanges: int,
+        }),
+        users: arrayOf(
+          obj({
+            userId: uuid,
+            email: s,
+            idp: s,
+            adds: arrayOf(obj({ groupId: uuid, groupName: s, reason: s, role })),
+            roleChanges: arrayOf(obj({ groupId: uuid, groupName: s, reason: s, from: role, to: role })),
+            removals: arrayOf(obj({ groupId: uuid, groupName: s, reason: s, role })),
+            admin: { ...obj({ from: bool, to: bool }), nullable: true },
+          }),
+        ),
+        truncated: bool,
+        result: ref('ReconcileResult'),
+      },
+      ['totals', 'users', 'truncated', 'result'],
+    ),
+    description: 'dryRun: the pending changes per user (totals, users, truncated); otherwise result',
+  },
   AuditEvent: obj({
     id: uuid,
     createdAt: time,
@@ -279,6 +468,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
         lastScimRequestAt: ntime,
       }),
     ),
+    removalSafety: obj({ trippedAt: ntime, stagedRemovals: int }),
     last24h: obj({
       signIns: int,
       refusals: { type: 'integer', description: 'Refused sign-ins, folded repeats counted' },

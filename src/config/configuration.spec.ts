@@ -127,6 +127,8 @@ describe('loadConfig: operations settings (#14)', () => {
     [{ REDIS_URL: 'http://cache' }, /REDIS_URL must be redis:\/\//],
     [{ RETENTION_AUDIT_DAYS: '0' }, /RETENTION_AUDIT_DAYS must not be less than 1/],
     [{ RETENTION_BATCH_SIZE: '50000' }, /RETENTION_BATCH_SIZE must not be greater than 10000/],
+    [{ GRACE_SWEEP_SECONDS: '-1' }, /GRACE_SWEEP_SECONDS must not be less than 0/],
+    [{ GRACE_SWEEP_SECONDS: '86401' }, /GRACE_SWEEP_SECONDS must not be greater than 86400/],
   ])('refuses %p at start with one line naming it', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -142,12 +144,23 @@ describe('loadConfig: operations settings (#14)', () => {
       connectRetrySeconds: 3,
     });
     expect(ops).toEqual({
+      leaversIntervalMinutes: 15,
       workers: 1,
       metricsPort: undefined,
       shutdownTimeoutSeconds: 25,
       redis: undefined,
       retention: { auditDays: 365, refusedSignInDays: 365, intervalMinutes: 60, batchSize: 1000 },
+      graceSweepSeconds: 60,
     });
+  });
+
+  it('runs the leaver schedule every 15 minutes, never under NODE_ENV=test unless asked, and refuses bad values', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).ops.leaversIntervalMinutes).toBe(0);
+    expect(loadConfig({ NODE_ENV: 'test', LEAVERS_INTERVAL_MINUTES: '5' }).ops.leaversIntervalMinutes).toBe(5);
+    expect(() => loadConfig({ LEAVERS_INTERVAL_MINUTES: '-1' })).toThrow(/LEAVERS_INTERVAL_MINUTES/);
+    expect(() => loadConfig({ LEAVERS_INTERVAL_MINUTES: 'often' })).toThrow(
+      'LEAVERS_INTERVAL_MINUTES must be a whole number',
+    );
   });
 
   it('reads the settings that were read raw before', () => {

@@ -62,6 +62,13 @@ interface OpsConfig {
   /** REDIS_URL: rate-limit counters in Redis instead of the database. */
   redis: { url: string; keyPrefix: string } | undefined;
   retention: RetentionConfig;
+  /**
+   * LEAVERS_INTERVAL_MINUTES: how often a process looks for IdPs whose leaver run is due
+   * (docs/sync.md, "Leavers"); 0 turns the timer off. Default 15, and 0 under NODE_ENV=test.
+   */
+  leaversIntervalMinutes: number;
+  /** GRACE_SWEEP_SECONDS: how often pending removals that are due are applied; 0 turns the job off. */
+  graceSweepSeconds: number;
 }
 export interface RetentionConfig {
   auditDays: number;
@@ -142,12 +149,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
       redis: vars.REDIS_URL
         ? { url: vars.REDIS_URL, keyPrefix: vars.REDIS_KEY_PREFIX ?? 'groupsync:' }
         : undefined,
+      leaversIntervalMinutes: vars.LEAVERS_INTERVAL_MINUTES ?? (vars.NODE_ENV === 'test' ? 0 : 15),
       retention: {
         auditDays: vars.RETENTION_AUDIT_DAYS ?? 365,
         refusedSignInDays: vars.RETENTION_REFUSED_SIGN_IN_DAYS ?? vars.RETENTION_AUDIT_DAYS ?? 365,
         intervalMinutes: vars.RETENTION_INTERVAL_MINUTES ?? 60,
         batchSize: vars.RETENTION_BATCH_SIZE ?? 1000,
       },
+      graceSweepSeconds: vars.GRACE_SWEEP_SECONDS ?? 60,
     },
   };
 }

@@ -176,6 +176,13 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @Type(() => Number)
+  @IsInt({ message: 'LEAVERS_INTERVAL_MINUTES must be a whole number' })
+  @Min(0)
+  @Max(1440)
+  LEAVERS_INTERVAL_MINUTES?: number;
+
+  @IsOptional()
+  @Type(() => Number)
   @IsInt({ message: 'RETENTION_INTERVAL_MINUTES must be a whole number' })
   @Min(0)
   @Max(10080)
@@ -187,4 +194,11 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(10000)
   RETENTION_BATCH_SIZE?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'GRACE_SWEEP_SECONDS must be a whole number' })
+  @Min(0)
+  @Max(86400)
+  GRACE_SWEEP_SECONDS?: number;
 }

@@ -6,6 +6,8 @@ import { GroupLink } from '../group-links/group-link.entity';
 import { Group } from '../groups/group.entity';
 import { Membership } from '../groups/membership.entity';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
+import { CustomRole } from '../roles/role.entity';
+import { StagedRemoval, SyncRemovalCount } from '../removal-safety/staged-removal.entity';
 import { ScimGroup, ScimGroupMember } from '../scim/scim-group.entity';
 import { ScimToken } from '../scim/scim-token.entity';
 import { ScimUser, ScimUserEmail } from '../scim/scim-user.entity';
@@ -36,4 +38,7 @@ export const ENTITIES = [
   ScimGroup,
   ScimGroupMember,
   RateLimitCounter,
+  CustomRole,
+  StagedRemoval,
+  SyncRemovalCount,
 ];

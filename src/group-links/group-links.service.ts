@@ -12,6 +12,7 @@ import { CreateGroupLinkDto, UpdateGroupLinkDto } from './dto/group-link.dto';
 import { ANY_IDP_KEY, GroupLink } from './group-link.entity';
 import { insertRows } from '../database/insert';
 import { decodeCursor, Page, toPage } from '../common/cursor';
+import { RolesService } from '../roles/roles.service';
 
 export interface GroupLinkResponse {
   id: string;
@@ -31,6 +32,7 @@ export class GroupLinksService {
     private readonly tx: Transactions,
     private readonly audit: AuditService,
     private readonly groups: GroupsService,
+    private readonly roles: RolesService,
   ) {}
 
   /** Every link of the group, or a page of them when `page` is given (by external group, then id). */
@@ -94,6 +96,7 @@ export class GroupLinksService {
   /** Validates a new link (group, IdP, duplicate) and builds it, unsaved. */
   private async buildLink(em: EntityManager, tenantId: string, groupId: string, dto: CreateGroupLinkDto) {
     const group = await this.groups.mustGet(em, tenantId, groupId);
+    await this.roles.assertRole(em, tenantId, dto.role);
     let idp: IdentityProvider | null = null;
     if (dto.idp) {
       idp = await findIdp(em, tenantId, dto.idp);
@@ -152,6 +155,7 @@ export class GroupLinksService {
     if (change.kind === 'create') return this.buildLink(em, tenantId, groupId, change.dto);
     const link = await this.mustGet(em, tenantId, groupId, change.linkId);
     if (change.kind === 'update') {
+      if (change.dto.role !== undefined) await this.roles.assertRole(em, tenantId, change.dto.role);
       if (change.dto.role !== undefined) link.role = change.dto.role;
       if (change.dto.label !== undefined) link.label = change.dto.label || null;
     }
@@ -169,6 +173,7 @@ export class GroupLinksService {
       const link = await this.mustGet(em, tenantId, groupId, linkId);
       const idps = await this.idpSlugs(em, tenantId);
       const before = toResponse(link, idps);
+      if (dto.role !== undefined) await this.roles.assertRole(em, tenantId, dto.role);
       if (dto.role !== undefined) link.role = dto.role;
       if (dto.label !== undefined) link.label = dto.label || null;
       link.updatedAt = new Date();

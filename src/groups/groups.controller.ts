@@ -10,10 +10,13 @@ import {
   Post,
   Put,
   Query,
+  Res,
 } from '@nestjs/common';
+import type { Response } from 'express';
+import { DeleteQueryDto, deleteMode, ForceQueryDto } from '../common/delete-query';
 import { PAGE_DEFAULT, PageQueryDto, wantsPage } from '../common/cursor';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Ctx, CurrentTenant, RequestContext } from '../common/request-context';
+import { Ctx, CurrentPrincipal, CurrentTenant, Principal, RequestContext } from '../common/request-context';
 import type { Tenant } from '../tenants/tenant.entity';
 import {
   CreateGroupDto,
@@ -23,6 +26,7 @@ import {
   UpdateGroupDto,
 } from './dto/group.dto';
 import { GroupsService } from './groups.service';
+import { manualWrite } from './membership-lock';
 import { MembershipsService } from './memberships.service';
 
 @ApiTags('groups')
@@ -62,13 +66,17 @@ export class GroupsController {
   }
 
   @Delete(':groupId')
-  @HttpCode(204)
   async remove(
     @CurrentTenant() tenant: Tenant,
     @Param('groupId', ParseUUIDPipe) groupId: string,
+    @Query() q: DeleteQueryDto,
     @Ctx() ctx: RequestContext,
+    @Res() res: Response,
   ) {
-    await this.groups.remove(tenant.id, groupId, ctx);
+    const mode = deleteMode(q);
+    const found = await this.groups.remove(tenant.id, groupId, ctx, mode);
+    if (mode.dryRun) res.status(200).json({ dryRun: true, ...found });
+    else res.status(204).end();
   }
 
   @Get(':groupId/members')
@@ -87,9 +95,12 @@ export class GroupsController {
     @Param('groupId', ParseUUIDPipe) groupId: string,
     @Param('userId', ParseUUIDPipe) userId: string,
     @Body() dto: PutMemberDto,
+    @Query() q: ForceQueryDto,
+    @CurrentPrincipal() principal: Principal | undefined,
     @Ctx() ctx: RequestContext,
   ) {
-    return toMembershipResponse(await this.memberships.put(tenant.id, groupId, userId, dto.role, ctx));
+    const write = manualWrite(tenant, principal, q.force);
+    return toMembershipResponse(await this.memberships.put(tenant.id, groupId, userId, dto.role, ctx, write));
   }
 
   @Delete(':groupId/members/:userId')
@@ -98,8 +109,10 @@ export class GroupsController {
     @CurrentTenant() tenant: Tenant,
     @Param('groupId', ParseUUIDPipe) groupId: string,
     @Param('userId', ParseUUIDPipe) userId: string,
+    @Query() q: ForceQueryDto,
+    @CurrentPrincipal() principal: Principal | undefined,
     @Ctx() ctx: RequestContext,
   ) {
-    await this.memberships.remove(tenant.id, groupId, userId, ctx);
+    await this.memberships.remove(tenant.id, groupId, userId, ctx, manualWrite(tenant, principal, q.force));
   }
 }

@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { badRequest, conflict, isUniqueViolation, notFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { Transactions } from '../database/transactions.service';
-import { GroupLink } from '../group-links/group-link.entity';
+import { cascadeAuditEntries } from '../audit/cascade-audit';
+import { DeleteMode, DeletePreview, describeCounts } from '../common/delete-query';
+import { inChunks } from '../database/chunks';
 import { CreateGroupDto, toGroupResponse, UpdateGroupDto } from './dto/group.dto';
 import { Group } from './group.entity';
-import { Membership } from './membership.entity';
+import { lockForDelete } from '../database/delete-lock';
+import { GROUP_WORDS, groupCascadeRows, previewGroupDelete, subtreeOf } from './group-delete';
 import { insertRows } from '../database/insert';
 import { decodeCursor, Page, toPage } from '../common/cursor';
 
@@ -93,27 +96,44 @@ export class GroupsService {
     );
   }
 
-  /** Refused while the group has subgroups; its memberships and links go with it. */
-  async remove(tenantId: string, id: string, ctx: RequestContext): Promise<void> {
-    await this.tx.run(async (em) => {
+  /**
+   * A group with subgroups, links or members is refused (409 `group_not_empty`, the list in details)
+   * unless forced; then the whole subtree goes, and the audit records every row it took. A dry run
+   * answers the list and writes nothing.
+   */
+  async remove(tenantId: string, id: string, ctx: RequestContext, mode: DeleteMode): Promise<DeletePreview> {
+    if (mode.dryRun) {
+      const em = this.dataSource.manager;
       const group = await this.mustGet(em, tenantId, id);
-      const subgroups = await em.countBy(Group, { tenantId, parentId: id });
-      if (subgroups > 0) {
+      return previewGroupDelete(em, tenantId, await subtreeOf(em, tenantId, group));
+    }
+    return this.tx.run(async (em) => {
+      const group = await this.mustGet(em, tenantId, id);
+      // Lock, then read the subtree again: a subgroup added meanwhile is found and held too.
+      await lockForDelete(em, 'groups', idsOf(await subtreeOf(em, tenantId, group)));
+      const tree = await subtreeOf(em, tenantId, group);
+      await lockForDelete(em, 'groups', idsOf(tree));
+      const found = await previewGroupDelete(em, tenantId, tree);
+      if (found.requiresForce && !mode.force)
         throw conflict(
-          'group_has_subgroups',
-          `Group "${group.name}" has ${subgroups} subgroup(s); move or delete them first`,
+          'group_not_empty',
+          `Group "${group.name}" has ${describeCounts(found.counts, GROUP_WORDS)}; ` +
+            'delete with ?force=true to remove them with it (?dryRun=true lists them)',
+          found,
         );
-      }
-      const members = await em.countBy(Membership, { tenantId, groupId: id });
-      const links = await em.countBy(GroupLink, { tenantId, groupId: id });
-      await em.delete(Group, { id, tenantId });
-      await this.audit.record(em, ctx, tenantId, {
+      const rows = found.requiresForce ? await groupCascadeRows(em, tenantId, tree) : {};
+      // Deepest first: no row relies on a cascade through several levels.
+      for (const chunk of inChunks(idsOf(tree).reverse()))
+        await em.delete(Group, { tenantId, id: In(chunk) });
+      const main = {
         action: 'group.deleted',
         targetType: 'group',
         targetId: id,
         before: toGroupResponse(group),
-        details: { membershipsRemoved: members, linksRemoved: links },
-      });
+        details: { forced: found.requiresForce },
+      };
+      await this.audit.record(em, ctx, tenantId, cascadeAuditEntries(main, rows, 'group.delete_cascade'));
+      return found;
     });
   }
 
@@ -166,6 +186,8 @@ export class GroupsService {
     }
   }
 }
+
+const idsOf = (groups: Group[]) => groups.map((g) => g.id);
 
 const nameTaken = (name: string) =>
   conflict('group_name_taken', `A group named "${name}" already exists in this tenant`);

@@ -4,17 +4,20 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { conflict, notFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
-import { isLastOwner, Role, roleRank } from '../sync/engine';
+import { isLastOwner, Role, roleRank, type RoleRanks } from '../sync/engine';
+import { RolesService } from '../roles/roles.service';
 import { Transactions } from '../database/transactions.service';
 import { User } from '../users/user.entity';
 import { toMembershipResponse } from './dto/group.dto';
 import { Group } from './group.entity';
 import { GroupsService } from './groups.service';
 import { Membership } from './membership.entity';
+import { checkMembershipLock, ManualWrite } from './membership-lock';
+import { membershipMarkers, MembershipMarkers } from './membership-markers';
 import { insertRows } from '../database/insert';
 import { decodeCursor, Page, toPage } from '../common/cursor';
 
-export interface MemberView {
+export interface MemberView extends MembershipMarkers {
   userId: string;
   email: string;
   displayName: string | null;
@@ -25,6 +28,7 @@ export interface MemberView {
   /** The group the effective role comes from. */
   fromGroupId: string;
   directRole: Role | null;
+  // The markers (pending removal, kept as last owner) are the direct membership's.
 }
 
 @Injectable()
@@ -34,6 +38,7 @@ export class MembershipsService {
     private readonly tx: Transactions,
     private readonly audit: AuditService,
     private readonly groups: GroupsService,
+    private readonly roles: RolesService,
   ) {}
 
   /** Direct members and members of ancestor groups, by email (see mergeMembers). */
@@ -44,7 +49,7 @@ export class MembershipsService {
       where: { tenantId, groupId: In([...depth.keys()]) },
       relations: { user: true },
     });
-    return mergeMembers(rows, groupId, depth);
+    return mergeMembers(rows, groupId, depth, await this.roles.ranks(tenantId, em));
   }
 
   /**
@@ -82,7 +87,8 @@ export class MembershipsService {
       : [];
     // The database's order, which the cursor follows (its collation may differ from localeCompare).
     const order = new Map(page.items.map((u, i) => [u.id, i]));
-    const items = mergeMembers(rows, groupId, depth).sort(
+    const ranks = await this.roles.ranks(tenantId, em);
+    const items = mergeMembers(rows, groupId, depth, ranks).sort(
       (a, b) => order.get(a.userId)! - order.get(b.userId)!,
     );
     return { items, nextCursor: page.nextCursor };
@@ -106,10 +112,13 @@ export class MembershipsService {
     userId: string,
     role: Role,
     ctx: RequestContext,
+    write: ManualWrite,
   ): Promise<Membership> {
     return this.tx.run(async (em) => {
       const group = await this.groups.mustGet(em, tenantId, groupId);
       await this.mustGetUser(em, tenantId, userId);
+      await this.roles.assertRole(em, tenantId, role);
+      const override = await checkMembershipLock(em, tenantId, group, write);
       await this.tx.lockRow(em, 'users', userId); // a sign-in sync of this user waits, and the other way round
       const existing = await em.findOneBy(Membership, { tenantId, groupId, userId });
       if (!existing) {
@@ -121,12 +130,13 @@ export class MembershipsService {
           targetId: groupId,
           userId,
           after: { role, source: 'manual' },
-          details: { groupName: group.name },
+          details: { groupName: group.name, ...override },
         });
         return m;
       }
       if (existing.role === role && existing.source === 'manual') return existing;
-      if (roleRank(role) < roleRank(existing.role))
+      const ranks = await this.roles.ranks(tenantId, em);
+      if (roleRank(role, ranks) < roleRank(existing.role, ranks))
         await this.assertNotLastOwner(em, tenantId, group, existing);
       const before = { role: existing.role, source: existing.source };
       existing.role = role;
@@ -140,18 +150,25 @@ export class MembershipsService {
         userId,
         before,
         after: { role, source: 'manual' },
-        details: { groupName: group.name },
+        details: { groupName: group.name, ...override },
       });
       return existing;
     });
   }
 
-  async remove(tenantId: string, groupId: string, userId: string, ctx: RequestContext): Promise<void> {
+  async remove(
+    tenantId: string,
+    groupId: string,
+    userId: string,
+    ctx: RequestContext,
+    write: ManualWrite,
+  ): Promise<void> {
     await this.tx.run(async (em) => {
       const group = await this.groups.mustGet(em, tenantId, groupId);
       await this.tx.lockRow(em, 'users', userId);
       const existing = await em.findOneBy(Membership, { tenantId, groupId, userId });
       if (!existing) throw notFound('Membership of user', userId);
+      const override = await checkMembershipLock(em, tenantId, group, write);
       await this.assertNotLastOwner(em, tenantId, group, existing);
       await em.delete(Membership, { id: existing.id });
       await this.audit.record(em, ctx, tenantId, {
@@ -160,7 +177,7 @@ export class MembershipsService {
         targetId: groupId,
         userId,
         before: toMembershipResponse(existing),
-        details: { groupName: group.name },
+        details: { groupName: group.name, ...override },
       });
     });
   }
@@ -192,7 +209,12 @@ export class MembershipsService {
  * Direct members and members of parent groups. Effective role = max(direct role, effective role in
  * the parent); ties go to the direct membership.
  */
-function mergeMembers(rows: Membership[], groupId: string, depth: Map<string, number>): MemberView[] {
+function mergeMembers(
+  rows: Membership[],
+  groupId: string,
+  depth: Map<string, number>,
+  ranks: RoleRanks,
+): MemberView[] {
   const direct = new Map<string, Membership>();
   const fromParents = new Map<string, Membership>(); // best membership in an ancestor, nearest wins ties
   for (const m of rows) {
@@ -201,7 +223,7 @@ function mergeMembers(rows: Membership[], groupId: string, depth: Map<string, nu
       continue;
     }
     const current = fromParents.get(m.userId);
-    const outranks = !current || roleRank(m.role) > roleRank(current.role);
+    const outranks = !current || roleRank(m.role, ranks) > roleRank(current.role, ranks);
     const nearerTie =
       current && m.role === current.role && depth.get(m.groupId)! < depth.get(current.groupId)!;
     if (outranks || nearerTie) fromParents.set(m.userId, m);
@@ -210,7 +232,8 @@ function mergeMembers(rows: Membership[], groupId: string, depth: Map<string, nu
   for (const userId of new Set([...direct.keys(), ...fromParents.keys()])) {
     const own = direct.get(userId);
     const parent = fromParents.get(userId);
-    const effective = own && (!parent || roleRank(own.role) >= roleRank(parent.role)) ? own : parent!;
+    const effective =
+      own && (!parent || roleRank(own.role, ranks) >= roleRank(parent.role, ranks)) ? own : parent!;
     views.push({
       userId,
       email: effective.user!.email,
@@ -220,6 +243,7 @@ function mergeMembers(rows: Membership[], groupId: string, depth: Map<string, nu
       inherited: effective !== own,
       fromGroupId: effective.groupId,
       directRole: own?.role ?? null,
+      ...membershipMarkers(own),
     });
   }
   return views.sort((a, b) => a.email.localeCompare(b.email));

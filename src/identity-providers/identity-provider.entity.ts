@@ -17,6 +17,8 @@ export class IdentityProvider {
   @Column({ type: 'varchar', length: 200 }) name!: string;
   @Column({ type: 'varchar', length: 8 }) type!: IdpType;
   @Column({ type: 'boolean' }) enabled: boolean = true;
+  /** While true, sign-ins through this IdP store their claims but change no membership or admin flag. */
+  @Column({ type: 'boolean', default: false }) syncPaused: boolean = false;
   /**
    * Protocol settings that are not secret (entity id, URLs, certificates, claim mapping), typed per
    * protocol and checked where they are read from the database (`idp-config.ts`).
@@ -33,6 +35,8 @@ export class IdentityProvider {
     transformer: { from: (stored: unknown) => resolveStored(stored), to: (policy: unknown) => policy },
   })
   groupSync: GroupSyncPolicy = resolvePolicy();
+  /** When the scheduled leaver run (Graph refresh, inactivity block) is next due; null: not scheduled. */
+  @TimestampColumn({ nullable: true }) leaversNextRunAt: Date | null = null;
   @TimestampColumn() createdAt: Date = new Date();
   @TimestampColumn() updatedAt: Date = new Date();
 }

@@ -1,4 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { DeleteQueryDto, deleteMode } from '../common/delete-query';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Ctx, CurrentTenant, RequestContext } from '../common/request-context';
 import type { Tenant } from '../tenants/tenant.entity';
@@ -41,8 +43,16 @@ export class IdentityProvidersController {
   }
 
   @Delete(':idp')
-  @HttpCode(204)
-  async remove(@CurrentTenant() tenant: Tenant, @Param('idp') slug: string, @Ctx() ctx: RequestContext) {
-    await this.idps.remove(tenant, slug, ctx);
+  async remove(
+    @CurrentTenant() tenant: Tenant,
+    @Param('idp') slug: string,
+    @Query() q: DeleteQueryDto,
+    @Ctx() ctx: RequestContext,
+    @Res() res: Response,
+  ) {
+    const mode = deleteMode(q);
+    const found = await this.idps.remove(tenant, slug, ctx, mode);
+    if (mode.dryRun) res.status(200).json({ dryRun: true, ...found });
+    else res.status(204).end();
   }
 }

@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { RolesService } from '../roles/roles.service';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { cascadeAuditEntries } from '../audit/cascade-audit';
+import { DeleteMode, DeletePreview, describeCounts } from '../common/delete-query';
+import { lockForDelete } from '../database/delete-lock';
 import { SecretKeyService } from '../auth/secret-key.service';
 import { badRequest, conflict, isUniqueViolation, notFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
@@ -15,11 +19,14 @@ import {
   IdentityProviderSettingsDto,
   UpdateIdentityProviderDto,
 } from './dto/identity-provider.dto';
+import { assertDefaultGroupsInTenant } from './default-memberships';
 import { IdentityProvider, IdpType } from './identity-provider.entity';
 import { type IdpConfig, type IdpSecrets, openIdpSecrets, readIdpConfig, samlConfigOf } from './idp-config';
+import { IDP_WORDS, idpCascadeRows, previewIdpDelete } from './idp-delete';
 import { IdpMetadata, MetadataError, parseIdpMetadata } from './saml-metadata';
 import { insertRows } from '../database/insert';
 import { literalInternalHost } from '../common/network-address';
+import { leaversIntervalHours, leaversSettings } from '../sync/leavers/leavers-settings';
 
 // Fields both protocols use.
 const COMMON_FIELDS = [
@@ -66,6 +73,7 @@ export class IdentityProvidersService {
     private readonly audit: AuditService,
     private readonly secretKey: SecretKeyService,
     private readonly config: ConfigService<AllConfigType, true>,
+    private readonly roles: RolesService,
   ) {}
 
   async create(
@@ -80,24 +88,34 @@ export class IdentityProvidersService {
       return await this.tx.run(async (em) => {
         if (await em.existsBy(IdentityProvider, { tenantId: tenant.id, slug: dto.slug }))
           throw slugTaken(dto.slug);
+        await this.assertDefaultRole(
+          em,
+          tenant.id,
+          dto.groupSync?.defaultRole,
+          dto.groupSync?.defaultMemberships,
+        );
         // Stored, not derived later: deleting an older IdP must not turn linking on for this one.
         // The tenant row is locked first, so parallel creates cannot each count themselves first.
         await this.tx.lockRow(em, 'tenants', tenant.id);
         config.accountLinking ??= defaultAccountLinking(
           await em.countBy(IdentityProvider, { tenantId: tenant.id }),
         );
+        const groupSync = resolvePolicy(dto.groupSync);
+        await assertDefaultGroupsInTenant(em, tenant.id, groupSync);
         const idp = em.create(IdentityProvider, {
           tenantId: tenant.id,
           slug: dto.slug,
           name: dto.name ?? dto.slug,
           type: dto.type,
           enabled: dto.enabled ?? true,
+          syncPaused: dto.syncPaused ?? false,
           config: readIdpConfig(config),
           secrets: this.sealSecrets({
             clientSecret: dto.clientSecret,
             graphClientSecret: dto.graph?.clientSecret,
           }),
-          groupSync: resolvePolicy(dto.groupSync),
+          groupSync,
+          leaversNextRunAt: nextLeaversRun(config),
         });
         await insertRows(em, IdentityProvider, idp);
         await this.audit.record(em, ctx, tenant.id, {
@@ -112,6 +130,21 @@ export class IdentityProvidersService {
       if (isUniqueViolation(error)) throw slugTaken(dto.slug);
       throw error;
     }
+  }
+
+  /**
+   * The policy's defaultRole and default memberships' roles must be the tenant's roles (a custom one
+   * stays while it is used).
+   */
+  private async assertDefaultRole(
+    em: EntityManager,
+    tenantId: string,
+    role: string | undefined,
+    defaults: readonly { role: string }[] = [],
+  ) {
+    if (role !== undefined) await this.roles.assertRole(em, tenantId, role, 'groupSync.defaultRole');
+    for (const d of defaults)
+      await this.roles.assertRole(em, tenantId, d.role, 'groupSync.defaultMemberships.role');
   }
 
   list(tenantId: string): Promise<IdentityProvider[]> {
@@ -136,6 +169,12 @@ export class IdentityProvidersService {
     return this.tx.run(async (em) => {
       const idp = await em.findOneBy(IdentityProvider, { tenantId: tenant.id, slug });
       if (!idp) throw notFound('Identity provider', slug);
+      await this.assertDefaultRole(
+        em,
+        tenant.id,
+        dto.groupSync?.defaultRole,
+        dto.groupSync?.defaultMemberships,
+      );
       const before = auditView(idp);
       const config = protocolConfig(idp.type, dto, idp.config);
       // Pasting new metadata replaces the explicit fields it describes.
@@ -147,11 +186,17 @@ export class IdentityProvidersService {
       if (dto.clientSecret !== undefined) secrets.clientSecret = dto.clientSecret;
       if (dto.graph?.clientSecret !== undefined) secrets.graphClientSecret = dto.graph.clientSecret;
       assertComplete(idp.type, config, !!secrets.clientSecret);
+      // A changed leaver setting starts its clock again: the admin previews before the first run.
+      if (dto.leavers !== undefined) idp.leaversNextRunAt = nextLeaversRun(config);
       idp.name = dto.name ?? idp.name;
       idp.enabled = dto.enabled ?? idp.enabled;
+      idp.syncPaused = dto.syncPaused ?? idp.syncPaused;
       idp.config = readIdpConfig(config);
       idp.secrets = this.sealSecrets(secrets);
-      if (dto.groupSync) idp.groupSync = resolvePolicy({ ...idp.groupSync, ...dto.groupSync });
+      if (dto.groupSync) {
+        idp.groupSync = resolvePolicy({ ...idp.groupSync, ...dto.groupSync });
+        if (dto.groupSync.defaultMemberships) await assertDefaultGroupsInTenant(em, tenant.id, idp.groupSync);
+      }
       idp.updatedAt = new Date();
       await em.save(idp);
       await this.audit.record(em, ctx, tenant.id, {
@@ -166,17 +211,43 @@ export class IdentityProvidersService {
     });
   }
 
-  async remove(tenant: Tenant, slug: string, ctx: RequestContext): Promise<void> {
-    await this.tx.run(async (em) => {
+  /**
+   * An IdP with links, identities, SCIM tokens or SCIM data is refused (409 `identity_provider_in_use`,
+   * the list in details) unless forced; the audit event then records every row the cascade took.
+   */
+  async remove(tenant: Tenant, slug: string, ctx: RequestContext, mode: DeleteMode): Promise<DeletePreview> {
+    if (mode.dryRun) return previewIdpDelete(this.dataSource.manager, await this.get(tenant.id, slug));
+    return this.tx.run(async (em) => {
       const idp = await em.findOneBy(IdentityProvider, { tenantId: tenant.id, slug });
       if (!idp) throw notFound('Identity provider', slug);
-      await em.delete(IdentityProvider, { id: idp.id });
-      await this.audit.record(em, ctx, tenant.id, {
+      await lockForDelete(em, 'identity_providers', [idp.id]);
+      const found = await previewIdpDelete(em, idp);
+      if (found.requiresForce && !mode.force)
+        throw conflict(
+          'identity_provider_in_use',
+          `Identity provider "${slug}" has ${describeCounts(found.counts, IDP_WORDS)}; ` +
+            'delete with ?force=true to remove them with it (?dryRun=true lists them)',
+          found,
+        );
+      const rows = found.requiresForce ? await idpCascadeRows(em, idp) : {};
+      await em.delete(IdentityProvider, { id: idp.id, tenantId: tenant.id });
+      const main = {
         action: 'identity_provider.deleted',
         targetType: 'identity_provider',
         targetId: idp.id,
         before: auditView(idp),
-      });
+        details: {
+          forced: found.requiresForce,
+          externalMemberships: found.counts.externalMemberships,
+        },
+      };
+      await this.audit.record(
+        em,
+        ctx,
+        tenant.id,
+        cascadeAuditEntries(main, rows, 'identity_provider.delete_cascade'),
+      );
+      return found;
     });
   }
 
@@ -225,6 +296,7 @@ export class IdentityProvidersService {
       name: idp.name,
       type: idp.type,
       enabled: idp.enabled,
+      syncPaused: idp.syncPaused,
       ...publicConfig(idp),
       ...linkingView(idp),
       hasClientSecret: !!this.openSecrets(idp).clientSecret,
@@ -237,6 +309,8 @@ export class IdentityProvidersService {
           }
         : {}),
       groupSync: idp.groupSync,
+      leavers: leaversSettings(idp.config),
+      leaversNextRunAt: idp.leaversNextRunAt?.toISOString() ?? null,
       loginUrl: `${base}/login`,
       ...urls,
       createdAt: idp.createdAt.toISOString(),
@@ -273,7 +347,26 @@ function protocolConfig(
     const value = (dto as Record<string, unknown>)[key];
     if (value !== undefined) config[key] = value;
   }
+  if (dto.leavers !== undefined) config.leavers = { ...leaversSettings(current), ...dto.leavers };
+  assertLeavers(config);
   return config;
+}
+
+/** A scheduled Graph refresh needs Graph to ask (docs/sync.md, "Leavers"). */
+function assertLeavers(config: Record<string, unknown>): void {
+  const graph = config.graph as { directoryId?: string } | undefined;
+  if (leaversSettings(config).graphRefreshHours !== null && !graph?.directoryId)
+    throw badRequest(
+      'invalid_identity_provider',
+      'leavers.graphRefreshHours needs Microsoft Graph settings (graph.directoryId and credentials)',
+      { field: 'leavers.graphRefreshHours' },
+    );
+}
+
+/** The first scheduled leaver run: one interval after the setting is saved; null when both rules are off. */
+function nextLeaversRun(config: Record<string, unknown>): Date | null {
+  const hours = leaversIntervalHours(leaversSettings(config));
+  return hours === null ? null : new Date(Date.now() + hours * 3_600_000);
 }
 
 /** SAML: the entity id, SSO URL and certificates read from pasted metadata; explicit fields win. */
@@ -336,6 +429,7 @@ const auditView = (idp: IdentityProvider) => ({
   name: idp.name,
   type: idp.type,
   enabled: idp.enabled,
+  syncPaused: idp.syncPaused,
   config: publicConfig(idp),
   groupSync: idp.groupSync,
   hasSecrets: idp.secrets !== null,

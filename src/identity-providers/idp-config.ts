@@ -1,5 +1,6 @@
 import type { SecretBox } from '../common/crypto';
 import type { AccountLinking } from '../sync/engine';
+import type { LeaversSettings } from '../sync/leavers/leavers-settings';
 
 /**
  * The settings of an identity provider kept in identity_providers.config, one type per protocol.
@@ -31,6 +32,8 @@ interface CommonConfig {
   verifiedDomains?: string[];
   debug?: boolean;
   graph?: GraphConfig;
+  /** Leavers caught without a sign-in (src/sync/leavers); missing keys take the defaults. */
+  leavers?: Partial<LeaversSettings>;
 }
 
 /** Size and shape limits of a posted SAML response (defaults in src/sso/saml-precheck.ts). */
@@ -81,6 +84,8 @@ type Reader<T> = (value: unknown) => T | undefined;
 const text: Reader<string> = (v) => (typeof v === 'string' ? v : undefined);
 const flag: Reader<boolean> = (v) => (typeof v === 'boolean' ? v : undefined);
 const integer: Reader<number> = (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined);
+/** null is a stored value here ("off"), not an absent one. */
+const integerOrNull: Reader<number | null> = (v) => (v === null ? null : integer(v));
 const texts: Reader<string[]> = (v) =>
   Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : undefined;
 const oneOf =
@@ -119,6 +124,11 @@ const readConfig = record<AllConfig>({
   verifiedDomains: texts,
   debug: flag,
   graph: record<GraphConfig>({ directoryId: text, clientId: text, tokenUrl: text, baseUrl: text }),
+  leavers: record<Partial<LeaversSettings>>({
+    graphRefreshHours: integerOrNull,
+    notSeenDays: integer,
+    blockNotSeenDays: integerOrNull,
+  }),
   metadataXml: text,
   entityId: text,
   ssoUrl: text,

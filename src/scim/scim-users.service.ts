@@ -299,7 +299,15 @@ export class ScimUsersService {
     const reactivated = user?.status === 'blocked' && status === 'active';
     const before = user ? { email: user.email, displayName: user.displayName, status: user.status } : null;
     if (!user) {
-      user = em.create(User, { tenantId, email: input.email, displayName, status, blockedBy });
+      // A SCIM write of the user counts as "seen" for the leaver rules (docs/sync.md, "Leavers").
+      user = em.create(User, {
+        tenantId,
+        email: input.email,
+        displayName,
+        status,
+        blockedBy,
+        lastSeenAt: now,
+      });
       await insertRows(em, User, user);
     } else {
       await this.tx.lockRow(em, 'users', user.id);
@@ -311,6 +319,7 @@ export class ScimUsersService {
           displayName: displayName ?? user.displayName,
           status,
           blockedBy,
+          lastSeenAt: now,
           updatedAt: now,
         },
       );

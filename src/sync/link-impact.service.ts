@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { loadRoleRanks } from '../roles/role-ranks';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Membership } from '../groups/membership.entity';
@@ -78,8 +79,15 @@ export class LinkImpactService {
       affected: [],
       truncated: false,
     };
+    const roles = await loadRoleRanks(em, tenant.id);
     for (const idp of idps) {
-      const context = buildSyncContext({ idpId: idp.id, policy: idp.groupSync, groups, links: proposed });
+      const context = buildSyncContext({
+        idpId: idp.id,
+        policy: idp.groupSync,
+        groups,
+        links: proposed,
+        roles,
+      });
       const watched = [
         ...new Set([
           ...externalGroupsLinkedTo(context, link.groupId),
@@ -101,6 +109,7 @@ export class LinkImpactService {
             memberships: membership ? [membership] : [],
             external: storedExternalGroups(groupsSeen, statuses.get(userId) ?? null, idp.groupSync),
             ownerCounts: group.ownerCounts,
+            now: Date.now(),
           }),
           link.groupId,
         );
@@ -236,12 +245,14 @@ export class LinkImpactService {
 
 /** Counts a user's plan for the group into the totals, and lists it among the first MAX_LISTED. */
 function addAffected(result: LinkImpact, userId: string, idp: string, plan: SyncPlan): void {
-  const changes = plan.adds.length + plan.roleChanges.length + plan.removals.length + plan.kept.length;
+  // A removal the grace period would postpone is still a loss of access: its reason says when.
+  const removals = [...plan.removals, ...plan.removalsScheduled];
+  const changes = plan.adds.length + plan.roleChanges.length + removals.length + plan.kept.length;
   if (changes === 0) return;
   result.usersAffected++;
   result.totals.adds += plan.adds.length;
   result.totals.roleChanges += plan.roleChanges.length;
-  result.totals.removals += plan.removals.length;
+  result.totals.removals += removals.length;
   result.totals.kept += plan.kept.length;
   if (result.affected.length >= MAX_LISTED) {
     result.truncated = true;
@@ -253,7 +264,7 @@ function addAffected(result: LinkImpact, userId: string, idp: string, plan: Sync
     idp,
     adds: plan.adds.map(({ role, reason }) => ({ role, reason })),
     roleChanges: plan.roleChanges.map(({ from, to, reason }) => ({ from, to, reason })),
-    removals: plan.removals.map(({ role, reason }) => ({ role, reason })),
+    removals: removals.map(({ role, reason }) => ({ role, reason })),
     kept: plan.kept.map(({ role, reason }) => ({ role, reason })),
   });
 }

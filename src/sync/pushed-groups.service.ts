@@ -42,7 +42,14 @@ export class PushedGroupsService {
     within?: EntityManager,
   ): Promise<PushTotals> {
     const scope = { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync };
-    const meta: ApplyMeta = { trigger: 'scim', idpId: idp.id, idpSlug: idp.slug, source: 'scim' };
+    const meta: ApplyMeta = {
+      trigger: 'scim',
+      idpId: idp.id,
+      idpSlug: idp.slug,
+      source: 'scim',
+      tenant,
+      idpPaused: idp.syncPaused,
+    };
     const totals: PushTotals = { usersChanged: 0, adds: 0, roleChanges: 0, removals: 0 };
     const run = <T>(work: (em: EntityManager) => Promise<T>) => (within ? work(within) : this.tx.run(work));
     for (const batch of inChunks([...new Set(userIds)].sort(), USERS_PER_TRANSACTION)) {
@@ -56,8 +63,13 @@ export class PushedGroupsService {
             memberships: mine.memberships,
             external: pushedExternalGroups(storedGroupNames(mine)),
             ownerCounts: inputs.ownerCounts,
+            now: Date.now(),
           });
-          if (!planHasChanges(plan)) continue;
+          // While staged removals wait, unchanged users too: a push that claims a membership again clears its row.
+          if (!planHasChanges(plan)) {
+            if (tenant.removalBreakerTrippedAt) changed.push({ user: mine.user, plan });
+            continue;
+          }
           changed.push({ user: mine.user, plan });
           totals.usersChanged++;
           totals.adds += plan.adds.length;

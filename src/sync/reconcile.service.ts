@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { notFound } from '../common/errors';
+import { AppError, notFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { inChunks, USERS_PER_TRANSACTION } from '../database/chunks';
 import { Transactions } from '../database/transactions.service';
@@ -15,6 +15,7 @@ import { Identity } from '../users/identity.entity';
 import {
   externalGroupsLinkedTo,
   onlyGroup,
+  planHasChanges,
   planSync,
   storedExternalGroups,
   SyncContext,
@@ -36,6 +37,10 @@ export interface ReconcileResult {
   adds: number;
   roleChanges: number;
   removals: number;
+  /** Removals the grace period postponed: marked pending removal, applied by the sweep when due. */
+  removalsScheduled: number;
+  /** Removals the circuit breaker staged instead of applying (not counted in `removals`). */
+  removalsStaged: number;
   kept: number;
 }
 
@@ -59,6 +64,7 @@ export class ReconcileService {
   async reconcile(tenant: Tenant, scope: ReconcileScope, ctx: RequestContext): Promise<ReconcileResult> {
     const em = this.dataSource.manager;
     const idps = await this.idpsIn(em, tenant.id, scope.idp);
+    assertNotPaused(tenant, idps);
     if (scope.groupId && !(await em.existsBy(Group, { tenantId: tenant.id, id: scope.groupId })))
       throw notFound('Group', scope.groupId);
     const result: ReconcileResult = {
@@ -67,20 +73,34 @@ export class ReconcileService {
       adds: 0,
       roleChanges: 0,
       removals: 0,
+      removalsScheduled: 0,
+      removalsStaged: 0,
       kept: 0,
     };
     for (const idp of idps) {
       const sync: SyncScope = { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync };
       const context = await this.loader.context(em, sync);
       const userIds = await usersKnownTo(em, sync, context, scope);
-      const meta: ApplyMeta = { trigger: 'reconcile', idpId: idp.id, idpSlug: idp.slug, source: 'sync' };
+      const meta: ApplyMeta = {
+        trigger: 'reconcile',
+        idpId: idp.id,
+        idpSlug: idp.slug,
+        source: 'sync',
+        tenant,
+        idpPaused: idp.syncPaused,
+        groupId: scope.groupId,
+      };
       for (const batch of inChunks(userIds, USERS_PER_TRANSACTION)) {
-        const plans = await this.tx.run(async (tem) => {
+        const { plans, staged } = await this.tx.run(async (tem) => {
           const planned = await this.planBatch(tem, sync, batch, scope.groupId);
-          await this.writer.apply(tem, ctx, tenant.id, planned, meta, { summary: 'when-written' });
-          return planned.map((p) => p.plan);
+          const written = await this.writer.apply(tem, ctx, tenant.id, planned, meta, {
+            summary: 'when-written',
+          });
+          return { plans: planned.map((p) => p.plan), staged: written.staged };
         });
         for (const plan of plans) addUp(result, plan);
+        result.removals -= staged;
+        result.removalsStaged += staged;
       }
     }
     await this.tx.run((tem) =>
@@ -98,9 +118,49 @@ export class ReconcileService {
     return result;
   }
 
+  /**
+   * What a full reconcile of these IdPs would change, per user with changes, writing nothing (the
+   * preview of resuming a paused sync). The list stops at `max` users; the totals count everyone.
+   */
+  async pendingChanges(tenant: Tenant, idps: IdentityProvider[], max = 1000) {
+    const em = this.dataSource.manager;
+    const users: { userId: string; email: string; idp: string; plan: SyncPlan }[] = [];
+    const totals = {
+      usersEvaluated: 0,
+      usersChanged: 0,
+      adds: 0,
+      roleChanges: 0,
+      removals: 0,
+      adminChanges: 0,
+    };
+    for (const idp of idps) {
+      const sync: SyncScope = { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync };
+      const userIds = await usersKnownTo(em, sync, await this.loader.context(em, sync), {});
+      for (const batch of inChunks(userIds, USERS_PER_TRANSACTION))
+        for (const { user, plan } of await this.planBatch(em, sync, batch, undefined, false)) {
+          totals.usersEvaluated++;
+          const admin = plan.admin.from !== plan.admin.to ? 1 : 0;
+          if (plan.adds.length + plan.roleChanges.length + plan.removals.length + admin === 0) continue;
+          totals.usersChanged++;
+          totals.adds += plan.adds.length;
+          totals.roleChanges += plan.roleChanges.length;
+          totals.removals += plan.removals.length;
+          totals.adminChanges += admin;
+          if (users.length < max) users.push({ userId: user.id, email: user.email, idp: idp.slug, plan });
+        }
+    }
+    return { totals, users, truncated: totals.usersChanged > users.length };
+  }
+
   /** Plans for the batch's users this IdP told something about (blocked users are left alone). */
-  private async planBatch(em: EntityManager, sync: SyncScope, batch: string[], groupId?: string) {
-    const inputs = await this.loader.load(em, sync, batch, { lock: true, lastClaim: true });
+  private async planBatch(
+    em: EntityManager,
+    sync: SyncScope,
+    batch: string[],
+    groupId?: string,
+    lock = true,
+  ) {
+    const inputs = await this.loader.load(em, sync, batch, { lock, lastClaim: true });
     const planned: PlannedUser[] = [];
     for (const userId of batch) {
       const mine = inputs.users.get(userId);
@@ -111,13 +171,14 @@ export class ReconcileService {
         memberships: mine.memberships,
         external: storedExternalGroups(storedGroupNames(mine), mine.lastClaim, sync.policy),
         ownerCounts: inputs.ownerCounts,
+        now: Date.now(),
       });
       planned.push({ user: mine.user, plan: groupId ? onlyGroup(plan, groupId) : plan });
     }
     return planned;
   }
 
-  private async idpsIn(em: EntityManager, tenantId: string, slug?: string): Promise<IdentityProvider[]> {
+  async idpsIn(em: EntityManager, tenantId: string, slug?: string): Promise<IdentityProvider[]> {
     if (!slug) return em.find(IdentityProvider, { where: { tenantId }, order: { slug: 'ASC' } });
     const idp = await findIdp(em, tenantId, slug);
     if (!idp) throw notFound('Identity provider', slug);
@@ -125,13 +186,26 @@ export class ReconcileService {
   }
 }
 
+/** A reconcile of a paused tenant or IdP would write nothing: resuming (with its preview) is the way. */
+function assertNotPaused(tenant: Tenant, idps: IdentityProvider[]): void {
+  const paused = idps.filter((idp) => idp.syncPaused).map((idp) => idp.slug);
+  if (tenant.settings.syncPaused !== true && paused.length === 0) return;
+  throw new AppError(
+    'sync_paused',
+    tenant.settings.syncPaused === true
+      ? 'Sync is paused for this tenant; POST .../sync/resume previews and applies the pending changes'
+      : `Sync is paused for ${paused.join(', ')}; POST .../sync/resume with {idp} previews and applies the pending changes`,
+    { tenantPaused: tenant.settings.syncPaused === true, pausedIdps: paused },
+  );
+}
+
 function addUp(result: ReconcileResult, plan: SyncPlan): void {
   result.usersEvaluated++;
-  const changes = plan.adds.length + plan.roleChanges.length + plan.removals.length;
-  if (changes + (plan.admin.from !== plan.admin.to ? 1 : 0) > 0) result.usersChanged++;
+  if (planHasChanges(plan)) result.usersChanged++;
   result.adds += plan.adds.length;
   result.roleChanges += plan.roleChanges.length;
   result.removals += plan.removals.length;
+  result.removalsScheduled += plan.removalsScheduled.length;
   result.kept += plan.kept.length;
 }
 

@@ -17,7 +17,15 @@ export interface SignInIdentity {
   displayName: string | null;
   /** OIDC `email_verified` about this email (true / false); null or absent: the IdP did not say. */
   emailVerified?: boolean | null;
+  /** Entra ID's object id (`oid`) when the sign-in carried one: what a Graph refresh asks for. */
+  objectId?: string | null;
 }
+
+/**
+ * Entra object ids are GUIDs. Anything else in an `oid` claim (a UPN an IdP put there) is not kept:
+ * a Graph refresh asking by a renamable id would block a renamed person (docs/sync.md, "Leavers").
+ */
+const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The account a sign-in lands in: by this IdP's identity, else by email (a pre-provisioned user). */
 export async function findAccount(
@@ -80,7 +88,8 @@ export async function recordSignIn(
       details: { trigger: 'sign-in', idp: idp.slug },
     });
   }
-  const seen = { lastSignInAt: now, claimStatus: claim.status, claimsSeenAt: now };
+  const objectId = who.objectId && OBJECT_ID.test(who.objectId) ? { objectId: who.objectId } : {};
+  const seen = { lastSignInAt: now, claimStatus: claim.status, claimsSeenAt: now, ...objectId };
   if (identity) await em.update(Identity, { id: identity.id }, seen);
   else {
     const link = em.create(Identity, {
@@ -104,7 +113,7 @@ export async function recordSignIn(
       },
     });
   }
-  const profile: Partial<User> = { lastSignInAt: now };
+  const profile: Partial<User> = { lastSignInAt: now, lastSeenAt: now };
   if (who.displayName && who.displayName !== user.displayName) profile.displayName = who.displayName;
   await em.update(User, { id: user.id }, profile);
   Object.assign(user, profile);

@@ -46,6 +46,21 @@ export async function loadMemberships(
     .getRawMany<EngineMembership>();
 }
 
+type MembershipRow = Omit<EngineMembership, 'removalDueAt' | 'keptAsLastOwner'> & {
+  userId: string;
+  removalDueAt: RawTimestamp;
+  lastOwnerKeptAt: RawTimestamp;
+};
+
+/** A timestamp as a raw query returns it: a Date (PostgreSQL) or SQLite's UTC 'YYYY-MM-DD HH:MM:SS.SSS'. */
+type RawTimestamp = Date | string | null;
+
+function epochMs(value: RawTimestamp): number | null {
+  if (value === null) return null;
+  if (value instanceof Date) return value.getTime();
+  return Date.parse(value.includes('T') ? value : `${value.replace(' ', 'T')}Z`);
+}
+
 /** The memberships of several users, by user id (one query per parameter budget of users). */
 export async function loadMembershipsOf(
   em: EntityManager,
@@ -56,13 +71,26 @@ export async function loadMembershipsOf(
   for (const chunk of inChunks(userIds)) {
     const rows = await em
       .createQueryBuilder(Membership, 'm')
-      .select(['m.userId AS "userId"', 'm.groupId AS "groupId"', 'm.role AS role', 'm.source AS source'])
+      .select([
+        'm.userId AS "userId"',
+        'm.groupId AS "groupId"',
+        'm.role AS role',
+        'm.source AS source',
+        'm.removalDueAt AS "removalDueAt"',
+        'm.removalIdpId AS "removalIdpId"',
+        'm.lastOwnerKeptAt AS "lastOwnerKeptAt"',
+      ])
       .where('m.tenantId = :tenantId AND m.userId IN (:...userIds)', { tenantId, userIds: chunk })
-      .getRawMany<EngineMembership & { userId: string }>();
-    for (const { userId, ...m } of rows) {
+      .getRawMany<MembershipRow>();
+    for (const { userId, removalDueAt, lastOwnerKeptAt, ...m } of rows) {
+      const membership: EngineMembership = {
+        ...m,
+        removalDueAt: epochMs(removalDueAt),
+        keptAsLastOwner: lastOwnerKeptAt !== null,
+      };
       const list = byUser.get(userId);
-      if (list) list.push(m);
-      else byUser.set(userId, [m]);
+      if (list) list.push(membership);
+      else byUser.set(userId, [membership]);
     }
   }
   return byUser;

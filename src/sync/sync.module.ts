@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { GraceSweepService } from './grace-sweep.service';
+import { RemovalGate } from '../removal-safety/removal-gate';
 import { LinkImpactService } from './link-impact.service';
 import { SyncLoader } from './pipeline/sync-loader';
 import { SyncWriter } from './pipeline/sync-writer';
@@ -17,8 +19,10 @@ import { SyncService } from './sync.service';
     LinkImpactService,
     SyncLoader,
     SyncWriter,
+    RemovalGate,
     SyncContextCache,
+    GraceSweepService,
   ],
-  exports: [SyncService, PushedGroupsService, LinkImpactService],
+  exports: [SyncService, PushedGroupsService, LinkImpactService, ReconcileService, SyncLoader, SyncWriter],
 })
 export class SyncModule {}

@@ -24,7 +24,7 @@ import {
   SyncPlan,
   withPushedGroups,
 } from './engine';
-import { completeOverageFromGraph, GraphOutcome } from './graph/graph-overage';
+import { completeOverageFromGraph, entraObjectId, GraphOutcome } from './graph/graph-overage';
 import { SecretKeyService } from '../auth/secret-key.service';
 import { engineUser, SyncLoader } from './pipeline/sync-loader';
 import { ApplyMeta, storeClaimedGroups, SyncWriter } from './pipeline/sync-writer';
@@ -68,6 +68,7 @@ export class SyncService {
   ): Promise<SignInOutcome> {
     const policy = idp.groupSync;
     const { claim, graph } = await this.readClaim(idp, policy, claims, ctx);
+    if ('attributes' in claims) who = { ...who, objectId: entraObjectId(claims.attributes) ?? null };
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.tx.run((em) => this.signInOnce(em, tenant, idp, policy, who, claim, ctx, graph));
@@ -133,6 +134,7 @@ export class SyncService {
       memberships: mine?.memberships ?? [],
       external: withPushedGroups(claim, pushed),
       ownerCounts: inputs.ownerCounts,
+      now: Date.now(),
     });
     if (plan.signup === 'denied') return this.denySignup(em, tenant, idp, who, email, claim, plan, ctx);
 
@@ -147,7 +149,14 @@ export class SyncService {
       verification,
     });
     await storeClaimedGroups(em, tenant.id, account.user.id, idp.id, claim, mine?.stored ?? []);
-    const meta: ApplyMeta = { trigger: 'sign-in', idpId: idp.id, idpSlug: idp.slug, source: 'sync' };
+    const meta: ApplyMeta = {
+      trigger: 'sign-in',
+      idpId: idp.id,
+      idpSlug: idp.slug,
+      source: 'sync',
+      tenant,
+      idpPaused: idp.syncPaused,
+    };
     await this.writer.apply(em, ctx, tenant.id, [{ user: account.user, plan }], meta, {
       summary: 'always',
       before: account.entries,
@@ -238,6 +247,7 @@ export class SyncService {
       memberships: mine?.memberships ?? [],
       external,
       ownerCounts: inputs.ownerCounts,
+      now: Date.now(),
     });
   }
 

@@ -1,4 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Patch, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { DeleteQueryDto, deleteMode } from '../common/delete-query';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { OperatorOnly } from '../auth/auth.decorators';
 import { Ctx, CurrentPrincipal, CurrentTenant, Principal, RequestContext } from '../common/request-context';
@@ -37,8 +39,15 @@ export class TenantsController {
 
   @Delete(':tenant')
   @OperatorOnly()
-  @HttpCode(204)
-  async remove(@CurrentTenant() tenant: Tenant, @Ctx() ctx: RequestContext) {
-    await this.tenants.remove(tenant, ctx);
+  async remove(
+    @CurrentTenant() tenant: Tenant,
+    @Query() q: DeleteQueryDto,
+    @Ctx() ctx: RequestContext,
+    @Res() res: Response,
+  ) {
+    const mode = deleteMode(q);
+    const found = await this.tenants.remove(tenant, ctx, mode);
+    if (mode.dryRun) res.status(200).json({ dryRun: true, ...found });
+    else res.status(204).end();
   }
 }

@@ -26,4 +26,6 @@ export class Identity {
   @Column({ type: 'varchar', length: 8, nullable: true }) claimStatus:
     'present' | 'missing' | 'overage' | null = null;
   @TimestampColumn({ nullable: true }) claimsSeenAt: Date | null = null;
+  /** Entra ID's immutable user object id (`oid`), when a sign-in carried it: what a Graph refresh asks for. */
+  @Column({ type: 'varchar', length: 64, nullable: true }) objectId: string | null = null;
 }

@@ -3,10 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { notFound } from '../common/errors';
-import { roleRank, type Role } from '../sync/engine';
+import { roleRank, type Role, type RoleRanks } from '../sync/engine';
+import { loadRoleRanks } from '../roles/role-ranks';
 import { GroupLink } from '../group-links/group-link.entity';
 import { Group } from '../groups/group.entity';
 import { Membership } from '../groups/membership.entity';
+import { membershipMarkers, type MembershipMarkers } from '../groups/membership-markers';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import { ExternalMembership } from '../sync/external-membership.entity';
 import { explainMemberships, type WhyMatch } from './membership-why';
@@ -15,7 +17,7 @@ import { User } from './user.entity';
 /** How far back the audit trail is read for "last confirmed" and "last change" (newest first). */
 const AUDIT_WINDOW = 500;
 
-export interface MembershipWhyView {
+export interface MembershipWhyView extends MembershipMarkers {
   groupId: string;
   groupName: string;
   role: Role;
@@ -77,6 +79,7 @@ export class MembershipWhyService {
     const links = groupIds.length
       ? await em.find(GroupLink, { where: { tenantId, groupId: In(groupIds) } })
       : [];
+    const ranks = await loadRoleRanks(em, tenantId);
     const groupName = new Map(groups.map((g) => [g.id, g.name]));
     const rows = memberships.map((m) => ({
       groupId: m.groupId,
@@ -84,7 +87,7 @@ export class MembershipWhyService {
       role: m.role,
       source: m.source,
     }));
-    const whys = explainMemberships(rows, links, externals, idps, groupName);
+    const whys = explainMemberships(rows, links, externals, idps, groupName, ranks);
     const views = memberships.map((m): MembershipWhyView => {
       const why = whys.get(m.groupId)!;
       return {
@@ -97,10 +100,11 @@ export class MembershipWhyService {
         ...why,
         lastConfirmed: m.source === 'manual' ? null : lastConfirmed(events, why.matches),
         lastChange: lastChange(events, m.groupId),
+        ...membershipMarkers(m),
       };
     });
     views.sort((a, b) => a.groupName.localeCompare(b.groupName));
-    return { userId, memberships: views, inherited: inheritedRoles(memberships, groups) };
+    return { userId, memberships: views, inherited: inheritedRoles(memberships, groups, ranks) };
   }
 }
 
@@ -139,7 +143,7 @@ function lastChange(events: AuditEvent[], groupId: string): MembershipWhyView['l
  * Groups where the user has no direct membership but a role through an ancestor: the highest role
  * of the chain, the nearest group on a tie (as the members list computes it).
  */
-function inheritedRoles(memberships: Membership[], groups: Group[]): InheritedView[] {
+function inheritedRoles(memberships: Membership[], groups: Group[], ranks: RoleRanks): InheritedView[] {
   const own = new Map(memberships.map((m) => [m.groupId, m.role]));
   const byId = new Map(groups.map((g) => [g.id, g]));
   const result: InheritedView[] = [];
@@ -150,7 +154,7 @@ function inheritedRoles(memberships: Membership[], groups: Group[]): InheritedVi
     for (let p = group.parentId ? byId.get(group.parentId) : undefined; p && !seen.has(p.id);) {
       seen.add(p.id);
       const role = own.get(p.id);
-      if (role && (!best || roleRank(role) > roleRank(best.role))) best = { role, from: p };
+      if (role && (!best || roleRank(role, ranks) > roleRank(best.role, ranks))) best = { role, from: p };
       p = p.parentId ? byId.get(p.parentId) : undefined;
     }
     if (best)

@@ -1,4 +1,10 @@
-import { normalizeGroupName, roleRank, type GroupSyncPolicy, type Role } from '../sync/engine';
+import {
+  normalizeGroupName,
+  roleRank,
+  type GroupSyncPolicy,
+  type Role,
+  type RoleRanks,
+} from '../sync/engine';
 
 /**
  * "Why is this user in this group with this role": pure, from rows the service loaded. Sync and
@@ -58,6 +64,7 @@ export function explainMemberships(
   externals: WhyExternal[],
   idps: WhyIdp[],
   groupNames: Map<string, string>,
+  ranks: RoleRanks,
 ): Map<string, MembershipWhy> {
   const idpById = new Map(idps.map((i) => [i.id, { ...i, policy: i.groupSync }]));
   const linksByGroup = new Map<string, WhyLink[]>();
@@ -89,7 +96,7 @@ export function explainMemberships(
       }
     }
     const linkRole = matches.reduce<Role | null>(
-      (best, x) => (best === null || roleRank(x.role) > roleRank(best) ? x.role : best),
+      (best, x) => (best === null || roleRank(x.role, ranks) > roleRank(best, ranks) ? x.role : best),
       null,
     );
     result.set(m.groupId, {

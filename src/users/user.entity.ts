@@ -5,6 +5,8 @@ import { Tenant } from '../tenants/tenant.entity';
 
 export type UserStatus = 'active' | 'blocked';
 export type AdminSource = 'manual' | 'sync';
+/** Who blocked the user: an admin, SCIM, a Graph refresh (gone from Entra), the inactivity rule. */
+export type BlockedBy = 'admin' | 'scim' | 'graph' | 'inactive';
 
 @Entity('users')
 @Unique(['tenantId', 'email'])
@@ -20,8 +22,13 @@ export class User {
   @Column({ type: 'varchar', length: 8, nullable: true }) adminSource: AdminSource | null = null;
   @Column({ type: 'varchar', length: 16 }) status: UserStatus = 'active';
   /** Who blocked the user: SCIM may only lift a block SCIM set (an admin's block survives IdP pushes). */
-  @Column({ type: 'varchar', length: 8, nullable: true }) blockedBy: 'admin' | 'scim' | null = null;
+  @Column({ type: 'varchar', length: 8, nullable: true }) blockedBy: BlockedBy | null = null;
   @TimestampColumn({ nullable: true }) lastSignInAt: Date | null = null;
+  /**
+   * Last sign-in through any IdP or SCIM write of the user by any IdP's client (null: never, then
+   * creation counts): the clock of the leaver rules (docs/sync.md, "Leavers").
+   */
+  @TimestampColumn({ nullable: true }) lastSeenAt: Date | null = null;
   @TimestampColumn() createdAt: Date = new Date();
   @TimestampColumn() updatedAt: Date = new Date();
 }

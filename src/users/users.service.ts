@@ -8,6 +8,7 @@ import type { RequestContext } from '../common/request-context';
 import { Transactions } from '../database/transactions.service';
 import { Group } from '../groups/group.entity';
 import { Membership } from '../groups/membership.entity';
+import { membershipMarkers, type MembershipMarkers } from '../groups/membership-markers';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import { lastOwnerAmong } from '../sync/engine';
 import { ExternalMembership } from '../sync/external-membership.entity';
@@ -24,12 +25,14 @@ const userView = (u: User) => ({
   isAdmin: u.isAdmin,
   adminSource: u.adminSource,
   status: u.status,
+  blockedBy: u.blockedBy,
   lastSignInAt: u.lastSignInAt?.toISOString() ?? null,
+  lastSeenAt: u.lastSeenAt?.toISOString() ?? null,
   createdAt: u.createdAt.toISOString(),
   updatedAt: u.updatedAt.toISOString(),
 });
 export type UserResponse = ReturnType<typeof userView> & {
-  memberships: { groupId: string; groupName: string; role: string; source: string }[];
+  memberships: ({ groupId: string; groupName: string; role: string; source: string } & MembershipMarkers)[];
   externalGroups: { idp: string; externalGroup: string; source: string; seenAt: string }[];
   identities: { idp: string; externalId: string }[];
 };
@@ -113,6 +116,8 @@ export class UsersService {
       const before = userView(row);
       if (dto.displayName !== undefined) row.displayName = dto.displayName;
       if (dto.status !== undefined) {
+        // Unblocking restarts the leaver clock, or the next inactivity run would block again.
+        if (row.status === 'blocked' && dto.status === 'active') row.lastSeenAt = new Date();
         row.status = dto.status;
         row.blockedBy = dto.status === 'blocked' ? 'admin' : null;
       }
@@ -185,6 +190,7 @@ export class UsersService {
           groupName: groupName.get(r.groupId) ?? '',
           role: r.role,
           source: r.source,
+          ...membershipMarkers(r),
         }))
         .sort((a, b) => a.groupName.localeCompare(b.groupName)),
       externalGroups: (x.get(u.id) ?? []).map((r) => ({

@@ -406,6 +406,20 @@ test(
     await admin.getByText(/Your last sign-in/).waitFor();
     await capture(admin, 'me');
 
+    // Deleting a group that has a link: the dry run's list first, then "Delete anyway" (force).
+    const retired = await opApi('POST', '/tenants/beta/groups', { name: 'Retired' });
+    await opApi('POST', `/tenants/beta/groups/${retired.id}/links`, {
+      externalGroup: 'retired',
+      role: 'guest',
+    });
+    await admin.goto(ui(`/t/beta/groups/${retired.id}`));
+    await admin.getByRole('button', { name: 'Delete…' }).click();
+    await admin.getByTestId('delete-preview').getByText('This also deletes: 1 group link.').waitFor();
+    await capture(admin, 'group-delete-preview');
+    await admin.getByRole('button', { name: 'Delete anyway' }).click();
+    await admin.getByRole('link', { name: 'Engineering', exact: true }).waitFor(); // back on the list
+    await admin.getByRole('link', { name: 'Retired', exact: true }).waitFor({ state: 'detached' });
+
     // A phone's width: no page scrolls sideways (wide tables scroll in their own box).
     await admin.setViewportSize({ width: 390, height: 844 });
     for (const path of ['/t/beta/overview', `/t/beta/groups/${eng.id}`, '/t/beta/users', '/t/beta/me']) {

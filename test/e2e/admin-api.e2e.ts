@@ -123,7 +123,7 @@ describe('admin REST API', () => {
       expect(list.body.map((g: { name: string }) => g.name)).toEqual(['Backend', 'DBs', 'Engineering']);
 
       const busy = await t.op.delete(`/api/v1/tenants/${slug}/groups/${parent.id}`).expect(409);
-      expectErrorShape(busy.body, 409, 'group_has_subgroups');
+      expectErrorShape(busy.body, 409, 'group_not_empty');
       await t.op.delete(`/api/v1/tenants/${slug}/groups/${child.id}`).expect(204);
       await t.op.delete(`/api/v1/tenants/${slug}/groups/${parent.id}`).expect(204);
       await t.op.get(`/api/v1/tenants/${slug}/groups/${parent.id}`).expect(404);

@@ -108,6 +108,13 @@ describe('the OpenAPI document', () => {
         200,
         () => t.op.patch(`${base}/groups/${group.id}/links/${link.id}?dryRun=true`).send({ role: 'owner' }),
       ],
+      [
+        'DELETE',
+        '/api/v1/tenants/{tenant}/groups/{groupId}',
+        200,
+        () => t.op.delete(`${base}/groups/${group.id}?dryRun=true`),
+      ],
+      ['DELETE', '/api/v1/tenants/{tenant}', 200, () => t.op.delete(`${base}?dryRun=true`)],
       ['GET', '/api/v1/tenants/{tenant}/audit-events', 200, () => t.op.get(`${base}/audit-events`)],
       ['GET', '/api/v1/tenants/{tenant}/overview', 200, () => t.op.get(`${base}/overview`)],
       [

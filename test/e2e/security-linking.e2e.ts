@@ -316,7 +316,7 @@ describe('account linking between the IdPs of one tenant', () => {
     // a second IdP keeps its stored default when the first is deleted
     const second = await oidcIdp(tenant, 'y');
     expect(second.body.accountLinking).toBe('none');
-    await t.op.delete(`/api/v1/tenants/${tenant}/identity-providers/first`).expect(204);
+    await t.op.delete(`/api/v1/tenants/${tenant}/identity-providers/first?force=true`).expect(204);
     const reread = await t.op.get(`/api/v1/tenants/${tenant}/identity-providers/y`).expect(200);
     expect(reread.body).toEqual(expect.objectContaining({ accountLinking: 'none', verifiedDomains: [] }));
     const other = await t.op.post(`/api/v1/tenants/${tenant}/users`).send({ email: VICTIM }).expect(201);

@@ -10,13 +10,13 @@ describe('unknown query parameters on the admin API', () => {
   });
   afterAll(async () => t.close());
 
-  it('refuses DELETE of a group with ?dryRun=true (no dry run there) and deletes nothing', async () => {
+  it('refuses DELETE of a group with a misspelt ?dry_run=true and deletes nothing', async () => {
     const { slug } = await newTenant(t);
     const group = await newGroup(t, slug);
-    const res = await t.op.delete(`/api/v1/tenants/${slug}/groups/${group.id}?dryRun=true`).expect(400);
+    const res = await t.op.delete(`/api/v1/tenants/${slug}/groups/${group.id}?dry_run=true`).expect(400);
     expectErrorShape(res.body, 400, 'validation_failed');
     expect(res.body.details).toEqual([
-      { field: 'dryRun', problems: ['dryRun is not a parameter of this route'] },
+      { field: 'dry_run', problems: ['property dry_run should not exist'] },
     ]);
     await t.op.get(`/api/v1/tenants/${slug}/groups/${group.id}`).expect(200);
   });

@@ -63,9 +63,28 @@ describe('sync context cache and the tenant sync version', () => {
     // deleting the IdP removes its links by cascade: the trigger still fires
     await newGroupLink(t, a.slug, group.id, { externalGroup: 'ops', role: 'developer', idp: 'okta' });
     await bumped();
-    await t.op.delete(`/api/v1/tenants/${a.slug}/identity-providers/${idp.slug}`).expect(204);
+    await t.op.delete(`/api/v1/tenants/${a.slug}/identity-providers/${idp.slug}?force=true`).expect(204);
     await bumped();
     await t.op.delete(`/api/v1/tenants/${a.slug}/groups/${group.id}`).expect(204);
+    await bumped();
+    expect(await version(b.id)).toBe(bBefore);
+  });
+
+  it("every write to the tenant's custom roles bumps only its version", async () => {
+    const a = await newTenant(t);
+    const b = await newTenant(t);
+    const bBefore = await version(b.id);
+    let last = await version(a.id);
+    const bumped = async () => {
+      const now = await version(a.id);
+      expect(now).toBeGreaterThan(last);
+      last = now;
+    };
+    await t.op.post(`/api/v1/tenants/${a.slug}/roles`).send({ name: 'auditor', rank: 25 }).expect(201);
+    await bumped();
+    await t.op.patch(`/api/v1/tenants/${a.slug}/roles/auditor`).send({ rank: 35 }).expect(200);
+    await bumped();
+    await t.op.delete(`/api/v1/tenants/${a.slug}/roles/auditor`).expect(204);
     await bumped();
     expect(await version(b.id)).toBe(bBefore);
   });

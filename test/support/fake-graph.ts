@@ -2,9 +2,11 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 
 /**
- * A local HTTP server speaking the two Microsoft Graph endpoints groupsync uses: the v2.0 token
- * endpoint (client credentials) and paged `transitiveMemberOf/microsoft.graph.group`. Behaviour per
- * test: `groupsByUser`, `pageSize`, and `fail` to break a given step.
+ * A local HTTP server speaking the Microsoft Graph endpoints groupsync uses: the v2.0 token
+ * endpoint (client credentials), paged `transitiveMemberOf/microsoft.graph.group` and `users/{id}`.
+ * Behaviour per test: `groupsByUser` (a user not in it does not exist: 404 Request_ResourceNotFound),
+ * `pageSize`, `fail` to break a given step for everyone, `failFor` for one user. The options object
+ * is read at every request, so a test may change it between runs.
  */
 export interface FakeGraphOptions {
   clientId: string;
@@ -12,6 +14,8 @@ export interface FakeGraphOptions {
   groupsByUser: Record<string, { id: string; displayName: string }[]>;
   pageSize?: number;
   fail?: { token?: number; page?: { number: number; status: number }; hangOnPage?: number };
+  /** One user's lookups break: a status on a page (429 with Retry-After), or a page without `value`. */
+  failFor?: Record<string, { page: number; status?: number; retryAfter?: number; noValue?: boolean }>;
   /** Next-page links point at this server instead (a Graph that tries to send the token elsewhere). */
   nextLinkBase?: string;
 }
@@ -52,10 +56,19 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
     if (req.method === 'GET' && match) {
       if (req.headers.authorization !== `Bearer ${token}`)
         return json(401, { error: { code: 'InvalidAuthenticationToken' } });
-      const all = options.groupsByUser[decodeURIComponent(match[1])];
+      const userId = decodeURIComponent(match[1]);
+      const page = Number(url.searchParams.get('page') ?? '1');
+      const broken = options.failFor?.[userId];
+      if (broken?.page === page && broken.noValue) return json(200, { '@odata.context': 'x' });
+      if (broken?.page === page) {
+        if (broken.retryAfter) res.setHeader('retry-after', String(broken.retryAfter));
+        return json(broken.status ?? 500, {
+          error: { code: broken.status === 404 ? 'NotFound' : 'Throttled' },
+        });
+      }
+      const all = options.groupsByUser[userId];
       if (!all) return json(404, { error: { code: 'Request_ResourceNotFound' } });
       const size = options.pageSize ?? 100;
-      const page = Number(url.searchParams.get('page') ?? '1');
       if (options.fail?.hangOnPage === page) return; // never answers
       if (options.fail?.page?.number === page)
         return json(options.fail.page.status, { error: { code: 'Authorization_RequestDenied' } });
@@ -70,6 +83,15 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
         value,
         ...(more ? { '@odata.nextLink': next.toString() } : {}),
       });
+    }
+    const user = /^\/v1\.0\/users\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && user) {
+      if (req.headers.authorization !== `Bearer ${token}`)
+        return json(401, { error: { code: 'InvalidAuthenticationToken' } });
+      const id = decodeURIComponent(user[1]);
+      return options.groupsByUser[id]
+        ? json(200, { id })
+        : json(404, { error: { code: 'Request_ResourceNotFound' } });
     }
     json(404, { error: { code: 'NotFound' } });
   });

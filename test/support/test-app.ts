@@ -35,6 +35,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     PUBLIC_URL: 'http://sso.test',
     // The test IdPs listen on 127.0.0.1; the SSRF suite turns this off to test the guard.
     ALLOW_PRIVATE_NETWORK: 'true',
+    // The grace-period sweep runs when a test calls it (GraceSweepService.sweep), not on a timer.
+    GRACE_SWEEP_SECONDS: '0',
     ...env,
   });
   const app = await NestFactory.create(AppModule, { bodyParser: false, logger: false, abortOnError: false });

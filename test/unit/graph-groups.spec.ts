@@ -88,6 +88,7 @@ describe('fetchTransitiveGroups (Microsoft Graph overage resolution against a lo
     expect(await fetchTransitiveGroups(settings(), 'someone-else')).toEqual({
       complete: false,
       reason: 'Graph answered 404 on page 1',
+      notFound: true,
     });
     const down = await fetchTransitiveGroups(settings({ tokenUrl: 'http://127.0.0.1:9/token' }), 'user-oid');
     expect(down).toEqual({ complete: false, reason: 'Microsoft Graph could not be reached' });

@@ -7,7 +7,9 @@ import { GroupsPage } from './pages/Groups';
 import { IdentityProvidersPage } from './pages/IdentityProviders';
 import { MePage } from './pages/Me';
 import { OverviewPage } from './pages/Overview';
+import { RolesPage } from './pages/Roles';
 import { ScimTokensPage } from './pages/ScimTokens';
+import { StagedRemovalsPage } from './pages/StagedRemovals';
 import { SignInPage } from './pages/SignIn';
 import { TenantShell } from './pages/TenantShell';
 import { UserPage } from './pages/User';
@@ -26,10 +28,12 @@ export function App() {
         <Route path="identity-providers" element={<IdentityProvidersPage />} />
         <Route path="groups" element={<GroupsPage />} />
         <Route path="groups/:groupId" element={<GroupPage />} />
+        <Route path="roles" element={<RolesPage />} />
         <Route path="scim-tokens" element={<ScimTokensPage />} />
         <Route path="users" element={<UsersPage />} />
         <Route path="users/:userId" element={<UserPage />} />
         <Route path="audit" element={<AuditPage />} />
+        <Route path="staged-removals" element={<StagedRemovalsPage />} />
       </Route>
       <Route path="*" element={<NotFound />} />
     </Routes>

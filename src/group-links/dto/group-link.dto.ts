@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
-import { ROLES, Role } from '../../sync/engine';
+import { IsNotEmpty, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import type { Role } from '../../sync/engine';
+import { RoleName, ROLE_DESCRIPTION } from '../../roles/dto/role.dto';
 import { Optional, SLUG_MESSAGE, SLUG_PATTERN } from '../../common/validation';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -14,8 +15,8 @@ export class CreateGroupLinkDto {
   @MaxLength(512)
   externalGroup!: string;
 
-  @ApiProperty({ enum: ROLES })
-  @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
+  @ApiProperty({ type: String, description: ROLE_DESCRIPTION, example: 'developer' })
+  @RoleName()
   role!: Role;
 
   @ApiPropertyOptional({
@@ -35,9 +36,9 @@ export class CreateGroupLinkDto {
 }
 
 export class UpdateGroupLinkDto {
-  @ApiPropertyOptional({ enum: ROLES })
+  @ApiPropertyOptional({ type: String, description: ROLE_DESCRIPTION })
   @Optional()
-  @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
+  @RoleName()
   role?: Role;
 
   @ApiPropertyOptional({ type: String, nullable: true })

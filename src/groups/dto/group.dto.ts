@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
-import { ROLES, Role } from '../../sync/engine';
+import { IsNotEmpty, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import type { Role } from '../../sync/engine';
+import { RoleName, ROLE_DESCRIPTION } from '../../roles/dto/role.dto';
 import type { Group } from '../group.entity';
 import type { Membership } from '../membership.entity';
 import { Optional } from '../../common/validation';
@@ -52,7 +53,7 @@ export class UpdateGroupDto {
 }
 
 export class PutMemberDto {
-  @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
+  @ApiProperty({ type: String, description: ROLE_DESCRIPTION, example: 'developer' }) @RoleName() role!: Role;
 }
 
 export const toGroupResponse = (g: Group) => ({

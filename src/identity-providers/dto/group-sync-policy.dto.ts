@@ -1,10 +1,37 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { ROLES } from '../../sync/engine';
-import type { GroupSyncPolicy, RemovalPolicy, Role } from '../../sync/engine';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { RoleName, ROLE_DESCRIPTION } from '../../roles/dto/role.dto';
+import type { DefaultMembership, GroupSyncPolicy, RemovalPolicy, Role } from '../../sync/engine';
 import { Optional } from '../../common/validation';
 
 const REMOVALS: RemovalPolicy[] = ['enforce', 'default-role', 'synced-only', 'never'];
+
+/** A grace period of at most a year: longer is no longer a grace period but a removal switched off. */
+const MAX_REMOVAL_GRACE_HOURS = 8760;
+
+class DefaultMembershipDto implements DefaultMembership {
+  @ApiProperty({ description: 'A group of this workspace', format: 'uuid' })
+  @IsUUID()
+  groupId!: string;
+
+  @ApiProperty({ type: String, description: ROLE_DESCRIPTION })
+  @RoleName()
+  role!: Role;
+}
 
 /** Every field optional: what is left out takes the default (docs/sync.md). */
 export class GroupSyncPolicyDto implements Partial<GroupSyncPolicy> {
@@ -48,7 +75,10 @@ export class GroupSyncPolicyDto implements Partial<GroupSyncPolicy> {
   @IsBoolean()
   matchByName?: boolean;
 
-  @ApiPropertyOptional({ enum: ROLES, default: 'guest' }) @Optional() @IsIn(ROLES) defaultRole?: Role;
+  @ApiPropertyOptional({ type: String, description: ROLE_DESCRIPTION, default: 'guest' })
+  @Optional()
+  @RoleName()
+  defaultRole?: Role;
 
   @ApiPropertyOptional({ enum: REMOVALS, default: 'enforce' })
   @Optional()
@@ -84,4 +114,37 @@ export class GroupSyncPolicyDto implements Partial<GroupSyncPolicy> {
   @Optional()
   @IsBoolean()
   jit?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'Hours a membership sync would remove stays, marked pending removal, before it goes; a claim that justifies it again cancels it',
+    default: 0,
+    minimum: 0,
+    maximum: MAX_REMOVAL_GRACE_HOURS,
+  })
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_REMOVAL_GRACE_HOURS)
+  removalGraceHours?: number;
+
+  @ApiPropertyOptional({
+    type: [DefaultMembershipDto],
+    description: 'Memberships given to users of this IdP whose groups match no link',
+    default: [],
+  })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => DefaultMembershipDto)
+  defaultMemberships?: DefaultMembershipDto[];
+
+  @ApiPropertyOptional({
+    description: 'Remove the default memberships once the user matches a link',
+    default: false,
+  })
+  @Optional()
+  @IsBoolean()
+  removeDefaultsOnMatch?: boolean;
 }

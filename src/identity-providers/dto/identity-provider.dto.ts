@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsInt,
+  IsObject,
   Max,
   Min,
   ArrayMaxSize,
@@ -19,6 +20,7 @@ import {
 } from 'class-validator';
 import { Optional, SLUG_MESSAGE, SLUG_PATTERN } from '../../common/validation';
 import { GroupSyncPolicyDto } from './group-sync-policy.dto';
+import { LeaversSettingsDto } from './leavers-settings.dto';
 
 /**
  * A domain in the form emails are compared in (ASCII, IDN as xn--): labels of letters, digits and
@@ -155,6 +157,16 @@ export class IdentityProviderSettingsDto {
   name?: string;
 
   @ApiPropertyOptional({ default: true }) @Optional() @IsBoolean() enabled?: boolean;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Pause sync for this IdP: its sign-ins and SCIM pushes store what it says, no membership or admin change ' +
+      'is written. false resumes without applying what waits; POST .../sync/resume {idp} previews and applies it.',
+  })
+  @Optional()
+  @IsBoolean()
+  syncPaused?: boolean;
 
   // SAML
   @ApiPropertyOptional({ description: 'SAML: the IdP federation metadata XML, pasted' })
@@ -327,6 +339,16 @@ export class IdentityProviderSettingsDto {
   @ValidateNested()
   @Type(() => GraphSettingsDto)
   graph?: GraphSettingsDto;
+
+  @ApiPropertyOptional({
+    type: LeaversSettingsDto,
+    description: 'Leavers caught without a sign-in: scheduled Graph refresh, inactivity block',
+  })
+  @Optional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => LeaversSettingsDto)
+  leavers?: LeaversSettingsDto;
 
   @ApiPropertyOptional({ type: GroupSyncPolicyDto })
   @Optional()

@@ -4,11 +4,13 @@ export * from './types';
 export { DEFAULT_GROUP_SYNC_POLICY, resolvePolicy } from './policy';
 export { hasOverageMarker, normalizeClaims, normalizeGroupName } from './normalize';
 export type { RawClaims } from './normalize';
-export { buildSyncContext, planHasChanges, planSync } from './plan';
-export type { SyncContext, SyncPlan } from './plan';
+export { buildSyncContext } from './context';
+export type { SyncContext } from './context';
+export { planHasChanges, planSync } from './plan';
+export type { SyncPlan } from './plan-types';
 export { isLastOwner, lastOwnerAmong } from './last-owner';
 export { pushedExternalGroups, storedExternalGroups, withPushedGroups } from './completeness';
-export { externalGroupsLinkedTo, onlyGroup } from './scope';
+export { externalGroupsLinkedTo, onlyGroup, onlyGroups } from './scope';
 export {
   admissionNeeds,
   decideLink,

@@ -1,5 +1,6 @@
 // The last-owner rule, the one home of it: a group never loses its last direct owner, whoever asks
 // (sync, an admin removing a member or deleting a user, a SCIM deprovisioning).
+import { OWNER_ROLE } from './roles';
 
 /** A membership as the rule sees it. */
 export interface OwnedMembership {
@@ -13,7 +14,7 @@ export interface OwnedMembership {
  * from it counts as owned by this membership alone, so a gap in the counts protects, never exposes.
  */
 export function isLastOwner(membership: OwnedMembership, ownerCounts: ReadonlyMap<string, number>): boolean {
-  return membership.role === 'owner' && (ownerCounts.get(membership.groupId) ?? 1) <= 1;
+  return membership.role === OWNER_ROLE && (ownerCounts.get(membership.groupId) ?? 1) <= 1;
 }
 
 /** The first of `going` whose loss would leave its group ownerless, or undefined when none would. */

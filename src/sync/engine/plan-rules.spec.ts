@@ -50,6 +50,7 @@ function planFor(
     memberships: input.memberships ?? [],
     external: { groups: input.groups ?? [], status, complete: status === 'present' },
     ownerCounts: input.ownerCounts,
+    now: 0,
   });
 }
 

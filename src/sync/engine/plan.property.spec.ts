@@ -6,7 +6,7 @@ import { applyPlanToMemberships } from './apply';
 import { normalizeClaims, normalizeGroupName } from './normalize';
 import { buildSyncContext, planHasChanges, planSync, type SyncContext, type SyncPlan } from './plan';
 import { resolvePolicy } from './policy';
-import { ROLES, roleRank } from './roles';
+import { ROLES, roleRank, roleRanksWith, type RoleRanks } from './roles';
 import type {
   EngineGroup,
   EngineLink,
@@ -36,7 +36,13 @@ const NAMES = [
 ];
 const SOURCES: MembershipSource[] = ['manual', 'sync', 'scim'];
 
-const roleArb = fc.constantFrom<Role>(...ROLES);
+/** Custom roles of the tenant; each world ranks them anew between and below the built-ins. */
+const CUSTOM_ROLES = ['viewer', 'auditor', 'lead'];
+const roleArb = fc.constantFrom<Role>(...ROLES, ...CUSTOM_ROLES);
+const customRanksArb = fc.uniqueArray(
+  fc.integer({ min: 1, max: 49 }).filter((rank) => rank % 10 !== 0),
+  { minLength: CUSTOM_ROLES.length, maxLength: CUSTOM_ROLES.length },
+);
 
 const policyArb: fc.Arbitrary<GroupSyncPolicy> = fc
   .record({
@@ -50,11 +56,14 @@ const policyArb: fc.Arbitrary<GroupSyncPolicy> = fc
     prohibitSignupIfNotInGroup: fc.boolean(),
     missingClaim: fc.constantFrom('keep', 'empty' as const),
     jit: fc.boolean(),
+    removalGraceHours: fc.constantFrom(0, 0, 24),
   })
   .map((partial) => resolvePolicy(partial));
 
 interface World {
   policy: GroupSyncPolicy;
+  /** The tenant's ladder: the built-ins and CUSTOM_ROLES at random ranks. */
+  roles: RoleRanks;
   groups: EngineGroup[];
   links: EngineLink[];
   user: EngineUser | null;
@@ -71,6 +80,7 @@ const groupIdAt = (index: number, groupCount: number) =>
 const worldArb: fc.Arbitrary<World> = fc
   .record({
     policy: policyArb,
+    customRanks: customRanksArb,
     groupNames: fc.array(fc.constantFrom(...NAMES), { maxLength: MAX_GROUPS }),
     links: fc.array(
       fc.record({
@@ -122,6 +132,7 @@ const worldArb: fc.Arbitrary<World> = fc
     const user = raw.user === null ? null : { id: 'u1', ...raw.user };
     return {
       policy: raw.policy,
+      roles: roleRanksWith(CUSTOM_ROLES.map((name, i) => ({ name, rank: raw.customRanks[i] }))),
       groups,
       links,
       user,
@@ -148,7 +159,13 @@ function ownerCountsFor(
 }
 
 function contextFor(world: World): SyncContext {
-  return buildSyncContext({ idpId: IDP, policy: world.policy, groups: world.groups, links: world.links });
+  return buildSyncContext({
+    idpId: IDP,
+    policy: world.policy,
+    groups: world.groups,
+    links: world.links,
+    roles: world.roles,
+  });
 }
 
 function firstPlan(world: World): SyncPlan {
@@ -157,6 +174,7 @@ function firstPlan(world: World): SyncPlan {
     memberships: world.memberships,
     external: world.external,
     ownerCounts: ownerCountsFor(world, world.user === null ? [] : world.memberships),
+    now: 0,
   });
 }
 
@@ -203,6 +221,7 @@ describe('planSync properties', () => {
           memberships,
           external: world.external,
           ownerCounts: ownerCountsFor(world, memberships),
+          now: 0,
         });
         expect(again.signup).toBe('existing');
         expect(planHasChanges(again)).toBe(false);
@@ -223,7 +242,7 @@ describe('planSync properties', () => {
           expect(plan.complete).toBe(false);
           expect(plan.removals).toEqual([]);
           for (const change of plan.roleChanges)
-            expect(roleRank(change.to)).toBeGreaterThan(roleRank(change.from));
+            expect(roleRank(change.to, world.roles)).toBeGreaterThan(roleRank(change.from, world.roles));
           if (world.user?.isAdmin) expect(plan.admin.to).toBe(true);
         },
       ),
@@ -283,7 +302,7 @@ describe('planSync properties', () => {
         worldArb
           .map((world) => ({
             ...world,
-            policy: { ...world.policy, enabled: true, removal: 'enforce' as const },
+            policy: { ...world.policy, enabled: true, removal: 'enforce' as const, removalGraceHours: 0 },
             withOwnerCounts: true,
           }))
           .map((world) => ({ ...world, otherOwners: world.otherOwners.map((count) => count + 1) }))
@@ -302,6 +321,23 @@ describe('planSync properties', () => {
       RUNS,
     );
   });
+  it('(g) a grace period postpones exactly the removals it would make, and removes nothing at first', () => {
+    fc.assert(
+      fc.property(worldArb, (world) => {
+        const withGrace = { ...world, policy: { ...world.policy, removalGraceHours: 24 } };
+        const without = { ...world, policy: { ...world.policy, removalGraceHours: 0 } };
+        const postponed = firstPlan(withGrace);
+        const immediate = firstPlan(without);
+        expect(postponed.removals).toEqual([]);
+        expect(postponed.removalsScheduled.map((r) => [r.groupId, r.role])).toEqual(
+          immediate.removals.map((r) => [r.groupId, r.role]),
+        );
+        expect(postponed.adds).toEqual(immediate.adds);
+        expect(postponed.roleChanges).toEqual(immediate.roleChanges);
+      }),
+      RUNS,
+    );
+  });
 });
 
 /** The rules of desired roles, written as plainly as possible (quadratic, fine for a test). */
@@ -311,7 +347,8 @@ function naiveDesiredRoles(world: World): Map<string, Role> {
   const desired = new Map<string, Role>();
   const want = (groupId: string, role: Role) => {
     const current = desired.get(groupId);
-    if (current === undefined || roleRank(role) > roleRank(current)) desired.set(groupId, role);
+    if (current === undefined || roleRank(role, world.roles) > roleRank(current, world.roles))
+      desired.set(groupId, role);
   };
   for (const link of world.links) {
     const applies = link.idpId === IDP || link.idpId === null;

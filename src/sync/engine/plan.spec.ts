@@ -77,6 +77,7 @@ function plan(
     memberships: input.memberships ?? [],
     external: input.external,
     ownerCounts: input.ownerCounts,
+    now: 0,
   });
 }
 
@@ -457,7 +458,7 @@ describe('planSync: last owner', () => {
     });
     expect(summary(result)).toEqual({ ...NOTHING, kept: [{ groupId: 'g', role: 'owner' }] });
     expect(result.kept[0].reason).toBe(
-      `Kept in "Ops" as owner (not removed): no external group of this user is linked to it (removal policy: enforce), but the user is its last owner, and sync never removes or downgrades a group's last owner.`,
+      `Kept in "Ops" as owner (not removed): no external group of this user is linked to it (removal policy: enforce), but the user is its last owner: kept as last owner although the IdP no longer grants it (workspace setting keepLastOwner).`,
     );
   });
 

@@ -1,21 +1,16 @@
+import type { SyncContext } from './context';
+import { graceStep, settleMarkers, type MarkerState } from './grace';
 import { isLastOwner } from './last-owner';
-import { normalizeGroupName } from './normalize';
-import { higherRole, roleRank } from './roles';
-import type {
-  ClaimStatus,
-  EngineGroup,
-  EngineLink,
-  EngineMembership,
-  EngineUser,
-  ExternalGroups,
-  GroupSyncPolicy,
-  Role,
-} from './types';
+import type { MembershipChanges, SyncPlan } from './plan-types';
+import { higherRole, roleRank, type RoleRanks } from './roles';
+import type { EngineGroup, EngineLink, EngineMembership, EngineUser, ExternalGroups, Role } from './types';
 import {
   ADMIN_REVOKED_REASON,
   addedReason,
   adminGrantedReason,
   adminKeptReason,
+  DEFAULT_GONE,
+  DEFAULT_STAYS,
   DENIED_JIT_OFF,
   deniedNotInGroup,
   describeJustification,
@@ -23,129 +18,19 @@ import {
   describeUnjustified,
   incompleteClaimProtection,
   keptReason,
+  policyKeepsReason,
+  removedAfterGraceReason,
   removedReason,
   roleChangedReason,
+  scheduledReason,
   PROTECTION_LAST_OWNER,
   PROTECTION_MANUAL_UNDER_SYNCED_ONLY,
   type DesiredRole,
 } from './reasons';
 
-interface PlanAdd {
-  groupId: string;
-  groupName: string;
-  role: Role;
-  linkIds: string[];
-  reason: string;
-}
-interface PlanRoleChange {
-  groupId: string;
-  groupName: string;
-  from: Role;
-  to: Role;
-  linkIds: string[];
-  reason: string;
-}
-interface PlanRemoval {
-  groupId: string;
-  groupName: string;
-  role: Role;
-  reason: string;
-}
-/** A change that a protection stopped (last owner, incomplete claim, manual membership under synced-only). */
-interface PlanKept {
-  groupId: string;
-  groupName: string;
-  role: Role;
-  reason: string;
-}
-
-export interface SyncPlan {
-  signup: 'existing' | 'create' | 'denied';
-  /** Plain words for the person signing in. */
-  denialReason?: string;
-  adds: PlanAdd[];
-  roleChanges: PlanRoleChange[];
-  removals: PlanRemoval[];
-  kept: PlanKept[];
-  admin: { from: boolean; to: boolean; reason?: string };
-  complete: boolean;
-  claimStatus: ClaimStatus;
-  externalGroups: string[];
-  /** External groups that matched an applicable link or (name matching) a local group. */
-  matchedExternalGroups: string[];
-}
-
-/**
- * Everything about one tenant + IdP that does not depend on the user, indexed once so that planning
- * many users (an impact preview) costs time in each user's groups, not in the tenant's size.
- */
-export interface SyncContext {
-  readonly idpId: string;
-  readonly policy: GroupSyncPolicy;
-  readonly groupsById: ReadonlyMap<string, EngineGroup>;
-  /** Links that apply to this IdP (its own and the tenant-wide ones), by normalized externalGroup. */
-  readonly linksByExternalGroup: ReadonlyMap<string, readonly EngineLink[]>;
-  /** Groups sync may change: those with an applicable link; every group when matching by name. */
-  readonly managedGroupIds: ReadonlySet<string>;
-  /**
-   * Groups with a link of any IdP. A sync-made membership in a group outside this set lost its last
-   * link: sync created it, nothing justifies it any more, so sync may take it back.
-   */
-  readonly linkedGroupIds: ReadonlySet<string>;
-  /** Name matching only: local groups by normalized name (names can collide once case-folded). */
-  readonly groupsByNormalizedName: ReadonlyMap<string, readonly EngineGroup[]>;
-  readonly adminGroups: ReadonlySet<string>;
-}
-
-export function buildSyncContext(args: {
-  idpId: string;
-  policy: GroupSyncPolicy;
-  groups: EngineGroup[];
-  links: EngineLink[];
-}): SyncContext {
-  const { idpId, policy } = args;
-  const groupsById = new Map(args.groups.map((group) => [group.id, group]));
-
-  const linksByExternalGroup = new Map<string, EngineLink[]>();
-  const managedGroupIds = new Set<string>();
-  const linkedGroupIds = new Set<string>();
-  for (const link of args.links) {
-    linkedGroupIds.add(link.groupId);
-    const appliesToThisIdp = link.idpId === null || link.idpId === idpId;
-    // A link to a group that no longer exists has nothing to manage.
-    if (!appliesToThisIdp || !groupsById.has(link.groupId)) continue;
-    const key = normalizeGroupName(link.externalGroup, policy);
-    if (key === '') continue;
-    appendTo(linksByExternalGroup, key, link);
-    managedGroupIds.add(link.groupId);
-  }
-
-  const groupsByNormalizedName = new Map<string, EngineGroup[]>();
-  if (policy.matchByName) {
-    for (const group of args.groups) {
-      managedGroupIds.add(group.id);
-      const key = normalizeGroupName(group.name, policy);
-      if (key !== '') appendTo(groupsByNormalizedName, key, group);
-    }
-  }
-
-  const adminGroups = new Set<string>();
-  for (const adminGroup of policy.adminGroups) {
-    const key = normalizeGroupName(adminGroup, policy);
-    if (key !== '') adminGroups.add(key);
-  }
-
-  return {
-    idpId,
-    policy,
-    groupsById,
-    linksByExternalGroup,
-    managedGroupIds,
-    linkedGroupIds,
-    groupsByNormalizedName,
-    adminGroups,
-  };
-}
+export { buildSyncContext } from './context';
+export type { SyncContext } from './context';
+export type { SyncPlan } from './plan-types';
 
 const NO_OWNER_COUNTS: ReadonlyMap<string, number> = new Map();
 
@@ -156,6 +41,8 @@ export interface PlanSyncInput {
   external: ExternalGroups;
   /** Direct owners per group id (this user included), for the last-owner rule. A missing count is 1. */
   ownerCounts?: ReadonlyMap<string, number>;
+  /** The time of the plan, epoch milliseconds: when pending removals (grace period) are due. */
+  now: number;
 }
 
 /** What sync would do for one user. Pure: reads its inputs, writes nothing. */
@@ -180,11 +67,7 @@ export function planSync(ctx: SyncContext, input: PlanSyncInput): SyncPlan {
 
   // A new user has no memberships yet, whatever the caller passed.
   const memberships = user === null ? [] : input.memberships;
-  const changes = planMemberships(ctx, desired, memberships, external, input.ownerCounts);
-  plan.adds = changes.adds;
-  plan.roleChanges = changes.roleChanges;
-  plan.removals = changes.removals;
-  plan.kept = changes.kept;
+  Object.assign(plan, planMemberships(ctx, desired, memberships, external, input));
   plan.admin = planAdmin(ctx, user, external);
   plan.matchedExternalGroups = matchedExternalGroups;
   return plan;
@@ -197,6 +80,10 @@ export function planHasChanges(plan: SyncPlan): boolean {
     plan.adds.length > 0 ||
     plan.roleChanges.length > 0 ||
     plan.removals.length > 0 ||
+    plan.removalsScheduled.length > 0 ||
+    plan.removalsCancelled.length > 0 ||
+    plan.lastOwnerMarked.length > 0 ||
+    plan.lastOwnerCleared.length > 0 ||
     plan.admin.from !== plan.admin.to
   );
 }
@@ -212,10 +99,10 @@ function desiredRoles(
   const want = (groupId: string, role: Role): DesiredRole => {
     let entry = desired.get(groupId);
     if (entry === undefined) {
-      entry = { role, links: [], nameMatches: [], defaultRole: ctx.policy.defaultRole };
+      entry = { role, links: [], nameMatches: [], defaultRole: ctx.policy.defaultRole, fromDefault: false };
       desired.set(groupId, entry);
     } else {
-      entry.role = higherRole(entry.role, role);
+      entry.role = higherRole(entry.role, role, ctx.roleRanks);
     }
     return entry;
   };
@@ -234,23 +121,29 @@ function desiredRoles(
   }
 
   // Strongest link first, so the reason reads in the order that decided the role.
-  for (const entry of desired.values()) entry.links.sort(compareLinksStrongestFirst);
+  const strongestFirst = (a: EngineLink, b: EngineLink) => compareLinks(a, b, ctx.roleRanks);
+  for (const entry of desired.values()) entry.links.sort(strongestFirst);
+  // Default memberships: only for users whose groups match nothing (a deleted group is not in the map).
+  if (matchedExternalGroups.length === 0)
+    for (const [groupId, role] of ctx.defaultRoles) want(groupId, role).fromDefault = true;
   return { desired, matchedExternalGroups };
 }
 
-function compareLinksStrongestFirst(a: EngineLink, b: EngineLink): number {
+function compareLinks(a: EngineLink, b: EngineLink, ranks: RoleRanks): number {
   return (
-    roleRank(b.role) - roleRank(a.role) ||
+    roleRank(b.role, ranks) - roleRank(a.role, ranks) ||
     compareStrings(a.externalGroup, b.externalGroup) ||
     compareStrings(a.id, b.id)
   );
 }
 
-interface MembershipChanges {
-  adds: PlanAdd[];
-  roleChanges: PlanRoleChange[];
-  removals: PlanRemoval[];
-  kept: PlanKept[];
+/** One user's membership planning: the inputs and what has been decided so far. */
+interface Planning extends MarkerState {
+  ctx: SyncContext;
+  external: ExternalGroups;
+  ownerCounts: ReadonlyMap<string, number>;
+  now: number;
+  changes: MembershipChanges;
 }
 
 function planMemberships(
@@ -258,129 +151,192 @@ function planMemberships(
   desired: ReadonlyMap<string, DesiredRole>,
   memberships: readonly EngineMembership[],
   external: ExternalGroups,
-  ownerCounts: ReadonlyMap<string, number> | undefined,
+  input: PlanSyncInput,
 ): MembershipChanges {
-  const { policy } = ctx;
-  const changes: MembershipChanges = { adds: [], roleChanges: [], removals: [], kept: [] };
+  const run: Planning = {
+    ctx,
+    external,
+    ownerCounts: input.ownerCounts ?? NO_OWNER_COUNTS,
+    now: input.now,
+    changes: {
+      adds: [],
+      roleChanges: [],
+      removals: [],
+      kept: [],
+      removalsScheduled: [],
+      removalsCancelled: [],
+      lastOwnerMarked: [],
+      lastOwnerCleared: [],
+    },
+    removing: new Set(),
+    keptAsLastOwner: new Set(),
+    settled: new Map(),
+    unsure: new Set(),
+  };
+  const { current, orphaned } = membershipsInScope(ctx, memberships);
+  for (const [groupId, want] of desired) planDesired(run, groupId, want, current.get(groupId));
+  for (const [groupId, membership] of current)
+    if (!desired.has(groupId)) planUnjustified(run, membership, orphaned.has(groupId));
+  settleMarkers(ctx.idpId, ctx.groupsById, memberships, new Set(current.keys()), run, run.changes);
 
-  // Only memberships of managed groups are ever looked at again: the rest is not sync's business.
-  const currentByGroup = new Map<string, EngineMembership>();
+  for (const list of Object.values(run.changes)) list.sort(compareByGroup);
+  return run.changes;
+}
+
+/**
+ * The memberships sync looks at: those of managed groups and default-membership groups, and the
+ * ones sync or SCIM made in a group that lost every link. The rest is not sync's business.
+ */
+function membershipsInScope(ctx: SyncContext, memberships: readonly EngineMembership[]) {
+  const current = new Map<string, EngineMembership>();
   const orphaned = new Set<string>();
   for (const membership of memberships) {
     const { groupId } = membership;
-    if (currentByGroup.has(groupId)) continue;
-    if (ctx.managedGroupIds.has(groupId)) {
-      currentByGroup.set(groupId, membership);
+    if (current.has(groupId)) continue;
+    if (ctx.managedGroupIds.has(groupId) || ctx.defaultRoles.has(groupId)) {
+      current.set(groupId, membership);
     } else if (
       membership.source !== 'manual' &&
       !ctx.linkedGroupIds.has(groupId) &&
       ctx.groupsById.has(groupId)
     ) {
-      currentByGroup.set(groupId, membership);
+      current.set(groupId, membership);
       orphaned.add(groupId);
     }
   }
+  return { current, orphaned };
+}
 
-  /** Why this membership may not lose its role or be removed; null when it may. */
-  const protectionAgainstLoss = (current: EngineMembership): string | null => {
-    if (!external.complete) return incompleteClaimProtection(external.status);
-    if (policy.removal === 'synced-only' && current.source === 'manual')
-      return PROTECTION_MANUAL_UNDER_SYNCED_ONLY;
-    if (isLastOwner(current, ownerCounts ?? NO_OWNER_COUNTS)) return PROTECTION_LAST_OWNER;
-    return null;
-  };
-
-  const changeRole = (
-    group: EngineGroup,
-    current: EngineMembership,
-    to: Role,
-    linkIds: string[],
-    why: string,
-  ) => {
-    if (to === current.role) return;
-    if (roleRank(to) < roleRank(current.role)) {
-      const protection = protectionAgainstLoss(current);
-      if (protection !== null) {
-        changes.kept.push({
-          groupId: group.id,
-          groupName: group.name,
-          role: current.role,
-          reason: keptReason(group.name, current.role, to, why, protection),
-        });
-        return;
-      }
-    }
-    changes.roleChanges.push({
+function planDesired(
+  run: Planning,
+  groupId: string,
+  want: DesiredRole,
+  current: EngineMembership | undefined,
+): void {
+  const group = run.ctx.groupsById.get(groupId);
+  if (group === undefined) return; // cannot happen: the context only indexes existing groups
+  const linkIds = want.links.map((link) => link.id);
+  const why = describeJustification(want);
+  if (current === undefined) {
+    run.changes.adds.push({
       groupId: group.id,
       groupName: group.name,
-      from: current.role,
-      to,
+      role: want.role,
       linkIds,
-      reason: roleChangedReason(group.name, current.role, to, why),
+      reason: addedReason(group.name, want.role, why),
     });
-  };
-
-  for (const [groupId, want] of desired) {
-    const group = ctx.groupsById.get(groupId);
-    if (group === undefined) continue; // cannot happen: the context only indexes existing groups
-    const linkIds = want.links.map((link) => link.id);
-    const why = describeJustification(want);
-    const current = currentByGroup.get(groupId);
-    if (current === undefined) {
-      changes.adds.push({
-        groupId: group.id,
-        groupName: group.name,
-        role: want.role,
-        linkIds,
-        reason: addedReason(group.name, want.role, why),
-      });
-    } else {
-      changeRole(group, current, want.role, linkIds, why);
-    }
+    return;
   }
+  run.settled.set(groupId, why);
+  // A default membership is a floor: it never lowers a role someone gave the user.
+  if (want.fromDefault && roleRank(current.role, run.ctx.roleRanks) >= roleRank(want.role, run.ctx.roleRanks))
+    return;
+  changeRole(run, group, current, want.role, linkIds, why);
+}
 
-  for (const [groupId, current] of currentByGroup) {
-    if (desired.has(groupId)) continue;
-    const group = ctx.groupsById.get(groupId);
-    if (group === undefined) continue; // cannot happen: managed groups exist
-    const why = orphaned.has(groupId)
-      ? describeOrphaned(policy, current.source)
-      : describeUnjustified(policy, current.source);
-
-    switch (policy.removal) {
-      case 'never':
-        break;
-      case 'default-role':
-        changeRole(group, current, policy.defaultRole, [], why);
-        break;
-      case 'synced-only':
-      case 'enforce': {
-        const protection = protectionAgainstLoss(current);
-        if (protection === null) {
-          changes.removals.push({
-            groupId: group.id,
-            groupName: group.name,
-            role: current.role,
-            reason: removedReason(group.name, why),
-          });
-        } else {
-          changes.kept.push({
-            groupId: group.id,
-            groupName: group.name,
-            role: current.role,
-            reason: keptReason(group.name, current.role, null, why, protection),
-          });
-        }
-        break;
-      }
-    }
+/** A member no link (and no default membership) justifies: the removal policy decides. */
+function planUnjustified(run: Planning, current: EngineMembership, orphaned: boolean): void {
+  const { ctx } = run;
+  const { policy } = ctx;
+  const group = ctx.groupsById.get(current.groupId);
+  if (group === undefined) return; // cannot happen: looked-at groups exist
+  if (ctx.defaultRoles.has(group.id)) {
+    if (!policy.removeDefaultsOnMatch) return void run.settled.set(group.id, DEFAULT_STAYS);
+    if (current.source !== 'manual') return removeOrKeep(run, group, current, DEFAULT_GONE);
+    if (!ctx.managedGroupIds.has(group.id)) return;
   }
+  const why = orphaned
+    ? describeOrphaned(policy, current.source)
+    : describeUnjustified(policy, current.source);
+  switch (policy.removal) {
+    case 'never':
+      run.settled.set(group.id, policyKeepsReason(policy));
+      break;
+    case 'default-role':
+      run.settled.set(group.id, policyKeepsReason(policy));
+      changeRole(run, group, current, policy.defaultRole, [], why);
+      break;
+    case 'synced-only':
+    case 'enforce':
+      removeOrKeep(run, group, current, why);
+      break;
+  }
+}
 
-  changes.adds.sort(compareByGroup);
-  changes.roleChanges.sort(compareByGroup);
-  changes.removals.sort(compareByGroup);
-  changes.kept.sort(compareByGroup);
-  return changes;
+/** Why this membership may not lose its role or be removed; null when it may. */
+function protectionAgainstLoss(run: Planning, current: EngineMembership): string | null {
+  const { policy, keepLastOwner } = run.ctx;
+  if (!run.external.complete) {
+    run.unsure.add(current.groupId);
+    return incompleteClaimProtection(run.external.status);
+  }
+  if (policy.removal === 'synced-only' && current.source === 'manual')
+    return PROTECTION_MANUAL_UNDER_SYNCED_ONLY;
+  if (keepLastOwner && isLastOwner(current, run.ownerCounts)) {
+    run.keptAsLastOwner.add(current.groupId);
+    return PROTECTION_LAST_OWNER;
+  }
+  return null;
+}
+
+function keep(
+  run: Planning,
+  group: EngineGroup,
+  current: EngineMembership,
+  to: Role | null,
+  why: string,
+  protection: string,
+): void {
+  run.settled.set(group.id, protection);
+  run.changes.kept.push({
+    groupId: group.id,
+    groupName: group.name,
+    role: current.role,
+    reason: keptReason(group.name, current.role, to, why, protection),
+  });
+}
+
+function changeRole(
+  run: Planning,
+  group: EngineGroup,
+  current: EngineMembership,
+  to: Role,
+  linkIds: string[],
+  why: string,
+): void {
+  if (to === current.role) return;
+  if (roleRank(to, run.ctx.roleRanks) < roleRank(current.role, run.ctx.roleRanks)) {
+    const protection = protectionAgainstLoss(run, current);
+    if (protection !== null) return keep(run, group, current, to, why, protection);
+  }
+  run.changes.roleChanges.push({
+    groupId: group.id,
+    groupName: group.name,
+    from: current.role,
+    to,
+    linkIds,
+    reason: roleChangedReason(group.name, current.role, to, why),
+  });
+}
+
+/** A removal, unless a protection keeps the member or the grace period postpones it. */
+function removeOrKeep(run: Planning, group: EngineGroup, current: EngineMembership, why: string): void {
+  const protection = protectionAgainstLoss(run, current);
+  if (protection !== null) return keep(run, group, current, null, why, protection);
+  const entry = { groupId: group.id, groupName: group.name, role: current.role };
+  const step = graceStep(run.ctx.policy, current, run.now);
+  run.removing.add(group.id);
+  if (step.kind === 'remove') {
+    const reason =
+      step.dueAt === null
+        ? removedReason(group.name, why)
+        : removedAfterGraceReason(group.name, step.dueAt, why);
+    run.changes.removals.push({ ...entry, reason });
+  } else if (step.kind === 'schedule') {
+    const hours = run.ctx.policy.removalGraceHours;
+    const reason = scheduledReason(group.name, step.dueAt, hours, why);
+    run.changes.removalsScheduled.push({ ...entry, dueAt: step.dueAt, reason });
+  }
 }
 
 function planAdmin(ctx: SyncContext, user: EngineUser | null, external: ExternalGroups): SyncPlan['admin'] {
@@ -408,6 +364,10 @@ function emptyPlan(external: ExternalGroups, signup: SyncPlan['signup']): SyncPl
     roleChanges: [],
     removals: [],
     kept: [],
+    removalsScheduled: [],
+    removalsCancelled: [],
+    lastOwnerMarked: [],
+    lastOwnerCleared: [],
     admin: { from: false, to: false },
     complete: external.complete,
     claimStatus: external.status,
@@ -432,10 +392,4 @@ function compareByGroup(
 /** Code-unit order: the same on every machine, unlike localeCompare. */
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function appendTo<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [value]);
-  else list.push(value);
 }

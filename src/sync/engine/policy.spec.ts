@@ -1,21 +1,33 @@
 import { DEFAULT_GROUP_SYNC_POLICY, resolvePolicy } from './policy';
-import { higherRole, isRole, ROLES, roleRank } from './roles';
+import { BUILT_IN_ROLE_RANKS, higherRole, isRole, ROLES, roleRank, roleRanksWith } from './roles';
 
 describe('roles', () => {
-  it('ranks guest 0 .. owner 4', () => {
-    expect(ROLES.map(roleRank)).toEqual([0, 1, 2, 3, 4]);
-    expect(roleRank('maintainer')).toBeGreaterThan(roleRank('developer'));
+  const ranks = BUILT_IN_ROLE_RANKS;
+
+  it('ranks the built-ins guest 10 .. owner 50', () => {
+    expect(ROLES.map((role) => roleRank(role, ranks))).toEqual([10, 20, 30, 40, 50]);
+    expect(roleRank('maintainer', ranks)).toBeGreaterThan(roleRank('developer', ranks));
   });
 
   it('refuses to rank something that is not a role', () => {
-    expect(() => roleRank('admin' as never)).toThrow(/Unknown role/);
-    expect(isRole('admin')).toBe(false);
-    expect(isRole('owner')).toBe(true);
+    expect(() => roleRank('admin', ranks)).toThrow(/Unknown role/);
+    expect(isRole('admin', ranks)).toBe(false);
+    expect(isRole('owner', ranks)).toBe(true);
   });
 
   it('higherRole picks the stronger role', () => {
-    expect(higherRole('guest', 'maintainer')).toBe('maintainer');
-    expect(higherRole('owner', 'reporter')).toBe('owner');
+    expect(higherRole('guest', 'maintainer', ranks)).toBe('maintainer');
+    expect(higherRole('owner', 'reporter', ranks)).toBe('owner');
+  });
+
+  it('a tenant ladder adds its custom roles to the built-ins, without changing them', () => {
+    const tenant = roleRanksWith([{ name: 'auditor', rank: 25 }]);
+    expect(roleRank('auditor', tenant)).toBe(25);
+    expect(higherRole('auditor', 'reporter', tenant)).toBe('auditor');
+    expect(higherRole('auditor', 'developer', tenant)).toBe('developer');
+    expect(roleRank('owner', tenant)).toBe(50);
+    // the built-in ladder itself is untouched
+    expect(isRole('auditor', BUILT_IN_ROLE_RANKS)).toBe(false);
   });
 });
 
@@ -35,6 +47,9 @@ describe('group-sync policy', () => {
       missingClaim: 'keep',
       overage: 'keep',
       jit: true,
+      removalGraceHours: 0,
+      defaultMemberships: [],
+      removeDefaultsOnMatch: false,
     });
   });
 

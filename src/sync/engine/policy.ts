@@ -1,4 +1,4 @@
-import type { GroupSyncPolicy } from './types';
+import type { DefaultMembership, GroupSyncPolicy } from './types';
 
 /**
  * Defaults follow GitLab and ClearML (exact, case-sensitive matching on the `groups` claim, enforce
@@ -18,6 +18,9 @@ export const DEFAULT_GROUP_SYNC_POLICY: Readonly<GroupSyncPolicy> = Object.freez
   missingClaim: 'keep',
   overage: 'keep',
   jit: true,
+  removalGraceHours: 0,
+  defaultMemberships: Object.freeze([]) as unknown as DefaultMembership[],
+  removeDefaultsOnMatch: false,
 });
 
 const POLICY_KEYS = Object.keys(DEFAULT_GROUP_SYNC_POLICY) as (keyof GroupSyncPolicy)[];
@@ -32,12 +35,15 @@ export function resolvePolicy(partial?: Partial<GroupSyncPolicy> | null): GroupS
     ...DEFAULT_GROUP_SYNC_POLICY,
     claims: [...DEFAULT_GROUP_SYNC_POLICY.claims],
     adminGroups: [...DEFAULT_GROUP_SYNC_POLICY.adminGroups],
+    defaultMemberships: [],
   };
   if (!partial) return resolved;
   for (const key of POLICY_KEYS) {
     const value = partial[key];
     if (value === undefined) continue;
-    (resolved as unknown as Record<string, unknown>)[key] = Array.isArray(value) ? [...value] : value;
+    (resolved as unknown as Record<string, unknown>)[key] = Array.isArray(value)
+      ? value.map((item: unknown) => (typeof item === 'object' && item !== null ? { ...item } : item))
+      : value;
   }
   return resolved;
 }

@@ -39,9 +39,16 @@ describe('plan sentences', () => {
       links: [link('Dev', 'developer')],
       nameMatches: [],
       defaultRole: 'guest' as const,
+      fromDefault: false,
     };
     expect(describeJustification(one)).toBe('external group "Dev" is linked to it as developer');
-    const byName = { role: 'guest' as const, links: [], nameMatches: ['dev'], defaultRole: 'guest' as const };
+    const byName = {
+      role: 'guest' as const,
+      links: [],
+      nameMatches: ['dev'],
+      defaultRole: 'guest' as const,
+      fromDefault: false,
+    };
     expect(describeJustification(byName)).toBe(
       'external group "dev" has its name, and name matching gives the default role, guest',
     );
@@ -50,6 +57,7 @@ describe('plan sentences', () => {
       links: [link('Leads', 'owner', 'Team leads'), link('Dev', 'developer')],
       nameMatches: ['dev'],
       defaultRole: 'guest' as const,
+      fromDefault: false,
     };
     expect(describeJustification(three)).toBe(
       'external groups "Leads" ("Team leads") (linked as owner), "Dev" (linked as developer) and "dev" (same name, default role guest) match it; the highest role, owner, wins',

@@ -15,6 +15,8 @@ export interface DesiredRole {
   /** Normalized external groups equal to the group's name (name matching). */
   nameMatches: string[];
   defaultRole: Role;
+  /** True when the role comes from the IdP's default memberships (the user matches no link). */
+  fromDefault: boolean;
 }
 
 export const DENIED_JIT_OFF =
@@ -52,6 +54,7 @@ export function describeJustification(sources: DesiredRole): string {
     );
     listed.push(`"${name}" (same name, default role ${sources.defaultRole})`);
   }
+  if (single.length === 0 && sources.fromDefault) return DEFAULT_JUSTIFICATION;
   if (single.length === 1) return single[0];
   return `external groups ${joinWords(listed)} match it; the highest role, ${sources.role}, wins`;
 }
@@ -112,7 +115,43 @@ export const PROTECTION_MANUAL_UNDER_SYNCED_ONLY =
   'the membership was added by hand, and the removal policy synced-only never removes or downgrades those';
 
 export const PROTECTION_LAST_OWNER =
-  "the user is its last owner, and sync never removes or downgrades a group's last owner";
+  'the user is its last owner: kept as last owner although the IdP no longer grants it (workspace setting keepLastOwner)';
+
+const DEFAULT_JUSTIFICATION =
+  'it is a default membership of this sign-in method, given to users whose groups match no link';
+
+export const DEFAULT_GONE =
+  'it is a default membership of this sign-in method and the user now matches a link (removeDefaultsOnMatch)';
+
+export const DEFAULT_STAYS =
+  'it is a default membership of this sign-in method, kept after the user matched a link (removeDefaultsOnMatch is off)';
+
+export const NO_LONGER_MANAGED = 'no link of this sign-in method manages the group any more';
+
+export function policyKeepsReason(policy: GroupSyncPolicy): string {
+  return `the removal policy ${policy.removal} does not remove it`;
+}
+
+/** A removal postponed by the grace period. */
+export function scheduledReason(groupName: string, dueAt: string, hours: number, why: string): string {
+  return `Removal from ${quote(groupName)} scheduled for ${dueAt} (grace period of ${hours} hours): ${why}.`;
+}
+
+export function removedAfterGraceReason(groupName: string, dueAt: string, why: string): string {
+  return `Removed from ${quote(groupName)} after the grace period (due ${dueAt}): ${why}.`;
+}
+
+export function cancelledReason(groupName: string, why: string): string {
+  return `Pending removal from ${quote(groupName)} cancelled: ${why}.`;
+}
+
+export function lastOwnerMarkedReason(groupName: string, role: Role): string {
+  return `Kept in "${groupName}" as ${role} as its last owner, although the IdP no longer grants it.`;
+}
+
+export function lastOwnerClearedReason(groupName: string): string {
+  return `No longer kept in "${groupName}" only as its last owner: the IdP grants the role again, another owner appeared, or the role changed.`;
+}
 
 export function adminGrantedReason(adminGroup: string): string {
   return `Made a workspace admin: external group "${adminGroup}" is an admin group of this sign-in method.`;

@@ -1,20 +1,40 @@
-/** Roles in ascending order of power: a role includes everything the roles before it can do. */
+/** The built-in ladder every tenant has, in ascending order of power; tenants may add their own roles. */
 export const ROLES = ['guest', 'reporter', 'developer', 'maintainer', 'owner'] as const;
-export type Role = (typeof ROLES)[number];
+export type BuiltInRole = (typeof ROLES)[number];
 
-const RANK_BY_ROLE: ReadonlyMap<string, number> = new Map(ROLES.map((role, rank) => [role, rank]));
+/**
+ * A role name: a built-in one or one of the tenant's custom roles (docs/sync.md, "Custom roles").
+ * The API checks a name against the tenant's roles; inside the engine every role has a rank.
+ */
+export type Role = string;
 
-/** guest 0 .. owner 4. Throws on a value that is not a role: comparing garbage would silently mis-rank. */
-export function roleRank(role: Role): number {
-  const rank = RANK_BY_ROLE.get(role);
+/** The role the last-owner rule protects: always the built-in owner, the top of every ladder. */
+export const OWNER_ROLE: BuiltInRole = 'owner';
+
+/** Role name -> rank; a higher rank wins. Ranks are unique within one tenant's ladder. */
+export type RoleRanks = ReadonlyMap<string, number>;
+
+/** Ranks of the built-ins, 10 apart so custom roles fit between them (owner stays the top, 50). */
+export const BUILT_IN_ROLE_RANKS: RoleRanks = new Map(ROLES.map((role, i) => [role, (i + 1) * 10]));
+
+/** The rank of a role in `ranks`. Throws on a value that is not a role: comparing garbage would silently mis-rank. */
+export function roleRank(role: Role, ranks: RoleRanks): number {
+  const rank = ranks.get(role);
   if (rank === undefined) throw new Error(`Unknown role: ${String(role)}`);
   return rank;
 }
 
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && RANK_BY_ROLE.has(value);
+export function isRole(value: unknown, ranks: RoleRanks): value is Role {
+  return typeof value === 'string' && ranks.has(value);
 }
 
-export function higherRole(a: Role, b: Role): Role {
-  return roleRank(a) >= roleRank(b) ? a : b;
+export function higherRole(a: Role, b: Role, ranks: RoleRanks): Role {
+  return roleRank(a, ranks) >= roleRank(b, ranks) ? a : b;
+}
+
+/** The built-ins plus a tenant's custom roles. */
+export function roleRanksWith(custom: readonly { name: string; rank: number }[]): RoleRanks {
+  const ranks = new Map(BUILT_IN_ROLE_RANKS);
+  for (const role of custom) ranks.set(role.name, role.rank);
+  return ranks;
 }

@@ -58,6 +58,7 @@ describe('a plan narrowed to one group', () => {
       links: [link('l1', 'dev', 'eng'), link('l2', 'ops', 'sre')],
     });
     const plan = planSync(context, {
+      now: 0,
       user: null,
       memberships: [],
       external: { groups: ['eng', 'sre'], status: 'present', complete: true },

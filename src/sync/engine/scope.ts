@@ -1,15 +1,25 @@
 // Narrowing a plan to one group: a group-scoped reconcile and a link's impact preview.
-import type { SyncContext, SyncPlan } from './plan';
+import type { SyncContext } from './context';
+import type { SyncPlan } from './plan-types';
 
 /** The part of a plan about one group; admin rights are not the group's business. */
 export function onlyGroup(plan: SyncPlan, groupId: string): SyncPlan {
-  const inGroup = <T extends { groupId: string }>(items: T[]) => items.filter((i) => i.groupId === groupId);
+  return onlyGroups(plan, new Set([groupId]));
+}
+
+/** The part of a plan about these groups (the grace-period sweep: the groups whose removal is due). */
+export function onlyGroups(plan: SyncPlan, groupIds: ReadonlySet<string>): SyncPlan {
+  const inGroup = <T extends { groupId: string }>(items: T[]) => items.filter((i) => groupIds.has(i.groupId));
   return {
     ...plan,
     adds: inGroup(plan.adds),
     roleChanges: inGroup(plan.roleChanges),
     removals: inGroup(plan.removals),
     kept: inGroup(plan.kept),
+    removalsScheduled: inGroup(plan.removalsScheduled),
+    removalsCancelled: inGroup(plan.removalsCancelled),
+    lastOwnerMarked: inGroup(plan.lastOwnerMarked),
+    lastOwnerCleared: inGroup(plan.lastOwnerCleared),
     admin: { from: plan.admin.from, to: plan.admin.from },
   };
 }

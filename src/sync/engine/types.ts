@@ -1,6 +1,6 @@
 // The engine's vocabulary: plain data in, plain data out. Nothing here knows about HTTP or the database.
-export { ROLES, roleRank } from './roles';
-export type { Role } from './roles';
+export { BUILT_IN_ROLE_RANKS, ROLES, roleRank, roleRanksWith } from './roles';
+export type { BuiltInRole, Role, RoleRanks } from './roles';
 import type { Role } from './roles';
 
 /** Who created a membership: an admin by hand, group-link sync, or a SCIM push. */
@@ -37,6 +37,21 @@ export interface GroupSyncPolicy {
   overage: 'keep' | 'graph';
   /** Default true: create unknown users at sign-in. */
   jit: boolean;
+  /**
+   * Default 0 (remove at once). Hours a membership sync would remove stays, marked pending removal,
+   * before the removal happens; a claim that justifies it again in the meantime cancels it.
+   */
+  removalGraceHours: number;
+  /** Default []. Memberships given to users of this IdP whose groups match no link. */
+  defaultMemberships: DefaultMembership[];
+  /** Default false. When true, the default memberships go once the user matches a link. */
+  removeDefaultsOnMatch: boolean;
+}
+
+/** A membership every user of an IdP gets while their groups match no link. */
+export interface DefaultMembership {
+  groupId: string;
+  role: Role;
 }
 
 export interface EngineGroup {
@@ -60,6 +75,12 @@ export interface EngineMembership {
   groupId: string;
   role: Role;
   source: MembershipSource;
+  /** Pending removal (grace period): when it is due, epoch milliseconds; null or absent: none. */
+  removalDueAt?: number | null;
+  /** The IdP whose sync scheduled the pending removal. */
+  removalIdpId?: string | null;
+  /** True while sync keeps this owner only because they are the group's last owner. */
+  keptAsLastOwner?: boolean;
 }
 
 export interface EngineUser {

@@ -2,7 +2,7 @@ import type { IdentityProvider } from '../../identity-providers/identity-provide
 import { oidcConfigOf, openIdpSecrets } from '../../identity-providers/idp-config';
 import type { SecretBox } from '../../common/crypto';
 import { ExternalGroups, GroupSyncPolicy, normalizeClaims } from '../engine';
-import { fetchTransitiveGroups } from './graph-groups.client';
+import { fetchTransitiveGroups, GraphSettings } from './graph-groups.client';
 
 const SAML_OBJECT_ID = 'http://schemas.microsoft.com/identity/claims/objectidentifier';
 
@@ -30,24 +30,47 @@ export async function completeOverageFromGraph(
     external,
     outcome: { attempted: true as const, complete: false, reason },
   });
+  const settings = graphSettingsOf(idp, box);
+  if (typeof settings === 'string')
+    return fail(
+      settings === NO_GRAPH
+        ? 'overage is set to "graph" but the identity provider has no Graph settings'
+        : settings,
+    );
+  const oid = entraObjectId(attributes);
+  if (!oid) return fail('the sign-in carried no user object id (oid) to look up in Graph');
+
+  const result = await fetchTransitiveGroups(settings, oid);
+  if (!result.complete) return fail(result.reason);
+  const completed = graphGroupsAsClaim(result.groups, policy);
+  return { external: completed, outcome: { attempted: true, complete: true, groups: result.groups.length } };
+}
+
+const NO_GRAPH = 'the identity provider has no Microsoft Graph settings';
+
+/** The IdP's Graph settings with their credentials, or why there are none. */
+export function graphSettingsOf(idp: IdentityProvider, box: SecretBox): GraphSettings | string {
   const graph = idp.config.graph;
-  if (!graph?.directoryId)
-    return fail('overage is set to "graph" but the identity provider has no Graph settings');
+  if (!graph?.directoryId) return NO_GRAPH;
   const secrets = openIdpSecrets(box, idp.secrets);
   const clientId = graph.clientId ?? (idp.type === 'oidc' ? oidcConfigOf(idp).clientId : undefined);
   const clientSecret = secrets.graphClientSecret ?? secrets.clientSecret;
-  if (!clientId || !clientSecret) return fail('no client id or secret for Microsoft Graph');
-  const oid = firstString(attributes.oid) ?? firstString(attributes[SAML_OBJECT_ID]);
-  if (!oid) return fail('the sign-in carried no user object id (oid) to look up in Graph');
+  if (!clientId || !clientSecret) return 'no client id or secret for Microsoft Graph';
+  return { ...graph, directoryId: graph.directoryId, clientId, clientSecret };
+}
 
-  const result = await fetchTransitiveGroups(
-    { ...graph, directoryId: graph.directoryId, clientId, clientSecret },
-    oid,
-  );
-  if (!result.complete) return fail(result.reason);
-  const names = result.groups.flatMap((g) => (g.displayName ? [g.id, g.displayName] : [g.id]));
-  const completed = normalizeClaims({ attributes: { [policy.claims[0] ?? 'groups']: names } }, policy);
-  return { external: completed, outcome: { attempted: true, complete: true, groups: result.groups.length } };
+/** A complete Graph answer as a complete claim: object ids and display names, so links by either match. */
+export function graphGroupsAsClaim(
+  groups: { id: string; displayName: string | null }[],
+  policy: GroupSyncPolicy,
+): ExternalGroups {
+  const names = groups.flatMap((g) => (g.displayName ? [g.id, g.displayName] : [g.id]));
+  return normalizeClaims({ attributes: { [policy.claims[0] ?? 'groups']: names } }, policy);
+}
+
+/** Entra ID's user object id in a sign-in: the OIDC `oid` claim or the SAML objectidentifier attribute. */
+export function entraObjectId(attributes: Record<string, unknown>): string | undefined {
+  return firstString(attributes.oid) ?? firstString(attributes[SAML_OBJECT_ID]);
 }
 
 function firstString(value: unknown): string | undefined {

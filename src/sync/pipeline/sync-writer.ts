@@ -8,11 +8,14 @@ import { Membership } from '../../groups/membership.entity';
 import { User } from '../../users/user.entity';
 import type { ExternalGroups, MembershipSource, SyncPlan } from '../engine';
 import { ExternalMembership } from '../external-membership.entity';
+import { writeMarkers } from './sync-markers';
+import { GateScope, RemovalGate } from '../../removal-safety/removal-gate';
 import type { StoredGroup } from './sync-loader';
 
-type SyncTrigger = 'sign-in' | 'reconcile' | 'scim';
+type SyncTrigger = 'sign-in' | 'reconcile' | 'scim' | 'graph-refresh' | 'grace-period';
 
-export interface ApplyMeta {
+/** `tenant`, `idpPaused` and `groupId` are for the removal gate (pause, circuit breaker). */
+export interface ApplyMeta extends GateScope {
   trigger: SyncTrigger;
   idpId: string;
   idpSlug: string;
@@ -34,7 +37,10 @@ export interface PlannedUser {
  */
 @Injectable()
 export class SyncWriter {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly gate: RemovalGate,
+  ) {}
 
   /**
    * Writes the plans and records, in one audit insert, `before` (the trigger's own events), one
@@ -48,17 +54,21 @@ export class SyncWriter {
     items: PlannedUser[],
     meta: ApplyMeta,
     options: { summary: SummaryWhen; before?: AuditEntry[]; extra?: Record<string, unknown> },
-  ): Promise<void> {
-    const entries = [...(options.before ?? [])];
-    for (const { user, changes, plan } of await writePlans(em, tenantId, items, meta)) {
+  ): Promise<{ staged: number }> {
+    // Paused: nothing written; past the removal budget: removals staged (src/removal-safety).
+    const gated = await this.gate.gate(em, items, meta);
+    const entries = [...(options.before ?? []), ...gated.entries];
+    for (const { user, changes, plan } of await writePlans(em, tenantId, gated.items, meta)) {
       entries.push(...changes);
       const summarize =
         options.summary === 'always' ||
         (options.summary === 'when-kept' && plan.kept.length > 0) ||
         (options.summary === 'when-written' && changes.length > 0);
-      if (summarize) entries.push(summaryEntry(user.id, plan, meta, options.extra));
+      const extra = { ...options.extra, ...gated.notes.get(user.id) };
+      if (summarize) entries.push(summaryEntry(user.id, plan, meta, extra));
     }
     if (entries.length > 0) await this.audit.record(em, ctx, tenantId, entries);
+    return { staged: gated.staged };
   }
 }
 
@@ -141,6 +151,7 @@ async function writeChanges(
       details: { ...common, groupName: removal.groupName, reason: removal.reason },
     });
   }
+  entries.push(...(await writeMarkers(em, tenantId, user, plan, meta, now)));
   if (plan.admin.from !== plan.admin.to)
     entries.push(await writeAdminChange(em, user, plan.admin, common, now));
   return entries;

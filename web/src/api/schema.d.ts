@@ -50,7 +50,10 @@ export interface paths {
         get: operations["TenantsController_get"];
         put?: never;
         post?: never;
-        /** Delete a tenant and everything it owns (operator only) */
+        /**
+         * Delete a tenant and everything it owns (operator only; ?force=true when it is not empty)
+         * @description Anything attached makes a plain delete answer 409 (group_not_empty, identity_provider_in_use, tenant_not_empty) with a DeletePreview in details; ?force=true deletes it all and the audit event records every row it took; ?dryRun=true answers the DeletePreview and deletes nothing.
+         */
         delete: operations["TenantsController_remove"];
         options?: never;
         head?: never;
@@ -139,7 +142,10 @@ export interface paths {
         get: operations["GroupsController_get"];
         put?: never;
         post?: never;
-        /** Delete a group without subgroups */
+        /**
+         * Delete a group (?force=true when it has subgroups, links or members: they go with it)
+         * @description Anything attached makes a plain delete answer 409 (group_not_empty, identity_provider_in_use, tenant_not_empty) with a DeletePreview in details; ?force=true deletes it all and the audit event records every row it took; ?dryRun=true answers the DeletePreview and deletes nothing.
+         */
         delete: operations["GroupsController_remove"];
         options?: never;
         head?: never;
@@ -209,10 +215,16 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Add a member or change their role by hand (source becomes manual) */
+        /**
+         * Add a member or change their role by hand (source becomes manual)
+         * @description With the tenant setting lockSyncedMemberships, a group that links manage refuses manual changes (409 membership_locked, the links in details); the operator token may send ?force=true (audited as an override); anyone else sending it gets 403 force_requires_operator.
+         */
         put: operations["GroupsController_putMember"];
         post?: never;
-        /** Remove a member */
+        /**
+         * Remove a member
+         * @description With the tenant setting lockSyncedMemberships, a group that links manage refuses manual changes (409 membership_locked, the links in details); the operator token may send ?force=true (audited as an override); anyone else sending it gets 403 force_requires_operator.
+         */
         delete: operations["GroupsController_removeMember"];
         options?: never;
         head?: never;
@@ -248,12 +260,55 @@ export interface paths {
         get: operations["IdentityProvidersController_get"];
         put?: never;
         post?: never;
-        /** Delete an identity provider */
+        /**
+         * Delete an identity provider (?force=true when links, identities or SCIM data hang off it)
+         * @description Anything attached makes a plain delete answer 409 (group_not_empty, identity_provider_in_use, tenant_not_empty) with a DeletePreview in details; ?force=true deletes it all and the audit event records every row it took; ?dryRun=true answers the DeletePreview and deletes nothing.
+         */
         delete: operations["IdentityProvidersController_remove"];
         options?: never;
         head?: never;
         /** Change an identity provider or its group-sync policy */
         patch: operations["IdentityProvidersController_update"];
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/identity-providers/{idp}/block-inactive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Leavers: block users of this IdP not seen (sign-in or SCIM) for leavers.blockNotSeenDays
+         * @description ?dryRun=true lists who would be blocked (with &notSeenDays=N to preview another value). 409 when the rule is off and no notSeenDays is given to a dry run.
+         */
+        post: operations["LeaversController_blockInactive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/identity-providers/{idp}/graph-refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Leavers: read the groups of users not seen for leavers.notSeenDays through Microsoft Graph and apply them
+         * @description Only complete Graph answers change anything; a user Graph says is gone is blocked. ?dryRun=true answers each user's plan and writes nothing. 409 without Graph settings.
+         */
+        post: operations["LeaversController_graphRefresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/tenants/{tenant}/overview": {
@@ -271,6 +326,43 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's roles, lowest rank first: the built-in ladder and its custom roles */
+        get: operations["RolesController_list"];
+        put?: never;
+        /** Add a custom role with a name and a rank (1-49, unique: ties are refused) */
+        post: operations["RolesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/roles/{role}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a role */
+        get: operations["RolesController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a custom role; 409 naming the links, memberships and IdPs that still use it */
+        delete: operations["RolesController_remove"];
+        options?: never;
+        head?: never;
+        /** Change a custom role's rank or description, or rename it while nothing uses it */
+        patch: operations["RolesController_update"];
         trace?: never;
     };
     "/api/v1/tenants/{tenant}/scim-tokens": {
@@ -308,6 +400,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant}/staged-removals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Removals the circuit breaker staged, oldest first, cursor-paged */
+        get: operations["RemovalSafetyController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/staged-removals/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply staged removals (all, or by ids) after checking each again */
+        post: operations["RemovalSafetyController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/staged-removals/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Drop staged removals (all, or by ids): everyone keeps their membership */
+        post: operations["RemovalSafetyController_discard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant}/sync/preview": {
         parameters: {
             query?: never;
@@ -336,6 +479,23 @@ export interface paths {
         put?: never;
         /** Apply the current links now to users from their stored external groups */
         post: operations["SyncController_reconcile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/sync/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused sync (?dryRun=true lists the pending changes per user, writes nothing) */
+        post: operations["RemovalSafetyController_resume"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1807,8 +1967,11 @@ export interface components {
             idp?: string;
             /** @description Readable name for an object id, e.g. "Developers (Entra)" */
             label?: string;
-            /** @enum {string} */
-            role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+            /**
+             * @description A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles (GET .../roles)
+             * @example developer
+             */
+            role: string;
         };
         CreateIdentityProviderDto: {
             /**
@@ -1865,6 +2028,8 @@ export interface components {
             /** @description OIDC: issuer URL (discovery) */
             issuer?: string;
             jwksUrl?: string;
+            /** @description Leavers caught without a sign-in: scheduled Graph refresh, inactivity block */
+            leavers?: components["schemas"]["LeaversSettingsDto"];
             /** @description SAML: the IdP federation metadata XML, pasted */
             metadataXml?: string;
             /** @description Display name; defaults to the slug */
@@ -1892,6 +2057,11 @@ export interface components {
             /** @description SAML: IdP single sign-on URL (HTTP-Redirect or HTTP-POST) */
             ssoUrl?: string;
             /**
+             * @description Pause sync for this IdP: its sign-ins and SCIM pushes store what it says, no membership or admin change is written. false resumes without applying what waits; POST .../sync/resume {idp} previews and applies it.
+             * @default false
+             */
+            syncPaused?: boolean;
+            /**
              * @description OIDC: how the client authenticates at the token endpoint
              * @default client_secret_basic
              * @enum {string}
@@ -1918,6 +2088,19 @@ export interface components {
             /** @description The operator token (ADMIN_TOKEN or the one printed at first start) */
             token: string;
         };
+        CreateRoleDto: {
+            description?: string | null;
+            /**
+             * @description Lower-case slug, unique in the tenant
+             * @example auditor
+             */
+            name: string;
+            /**
+             * @description Higher wins. Built-ins: guest 10, reporter 20, developer 30, maintainer 40, owner 50; unique per tenant
+             * @example 25
+             */
+            rank: number;
+        };
         CreateScimTokenDto: {
             /** @description The IdP connection (slug or id) whose SCIM client uses the token */
             idp: string;
@@ -1942,6 +2125,39 @@ export interface components {
             /** @example ada@example.com */
             email: string;
         };
+        DefaultMembershipDto: {
+            /**
+             * Format: uuid
+             * @description A group of this workspace
+             */
+            groupId: string;
+            /** @description A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles (GET .../roles) */
+            role: string;
+        };
+        /** @description What a delete takes with it: the answer of DELETE with ?dryRun=true, and the details of its 409 (without dryRun) */
+        DeletePreview: {
+            /** @description Complete counts by kind: group: subgroups, links, memberships; identity provider: links, identities, scimTokens, scimUsers, scimGroups, externalMemberships; tenant: identityProviders, groups, users */
+            counts: {
+                [key: string]: number;
+            };
+            /** @enum {boolean} */
+            dryRun?: true;
+            /** @description The first 50 rows of each listed kind, in a stable order (by email, name or external group) */
+            items: {
+                [key: string]: {
+                    [key: string]: unknown;
+                }[];
+            };
+            /** @description true when anything is attached: a delete without ?force=true answers 409 with this */
+            requiresForce: boolean;
+            target: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                type: "group" | "identity_provider" | "tenant";
+            };
+        };
         /** @description The one error shape of the admin API */
         ErrorResponse: {
             /** @description Stable, for programs: validation_failed, not_found, last_owner, ... */
@@ -1953,6 +2169,44 @@ export interface components {
             /** @description For people */
             message: string;
             statusCode: number;
+        };
+        GraphRefreshResult: {
+            /** @description Gone from Graph but not blocked: more than 10 and more than half of those asked */
+            blocksWithheld: number;
+            dryRun: boolean;
+            failures: {
+                reason: string;
+                /** Format: uuid */
+                userId: string;
+            }[];
+            notSeenDays: number;
+            throttled: {
+                retryAfterSeconds: number;
+            } | null;
+            users?: {
+                email: string;
+                /** Format: date-time */
+                lastSeenAt: string;
+                /** @enum {string} */
+                outcome: "changes" | "unchanged" | "blocked" | "failed" | "skipped" | "not-read";
+                plan?: components["schemas"]["SyncPlan"];
+                reason: string | null;
+                /** Format: uuid */
+                userId: string;
+            }[];
+            /** @description Gone from Entra ID (404) */
+            usersBlocked: number;
+            usersChanged: number;
+            /** @description Active users of the IdP not seen for notSeenDays */
+            usersConsidered: number;
+            /** @description Incomplete answers: nothing changed for them */
+            usersFailed: number;
+            /** @description Left for the next run after Graph throttled (429) */
+            usersNotRead: number;
+            /** @description Complete Graph answers */
+            usersRead: number;
+            /** @description No Entra object id known, or blocked meanwhile */
+            usersSkipped: number;
         };
         GraphSettingsDto: {
             /** @description Default https://graph.microsoft.com */
@@ -1989,8 +2243,8 @@ export interface components {
             /** @description null: every IdP of the tenant */
             idp: string | null;
             label: string | null;
-            /** @enum {string} */
-            role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+            /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+            role: string;
             /** Format: date-time */
             updatedAt: string;
         };
@@ -2022,10 +2276,15 @@ export interface components {
              */
             claims?: string[];
             /**
-             * @default guest
-             * @enum {string}
+             * @description Memberships given to users of this IdP whose groups match no link
+             * @default []
              */
-            defaultRole?: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+            defaultMemberships?: components["schemas"]["DefaultMembershipDto"][];
+            /**
+             * @description A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles (GET .../roles)
+             * @default guest
+             */
+            defaultRole?: string;
             /**
              * @description Split each claim value on this string
              * @default null
@@ -2069,6 +2328,16 @@ export interface components {
              * @enum {string}
              */
             removal?: "enforce" | "default-role" | "synced-only" | "never";
+            /**
+             * @description Hours a membership sync would remove stays, marked pending removal, before it goes; a claim that justifies it again cancels it
+             * @default 0
+             */
+            removalGraceHours?: number;
+            /**
+             * @description Remove the default memberships once the user matches a link
+             * @default false
+             */
+            removeDefaultsOnMatch?: boolean;
         };
         Health: {
             /** @enum {string} */
@@ -2089,6 +2358,16 @@ export interface components {
             hasClientSecret: boolean;
             /** Format: uuid */
             id: string;
+            leavers: {
+                blockNotSeenDays: number | null;
+                graphRefreshHours: number | null;
+                notSeenDays: number;
+            };
+            /**
+             * Format: date-time
+             * @description When the scheduled leaver run is next due
+             */
+            leaversNextRunAt: string | null;
             loginUrl: string;
             /** @description SAML */
             metadataUrl?: string;
@@ -2096,12 +2375,43 @@ export interface components {
             slug: string;
             /** @description SAML */
             spEntityId?: string;
+            syncPaused: boolean;
             /** @enum {string} */
             type: "saml" | "oidc";
             /** Format: date-time */
             updatedAt: string;
         } & {
             [key: string]: unknown;
+        };
+        InactivityResult: {
+            dryRun: boolean;
+            notSeenDays: number;
+            users: {
+                email: string;
+                /** Format: date-time */
+                lastSeenAt: string;
+                /** Format: uuid */
+                userId: string;
+            }[];
+            /** @description Blocked, or with dryRun would be */
+            usersBlocked: number;
+        };
+        LeaversSettingsDto: {
+            /**
+             * @description Block this IdP's users not seen (sign-in or SCIM write) for this many days, checked daily (or with the Graph refresh); null: off
+             * @default null
+             */
+            blockNotSeenDays?: Record<string, never> | null;
+            /**
+             * @description Entra ID with Graph settings: read the groups of users not seen for notSeenDays through Microsoft Graph every N hours and apply them; null: off
+             * @default null
+             */
+            graphRefreshHours?: Record<string, never> | null;
+            /**
+             * @description The Graph refresh reads users not seen (sign-in or SCIM write) for this many days
+             * @default 30
+             */
+            notSeenDays?: number;
         };
         /** @description The answer of a write with ?dryRun=true: nothing was written */
         LinkDryRun: {
@@ -2115,27 +2425,27 @@ export interface components {
             affected: {
                 adds: {
                     reason: string;
-                    /** @enum {string} */
-                    role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    role: string;
                 }[];
                 email: string;
                 idp: string;
                 kept: {
                     reason: string;
-                    /** @enum {string} */
-                    role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    role: string;
                 }[];
                 removals: {
                     reason: string;
-                    /** @enum {string} */
-                    role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    role: string;
                 }[];
                 roleChanges: {
-                    /** @enum {string} */
-                    from: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    from: string;
                     reason: string;
-                    /** @enum {string} */
-                    to: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    to: string;
                 }[];
                 /** Format: uuid */
                 userId: string;
@@ -2155,18 +2465,29 @@ export interface components {
             usersEvaluated: number;
         };
         Member: {
-            /** @enum {string|null} */
-            directRole: "guest" | "reporter" | "developer" | "maintainer" | "owner" | null;
+            /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+            directRole: string | null;
             displayName: string | null;
             email: string;
             /** Format: uuid */
             fromGroupId: string;
             /** @description The role comes from a parent group */
             inherited: boolean;
-            /** @enum {string} */
-            role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+            /** @description Kept as last owner although the IdP no longer grants it */
+            keptAsLastOwner: boolean;
+            /**
+             * Format: date-time
+             * @description Grace period: when sync removes it unless a claim justifies it again
+             */
+            pendingRemovalAt: string | null;
+            /** @description Why the removal is pending */
+            pendingRemovalReason: string | null;
+            /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+            role: string;
             /** @enum {string} */
             source: "manual" | "sync" | "scim";
+            /** @description The marker in plain words, for people */
+            syncNote: string | null;
             /** Format: uuid */
             userId: string;
         };
@@ -2181,8 +2502,8 @@ export interface components {
             createdAt: string;
             /** Format: uuid */
             groupId: string;
-            /** @enum {string} */
-            role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+            /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+            role: string;
             /** @enum {string} */
             source: "manual" | "sync" | "scim";
             /** Format: date-time */
@@ -2198,8 +2519,8 @@ export interface components {
                 /** Format: uuid */
                 groupId: string;
                 groupName: string;
-                /** @enum {string} */
-                role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                role: string;
             }[];
             memberships: {
                 /** Format: date-time */
@@ -2207,6 +2528,8 @@ export interface components {
                 /** Format: uuid */
                 groupId: string;
                 groupName: string;
+                /** @description Kept as last owner although the IdP no longer grants it */
+                keptAsLastOwner: boolean;
                 lastChange: {
                     action: string;
                     actor: {
@@ -2226,11 +2549,8 @@ export interface components {
                     idp: string;
                     trigger: string;
                 } | null;
-                /**
-                 * @description The highest role the matching links give
-                 * @enum {string|null}
-                 */
-                linkRole: "guest" | "reporter" | "developer" | "maintainer" | "owner" | null;
+                /** @description The highest role the matching links give */
+                linkRole: string | null;
                 matches: {
                     externalGroup: string;
                     idp: string;
@@ -2240,8 +2560,8 @@ export interface components {
                      * @description null: matched by the group name (name matching)
                      */
                     linkId: string | null;
-                    /** @enum {string} */
-                    role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    role: string;
                     /** Format: date-time */
                     seenAt: string;
                     /** @description What the IdP sent (normalized) */
@@ -2249,12 +2569,21 @@ export interface components {
                     /** @enum {string} */
                     via: "claim" | "scim";
                 }[];
-                /** @enum {string} */
-                role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                /**
+                 * Format: date-time
+                 * @description Grace period: when sync removes it unless a claim justifies it again
+                 */
+                pendingRemovalAt: string | null;
+                /** @description Why the removal is pending */
+                pendingRemovalReason: string | null;
+                /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                role: string;
                 /** @description Why this role, in words */
                 roleWhy: string;
                 /** @enum {string} */
                 source: "manual" | "sync" | "scim";
+                /** @description The marker in plain words, for people */
+                syncNote: string | null;
                 /** Format: date-time */
                 updatedAt: string;
                 /** @description Why the user is in the group, in words */
@@ -2317,14 +2646,22 @@ export interface components {
                 roleChanges: number;
                 signIns: number;
             };
+            removalSafety: {
+                stagedRemovals: number;
+                /** Format: date-time */
+                trippedAt: string | null;
+            };
             /** Format: date-time */
             since: string;
             /** Format: date-time */
             until: string;
         };
         PutMemberDto: {
-            /** @enum {string} */
-            role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+            /**
+             * @description A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles (GET .../roles)
+             * @example developer
+             */
+            role: string;
         };
         ReconcileDto: {
             /** @description Only change memberships of this group (e.g. after changing its links) */
@@ -2338,9 +2675,57 @@ export interface components {
             adds: number;
             kept: number;
             removals: number;
+            /** @description Removals the grace period postponed (marked pending removal) */
+            removalsScheduled: number;
+            /** @description Removals the circuit breaker staged (not in removals) */
+            removalsStaged: number;
             roleChanges: number;
             usersChanged: number;
             usersEvaluated: number;
+        };
+        RemovalSafetyDto: {
+            /**
+             * @description Stage sync removals past the limit
+             * @default true
+             */
+            enabled?: boolean;
+            /**
+             * @description Percent of the tenant's sync-managed memberships that may go within the window
+             * @default 10
+             */
+            maxRemovalPercent?: number;
+            /**
+             * @description Sync removals within the window that always pass (0: only the percent counts)
+             * @default 10
+             */
+            maxRemovals?: number;
+            /**
+             * @description The window removals are counted in, in minutes (at most a week)
+             * @default 60
+             */
+            windowMinutes?: number;
+        };
+        ResumeDto: {
+            /** @description Resume this IdP (its syncPaused); absent: the tenant (its settings.syncPaused) */
+            idp?: string;
+        };
+        Role: {
+            /** @description guest .. owner: every tenant has them; they cannot be changed */
+            builtIn: boolean;
+            /**
+             * Format: date-time
+             * @description null for a built-in role
+             */
+            createdAt: string | null;
+            description: string | null;
+            name: string;
+            /** @description Higher wins; unique in the tenant */
+            rank: number;
+            /**
+             * Format: date-time
+             * @description null for a built-in role
+             */
+            updatedAt: string | null;
         };
         SamlResponseLimitsDto: {
             /**
@@ -2407,8 +2792,8 @@ export interface components {
                 /** Format: uuid */
                 groupId: string;
                 groupName: string;
-                /** @enum {string} */
-                role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                role: string;
                 /** @enum {string} */
                 source: "manual" | "sync" | "scim";
             }[];
@@ -2424,14 +2809,85 @@ export interface components {
                 isAdmin: boolean;
             };
         };
+        StagedRemoval: {
+            /** Format: date-time */
+            createdAt: string;
+            email: string;
+            /** Format: uuid */
+            groupId: string;
+            groupName: string;
+            /** Format: uuid */
+            id: string;
+            idp: string;
+            reason: string;
+            /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+            role: string;
+            /** @enum {string} */
+            trigger: "sign-in" | "reconcile" | "scim" | "graph-refresh" | "grace-period";
+            /** Format: uuid */
+            userId: string;
+        };
+        StagedRemovalIdsDto: {
+            /** @description Ids of staged removals (1-5000); absent: all of the tenant's */
+            ids?: string[];
+        };
+        /** @description A page of staged removals, oldest first */
+        StagedRemovalPage: {
+            items: components["schemas"]["StagedRemoval"][];
+            /** @description Pass as ?cursor= for the next page; null at the end */
+            nextCursor: string | null;
+        };
+        StagedRemovalsApproved: {
+            approved: number;
+            skipped: {
+                /** Format: uuid */
+                groupId: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                userId: string;
+                why: string;
+            }[];
+        };
+        StagedRemovalsDiscarded: {
+            discarded: number;
+        };
         /** @description What sync would do: signup, adds, roleChanges, removals, kept, admin, complete, each change with its reason */
         SyncPlan: {
             adds: {
                 [key: string]: unknown;
             }[];
             complete?: boolean;
+            lastOwnerCleared?: {
+                /** Format: uuid */
+                groupId: string;
+                groupName: string;
+                reason: string;
+            }[];
+            lastOwnerMarked?: {
+                /** Format: uuid */
+                groupId: string;
+                groupName: string;
+                reason: string;
+            }[];
             removals: {
                 [key: string]: unknown;
+            }[];
+            removalsCancelled?: {
+                /** Format: uuid */
+                groupId: string;
+                groupName: string;
+                reason: string;
+            }[];
+            removalsScheduled?: {
+                /** Format: date-time */
+                dueAt: string;
+                /** Format: uuid */
+                groupId: string;
+                groupName: string;
+                reason: string;
+                /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                role: string;
             }[];
             roleChanges: {
                 [key: string]: unknown;
@@ -2457,15 +2913,88 @@ export interface components {
             /** @description Slug of the identity provider the sign-in comes through */
             idp: string;
         };
+        /** @description dryRun: the pending changes per user (totals, users, truncated); otherwise result */
+        SyncResume: {
+            dryRun: boolean;
+            result?: components["schemas"]["ReconcileResult"];
+            resume: {
+                idp: string | null;
+                tenant: boolean;
+            };
+            stillPaused: {
+                idps: string[];
+                tenant: boolean;
+            };
+            totals?: {
+                adds: number;
+                adminChanges: number;
+                removals: number;
+                roleChanges: number;
+                usersChanged: number;
+                usersEvaluated: number;
+            };
+            truncated?: boolean;
+            users?: {
+                adds: {
+                    /** Format: uuid */
+                    groupId: string;
+                    groupName: string;
+                    reason: string;
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    role: string;
+                }[];
+                admin: {
+                    from: boolean;
+                    to: boolean;
+                } | null;
+                email: string;
+                idp: string;
+                removals: {
+                    /** Format: uuid */
+                    groupId: string;
+                    groupName: string;
+                    reason: string;
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    role: string;
+                }[];
+                roleChanges: {
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    from: string;
+                    /** Format: uuid */
+                    groupId: string;
+                    groupName: string;
+                    reason: string;
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    to: string;
+                }[];
+                /** Format: uuid */
+                userId: string;
+            }[];
+        };
         Tenant: {
             /** Format: date-time */
             createdAt: string;
             /** Format: uuid */
             id: string;
             name: string;
+            /**
+             * Format: date-time
+             * @description When the removal circuit breaker opened; null: closed
+             */
+            removalBreakerTrippedAt: string | null;
             settings: {
+                /** @description Sync keeps a group's last owner (default true) */
+                keepLastOwner: boolean;
+                lockSyncedMemberships: boolean;
+                removalSafety: {
+                    enabled: boolean;
+                    maxRemovalPercent: number;
+                    maxRemovals: number;
+                    windowMinutes: number;
+                };
                 /** @enum {string} */
                 scimDeleteAction: "block" | "delete";
+                syncPaused: boolean;
             };
             slug: string;
             /** Format: date-time */
@@ -2473,10 +3002,24 @@ export interface components {
         };
         TenantSettingsDto: {
             /**
+             * @description Sync keeps a group's last owner when the IdP stops granting the role (shown as kept as last owner); false removes or downgrades them like anyone else
+             * @default true
+             */
+            keepLastOwner?: boolean;
+            /** @description true: manual membership changes in a group that group links manage are refused (409 membership_locked); the operator token may override with ?force=true. Default false */
+            lockSyncedMemberships?: boolean;
+            /** @description The mass-removal circuit breaker */
+            removalSafety?: components["schemas"]["RemovalSafetyDto"];
+            /**
              * @description What SCIM DELETE does to the user: block (default) or delete
              * @enum {string}
              */
             scimDeleteAction?: "block" | "delete";
+            /**
+             * @description Pause sync: sign-ins and SCIM store what the IdP says, no membership or admin change is written. Setting it to false resumes without applying what waits; POST .../sync/resume previews and applies it.
+             * @default false
+             */
+            syncPaused?: boolean;
         };
         UpdateGroupDto: {
             description?: string | null;
@@ -2489,8 +3032,8 @@ export interface components {
         };
         UpdateGroupLinkDto: {
             label?: string | null;
-            /** @enum {string} */
-            role?: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+            /** @description A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles (GET .../roles) */
+            role?: string;
         };
         UpdateIdentityProviderDto: {
             /**
@@ -2547,6 +3090,8 @@ export interface components {
             /** @description OIDC: issuer URL (discovery) */
             issuer?: string;
             jwksUrl?: string;
+            /** @description Leavers caught without a sign-in: scheduled Graph refresh, inactivity block */
+            leavers?: components["schemas"]["LeaversSettingsDto"];
             /** @description SAML: the IdP federation metadata XML, pasted */
             metadataXml?: string;
             /** @description Display name; defaults to the slug */
@@ -2569,6 +3114,11 @@ export interface components {
             /** @description SAML: IdP single sign-on URL (HTTP-Redirect or HTTP-POST) */
             ssoUrl?: string;
             /**
+             * @description Pause sync for this IdP: its sign-ins and SCIM pushes store what it says, no membership or admin change is written. false resumes without applying what waits; POST .../sync/resume {idp} previews and applies it.
+             * @default false
+             */
+            syncPaused?: boolean;
+            /**
              * @description OIDC: how the client authenticates at the token endpoint
              * @default client_secret_basic
              * @enum {string}
@@ -2589,6 +3139,12 @@ export interface components {
              */
             wantResponseSigned?: boolean;
         };
+        UpdateRoleDto: {
+            description?: string | null;
+            /** @description New name; refused while the role is in use */
+            name?: string;
+            rank?: number;
+        };
         UpdateTenantDto: {
             /** @description Display name */
             name?: string;
@@ -2604,6 +3160,11 @@ export interface components {
         User: {
             /** @enum {string|null} */
             adminSource: "manual" | "sync" | null;
+            /**
+             * @description Who blocked the user: an admin, SCIM, a Graph refresh (gone from Entra), the inactivity rule
+             * @enum {string|null}
+             */
+            blockedBy: "admin" | "scim" | "graph" | "inactive" | null;
             /** Format: date-time */
             createdAt: string;
             displayName: string | null;
@@ -2623,16 +3184,32 @@ export interface components {
                 idp: string;
             }[];
             isAdmin: boolean;
+            /**
+             * Format: date-time
+             * @description Last sign-in (any IdP) or SCIM write of the user: the clock of the leaver rules
+             */
+            lastSeenAt: string | null;
             /** Format: date-time */
             lastSignInAt: string | null;
             memberships: {
                 /** Format: uuid */
                 groupId: string;
                 groupName: string;
-                /** @enum {string} */
-                role: "guest" | "reporter" | "developer" | "maintainer" | "owner";
+                /** @description Kept as last owner although the IdP no longer grants it */
+                keptAsLastOwner: boolean;
+                /**
+                 * Format: date-time
+                 * @description Grace period: when sync removes it unless a claim justifies it again
+                 */
+                pendingRemovalAt: string | null;
+                /** @description Why the removal is pending */
+                pendingRemovalReason: string | null;
+                /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                role: string;
                 /** @enum {string} */
                 source: "manual" | "sync" | "scim";
+                /** @description The marker in plain words, for people */
+                syncNote: string | null;
             }[];
             /** @enum {string} */
             status: "active" | "blocked";
@@ -3018,7 +3595,12 @@ export interface operations {
     };
     TenantsController_remove: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: answer 200 with what the delete would take with it, and delete nothing */
+                dryRun?: "true" | "false";
+                /** @description true: go ahead although the answer would otherwise be 409 (see the 409 details) */
+                force?: "true" | "false";
+            };
             header?: never;
             path: {
                 /** @description The workspace (tenant) slug */
@@ -3028,6 +3610,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description With ?dryRun=true: what would go, nothing deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletePreview"];
+                };
+            };
             /** @description Done; no body */
             204: {
                 headers: {
@@ -3064,6 +3655,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3675,7 +4275,12 @@ export interface operations {
     };
     GroupsController_remove: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: answer 200 with what the delete would take with it, and delete nothing */
+                dryRun?: "true" | "false";
+                /** @description true: go ahead although the answer would otherwise be 409 (see the 409 details) */
+                force?: "true" | "false";
+            };
             header?: never;
             path: {
                 groupId: string;
@@ -3686,6 +4291,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description With ?dryRun=true: what would go, nothing deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletePreview"];
+                };
+            };
             /** @description Done; no body */
             204: {
                 headers: {
@@ -4302,7 +4916,10 @@ export interface operations {
     };
     GroupsController_putMember: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: go ahead although the answer would otherwise be 409 (see the 409 details) */
+                force?: "true" | "false";
+            };
             header?: never;
             path: {
                 groupId: string;
@@ -4385,7 +5002,10 @@ export interface operations {
     };
     GroupsController_removeMember: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: go ahead although the answer would otherwise be 409 (see the 409 details) */
+                force?: "true" | "false";
+            };
             header?: never;
             path: {
                 groupId: string;
@@ -4680,7 +5300,12 @@ export interface operations {
     };
     IdentityProvidersController_remove: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: answer 200 with what the delete would take with it, and delete nothing */
+                dryRun?: "true" | "false";
+                /** @description true: go ahead although the answer would otherwise be 409 (see the 409 details) */
+                force?: "true" | "false";
+            };
             header?: never;
             path: {
                 idp: string;
@@ -4691,6 +5316,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description With ?dryRun=true: what would go, nothing deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletePreview"];
+                };
+            };
             /** @description Done; no body */
             204: {
                 headers: {
@@ -4727,6 +5361,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4818,6 +5461,170 @@ export interface operations {
             };
         };
     };
+    LeaversController_blockInactive: {
+        parameters: {
+            query?: {
+                /** @description true: answer with the impact on members and change nothing */
+                dryRun?: "true" | "false";
+                /** @description Dry run only: preview with this many days instead of leavers.blockNotSeenDays */
+                notSeenDays?: number;
+            };
+            header?: never;
+            path: {
+                idp: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InactivityResult"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    LeaversController_graphRefresh: {
+        parameters: {
+            query?: {
+                /** @description true: answer with the impact on members and change nothing */
+                dryRun?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                idp: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphRefreshResult"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     OverviewController_get: {
         parameters: {
             query?: never;
@@ -4868,6 +5675,382 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RolesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"][];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RolesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRoleDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RolesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                role: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RolesController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                role: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RolesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                role: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRoleDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5093,6 +6276,223 @@ export interface operations {
             };
         };
     };
+    RemovalSafetyController_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page (opaque); empty for the first page */
+                cursor?: string;
+                /** @description Page size, 1-500 (default 100); with it the answer is {items, nextCursor} */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StagedRemovalPage"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RemovalSafetyController_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StagedRemovalIdsDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StagedRemovalsApproved"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RemovalSafetyController_discard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StagedRemovalIdsDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StagedRemovalsDiscarded"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     SyncController_preview: {
         parameters: {
             query?: never;
@@ -5188,6 +6588,90 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReconcileResult"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RemovalSafetyController_resume: {
+        parameters: {
+            query?: {
+                /** @description true: answer the changes resuming would apply, per user, and change nothing */
+                dryRun?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResumeDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncResume"];
                 };
             };
             /** @description Invalid input (validation_failed lists each field) */

@@ -1,12 +1,24 @@
 // Answers the OpenAPI document does not describe yet (the controllers return plain objects).
 // Requests are typed from the document itself (schema.d.ts).
-export type Role = 'guest' | 'reporter' | 'developer' | 'maintainer' | 'owner';
-export const ROLES: Role[] = ['guest', 'reporter', 'developer', 'maintainer', 'owner'];
+/** A built-in role or one of the workspace's custom roles (GET .../roles). */
+export type Role = string;
+export const BUILT_IN_ROLES: Role[] = ['guest', 'reporter', 'developer', 'maintainer', 'owner'];
+
+export interface RoleInfo {
+  name: string;
+  rank: number;
+  description: string | null;
+  builtIn: boolean;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
 
 export interface Tenant {
   id: string;
   slug: string;
   name: string;
+  settings: { syncPaused: boolean };
+  removalBreakerTrippedAt: string | null;
   createdAt: string;
 }
 
@@ -16,6 +28,7 @@ export interface IdentityProvider {
   name: string | null;
   type: 'saml' | 'oidc';
   enabled: boolean;
+  syncPaused: boolean;
   loginUrl: string;
   acsUrl?: string;
   spEntityId?: string;
@@ -46,6 +59,12 @@ export interface Member {
   inherited: boolean;
   fromGroupId: string;
   directRole: Role | null;
+  /** Grace period: when sync removes the direct membership (null: not pending). */
+  pendingRemovalAt: string | null;
+  pendingRemovalReason: string | null;
+  keptAsLastOwner: boolean;
+  /** The marker in words (pending removal, kept as last owner); null when there is none. */
+  syncNote: string | null;
 }
 
 export interface GroupLink {
@@ -203,6 +222,7 @@ export interface Overview {
     lastRefusal: { at: string; code: string | null; reason: string | null; correlationId: string } | null;
     lastScimRequestAt: string | null;
   }[];
+  removalSafety: { trippedAt: string | null; stagedRemovals: number };
   last24h: {
     signIns: number;
     refusals: number;
@@ -211,4 +231,36 @@ export interface Overview {
     membershipsRemoved: number;
     adminChanges: number;
   };
+}
+
+/** What a delete takes with it: a dry run's answer, or the details of its 409. */
+export interface DeletePreview {
+  dryRun?: true;
+  target: { type: 'group' | 'identity_provider' | 'tenant'; id: string; name: string };
+  requiresForce: boolean;
+  counts: Record<string, number>;
+  items: Record<string, Record<string, unknown>[]>;
+}
+
+interface StagedRemoval {
+  id: string;
+  userId: string;
+  email: string;
+  groupId: string;
+  groupName: string;
+  role: Role;
+  reason: string;
+  trigger: 'sign-in' | 'reconcile' | 'scim';
+  idp: string;
+  createdAt: string;
+}
+
+export interface StagedRemovalPage {
+  items: StagedRemoval[];
+  nextCursor: string | null;
+}
+
+export interface StagedRemovalsApproved {
+  approved: number;
+  skipped: { id: string; userId: string; groupId: string; why: string }[];
 }

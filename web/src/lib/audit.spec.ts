@@ -32,6 +32,25 @@ describe('audit list', () => {
     expect(auditSummary(changed)).toBe('Engineering: developer → maintainer');
   });
 
+  it('summarizes custom role changes', () => {
+    const role = (rank: number, name = 'auditor') => ({ name, rank, builtIn: false });
+    expect(auditSummary(event({ action: 'role.created', after: role(25) }))).toBe(
+      'Role auditor added (rank 25)',
+    );
+    expect(auditSummary(event({ action: 'role.updated', before: role(25), after: role(35) }))).toBe(
+      'Role auditor: rank 25 → 35',
+    );
+    expect(
+      auditSummary(
+        event({ action: 'role.updated', before: role(25, 'viewer'), after: role(25, 'observer') }),
+      ),
+    ).toBe('Role observer: renamed from viewer');
+    expect(auditSummary(event({ action: 'role.updated', before: role(25), after: role(25) }))).toBe(
+      'Role auditor: description changed',
+    );
+    expect(auditSummary(event({ action: 'role.deleted', before: role(25) }))).toBe('Role auditor deleted');
+  });
+
   it('shows why a sign-in was refused', () => {
     expect(
       auditSummary(event({ action: 'sso.sign_in_refused', details: { reason: 'expired assertion' } })),

@@ -28,10 +28,27 @@ export function auditSummary(e: AuditEvent): string {
     case 'user.admin_revoked':
       return `${who}${str(d.reason) || 'no longer a workspace admin'}`;
     default:
+      if (e.action.startsWith('role.')) return roleSummary(e.action, before, after, str);
       if (e.action.startsWith('group_link.'))
         return `${str(after.externalGroup) || str(before.externalGroup)} → ${str(after.role) || str(before.role)}`;
       return [email, group].filter(Boolean).join(' · ');
   }
+}
+
+/** "Role auditor added (rank 25)", "Role auditor: rank 25 → 35", "Role auditor deleted". */
+function roleSummary(
+  action: string,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  str: (v: unknown) => string,
+): string {
+  const name = str(after.name) || str(before.name);
+  if (action === 'role.created') return `Role ${name} added (rank ${str(after.rank)})`;
+  if (action === 'role.deleted') return `Role ${name} deleted`;
+  const changes: string[] = [];
+  if (before.name !== after.name) changes.push(`renamed from ${str(before.name)}`);
+  if (before.rank !== after.rank) changes.push(`rank ${str(before.rank)} → ${str(after.rank)}`);
+  return `Role ${name}: ${changes.join(', ') || 'description changed'}`;
 }
 
 /** The query string the API takes for the current filters; empty values are left out. */

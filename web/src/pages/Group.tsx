@@ -1,5 +1,9 @@
 import { Flex, Heading, Link, Tabs, Text } from '@radix-ui/themes';
-import { Link as RouterLink, useParams, useSearchParams } from 'react-router';
+import { useQueryClient } from '@tanstack/react-query';
+import { Link as RouterLink, useNavigate, useParams, useSearchParams } from 'react-router';
+import { api, unwrap } from '../api/client';
+import type { DeletePreview } from '../api/types';
+import { DeleteWithPreview } from '../components/DeleteWithPreview';
 import { ErrorCallout } from '../components/ui';
 import { groupPath } from '../lib/tree';
 import { Links } from './GroupLinks';
@@ -13,6 +17,9 @@ export function GroupPage() {
   const group = groups.data?.find((g) => g.id === groupId);
   const [search, setSearch] = useSearchParams();
   const tab = search.get('tab') === 'links' ? 'links' : 'members';
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const path = { tenant, groupId };
   return (
     <Flex direction="column" gap="4">
       <Text size="2">
@@ -29,6 +36,29 @@ export function GroupPage() {
       <ErrorCallout error={groups.error} />
       {groups.data && !group ? (
         <ErrorCallout error={new Error('This group does not exist (any more).')} />
+      ) : null}
+      {group ? (
+        <DeleteWithPreview
+          what={`the group ${group.name}`}
+          preview={() =>
+            unwrap<DeletePreview>(
+              api.DELETE('/api/v1/tenants/{tenant}/groups/{groupId}', {
+                params: { path, query: { dryRun: 'true' } },
+              }),
+            )
+          }
+          remove={(force) =>
+            unwrap(
+              api.DELETE('/api/v1/tenants/{tenant}/groups/{groupId}', {
+                params: { path, query: force ? { force: 'true' } : {} },
+              }),
+            )
+          }
+          onDeleted={() => {
+            void queryClient.invalidateQueries({ queryKey: ['groups', tenant] });
+            void navigate('..', { relative: 'path' });
+          }}
+        />
       ) : null}
       <Tabs.Root
         value={tab}

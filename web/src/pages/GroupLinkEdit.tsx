@@ -3,7 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, unwrap } from '../api/client';
 import type { DryRun, GroupLink, LinkImpact, Role } from '../api/types';
-import { ROLES } from '../api/types';
+import { useRoleNames } from './Roles';
 import { ImpactPreview } from '../components/ImpactPreview';
 import { ErrorCallout, Field, fieldErrors } from '../components/ui';
 
@@ -29,6 +29,7 @@ export function EditLink({
   onSaved: () => void;
   onCancel: () => void;
 }) {
+  const roleNames = useRoleNames(tenant);
   const [draft, setDraft] = useState<EditDraft>({ role: link.role, label: link.label ?? '' });
   const [previewed, setPreviewed] = useState<{ draft: EditDraft; impact: LinkImpact } | null>(null);
   const path = { tenant, groupId, linkId: link.id };
@@ -79,7 +80,7 @@ export function EditLink({
                 value={draft.role}
                 onChange={(e) => edit({ ...draft, role: e.target.value as Role })}
               >
-                {ROLES.map((r) => (
+                {roleNames.map((r) => (
                   <option key={r}>{r}</option>
                 ))}
               </select>

@@ -3,7 +3,7 @@ import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-q
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { api, unwrap } from '../api/client';
 import type { DryRun, GroupLink, LinkImpact, Page, ReconcileResult, Role } from '../api/types';
-import { ROLES } from '../api/types';
+import { useRoleNames } from './Roles';
 import { ImpactPreview } from '../components/ImpactPreview';
 import { EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
 import { EditLink } from './GroupLinkEdit';
@@ -56,6 +56,7 @@ function useAllLinks(tenant: string, groupId: string) {
 export function Links({ tenant, groupId }: { tenant: string; groupId: string }) {
   const queryClient = useQueryClient();
   const idps = useIdentityProviders(tenant);
+  const roleNames = useRoleNames(tenant);
   const links = useAllLinks(tenant, groupId);
   const path = { tenant, groupId };
   const [find, setFind] = useState('');
@@ -348,7 +349,7 @@ export function Links({ tenant, groupId }: { tenant: string; groupId: string }) 
                   value={draft.role}
                   onChange={(e) => edit({ ...draft, role: e.target.value as Role })}
                 >
-                  {ROLES.map((r) => (
+                  {roleNames.map((r) => (
                     <option key={r}>{r}</option>
                   ))}
                 </select>

@@ -3,7 +3,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, unwrap } from '../api/client';
 import type { GroupLink, Member, Page, Role, UserDetail } from '../api/types';
-import { ROLES } from '../api/types';
+import { useRoleNames } from './Roles';
 import { EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
 import { memberWhyText } from '../lib/users';
 import { useGroups } from './Groups';
@@ -15,6 +15,7 @@ const PAGE = 100;
 export function Members({ tenant, groupId }: { tenant: string; groupId: string }) {
   const queryClient = useQueryClient();
   const groups = useGroups(tenant);
+  const roleNames = useRoleNames(tenant);
   const path = { tenant, groupId };
   const members = useInfiniteQuery({
     queryKey: ['members', tenant, groupId],
@@ -130,6 +131,11 @@ export function Members({ tenant, groupId }: { tenant: string; groupId: string }
                   </Table.Cell>
                   <Table.Cell className="hide-narrow">
                     <Text size="1">{memberWhyText(m, nameOf(m.fromGroupId))}</Text>
+                    {m.syncNote ? (
+                      <Text as="div" size="1" color="amber" data-testid="sync-note">
+                        {m.syncNote}
+                      </Text>
+                    ) : null}
                   </Table.Cell>
                   <Table.Cell>
                     {m.directRole ? (
@@ -226,7 +232,7 @@ export function Members({ tenant, groupId }: { tenant: string; groupId: string }
                   value={role}
                   onChange={(e) => setRole(e.target.value as Role)}
                 >
-                  {ROLES.map((r) => (
+                  {roleNames.map((r) => (
                     <option key={r}>{r}</option>
                   ))}
                 </select>

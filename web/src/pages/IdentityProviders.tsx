@@ -15,8 +15,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
 import { api, ApiError, unwrap } from '../api/client';
-import type { IdentityProvider, Role } from '../api/types';
-import { ROLES } from '../api/types';
+import type { DeletePreview, IdentityProvider, Role } from '../api/types';
+import { DeleteWithPreview } from '../components/DeleteWithPreview';
+import { useRoleNames } from './Roles';
+import { SyncPauseControl } from '../components/SyncPauseControl';
 import { CopyField, EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
 import { metadataProblems, splitList } from '../lib/metadata';
 
@@ -46,14 +48,16 @@ export function IdentityProvidersPage() {
         </EmptyState>
       ) : null}
       {idps.data?.map((idp) => (
-        <IdpCard key={idp.id} idp={idp} />
+        <IdpCard key={idp.id} idp={idp} tenant={tenant} />
       ))}
       <AddIdentityProvider tenant={tenant} />
     </Flex>
   );
 }
 
-function IdpCard({ idp }: { idp: IdentityProvider }) {
+function IdpCard({ idp, tenant }: { idp: IdentityProvider; tenant: string }) {
+  const queryClient = useQueryClient();
+  const path = { tenant, idp: idp.slug };
   return (
     <Card data-testid={`idp-${idp.slug}`}>
       <Flex direction="column" gap="3">
@@ -103,6 +107,25 @@ function IdpCard({ idp }: { idp: IdentityProvider }) {
           Groups from claim {idp.groupSync.claims.join(', ')} · removal policy {idp.groupSync.removal}
           {idp.groupSync.adminGroups.length ? ` · admin groups: ${idp.groupSync.adminGroups.join(', ')}` : ''}
         </Text>
+        <DeleteWithPreview
+          what={`the identity provider ${idp.name ?? idp.slug}`}
+          preview={() =>
+            unwrap<DeletePreview>(
+              api.DELETE('/api/v1/tenants/{tenant}/identity-providers/{idp}', {
+                params: { path, query: { dryRun: 'true' } },
+              }),
+            )
+          }
+          remove={(force) =>
+            unwrap(
+              api.DELETE('/api/v1/tenants/{tenant}/identity-providers/{idp}', {
+                params: { path, query: force ? { force: 'true' } : {} },
+              }),
+            )
+          }
+          onDeleted={() => void queryClient.invalidateQueries({ queryKey: ['idps', tenant] })}
+        />
+        <SyncPauseControl tenant={tenant} idp={idp.slug} paused={idp.syncPaused} />
       </Flex>
     </Card>
   );
@@ -121,11 +144,14 @@ interface PolicyForm {
   removal: string;
   defaultRole: Role;
   prohibitSignup: boolean;
+  /** Hours a removal waits (grace period); empty = 0. */
+  graceHours: string;
 }
 
 /** Adding a SAML (pasted metadata) or OIDC connection, with the group-sync policy explained. */
 function AddIdentityProvider({ tenant }: { tenant: string }) {
   const queryClient = useQueryClient();
+  const roleNames = useRoleNames(tenant);
   const [type, setType] = useState<'saml' | 'oidc'>('saml');
   const [slug, setSlug] = useState('');
   const [name, setName] = useState('');
@@ -141,6 +167,7 @@ function AddIdentityProvider({ tenant }: { tenant: string }) {
     removal: 'enforce',
     defaultRole: 'guest',
     prohibitSignup: false,
+    graceHours: '',
   });
   const localProblems = type === 'saml' && touched ? metadataProblems(metadataXml) : [];
   const create = useMutation({
@@ -151,6 +178,8 @@ function AddIdentityProvider({ tenant }: { tenant: string }) {
         removal: policy.removal as 'enforce',
         defaultRole: policy.defaultRole,
         prohibitSignupIfNotInGroup: policy.prohibitSignup,
+        // The API refuses what is not a whole number of hours from 0 to 8760, with its message.
+        ...(policy.graceHours.trim() ? { removalGraceHours: Number(policy.graceHours) } : {}),
       };
       const common = { slug, ...(name ? { name } : {}), groupSync };
       const body =
@@ -314,7 +343,7 @@ function AddIdentityProvider({ tenant }: { tenant: string }) {
                 value={policy.defaultRole}
                 onChange={(e) => setPolicy({ ...policy, defaultRole: e.target.value as Role })}
               >
-                {ROLES.map((r) => (
+                {roleNames.map((r) => (
                   <option key={r}>{r}</option>
                 ))}
               </select>
@@ -335,6 +364,21 @@ function AddIdentityProvider({ tenant }: { tenant: string }) {
                 <option key={value}>{value}</option>
               ))}
             </select>
+          </Field>
+          <Field
+            id="gs-grace"
+            label="Grace period before a removal (hours)"
+            hint="0: at once. Otherwise the member stays, marked pending removal, and a sign-in that brings the group back cancels it."
+          >
+            <TextField.Root
+              id="gs-grace"
+              type="number"
+              min={0}
+              max={8760}
+              placeholder="0"
+              value={policy.graceHours}
+              onChange={(e) => setPolicy({ ...policy, graceHours: e.target.value })}
+            />
           </Field>
           <Text as="label" size="2">
             <Flex gap="2" align="center">

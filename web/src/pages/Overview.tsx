@@ -1,4 +1,4 @@
-import { Badge, Card, Flex, Heading, Link, Table, Text } from '@radix-ui/themes';
+import { Badge, Callout, Card, Flex, Heading, Link, Table, Text } from '@radix-ui/themes';
 import { useQuery } from '@tanstack/react-query';
 import { Link as RouterLink, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
@@ -31,6 +31,18 @@ export function OverviewPage() {
         Overview
       </Heading>
       <ErrorCallout error={overview.error} title="Could not load the overview" />
+      {o && o.removalSafety.stagedRemovals > 0 ? (
+        <Callout.Root color="amber" role="alert" data-testid="breaker-open">
+          <Callout.Text>
+            The removal circuit breaker tripped
+            {o.removalSafety.trippedAt ? ` at ${ago(o.removalSafety.trippedAt)}` : ''}:{' '}
+            {o.removalSafety.stagedRemovals} removals wait for you.{' '}
+            <Link asChild>
+              <RouterLink to={`/t/${tenant}/staged-removals`}>Review staged removals</RouterLink>
+            </Link>
+          </Callout.Text>
+        </Callout.Root>
+      ) : null}
       {o ? (
         <>
           <Heading as="h3" size="3">

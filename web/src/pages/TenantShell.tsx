@@ -76,8 +76,10 @@ export function TenantShell() {
           <NavLink to="identity-providers">Identity providers</NavLink>
           <NavLink to="groups">Groups</NavLink>
           <NavLink to="users">Users</NavLink>
+          <NavLink to="roles">Roles</NavLink>
           <NavLink to="scim-tokens">SCIM tokens</NavLink>
           <NavLink to="audit">Audit log</NavLink>
+          <NavLink to="staged-removals">Staged removals</NavLink>
         </nav>
         <Button variant="soft" onClick={() => signOut.mutate()}>
           Sign out

@@ -1,3 +1,8 @@
+import { IndexSessionExpiry1796153527349 } from './1796153527349-IndexSessionExpiry';
+import { AddLeavers1796200004002 } from './1796200004002-AddLeavers';
+import { AddMembershipMarkers1796140000002 } from './1796140000002-AddMembershipMarkers';
+import { AddCustomRoles1796153681605 } from './1796153681605-AddCustomRoles';
+import { AddRemovalSafety1796153740670 } from './1796153740670-AddRemovalSafety';
 import { StoreAccountLinkingDefaults1795440000002 } from './1795440000002-StoreAccountLinkingDefaults';
 import { AddRateLimitCounters1796133652898 } from './1796133652898-AddRateLimitCounters';
 import { AddSyncLookupIndexesAndBlockedBy1795430043868 } from './1795430043868-AddSyncLookupIndexesAndBlockedBy';
@@ -15,4 +20,9 @@ export const POSTGRES_MIGRATIONS: Function[] = [
   AddSyncLookupIndexesAndBlockedBy1795430043868,
   StoreAccountLinkingDefaults1795440000002,
   AddRateLimitCounters1796133652898,
+  AddMembershipMarkers1796140000002,
+  IndexSessionExpiry1796153527349,
+  AddCustomRoles1796153681605,
+  AddRemovalSafety1796153740670,
+  AddLeavers1796200004002,
 ];

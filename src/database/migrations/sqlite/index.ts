@@ -1,3 +1,8 @@
+import { IndexSessionExpiry1796153521173 } from './1796153521173-IndexSessionExpiry';
+import { AddLeavers1796200004001 } from './1796200004001-AddLeavers';
+import { AddMembershipMarkers1796140000001 } from './1796140000001-AddMembershipMarkers';
+import { AddCustomRoles1796153672062 } from './1796153672062-AddCustomRoles';
+import { AddRemovalSafety1796153727372 } from './1796153727372-AddRemovalSafety';
 import { StoreAccountLinkingDefaults1795440000001 } from './1795440000001-StoreAccountLinkingDefaults';
 import { AddRateLimitCounters1796133647498 } from './1796133647498-AddRateLimitCounters';
 import { AddSyncLookupIndexesAndBlockedBy1795430041369 } from './1795430041369-AddSyncLookupIndexesAndBlockedBy';
@@ -15,4 +20,9 @@ export const SQLITE_MIGRATIONS: Function[] = [
   AddSyncLookupIndexesAndBlockedBy1795430041369,
   StoreAccountLinkingDefaults1795440000001,
   AddRateLimitCounters1796133647498,
+  AddMembershipMarkers1796140000001,
+  IndexSessionExpiry1796153521173,
+  AddCustomRoles1796153672062,
+  AddRemovalSafety1796153727372,
+  AddLeavers1796200004001,
 ];
