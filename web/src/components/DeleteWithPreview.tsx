@@ -39,7 +39,7 @@ export function DeleteWithPreview({
   if (!shown)
     return (
       <Flex direction="column" gap="2">
-        <Button color="red" variant="soft" loading={ask.isPending} onClick={() => ask.mutate()}>
+        <Button color="red" variant="soft" highContrast loading={ask.isPending} onClick={() => ask.mutate()}>
           Delete…
         </Button>
         <ErrorCallout error={ask.error} title="Could not preview the deletion" />

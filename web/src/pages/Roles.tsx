@@ -89,6 +89,7 @@ export function RolesPage() {
                       size="1"
                       variant="soft"
                       color="red"
+                      highContrast
                       aria-label={`Delete role ${r.name}`}
                       loading={remove.isPending && remove.variables === r.name}
                       onClick={() => remove.mutate(r.name)}
