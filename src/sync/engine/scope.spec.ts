@@ -36,6 +36,10 @@ describe('a plan narrowed to one group', () => {
       ],
       removals: [item('ops'), item('dev')],
       kept: [item('dev'), item('ops')],
+      removalsScheduled: [item('ops'), item('dev')],
+      removalsCancelled: [item('dev'), item('ops')],
+      lastOwnerMarked: [item('ops')],
+      lastOwnerCleared: [item('dev')],
       admin: { from: true, to: false, reason: 'revoked' },
       complete: true,
     } as unknown as SyncPlan;
@@ -44,6 +48,10 @@ describe('a plan narrowed to one group', () => {
     expect(narrowed.roleChanges).toEqual([{ ...item('dev'), from: 'owner' }]);
     expect(narrowed.removals).toEqual([item('dev')]);
     expect(narrowed.kept).toEqual([item('dev')]);
+    expect(narrowed.removalsScheduled).toEqual([item('dev')]);
+    expect(narrowed.removalsCancelled).toEqual([item('dev')]);
+    expect(narrowed.lastOwnerMarked).toEqual([]);
+    expect(narrowed.lastOwnerCleared).toEqual([item('dev')]);
     expect(narrowed.admin).toEqual({ from: true, to: true });
     expect(narrowed.complete).toBe(true);
     // the plan it came from is not changed
