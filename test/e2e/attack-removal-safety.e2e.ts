@@ -1,0 +1,125 @@
+// Outside attack pass on issue 15's removal safety: interactions between the features, probed
+// through the real HTTP surface on SQLite and PostgreSQL. Each test is a finding or a probe that held.
+import { expectErrorShape, newGroup, newGroupLink, newOidcIdp, newTenant } from '../support/factories';
+import { signIn } from '../support/sync-helpers';
+import { startTestApp, TestApp } from '../support/test-app';
+
+describe('attack pass: removal safety interactions', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => t.close());
+
+  const api = (slug: string) => `/api/v1/tenants/${slug}`;
+  const emails = async (slug: string, groupId: string): Promise<string[]> =>
+    (await t.op.get(`${api(slug)}/groups/${groupId}/members`).expect(200)).body.map(
+      (m: { email: string }) => m.email,
+    );
+
+  /** 20 members, 12 of them in A through team-a; A's link deleted and reconciled: 12 staged. */
+  async function tripped() {
+    const { slug } = await newTenant(t);
+    await newOidcIdp(t, slug, 'entra');
+    const a = await newGroup(t, slug, { name: 'A' });
+    const b = await newGroup(t, slug, { name: 'B' });
+    const linkA = await newGroupLink(t, slug, a.id, { externalGroup: 'team-a', role: 'developer' });
+    await newGroupLink(t, slug, b.id, { externalGroup: 'team-b', role: 'developer' });
+    for (let i = 0; i < 20; i++)
+      await signIn(t, slug, 'entra', { email: `u${String(i).padStart(2, '0')}@example.com` }, [
+        i < 12 ? 'team-a' : 'team-b',
+      ]);
+    await t.op.delete(`${api(slug)}/groups/${a.id}/links/${linkA.id}`).expect(204);
+    const res = await t.op.post(`${api(slug)}/sync/reconcile`).send({}).expect(200);
+    expect(res.body.removalsStaged).toBe(12);
+    return { slug, a, b };
+  }
+
+  it('approving after a grace period was turned on applies the approved removals (the admin decided)', async () => {
+    const { slug, a } = await tripped();
+    await t.op
+      .patch(`${api(slug)}/identity-providers/entra`)
+      .send({ groupSync: { removalGraceHours: 24 } })
+      .expect(200);
+    const res = await t.op.post(`${api(slug)}/staged-removals/approve`).send({}).expect(200);
+    // Before the fix: approved 0, all 12 "skipped" as if the IdP granted them again, staged rows
+    // dropped, and nobody removed or even marked pending.
+    expect(res.body).toEqual({ approved: 12, skipped: [] });
+    expect(await emails(slug, a.id)).toEqual([]);
+  });
+
+  it('a custom role cannot be renamed to a built-in name (409), nor created with one in another case', async () => {
+    const { slug } = await newTenant(t);
+    await t.op.post(`${api(slug)}/roles`).send({ name: 'auditor', rank: 25 }).expect(201);
+    for (const name of ['owner', 'guest']) {
+      const res = await t.op.patch(`${api(slug)}/roles/auditor`).send({ name }).expect(409);
+      expectErrorShape(res.body, 409, 'role_name_taken');
+    }
+    await t.op.patch(`${api(slug)}/roles/auditor`).send({ name: 'Owner' }).expect(400);
+  });
+
+  it('hostile removalSafety values are refused (400) and the stored settings stay', async () => {
+    const { slug } = await newTenant(t);
+    const before = (await t.op.get(api(slug)).expect(200)).body.settings.removalSafety;
+    const bad: unknown[] = [
+      { maxRemovals: -1 },
+      { maxRemovals: 1.5 },
+      { maxRemovals: 1e300 },
+      { maxRemovals: '5' },
+      { maxRemovals: [5] },
+      { maxRemovals: { n: 5 } },
+      { maxRemovalPercent: 101 },
+      { maxRemovalPercent: -0.5 },
+      { windowMinutes: 0 },
+      { windowMinutes: 1e12 },
+      { enabled: 'yes' },
+      { surprise: true },
+      'on',
+      [],
+      null,
+    ];
+    for (const removalSafety of bad) {
+      const res = await t.op.patch(api(slug)).send({ settings: { removalSafety } });
+      expect([res.status, JSON.stringify(removalSafety)]).toEqual([400, JSON.stringify(removalSafety)]);
+    }
+    for (const syncPaused of ['true', 1, null, [true], { on: true }]) {
+      const res = await t.op.patch(api(slug)).send({ settings: { syncPaused } });
+      expect([res.status, JSON.stringify(syncPaused)]).toEqual([400, JSON.stringify(syncPaused)]);
+    }
+    // An array where an object belongs passed the nested validation (it validates each element)
+    await t.op.patch(api(slug)).send({ settings: [] }).expect(400);
+    expect((await t.op.get(api(slug)).expect(200)).body.settings.removalSafety).toEqual(before);
+  });
+
+  it('hostile defaultMemberships are refused (400)', async () => {
+    const { slug } = await newTenant(t);
+    const g = await newGroup(t, slug, { name: 'G' });
+    await newOidcIdp(t, slug, 'corp');
+    const bad: unknown[] = [
+      [{ groupId: g.id }],
+      [{ groupId: g.id, role: 'root' }],
+      [{ groupId: g.id, role: 'guest', extra: 1 }],
+      [{ groupId: 'not-a-uuid', role: 'guest' }],
+      [{ groupId: [g.id], role: 'guest' }],
+      [{ groupId: g.id, role: ['guest'] }],
+      [[g.id, 'guest']],
+      { groupId: g.id, role: 'guest' },
+      'G',
+      Array.from({ length: 10_000 }, () => ({ groupId: g.id, role: 'guest' })),
+    ];
+    for (const field of ['groupSync', 'claimMapping', 'graph'])
+      await t.op
+        .patch(`${api(slug)}/identity-providers/corp`)
+        .send({ [field]: [] })
+        .expect(400);
+    for (const defaultMemberships of bad) {
+      const res = await t.op
+        .patch(`${api(slug)}/identity-providers/corp`)
+        .send({ groupSync: { defaultMemberships } });
+      expect([res.status, JSON.stringify(defaultMemberships).slice(0, 80)]).toEqual([
+        400,
+        JSON.stringify(defaultMemberships).slice(0, 80),
+      ]);
+    }
+  });
+});
