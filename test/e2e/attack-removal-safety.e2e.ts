@@ -122,4 +122,45 @@ describe('attack pass: removal safety interactions', () => {
       ]);
     }
   });
+
+  it('a default membership in a group that a link also manages is stable: no remove-and-add at each sign-in', async () => {
+    const { slug } = await newTenant(t);
+    const eng = await newGroup(t, slug, { name: 'Engineering' });
+    await newGroupLink(t, slug, eng.id, { externalGroup: 'dev', role: 'developer' });
+    await newOidcIdp(t, slug, 'corp', {
+      groupSync: { defaultMemberships: [{ groupId: eng.id, role: 'guest' }], removalGraceHours: 0 },
+    });
+    const who = { email: 'dee@example.com' };
+    for (let i = 0; i < 3; i++) await signIn(t, slug, 'corp', who, ['unrelated']);
+    expect(await emails(slug, eng.id)).toEqual(['dee@example.com']);
+    const actions = (
+      await t.op.get(`${api(slug)}/audit-events?limit=200`).expect(200)
+    ).body.items.map((e: { action: string }) => e.action);
+    expect(actions.filter((a: string) => a === 'membership.added')).toHaveLength(1);
+    expect(actions.filter((a: string) => a === 'membership.removed')).toHaveLength(0);
+    // matching the link raises the default to the link's role, and leaving the link goes back to it
+    await signIn(t, slug, 'corp', who, ['dev']);
+    const roleOf = async () =>
+      (await t.op.get(`${api(slug)}/groups/${eng.id}/members`).expect(200)).body[0]?.role;
+    expect(await roleOf()).toBe('developer');
+    await signIn(t, slug, 'corp', who, ['unrelated']);
+    expect(await roleOf()).toBe('guest');
+  });
+
+  it("resume and staged removals never reach another tenant's IdP or rows", async () => {
+    const a = await newTenant(t);
+    const b = await newTenant(t);
+    await newOidcIdp(t, b.slug, 'bidp', { syncPaused: true });
+    const res = await t.op.post(`${api(a.slug)}/sync/resume?dryRun=true`).send({ idp: 'bidp' });
+    expect(res.status).toBe(404);
+    await t.op.post(`${api(a.slug)}/sync/resume`).send({ idp: 'bidp' }).expect(404);
+    const idp = (await t.op.get(`${api(b.slug)}/identity-providers/bidp`).expect(200)).body;
+    expect(idp.syncPaused).toBe(true);
+    await t.op.get(`${api(a.slug)}/staged-removals?limit=100000`).expect(400);
+    await t.op.get(`${api(a.slug)}/staged-removals?limit=-1`).expect(400);
+    await t.op.get(`${api(a.slug)}/staged-removals?cursor=%00%00`).expect(400);
+    await t.op.post(`${api(a.slug)}/staged-removals/approve?force=true`).send({}).expect(400);
+    await t.op.post(`${api(a.slug)}/staged-removals/discard`).send({ ids: 'all' }).expect(400);
+    await t.op.post(`${api(a.slug)}/staged-removals/discard`).send({ ids: [{ id: 'x' }] }).expect(400);
+  });
 });
