@@ -30,7 +30,10 @@ describe('attack pass: removal safety interactions', () => {
         i < 12 ? 'team-a' : 'team-b',
       ]);
     await t.op.delete(`${api(slug)}/groups/${a.id}/links/${linkA.id}`).expect(204);
-    const res = await t.op.post(`${api(slug)}/sync/reconcile`).send({}).expect(200);
+    const res = await t.op
+      .post(`${api(slug)}/sync/reconcile`)
+      .send({})
+      .expect(200);
     expect(res.body.removalsStaged).toBe(12);
     return { slug, a, b };
   }
@@ -41,7 +44,10 @@ describe('attack pass: removal safety interactions', () => {
       .patch(`${api(slug)}/identity-providers/entra`)
       .send({ groupSync: { removalGraceHours: 24 } })
       .expect(200);
-    const res = await t.op.post(`${api(slug)}/staged-removals/approve`).send({}).expect(200);
+    const res = await t.op
+      .post(`${api(slug)}/staged-removals/approve`)
+      .send({})
+      .expect(200);
     // Before the fix: approved 0, all 12 "skipped" as if the IdP granted them again, staged rows
     // dropped, and nobody removed or even marked pending.
     expect(res.body).toEqual({ approved: 12, skipped: [] });
@@ -50,12 +56,21 @@ describe('attack pass: removal safety interactions', () => {
 
   it('a custom role cannot be renamed to a built-in name (409), nor created with one in another case', async () => {
     const { slug } = await newTenant(t);
-    await t.op.post(`${api(slug)}/roles`).send({ name: 'auditor', rank: 25 }).expect(201);
+    await t.op
+      .post(`${api(slug)}/roles`)
+      .send({ name: 'auditor', rank: 25 })
+      .expect(201);
     for (const name of ['owner', 'guest']) {
-      const res = await t.op.patch(`${api(slug)}/roles/auditor`).send({ name }).expect(409);
+      const res = await t.op
+        .patch(`${api(slug)}/roles/auditor`)
+        .send({ name })
+        .expect(409);
       expectErrorShape(res.body, 409, 'role_name_taken');
     }
-    await t.op.patch(`${api(slug)}/roles/auditor`).send({ name: 'Owner' }).expect(400);
+    await t.op
+      .patch(`${api(slug)}/roles/auditor`)
+      .send({ name: 'Owner' })
+      .expect(400);
   });
 
   it('hostile removalSafety values are refused (400) and the stored settings stay', async () => {
@@ -133,9 +148,9 @@ describe('attack pass: removal safety interactions', () => {
     const who = { email: 'dee@example.com' };
     for (let i = 0; i < 3; i++) await signIn(t, slug, 'corp', who, ['unrelated']);
     expect(await emails(slug, eng.id)).toEqual(['dee@example.com']);
-    const actions = (
-      await t.op.get(`${api(slug)}/audit-events?limit=200`).expect(200)
-    ).body.items.map((e: { action: string }) => e.action);
+    const actions = (await t.op.get(`${api(slug)}/audit-events?limit=200`).expect(200)).body.items.map(
+      (e: { action: string }) => e.action,
+    );
     expect(actions.filter((a: string) => a === 'membership.added')).toHaveLength(1);
     expect(actions.filter((a: string) => a === 'membership.removed')).toHaveLength(0);
     // matching the link raises the default to the link's role, and leaving the link goes back to it
@@ -153,14 +168,70 @@ describe('attack pass: removal safety interactions', () => {
     await newOidcIdp(t, b.slug, 'bidp', { syncPaused: true });
     const res = await t.op.post(`${api(a.slug)}/sync/resume?dryRun=true`).send({ idp: 'bidp' });
     expect(res.status).toBe(404);
-    await t.op.post(`${api(a.slug)}/sync/resume`).send({ idp: 'bidp' }).expect(404);
+    await t.op
+      .post(`${api(a.slug)}/sync/resume`)
+      .send({ idp: 'bidp' })
+      .expect(404);
     const idp = (await t.op.get(`${api(b.slug)}/identity-providers/bidp`).expect(200)).body;
     expect(idp.syncPaused).toBe(true);
     await t.op.get(`${api(a.slug)}/staged-removals?limit=100000`).expect(400);
     await t.op.get(`${api(a.slug)}/staged-removals?limit=-1`).expect(400);
     await t.op.get(`${api(a.slug)}/staged-removals?cursor=%00%00`).expect(400);
-    await t.op.post(`${api(a.slug)}/staged-removals/approve?force=true`).send({}).expect(400);
-    await t.op.post(`${api(a.slug)}/staged-removals/discard`).send({ ids: 'all' }).expect(400);
-    await t.op.post(`${api(a.slug)}/staged-removals/discard`).send({ ids: [{ id: 'x' }] }).expect(400);
+    await t.op
+      .post(`${api(a.slug)}/staged-removals/approve?force=true`)
+      .send({})
+      .expect(400);
+    await t.op
+      .post(`${api(a.slug)}/staged-removals/discard`)
+      .send({ ids: 'all' })
+      .expect(400);
+    await t.op
+      .post(`${api(a.slug)}/staged-removals/discard`)
+      .send({ ids: [{ id: 'x' }] })
+      .expect(400);
+  });
+
+  it('pause, then a mass removal, then resume: the breaker still stages; approving while paused applies', async () => {
+    const { slug } = await newTenant(t);
+    await newOidcIdp(t, slug, 'entra');
+    const a = await newGroup(t, slug, { name: 'A' });
+    const b = await newGroup(t, slug, { name: 'B' });
+    const linkA = await newGroupLink(t, slug, a.id, { externalGroup: 'team-a', role: 'developer' });
+    await newGroupLink(t, slug, b.id, { externalGroup: 'team-b', role: 'developer' });
+    for (let i = 0; i < 20; i++)
+      await signIn(t, slug, 'entra', { email: `p${String(i).padStart(2, '0')}@example.com` }, [
+        i < 12 ? 'team-a' : 'team-b',
+      ]);
+    await t.op
+      .patch(api(slug))
+      .send({ settings: { syncPaused: true } })
+      .expect(200);
+    await t.op.delete(`${api(slug)}/groups/${a.id}/links/${linkA.id}`).expect(204);
+    // a sign-in while paused writes nothing and stages nothing
+    await signIn(t, slug, 'entra', { email: 'p00@example.com' }, []);
+    expect(await emails(slug, a.id)).toHaveLength(12);
+    const preview = await t.op
+      .post(`${api(slug)}/sync/resume?dryRun=true`)
+      .send({})
+      .expect(200);
+    expect(preview.body.totals.removals).toBe(12);
+    const resumed = await t.op
+      .post(`${api(slug)}/sync/resume`)
+      .send({})
+      .expect(200);
+    expect(resumed.body.result).toEqual(expect.objectContaining({ removals: 0, removalsStaged: 12 }));
+    expect(await emails(slug, a.id)).toHaveLength(12);
+    // paused again, the admin approves: their own decision, applied (docs/sync.md)
+    await t.op
+      .patch(api(slug))
+      .send({ settings: { syncPaused: true } })
+      .expect(200);
+    const approved = await t.op
+      .post(`${api(slug)}/staged-removals/approve`)
+      .send({})
+      .expect(200);
+    expect(approved.body).toEqual({ approved: 12, skipped: [] });
+    expect(await emails(slug, a.id)).toEqual([]);
+    expect((await t.op.get(api(slug)).expect(200)).body.removalBreakerTrippedAt).toBeNull();
   });
 });
