@@ -234,4 +234,15 @@ describe('attack pass: removal safety interactions', () => {
     expect(await emails(slug, a.id)).toEqual([]);
     expect((await t.op.get(api(slug)).expect(200)).body.removalBreakerTrippedAt).toBeNull();
   });
+
+  it('a group deleted with its staged removals: none is left behind, and an empty approve closes the breaker', async () => {
+    const { slug, a } = await tripped();
+    await t.op.delete(`${api(slug)}/groups/${a.id}?force=true`).expect(204);
+    expect((await t.op.get(`${api(slug)}/staged-removals`).expect(200)).body.items).toEqual([]);
+    await t.op
+      .post(`${api(slug)}/staged-removals/approve`)
+      .send({})
+      .expect(200);
+    expect((await t.op.get(api(slug)).expect(200)).body.removalBreakerTrippedAt).toBeNull();
+  });
 });
