@@ -155,7 +155,9 @@ export class StagedRemovalsService {
     skipped: Skipped[],
   ): Promise<AuditEntry[]> {
     const idp = await em.findOneByOrFail(IdentityProvider, { tenantId: tenant.id, id: idpId });
-    const scope = { tenantId: tenant.id, idpId, policy: idp.groupSync };
+    // No grace period here: the admin approved this removal, and a grace period turned on since it
+    // was staged would otherwise plan it as postponed and drop it as "granted again".
+    const scope = { tenantId: tenant.id, idpId, policy: { ...idp.groupSync, removalGraceHours: 0 } };
     const inputs = await this.loader.load(em, scope, [...new Set(rows.map((r) => r.userId))], {
       lock: true,
       lastClaim: true,

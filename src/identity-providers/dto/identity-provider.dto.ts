@@ -229,6 +229,7 @@ export class IdentityProviderSettingsDto {
     description: 'SAML: size and shape limits of a posted response, checked before parsing',
   })
   @Optional()
+  @IsObject()
   @ValidateNested()
   @Type(() => SamlResponseLimitsDto)
   responseLimits?: SamlResponseLimitsDto;
@@ -297,6 +298,7 @@ export class IdentityProviderSettingsDto {
     description: 'Which claim / attribute gives the external id, email and name',
   })
   @Optional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ClaimMappingDto)
   claimMapping?: ClaimMappingDto;
@@ -336,6 +338,7 @@ export class IdentityProviderSettingsDto {
 
   @ApiPropertyOptional({ type: GraphSettingsDto })
   @Optional()
+  @IsObject()
   @ValidateNested()
   @Type(() => GraphSettingsDto)
   graph?: GraphSettingsDto;
@@ -352,6 +355,7 @@ export class IdentityProviderSettingsDto {
 
   @ApiPropertyOptional({ type: GroupSyncPolicyDto })
   @Optional()
+  @IsObject()
   @ValidateNested()
   @Type(() => GroupSyncPolicyDto)
   groupSync?: GroupSyncPolicyDto;

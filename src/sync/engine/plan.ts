@@ -228,8 +228,14 @@ function planDesired(
     return;
   }
   run.settled.set(groupId, why);
-  // A default membership is a floor: it never lowers a role someone gave the user.
-  if (want.fromDefault && roleRank(current.role, run.ctx.roleRanks) >= roleRank(want.role, run.ctx.roleRanks))
+  // A default membership is a floor: it never lowers a role an admin gave by hand. A higher role
+  // sync gave through a link the user no longer matches goes down to the default, or leaving
+  // the link would keep it for good.
+  if (
+    want.fromDefault &&
+    current.source === 'manual' &&
+    roleRank(current.role, run.ctx.roleRanks) >= roleRank(want.role, run.ctx.roleRanks)
+  )
     return;
   changeRole(run, group, current, want.role, linkIds, why);
 }

@@ -5,6 +5,7 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsObject,
   IsString,
   Matches,
   Max,
@@ -66,6 +67,7 @@ export class RemovalSafetyDto {
 export class TenantSettingsDto {
   @ApiPropertyOptional({ type: RemovalSafetyDto, description: 'The mass-removal circuit breaker' })
   @Optional()
+  @IsObject()
   @ValidateNested()
   @Type(() => RemovalSafetyDto)
   removalSafety?: RemovalSafetyDto;
@@ -121,6 +123,7 @@ export class CreateTenantDto {
 
   @ApiPropertyOptional({ type: TenantSettingsDto })
   @Optional()
+  @IsObject()
   @ValidateNested()
   @Type(() => TenantSettingsDto)
   settings?: TenantSettingsDto;
@@ -136,6 +139,7 @@ export class UpdateTenantDto {
 
   @ApiPropertyOptional({ type: TenantSettingsDto })
   @Optional()
+  @IsObject()
   @ValidateNested()
   @Type(() => TenantSettingsDto)
   settings?: TenantSettingsDto;
