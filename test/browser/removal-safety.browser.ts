@@ -140,6 +140,26 @@ async function pauseAndResume(admin: Page, opsId: string) {
   expect(await memberEmails(opsId)).toEqual(['ann@example.com', 'ben@example.com']);
 }
 
+async function deleteIdps(admin: Page) {
+  const metadataXml = await (await fetch(`${service.base}/dev-idp/metadata`)).text();
+  await opApi('POST', '/tenants/gamma/identity-providers', { slug: 'spare', type: 'saml', metadataXml });
+  await admin.goto(ui('/t/gamma/identity-providers')); // already open: loaded again to show the new one
+  // The IdP people signed in through: the preview names what goes with it; cancel keeps it.
+  const dev = admin.getByTestId('idp-dev');
+  await dev.getByRole('button', { name: 'Delete…' }).click();
+  await dev.getByTestId('delete-preview').getByText(/This also deletes: /).waitFor();
+  await capture(admin, 'idp-delete-preview');
+  await dev.getByRole('button', { name: 'Cancel' }).click();
+  await dev.getByRole('button', { name: 'Delete…' }).waitFor();
+  // An unused one: nothing attached, a plain "Delete".
+  const spare = admin.getByTestId('idp-spare');
+  await spare.getByRole('button', { name: 'Delete…' }).click();
+  await spare.getByText('Nothing else is attached to it.').waitFor();
+  await spare.getByRole('button', { name: 'Delete', exact: true }).click();
+  await spare.waitFor({ state: 'detached' });
+  await dev.waitFor();
+}
+
 async function deleteGroupWithLink(admin: Page) {
   const retired = await opApi('POST', '/tenants/gamma/groups', { name: 'Retired' });
   await opApi('POST', `/tenants/gamma/groups/${retired.id}/links`, { externalGroup: 'retired', role: 'guest' });
@@ -177,6 +197,7 @@ test(
     await stagedRemovals(admin, ops.id);
 
     await pauseAndResume(admin, ops.id);
+    await deleteIdps(admin);
     await deleteGroupWithLink(admin);
 
     expect(problems).toEqual([]);
