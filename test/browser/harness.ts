@@ -1,13 +1,14 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ensureBuilt, startService, type RunningService } from './service';
 
 // Shared by the browser tests: Debian's chromium against the real built service (SQLite, development
 // IdP). Every page gets a screenshot in artifacts/browser/ and an axe-core scan; any console error or
 // CSP violation fails the test.
-const ARTIFACTS = join(__dirname, '..', '..', 'artifacts', 'browser');
+// One folder per test file: jest runs the browser files in parallel, and each clears its own at start.
+let ARTIFACTS = join(__dirname, '..', '..', 'artifacts', 'browser');
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -118,6 +119,7 @@ export async function devIdpSignIn(
 /** Starts the built service once for the file, and closes every browser and the service after it. */
 export function useService(): void {
   beforeAll(async () => {
+    ARTIFACTS = join(ARTIFACTS, basename(expect.getState().testPath ?? 'browser', '.browser.ts'));
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     ensureBuilt();

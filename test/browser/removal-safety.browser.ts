@@ -102,7 +102,10 @@ async function stagedRemovals(admin: Page, opsId: string) {
   const rows = admin.getByTestId('staged-removal');
   await rows.filter({ hasText: 'ann@example.com' }).getByText('Ops (developer)').waitFor();
   await expect(rows.count()).resolves.toBe(2);
-  await rows.filter({ hasText: 'ben@example.com' }).getByText(/reconcile · dev/).waitFor();
+  await rows
+    .filter({ hasText: 'ben@example.com' })
+    .getByText(/reconcile · dev/)
+    .waitFor();
   await capture(admin, 'staged-removals');
   await admin.getByLabel('Select ann@example.com in Ops').click();
   await admin.getByRole('button', { name: 'Approve 1 selected' }).click();
@@ -129,9 +132,7 @@ async function pauseAndResume(admin: Page, opsId: string) {
   await card.getByRole('button', { name: 'Preview resume' }).click();
   await card
     .getByTestId('resume-preview')
-    .getByText(
-      'Resuming applies 1 additions, 0 role changes, 0 removals and 0 admin changes for 1 users.',
-    )
+    .getByText('Resuming applies 1 additions, 0 role changes, 0 removals and 0 admin changes for 1 users.')
     .waitFor();
   await capture(admin, 'idp-resume-preview');
   expect(await memberEmails(opsId)).toEqual(['ben@example.com']); // a preview changes nothing
@@ -147,7 +148,10 @@ async function deleteIdps(admin: Page) {
   // The IdP people signed in through: the preview names what goes with it; cancel keeps it.
   const dev = admin.getByTestId('idp-dev');
   await dev.getByRole('button', { name: 'Delete…' }).click();
-  await dev.getByTestId('delete-preview').getByText(/This also deletes: /).waitFor();
+  await dev
+    .getByTestId('delete-preview')
+    .getByText('This also deletes: 2 sign-in identities, 4 stored IdP group memberships.')
+    .waitFor();
   await capture(admin, 'idp-delete-preview');
   await dev.getByRole('button', { name: 'Cancel' }).click();
   await dev.getByRole('button', { name: 'Delete…' }).waitFor();
@@ -162,19 +166,29 @@ async function deleteIdps(admin: Page) {
 
 async function deleteGroupWithLink(admin: Page) {
   const retired = await opApi('POST', '/tenants/gamma/groups', { name: 'Retired' });
-  await opApi('POST', `/tenants/gamma/groups/${retired.id}/links`, { externalGroup: 'retired', role: 'guest' });
+  await opApi('POST', `/tenants/gamma/groups/${retired.id}/links`, {
+    externalGroup: 'retired',
+    role: 'guest',
+  });
   await admin.goto(ui(`/t/gamma/groups/${retired.id}`));
   await admin.getByRole('button', { name: 'Delete…' }).click();
   const preview = admin.getByTestId('delete-preview');
   await preview.getByText('This also deletes: 1 group link.').waitFor();
-  await preview.getByText(/retired/).first().waitFor();
+  await preview
+    .getByText(/retired/)
+    .first()
+    .waitFor();
   await capture(admin, 'group-delete-preview-with-link');
   await admin.getByRole('button', { name: 'Delete anyway' }).click();
   await admin.getByRole('link', { name: 'Ops', exact: true }).waitFor();
   await admin.getByRole('link', { name: 'Retired', exact: true }).waitFor({ state: 'detached' });
-  expect((await fetch(`${service.base}/api/v1/tenants/gamma/groups/${retired.id}`, {
-    headers: { Authorization: `Bearer ${service.token}` },
-  })).status).toBe(404);
+  expect(
+    (
+      await fetch(`${service.base}/api/v1/tenants/gamma/groups/${retired.id}`, {
+        headers: { Authorization: `Bearer ${service.token}` },
+      })
+    ).status,
+  ).toBe(404);
 }
 
 test(
