@@ -1,25 +1,31 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ensureBuilt, startService, type RunningService } from './service';
 
 // Shared by the browser tests: Debian's chromium against the real built service (SQLite, development
 // IdP). Every page gets a screenshot in artifacts/browser/ and an axe-core scan; any console error or
 // CSP violation fails the test.
-const ARTIFACTS = join(__dirname, '..', '..', 'artifacts', 'browser');
+// One folder per test file: jest runs the browser files in parallel, and each clears its own at start.
+let ARTIFACTS = join(__dirname, '..', '..', 'artifacts', 'browser');
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export let service: RunningService;
 const contexts: { context: BrowserContext; dir: string }[] = [];
 export const problems: string[] = [];
-/** The browser logs a refused request as an error; the wrong-token step expects exactly one. */
-let expected401 = 0;
-export const expect401 = (n: number) => {
-  expected401 = n;
+/**
+ * The browser logs a refused request as a console error; a step that provokes one (a wrong token, a
+ * 409 the page explains) says how many it expects of which status, and only those are forgiven.
+ */
+const expectedRefusals = new Map<number, number>();
+export const expectRefusals = (status: number, n: number) => {
+  expectedRefusals.set(status, n);
 };
-export const pending401 = () => expected401;
+export const pendingRefusals = (status: number) => expectedRefusals.get(status) ?? 0;
+export const expect401 = (n: number) => expectRefusals(401, n);
+export const pending401 = () => pendingRefusals(401);
 
 export async function browser(): Promise<Page> {
   const dir = mkdtempSync(join(tmpdir(), 'gs-chromium-'));
@@ -44,7 +50,9 @@ export async function browser(): Promise<Page> {
   // Only the admin UI's pages count (not the development IdP's).
   page.on('console', (m) => {
     if (m.type() !== 'error' || !page.url().startsWith(`${service.base}/admin`)) return;
-    if (expected401 > 0 && m.text().includes('status of 401')) return void expected401--;
+    const refused = /status of (\d{3})/.exec(m.text());
+    const status = refused ? Number(refused[1]) : 0;
+    if (pendingRefusals(status) > 0) return void expectedRefusals.set(status, pendingRefusals(status) - 1);
     problems.push(`console error on ${page.url()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error on ${page.url()}: ${e.message}`));
@@ -111,6 +119,7 @@ export async function devIdpSignIn(
 /** Starts the built service once for the file, and closes every browser and the service after it. */
 export function useService(): void {
   beforeAll(async () => {
+    ARTIFACTS = join(ARTIFACTS, basename(expect.getState().testPath ?? 'browser', '.browser.ts'));
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     ensureBuilt();

@@ -74,7 +74,12 @@ export function DeleteWithPreview({
         )}
         {del.error && !refusedAgain ? <ErrorCallout error={del.error} title="Not deleted" /> : null}
         <Flex gap="2">
-          <Button color="red" loading={del.isPending} onClick={() => del.mutate(shown.requiresForce)}>
+          <Button
+            color="red"
+            highContrast
+            loading={del.isPending}
+            onClick={() => del.mutate(shown.requiresForce)}
+          >
             {shown.requiresForce ? 'Delete anyway' : 'Delete'}
           </Button>
           <Button variant="soft" onClick={() => setShown(null)}>

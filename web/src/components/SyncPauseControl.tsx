@@ -76,7 +76,13 @@ export function SyncPauseControl({ tenant, idp, paused }: { tenant: string; idp?
             {preview.totals.usersChanged} users
             {preview.stillPaused.tenant ? ' (nothing while the workspace itself is paused)' : ''}.
           </Text>
-          <Button size="1" color="red" disabled={resume.isPending} onClick={() => resume.mutate(false)}>
+          <Button
+            size="1"
+            color="red"
+            highContrast
+            disabled={resume.isPending}
+            onClick={() => resume.mutate(false)}
+          >
             Resume and apply
           </Button>
         </Flex>

@@ -73,7 +73,7 @@ export function StagedRemovalsPage() {
       <ErrorCallout error={list.error} title="Could not load the staged removals" />
       <ErrorCallout error={act.error} title="Could not act on the staged removals" />
       {result ? (
-        <Callout.Root color="green" role="status">
+        <Callout.Root color="green" highContrast role="status">
           <Callout.Text>
             {'approved' in result
               ? `Removed ${result.approved}; ${result.skipped.length} no longer apply and were dropped.`
@@ -89,6 +89,7 @@ export function StagedRemovalsPage() {
           <Flex gap="3" wrap="wrap">
             <Button
               color="red"
+              highContrast
               disabled={act.isPending}
               onClick={() => act.mutate({ action: 'approve', ids })}
             >
