@@ -3,40 +3,25 @@
  * objects, so the shapes are written here once; test/e2e/openapi-complete.e2e.ts checks live answers
  * against them, so a changed answer fails until its schema follows.
  */
-type Schema = Record<string, unknown>;
-
-const s = { type: 'string' };
-const ns = { type: 'string', nullable: true };
-const time = { type: 'string', format: 'date-time' };
-const ntime = { type: 'string', format: 'date-time', nullable: true };
-const int = { type: 'integer' };
-const bool = { type: 'boolean' };
-const uuid = { type: 'string', format: 'uuid' };
-const anyObject = { type: 'object', nullable: true, additionalProperties: true };
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const arrayOf = (items: Schema) => ({ type: 'array', items });
-/** A built-in role (guest, reporter, developer, maintainer, owner) or one of the tenant's custom roles. */
-const role = {
-  type: 'string',
-  description: 'A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles)',
-};
-const source = { type: 'string', enum: ['manual', 'sync', 'scim'] };
-
-/** An object whose listed properties are all required (nullable ones say so). */
-const obj = (properties: Record<string, Schema>, optional: string[] = []): Schema => ({
-  type: 'object',
-  properties,
-  required: Object.keys(properties).filter((k) => !optional.includes(k)),
-});
-const page = (item: string, description: string) => ({
-  ...obj({
-    items: arrayOf(ref(item)),
-    nextCursor: { ...ns, description: 'Pass as ?cursor= for the next page; null at the end' },
-  }),
-  description,
-});
-
-const reasoned = (extra: Record<string, Schema>) => obj({ ...extra, reason: s });
+import {
+  s,
+  ns,
+  time,
+  ntime,
+  int,
+  bool,
+  uuid,
+  anyObject,
+  ref,
+  arrayOf,
+  role,
+  source,
+  obj,
+  page,
+  reasoned,
+  type Schema,
+} from './openapi-schema-parts';
+import { REMOVAL_SAFETY_SCHEMAS } from './openapi-schemas-removal-safety';
 
 /** What sync marked on a direct membership: a pending removal (grace period), an owner kept as last owner. */
 const MEMBERSHIP_MARKERS: Record<string, Schema> = {
@@ -344,98 +329,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     removalsStaged: { type: 'integer', description: 'Removals the circuit breaker staged (not in removals)' },
     kept: int,
   }),
-  GraphRefreshResult: obj(
-    {
-      dryRun: bool,
-      notSeenDays: int,
-      usersConsidered: { ...int, description: 'Active users of the IdP not seen for notSeenDays' },
-      usersRead: { ...int, description: 'Complete Graph answers' },
-      usersChanged: int,
-      usersBlocked: { ...int, description: 'Gone from Entra ID (404)' },
-      usersFailed: { ...int, description: 'Incomplete answers: nothing changed for them' },
-      usersSkipped: { ...int, description: 'No Entra object id known, or blocked meanwhile' },
-      usersNotRead: { ...int, description: 'Left for the next run after Graph throttled (429)' },
-      blocksWithheld: {
-        ...int,
-        description: 'Gone from Graph but not blocked: more than 10 and more than half of those asked',
-      },
-      throttled: { ...obj({ retryAfterSeconds: int }), nullable: true },
-      failures: arrayOf(obj({ userId: uuid, reason: s })),
-      users: arrayOf(
-        obj(
-          {
-            userId: uuid,
-            email: s,
-            lastSeenAt: time,
-            outcome: {
-              type: 'string',
-              enum: ['changes', 'unchanged', 'blocked', 'failed', 'skipped', 'not-read'],
-            },
-            reason: ns,
-            plan: ref('SyncPlan'),
-          },
-          ['plan'],
-        ),
-      ),
-    },
-    ['users'],
-  ),
-  InactivityResult: obj({
-    dryRun: bool,
-    notSeenDays: int,
-    usersBlocked: { ...int, description: 'Blocked, or with dryRun would be' },
-    users: arrayOf(obj({ userId: uuid, email: s, lastSeenAt: time })),
-  }),
-  StagedRemoval: obj({
-    id: uuid,
-    userId: uuid,
-    email: s,
-    groupId: uuid,
-    groupName: s,
-    role,
-    reason: s,
-    trigger: { type: 'string', enum: ['sign-in', 'reconcile', 'scim', 'graph-refresh', 'grace-period'] },
-    idp: s,
-    createdAt: time,
-  }),
-  StagedRemovalPage: page('StagedRemoval', 'A page of staged removals, oldest first'),
-  StagedRemovalsApproved: obj({
-    approved: int,
-    skipped: arrayOf(obj({ id: uuid, userId: uuid, groupId: uuid, why: s })),
-  }),
-  StagedRemovalsDiscarded: obj({ discarded: int }),
-  SyncResume: {
-    ...obj(
-      {
-        dryRun: bool,
-        resume: obj({ tenant: bool, idp: ns }),
-        stillPaused: obj({ tenant: bool, idps: arrayOf(s) }),
-        totals: obj({
-          usersEvaluated: int,
-          usersChanged: int,
-          adds: int,
-          roleChanges: int,
-          removals: int,
-          adminChanges: int,
-        }),
-        users: arrayOf(
-          obj({
-            userId: uuid,
-            email: s,
-            idp: s,
-            adds: arrayOf(obj({ groupId: uuid, groupName: s, reason: s, role })),
-            roleChanges: arrayOf(obj({ groupId: uuid, groupName: s, reason: s, from: role, to: role })),
-            removals: arrayOf(obj({ groupId: uuid, groupName: s, reason: s, role })),
-            admin: { ...obj({ from: bool, to: bool }), nullable: true },
-          }),
-        ),
-        truncated: bool,
-        result: ref('ReconcileResult'),
-      },
-      ['totals', 'users', 'truncated', 'result'],
-    ),
-    description: 'dryRun: the pending changes per user (totals, users, truncated); otherwise result',
-  },
+  ...REMOVAL_SAFETY_SCHEMAS,
   AuditEvent: obj({
     id: uuid,
     createdAt: time,

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import type { RequestContext } from '../common/request-context';
 import { Transactions } from '../database/transactions.service';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
-import { ReconcileResult, ReconcileService } from '../sync/reconcile.service';
+import { emptyReconcileResult, ReconcileResult, ReconcileService } from '../sync/reconcile.service';
 import type { SyncPlan } from '../sync/engine';
 import { Tenant } from '../tenants/tenant.entity';
 
@@ -56,16 +56,7 @@ export class SyncResumeService {
       return { dryRun: true, resume, stillPaused, ...pending, users: pending.users.map(pendingView) };
     }
     const fresh = await this.tx.run((tem) => this.lift(tem, tenant, scope, idpSlug, ctx));
-    const result: ReconcileResult = {
-      usersEvaluated: 0,
-      usersChanged: 0,
-      adds: 0,
-      roleChanges: 0,
-      removals: 0,
-      removalsScheduled: 0,
-      removalsStaged: 0,
-      kept: 0,
-    };
+    const result = emptyReconcileResult();
     for (const idp of idps) {
       const one = await this.reconciler.reconcile(fresh, { idp: idp.slug }, ctx);
       for (const key of Object.keys(result) as (keyof ReconcileResult)[]) result[key] += one[key];

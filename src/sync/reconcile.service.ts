@@ -67,16 +67,7 @@ export class ReconcileService {
     assertNotPaused(tenant, idps);
     if (scope.groupId && !(await em.existsBy(Group, { tenantId: tenant.id, id: scope.groupId })))
       throw notFound('Group', scope.groupId);
-    const result: ReconcileResult = {
-      usersEvaluated: 0,
-      usersChanged: 0,
-      adds: 0,
-      roleChanges: 0,
-      removals: 0,
-      removalsScheduled: 0,
-      removalsStaged: 0,
-      kept: 0,
-    };
+    const result = emptyReconcileResult();
     for (const idp of idps) {
       const sync: SyncScope = { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync };
       const context = await this.loader.context(em, sync);
@@ -241,3 +232,15 @@ async function usersKnownTo(
   const pushed = await pushedQuery.getRawMany<{ userId: string }>();
   return [...new Set([...claimed.map((i) => i.userId), ...pushed.map((r) => r.userId)])].sort();
 }
+
+/** A reconcile that has counted nothing yet (the sum of several reconciles starts here too). */
+export const emptyReconcileResult = (): ReconcileResult => ({
+  usersEvaluated: 0,
+  usersChanged: 0,
+  adds: 0,
+  roleChanges: 0,
+  removals: 0,
+  removalsScheduled: 0,
+  removalsStaged: 0,
+  kept: 0,
+});
