@@ -126,8 +126,19 @@ describe('the start-up prototype check', () => {
     (Object.prototype as Record<string, unknown>).polluted = 'yes';
     expect(prototypePollution()).toEqual(['polluted']);
     expect(() => assertCleanPrototype()).toThrow(
-      /^Object\.prototype has unexpected enumerable properties \(polluted\)[^\n]*$/,
+      /^Object\.prototype has unexpected properties \(polluted\)[^\n]*$/,
     );
+  });
+
+  it('also finds a non-enumerable key added with defineProperty, and nothing once it is gone', () => {
+    Object.defineProperty(Object.prototype, 'hidden', { value: 1, configurable: true, enumerable: false });
+    try {
+      expect(prototypePollution()).toEqual(['hidden']);
+      expect(() => assertCleanPrototype()).toThrow(/\(hidden\)/);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).hidden;
+    }
+    expect(prototypePollution()).toEqual([]);
   });
 
   it('main.ts runs the check before it listens', () => {

@@ -95,22 +95,29 @@ export function inertCopy<T>(value: T): T {
   return copy as T;
 }
 
+/** Object.prototype's own keys when this module loaded (the process's clean state). */
+const PROTOTYPE_BASELINE = new Set<string | symbol>(Reflect.ownKeys(Object.prototype));
+
 /**
- * Enumerable properties someone added to Object.prototype: a clean process has none, so any entry
- * means a prototype pollution happened (or a library misbehaves) and the process must not serve.
+ * Properties someone added to Object.prototype since start-up: enumerable ones (what a pollution
+ * through `obj[key] = value` leaves) and non-enumerable ones (Object.defineProperty). A clean process
+ * has none, so any entry means a prototype pollution happened (or a library misbehaves) and the
+ * process must not serve.
  */
 export function prototypePollution(): string[] {
-  const found: string[] = [];
-  for (const key in Object.prototype) found.push(key);
-  return found;
+  const found = new Set<string>();
+  for (const key in Object.prototype) found.add(key);
+  for (const key of Reflect.ownKeys(Object.prototype))
+    if (!PROTOTYPE_BASELINE.has(key)) found.add(String(key));
+  return [...found];
 }
 
-/** Throws one clear sentence when Object.prototype carries enumerable properties (see above). */
+/** Throws one clear sentence when Object.prototype carries added properties (see above). */
 export function assertCleanPrototype(): void {
   const polluted = prototypePollution();
   if (polluted.length)
     throw new Error(
-      `Object.prototype has unexpected enumerable properties (${polluted.slice(0, 5).join(', ')}): ` +
+      `Object.prototype has unexpected properties (${polluted.slice(0, 5).join(', ')}): ` +
         'a prototype pollution happened; refusing to serve',
     );
 }
