@@ -4,6 +4,7 @@ import { sha256Hex } from '../../src/common/crypto';
 import { insertRows } from '../../src/database/insert';
 import { Membership } from '../../src/groups/membership.entity';
 import {
+  auditEventsOf,
   expectErrorShape,
   newApiKey,
   newGroup,
@@ -11,11 +12,10 @@ import {
   newOidcIdp,
   newTenant,
   newUser,
+  SCIM_GROUP,
+  SCIM_USER,
 } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
-
-const SCIM_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const SCIM_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
 /** Tenant setting lockSyncedMemberships: manual member changes in a group that links manage. */
 describe('locked synced groups', () => {
@@ -25,11 +25,7 @@ describe('locked synced groups', () => {
   });
   afterAll(async () => t.close());
 
-  const auditOf = async (slug: string, action: string) =>
-    (await t.op.get(`/api/v1/tenants/${slug}/audit-events?action=${action}`).expect(200)).body.items as {
-      actor: Record<string, unknown>;
-      details: Record<string, unknown>;
-    }[];
+  const auditOf = (slug: string, action: string) => auditEventsOf(t, slug, action);
 
   /** A locked tenant: Eng managed by two links (ada a manual member), Free without links. */
   async function lockedTenant(lock = true) {

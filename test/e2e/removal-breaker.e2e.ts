@@ -1,7 +1,9 @@
 import request from 'supertest';
 import {
   auditActions,
+  auditEventsOf,
   expectErrorShape,
+  memberEmails,
   newApiKey,
   newGroup,
   newGroupLink,
@@ -20,15 +22,8 @@ describe('removal safety over HTTP: circuit breaker and staged removals', () => 
   afterAll(async () => t.close());
 
   const api = (slug: string) => `/api/v1/tenants/${slug}`;
-  const emails = async (slug: string, groupId: string): Promise<string[]> =>
-    (await t.op.get(`${api(slug)}/groups/${groupId}/members`).expect(200)).body
-      .map((m: { email: string }) => m.email)
-      .sort();
-  const events = async (slug: string, action: string) =>
-    (await t.op.get(`${api(slug)}/audit-events?action=${action}&limit=200`).expect(200)).body.items as {
-      details: Record<string, unknown>;
-      userId: string | null;
-    }[];
+  const emails = (slug: string, groupId: string) => memberEmails(t, slug, groupId);
+  const events = (slug: string, action: string) => auditEventsOf(t, slug, action);
   const staged = async (slug: string) =>
     (await t.op.get(`${api(slug)}/staged-removals?limit=500`).expect(200)).body.items as {
       id: string;

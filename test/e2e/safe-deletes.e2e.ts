@@ -13,11 +13,10 @@ import {
   newOidcIdp,
   newTenant,
   newUser,
+  SCIM_GROUP,
+  SCIM_USER,
 } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
-
-const SCIM_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const SCIM_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
 interface Preview {
   dryRun?: true;

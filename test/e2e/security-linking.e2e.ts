@@ -3,6 +3,7 @@ import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { ScimUser } from '../../src/scim/scim-user.entity';
 import { Identity } from '../../src/users/identity.entity';
 import { User } from '../../src/users/user.entity';
+import { SCIM_USER } from '../support/factories';
 import { authnRequestId, createSamlIdp, TestSamlIdp } from '../support/saml-idp';
 import { startTestApp, TestApp } from '../support/test-app';
 import { startTestOidcProvider, TestOidcProvider } from '../support/test-oidc-provider';
@@ -12,7 +13,6 @@ import { startTestOidcProvider, TestOidcProvider } from '../support/test-oidc-pr
 // of X's user must not become that user unless the admin allowed Y to link and the email is verified.
 const TENANTS = ['link-a', 'link-b', 'link-c', 'link-d', 'link-e', 'link-f', 'link-g', 'link-h', 'link-i'];
 const VICTIM = 'victim@example.com';
-const SCIM_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const SCIM_PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 /** Our app's cookies (the OIDC login binding and the session) across redirects. */

@@ -1,6 +1,8 @@
 import {
   auditActions,
+  auditEventsOf,
   expectErrorShape,
+  memberEmails,
   newApiKey,
   newGroup,
   newGroupLink,
@@ -19,15 +21,8 @@ describe('sync pause over HTTP: paused sign-ins, resume with a dry-run preview',
   afterAll(async () => t.close());
 
   const api = (slug: string) => `/api/v1/tenants/${slug}`;
-  const emails = async (slug: string, groupId: string): Promise<string[]> =>
-    (await t.op.get(`${api(slug)}/groups/${groupId}/members`).expect(200)).body
-      .map((m: { email: string }) => m.email)
-      .sort();
-  const events = async (slug: string, action: string) =>
-    (await t.op.get(`${api(slug)}/audit-events?action=${action}&limit=200`).expect(200)).body.items as {
-      details: Record<string, unknown>;
-      userId: string | null;
-    }[];
+  const emails = (slug: string, groupId: string) => memberEmails(t, slug, groupId);
+  const events = (slug: string, action: string) => auditEventsOf(t, slug, action);
   const settings = (slug: string, body: object) => t.op.patch(api(slug)).send({ settings: body }).expect(200);
 
   describe('pause and resume', () => {

@@ -66,6 +66,34 @@ export async function auditActions(t: TestApp, tenantSlug: string): Promise<stri
   return (res.body.items as { action: string }[]).map((e) => e.action);
 }
 
+/** The member emails of a group, sorted (order-free comparisons). */
+export async function memberEmails(t: TestApp, tenantSlug: string, groupId: string): Promise<string[]> {
+  const res = await t.op.get(`/api/v1/tenants/${tenantSlug}/groups/${groupId}/members`).expect(200);
+  return (res.body as { email: string }[]).map((m) => m.email).sort();
+}
+
+export interface AuditEventBody {
+  action: string;
+  actor: Record<string, unknown>;
+  details: Record<string, unknown>;
+  userId: string | null;
+}
+
+/** A tenant's audit events of one action, newest first (up to 200). */
+export async function auditEventsOf(
+  t: TestApp,
+  tenantSlug: string,
+  action: string,
+): Promise<AuditEventBody[]> {
+  const res = await t.op
+    .get(`/api/v1/tenants/${tenantSlug}/audit-events?action=${action}&limit=200`)
+    .expect(200);
+  return res.body.items as AuditEventBody[];
+}
+
+export const SCIM_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const SCIM_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+
 /** The error shape every admin API failure must have. */
 export function expectErrorShape(body: Record<string, unknown>, statusCode: number, code?: string) {
   expect(body).toEqual(
