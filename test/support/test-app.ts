@@ -27,7 +27,7 @@ export interface TestApp {
 
 /** Boots the real AppModule on a fresh database, configured exactly as main.ts does. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+  const db = await createTestDatabase({ migrated: true });
   const saved = { ...process.env };
   Object.assign(process.env, {
     DATABASE_URL: db.url,
