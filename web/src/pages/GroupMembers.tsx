@@ -5,6 +5,7 @@ import { api, ApiError, unwrap } from '../api/client';
 import type { GroupLink, Member, Page, Role, UserDetail } from '../api/types';
 import { useRoleNames } from './Roles';
 import { EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
+import { DataTable } from '../components/DataTable';
 import { memberWhyText } from '../lib/users';
 import { useGroups } from './Groups';
 
@@ -98,64 +99,53 @@ export function Members({ tenant, groupId }: { tenant: string; groupId: string }
         </EmptyState>
       ) : null}
       {list.length > 0 ? (
-        <div className="table-wrap">
-          <Table.Root variant="surface" aria-label="Members">
-            <Table.Header>
-              <Table.Row>
-                <Table.ColumnHeaderCell>Person</Table.ColumnHeaderCell>
-                <Table.ColumnHeaderCell>Role</Table.ColumnHeaderCell>
-                <Table.ColumnHeaderCell>Source</Table.ColumnHeaderCell>
-                <Table.ColumnHeaderCell className="hide-narrow">Why</Table.ColumnHeaderCell>
-                <Table.ColumnHeaderCell>
-                  <span className="sr-only">Actions</span>
-                </Table.ColumnHeaderCell>
-              </Table.Row>
-            </Table.Header>
-            <Table.Body>
-              {list.map((m) => (
-                <Table.Row key={m.userId} data-testid="member-row">
-                  <Table.RowHeaderCell>
-                    {m.email}
-                    {m.displayName ? (
-                      <Text size="1" color="gray">
-                        {' '}
-                        ({m.displayName})
-                      </Text>
-                    ) : null}
-                  </Table.RowHeaderCell>
-                  <Table.Cell>{m.role}</Table.Cell>
-                  <Table.Cell>
-                    <Badge highContrast color={SOURCE_COLORS[m.source]}>
-                      {m.inherited ? `${m.source}, inherited` : m.source}
-                    </Badge>
-                  </Table.Cell>
-                  <Table.Cell className="hide-narrow">
-                    <Text size="1">{memberWhyText(m, nameOf(m.fromGroupId))}</Text>
-                    {m.syncNote ? (
-                      <Text as="div" size="1" color="amber" data-testid="sync-note">
-                        {m.syncNote}
-                      </Text>
-                    ) : null}
-                  </Table.Cell>
-                  <Table.Cell>
-                    {m.directRole ? (
-                      <Button
-                        size="1"
-                        variant="soft"
-                        color="red"
-                        highContrast
-                        onClick={() => setRemoving(m)}
-                        aria-label={`Remove ${m.email}`}
-                      >
-                        Remove…
-                      </Button>
-                    ) : null}
-                  </Table.Cell>
-                </Table.Row>
-              ))}
-            </Table.Body>
-          </Table.Root>
-        </div>
+        <DataTable
+          label="Members"
+          columns={['Person', 'Role', 'Source', { title: 'Why', narrow: true }]}
+          actions
+        >
+          {list.map((m) => (
+            <Table.Row key={m.userId} data-testid="member-row">
+              <Table.RowHeaderCell>
+                {m.email}
+                {m.displayName ? (
+                  <Text size="1" color="gray">
+                    {' '}
+                    ({m.displayName})
+                  </Text>
+                ) : null}
+              </Table.RowHeaderCell>
+              <Table.Cell>{m.role}</Table.Cell>
+              <Table.Cell>
+                <Badge highContrast color={SOURCE_COLORS[m.source]}>
+                  {m.inherited ? `${m.source}, inherited` : m.source}
+                </Badge>
+              </Table.Cell>
+              <Table.Cell className="hide-narrow">
+                <Text size="1">{memberWhyText(m, nameOf(m.fromGroupId))}</Text>
+                {m.syncNote ? (
+                  <Text as="div" size="1" color="amber" data-testid="sync-note">
+                    {m.syncNote}
+                  </Text>
+                ) : null}
+              </Table.Cell>
+              <Table.Cell>
+                {m.directRole ? (
+                  <Button
+                    size="1"
+                    variant="soft"
+                    color="red"
+                    highContrast
+                    onClick={() => setRemoving(m)}
+                    aria-label={`Remove ${m.email}`}
+                  >
+                    Remove…
+                  </Button>
+                ) : null}
+              </Table.Cell>
+            </Table.Row>
+          ))}
+        </DataTable>
       ) : null}
       {members.hasNextPage ? (
         <Flex gap="3" align="center">

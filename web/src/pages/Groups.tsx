@@ -5,6 +5,7 @@ import { Link as RouterLink, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import type { Group, Page } from '../api/types';
 import { EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
+import { DataTable } from '../components/DataTable';
 import { groupTree } from '../lib/tree';
 
 /** Every group (the tree needs them all), read page by page: 500 a request, by name. */
@@ -65,29 +66,19 @@ export function GroupsPage() {
         </EmptyState>
       ) : null}
       {tree.length > 0 ? (
-        <div className="table-wrap">
-          <Table.Root variant="surface" aria-label="Groups">
-            <Table.Header>
-              <Table.Row>
-                <Table.ColumnHeaderCell>Group</Table.ColumnHeaderCell>
-                <Table.ColumnHeaderCell className="hide-narrow">Description</Table.ColumnHeaderCell>
-              </Table.Row>
-            </Table.Header>
-            <Table.Body>
-              {tree.map(({ group, depth }) => (
-                <Table.Row key={group.id}>
-                  <Table.RowHeaderCell className={depth ? `tree-indent-${Math.min(depth, 4)}` : undefined}>
-                    {depth ? <span aria-hidden="true">└ </span> : null}
-                    <Link asChild>
-                      <RouterLink to={group.id}>{group.name}</RouterLink>
-                    </Link>
-                  </Table.RowHeaderCell>
-                  <Table.Cell className="hide-narrow">{group.description ?? ''}</Table.Cell>
-                </Table.Row>
-              ))}
-            </Table.Body>
-          </Table.Root>
-        </div>
+        <DataTable label="Groups" columns={['Group', { title: 'Description', narrow: true }]}>
+          {tree.map(({ group, depth }) => (
+            <Table.Row key={group.id}>
+              <Table.RowHeaderCell className={depth ? `tree-indent-${Math.min(depth, 4)}` : undefined}>
+                {depth ? <span aria-hidden="true">└ </span> : null}
+                <Link asChild>
+                  <RouterLink to={group.id}>{group.name}</RouterLink>
+                </Link>
+              </Table.RowHeaderCell>
+              <Table.Cell className="hide-narrow">{group.description ?? ''}</Table.Cell>
+            </Table.Row>
+          ))}
+        </DataTable>
       ) : null}
       <Card>
         <form onSubmit={submit} aria-labelledby="new-group">

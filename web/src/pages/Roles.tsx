@@ -5,6 +5,7 @@ import { useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { BUILT_IN_ROLES, type RoleInfo } from '../api/types';
 import { ErrorCallout, Field, fieldErrors } from '../components/ui';
+import { DataTable } from '../components/DataTable';
 
 /** The workspace's roles, lowest rank first (built-ins and custom ones). */
 const useRoles = (tenant: string) =>
@@ -63,46 +64,32 @@ export function RolesPage() {
         loses its last owner.
       </Text>
       <ErrorCallout error={roles.error} title="Could not load the roles" />
-      <div className="table-wrap">
-        <Table.Root variant="surface" aria-label="Roles">
-          <Table.Header>
-            <Table.Row>
-              <Table.ColumnHeaderCell>Name</Table.ColumnHeaderCell>
-              <Table.ColumnHeaderCell>Rank</Table.ColumnHeaderCell>
-              <Table.ColumnHeaderCell className="hide-narrow">Description</Table.ColumnHeaderCell>
-              <Table.ColumnHeaderCell>
-                <span className="sr-only">Actions</span>
-              </Table.ColumnHeaderCell>
-            </Table.Row>
-          </Table.Header>
-          <Table.Body>
-            {(roles.data ?? []).map((r) => (
-              <Table.Row key={r.name} data-testid="role-row">
-                <Table.RowHeaderCell>
-                  {r.name} {r.builtIn ? <Badge color="gray">built in</Badge> : null}
-                </Table.RowHeaderCell>
-                <Table.Cell>{r.rank}</Table.Cell>
-                <Table.Cell className="hide-narrow">{r.description ?? ''}</Table.Cell>
-                <Table.Cell>
-                  {r.builtIn ? null : (
-                    <Button
-                      size="1"
-                      variant="soft"
-                      color="red"
-                      highContrast
-                      aria-label={`Delete role ${r.name}`}
-                      loading={remove.isPending && remove.variables === r.name}
-                      onClick={() => remove.mutate(r.name)}
-                    >
-                      Delete
-                    </Button>
-                  )}
-                </Table.Cell>
-              </Table.Row>
-            ))}
-          </Table.Body>
-        </Table.Root>
-      </div>
+      <DataTable label="Roles" columns={['Name', 'Rank', { title: 'Description', narrow: true }]} actions>
+        {(roles.data ?? []).map((r) => (
+          <Table.Row key={r.name} data-testid="role-row">
+            <Table.RowHeaderCell>
+              {r.name} {r.builtIn ? <Badge color="gray">built in</Badge> : null}
+            </Table.RowHeaderCell>
+            <Table.Cell>{r.rank}</Table.Cell>
+            <Table.Cell className="hide-narrow">{r.description ?? ''}</Table.Cell>
+            <Table.Cell>
+              {r.builtIn ? null : (
+                <Button
+                  size="1"
+                  variant="soft"
+                  color="red"
+                  highContrast
+                  aria-label={`Delete role ${r.name}`}
+                  loading={remove.isPending && remove.variables === r.name}
+                  onClick={() => remove.mutate(r.name)}
+                >
+                  Delete
+                </Button>
+              )}
+            </Table.Cell>
+          </Table.Row>
+        ))}
+      </DataTable>
       <ErrorCallout error={remove.error} title="Not deleted" />
 
       <Card>

@@ -5,6 +5,7 @@ import { Link as RouterLink, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import type { NewScimToken, ScimToken } from '../api/types';
 import { CopyField, EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
+import { DataTable } from '../components/DataTable';
 import { useIdentityProviders } from './IdentityProviders';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
@@ -127,53 +128,42 @@ export function ScimTokensPage() {
           <Text size="2">
             SCIM base URL: <span className="mono">{active[0].scimBaseUrl}</span>
           </Text>
-          <div className="table-wrap">
-            <Table.Root variant="surface" aria-label="SCIM tokens">
-              <Table.Header>
-                <Table.Row>
-                  <Table.ColumnHeaderCell>Name</Table.ColumnHeaderCell>
-                  <Table.ColumnHeaderCell>IdP</Table.ColumnHeaderCell>
-                  <Table.ColumnHeaderCell className="hide-narrow">Created</Table.ColumnHeaderCell>
-                  <Table.ColumnHeaderCell>Last used</Table.ColumnHeaderCell>
-                  <Table.ColumnHeaderCell>
-                    <span className="sr-only">Actions</span>
-                  </Table.ColumnHeaderCell>
-                </Table.Row>
-              </Table.Header>
-              <Table.Body>
-                {active.map((t) => (
-                  <Table.Row key={t.id} data-testid="scim-token-row">
-                    <Table.RowHeaderCell>
-                      {t.name} <span className="mono">{t.tokenPrefix}…</span>
-                    </Table.RowHeaderCell>
-                    <Table.Cell>{t.idp}</Table.Cell>
-                    <Table.Cell className="hide-narrow">
-                      <time dateTime={t.createdAt}>{when(t.createdAt)}</time>
-                    </Table.Cell>
-                    <Table.Cell>
-                      {t.lastUsedAt ? <time dateTime={t.lastUsedAt}>{when(t.lastUsedAt)}</time> : 'never'}
-                    </Table.Cell>
-                    <Table.Cell>
-                      {revoking === t.id ? null : (
-                        <Button
-                          size="1"
-                          variant="soft"
-                          color="red"
-                          aria-label={`Revoke ${t.name}`}
-                          onClick={() => {
-                            revoke.reset();
-                            setRevoking(t.id);
-                          }}
-                        >
-                          Revoke…
-                        </Button>
-                      )}
-                    </Table.Cell>
-                  </Table.Row>
-                ))}
-              </Table.Body>
-            </Table.Root>
-          </div>
+          <DataTable
+            label="SCIM tokens"
+            columns={['Name', 'IdP', { title: 'Created', narrow: true }, 'Last used']}
+            actions
+          >
+            {active.map((t) => (
+              <Table.Row key={t.id} data-testid="scim-token-row">
+                <Table.RowHeaderCell>
+                  {t.name} <span className="mono">{t.tokenPrefix}…</span>
+                </Table.RowHeaderCell>
+                <Table.Cell>{t.idp}</Table.Cell>
+                <Table.Cell className="hide-narrow">
+                  <time dateTime={t.createdAt}>{when(t.createdAt)}</time>
+                </Table.Cell>
+                <Table.Cell>
+                  {t.lastUsedAt ? <time dateTime={t.lastUsedAt}>{when(t.lastUsedAt)}</time> : 'never'}
+                </Table.Cell>
+                <Table.Cell>
+                  {revoking === t.id ? null : (
+                    <Button
+                      size="1"
+                      variant="soft"
+                      color="red"
+                      aria-label={`Revoke ${t.name}`}
+                      onClick={() => {
+                        revoke.reset();
+                        setRevoking(t.id);
+                      }}
+                    >
+                      Revoke…
+                    </Button>
+                  )}
+                </Table.Cell>
+              </Table.Row>
+            ))}
+          </DataTable>
           {revokedCount > 0 ? (
             <Text size="1" color="gray">
               {revokedCount} revoked {revokedCount === 1 ? 'token is' : 'tokens are'} not shown.

@@ -6,6 +6,7 @@ import { api, unwrap } from '../api/client';
 import type { StagedRemovalPage, StagedRemovalsApproved, Tenant } from '../api/types';
 import { SyncPauseControl } from '../components/SyncPauseControl';
 import { EmptyState, ErrorCallout } from '../components/ui';
+import { DataTable } from '../components/DataTable';
 
 /**
  * Removals the circuit breaker held back (docs/sync.md, "Removal safety"): approve applies them after
@@ -103,44 +104,34 @@ export function StagedRemovalsPage() {
               Discard {scope}
             </Button>
           </Flex>
-          <div className="table-wrap">
-            <Table.Root variant="surface" aria-label="Staged removals">
-              <Table.Header>
-                <Table.Row>
-                  <Table.ColumnHeaderCell>Select</Table.ColumnHeaderCell>
-                  <Table.ColumnHeaderCell>User</Table.ColumnHeaderCell>
-                  <Table.ColumnHeaderCell>Group</Table.ColumnHeaderCell>
-                  <Table.ColumnHeaderCell className="hide-narrow">Why</Table.ColumnHeaderCell>
-                  <Table.ColumnHeaderCell>Staged</Table.ColumnHeaderCell>
-                </Table.Row>
-              </Table.Header>
-              <Table.Body>
-                {rows.map((r) => (
-                  <Table.Row key={r.id} data-testid="staged-removal">
-                    <Table.Cell>
-                      <Checkbox
-                        aria-label={`Select ${r.email} in ${r.groupName}`}
-                        checked={selected.has(r.id)}
-                        onCheckedChange={() => toggle(r.id)}
-                      />
-                    </Table.Cell>
-                    <Table.RowHeaderCell>{r.email}</Table.RowHeaderCell>
-                    <Table.Cell>
-                      {r.groupName} ({r.role})
-                    </Table.Cell>
-                    <Table.Cell className="hide-narrow">
-                      <Text size="1">{r.reason}</Text>
-                    </Table.Cell>
-                    <Table.Cell>
-                      <Text size="1">
-                        {new Date(r.createdAt).toLocaleString()} · {r.trigger} · {r.idp}
-                      </Text>
-                    </Table.Cell>
-                  </Table.Row>
-                ))}
-              </Table.Body>
-            </Table.Root>
-          </div>
+          <DataTable
+            label="Staged removals"
+            columns={['Select', 'User', 'Group', { title: 'Why', narrow: true }, 'Staged']}
+          >
+            {rows.map((r) => (
+              <Table.Row key={r.id} data-testid="staged-removal">
+                <Table.Cell>
+                  <Checkbox
+                    aria-label={`Select ${r.email} in ${r.groupName}`}
+                    checked={selected.has(r.id)}
+                    onCheckedChange={() => toggle(r.id)}
+                  />
+                </Table.Cell>
+                <Table.RowHeaderCell>{r.email}</Table.RowHeaderCell>
+                <Table.Cell>
+                  {r.groupName} ({r.role})
+                </Table.Cell>
+                <Table.Cell className="hide-narrow">
+                  <Text size="1">{r.reason}</Text>
+                </Table.Cell>
+                <Table.Cell>
+                  <Text size="1">
+                    {new Date(r.createdAt).toLocaleString()} · {r.trigger} · {r.idp}
+                  </Text>
+                </Table.Cell>
+              </Table.Row>
+            ))}
+          </DataTable>
           {list.data?.nextCursor ? (
             <Text size="1" color="gray">
               Showing the first 500; approve or discard all acts on every staged removal.

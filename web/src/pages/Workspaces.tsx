@@ -6,6 +6,7 @@ import { api, setCsrfToken, unwrap } from '../api/client';
 import type { Tenant } from '../api/types';
 import { useOperatorSession } from '../auth';
 import { EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
+import { DataTable } from '../components/DataTable';
 
 /** The operator's workspace picker, with "create a workspace". */
 export function WorkspacesPage() {
@@ -57,34 +58,21 @@ export function WorkspacesPage() {
           </EmptyState>
         ) : null}
         {tenants.data && tenants.data.length > 0 ? (
-          <div className="table-wrap">
-            <Table.Root variant="surface">
-              <Table.Header>
-                <Table.Row>
-                  <Table.ColumnHeaderCell>Workspace</Table.ColumnHeaderCell>
-                  <Table.ColumnHeaderCell>Slug</Table.ColumnHeaderCell>
-                  <Table.ColumnHeaderCell className="hide-narrow">Created</Table.ColumnHeaderCell>
-                </Table.Row>
-              </Table.Header>
-              <Table.Body>
-                {tenants.data.map((t) => (
-                  <Table.Row key={t.id}>
-                    <Table.RowHeaderCell>
-                      <Link asChild>
-                        <RouterLink to={`/t/${t.slug}/identity-providers`}>{t.name}</RouterLink>
-                      </Link>
-                    </Table.RowHeaderCell>
-                    <Table.Cell>
-                      <code>{t.slug}</code>
-                    </Table.Cell>
-                    <Table.Cell className="hide-narrow">
-                      {new Date(t.createdAt).toLocaleDateString()}
-                    </Table.Cell>
-                  </Table.Row>
-                ))}
-              </Table.Body>
-            </Table.Root>
-          </div>
+          <DataTable label="Workspaces" columns={['Workspace', 'Slug', { title: 'Created', narrow: true }]}>
+            {tenants.data.map((t) => (
+              <Table.Row key={t.id}>
+                <Table.RowHeaderCell>
+                  <Link asChild>
+                    <RouterLink to={`/t/${t.slug}/identity-providers`}>{t.name}</RouterLink>
+                  </Link>
+                </Table.RowHeaderCell>
+                <Table.Cell>
+                  <code>{t.slug}</code>
+                </Table.Cell>
+                <Table.Cell className="hide-narrow">{new Date(t.createdAt).toLocaleDateString()}</Table.Cell>
+              </Table.Row>
+            ))}
+          </DataTable>
         ) : null}
         <Card>
           <form onSubmit={submit} aria-labelledby="new-ws">
