@@ -23,6 +23,7 @@ const BENCHES = {
   'sync-db': inChild('sync-db.bench.js'),
   oidc: inChild('oidc.bench.js'),
   saml: require('./saml.bench'),
+  'saml-precheck': (dialect) => (dialect === 'sqlite' ? require('./saml-precheck.bench')() : undefined),
   scim: require('./scim.bench'),
 };
 

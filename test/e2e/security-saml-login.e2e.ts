@@ -50,10 +50,11 @@ describe('the SAML login address takes no SAML message', () => {
   it('a deflate bomb (about 10 KB inflating to 8 MB) is refused at once, never inflated', async () => {
     const bomb = redirectEncoded(`<samlp:Response>${' '.repeat(8 * 1024 * 1024)}</samlp:Response>`);
     expect(bomb.length).toBeLessThan(14 * 1024); // under Node's 16 KB header limit
-    const started = performance.now();
     const res = await login(`SAMLRequest=${bomb}`);
     expect(res.status).toBe(400);
-    expect(performance.now() - started).toBeLessThan(1000);
+    // Refused by the login route's own check, which runs before passport-saml (the only code that
+    // inflates): not timed, the refusal's words say which check answered.
+    expect(res.text).toContain('takes no sign-in response');
     // the address still works for what it is for
     expect((await login('returnTo=%2Fafter')).status).toBe(302);
   });
