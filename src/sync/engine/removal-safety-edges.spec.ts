@@ -109,3 +109,48 @@ describe('the grace period at its due instant', () => {
     ]);
   });
 });
+
+describe('what the context leaves out', () => {
+  it('a link to a group that no longer exists matches nothing: the user gets the defaults', () => {
+    const gone = { id: 'l-gone', groupId: 'g-gone', externalGroup: 'gone', role: 'owner' as Role, idpId: IDP };
+    const policy = resolvePolicy({ defaultMemberships: [{ groupId: 'g-all', role: 'reporter' }] });
+    const ctx = buildSyncContext({ idpId: IDP, policy, groups, links: [...links, gone] });
+    const result = planSync(ctx, {
+      user: null,
+      memberships: [],
+      external: { groups: ['gone'], status: 'present', complete: true },
+      now: NOW,
+    });
+    expect(result.matchedExternalGroups).toEqual([]);
+    expect(result.adds.map((add) => [add.groupId, add.role])).toEqual([['g-all', 'reporter']]);
+  });
+
+  it('two default memberships of one group give the higher role, in either order', () => {
+    for (const roles of [
+      ['developer', 'reporter'],
+      ['reporter', 'developer'],
+    ] as Role[][]) {
+      const defaultMemberships = roles.map((role) => ({ groupId: 'g-all', role }));
+      expect(plan([], { defaultMemberships }).adds.map((add) => [add.groupId, add.role])).toEqual([
+        ['g-all', 'developer'],
+      ]);
+    }
+  });
+
+  it('says why it cancels a pending removal in a group this IdP no longer manages', () => {
+    const pending: EngineMembership = {
+      groupId: 'g-club',
+      role: 'guest',
+      source: 'manual',
+      removalDueAt: NOW + HOUR,
+      removalIdpId: IDP,
+    };
+    expect(plan([pending], { removalGraceHours: 24 }).removalsCancelled).toEqual([
+      {
+        groupId: 'g-club',
+        groupName: 'Club',
+        reason: 'Pending removal from "Club" cancelled: no link of this sign-in method manages the group any more.',
+      },
+    ]);
+  });
+});
