@@ -313,6 +313,7 @@ function changeRole(
   why: string,
 ): void {
   if (to === current.role) return;
+  // Stryker disable next-line EqualityOperator: `<=` only adds equal ranks, and equal ranks are the same role, returned above
   if (roleRank(to, run.ctx.roleRanks) < roleRank(current.role, run.ctx.roleRanks)) {
     const protection = protectionAgainstLoss(run, current);
     if (protection !== null) return keep(run, group, current, to, why, protection);
