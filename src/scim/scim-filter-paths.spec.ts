@@ -88,6 +88,8 @@ describe('a multi-valued attribute without a value sub-attribute', () => {
     expect(rejection(USER_FILTER_SCHEMA, 'userName.value eq "x"')).toBe(
       'unknown attribute "userName.value" in filter',
     );
-    expect(rejection(USER_FILTER_SCHEMA, 'nothing.value pr')).toBe('unknown attribute "nothing.value" in filter');
+    expect(rejection(USER_FILTER_SCHEMA, 'nothing.value pr')).toBe(
+      'unknown attribute "nothing.value" in filter',
+    );
   });
 });

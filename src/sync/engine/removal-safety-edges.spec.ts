@@ -13,7 +13,9 @@ const groups = [
   { id: 'g-all', name: 'Everyone', parentId: null },
   { id: 'g-club', name: 'Club', parentId: null },
 ];
-const links = [{ id: 'l-dev', groupId: 'g-dev', externalGroup: 'dev', role: 'developer' as Role, idpId: IDP }];
+const links = [
+  { id: 'l-dev', groupId: 'g-dev', externalGroup: 'dev', role: 'developer' as Role, idpId: IDP },
+];
 
 function plan(
   memberships: EngineMembership[],
@@ -55,7 +57,12 @@ describe('a default membership is a floor only for roles given by hand', () => {
 describe('marks outside what the plan looks at', () => {
   it('leaves the last-owner mark of a group this IdP does not manage', () => {
     // Club has no link and no default: a manual membership there is not sync's business.
-    const marked: EngineMembership = { groupId: 'g-club', role: 'owner', source: 'manual', keptAsLastOwner: true };
+    const marked: EngineMembership = {
+      groupId: 'g-club',
+      role: 'owner',
+      source: 'manual',
+      keptAsLastOwner: true,
+    };
     const result = plan([marked], {}, { owners: { 'g-club': 2 } });
     expect(result.lastOwnerCleared).toEqual([]);
     expect(planHasChanges(result)).toBe(false);
@@ -112,7 +119,13 @@ describe('the grace period at its due instant', () => {
 
 describe('what the context leaves out', () => {
   it('a link to a group that no longer exists matches nothing: the user gets the defaults', () => {
-    const gone = { id: 'l-gone', groupId: 'g-gone', externalGroup: 'gone', role: 'owner' as Role, idpId: IDP };
+    const gone = {
+      id: 'l-gone',
+      groupId: 'g-gone',
+      externalGroup: 'gone',
+      role: 'owner' as Role,
+      idpId: IDP,
+    };
     const policy = resolvePolicy({ defaultMemberships: [{ groupId: 'g-all', role: 'reporter' }] });
     const ctx = buildSyncContext({ idpId: IDP, policy, groups, links: [...links, gone] });
     const result = planSync(ctx, {
@@ -149,7 +162,8 @@ describe('what the context leaves out', () => {
       {
         groupId: 'g-club',
         groupName: 'Club',
-        reason: 'Pending removal from "Club" cancelled: no link of this sign-in method manages the group any more.',
+        reason:
+          'Pending removal from "Club" cancelled: no link of this sign-in method manages the group any more.',
       },
     ]);
   });
