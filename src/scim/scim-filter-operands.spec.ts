@@ -81,3 +81,21 @@ describe('pr on each kind of column', () => {
     expect(compile('id pr').sql).toBe('(u."userId" IS NOT NULL)');
   });
 });
+
+// Mutation runs use New York time (test/mutation/jest.config.js sets TZ): in a UTC process a
+// date-time read as local time is the same instant, so only another zone tells the rule apart.
+describe('date-times without an offset are UTC, whatever the time zone of the server', () => {
+  const bound = (value: string) => compile(`meta.created ge "${value}"`).params.scim_f0;
+
+  it('takes a date-time without an offset as UTC, not local time', () => {
+    expect(bound('2024-01-31T10:00:00')).toBe('2024-01-31T10:00:00.000Z');
+    expect(bound('2024-01-31 10:00')).toBe('2024-01-31T10:00:00.000Z');
+    expect(bound('2024-01-31')).toBe('2024-01-31T00:00:00.000Z');
+  });
+
+  it('keeps an explicit offset or Z as given', () => {
+    expect(bound('2024-01-31T10:00:00z')).toBe('2024-01-31T10:00:00.000Z');
+    expect(bound('2024-01-31T10:00:00+02:00')).toBe('2024-01-31T08:00:00.000Z');
+    expect(bound('2024-01-31T10:00:00.250Z')).toBe('2024-01-31T10:00:00.250Z');
+  });
+});

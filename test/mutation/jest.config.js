@@ -2,6 +2,11 @@
 // `unit` project of jest.config.js, narrowed to the specs of the code under mutation.
 const root = require('../../jest.config.js');
 
+// A zone other than UTC, so the rule "a date-time without an offset is UTC" can fail under mutation
+// (in a UTC process local time and UTC are the same). The config loads in Stryker's test-runner
+// process itself, and Node applies a changed TZ at once.
+process.env.TZ = 'America/New_York';
+
 const unit = root.projects.find((p) => p.displayName === 'unit');
 const { displayName: _unitName, ...flat } = unit;
 

@@ -214,7 +214,8 @@ function planDesired(
   current: EngineMembership | undefined,
 ): void {
   const group = run.ctx.groupsById.get(groupId);
-  if (group === undefined) return; // cannot happen: the context only indexes existing groups
+  // Stryker disable next-line ConditionalExpression: cannot happen, the context only indexes existing groups
+  if (group === undefined) return;
   const linkIds = want.links.map((link) => link.id);
   const why = describeJustification(want);
   if (current === undefined) {
@@ -245,7 +246,8 @@ function planUnjustified(run: Planning, current: EngineMembership, orphaned: boo
   const { ctx } = run;
   const { policy } = ctx;
   const group = ctx.groupsById.get(current.groupId);
-  if (group === undefined) return; // cannot happen: looked-at groups exist
+  // Stryker disable next-line ConditionalExpression: cannot happen, membershipsInScope keeps only existing groups
+  if (group === undefined) return;
   if (ctx.defaultRoles.has(group.id)) {
     if (!policy.removeDefaultsOnMatch) return void run.settled.set(group.id, DEFAULT_STAYS);
     if (current.source !== 'manual') return removeOrKeep(run, group, current, DEFAULT_GONE);
@@ -311,6 +313,7 @@ function changeRole(
   why: string,
 ): void {
   if (to === current.role) return;
+  // Stryker disable next-line EqualityOperator: `<=` only adds equal ranks, and equal ranks are the same role, returned above
   if (roleRank(to, run.ctx.roleRanks) < roleRank(current.role, run.ctx.roleRanks)) {
     const protection = protectionAgainstLoss(run, current);
     if (protection !== null) return keep(run, group, current, to, why, protection);

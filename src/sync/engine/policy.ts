@@ -34,7 +34,8 @@ export function resolvePolicy(partial?: Partial<GroupSyncPolicy> | null): GroupS
   const resolved: GroupSyncPolicy = {
     ...DEFAULT_GROUP_SYNC_POLICY,
     claims: [...DEFAULT_GROUP_SYNC_POLICY.claims],
-    adminGroups: [...DEFAULT_GROUP_SYNC_POLICY.adminGroups],
+    // The defaults of these two lists are empty: fresh empty arrays.
+    adminGroups: [],
     defaultMemberships: [],
   };
   if (!partial) return resolved;

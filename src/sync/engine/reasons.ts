@@ -172,7 +172,7 @@ function quoteLink(link: EngineLink): string {
   return link.label ? `"${link.externalGroup}" ("${link.label}")` : `"${link.externalGroup}"`;
 }
 
+/** `a, b and c`, for the two or more words describeJustification lists. */
 function joinWords(words: readonly string[]): string {
-  if (words.length <= 1) return words.join('');
   return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }

@@ -25,10 +25,12 @@ export function roleRank(role: Role, ranks: RoleRanks): number {
 }
 
 export function isRole(value: unknown, ranks: RoleRanks): value is Role {
-  return typeof value === 'string' && ranks.has(value);
+  // A ladder's keys are all strings: any other value is simply not in it.
+  return ranks.has(value as Role);
 }
 
 export function higherRole(a: Role, b: Role, ranks: RoleRanks): Role {
+  // Stryker disable next-line EqualityOperator: ranks are unique in a ladder, so equal ranks mean a === b
   return roleRank(a, ranks) >= roleRank(b, ranks) ? a : b;
 }
 
