@@ -55,7 +55,8 @@ async function startService(dialect, port) {
       env: { ...process.env, PORT: String(port), DATABASE_URL: db.url, ADMIN_TOKEN, LOG_LEVEL: 'warn', ...BENCH_LIMITS },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    for (let i = 0; i < 100; i++) {
+    // Up to 2 minutes: on a loaded machine the start-up (migrations, Nest's modules) takes a while.
+    for (let i = 0; i < 600; i++) {
       try {
         if ((await fetch(`${base}/health`)).ok) return;
       } catch {
