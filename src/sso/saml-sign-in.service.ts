@@ -90,7 +90,10 @@ export class SamlSignInService {
     const result = await this.validate(tenant, idp, samlResponse, scan.inResponseTo, cache, clientAddress);
     // node-saml consumed the request id (on success and on failure): the one it answers is gone
     // already (taken before validation); any other it names goes too.
-    await this.consumeRequests(cache, result.removed.filter((key) => key !== scan.inResponseTo));
+    await this.consumeRequests(
+      cache,
+      result.removed.filter((key) => key !== scan.inResponseTo),
+    );
     const profile = validatedProfile(result, scan.status);
     const assertionId = addressedAssertionId(
       scan.destination,

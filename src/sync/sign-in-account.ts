@@ -32,7 +32,11 @@ const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
  * or known through another IdP), subject to the linking rules. A returning sign-in finds its
  * account by identity (`SyncLoader.loadSignIn`).
  */
-export async function findUserByEmail(em: EntityManager, tenantId: string, email: string): Promise<string | null> {
+export async function findUserByEmail(
+  em: EntityManager,
+  tenantId: string,
+  email: string,
+): Promise<string | null> {
   const byEmail = await em.findOne(User, { where: { tenantId, email }, select: { id: true } });
   return byEmail?.id ?? null;
 }
