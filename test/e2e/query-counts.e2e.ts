@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { Membership } from '../../src/groups/membership.entity';
+import { ExternalMembership } from '../../src/sync/external-membership.entity';
 import { IdentityProvider } from '../../src/identity-providers/identity-provider.entity';
 import { SyncService } from '../../src/sync/sync.service';
 import { Tenant } from '../../src/tenants/tenant.entity';
@@ -30,6 +31,9 @@ const BUDGET = {
   // count per owning user, the users locked twice). The groups made just before change the sync
   // version, so the context is rebuilt here: groups, links and (since custom roles, +1) role ranks.
   scimPatchOf100: { sqlite: 26, postgres: 28 },
+  // The same write into a group no link sees; then the sync version (for the links) and nothing
+  // more: no user read, lock, plan or audit of the pipeline (issue #14).
+  scimPatchUnlinked: { sqlite: 18, postgres: 20 },
 };
 describe('sync pipeline query counts', () => {
   let t: TestApp;
@@ -130,5 +134,21 @@ describe('sync pipeline query counts', () => {
     );
     expect(await t.dataSource.getRepository(Membership).countBy({ groupId: eng.id })).toBe(100);
     expect({ count, queries }).toEqual({ count: BUDGET.scimPatchOf100[t.db.dialect], queries });
+
+    // The same users into a group no link sees: their stored groups change, no plan can: no re-plan.
+    const other = await scim('post', '/Groups', { schemas: [GROUP], displayName: 'Elsewhere' }).expect(201);
+    const unlinked = await countQueries(t.dataSource, () =>
+      scim('patch', `/Groups/${other.body.id}`, {
+        schemas: [PATCH],
+        Operations: [{ op: 'add', path: 'members', value: ids.map((value) => ({ value })) }],
+      }).expect(200),
+    );
+    const stored = t.dataSource.getRepository(ExternalMembership);
+    expect(await stored.countBy({ externalGroup: 'Elsewhere', source: 'scim' })).toBe(100);
+    expect(unlinked.queries.filter((q) => /FROM "memberships"/.test(q))).toEqual([]);
+    expect({ count: unlinked.count, queries: unlinked.queries }).toEqual({
+      count: BUDGET.scimPatchUnlinked[t.db.dialect],
+      queries: unlinked.queries,
+    });
   }, 180_000); // 100 SCIM users made one by one: slow on a loaded machine
 });

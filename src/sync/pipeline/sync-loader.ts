@@ -42,6 +42,8 @@ export interface LoadOptions {
   lock: boolean;
   /** Read the status of each user's last claim (re-evaluations without a sign-in). */
   lastClaim?: boolean;
+  /** The context, when the caller read it in this transaction already. */
+  context?: SyncContext;
 }
 
 export const engineUser = (u: User): EngineUser => ({
@@ -74,7 +76,7 @@ export class SyncLoader {
     userIds: string[],
     options: LoadOptions,
   ): Promise<SyncInputs> {
-    const context = await this.context(em, scope);
+    const context = options.context ?? (await this.context(em, scope));
     const ids = [...new Set(userIds)].sort();
     const users = new Map<string, UserInputs>();
     let ownerCounts: ReadonlyMap<string, number> = new Map();
