@@ -81,9 +81,13 @@ async function startService(dialect, port) {
     if (!res.ok) throw new Error(`${method} ${path} -> ${res.status} ${text.slice(0, 200)}`);
     return text ? JSON.parse(text) : null;
   };
+  /** The service's Prometheus text (all workers together under WORKERS>1). */
+  const metrics = async () =>
+    (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
   return {
     base,
     api,
+    metrics,
     databaseUrl: db.url,
     restart: async () => {
       await halt();
