@@ -81,7 +81,7 @@ describe('sync pipeline query counts', () => {
     expect(result.status).toBe('signed-in');
     if (result.status === 'signed-in') expect(result.plan.adds).toEqual([]);
     expect({ count, queries }).toEqual({ count: BUDGET.returningSignIn[t.db.dialect], queries });
-  });
+  }, 120_000);
 
   it('a SCIM PATCH adding 100 members to a linked group', async () => {
     const { slug } = await newTenant(t);
