@@ -55,7 +55,8 @@ async function startService(dialect, port) {
       env: { ...process.env, PORT: String(port), DATABASE_URL: db.url, ADMIN_TOKEN, LOG_LEVEL: 'warn', ...BENCH_LIMITS },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    for (let i = 0; i < 100; i++) {
+    // Up to 2 minutes: on a loaded machine the start-up (migrations, Nest's modules) takes a while.
+    for (let i = 0; i < 600; i++) {
       try {
         if ((await fetch(`${base}/health`)).ok) return;
       } catch {
@@ -80,9 +81,13 @@ async function startService(dialect, port) {
     if (!res.ok) throw new Error(`${method} ${path} -> ${res.status} ${text.slice(0, 200)}`);
     return text ? JSON.parse(text) : null;
   };
+  /** The service's Prometheus text (all workers together under WORKERS>1). */
+  const metrics = async () =>
+    (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
   return {
     base,
     api,
+    metrics,
     databaseUrl: db.url,
     restart: async () => {
       await halt();

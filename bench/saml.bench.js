@@ -75,11 +75,15 @@ async function measureSize(svc, idp, dialect, groupCount, linkCount) {
   for (const SAMLResponse of prepared.splice(0, users)) await post(SAMLResponse);
   const one = prepared.splice(0, sequential);
   const seq = await measure(one.length, 1, (i) => post(one[i]));
+  // prom-client's event-loop lag histogram restarts at each scrape: this one opens the window.
+  await svc.metrics();
   const many = await measure(prepared.length, 4, (i) => post(prepared[i]));
+  const lag = (await svc.metrics()).match(/^nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? ([0-9.e+-]+)$/m);
 
   const label = `${groupCount} groups / ${linkCount} links`;
   printRow(`[${dialect}] (a) node-saml validation, ${groupCount} groups (${Math.round(sample.length / 1024)} KB)`, bareStats);
   printRow(`[${dialect}] (b) full SAML sign-in, ${label}, 1 in flight`, seq);
   printRow(`[${dialect}] (b) full SAML sign-in, ${label}, 4 in flight`, many);
+  console.log(`  [${dialect}] p99 event-loop lag of the service during the 4-in-flight storm: ${lag ? (Number(lag[1]) * 1000).toFixed(1) : '?'} ms${process.env.WORKERS > 1 ? ' (the average of the workers, as the primary aggregates it)' : ''}, load average ${require('node:os').loadavg()[0].toFixed(1)}`);
   console.log(`  [${dialect}] ratio (b)/(a) in sign-ins per second: ${(many.perSecond / bareStats.perSecond).toFixed(2)} (4 in flight), ${(seq.perSecond / bareStats.perSecond).toFixed(2)} (1 in flight)`);
 }

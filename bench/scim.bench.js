@@ -22,11 +22,19 @@ module.exports = async function scimBench(dialect, port) {
       const group = await svc.api('POST', '/api/v1/tenants/bench/groups', { name: `local-${i}` });
       await svc.api('POST', `/api/v1/tenants/bench/groups/${group.id}/links`, { externalGroup: `scim-group-${i}`, role: 'developer' });
     }
-    const scim = async (method, path, body) => {
-      const res = await fetch(`${svc.base}/scim/v2/bench${path}`, {
+    const send = (method, path, body) =>
+      fetch(`${svc.base}/scim/v2/bench${path}`, {
         method,
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
         body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const scim = async (method, path, body) => {
+      // A kept-alive socket the service closed while this (loaded) client idled resets the next
+      // request before the service reads it: sent again once. A request that did arrive twice
+      // would answer 409 and stop the bench, so no figure counts a write twice.
+      const res = await send(method, path, body).catch((e) => {
+        if (e.cause?.code !== 'ECONNRESET') throw e;
+        return send(method, path, body);
       });
       const text = await res.text();
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);

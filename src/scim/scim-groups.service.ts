@@ -110,7 +110,7 @@ export class ScimGroupsService {
       const members = [...(await this.state(em, group)).members];
       await this.tx.lockRows(em, 'users', members);
       await em.delete(ScimGroup, { id: group.id });
-      await refreshPushedGroups(
+      const changed = await refreshPushedGroups(
         em,
         caller,
         members,
@@ -123,13 +123,21 @@ export class ScimGroupsService {
         before: { displayName: group.displayName, externalId: group.externalId, members: members.length },
         details: { idp: caller.idp.slug },
       });
-      await this.replan(em, caller, members, ctx);
+      await this.replan(em, caller, changed, ctx);
     });
   }
 
-  /** The sync pipeline re-plans the users whose stored groups the write changed (already locked). */
-  private async replan(em: EntityManager, caller: ScimCaller, userIds: string[], ctx: RequestContext) {
-    if (userIds.length) await this.pushed.apply(caller.tenant, caller.idp, userIds, ctx, em);
+  /**
+   * The sync pipeline re-plans the users whose stored groups the write changed (already locked),
+   * those whose changed names a link, a name-matched group or an admin group sees.
+   */
+  private async replan(
+    em: EntityManager,
+    caller: ScimCaller,
+    changed: Map<string, string[]>,
+    ctx: RequestContext,
+  ) {
+    await this.pushed.applyToChanged(caller.tenant, caller.idp, changed, ctx, em);
   }
 
   /**
@@ -162,7 +170,7 @@ export class ScimGroupsService {
     };
   }
 
-  /** Stores the new state; returns the users whose external groups changed. */
+  /** Stores the new state; returns the users whose external groups changed, with the names that did. */
   private async write(
     em: EntityManager,
     caller: ScimCaller,
@@ -170,7 +178,7 @@ export class ScimGroupsService {
     before: GroupState | null,
     next: GroupState,
     ctx: RequestContext,
-  ): Promise<string[]> {
+  ): Promise<Map<string, string[]>> {
     const tenantId = caller.tenant.id;
     const key = next.displayName.toLowerCase();
     const clash = await em.findOne(ScimGroup, {
@@ -225,7 +233,7 @@ export class ScimGroupsService {
             m,
             oldNames.filter((n) => !newNames.has(n)),
           );
-    await refreshPushedGroups(em, caller, affected, dropped);
+    const changed = await refreshPushedGroups(em, caller, affected, dropped);
 
     await this.audit.record(em, ctx, tenantId, {
       action: before ? 'scim.group_updated' : 'scim.group_created',
@@ -243,7 +251,7 @@ export class ScimGroupsService {
         removedUsers: removed.slice(0, 50),
       },
     });
-    return affected;
+    return changed;
   }
 
   private async render(em: EntityManager, caller: ScimCaller, group: ScimGroup, withoutMembers: boolean) {

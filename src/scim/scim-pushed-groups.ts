@@ -25,13 +25,18 @@ export function groupNames(
 /**
  * Makes each user's stored SCIM external groups at this IdP match their SCIM group memberships;
  * names in `dropped` also leave the user's stored claims, so a stale claim cannot undo a removal.
+ * Answers the names each user gained or lost (users whose stored groups did not change are absent):
+ * only those can change a plan.
  */
 export async function refreshPushedGroups(
   em: EntityManager,
   caller: ScimCaller,
   userIds: string[],
   dropped: Map<string, string[]>,
-) {
+): Promise<Map<string, string[]>> {
+  const changed = new Map<string, string[]>();
+  const note = (userId: string, name: string) =>
+    (changed.get(userId) ?? changed.set(userId, []).get(userId)!).push(name);
   const tenantId = caller.tenant.id;
   const idpId = caller.idp.id;
   for (const batch of inChunks(userIds)) {
@@ -65,16 +70,22 @@ export async function refreshPushedGroups(
       if (row.source === 'scim') {
         if (want.has(row.externalGroup))
           (have.get(row.userId) ?? have.set(row.userId, new Set()).get(row.userId)!).add(row.externalGroup);
-        else stale.push(row.id);
-      } else if (dropped.get(row.userId)?.includes(row.externalGroup) && !want.has(row.externalGroup))
+        else {
+          stale.push(row.id);
+          note(row.userId, row.externalGroup);
+        }
+      } else if (dropped.get(row.userId)?.includes(row.externalGroup) && !want.has(row.externalGroup)) {
         stale.push(row.id);
+        note(row.userId, row.externalGroup);
+      }
     }
     for (const chunk of inChunks(stale)) await em.delete(ExternalMembership, chunk);
     const now = new Date();
     const fresh = [];
     for (const [userId, names] of desired)
       for (const externalGroup of names)
-        if (!have.get(userId)?.has(externalGroup))
+        if (!have.get(userId)?.has(externalGroup)) {
+          note(userId, externalGroup);
           fresh.push(
             em.create(ExternalMembership, {
               tenantId,
@@ -85,6 +96,8 @@ export async function refreshPushedGroups(
               seenAt: now,
             }),
           );
+        }
     await insertInChunks(em, ExternalMembership, fresh);
   }
+  return changed;
 }

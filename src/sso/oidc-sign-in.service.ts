@@ -33,6 +33,7 @@ import { signInTargetOf, SignInRequest } from './sign-in-target';
 import type { SignInIdentity } from '../sync/sign-in-account';
 import type { SignedInIdentity } from './signed-in-identity';
 import { SsoLoginState } from './sso-login-state.entity';
+import { takeLoginState } from './take-login-state';
 
 const LOGIN_TTL_MS = 10 * 60_000;
 const CONFIG_TTL_MS = 10 * 60_000;
@@ -131,10 +132,13 @@ export class OidcSignInService implements OidcStrategyHost {
         typeof query.error_description === 'string' ? query.error_description : undefined,
       );
     if (!state) throw providerError ? refusedByProvider() : stale();
-    const repo = this.dataSource.getRepository(SsoLoginState);
-    const row = await repo.findOneBy({ stateHash: sha256Hex(state), tenantId: tenant.id, idpId: idp.id });
+    // Read and deleted in one statement: single use, even when what follows fails.
+    const row = await takeLoginState(this.dataSource, {
+      stateHash: sha256Hex(state),
+      tenantId: tenant.id,
+      idpId: idp.id,
+    });
     if (!row) throw stale();
-    await repo.delete({ id: row.id }); // single use, even when what follows fails
     (req.res as Response).clearCookie(bindingCookie(state), { path: `/sso/${tenant.slug}/${idp.slug}` });
     const binding = (req.cookies as Record<string, string> | undefined)?.[bindingCookie(state)];
     if (row.expiresAt.getTime() < Date.now()) throw stale();

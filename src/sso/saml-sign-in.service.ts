@@ -33,6 +33,7 @@ import {
 } from './saml-validator';
 import type { SignedInIdentity } from './signed-in-identity';
 import { SsoLoginState } from './sso-login-state.entity';
+import { restoreLoginState, takeLoginState } from './take-login-state';
 
 const REQUEST_TTL_MS = 10 * 60_000;
 const ADDRESS_BUSY_RETRY_SECONDS = 5;
@@ -87,8 +88,12 @@ export class SamlSignInService {
     const cache: CacheContext = { reads: {}, tenantId: tenant.id, idpId: idp.id, returnTo: null };
     await this.matchRequest(cache, scan.inResponseTo, cfg.allowIdpInitiated === true);
     const result = await this.validate(tenant, idp, samlResponse, scan.inResponseTo, cache, clientAddress);
-    // node-saml consumed the request id (on success and on failure): make that stick.
-    await this.consumeRequests(cache, result.removed);
+    // node-saml consumed the request id (on success and on failure): the one it answers is gone
+    // already (taken before validation); any other it names goes too.
+    await this.consumeRequests(
+      cache,
+      result.removed.filter((key) => key !== scan.inResponseTo),
+    );
     const profile = validatedProfile(result, scan.status);
     const assertionId = addressedAssertionId(
       scan.destination,
@@ -122,7 +127,7 @@ export class SamlSignInService {
     inResponseTo: string | null,
     allowIdpInitiated: boolean,
   ): Promise<void> {
-    if (inResponseTo !== null ? await this.requestRow(cache, inResponseTo) : allowIdpInitiated) return;
+    if (inResponseTo !== null ? await this.takeRequest(cache, inResponseTo) : allowIdpInitiated) return;
     throw SignInRefusal.unauthenticated(
       HttpStatus.UNAUTHORIZED,
       'saml_in_response_to',
@@ -150,6 +155,7 @@ export class SamlSignInService {
     } catch (error) {
       if (error instanceof ValidatorAddressBusy) {
         // The request id stays usable: the same response may be posted again in a moment.
+        if (cache.matched) await this.guardedDb(() => restoreLoginState(this.dataSource, cache.matched!));
         const refusal = SignInRefusal.unauthenticated(
           HttpStatus.TOO_MANY_REQUESTS,
           'saml_validation_busy',
@@ -160,7 +166,6 @@ export class SamlSignInService {
         throw refusal;
       }
       if (!(error instanceof ValidationTimeout)) throw new SignInUnavailable(error);
-      await this.consumeRequests(cache, inResponseTo === null ? [] : [inResponseTo]);
       throw SignInRefusal.unauthenticated(
         HttpStatus.PAYLOAD_TOO_LARGE,
         'saml_too_complex',
@@ -197,12 +202,35 @@ export class SamlSignInService {
   /** Deletes used request ids; a database failure here is ours, not the response's. */
   private async consumeRequests(cache: CacheContext, keys: string[]): Promise<void> {
     const repo = this.dataSource.getRepository(SsoLoginState);
-    try {
+    await this.guardedDb(async () => {
       for (const key of new Set(keys))
         await repo.delete({ stateHash: requestKeyHash(cache.idpId, key), idpId: cache.idpId });
+    });
+  }
+
+  private async guardedDb<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
     } catch (error) {
       throw new SignInUnavailable(error);
     }
+  }
+
+  /**
+   * The stored AuthnRequest this response answers, read and deleted in one statement before
+   * validation: used once, whatever the validation says (node-saml too consumes it on failure).
+   */
+  private async takeRequest(cache: CacheContext, key: string): Promise<SsoLoginState | null> {
+    const taken = await this.guardedDb(() =>
+      takeLoginState(this.dataSource, {
+        stateHash: requestKeyHash(cache.idpId, key),
+        idpId: cache.idpId,
+        tenantId: cache.tenantId,
+      }),
+    );
+    if (!taken || taken.expiresAt.getTime() < Date.now()) return null;
+    cache.matched = taken;
+    return taken;
   }
 
   /** AuthnRequest ids in the database, so the ACS can check InResponseTo on any instance. */

@@ -7,7 +7,6 @@ import { clientAddressKey } from '../common/rate-limit/client-address';
 import { RateLimiter, RateLimitRule } from '../common/rate-limit/rate-limiter';
 import { AllConfigType } from '../config/configuration';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
-import { Tenant } from '../tenants/tenant.entity';
 import { SIGN_IN_ROUTE, SignInRequest, SignInRoute } from './sign-in-target';
 import { SignInRefusal } from './sign-in-refusal';
 
@@ -42,12 +41,16 @@ export class SsoTargetGuard implements CanActivate {
       ? await this.limiter.hit(this.limits.perAddress, clientAddressKey(req.ip))
       : null;
     const params = req.params as { tenant: string; idp: string };
-    const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ slug: params.tenant });
-    const idp = tenant
-      ? await this.dataSource
-          .getRepository(IdentityProvider)
-          .findOneBy({ tenantId: tenant.id, slug: params.idp })
-      : null;
+    // Tenant and IdP in one statement (read on every step, never cached: a certificate removed or an
+    // IdP turned off through any process applies to the next response on all of them).
+    const idp = await this.dataSource
+      .getRepository(IdentityProvider)
+      .createQueryBuilder('i')
+      .innerJoinAndSelect('i.tenant', 't')
+      .where('t.slug = :tenant AND i.slug = :idp', { tenant: params.tenant, idp: params.idp })
+      .getOne();
+    const tenant = idp?.tenant;
+    if (idp) delete idp.tenant;
     if (!tenant || !idp || !idp.enabled) {
       if (perAddress && !perAddress.allowed) throw tooManyAttempts(perAddress.retryAfterSeconds);
       throw SignInRefusal.unauthenticated(

@@ -5,7 +5,7 @@ import { inChunks, USERS_PER_TRANSACTION } from '../database/chunks';
 import { Transactions } from '../database/transactions.service';
 import type { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import type { Tenant } from '../tenants/tenant.entity';
-import { planHasChanges, planSync, pushedExternalGroups } from './engine';
+import { planHasChanges, planSync, pushedExternalGroups, seesAnyName, type SyncContext } from './engine';
 import { engineUser, storedGroupNames, SyncLoader } from './pipeline/sync-loader';
 import { ApplyMeta, PlannedUser, SyncWriter } from './pipeline/sync-writer';
 
@@ -41,6 +41,37 @@ export class PushedGroupsService {
     ctx: RequestContext,
     within?: EntityManager,
   ): Promise<PushTotals> {
+    return this.applyChanged(tenant, idp, userIds, ctx, within);
+  }
+
+  /**
+   * As `apply`, for the users whose stored groups a push changed, with the names each gained or
+   * lost: a user whose names are seen by no link, no name-matched group and no admin group is not
+   * re-planned (the plan could not differ), which spares a bulk load into unlinked groups the
+   * users' locks, reads and plans. Their stored groups are written already; a later link sees them.
+   */
+  async applyToChanged(
+    tenant: Tenant,
+    idp: IdentityProvider,
+    changed: ReadonlyMap<string, readonly string[]>,
+    ctx: RequestContext,
+    within: EntityManager,
+  ): Promise<PushTotals> {
+    if (changed.size === 0) return { usersChanged: 0, adds: 0, roleChanges: 0, removals: 0 };
+    const scope = { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync };
+    const context = await this.loader.context(within, scope);
+    const seen = [...changed].filter(([, names]) => seesAnyName(context, names)).map(([userId]) => userId);
+    return this.applyChanged(tenant, idp, seen, ctx, within, context);
+  }
+
+  private async applyChanged(
+    tenant: Tenant,
+    idp: IdentityProvider,
+    userIds: string[],
+    ctx: RequestContext,
+    within?: EntityManager,
+    context?: SyncContext,
+  ): Promise<PushTotals> {
     const scope = { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync };
     const meta: ApplyMeta = {
       trigger: 'scim',
@@ -54,7 +85,7 @@ export class PushedGroupsService {
     const run = <T>(work: (em: EntityManager) => Promise<T>) => (within ? work(within) : this.tx.run(work));
     for (const batch of inChunks([...new Set(userIds)].sort(), USERS_PER_TRANSACTION)) {
       await run(async (em) => {
-        const inputs = await this.loader.load(em, scope, batch, { lock: !within });
+        const inputs = await this.loader.load(em, scope, batch, { lock: !within, context });
         const changed: PlannedUser[] = [];
         for (const mine of inputs.users.values()) {
           if (mine.user.status === 'blocked') continue;

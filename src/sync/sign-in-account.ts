@@ -27,18 +27,18 @@ export interface SignInIdentity {
  */
 const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The account a sign-in lands in: by this IdP's identity, else by email (a pre-provisioned user). */
-export async function findAccount(
+/**
+ * The account a first sign-in through this IdP lands in: a user with this email (pre-provisioned,
+ * or known through another IdP), subject to the linking rules. A returning sign-in finds its
+ * account by identity (`SyncLoader.loadSignIn`).
+ */
+export async function findUserByEmail(
   em: EntityManager,
   tenantId: string,
-  idpId: string,
-  externalId: string,
   email: string,
-): Promise<{ identity: Identity | null; userId: string | null }> {
-  const identity = await em.findOneBy(Identity, { tenantId, idpId, externalId });
-  if (identity) return { identity, userId: identity.userId };
+): Promise<string | null> {
   const byEmail = await em.findOne(User, { where: { tenantId, email }, select: { id: true } });
-  return { identity: null, userId: byEmail?.id ?? null };
+  return byEmail?.id ?? null;
 }
 
 export interface SignInRecord {
@@ -90,8 +90,9 @@ export async function recordSignIn(
   }
   const objectId = who.objectId && OBJECT_ID.test(who.objectId) ? { objectId: who.objectId } : {};
   const seen = { lastSignInAt: now, claimStatus: claim.status, claimsSeenAt: now, ...objectId };
-  if (identity) await em.update(Identity, { id: identity.id }, seen);
-  else {
+  if (identity) {
+    if (identityChanged(identity, seen)) await em.update(Identity, { id: identity.id }, seen);
+  } else {
     const link = em.create(Identity, {
       tenantId,
       userId: user.id,
@@ -115,7 +116,30 @@ export async function recordSignIn(
   }
   const profile: Partial<User> = { lastSignInAt: now, lastSeenAt: now };
   if (who.displayName && who.displayName !== user.displayName) profile.displayName = who.displayName;
-  await em.update(User, { id: user.id }, profile);
-  Object.assign(user, profile);
+  if (profile.displayName !== undefined || stale(user.lastSignInAt, now) || stale(user.lastSeenAt, now)) {
+    await em.update(User, { id: user.id }, profile);
+    Object.assign(user, profile);
+  }
   return { user, entries };
+}
+
+/**
+ * Sign-in times are kept to the hour (as stored groups' `seenAt`): a returning sign-in within the
+ * hour writes neither the user nor the identity unless something else changed. The leaver rules
+ * count days of absence, so an hour's resolution of `lastSeenAt` changes none of their decisions.
+ */
+const SIGN_IN_TIME_RESOLUTION_MS = 3600_000;
+
+const stale = (at: Date | null, now: Date) =>
+  at === null || now.getTime() - at.getTime() >= SIGN_IN_TIME_RESOLUTION_MS;
+
+/** The identity row needs writing: the claim's status or the object id changed, or its times are stale. */
+function identityChanged(
+  identity: Identity,
+  seen: Pick<Identity, 'lastSignInAt' | 'claimStatus' | 'claimsSeenAt'> & { objectId?: string },
+): boolean {
+  if (identity.claimStatus !== seen.claimStatus) return true;
+  if (seen.objectId !== undefined && seen.objectId !== identity.objectId) return true;
+  const now = seen.claimsSeenAt!;
+  return stale(identity.lastSignInAt, now) || stale(identity.claimsSeenAt, now);
 }

@@ -39,7 +39,21 @@ export class SyncContextCache {
       .select('t.syncVersion', 'version')
       .addSelect('t.settings', 'settings')
       .where('t.id = :tenantId', { tenantId })
-      .getRawOne<{ version: number | string; settings: TenantSettings | string | null }>();
+      .getRawOne<RawSyncStamp>();
+    return this.at(em, tenantId, idpId, policy, row);
+  }
+
+  /**
+   * The context for a stamp (version and settings) the caller read in this transaction, e.g. in the
+   * sign-in's one statement that also finds and locks the user (`SyncLoader.loadSignIn`).
+   */
+  async at(
+    em: EntityManager,
+    tenantId: string,
+    idpId: string,
+    policy: GroupSyncPolicy,
+    row: RawSyncStamp | undefined,
+  ): Promise<SyncContext> {
     const version = Number(row?.version ?? -1);
     const keepLastOwner = readSettings(row?.settings).keepLastOwner !== false;
     let entry = this.tenants.get(tenantId);
@@ -63,6 +77,12 @@ export class SyncContextCache {
     }
     return context;
   }
+}
+
+/** The tenant's sync version and settings as a raw query returns them (settings: jsonb or JSON text). */
+export interface RawSyncStamp {
+  version: number | string | null;
+  settings: TenantSettings | string | null;
 }
 
 /** The settings column as a raw query returns it: an object (PostgreSQL jsonb) or JSON text (SQLite). */

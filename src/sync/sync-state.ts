@@ -50,6 +50,8 @@ type MembershipRow = Omit<EngineMembership, 'removalDueAt' | 'keptAsLastOwner'> 
   userId: string;
   removalDueAt: RawTimestamp;
   lastOwnerKeptAt: RawTimestamp;
+  /** Direct owners of the group, on the rows the user owns (null on the others). */
+  owners: string | number | null;
 };
 
 /** A timestamp as a raw query returns it: a Date (PostgreSQL) or SQLite's UTC 'YYYY-MM-DD HH:MM:SS.SSS'. */
@@ -61,13 +63,23 @@ function epochMs(value: RawTimestamp): number | null {
   return Date.parse(value.includes('T') ? value : `${value.replace(' ', 'T')}Z`);
 }
 
-/** The memberships of several users, by user id (one query per parameter budget of users). */
+/** Owners of the membership's group, counted only where the membership itself is an owner's. */
+const OWNERS_OF_OWNED_GROUP =
+  `CASE WHEN "m"."role" = 'owner' THEN (SELECT COUNT(*) FROM "memberships" "o" ` +
+  `WHERE "o"."tenantId" = "m"."tenantId" AND "o"."groupId" = "m"."groupId" AND "o"."role" = 'owner') END`;
+
+/**
+ * The memberships of several users, by user id, and the direct owners of every group one of them
+ * owns (the last-owner rule's input), in one query per parameter budget of users: the owner count
+ * is a correlated subquery on the owned rows only, so it costs no statement of its own.
+ */
 export async function loadMembershipsOf(
   em: EntityManager,
   tenantId: string,
   userIds: string[],
-): Promise<Map<string, EngineMembership[]>> {
+): Promise<{ byUser: Map<string, EngineMembership[]>; ownerCounts: Map<string, number> }> {
   const byUser = new Map<string, EngineMembership[]>();
+  const ownerCounts = new Map<string, number>();
   for (const chunk of inChunks(userIds)) {
     const rows = await em
       .createQueryBuilder(Membership, 'm')
@@ -80,20 +92,22 @@ export async function loadMembershipsOf(
         'm.removalIdpId AS "removalIdpId"',
         'm.lastOwnerKeptAt AS "lastOwnerKeptAt"',
       ])
+      .addSelect(OWNERS_OF_OWNED_GROUP, 'owners')
       .where('m.tenantId = :tenantId AND m.userId IN (:...userIds)', { tenantId, userIds: chunk })
       .getRawMany<MembershipRow>();
-    for (const { userId, removalDueAt, lastOwnerKeptAt, ...m } of rows) {
+    for (const { userId, removalDueAt, lastOwnerKeptAt, owners, ...m } of rows) {
       const membership: EngineMembership = {
         ...m,
         removalDueAt: epochMs(removalDueAt),
         keptAsLastOwner: lastOwnerKeptAt !== null,
       };
+      if (owners !== null) ownerCounts.set(m.groupId, Number(owners));
       const list = byUser.get(userId);
       if (list) list.push(membership);
       else byUser.set(userId, [membership]);
     }
   }
-  return byUser;
+  return { byUser, ownerCounts };
 }
 
 /**

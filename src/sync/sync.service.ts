@@ -26,10 +26,10 @@ import {
 } from './engine';
 import { completeOverageFromGraph, entraObjectId, GraphOutcome } from './graph/graph-overage';
 import { SecretKeyService } from '../auth/secret-key.service';
-import { engineUser, SyncLoader } from './pipeline/sync-loader';
+import { engineUser, SyncLoader, type SyncScope } from './pipeline/sync-loader';
 import { ApplyMeta, storeClaimedGroups, SyncWriter } from './pipeline/sync-writer';
 import { Refusal, signInRefusal } from './sign-in-admission';
-import { findAccount, recordSignIn, SignInIdentity } from './sign-in-account';
+import { findUserByEmail, recordSignIn, SignInIdentity } from './sign-in-account';
 
 export type { SignInIdentity } from './sign-in-account';
 
@@ -112,10 +112,9 @@ export class SyncService {
     // The sign-in flows validate the email already; this is the backstop for any other caller.
     const email = normalizeEmail(who.email);
     if (!email) return this.refuseInvalidEmail(em, tenant, idp, who, ctx);
-    const { identity, userId } = await findAccount(em, tenant.id, idp.id, who.externalId, email);
     const scope = { tenantId: tenant.id, idpId: idp.id, policy };
-    const inputs = await this.loader.load(em, scope, userId ? [userId] : [], { lock: true });
-    const mine = userId ? inputs.users.get(userId) : undefined;
+    const { identity, inputs } = await this.loadAccount(em, scope, who.externalId, email);
+    const mine = identity ? inputs.users.get(identity.userId) : [...inputs.users.values()][0];
     const user = mine?.user ?? null;
     // Decided under the row lock, so the user's identities cannot change in between.
     const verification = emailVerification(email, who.emailVerified, linkingSettingsOf(idp.config));
@@ -163,6 +162,19 @@ export class SyncService {
       extra: graph ? { graph } : undefined,
     });
     return { status: 'signed-in', user: account.user, plan };
+  }
+
+  /**
+   * The account and the engine's inputs, its row locked: a returning sign-in in one statement for
+   * identity, user, lock and sync version (`loadSignIn`); otherwise a user with this email (a
+   * pre-provisioned account to link), or nobody (a new user).
+   */
+  private async loadAccount(em: EntityManager, scope: SyncScope, externalId: string, email: string) {
+    const returning = await this.loader.loadSignIn(em, scope, externalId);
+    if (returning) return returning;
+    const userId = await findUserByEmail(em, scope.tenantId, email);
+    const inputs = await this.loader.load(em, scope, userId ? [userId] : [], { lock: true });
+    return { identity: null, inputs };
   }
 
   private async refuseInvalidEmail(

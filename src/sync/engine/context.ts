@@ -99,3 +99,19 @@ function appendTo<T>(map: Map<string, T[]>, key: string, value: T): void {
   if (list === undefined) map.set(key, [value]);
   else list.push(value);
 }
+
+/**
+ * Whether a plan can depend on any of these normalized external group names: a link of this IdP (or
+ * a tenant-wide one) matches it, a local group has that name when matching by name, or it is an
+ * admin group. A user whose stored groups gained or lost only other names plans exactly as before.
+ */
+export function seesAnyName(context: SyncContext, names: Iterable<string>): boolean {
+  for (const name of names)
+    if (
+      context.linksByExternalGroup.has(name) ||
+      context.groupsByNormalizedName.has(name) ||
+      context.adminGroups.has(name)
+    )
+      return true;
+  return false;
+}

@@ -4,7 +4,7 @@ export * from './types';
 export { DEFAULT_GROUP_SYNC_POLICY, resolvePolicy } from './policy';
 export { hasOverageMarker, normalizeClaims, normalizeGroupName } from './normalize';
 export type { RawClaims } from './normalize';
-export { buildSyncContext } from './context';
+export { buildSyncContext, seesAnyName } from './context';
 export type { SyncContext } from './context';
 export { planHasChanges, planSync } from './plan';
 export type { SyncPlan } from './plan-types';

@@ -6,8 +6,9 @@ import { Identity } from '../../users/identity.entity';
 import { User } from '../../users/user.entity';
 import type { ClaimStatus, EngineMembership, EngineUser, GroupSyncPolicy, SyncContext } from '../engine';
 import { ExternalMembership } from '../external-membership.entity';
-import { SyncContextCache } from '../sync-context-cache';
-import { loadMembershipsOf, loadOwnerCounts } from '../sync-state';
+import { type RawSyncStamp, SyncContextCache } from '../sync-context-cache';
+import { loadMembershipsOf } from '../sync-state';
+import { Tenant } from '../../tenants/tenant.entity';
 
 /** One tenant and one of its IdPs, with the IdP's group-sync policy. */
 export interface SyncScope {
@@ -41,6 +42,8 @@ export interface LoadOptions {
   lock: boolean;
   /** Read the status of each user's last claim (re-evaluations without a sign-in). */
   lastClaim?: boolean;
+  /** The context, when the caller read it in this transaction already. */
+  context?: SyncContext;
 }
 
 export const engineUser = (u: User): EngineUser => ({
@@ -73,7 +76,7 @@ export class SyncLoader {
     userIds: string[],
     options: LoadOptions,
   ): Promise<SyncInputs> {
-    const context = await this.context(em, scope);
+    const context = options.context ?? (await this.context(em, scope));
     const ids = [...new Set(userIds)].sort();
     const users = new Map<string, UserInputs>();
     let ownerCounts: ReadonlyMap<string, number> = new Map();
@@ -85,14 +88,64 @@ export class SyncLoader {
           users.set(user.id, { user, memberships: [], stored: [], lastClaim: null });
     const found = [...users.keys()];
     if (found.length === 0) return { context, ownerCounts, users };
-    const memberships = await loadMembershipsOf(em, scope.tenantId, found);
-    for (const [userId, list] of memberships) users.get(userId)!.memberships = list;
-    ownerCounts = await loadOwnerCounts(em, scope.tenantId, [...memberships.values()].flat());
-    for (const row of await this.storedRows(em, scope, found)) users.get(row.userId)?.stored.push(row);
+    ownerCounts = await this.fill(em, scope, users);
     if (options.lastClaim)
       for (const [userId, status] of await this.lastClaims(em, scope, found))
         users.get(userId)!.lastClaim = status;
     return { context, ownerCounts, users };
+  }
+
+  /**
+   * A returning sign-in's inputs in four statements: one finds the identity, reads and locks its
+   * user and reads the tenant's sync version and settings (the context cache's stamp), then
+   * memberships with owner counts, then stored groups. Null when this IdP knows no such subject
+   * (a first sign-in, or a link by email): the caller then goes the general way (`load`).
+   */
+  async loadSignIn(
+    em: EntityManager,
+    scope: SyncScope,
+    externalId: string,
+  ): Promise<{ identity: Identity; inputs: SyncInputs } | null> {
+    const query = em
+      .createQueryBuilder(Identity, 'i')
+      .innerJoinAndSelect('i.user', 'u')
+      .addSelect('t.syncVersion', 'syncVersion')
+      .addSelect('t.settings', 'syncSettings')
+      .innerJoin(Tenant, 't', 't.id = i.tenantId')
+      .where('i.tenantId = :tenantId AND i.idpId = :idpId AND i.externalId = :externalId', {
+        tenantId: scope.tenantId,
+        idpId: scope.idpId,
+        externalId,
+      });
+    if (this.tx.dialect === 'postgres') query.setLock('for_no_key_update', undefined, ['u']);
+    const { entities, raw } = await query.getRawAndEntities<{
+      syncVersion: number | string;
+      syncSettings: RawSyncStamp['settings'];
+    }>();
+    const identity = entities[0];
+    if (!identity?.user || identity.user.tenantId !== scope.tenantId) return null;
+    const stamp = { version: raw[0].syncVersion, settings: raw[0].syncSettings };
+    const context = await this.contexts.at(em, scope.tenantId, scope.idpId, scope.policy, stamp);
+    const user = identity.user;
+    delete identity.user;
+    const users = new Map<string, UserInputs>([
+      [user.id, { user, memberships: [], stored: [], lastClaim: null }],
+    ]);
+    const ownerCounts = await this.fill(em, scope, users);
+    return { identity, inputs: { context, ownerCounts, users } };
+  }
+
+  /** Memberships (with owner counts) and stored groups of the users found; the owner counts. */
+  private async fill(
+    em: EntityManager,
+    scope: SyncScope,
+    users: Map<string, UserInputs>,
+  ): Promise<Map<string, number>> {
+    const found = [...users.keys()];
+    const { byUser, ownerCounts } = await loadMembershipsOf(em, scope.tenantId, found);
+    for (const [userId, list] of byUser) users.get(userId)!.memberships = list;
+    for (const row of await this.storedRows(em, scope, found)) users.get(row.userId)?.stored.push(row);
+    return ownerCounts;
   }
 
   /**

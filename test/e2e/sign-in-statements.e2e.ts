@@ -1,0 +1,156 @@
+import request from 'supertest';
+import { User } from '../../src/users/user.entity';
+import { newGroup, newGroupLink, newTenant } from '../support/factories';
+import { countQueries } from '../support/query-counter';
+import { authnRequestId, createSamlIdp, TestSamlIdp } from '../support/saml-idp';
+import { startTestApp, TestApp } from '../support/test-app';
+import { startTestOidcProvider, TestOidcProvider } from '../support/test-oidc-provider';
+
+/** Our app's cookies (the OIDC login binding and the session) across redirects. */
+class Browser {
+  cookies = new Map<string, string>();
+  constructor(private readonly t: TestApp) {}
+  async get(path: string) {
+    const res = await request(this.t.http)
+      .get(path)
+      .set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    for (const line of ([] as string[]).concat(res.headers['set-cookie'] ?? [])) {
+      const [pair] = line.split(';');
+      const eq = pair.indexOf('=');
+      this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1));
+    }
+    return res;
+  }
+}
+
+const GROUPS = ['Eng', 'Ops', 'Sales'];
+
+/**
+ * The whole request of a returning sign-in whose groups did not change, pinned so that no statement
+ * creeps back (docs/operations.md, "Statements per sign-in", lists them). Both protocols: the two
+ * rate-limit hits, tenant and IdP (one join), the login state read and deleted in one statement,
+ * (SAML) the assertion id remembered, the sync transaction (BEGIN, identity + user lock + sync
+ * stamp, memberships with owner counts, stored groups, the audit event, COMMIT), the session.
+ */
+const WHOLE = { saml: 12, oidc: 11 };
+const SYNC_TRANSACTION = 6;
+
+/** The statements, short enough to read in a failure's diff. */
+const heads = (queries: string[]) => queries.map((q) => q.replace(/\s+/g, ' ').slice(0, 70));
+
+/** The statements from BEGIN to COMMIT, both included. */
+function transactionOf(queries: string[]): string[] {
+  const begin = queries.findIndex((q) => /^(BEGIN|START TRANSACTION)/.test(q));
+  const commit = queries.indexOf('COMMIT');
+  return queries.slice(begin, commit + 1);
+}
+
+describe('statements of a whole returning sign-in, over HTTP', () => {
+  let t: TestApp;
+  let op: TestOidcProvider;
+  let saml: TestSamlIdp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    saml = createSamlIdp('https://counts.example/idp');
+    op = await startTestOidcProvider({
+      clients: [
+        {
+          client_id: 'groupsync',
+          client_secret: 'oidc-client-secret',
+          redirect_uris: ['http://sso.test/sso/stmt-oidc/okta/callback'],
+        },
+      ],
+      accounts: { ada: { email: 'ada@example.com', email_verified: true, name: 'Ada', groups: GROUPS } },
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await op.close();
+  });
+
+  async function linkedGroups(slug: string) {
+    for (const name of GROUPS) {
+      const group = await newGroup(t, slug, { name });
+      await newGroupLink(t, slug, group.id, { externalGroup: name, role: 'developer' });
+    }
+  }
+
+  it('SAML: the ACS post of a returning user whose groups did not change', async () => {
+    const { slug } = await newTenant(t, 'stmt-saml');
+    await t.op
+      .post(`/api/v1/tenants/${slug}/identity-providers`)
+      .send({ slug: 'entra', type: 'saml', metadataXml: saml.metadataXml })
+      .expect(201);
+    await linkedGroups(slug);
+    const spMetadata = (await request(t.http).get(`/sso/${slug}/entra/metadata`).expect(200)).text;
+    const acsResponse = async () => {
+      const login = await request(t.http).get(`/sso/${slug}/entra/login`).expect(302);
+      return saml.respond(spMetadata, `http://sso.test/sso/${slug}/entra/acs`, {
+        inResponseTo: authnRequestId(login.headers.location),
+        nameId: 'ada-object-id',
+        attributes: { email: ['ada@example.com'], groups: GROUPS },
+      });
+    };
+    const post = (body: string) =>
+      request(t.http).post(`/sso/${slug}/entra/acs`).type('form').send({ SAMLResponse: body });
+    expect((await post(await acsResponse())).status).toBe(302);
+    expect((await post(await acsResponse())).status).toBe(302);
+    const response = await acsResponse();
+    const { result, count, queries } = await countQueries(t.dataSource, () => post(response));
+    expect(result.status).toBe(302);
+    expect({ count, queries: heads(queries) }).toEqual({ count: WHOLE.saml, queries: heads(queries) });
+    expect(transactionOf(queries)).toHaveLength(SYNC_TRANSACTION);
+    // The same response again: the request id was used and the assertion remembered.
+    expect((await post(response)).status).toBe(401);
+
+    // lastSeenAt (the leaver rules' clock) is refreshed once it is an hour old: one update more.
+    const users = t.dataSource.getRepository(User);
+    const ada = await users.findOneByOrFail({ email: 'ada@example.com' });
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await users.update({ id: ada.id }, { lastSeenAt: twoHoursAgo, lastSignInAt: twoHoursAgo });
+    const again = await acsResponse();
+    const touched = await countQueries(t.dataSource, () => post(again));
+    expect(touched.result.status).toBe(302);
+    const tx = transactionOf(touched.queries);
+    expect(tx).toHaveLength(SYNC_TRANSACTION + 1);
+    expect(tx.filter((q) => q.startsWith('UPDATE "users"'))).toHaveLength(1);
+    const after = await users.findOneByOrFail({ id: ada.id });
+    expect(after.lastSeenAt!.getTime()).toBeGreaterThan(twoHoursAgo.getTime() + 3600_000);
+    expect(after.lastSignInAt!.getTime()).toBe(after.lastSeenAt!.getTime());
+  }, 120_000);
+
+  it('OIDC: the callback of a returning user whose groups did not change', async () => {
+    const { slug } = await newTenant(t, 'stmt-oidc');
+    await t.op
+      .post(`/api/v1/tenants/${slug}/identity-providers`)
+      .send({
+        slug: 'okta',
+        type: 'oidc',
+        issuer: op.issuer,
+        clientId: 'groupsync',
+        clientSecret: 'oidc-client-secret',
+        scopes: ['openid', 'email', 'profile', 'groups'],
+      })
+      .expect(201);
+    await linkedGroups(slug);
+    const signIn = async () => {
+      const browser = new Browser(t);
+      const start = await browser.get(`/sso/${slug}/okta/login`);
+      expect(start.status).toBe(302);
+      const back = await op.signIn(start.headers.location, 'ada');
+      return { browser, path: back.pathname + back.search };
+    };
+    for (let i = 0; i < 2; i++) {
+      const { browser, path } = await signIn();
+      expect((await browser.get(path)).status).toBe(302);
+    }
+    const { browser, path } = await signIn();
+    const { result, count, queries } = await countQueries(t.dataSource, () => browser.get(path));
+    expect(result.status).toBe(302);
+    expect({ count, queries: heads(queries) }).toEqual({ count: WHOLE.oidc, queries: heads(queries) });
+    expect(transactionOf(queries)).toHaveLength(SYNC_TRANSACTION);
+    // The state was taken: the same callback again is refused.
+    expect((await browser.get(path)).status).toBe(401);
+  }, 120_000);
+});
