@@ -1,4 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { newId, newTimeOrderedId } from '../common/ids';
 import type { ActorType } from '../common/request-context';
 import { JsonColumn, TimestampColumn, UuidColumn, UuidPrimaryColumn } from '../database/columns';
@@ -76,3 +77,6 @@ export class JobBatch {
   @Column({ type: 'integer' }) items!: number;
   @TimestampColumn() committedAt: Date = new Date();
 }
+
+/** An UPDATE's values: TypeORM's partial-entity type rejects JSON columns typed as records. */
+export const jobPatch = (values: Partial<Job>) => values as QueryDeepPartialEntity<Job>;
