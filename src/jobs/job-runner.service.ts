@@ -182,15 +182,18 @@ export class JobRunner implements OnApplicationBootstrap, OnModuleDestroy {
         updatedAt: now,
       }),
     );
-    await em.insert(JobBatch, {
-      jobId: id,
-      seq,
-      processedBy: this.id,
-      firstItem: step.items[0] ?? '',
-      lastItem: step.items[step.items.length - 1] ?? '',
-      items: step.items.length,
-      committedAt: now,
-    });
+    await em.insert(
+      JobBatch,
+      em.create(JobBatch, {
+        jobId: id,
+        seq,
+        processedBy: this.id,
+        firstItem: step.items[0] ?? '',
+        lastItem: step.items[step.items.length - 1] ?? '',
+        items: step.items.length,
+        committedAt: now,
+      }),
+    );
     return 'more';
   }
 
