@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { newId } from '../common/ids';
 import type { RequestContext } from '../common/request-context';
 import type { AllConfigType } from '../config/configuration';
+import { insertRows } from '../database/insert';
 import { Transactions } from '../database/transactions.service';
 import { Job, JobBatch, JobKind, jobPatch } from './job.entity';
 import { lockedJob } from './jobs.service';
@@ -182,7 +183,8 @@ export class JobRunner implements OnApplicationBootstrap, OnModuleDestroy {
         updatedAt: now,
       }),
     );
-    await em.insert(
+    await insertRows(
+      em,
       JobBatch,
       em.create(JobBatch, {
         jobId: id,

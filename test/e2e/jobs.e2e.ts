@@ -107,7 +107,7 @@ describe('long reconciles run as jobs (#14)', () => {
       events: expect.any(Number),
       duplicates: 0,
     });
-  });
+  }, 180_000);
 
   it('a reconcile at or under the threshold stays synchronous (200, the counts)', async () => {
     const w = await seedPopulation(t, 500);
@@ -117,7 +117,7 @@ describe('long reconciles run as jobs (#14)', () => {
       .expect(200);
     expect(res.body.usersEvaluated).toBe(500);
     expect((await t.op.get(`${api(w.slug)}/jobs`).expect(200)).body).toEqual({ items: [], nextCursor: null });
-  });
+  }, 180_000);
 
   it('progress shows per batch; after a crash another process resumes from the last committed batch', async () => {
     const db = await createTestDatabase();
@@ -162,7 +162,7 @@ describe('long reconciles run as jobs (#14)', () => {
       await second.close();
       await db.drop();
     }
-  }, 120_000);
+  }, 180_000);
 
   it('cancels a running job: it stops after its committed batch; a finished job cannot be cancelled', async () => {
     const w = await seedPopulation(t, 600);
@@ -194,7 +194,7 @@ describe('long reconciles run as jobs (#14)', () => {
     ).body.job;
     await t.op.post(`${api(w.slug)}/jobs/${queued.id}/cancel`).expect(200);
     expect(await runner.runNext()).toBeNull();
-  });
+  }, 180_000);
 
   it('lists jobs newest first, paged, filtered by status and kind', async () => {
     const w = await seedPopulation(t, 501);
@@ -217,7 +217,7 @@ describe('long reconciles run as jobs (#14)', () => {
     expect(cancelled.body.items.map((j: { id: string }) => j.id)).toEqual([ids[0]]);
     expect((await t.op.get(`${api(w.slug)}/jobs?status=succeeded`).expect(200)).body.items).toEqual([]);
     for (const id of ids.slice(1)) await t.op.post(`${api(w.slug)}/jobs/${id}/cancel`).expect(200);
-  });
+  }, 180_000);
 
   it('refuses bad ids and filters with 400, unknown jobs with 404', async () => {
     const w = await seedPopulation(t, 1);
@@ -242,7 +242,7 @@ describe('long reconciles run as jobs (#14)', () => {
       404,
       'job_not_found',
     );
-  });
+  }, 180_000);
 
   it("keeps tenants apart: B cannot read, list or cancel A's job", async () => {
     const a = await seedPopulation(t, 501);
@@ -262,5 +262,5 @@ describe('long reconciles run as jobs (#14)', () => {
     const mine = await keyA.as('get', `${api(a.slug)}/jobs/${job.id}`).expect(200);
     expect(mine.body.status).toBe('queued');
     await keyA.as('post', `${api(a.slug)}/jobs/${job.id}/cancel`).expect(200);
-  });
+  }, 180_000);
 });
