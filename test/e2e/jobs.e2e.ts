@@ -4,6 +4,7 @@ import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { expectErrorShape, newApiKey } from '../support/factories';
 import { membershipState, seedPopulation } from '../support/jobs-seed';
 import { startTestApp, TestApp } from '../support/test-app';
+import { checkAgainst } from '../support/openapi-check';
 import { createTestDatabase } from '../support/test-database';
 
 const api = (slug: string) => `/api/v1/tenants/${slug}`;
@@ -262,5 +263,36 @@ describe('long reconciles run as jobs (#14)', () => {
     const mine = await keyA.as('get', `${api(a.slug)}/jobs/${job.id}`).expect(200);
     expect(mine.body.status).toBe('queued');
     await keyA.as('post', `${api(a.slug)}/jobs/${job.id}/cancel`).expect(200);
+  }, 180_000);
+
+  it('answers as the OpenAPI document says (202 with the job, the job, the list, a cancel)', async () => {
+    const doc = (await t.op.get('/api/docs/openapi.json').expect(200)).body;
+    const schemaOf = (path: string, method: string, status: number) =>
+      doc.paths[path][method].responses[String(status)].content['application/json'].schema;
+    const w = await seedPopulation(t, 501);
+    const base = '/api/v1/tenants/{tenant}';
+    const queued = await t.op
+      .post(`${api(w.slug)}/sync/reconcile`)
+      .send({})
+      .expect(202);
+    const id = queued.body.job.id;
+    const answers: [string, string, number, unknown][] = [
+      [`${base}/sync/reconcile`, 'post', 202, queued.body],
+      [`${base}/jobs/{id}`, 'get', 200, (await t.op.get(`${api(w.slug)}/jobs/${id}`).expect(200)).body],
+      [`${base}/jobs`, 'get', 200, (await t.op.get(`${api(w.slug)}/jobs?limit=1`).expect(200)).body],
+      [
+        `${base}/jobs/{id}/cancel`,
+        'post',
+        200,
+        (await t.op.post(`${api(w.slug)}/jobs/${id}/cancel`).expect(200)).body,
+      ],
+    ];
+    const problems = answers.flatMap(([path, method, status, body]) =>
+      checkAgainst(body, schemaOf(path, method, status), doc.components.schemas).map(
+        (p) => `${method} ${path}: ${p}`,
+      ),
+    );
+    expect(problems).toEqual([]);
+    expect(doc.paths[`${base}/jobs/{id}/cancel`].post.responses['409']).toBeDefined();
   }, 180_000);
 });
