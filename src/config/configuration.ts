@@ -72,7 +72,7 @@ interface OpsConfig {
   jobs: JobsConfig;
 }
 /** Background jobs (src/jobs, docs/operations.md "Jobs"). */
-export interface JobsConfig {
+interface JobsConfig {
   /** JOBS_POLL_MS: how often a process looks for a job to run; 0 turns its runner off. */
   pollMs: number;
   /** JOBS_LEASE_SECONDS: a running job's process must commit a batch this often, or another takes it over. */

@@ -29,7 +29,7 @@ export interface JobView {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export const jobView = (job: Job): JobView => ({
+const jobView = (job: Job): JobView => ({
   id: job.id,
   kind: job.kind,
   status: job.status,

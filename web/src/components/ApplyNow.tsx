@@ -10,7 +10,7 @@ import { ErrorCallout } from './ui';
 const POLL_MS = 1000;
 
 /** A job, read again every second until it is over. */
-export function useJob(tenant: string, id: string | null) {
+function useJob(tenant: string, id: string | null) {
   return useQuery({
     queryKey: ['job', tenant, id],
     enabled: id !== null,
