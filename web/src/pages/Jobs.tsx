@@ -82,7 +82,7 @@ export function JobsPage() {
                   <Table.Cell>{new Date(job.createdAt).toLocaleString()}</Table.Cell>
                   <Table.Cell>{job.kind}</Table.Cell>
                   <Table.Cell>
-                    <Badge color={COLORS[job.status]}>{job.status}</Badge>
+                    <Badge highContrast color={COLORS[job.status]}>{job.status}</Badge>
                   </Table.Cell>
                   <Table.Cell>
                     <Flex direction="column" gap="1">
