@@ -21,6 +21,7 @@ const BENCHES = {
   'admin-api': require('./admin-api.bench'),
   'sync-engine': (dialect) => (dialect === 'sqlite' ? require('./sync-engine.bench')() : undefined),
   'sync-db': inChild('sync-db.bench.js'),
+  jobs: inChild('jobs.bench.js'),
   oidc: inChild('oidc.bench.js'),
   saml: require('./saml.bench'),
   'saml-precheck': (dialect) => (dialect === 'sqlite' ? require('./saml-precheck.bench')() : undefined),

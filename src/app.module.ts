@@ -25,6 +25,7 @@ import { RolesModule } from './roles/roles.module';
 import { RetentionModule } from './retention/retention.module';
 import { ScimModule } from './scim/scim.module';
 import { SsoModule } from './sso/sso.module';
+import { JobsModule } from './jobs/jobs.module';
 import { LeaversModule } from './sync/leavers/leavers.module';
 import { SyncModule } from './sync/sync.module';
 import { RemovalSafetyModule } from './removal-safety/removal-safety.module';
@@ -69,6 +70,7 @@ import { UsersModule } from './users/users.module';
     UsersModule,
     GroupsModule,
     GroupLinksModule,
+    JobsModule,
     SyncModule,
     LeaversModule,
     RemovalSafetyModule,

@@ -48,6 +48,8 @@ const ERROR_STATUS = {
   user_email_taken: 409,
   // sync: pause and the removal circuit breaker
   sync_paused: 409,
+  // jobs
+  job_finished: 409,
   // SCIM: RFC 7644's scimType values (section 3.12), answered under that name.
   invalidFilter: 400,
   tooMany: 400,

@@ -1,3 +1,5 @@
+import { JOB_OPERATIONS } from './openapi-jobs';
+
 /**
  * Summaries and answers of every operation, in one place: Nest builds the paths from the
  * controllers, this fills in what the handlers (plain objects) cannot say, and adds the SSO and SCIM
@@ -243,9 +245,15 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   },
   'POST /api/v1/tenants/{tenant}/sync/reconcile': {
     summary: 'Apply the current links now to users from their stored external groups',
-    ok: { 200: json('ReconcileResult') },
+    description:
+      'Over JOBS_RECONCILE_THRESHOLD users (default 500) it runs as a job: 202 {job} with a Location header.',
+    ok: {
+      200: json('ReconcileResult'),
+      202: json('ReconcileQueued', 'Queued as a job (more users than JOBS_RECONCILE_THRESHOLD)'),
+    },
     errors: [409],
   },
+  ...JOB_OPERATIONS,
   'POST /api/v1/tenants/{tenant}/sync/resume': {
     summary: 'Resume a paused sync (?dryRun=true lists the pending changes per user, writes nothing)',
     ok: { 200: json('SyncResume') },

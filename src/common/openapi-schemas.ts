@@ -21,6 +21,7 @@ import {
   reasoned,
   type Schema,
 } from './openapi-schema-parts';
+import { JOB_SCHEMAS } from './openapi-jobs';
 import { REMOVAL_SAFETY_SCHEMAS } from './openapi-schemas-removal-safety';
 
 /** What sync marked on a direct membership: a pending removal (grace period), an owner kept as last owner. */
@@ -330,6 +331,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     kept: int,
   }),
   ...REMOVAL_SAFETY_SCHEMAS,
+  ...JOB_SCHEMAS,
   AuditEvent: obj({
     id: uuid,
     createdAt: time,

@@ -129,6 +129,10 @@ describe('loadConfig: operations settings (#14)', () => {
     [{ RETENTION_BATCH_SIZE: '50000' }, /RETENTION_BATCH_SIZE must not be greater than 10000/],
     [{ GRACE_SWEEP_SECONDS: '-1' }, /GRACE_SWEEP_SECONDS must not be less than 0/],
     [{ GRACE_SWEEP_SECONDS: '86401' }, /GRACE_SWEEP_SECONDS must not be greater than 86400/],
+    [{ JOBS_POLL_MS: 'soon' }, /JOBS_POLL_MS must be a whole number/],
+    [{ JOBS_LEASE_SECONDS: '0' }, /JOBS_LEASE_SECONDS must not be less than 1/],
+    [{ JOBS_MAX_ATTEMPTS: '101' }, /JOBS_MAX_ATTEMPTS must not be greater than 100/],
+    [{ JOBS_RECONCILE_THRESHOLD: '-1' }, /JOBS_RECONCILE_THRESHOLD must not be less than 0/],
   ])('refuses %p at start with one line naming it', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -151,12 +155,15 @@ describe('loadConfig: operations settings (#14)', () => {
       redis: undefined,
       retention: { auditDays: 365, refusedSignInDays: 365, intervalMinutes: 60, batchSize: 1000 },
       graceSweepSeconds: 60,
+      jobs: { pollMs: 1000, leaseSeconds: 60, maxAttempts: 3, reconcileThreshold: 500 },
     });
   });
 
   it('runs the leaver schedule every 15 minutes, never under NODE_ENV=test unless asked, and refuses bad values', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).ops.leaversIntervalMinutes).toBe(0);
-    expect(loadConfig({ NODE_ENV: 'test', LEAVERS_INTERVAL_MINUTES: '5' }).ops.leaversIntervalMinutes).toBe(5);
+    expect(loadConfig({ NODE_ENV: 'test', LEAVERS_INTERVAL_MINUTES: '5' }).ops.leaversIntervalMinutes).toBe(
+      5,
+    );
     expect(() => loadConfig({ LEAVERS_INTERVAL_MINUTES: '-1' })).toThrow(/LEAVERS_INTERVAL_MINUTES/);
     expect(() => loadConfig({ LEAVERS_INTERVAL_MINUTES: 'often' })).toThrow(
       'LEAVERS_INTERVAL_MINUTES must be a whole number',

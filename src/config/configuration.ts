@@ -69,6 +69,18 @@ interface OpsConfig {
   leaversIntervalMinutes: number;
   /** GRACE_SWEEP_SECONDS: how often pending removals that are due are applied; 0 turns the job off. */
   graceSweepSeconds: number;
+  jobs: JobsConfig;
+}
+/** Background jobs (src/jobs, docs/operations.md "Jobs"). */
+interface JobsConfig {
+  /** JOBS_POLL_MS: how often a process looks for a job to run; 0 turns its runner off. */
+  pollMs: number;
+  /** JOBS_LEASE_SECONDS: a running job's process must commit a batch this often, or another takes it over. */
+  leaseSeconds: number;
+  /** JOBS_MAX_ATTEMPTS: claims (retries after an error or a takeover) before a job is failed. */
+  maxAttempts: number;
+  /** JOBS_RECONCILE_THRESHOLD: a reconcile over more users than this runs as a job (202). */
+  reconcileThreshold: number;
 }
 export interface RetentionConfig {
   auditDays: number;
@@ -157,6 +169,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
         batchSize: vars.RETENTION_BATCH_SIZE ?? 1000,
       },
       graceSweepSeconds: vars.GRACE_SWEEP_SECONDS ?? 60,
+      jobs: {
+        pollMs: vars.JOBS_POLL_MS ?? 1000,
+        leaseSeconds: vars.JOBS_LEASE_SECONDS ?? 60,
+        maxAttempts: vars.JOBS_MAX_ATTEMPTS ?? 3,
+        reconcileThreshold: vars.JOBS_RECONCILE_THRESHOLD ?? 500,
+      },
     },
   };
 }

@@ -201,4 +201,32 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(86400)
   GRACE_SWEEP_SECONDS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'JOBS_POLL_MS must be a whole number' })
+  @Min(0)
+  @Max(3600000)
+  JOBS_POLL_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'JOBS_LEASE_SECONDS must be a whole number' })
+  @Min(1)
+  @Max(3600)
+  JOBS_LEASE_SECONDS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'JOBS_MAX_ATTEMPTS must be a whole number' })
+  @Min(1)
+  @Max(100)
+  JOBS_MAX_ATTEMPTS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'JOBS_RECONCILE_THRESHOLD must be a whole number' })
+  @Min(0)
+  @Max(10000000)
+  JOBS_RECONCILE_THRESHOLD?: number;
 }

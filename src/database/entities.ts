@@ -2,6 +2,7 @@ import { ApiKey } from '../auth/api-key.entity';
 import { Session } from '../auth/session.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { RateLimitCounter } from '../common/rate-limit/rate-limit-counter.entity';
+import { Job, JobBatch } from '../jobs/job.entity';
 import { GroupLink } from '../group-links/group-link.entity';
 import { Group } from '../groups/group.entity';
 import { Membership } from '../groups/membership.entity';
@@ -41,4 +42,6 @@ export const ENTITIES = [
   CustomRole,
   StagedRemoval,
   SyncRemovalCount,
+  Job,
+  JobBatch,
 ];

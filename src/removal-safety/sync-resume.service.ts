@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import type { RequestContext } from '../common/request-context';
 import { Transactions } from '../database/transactions.service';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
-import { emptyReconcileResult, ReconcileResult, ReconcileService } from '../sync/reconcile.service';
+import { addResults, emptyReconcileResult, ReconcileService } from '../sync/reconcile.service';
 import type { SyncPlan } from '../sync/engine';
 import { Tenant } from '../tenants/tenant.entity';
 
@@ -58,8 +58,7 @@ export class SyncResumeService {
     const fresh = await this.tx.run((tem) => this.lift(tem, tenant, scope, idpSlug, ctx));
     const result = emptyReconcileResult();
     for (const idp of idps) {
-      const one = await this.reconciler.reconcile(fresh, { idp: idp.slug }, ctx);
-      for (const key of Object.keys(result) as (keyof ReconcileResult)[]) result[key] += one[key];
+      addResults(result, await this.reconciler.reconcile(fresh, { idp: idp.slug }, ctx));
     }
     return { dryRun: false, resume, stillPaused, result };
   }

@@ -31,6 +31,13 @@ export interface ReconcileScope {
   userId?: string;
 }
 
+/** One IdP's share of a reconcile: the users it walks, sorted by id. */
+export interface ReconcileSegment {
+  idp: IdentityProvider;
+  sync: SyncScope;
+  userIds: string[];
+}
+
 export interface ReconcileResult {
   usersEvaluated: number;
   usersChanged: number;
@@ -61,52 +68,98 @@ export class ReconcileService {
     private readonly writer: SyncWriter,
   ) {}
 
-  async reconcile(tenant: Tenant, scope: ReconcileScope, ctx: RequestContext): Promise<ReconcileResult> {
+  /**
+   * The users a reconcile walks, per IdP in slug order, read before any write: its size decides
+   * whether it runs now or as a job (src/jobs/reconcile-job.ts). 409 when paused, 404 for an
+   * unknown IdP or group.
+   */
+  async prepare(tenant: Tenant, scope: ReconcileScope): Promise<ReconcileSegment[]> {
     const em = this.dataSource.manager;
     const idps = await this.idpsIn(em, tenant.id, scope.idp);
     assertNotPaused(tenant, idps);
     if (scope.groupId && !(await em.existsBy(Group, { tenantId: tenant.id, id: scope.groupId })))
       throw notFound('Group', scope.groupId);
-    const result = emptyReconcileResult();
+    return this.segments(tenant.id, idps, scope);
+  }
+
+  /** For each IdP, the users it told something about (narrowed by the scope), sorted by id. */
+  async segments(tenantId: string, idps: IdentityProvider[], scope: ReconcileScope) {
+    const em = this.dataSource.manager;
+    const segments: ReconcileSegment[] = [];
     for (const idp of idps) {
-      const sync: SyncScope = { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync };
+      const sync: SyncScope = { tenantId, idpId: idp.id, policy: idp.groupSync };
       const context = await this.loader.context(em, sync);
-      const userIds = await usersKnownTo(em, sync, context, scope);
-      const meta: ApplyMeta = {
-        trigger: 'reconcile',
-        idpId: idp.id,
-        idpSlug: idp.slug,
-        source: 'sync',
-        tenant,
-        idpPaused: idp.syncPaused,
-        groupId: scope.groupId,
-      };
-      for (const batch of inChunks(userIds, USERS_PER_TRANSACTION)) {
-        const { plans, staged } = await this.tx.run(async (tem) => {
-          const planned = await this.planBatch(tem, sync, batch, scope.groupId);
-          const written = await this.writer.apply(tem, ctx, tenant.id, planned, meta, {
-            summary: 'when-written',
-          });
-          return { plans: planned.map((p) => p.plan), staged: written.staged };
-        });
-        for (const plan of plans) addUp(result, plan);
-        result.removals -= staged;
-        result.removalsStaged += staged;
-      }
+      segments.push({ idp, sync, userIds: await usersKnownTo(em, sync, context, scope) });
     }
-    await this.tx.run((tem) =>
-      this.audit.record(tem, ctx, tenant.id, {
-        action: 'sync.reconciled',
-        targetType: scope.groupId ? 'group' : 'tenant',
-        targetId: scope.groupId ?? tenant.id,
-        details: { scope, ...result },
-      }),
-    );
+    return segments;
+  }
+
+  async reconcile(
+    tenant: Tenant,
+    scope: ReconcileScope,
+    ctx: RequestContext,
+    prepared?: ReconcileSegment[],
+  ): Promise<ReconcileResult> {
+    const segments = prepared ?? (await this.prepare(tenant, scope));
+    const result = emptyReconcileResult();
+    for (const segment of segments)
+      for (const batch of inChunks(segment.userIds, USERS_PER_TRANSACTION)) {
+        const one = await this.tx.run((tem) =>
+          this.reconcileBatch(tem, tenant, segment, batch, scope.groupId, ctx),
+        );
+        addResults(result, one);
+      }
+    await this.tx.run((tem) => this.recordReconciled(tem, tenant, scope, result, ctx));
     this.logger.log(
       { tenant: tenant.slug, scope, ...result, correlationId: ctx.correlationId },
       'Reconciled',
     );
     return result;
+  }
+
+  /** One batch of users planned and written in the caller's transaction (a job adds its cursor to it). */
+  async reconcileBatch(
+    em: EntityManager,
+    tenant: Tenant,
+    segment: Pick<ReconcileSegment, 'idp' | 'sync'>,
+    batch: string[],
+    groupId: string | undefined,
+    ctx: RequestContext,
+  ): Promise<ReconcileResult> {
+    const { idp, sync } = segment;
+    const meta: ApplyMeta = {
+      trigger: 'reconcile',
+      idpId: idp.id,
+      idpSlug: idp.slug,
+      source: 'sync',
+      tenant,
+      idpPaused: idp.syncPaused,
+      groupId,
+    };
+    const planned = await this.planBatch(em, sync, batch, groupId);
+    const written = await this.writer.apply(em, ctx, tenant.id, planned, meta, { summary: 'when-written' });
+    const result = emptyReconcileResult();
+    for (const { plan } of planned) addUp(result, plan);
+    result.removals -= written.staged;
+    result.removalsStaged += written.staged;
+    return result;
+  }
+
+  /** The reconcile's one summary event (`sync.reconciled`); a job adds its id in `extra`. */
+  recordReconciled(
+    em: EntityManager,
+    tenant: Tenant,
+    scope: ReconcileScope,
+    result: ReconcileResult,
+    ctx: RequestContext,
+    extra: object = {},
+  ): Promise<void> {
+    return this.audit.record(em, ctx, tenant.id, {
+      action: 'sync.reconciled',
+      targetType: scope.groupId ? 'group' : 'tenant',
+      targetId: scope.groupId ?? tenant.id,
+      details: { scope, ...result, ...extra },
+    });
   }
 
   /**
@@ -231,6 +284,12 @@ async function usersKnownTo(
   });
   const pushed = await pushedQuery.getRawMany<{ userId: string }>();
   return [...new Set([...claimed.map((i) => i.userId), ...pushed.map((r) => r.userId)])].sort();
+}
+
+/** Adds `more` into `into` (the sum of several batches or reconciles). */
+export function addResults(into: ReconcileResult, more: Partial<ReconcileResult>): ReconcileResult {
+  for (const key of Object.keys(into) as (keyof ReconcileResult)[]) into[key] += more[key] ?? 0;
+  return into;
 }
 
 /** A reconcile that has counted nothing yet (the sum of several reconciles starts here too). */

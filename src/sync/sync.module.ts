@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { GraceSweepService } from './grace-sweep.service';
+import { ReconcileJobs } from '../jobs/reconcile-job';
 import { RemovalGate } from '../removal-safety/removal-gate';
 import { LinkImpactService } from './link-impact.service';
 import { SyncLoader } from './pipeline/sync-loader';
@@ -22,6 +23,7 @@ import { SyncService } from './sync.service';
     RemovalGate,
     SyncContextCache,
     GraceSweepService,
+    ReconcileJobs,
   ],
   exports: [SyncService, PushedGroupsService, LinkImpactService, ReconcileService, SyncLoader, SyncWriter],
 })

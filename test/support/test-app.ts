@@ -25,9 +25,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Boots the real AppModule on a fresh database, configured exactly as main.ts does. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const db = await createTestDatabase({ migrated: true });
+/**
+ * Boots the real AppModule on a fresh database, configured exactly as main.ts does. With `shared`,
+ * on that database instead (a second process on it): `close()` then leaves the database alone.
+ */
+export async function startTestApp(env: Record<string, string> = {}, shared?: TestDatabase): Promise<TestApp> {
+  const db = shared ?? (await createTestDatabase({ migrated: true }));
   const saved = { ...process.env };
   Object.assign(process.env, {
     DATABASE_URL: db.url,
@@ -37,6 +40,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ALLOW_PRIVATE_NETWORK: 'true',
     // The grace-period sweep runs when a test calls it (GraceSweepService.sweep), not on a timer.
     GRACE_SWEEP_SECONDS: '0',
+    // Likewise the job runner (JobRunner.runNext / drain), unless a test sets JOBS_POLL_MS.
+    JOBS_POLL_MS: '0',
     ...env,
   });
   const app = await NestFactory.create(AppModule, { bodyParser: false, logger: false, abortOnError: false });
@@ -59,7 +64,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     },
     close: async () => {
       await app.close();
-      await db.drop();
+      if (!shared) await db.drop();
     },
   };
 }

@@ -5,6 +5,7 @@ import { AuditPage } from './pages/Audit';
 import { GroupPage } from './pages/Group';
 import { GroupsPage } from './pages/Groups';
 import { IdentityProvidersPage } from './pages/IdentityProviders';
+import { JobsPage } from './pages/Jobs';
 import { MePage } from './pages/Me';
 import { OverviewPage } from './pages/Overview';
 import { RolesPage } from './pages/Roles';
@@ -34,6 +35,7 @@ export function App() {
         <Route path="users/:userId" element={<UserPage />} />
         <Route path="audit" element={<AuditPage />} />
         <Route path="staged-removals" element={<StagedRemovalsPage />} />
+        <Route path="jobs" element={<JobsPage />} />
       </Route>
       <Route path="*" element={<NotFound />} />
     </Routes>

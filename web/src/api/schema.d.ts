@@ -311,6 +311,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant}/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Jobs of the tenant, newest first, cursor-paged; ?status= and ?kind= narrow it */
+        get: operations["JobsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A job: its status, progress and result (poll it while it runs) */
+        get: operations["JobsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a queued or running job (a running one stops after its batch in flight)
+         * @description Batches already committed stay applied. 409 job_finished for a job that is over.
+         */
+        post: operations["JobsController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant}/overview": {
         parameters: {
             query?: never;
@@ -477,7 +531,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Apply the current links now to users from their stored external groups */
+        /**
+         * Apply the current links now to users from their stored external groups
+         * @description Over JOBS_RECONCILE_THRESHOLD users (default 500) it runs as a job: 202 {job} with a Location header.
+         */
         post: operations["SyncController_reconcile"];
         delete?: never;
         options?: never;
@@ -2396,6 +2453,54 @@ export interface components {
             /** @description Blocked, or with dryRun would be */
             usersBlocked: number;
         };
+        /** @description A background job */
+        Job: {
+            /** @description Times a process claimed it */
+            attempts: number;
+            /** @description The queuing request's: the job's audit events carry it */
+            correlationId: string;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: {
+                id: string | null;
+                label: string | null;
+                type: string;
+            };
+            /** @description The last error (a failed job, or one retried after an error) */
+            error: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "reconcile";
+            /** @description What the job does (a reconcile: its scope and IdPs) */
+            params: {
+                [key: string]: unknown;
+            };
+            progress: {
+                /** @description Items committed (a reconcile: users) */
+                done: number;
+                /** @description Items in all, counted when a process (re)starts the job */
+                total: number;
+            };
+            /** @description The running summary; for a reconcile a ReconcileResult, final once succeeded */
+            result: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description Jobs, newest first */
+        JobPage: {
+            items: components["schemas"]["Job"][];
+            /** @description Pass as ?cursor= for the next page; null at the end */
+            nextCursor: string | null;
+        };
         LeaversSettingsDto: {
             /**
              * @description Block this IdP's users not seen (sign-in or SCIM write) for this many days, checked daily (or with the Graph refresh); null: off
@@ -2670,6 +2775,10 @@ export interface components {
             idp?: string;
             /** @description Only this user */
             userId?: string;
+        };
+        /** @description The reconcile runs as a job; Location names it (GET .../jobs/{id}) */
+        ReconcileQueued: {
+            job: components["schemas"]["Job"];
         };
         ReconcileResult: {
             adds: number;
@@ -5625,6 +5734,230 @@ export interface operations {
             };
         };
     };
+    JobsController_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page (opaque); empty for the first page */
+                cursor?: string;
+                /** @description Only jobs of this kind */
+                kind?: "reconcile";
+                /** @description Page size, 1-500 (default 100); with it the answer is {items, nextCursor} */
+                limit?: number;
+                /** @description Only jobs in this state */
+                status?: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            };
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    JobsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    JobsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     OverviewController_get: {
         parameters: {
             query?: never;
@@ -6588,6 +6921,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReconcileResult"];
+                };
+            };
+            /** @description Queued as a job (more users than JOBS_RECONCILE_THRESHOLD) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconcileQueued"];
                 };
             };
             /** @description Invalid input (validation_failed lists each field) */

@@ -264,3 +264,26 @@ export interface StagedRemovalsApproved {
   approved: number;
   skipped: { id: string; userId: string; groupId: string; why: string }[];
 }
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** A background job (GET .../jobs/{id}); a reconcile's result is a ReconcileResult. */
+export interface Job {
+  id: string;
+  kind: 'reconcile';
+  status: JobStatus;
+  params: Record<string, unknown>;
+  progress: { done: number; total: number };
+  result: Partial<ReconcileResult> | null;
+  error: string | null;
+  attempts: number;
+  createdBy: { type: string; id: string | null; label: string | null };
+  correlationId: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  updatedAt: string;
+}
+
+/** POST .../sync/reconcile: the counts (small), or the job it was queued as (over the threshold). */
+export type ReconcileAnswer = ReconcileResult | { job: Job };

@@ -2,7 +2,8 @@ import { Button, Card, Flex, Heading, Table, Text, TextField } from '@radix-ui/t
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { api, unwrap } from '../api/client';
-import type { DryRun, GroupLink, LinkImpact, Page, ReconcileResult, Role } from '../api/types';
+import type { DryRun, GroupLink, LinkImpact, Page, Role } from '../api/types';
+import { ApplyNow } from '../components/ApplyNow';
 import { useRoleNames } from './Roles';
 import { ImpactPreview } from '../components/ImpactPreview';
 import { EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
@@ -100,23 +101,12 @@ export function Links({ tenant, groupId }: { tenant: string; groupId: string }) 
     },
   });
 
-  // After a link change: members change at their next sign-in, or now after a confirmation.
+  // After a link change: members change at their next sign-in, or now (ApplyNow).
   const [pending, setPending] = useState(false);
-  const [confirming, setConfirming] = useState(false);
-  const apply = useMutation({
-    mutationFn: () =>
-      unwrap<ReconcileResult>(
-        api.POST('/api/v1/tenants/{tenant}/sync/reconcile', {
-          params: { path: { tenant } },
-          body: { groupId },
-        }),
-      ),
-    onSuccess: async () => {
-      setConfirming(false);
-      setPending(false);
-      await refresh();
-    },
-  });
+  const applied = () => {
+    setPending(false);
+    void refresh();
+  };
   const edit = (next: LinkDraft) => {
     setDraft(next);
     setPreviewed(null); // a preview only holds for what was previewed
@@ -236,41 +226,7 @@ export function Links({ tenant, groupId }: { tenant: string; groupId: string }) 
           </Table.Root>
         </div>
       ) : null}
-      {pending || apply.data ? (
-        <Card data-testid="apply-now">
-          <Flex direction="column" gap="2">
-            {apply.data ? (
-              <Text size="2" role="status">
-                Applied: {apply.data.adds} added, {apply.data.roleChanges} re-roled, {apply.data.removals}{' '}
-                removed ({apply.data.usersEvaluated} people checked).
-              </Text>
-            ) : null}
-            {pending && !confirming ? (
-              <Flex gap="3" align="center" wrap="wrap">
-                <Text size="2">Links changed: members change at their next sign-in.</Text>
-                <Button variant="soft" onClick={() => setConfirming(true)}>
-                  Apply now…
-                </Button>
-              </Flex>
-            ) : null}
-            {confirming ? (
-              <Flex gap="3" align="center" wrap="wrap">
-                <Text size="2" weight="medium">
-                  Apply this group's links now to everyone whose IdP groups are known? This adds, re-roles and
-                  removes as the preview showed.
-                </Text>
-                <Button loading={apply.isPending} onClick={() => apply.mutate()}>
-                  Apply
-                </Button>
-                <Button variant="soft" onClick={() => setConfirming(false)}>
-                  Cancel
-                </Button>
-              </Flex>
-            ) : null}
-            <ErrorCallout error={apply.error} title="Not applied" />
-          </Flex>
-        </Card>
-      ) : null}
+      <ApplyNow tenant={tenant} groupId={groupId} pending={pending} onApplied={applied} />
       {matching.length > shown ? (
         <Flex gap="3" align="center">
           <Text size="2" color="gray">

@@ -80,6 +80,7 @@ export function TenantShell() {
           <NavLink to="scim-tokens">SCIM tokens</NavLink>
           <NavLink to="audit">Audit log</NavLink>
           <NavLink to="staged-removals">Staged removals</NavLink>
+          <NavLink to="jobs">Jobs</NavLink>
         </nav>
         <Button variant="soft" onClick={() => signOut.mutate()}>
           Sign out
