@@ -22,6 +22,7 @@ import {
   type Schema,
 } from './openapi-schema-parts';
 import { REMOVAL_SAFETY_SCHEMAS } from './openapi-schemas-removal-safety';
+import { IDP_HEALTH_PROPERTIES, IDP_HEALTH_SCHEMAS } from './openapi-schemas-idp-health';
 
 /** What sync marked on a direct membership: a pending removal (grace period), an owner kept as last owner. */
 const MEMBERSHIP_MARKERS: Record<string, Schema> = {
@@ -101,6 +102,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
       spEntityId: { type: 'string', description: 'SAML' },
       metadataUrl: { type: 'string', description: 'SAML' },
       callbackUrl: { type: 'string', description: 'OIDC' },
+      ...IDP_HEALTH_PROPERTIES,
       createdAt: time,
       updatedAt: time,
     },
@@ -115,6 +117,9 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
       'groupSync',
       'leavers',
       'leaversNextRunAt',
+      'signingCertificates',
+      'certificateWarning',
+      'metadataRefresh',
       'loginUrl',
       'createdAt',
       'updatedAt',
@@ -330,6 +335,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     kept: int,
   }),
   ...REMOVAL_SAFETY_SCHEMAS,
+  ...IDP_HEALTH_SCHEMAS,
   AuditEvent: obj({
     id: uuid,
     createdAt: time,

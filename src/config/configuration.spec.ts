@@ -14,6 +14,8 @@ describe('loadConfig', () => {
         secretKeyFile: undefined,
         previousSecretKey: undefined,
         production: false,
+        development: false,
+        idpDiscoveryCheck: true,
         logFile: undefined,
         trustProxyHops: 0,
         rateLimit: { windowSeconds: 60, ssoPerAddress: 600, ssoPerTenant: 6000, authFailuresPerAddress: 100 },
@@ -151,12 +153,29 @@ describe('loadConfig: operations settings (#14)', () => {
       redis: undefined,
       retention: { auditDays: 365, refusedSignInDays: 365, intervalMinutes: 60, batchSize: 1000 },
       graceSweepSeconds: 60,
+      metadataRefreshMinutes: 60,
     });
+  });
+
+  it('re-reads SAML metadata URLs hourly (never under NODE_ENV=test unless asked) and says what development is', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).ops.metadataRefreshMinutes).toBe(0);
+    expect(loadConfig({ METADATA_REFRESH_MINUTES: '0' }).ops.metadataRefreshMinutes).toBe(0);
+    expect(() => loadConfig({ METADATA_REFRESH_MINUTES: 'hourly' })).toThrow(
+      'METADATA_REFRESH_MINUTES must be a whole number',
+    );
+    expect(loadConfig({}).app.development).toBe(false);
+    expect(loadConfig({ DEV_IDP: 'true' }).app.development).toBe(true);
+    expect(loadConfig({ ALLOW_PRIVATE_NETWORK: 'true' }).app.development).toBe(true);
+    expect(loadConfig({ ALLOW_PRIVATE_NETWORK: 'true', NODE_ENV: 'production' }).app.development).toBe(false);
+    expect(loadConfig({}).app.idpDiscoveryCheck).toBe(true);
+    expect(loadConfig({ IDP_DISCOVERY_CHECK: 'false' }).app.idpDiscoveryCheck).toBe(false);
   });
 
   it('runs the leaver schedule every 15 minutes, never under NODE_ENV=test unless asked, and refuses bad values', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).ops.leaversIntervalMinutes).toBe(0);
-    expect(loadConfig({ NODE_ENV: 'test', LEAVERS_INTERVAL_MINUTES: '5' }).ops.leaversIntervalMinutes).toBe(5);
+    expect(loadConfig({ NODE_ENV: 'test', LEAVERS_INTERVAL_MINUTES: '5' }).ops.leaversIntervalMinutes).toBe(
+      5,
+    );
     expect(() => loadConfig({ LEAVERS_INTERVAL_MINUTES: '-1' })).toThrow(/LEAVERS_INTERVAL_MINUTES/);
     expect(() => loadConfig({ LEAVERS_INTERVAL_MINUTES: 'often' })).toThrow(
       'LEAVERS_INTERVAL_MINUTES must be a whole number',

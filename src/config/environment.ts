@@ -201,4 +201,15 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(86400)
   GRACE_SWEEP_SECONDS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'METADATA_REFRESH_MINUTES must be a whole number' })
+  @Min(0)
+  @Max(10080)
+  METADATA_REFRESH_MINUTES?: number;
+
+  @IsOptional()
+  @Matches(/^(true|false)$/, { message: 'IDP_DISCOVERY_CHECK must be true or false' })
+  IDP_DISCOVERY_CHECK?: string;
 }
