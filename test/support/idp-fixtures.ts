@@ -58,6 +58,10 @@ export async function startStaticServer(): Promise<StaticServer> {
     base: `http://127.0.0.1:${port}`,
     serve: (path, status, body, type = 'application/xml') => answers.set(path, { status, body, type }),
     hits,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // keep-alive sockets would hold the worker open
+      }),
   };
 }
