@@ -9,7 +9,7 @@ import { AppError, badRequest } from '../common/errors';
  */
 
 /** Days before the last certificate expires from which the IdP shows a warning. */
-export const CERTIFICATE_WARNING_DAYS = 30;
+const CERTIFICATE_WARNING_DAYS = 30;
 const DAY_MS = 86_400_000;
 
 export interface CertificateInfo {

@@ -117,7 +117,7 @@ export function withMetadata(
 }
 
 /** Parsed metadata, or a 400 invalid_metadata naming the field it came from. */
-export function readMetadata(xml: string, field: string): IdpMetadata {
+function readMetadata(xml: string, field: string): IdpMetadata {
   try {
     return parseIdpMetadata(xml);
   } catch (error) {

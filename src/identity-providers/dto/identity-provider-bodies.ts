@@ -65,7 +65,7 @@ const EXAMPLE_CERTIFICATE = [
   '-----END CERTIFICATE-----',
 ].join('\n');
 
-export const IDP_BODY_EXAMPLES = {
+const IDP_BODY_EXAMPLES = {
   saml: {
     summary: 'SAML with explicit settings (or metadataXml / idpMetadataUrl instead)',
     value: {
