@@ -52,7 +52,7 @@ export function OverviewPage() {
           <Callout.Text>
             {a.message}{' '}
             <Link asChild>
-              <RouterLink to={`/t/${tenant}/identity-providers`}>Identity providers</RouterLink>
+              <RouterLink to={`/t/${tenant}/identity-providers`}>Review it</RouterLink>
             </Link>
           </Callout.Text>
         </Callout.Root>
