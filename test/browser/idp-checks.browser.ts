@@ -78,7 +78,7 @@ test(
     await card.getByRole('alert').filter({ hasText: 'A whole number, or empty' }).waitFor();
 
     await card.getByLabel('Grace period before a removal (hours)').fill('24');
-    await card.getByLabel('Default memberships').fill('Everyone = reporter');
+    await card.getByRole('textbox', { name: 'Default memberships' }).fill('Everyone = reporter');
     await card.getByRole('checkbox', { name: /Remove the default memberships/ }).click();
     await card.getByLabel('Block users not seen for (days)').fill('90');
     await card.getByRole('button', { name: 'Save sync settings' }).click();

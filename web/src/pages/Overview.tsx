@@ -48,10 +48,10 @@ export function OverviewPage() {
         </Callout.Root>
       ) : null}
       {alerts.map((a) => (
-        <Callout.Root key={a.message} color="amber" role="alert" data-testid="idp-alert">
+        <Callout.Root key={a.message} color="amber" highContrast role="alert" data-testid="idp-alert">
           <Callout.Text>
             {a.message}{' '}
-            <Link asChild>
+            <Link asChild color="amber" highContrast underline="always">
               <RouterLink to={`/t/${tenant}/identity-providers`}>Review it</RouterLink>
             </Link>
           </Callout.Text>
