@@ -166,7 +166,8 @@ describe('loadConfig: operations settings (#14)', () => {
     expect(loadConfig({}).app.development).toBe(false);
     expect(loadConfig({ DEV_IDP: 'true' }).app.development).toBe(true);
     expect(loadConfig({ ALLOW_PRIVATE_NETWORK: 'true' }).app.development).toBe(true);
-    expect(loadConfig({ ALLOW_PRIVATE_NETWORK: 'true', NODE_ENV: 'production' }).app.development).toBe(false);
+    const production = { NODE_ENV: 'production', SECRET_KEY: 'k'.repeat(32) };
+    expect(loadConfig({ ...production, ALLOW_PRIVATE_NETWORK: 'true' }).app.development).toBe(false);
     expect(loadConfig({}).app.idpDiscoveryCheck).toBe(true);
     expect(loadConfig({ IDP_DISCOVERY_CHECK: 'false' }).app.idpDiscoveryCheck).toBe(false);
   });
