@@ -2,7544 +2,7540 @@
 // change the controllers and DTOs, then run it again (a test fails when this file drifts).
 
 export interface paths {
-  '/api/v1/operator-session': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The operator session and its CSRF token */
-    get: operations['OperatorSessionController_current'];
-    put?: never;
-    /** Exchange the operator token for the admin UI cookie */
-    post: operations['OperatorSessionController_create'];
-    /** Sign the operator out everywhere */
-    delete: operations['OperatorSessionController_end'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** List tenants (the operator sees all, a tenant credential its own) */
-    get: operations['TenantsController_list'];
-    put?: never;
-    /** Create a tenant (operator only) */
-    post: operations['TenantsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Read a tenant */
-    get: operations['TenantsController_get'];
-    put?: never;
-    post?: never;
-    /**
-     * Delete a tenant and everything it owns (operator only; ?force=true when it is not empty)
-     * @description Anything attached makes a plain delete answer 409 (group_not_empty, identity_provider_in_use, tenant_not_empty) with a DeletePreview in details; ?force=true deletes it all and the audit event records every row it took; ?dryRun=true answers the DeletePreview and deletes nothing.
-     */
-    delete: operations['TenantsController_remove'];
-    options?: never;
-    head?: never;
-    /** Rename a tenant or change its settings */
-    patch: operations['TenantsController_update'];
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/api-keys': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** List API keys */
-    get: operations['ApiKeysController_list'];
-    put?: never;
-    /** Create an API key (the token is shown once) */
-    post: operations['ApiKeysController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/api-keys/{keyId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Revoke an API key */
-    delete: operations['ApiKeysController_revoke'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/audit-events': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Audit events, newest first, filtered and cursor-paged */
-    get: operations['AuditController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/groups': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** List groups by name */
-    get: operations['GroupsController_list'];
-    put?: never;
-    /** Create a group (optionally inside another) */
-    post: operations['GroupsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/groups/{groupId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Read a group */
-    get: operations['GroupsController_get'];
-    put?: never;
-    post?: never;
-    /**
-     * Delete a group (?force=true when it has subgroups, links or members: they go with it)
-     * @description Anything attached makes a plain delete answer 409 (group_not_empty, identity_provider_in_use, tenant_not_empty) with a DeletePreview in details; ?force=true deletes it all and the audit event records every row it took; ?dryRun=true answers the DeletePreview and deletes nothing.
-     */
-    delete: operations['GroupsController_remove'];
-    options?: never;
-    head?: never;
-    /** Rename, describe or move a group */
-    patch: operations['GroupsController_update'];
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/groups/{groupId}/links': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** List a group's links */
-    get: operations['GroupLinksController_list'];
-    put?: never;
-    /** Link an IdP group to this group with a role (?dryRun=true previews the impact) */
-    post: operations['GroupLinksController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/groups/{groupId}/links/{linkId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Read a link */
-    get: operations['GroupLinksController_get'];
-    put?: never;
-    post?: never;
-    /** Delete a link (?dryRun=true previews who would lose what) */
-    delete: operations['GroupLinksController_remove'];
-    options?: never;
-    head?: never;
-    /** Change a link's role or label (?dryRun=true previews the impact) */
-    patch: operations['GroupLinksController_update'];
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/groups/{groupId}/members': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Members with role, source, and roles inherited from parent groups */
-    get: operations['GroupsController_members'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/groups/{groupId}/members/{userId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /**
-     * Add a member or change their role by hand (source becomes manual)
-     * @description With the tenant setting lockSyncedMemberships, a group that links manage refuses manual changes (409 membership_locked, the links in details); the operator token may send ?force=true (audited as an override); anyone else sending it gets 403 force_requires_operator.
-     */
-    put: operations['GroupsController_putMember'];
-    post?: never;
-    /**
-     * Remove a member
-     * @description With the tenant setting lockSyncedMemberships, a group that links manage refuses manual changes (409 membership_locked, the links in details); the operator token may send ?force=true (audited as an override); anyone else sending it gets 403 force_requires_operator.
-     */
-    delete: operations['GroupsController_removeMember'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/identity-providers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** List identity providers */
-    get: operations['IdentityProvidersController_list'];
-    put?: never;
-    /**
-     * Connect a SAML or OIDC identity provider
-     * @description Checked when saved: signing certificates must be valid now (invalid_certificate), URLs https outside development (insecure_url), an OIDC issuer must serve a matching discovery document (oidc_discovery_failed), idpMetadataUrl must be readable (metadata_fetch_failed); details.field names the setting.
-     */
-    post: operations['IdentityProvidersController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/identity-providers/{idp}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Read an identity provider */
-    get: operations['IdentityProvidersController_get'];
-    put?: never;
-    post?: never;
-    /**
-     * Delete an identity provider (?force=true when links, identities or SCIM data hang off it)
-     * @description Anything attached makes a plain delete answer 409 (group_not_empty, identity_provider_in_use, tenant_not_empty) with a DeletePreview in details; ?force=true deletes it all and the audit event records every row it took; ?dryRun=true answers the DeletePreview and deletes nothing.
-     */
-    delete: operations['IdentityProvidersController_remove'];
-    options?: never;
-    head?: never;
-    /** Change an identity provider or its group-sync policy */
-    patch: operations['IdentityProvidersController_update'];
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/identity-providers/{idp}/block-inactive': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Leavers: block users of this IdP not seen (sign-in or SCIM) for leavers.blockNotSeenDays
-     * @description ?dryRun=true lists who would be blocked (with &notSeenDays=N to preview another value). 409 when the rule is off and no notSeenDays is given to a dry run.
-     */
-    post: operations['LeaversController_blockInactive'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/identity-providers/{idp}/graph-refresh': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Leavers: read the groups of users not seen for leavers.notSeenDays through Microsoft Graph and apply them
-     * @description Only complete Graph answers change anything; a user Graph says is gone is blocked. ?dryRun=true answers each user's plan and writes nothing. 409 without Graph settings.
-     */
-    post: operations['LeaversController_graphRefresh'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/identity-providers/{idp}/metadata-refresh': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * SAML: read the IdP metadata URL now and apply changed certificates or endpoints
-     * @description What the METADATA_REFRESH_MINUTES schedule does, at once. A failed read is recorded on the IdP (metadataRefresh.error) and audited, and answered 200 with `error`; the working settings are kept. 409 metadata_url_not_set when the IdP has no idpMetadataUrl.
-     */
-    post: operations['IdentityProvidersController_refreshMetadata'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/overview': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Overview: per IdP the last sign-in, refusal and SCIM request; the last 24 hours of sync */
-    get: operations['OverviewController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/roles': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The tenant's roles, lowest rank first: the built-in ladder and its custom roles */
-    get: operations['RolesController_list'];
-    put?: never;
-    /** Add a custom role with a name and a rank (1-49, unique: ties are refused) */
-    post: operations['RolesController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/roles/{role}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Read a role */
-    get: operations['RolesController_get'];
-    put?: never;
-    post?: never;
-    /** Delete a custom role; 409 naming the links, memberships and IdPs that still use it */
-    delete: operations['RolesController_remove'];
-    options?: never;
-    head?: never;
-    /** Change a custom role's rank or description, or rename it while nothing uses it */
-    patch: operations['RolesController_update'];
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/scim-tokens': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** List active SCIM tokens */
-    get: operations['ScimTokensController_list'];
-    put?: never;
-    /** Create a SCIM token for an IdP (shown once) */
-    post: operations['ScimTokensController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/scim-tokens/{tokenId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Revoke a SCIM token */
-    delete: operations['ScimTokensController_revoke'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/staged-removals': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Removals the circuit breaker staged, oldest first, cursor-paged */
-    get: operations['RemovalSafetyController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/staged-removals/approve': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Apply staged removals (all, or by ids) after checking each again */
-    post: operations['RemovalSafetyController_approve'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/staged-removals/discard': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Drop staged removals (all, or by ids): everyone keeps their membership */
-    post: operations['RemovalSafetyController_discard'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/sync/preview': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** What a sign-in with these groups would do (writes nothing) */
-    post: operations['SyncController_preview'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/sync/reconcile': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Apply the current links now to users from their stored external groups */
-    post: operations['SyncController_reconcile'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/sync/resume': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Resume a paused sync (?dryRun=true lists the pending changes per user, writes nothing) */
-    post: operations['RemovalSafetyController_resume'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/users': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** List or find users by email */
-    get: operations['UsersController_list'];
-    put?: never;
-    /** Pre-provision a user */
-    post: operations['UsersController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/users/{userId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Read a user with memberships, external groups and identities */
-    get: operations['UsersController_get'];
-    put?: never;
-    post?: never;
-    /** Delete a user */
-    delete: operations['UsersController_remove'];
-    options?: never;
-    head?: never;
-    /** Rename, block/unblock, or make a user admin by hand */
-    patch: operations['UsersController_update'];
-    trace?: never;
-  };
-  '/api/v1/tenants/{tenant}/users/{userId}/memberships': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Why the user is in each group with each role
-     * @description Each membership with its source, the links and claim values or SCIM groups that match it, why the role, when a sign-in or SCIM push last confirmed it and its last audited change; and the roles inherited from parent groups.
-     */
-    get: operations['UsersController_memberships'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Migrated and the database answers (the original check; kept as it was) */
-    get: operations['HealthController_health'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/health/live': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Liveness: the process answers (no database call); restart it when this fails */
-    get: operations['HealthController_live'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/health/ready': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Readiness: migrations applied, database reachable, not shutting down */
-    get: operations['HealthController_ready'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/metrics': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Prometheus metrics (operator token; or without a token on METRICS_PORT)
-     * @description Sign-ins by protocol and outcome, sync changes by kind, SCIM requests by status, latency histograms, event-loop lag, database pool use. With WORKERS>1 the answer covers every process.
-     */
-    get: operations['MetricsController_scrape'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/scim/v2/{tenant}/{resource}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** List Users or Groups (filter, startIndex, count, attributes, excludedAttributes) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          resource: string;
-          /** @description The workspace (tenant) slug */
-          tenant: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimListResponse'];
-          };
-        };
-        /** @description Invalid input (validation_failed lists each field) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description No or bad credential */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description Not found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-      };
-    };
-    put?: never;
-    /** Create a User or Group */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          resource: string;
-          /** @description The workspace (tenant) slug */
-          tenant: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/scim+json': {
-            [key: string]: unknown;
-          };
-        };
-      };
-      responses: {
-        /** @description Created */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimResource'];
-          };
-        };
-        /** @description Invalid input (validation_failed lists each field) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description No or bad credential */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description Not found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description Conflict (duplicate, last owner, subgroups) */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/scim/v2/{tenant}/{resource}/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Read a User or Group */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          resource: string;
-          /** @description The workspace (tenant) slug */
-          tenant: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimResource'];
-          };
-        };
-        /** @description Invalid input (validation_failed lists each field) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description No or bad credential */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description Not found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-      };
-    };
-    /** Replace a User or Group */
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          resource: string;
-          /** @description The workspace (tenant) slug */
-          tenant: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/scim+json': {
-            [key: string]: unknown;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimResource'];
-          };
-        };
-        /** @description Invalid input (validation_failed lists each field) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description No or bad credential */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description Not found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description Conflict (duplicate, last owner, subgroups) */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-      };
-    };
-    post?: never;
-    /** Delete (or block, per tenant setting) a User, or delete a Group */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          resource: string;
-          /** @description The workspace (tenant) slug */
-          tenant: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Done; no body */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Invalid input (validation_failed lists each field) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description No or bad credential */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description Not found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-      };
-    };
-    options?: never;
-    head?: never;
-    /** Modify a User or Group (PatchOp; group members add/remove re-plan the users) */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          resource: string;
-          /** @description The workspace (tenant) slug */
-          tenant: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/scim+json': {
-            [key: string]: unknown;
-          };
-        };
-      };
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimResource'];
-          };
-        };
-        /** @description Done; no body */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Invalid input (validation_failed lists each field) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description No or bad credential */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description Not found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description Conflict (duplicate, last owner, subgroups) */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-      };
-    };
-    trace?: never;
-  };
-  '/scim/v2/{tenant}/ResourceTypes': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** SCIM resource types */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          /** @description The workspace (tenant) slug */
-          tenant: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimListResponse'];
-          };
-        };
-        /** @description Invalid input (validation_failed lists each field) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description No or bad credential */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/scim/v2/{tenant}/ResourceTypes/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One SCIM resource type */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          /** @description The workspace (tenant) slug */
-          tenant: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimResource'];
-          };
-        };
-        /** @description Invalid input (validation_failed lists each field) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description No or bad credential */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description Not found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/scim/v2/{tenant}/Schemas': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** SCIM schemas */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          /** @description The workspace (tenant) slug */
-          tenant: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimListResponse'];
-          };
-        };
-        /** @description Invalid input (validation_failed lists each field) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description No or bad credential */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/scim/v2/{tenant}/Schemas/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One SCIM schema */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          /** @description The workspace (tenant) slug */
-          tenant: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimResource'];
-          };
-        };
-        /** @description Invalid input (validation_failed lists each field) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description No or bad credential */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description Not found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/scim/v2/{tenant}/ServiceProviderConfig': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** SCIM service provider configuration */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          /** @description The workspace (tenant) slug */
-          tenant: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimResource'];
-          };
-        };
-        /** @description Invalid input (validation_failed lists each field) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description No or bad credential */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-        /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/scim+json': components['schemas']['ScimError'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/sso/{tenant}/{idp}/acs': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** SAML assertion consumer (HTTP-POST binding): validate, sync groups, start the session */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          idp: string;
-          /** @description The workspace (tenant) slug */
-          tenant: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/x-www-form-urlencoded': {
-            [key: string]: unknown;
-          };
-        };
-      };
-      responses: {
-        /** @description Refused or not signed in: a plain page with the reason and a correlation id */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'text/html': string;
-          };
-        };
-        /** @description Signed in: to returnTo (same origin) or /sso/{tenant}/me */
-        302: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Invalid input (validation_failed lists each field) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-        /** @description No or bad credential */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-        /** @description Not found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-        /** @description Too many requests or failed credentials; Retry-After says when to try again */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/sso/{tenant}/{idp}/callback': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** OIDC redirect URI: exchange the code, sync groups, start the session */
-    get: {
-      parameters: {
-        query?: {
-          code?: string;
-          state?: string;
-        };
-        header?: never;
-        path: {
-          idp: string;
-          /** @description The workspace (tenant) slug */
-          tenant: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Refused: a plain page with the reason */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'text/html': string;
-          };
-        };
-        /** @description Signed in: to returnTo (same origin) or /sso/{tenant}/me */
-        302: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Invalid input (validation_failed lists each field) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-        /** @description No or bad credential */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-        /** @description Not found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-        /** @description Too many requests or failed credentials; Retry-After says when to try again */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/sso/{tenant}/{idp}/login': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Start a sign-in: redirect to the IdP (SAML AuthnRequest, or OIDC with state, nonce, PKCE) */
-    get: {
-      parameters: {
-        query?: {
-          returnTo?: string;
-        };
-        header?: never;
-        path: {
-          idp: string;
-          /** @description The workspace (tenant) slug */
-          tenant: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description To the IdP */
-        302: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Invalid input (validation_failed lists each field) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-        /** @description No or bad credential */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-        /** @description Not found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-        /** @description Too many requests or failed credentials; Retry-After says when to try again */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/sso/{tenant}/{idp}/metadata': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** SAML service-provider metadata to give the IdP */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          idp: string;
-          /** @description The workspace (tenant) slug */
-          tenant: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description SP metadata */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/samlmetadata+xml': string;
-          };
-        };
-        /** @description Invalid input (validation_failed lists each field) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-        /** @description No or bad credential */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-        /** @description Not found */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-        /** @description Too many requests or failed credentials; Retry-After says when to try again */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/sso/{tenant}/logout': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** End the session of this tenant */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          /** @description The workspace (tenant) slug */
-          tenant: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Done; no body */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Invalid input (validation_failed lists each field) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-        /** @description No or bad credential */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-        /** @description Too many requests or failed credentials; Retry-After says when to try again */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/sso/{tenant}/me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The signed-in user of this tenant with their groups and the CSRF token */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          /** @description The workspace (tenant) slug */
-          tenant: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OK */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['SignedInUser'];
-          };
-        };
-        /** @description Invalid input (validation_failed lists each field) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-        /** @description No or bad credential */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-        /** @description Too many requests or failed credentials; Retry-After says when to try again */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
+    "/api/v1/operator-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The operator session and its CSRF token */
+        get: operations["OperatorSessionController_current"];
+        put?: never;
+        /** Exchange the operator token for the admin UI cookie */
+        post: operations["OperatorSessionController_create"];
+        /** Sign the operator out everywhere */
+        delete: operations["OperatorSessionController_end"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List tenants (the operator sees all, a tenant credential its own) */
+        get: operations["TenantsController_list"];
+        put?: never;
+        /** Create a tenant (operator only) */
+        post: operations["TenantsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a tenant */
+        get: operations["TenantsController_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a tenant and everything it owns (operator only; ?force=true when it is not empty)
+         * @description Anything attached makes a plain delete answer 409 (group_not_empty, identity_provider_in_use, tenant_not_empty) with a DeletePreview in details; ?force=true deletes it all and the audit event records every row it took; ?dryRun=true answers the DeletePreview and deletes nothing.
+         */
+        delete: operations["TenantsController_remove"];
+        options?: never;
+        head?: never;
+        /** Rename a tenant or change its settings */
+        patch: operations["TenantsController_update"];
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List API keys */
+        get: operations["ApiKeysController_list"];
+        put?: never;
+        /** Create an API key (the token is shown once) */
+        post: operations["ApiKeysController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/api-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API key */
+        delete: operations["ApiKeysController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit events, newest first, filtered and cursor-paged */
+        get: operations["AuditController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List groups by name */
+        get: operations["GroupsController_list"];
+        put?: never;
+        /** Create a group (optionally inside another) */
+        post: operations["GroupsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/groups/{groupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a group */
+        get: operations["GroupsController_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a group (?force=true when it has subgroups, links or members: they go with it)
+         * @description Anything attached makes a plain delete answer 409 (group_not_empty, identity_provider_in_use, tenant_not_empty) with a DeletePreview in details; ?force=true deletes it all and the audit event records every row it took; ?dryRun=true answers the DeletePreview and deletes nothing.
+         */
+        delete: operations["GroupsController_remove"];
+        options?: never;
+        head?: never;
+        /** Rename, describe or move a group */
+        patch: operations["GroupsController_update"];
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/groups/{groupId}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a group's links */
+        get: operations["GroupLinksController_list"];
+        put?: never;
+        /** Link an IdP group to this group with a role (?dryRun=true previews the impact) */
+        post: operations["GroupLinksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/groups/{groupId}/links/{linkId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a link */
+        get: operations["GroupLinksController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a link (?dryRun=true previews who would lose what) */
+        delete: operations["GroupLinksController_remove"];
+        options?: never;
+        head?: never;
+        /** Change a link's role or label (?dryRun=true previews the impact) */
+        patch: operations["GroupLinksController_update"];
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/groups/{groupId}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members with role, source, and roles inherited from parent groups */
+        get: operations["GroupsController_members"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/groups/{groupId}/members/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add a member or change their role by hand (source becomes manual)
+         * @description With the tenant setting lockSyncedMemberships, a group that links manage refuses manual changes (409 membership_locked, the links in details); the operator token may send ?force=true (audited as an override); anyone else sending it gets 403 force_requires_operator.
+         */
+        put: operations["GroupsController_putMember"];
+        post?: never;
+        /**
+         * Remove a member
+         * @description With the tenant setting lockSyncedMemberships, a group that links manage refuses manual changes (409 membership_locked, the links in details); the operator token may send ?force=true (audited as an override); anyone else sending it gets 403 force_requires_operator.
+         */
+        delete: operations["GroupsController_removeMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/identity-providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List identity providers */
+        get: operations["IdentityProvidersController_list"];
+        put?: never;
+        /**
+         * Connect a SAML or OIDC identity provider
+         * @description Checked when saved: signing certificates must be valid now (invalid_certificate), URLs https outside development (insecure_url), an OIDC issuer must serve a matching discovery document (oidc_discovery_failed), idpMetadataUrl must be readable (metadata_fetch_failed); details.field names the setting.
+         */
+        post: operations["IdentityProvidersController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/identity-providers/{idp}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read an identity provider */
+        get: operations["IdentityProvidersController_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an identity provider (?force=true when links, identities or SCIM data hang off it)
+         * @description Anything attached makes a plain delete answer 409 (group_not_empty, identity_provider_in_use, tenant_not_empty) with a DeletePreview in details; ?force=true deletes it all and the audit event records every row it took; ?dryRun=true answers the DeletePreview and deletes nothing.
+         */
+        delete: operations["IdentityProvidersController_remove"];
+        options?: never;
+        head?: never;
+        /** Change an identity provider or its group-sync policy */
+        patch: operations["IdentityProvidersController_update"];
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/identity-providers/{idp}/block-inactive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Leavers: block users of this IdP not seen (sign-in or SCIM) for leavers.blockNotSeenDays
+         * @description ?dryRun=true lists who would be blocked (with &notSeenDays=N to preview another value). 409 when the rule is off and no notSeenDays is given to a dry run.
+         */
+        post: operations["LeaversController_blockInactive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/identity-providers/{idp}/graph-refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Leavers: read the groups of users not seen for leavers.notSeenDays through Microsoft Graph and apply them
+         * @description Only complete Graph answers change anything; a user Graph says is gone is blocked. ?dryRun=true answers each user's plan and writes nothing. 409 without Graph settings.
+         */
+        post: operations["LeaversController_graphRefresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/identity-providers/{idp}/metadata-refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * SAML: read the IdP metadata URL now and apply changed certificates or endpoints
+         * @description What the METADATA_REFRESH_MINUTES schedule does, at once. A failed read is recorded on the IdP (metadataRefresh.error) and audited, and answered 200 with `error`; the working settings are kept. 409 metadata_url_not_set when the IdP has no idpMetadataUrl.
+         */
+        post: operations["IdentityProvidersController_refreshMetadata"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Overview: per IdP the last sign-in, refusal and SCIM request; the last 24 hours of sync */
+        get: operations["OverviewController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's roles, lowest rank first: the built-in ladder and its custom roles */
+        get: operations["RolesController_list"];
+        put?: never;
+        /** Add a custom role with a name and a rank (1-49, unique: ties are refused) */
+        post: operations["RolesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/roles/{role}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a role */
+        get: operations["RolesController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a custom role; 409 naming the links, memberships and IdPs that still use it */
+        delete: operations["RolesController_remove"];
+        options?: never;
+        head?: never;
+        /** Change a custom role's rank or description, or rename it while nothing uses it */
+        patch: operations["RolesController_update"];
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/scim-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List active SCIM tokens */
+        get: operations["ScimTokensController_list"];
+        put?: never;
+        /** Create a SCIM token for an IdP (shown once) */
+        post: operations["ScimTokensController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/scim-tokens/{tokenId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a SCIM token */
+        delete: operations["ScimTokensController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/staged-removals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Removals the circuit breaker staged, oldest first, cursor-paged */
+        get: operations["RemovalSafetyController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/staged-removals/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply staged removals (all, or by ids) after checking each again */
+        post: operations["RemovalSafetyController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/staged-removals/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Drop staged removals (all, or by ids): everyone keeps their membership */
+        post: operations["RemovalSafetyController_discard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/sync/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What a sign-in with these groups would do (writes nothing) */
+        post: operations["SyncController_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/sync/reconcile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply the current links now to users from their stored external groups */
+        post: operations["SyncController_reconcile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/sync/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused sync (?dryRun=true lists the pending changes per user, writes nothing) */
+        post: operations["RemovalSafetyController_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List or find users by email */
+        get: operations["UsersController_list"];
+        put?: never;
+        /** Pre-provision a user */
+        post: operations["UsersController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a user with memberships, external groups and identities */
+        get: operations["UsersController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a user */
+        delete: operations["UsersController_remove"];
+        options?: never;
+        head?: never;
+        /** Rename, block/unblock, or make a user admin by hand */
+        patch: operations["UsersController_update"];
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/users/{userId}/memberships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Why the user is in each group with each role
+         * @description Each membership with its source, the links and claim values or SCIM groups that match it, why the role, when a sign-in or SCIM push last confirmed it and its last audited change; and the roles inherited from parent groups.
+         */
+        get: operations["UsersController_memberships"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Migrated and the database answers (the original check; kept as it was) */
+        get: operations["HealthController_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process answers (no database call); restart it when this fails */
+        get: operations["HealthController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: migrations applied, database reachable, not shutting down */
+        get: operations["HealthController_ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics (operator token; or without a token on METRICS_PORT)
+         * @description Sign-ins by protocol and outcome, sync changes by kind, SCIM requests by status, latency histograms, event-loop lag, database pool use. With WORKERS>1 the answer covers every process.
+         */
+        get: operations["MetricsController_scrape"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/{tenant}/{resource}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Users or Groups (filter, startIndex, count, attributes, excludedAttributes) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    resource: string;
+                    /** @description The workspace (tenant) slug */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimListResponse"];
+                    };
+                };
+                /** @description Invalid input (validation_failed lists each field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description No or bad credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a User or Group */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    resource: string;
+                    /** @description The workspace (tenant) slug */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/scim+json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimResource"];
+                    };
+                };
+                /** @description Invalid input (validation_failed lists each field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description No or bad credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description Conflict (duplicate, last owner, subgroups) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/{tenant}/{resource}/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a User or Group */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    resource: string;
+                    /** @description The workspace (tenant) slug */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimResource"];
+                    };
+                };
+                /** @description Invalid input (validation_failed lists each field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description No or bad credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+            };
+        };
+        /** Replace a User or Group */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    resource: string;
+                    /** @description The workspace (tenant) slug */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/scim+json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimResource"];
+                    };
+                };
+                /** @description Invalid input (validation_failed lists each field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description No or bad credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description Conflict (duplicate, last owner, subgroups) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete (or block, per tenant setting) a User, or delete a Group */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    resource: string;
+                    /** @description The workspace (tenant) slug */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input (validation_failed lists each field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description No or bad credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Modify a User or Group (PatchOp; group members add/remove re-plan the users) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    resource: string;
+                    /** @description The workspace (tenant) slug */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/scim+json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimResource"];
+                    };
+                };
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input (validation_failed lists each field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description No or bad credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description Conflict (duplicate, last owner, subgroups) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/scim/v2/{tenant}/ResourceTypes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SCIM resource types */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The workspace (tenant) slug */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimListResponse"];
+                    };
+                };
+                /** @description Invalid input (validation_failed lists each field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description No or bad credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/{tenant}/ResourceTypes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One SCIM resource type */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    /** @description The workspace (tenant) slug */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimResource"];
+                    };
+                };
+                /** @description Invalid input (validation_failed lists each field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description No or bad credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/{tenant}/Schemas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SCIM schemas */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The workspace (tenant) slug */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimListResponse"];
+                    };
+                };
+                /** @description Invalid input (validation_failed lists each field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description No or bad credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/{tenant}/Schemas/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One SCIM schema */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    /** @description The workspace (tenant) slug */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimResource"];
+                    };
+                };
+                /** @description Invalid input (validation_failed lists each field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description No or bad credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/{tenant}/ServiceProviderConfig": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SCIM service provider configuration */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The workspace (tenant) slug */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimResource"];
+                    };
+                };
+                /** @description Invalid input (validation_failed lists each field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description No or bad credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+                /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sso/{tenant}/{idp}/acs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** SAML assertion consumer (HTTP-POST binding): validate, sync groups, start the session */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    idp: string;
+                    /** @description The workspace (tenant) slug */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/x-www-form-urlencoded": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Refused or not signed in: a plain page with the reason and a correlation id */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description Signed in: to returnTo (same origin) or /sso/{tenant}/me */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input (validation_failed lists each field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description No or bad credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Too many requests or failed credentials; Retry-After says when to try again */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sso/{tenant}/{idp}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OIDC redirect URI: exchange the code, sync groups, start the session */
+        get: {
+            parameters: {
+                query?: {
+                    code?: string;
+                    state?: string;
+                };
+                header?: never;
+                path: {
+                    idp: string;
+                    /** @description The workspace (tenant) slug */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Refused: a plain page with the reason */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description Signed in: to returnTo (same origin) or /sso/{tenant}/me */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input (validation_failed lists each field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description No or bad credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Too many requests or failed credentials; Retry-After says when to try again */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sso/{tenant}/{idp}/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Start a sign-in: redirect to the IdP (SAML AuthnRequest, or OIDC with state, nonce, PKCE) */
+        get: {
+            parameters: {
+                query?: {
+                    returnTo?: string;
+                };
+                header?: never;
+                path: {
+                    idp: string;
+                    /** @description The workspace (tenant) slug */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description To the IdP */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input (validation_failed lists each field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description No or bad credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Too many requests or failed credentials; Retry-After says when to try again */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sso/{tenant}/{idp}/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SAML service-provider metadata to give the IdP */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    idp: string;
+                    /** @description The workspace (tenant) slug */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SP metadata */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/samlmetadata+xml": string;
+                    };
+                };
+                /** @description Invalid input (validation_failed lists each field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description No or bad credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Too many requests or failed credentials; Retry-After says when to try again */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sso/{tenant}/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the session of this tenant */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The workspace (tenant) slug */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input (validation_failed lists each field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description No or bad credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Too many requests or failed credentials; Retry-After says when to try again */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sso/{tenant}/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user of this tenant with their groups and the CSRF token */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The workspace (tenant) slug */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SignedInUser"];
+                    };
+                };
+                /** @description Invalid input (validation_failed lists each field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description No or bad credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Too many requests or failed credentials; Retry-After says when to try again */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    ApiKey: {
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: uuid */
-      id: string;
-      /** Format: date-time */
-      lastUsedAt: string | null;
-      name: string;
-      /** Format: date-time */
-      revokedAt: string | null;
-      tokenPrefix: string;
-    };
-    AuditEvent: {
-      action: string;
-      actor: {
-        id: string | null;
-        label: string | null;
-        type: string;
-      };
-      after: {
-        [key: string]: unknown;
-      } | null;
-      before: {
-        [key: string]: unknown;
-      } | null;
-      correlationId: string;
-      /** Format: date-time */
-      createdAt: string;
-      details: {
-        [key: string]: unknown;
-      } | null;
-      /** Format: uuid */
-      id: string;
-      ip: string | null;
-      target: {
-        id: string | null;
-        type: string;
-      };
-      userAgent: string | null;
-      /** Format: uuid */
-      userId: string | null;
-    };
-    /** @description A page of audit events, newest first */
-    AuditPage: {
-      items: components['schemas']['AuditEvent'][];
-      /** @description Pass as ?cursor= for the next page; null at the end */
-      nextCursor: string | null;
-    };
-    CertificateInfo: {
-      /** @description Whole days until notAfter; negative once expired */
-      daysLeft: number;
-      /** Format: date-time */
-      notAfter: string;
-      /** Format: date-time */
-      notBefore: string;
-      /** @description SHA-256 fingerprint of the DER, hex */
-      sha256: string;
-      /** @description The subject CN */
-      subject: string | null;
-    };
-    ClaimMappingDto: {
-      /** @description Default: `name` */
-      displayName?: string;
-      /** @description Default: `email` */
-      email?: string;
-      /** @description Default: OIDC `sub`, SAML NameID */
-      externalId?: string;
-    };
-    CreateApiKeyDto: {
-      /** @description What the key is for, e.g. "terraform" */
-      name: string;
-    };
-    CreateGroupDto: {
-      description?: string;
-      /**
-       * @description Unique in the tenant
-       * @example Engineering
-       */
-      name: string;
-      /** @description Parent group id: members of the parent inherit their role here */
-      parentId?: string;
-    };
-    CreateGroupLinkDto: {
-      /**
-       * @description The IdP group name or object id, as the IdP sends it
-       * @example Developers
-       */
-      externalGroup: string;
-      /** @description Slug of the IdP this link applies to; absent = every IdP of the tenant */
-      idp?: string;
-      /** @description Readable name for an object id, e.g. "Developers (Entra)" */
-      label?: string;
-      /**
-       * @description A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles (GET .../roles)
-       * @example developer
-       */
-      role: string;
-    };
-    CreateOidcIdentityProvider: {
-      /**
-       * @description Which EXISTING users of the workspace (found by a verified email) a sign-in through this IdP, or its SCIM client, may take over: `none`; `unowned`: users no IdP holds (created through the API); `email`: also other IdPs' users. Default, stored at creation: `unowned` for the tenant's first IdP, `none` for later ones. Users this IdP already holds (identity or SCIM record) need no linking.
-       * @enum {string}
-       */
-      accountLinking?: 'none' | 'unowned' | 'email';
-      /**
-       * @description Only these email domains may sign in through this IdP, existing users included, and be created (empty: any)
-       * @example [
-       *       "example.com"
-       *     ]
-       */
-      allowedDomains?: string[];
-      authorizationUrl?: string;
-      /** @description Which claim / attribute gives the external id, email and name */
-      claimMapping?: components['schemas']['ClaimMappingDto'];
-      /** @description OIDC client id */
-      clientId?: string;
-      /** @description OIDC client secret; write-only, stored encrypted */
-      clientSecret?: string;
-      /**
-       * @description Log the received claims and each sync decision at sign-in (secrets redacted)
-       * @default false
-       */
-      debug?: boolean;
-      /** @default true */
-      enabled?: boolean;
-      graph?: components['schemas']['GraphSettingsDto'];
-      /**
-       * @description OIDC: where groups are read, in order (first source that has the claim wins); access_token reads a JWT access token
-       * @default [
-       *       "id_token",
-       *       "userinfo",
-       *       "access_token"
-       *     ]
-       */
-      groupsFrom?: string[];
-      groupSync?: components['schemas']['GroupSyncPolicyDto'];
-      /** @description OIDC: issuer URL (discovery) */
-      issuer?: string;
-      jwksUrl?: string;
-      /** @description Leavers caught without a sign-in: scheduled Graph refresh, inactivity block */
-      leavers?: components['schemas']['LeaversSettingsDto'];
-      /** @description Display name; defaults to the slug */
-      name?: string;
-      /**
-       * @description OIDC: use PKCE (S256)
-       * @default true
-       */
-      pkce?: boolean;
-      /**
-       * @default [
-       *       "openid",
-       *       "profile",
-       *       "email"
-       *     ]
-       */
-      scopes?: string[];
-      /**
-       * @description URL-safe name, unique in the tenant
-       * @example entra
-       */
-      slug: string;
-      /**
-       * @description Pause sync for this IdP: its sign-ins and SCIM pushes store what it says, no membership or admin change is written. false resumes without applying what waits; POST .../sync/resume {idp} previews and applies it.
-       * @default false
-       */
-      syncPaused?: boolean;
-      /**
-       * @description OIDC: how the client authenticates at the token endpoint
-       * @default client_secret_basic
-       * @enum {string}
-       */
-      tokenAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
-      tokenUrl?: string;
-      /**
-       * @description discriminator enum property added by openapi-typescript
-       * @enum {string}
-       */
-      type: 'oidc';
-      userinfoUrl?: string;
-      /**
-       * @description Email domains this IdP owns, vouched for by the admin: its emails there count as verified for account linking (SAML and SCIM; OIDC when the IdP sends no email_verified, as Entra ID). Exact domains.
-       * @example [
-       *       "example.com"
-       *     ]
-       */
-      verifiedDomains?: string[];
-    };
-    CreateOperatorSessionDto: {
-      /** @description The operator token (ADMIN_TOKEN or the one printed at first start) */
-      token: string;
-    };
-    CreateRoleDto: {
-      description?: string | null;
-      /**
-       * @description Lower-case slug, unique in the tenant
-       * @example auditor
-       */
-      name: string;
-      /**
-       * @description Higher wins. Built-ins: guest 10, reporter 20, developer 30, maintainer 40, owner 50; unique per tenant
-       * @example 25
-       */
-      rank: number;
-    };
-    CreateSamlIdentityProvider: {
-      /**
-       * @description Which EXISTING users of the workspace (found by a verified email) a sign-in through this IdP, or its SCIM client, may take over: `none`; `unowned`: users no IdP holds (created through the API); `email`: also other IdPs' users. Default, stored at creation: `unowned` for the tenant's first IdP, `none` for later ones. Users this IdP already holds (identity or SCIM record) need no linking.
-       * @enum {string}
-       */
-      accountLinking?: 'none' | 'unowned' | 'email';
-      /**
-       * @description Only these email domains may sign in through this IdP, existing users included, and be created (empty: any)
-       * @example [
-       *       "example.com"
-       *     ]
-       */
-      allowedDomains?: string[];
-      /**
-       * @description SAML: accept sign-ins the IdP starts (no AuthnRequest); off by default
-       * @default false
-       */
-      allowIdpInitiated?: boolean;
-      /** @description SAML: IdP signing certificates (PEM); several during rotation */
-      certificates?: string[];
-      /** @description Which claim / attribute gives the external id, email and name */
-      claimMapping?: components['schemas']['ClaimMappingDto'];
-      /**
-       * @description SAML: tolerated clock difference in seconds
-       * @default 60
-       */
-      clockSkewSeconds?: number;
-      /**
-       * @description Log the received claims and each sync decision at sign-in (secrets redacted)
-       * @default false
-       */
-      debug?: boolean;
-      /** @default true */
-      enabled?: boolean;
-      /** @description SAML: IdP entity id (when not using metadataXml) */
-      entityId?: string;
-      graph?: components['schemas']['GraphSettingsDto'];
-      groupSync?: components['schemas']['GroupSyncPolicyDto'];
-      /** @description SAML: the URL of the IdP federation metadata (Entra: App Federation Metadata Url), read now and again every METADATA_REFRESH_MINUTES so certificate rotation needs no admin; instead of metadataXml. null (PATCH) stops reading it; pasting metadataXml or explicit entityId/ssoUrl/certificates does too. */
-      idpMetadataUrl?: string | null;
-      /** @description Leavers caught without a sign-in: scheduled Graph refresh, inactivity block */
-      leavers?: components['schemas']['LeaversSettingsDto'];
-      /** @description SAML: the IdP federation metadata XML, pasted */
-      metadataXml?: string;
-      /** @description Display name; defaults to the slug */
-      name?: string;
-      /** @description SAML: size and shape limits of a posted response, checked before parsing */
-      responseLimits?: components['schemas']['SamlResponseLimitsDto'];
-      /**
-       * @description URL-safe name, unique in the tenant
-       * @example entra
-       */
-      slug: string;
-      /** @description SAML: IdP single sign-on URL (HTTP-Redirect or HTTP-POST) */
-      ssoUrl?: string;
-      /**
-       * @description Pause sync for this IdP: its sign-ins and SCIM pushes store what it says, no membership or admin change is written. false resumes without applying what waits; POST .../sync/resume {idp} previews and applies it.
-       * @default false
-       */
-      syncPaused?: boolean;
-      /**
-       * @description discriminator enum property added by openapi-typescript
-       * @enum {string}
-       */
-      type: 'saml';
-      /**
-       * @description Email domains this IdP owns, vouched for by the admin: its emails there count as verified for account linking (SAML and SCIM; OIDC when the IdP sends no email_verified, as Entra ID). Exact domains.
-       * @example [
-       *       "example.com"
-       *     ]
-       */
-      verifiedDomains?: string[];
-      /**
-       * @description SAML: also require the whole Response to be signed (the assertion always must be)
-       * @default false
-       */
-      wantResponseSigned?: boolean;
-    };
-    CreateScimTokenDto: {
-      /** @description The IdP connection (slug or id) whose SCIM client uses the token */
-      idp: string;
-      /** @description What the token is for, e.g. "Entra provisioning" */
-      name: string;
-    };
-    CreateTenantDto: {
-      /**
-       * @description Display name
-       * @example Acme Corp
-       */
-      name: string;
-      settings?: components['schemas']['TenantSettingsDto'];
-      /**
-       * @description URL-safe unique name used in every path
-       * @example acme
-       */
-      slug: string;
-    };
-    CreateUserDto: {
-      displayName?: string;
-      /** @example ada@example.com */
-      email: string;
-    };
-    DefaultMembershipDto: {
-      /**
-       * Format: uuid
-       * @description A group of this workspace
-       */
-      groupId: string;
-      /** @description A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles (GET .../roles) */
-      role: string;
-    };
-    /** @description What a delete takes with it: the answer of DELETE with ?dryRun=true, and the details of its 409 (without dryRun) */
-    DeletePreview: {
-      /** @description Complete counts by kind: group: subgroups, links, memberships; identity provider: links, identities, scimTokens, scimUsers, scimGroups, externalMemberships; tenant: identityProviders, groups, users */
-      counts: {
-        [key: string]: number;
-      };
-      /** @enum {boolean} */
-      dryRun?: true;
-      /** @description The first 50 rows of each listed kind, in a stable order (by email, name or external group) */
-      items: {
-        [key: string]: {
-          [key: string]: unknown;
-        }[];
-      };
-      /** @description true when anything is attached: a delete without ?force=true answers 409 with this */
-      requiresForce: boolean;
-      target: {
-        /** Format: uuid */
-        id: string;
-        name: string;
-        /** @enum {string} */
-        type: 'group' | 'identity_provider' | 'tenant';
-      };
-    };
-    /** @description The one error shape of the admin API */
-    ErrorResponse: {
-      /** @description Stable, for programs: validation_failed, not_found, last_owner, ... */
-      code: string;
-      /** @description Quote it to find the request in logs and the audit log */
-      correlationId: string;
-      /** @description validation_failed: [{field, problems}]; otherwise code-specific */
-      details?: unknown;
-      /** @description For people */
-      message: string;
-      statusCode: number;
-    };
-    GraphRefreshResult: {
-      /** @description Gone from Graph but not blocked: more than 10 and more than half of those asked */
-      blocksWithheld: number;
-      dryRun: boolean;
-      failures: {
-        reason: string;
-        /** Format: uuid */
-        userId: string;
-      }[];
-      notSeenDays: number;
-      throttled: {
-        retryAfterSeconds: number;
-      } | null;
-      users?: {
-        email: string;
-        /** Format: date-time */
-        lastSeenAt: string;
-        /** @enum {string} */
-        outcome: 'changes' | 'unchanged' | 'blocked' | 'failed' | 'skipped' | 'not-read';
-        plan?: components['schemas']['SyncPlan'];
-        reason: string | null;
-        /** Format: uuid */
-        userId: string;
-      }[];
-      /** @description Gone from Entra ID (404) */
-      usersBlocked: number;
-      usersChanged: number;
-      /** @description Active users of the IdP not seen for notSeenDays */
-      usersConsidered: number;
-      /** @description Incomplete answers: nothing changed for them */
-      usersFailed: number;
-      /** @description Left for the next run after Graph throttled (429) */
-      usersNotRead: number;
-      /** @description Complete Graph answers */
-      usersRead: number;
-      /** @description No Entra object id known, or blocked meanwhile */
-      usersSkipped: number;
-    };
-    GraphSettingsDto: {
-      /** @description Default https://graph.microsoft.com */
-      baseUrl?: string;
-      /** @description App registration with GroupMember.Read.All; default: the OIDC client id */
-      clientId?: string;
-      /** @description Write-only, stored encrypted; default: the OIDC client secret */
-      clientSecret?: string;
-      /** @description Entra directory (tenant) id or domain */
-      directoryId: string;
-      /** @description Default https://login.microsoftonline.com/{directoryId}/oauth2/v2.0/token */
-      tokenUrl?: string;
-    };
-    Group: {
-      /** Format: date-time */
-      createdAt: string;
-      description: string | null;
-      /** Format: uuid */
-      id: string;
-      name: string;
-      /** Format: uuid */
-      parentId: string | null;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    GroupLink: {
-      /** Format: date-time */
-      createdAt: string;
-      externalGroup: string;
-      /** Format: uuid */
-      groupId: string;
-      /** Format: uuid */
-      id: string;
-      /** @description null: every IdP of the tenant */
-      idp: string | null;
-      label: string | null;
-      /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
-      role: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    /** @description A page of links by external group */
-    GroupLinkPage: {
-      items: components['schemas']['GroupLink'][];
-      /** @description Pass as ?cursor= for the next page; null at the end */
-      nextCursor: string | null;
-    };
-    /** @description A page of groups by name */
-    GroupPage: {
-      items: components['schemas']['Group'][];
-      /** @description Pass as ?cursor= for the next page; null at the end */
-      nextCursor: string | null;
-    };
-    GroupSyncPolicyDto: {
-      /**
-       * @description Members of these external groups become tenant admins
-       * @default []
-       */
-      adminGroups?: string[];
-      /** @default true */
-      caseSensitive?: boolean;
-      /**
-       * @description Claim / attribute names that carry groups
-       * @default [
-       *       "groups"
-       *     ]
-       */
-      claims?: string[];
-      /**
-       * @description Memberships given to users of this IdP whose groups match no link
-       * @default []
-       */
-      defaultMemberships?: components['schemas']['DefaultMembershipDto'][];
-      /**
-       * @description A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles (GET .../roles)
-       * @default guest
-       */
-      defaultRole?: string;
-      /**
-       * @description Split each claim value on this string
-       * @default null
-       */
-      delimiter?: Record<string, never> | null;
-      /**
-       * @description Use the first CN of a DN as the group name
-       * @default false
-       */
-      dnCommonName?: boolean;
-      /**
-       * @description Sync groups at sign-in
-       * @default true
-       */
-      enabled?: boolean;
-      /**
-       * @description Create unknown users at sign-in
-       * @default true
-       */
-      jit?: boolean;
-      /**
-       * @description External group equal to a local group name joins it with defaultRole
-       * @default false
-       */
-      matchByName?: boolean;
-      /**
-       * @description An absent claim means unknown (keep) or no groups (empty)
-       * @default keep
-       * @enum {string}
-       */
-      missingClaim?: 'keep' | 'empty';
-      /**
-       * @default keep
-       * @enum {string}
-       */
-      overage?: 'keep' | 'graph';
-      /** @default false */
-      prohibitSignupIfNotInGroup?: boolean;
-      /**
-       * @default enforce
-       * @enum {string}
-       */
-      removal?: 'enforce' | 'default-role' | 'synced-only' | 'never';
-      /**
-       * @description Hours a membership sync would remove stays, marked pending removal, before it goes; a claim that justifies it again cancels it
-       * @default 0
-       */
-      removalGraceHours?: number;
-      /**
-       * @description Remove the default memberships once the user matches a link
-       * @default false
-       */
-      removeDefaultsOnMatch?: boolean;
-    };
-    Health: {
-      /** @enum {string} */
-      status: 'ok';
-    };
-    /** @description Protocol settings (never the secret), the URLs to give the IdP, and the resolved group-sync policy */
-    IdentityProvider: {
-      /** @description SAML */
-      acsUrl?: string;
-      /** @description OIDC */
-      callbackUrl?: string;
-      /**
-       * @description expiring: the longest-lasting signing certificate ends within 30 days; expired: all have ended; null: fine
-       * @enum {string|null}
-       */
-      certificateWarning: 'expiring' | 'expired' | null;
-      /** Format: date-time */
-      createdAt: string;
-      enabled: boolean;
-      groupSync: {
-        [key: string]: unknown;
-      };
-      hasClientSecret: boolean;
-      /** Format: uuid */
-      id: string;
-      /** @description SAML: where the IdP metadata is read again on a schedule */
-      idpMetadataUrl?: string;
-      leavers: {
-        blockNotSeenDays: number | null;
-        graphRefreshHours: number | null;
-        notSeenDays: number;
-      };
-      /**
-       * Format: date-time
-       * @description When the scheduled leaver run is next due
-       */
-      leaversNextRunAt: string | null;
-      loginUrl: string;
-      metadataRefresh: components['schemas']['MetadataRefreshStatus'];
-      /** @description SAML */
-      metadataUrl?: string;
-      name: string;
-      /** @description SAML: each signing certificate's dates; empty for OIDC */
-      signingCertificates: components['schemas']['CertificateInfo'][];
-      slug: string;
-      /** @description SAML */
-      spEntityId?: string;
-      syncPaused: boolean;
-      /** @enum {string} */
-      type: 'saml' | 'oidc';
-      /** Format: date-time */
-      updatedAt: string;
-    } & {
-      [key: string]: unknown;
-    };
-    InactivityResult: {
-      dryRun: boolean;
-      notSeenDays: number;
-      users: {
-        email: string;
-        /** Format: date-time */
-        lastSeenAt: string;
-        /** Format: uuid */
-        userId: string;
-      }[];
-      /** @description Blocked, or with dryRun would be */
-      usersBlocked: number;
-    };
-    LeaversSettingsDto: {
-      /**
-       * @description Block this IdP's users not seen (sign-in or SCIM write) for this many days, checked daily (or with the Graph refresh); null: off
-       * @default null
-       */
-      blockNotSeenDays?: Record<string, never> | null;
-      /**
-       * @description Entra ID with Graph settings: read the groups of users not seen for notSeenDays through Microsoft Graph every N hours and apply them; null: off
-       * @default null
-       */
-      graphRefreshHours?: Record<string, never> | null;
-      /**
-       * @description The Graph refresh reads users not seen (sign-in or SCIM write) for this many days
-       * @default 30
-       */
-      notSeenDays?: number;
-    };
-    /** @description The answer of a write with ?dryRun=true: nothing was written */
-    LinkDryRun: {
-      change: string;
-      /** @enum {boolean} */
-      dryRun: true;
-      impact: components['schemas']['LinkImpact'];
-      link: components['schemas']['GroupLink'];
-    };
-    LinkImpact: {
-      affected: {
-        adds: {
-          reason: string;
-          /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
-          role: string;
-        }[];
-        email: string;
-        idp: string;
-        kept: {
-          reason: string;
-          /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
-          role: string;
-        }[];
-        removals: {
-          reason: string;
-          /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
-          role: string;
-        }[];
-        roleChanges: {
-          /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
-          from: string;
-          reason: string;
-          /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
-          to: string;
-        }[];
-        /** Format: uuid */
-        userId: string;
-      }[];
-      /** @enum {string} */
-      change: 'create' | 'update' | 'delete';
-      /** Format: uuid */
-      groupId: string;
-      totals: {
-        adds: number;
-        kept: number;
-        removals: number;
-        roleChanges: number;
-      };
-      truncated: boolean;
-      usersAffected: number;
-      usersEvaluated: number;
-    };
-    Member: {
-      /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
-      directRole: string | null;
-      displayName: string | null;
-      email: string;
-      /** Format: uuid */
-      fromGroupId: string;
-      /** @description The role comes from a parent group */
-      inherited: boolean;
-      /** @description Kept as last owner although the IdP no longer grants it */
-      keptAsLastOwner: boolean;
-      /**
-       * Format: date-time
-       * @description Grace period: when sync removes it unless a claim justifies it again
-       */
-      pendingRemovalAt: string | null;
-      /** @description Why the removal is pending */
-      pendingRemovalReason: string | null;
-      /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
-      role: string;
-      /** @enum {string} */
-      source: 'manual' | 'sync' | 'scim';
-      /** @description The marker in plain words, for people */
-      syncNote: string | null;
-      /** Format: uuid */
-      userId: string;
-    };
-    /** @description A page of members (direct and inherited) by email */
-    MemberPage: {
-      items: components['schemas']['Member'][];
-      /** @description Pass as ?cursor= for the next page; null at the end */
-      nextCursor: string | null;
-    };
-    Membership: {
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: uuid */
-      groupId: string;
-      /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
-      role: string;
-      /** @enum {string} */
-      source: 'manual' | 'sync' | 'scim';
-      /** Format: date-time */
-      updatedAt: string;
-      /** Format: uuid */
-      userId: string;
-    };
-    MembershipsWhy: {
-      inherited: {
-        /** Format: uuid */
-        fromGroupId: string;
-        fromGroupName: string;
-        /** Format: uuid */
-        groupId: string;
-        groupName: string;
-        /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
-        role: string;
-      }[];
-      memberships: {
-        /** Format: date-time */
-        createdAt: string;
-        /** Format: uuid */
-        groupId: string;
-        groupName: string;
-        /** @description Kept as last owner although the IdP no longer grants it */
-        keptAsLastOwner: boolean;
-        lastChange: {
-          action: string;
-          actor: {
-            label: string | null;
-            type: string;
-          };
-          /** Format: date-time */
-          at: string;
-          correlationId: string;
-          reason: string | null;
-        } | null;
-        /** @description The last sign-in or SCIM push whose groups matched (kept it) */
-        lastConfirmed: {
-          /** Format: date-time */
-          at: string;
-          correlationId: string;
-          idp: string;
-          trigger: string;
-        } | null;
-        /** @description The highest role the matching links give */
-        linkRole: string | null;
-        matches: {
-          externalGroup: string;
-          idp: string;
-          label: string | null;
-          /**
-           * Format: uuid
-           * @description null: matched by the group name (name matching)
-           */
-          linkId: string | null;
-          /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
-          role: string;
-          /** Format: date-time */
-          seenAt: string;
-          /** @description What the IdP sent (normalized) */
-          value: string;
-          /** @enum {string} */
-          via: 'claim' | 'scim';
-        }[];
-        /**
-         * Format: date-time
-         * @description Grace period: when sync removes it unless a claim justifies it again
-         */
-        pendingRemovalAt: string | null;
-        /** @description Why the removal is pending */
-        pendingRemovalReason: string | null;
-        /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
-        role: string;
-        /** @description Why this role, in words */
-        roleWhy: string;
-        /** @enum {string} */
-        source: 'manual' | 'sync' | 'scim';
-        /** @description The marker in plain words, for people */
-        syncNote: string | null;
-        /** Format: date-time */
-        updatedAt: string;
-        /** @description Why the user is in the group, in words */
-        why: string;
-      }[];
-      /** Format: uuid */
-      userId: string;
-    };
-    MetadataRefreshResult: {
-      changed: boolean;
-      /** @description entityId, ssoUrl, ssoBinding, certificates: what this read changed */
-      changes: string[];
-      /** @description Why the read failed; the settings are unchanged */
-      error: string | null;
-      metadataRefresh: components['schemas']['MetadataRefreshStatus'];
-    };
-    MetadataRefreshStatus: {
-      /**
-       * Format: date-time
-       * @description When a read last changed the settings
-       */
-      changedAt: string | null;
-      /** Format: date-time */
-      checkedAt: string;
-      /** @description Why the last read failed (the working settings were kept); null: it worked */
-      error: string | null;
-    } | null;
-    NewApiKey: components['schemas']['ApiKey'] & {
-      /** @description Shown once */
-      token: string;
-    };
-    NewScimToken: components['schemas']['ScimToken'] & {
-      /** @description Shown once */
-      token: string;
-    };
-    OperatorSessionDto: {
-      /** @description Send it as X-CSRF-Token with every POST, PUT, PATCH and DELETE */
-      csrfToken: string;
-      /** Format: date-time */
-      expiresAt: string;
-    };
-    OperatorSessionStatusDto: {
-      /** @description Send it as X-CSRF-Token with every POST, PUT, PATCH and DELETE */
-      csrfToken?: string;
-      /** Format: date-time */
-      expiresAt?: string;
-      /** @description False when this browser has no valid operator session */
-      signedIn: boolean;
-    };
-    Overview: {
-      identityProviders: {
-        enabled: boolean;
-        lastRefusal: {
-          /** Format: date-time */
-          at: string;
-          code: string | null;
-          correlationId: string;
-          reason: string | null;
-        } | null;
-        /** Format: date-time */
-        lastScimRequestAt: string | null;
-        lastSignIn: {
-          /** Format: date-time */
-          at: string;
-          correlationId: string;
-          /** Format: uuid */
-          userId: string | null;
-        } | null;
-        name: string;
-        slug: string;
-        type: string;
-      }[];
-      last24h: {
-        adminChanges: number;
-        membershipsAdded: number;
-        membershipsRemoved: number;
-        /** @description Refused sign-ins, folded repeats counted */
-        refusals: number;
-        roleChanges: number;
-        signIns: number;
-      };
-      removalSafety: {
-        stagedRemovals: number;
-        /** Format: date-time */
-        trippedAt: string | null;
-      };
-      /** Format: date-time */
-      since: string;
-      /** Format: date-time */
-      until: string;
-    };
-    PutMemberDto: {
-      /**
-       * @description A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles (GET .../roles)
-       * @example developer
-       */
-      role: string;
-    };
-    ReconcileDto: {
-      /** @description Only change memberships of this group (e.g. after changing its links) */
-      groupId?: string;
-      /** @description Only users known to this IdP (default: every IdP of the tenant) */
-      idp?: string;
-      /** @description Only this user */
-      userId?: string;
-    };
-    ReconcileResult: {
-      adds: number;
-      kept: number;
-      removals: number;
-      /** @description Removals the grace period postponed (marked pending removal) */
-      removalsScheduled: number;
-      /** @description Removals the circuit breaker staged (not in removals) */
-      removalsStaged: number;
-      roleChanges: number;
-      usersChanged: number;
-      usersEvaluated: number;
-    };
-    RemovalSafetyDto: {
-      /**
-       * @description Stage sync removals past the limit
-       * @default true
-       */
-      enabled?: boolean;
-      /**
-       * @description Percent of the tenant's sync-managed memberships that may go within the window
-       * @default 10
-       */
-      maxRemovalPercent?: number;
-      /**
-       * @description Sync removals within the window that always pass (0: only the percent counts)
-       * @default 10
-       */
-      maxRemovals?: number;
-      /**
-       * @description The window removals are counted in, in minutes (at most a week)
-       * @default 60
-       */
-      windowMinutes?: number;
-    };
-    ResumeDto: {
-      /** @description Resume this IdP (its syncPaused); absent: the tenant (its settings.syncPaused) */
-      idp?: string;
-    };
-    Role: {
-      /** @description guest .. owner: every tenant has them; they cannot be changed */
-      builtIn: boolean;
-      /**
-       * Format: date-time
-       * @description null for a built-in role
-       */
-      createdAt: string | null;
-      description: string | null;
-      name: string;
-      /** @description Higher wins; unique in the tenant */
-      rank: number;
-      /**
-       * Format: date-time
-       * @description null for a built-in role
-       */
-      updatedAt: string | null;
-    };
-    SamlResponseLimitsDto: {
-      /**
-       * @description Attributes on one element
-       * @default 32
-       */
-      maxAttributes?: number;
-      /**
-       * @description Element nesting depth
-       * @default 32
-       */
-      maxDepth?: number;
-      /**
-       * @description Elements in the response
-       * @default 5000
-       */
-      maxElements?: number;
-      /**
-       * @description Decoded response size in bytes
-       * @default 262144
-       */
-      maxResponseBytes?: number;
-    };
-    ScimError: {
-      detail?: string;
-      schemas: string[];
-      scimType?: string;
-      status: string;
-    };
-    ScimListResponse: {
-      itemsPerPage: number;
-      Resources: components['schemas']['ScimResource'][];
-      schemas: string[];
-      startIndex: number;
-      totalResults: number;
-    };
-    /** @description A SCIM 2.0 resource (RFC 7643), media type application/scim+json */
-    ScimResource: {
-      id?: string;
-      schemas?: string[];
-    } & {
-      [key: string]: unknown;
-    };
-    ScimToken: {
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: uuid */
-      id: string;
-      idp: string;
-      /** Format: date-time */
-      lastUsedAt: string | null;
-      name: string;
-      /** Format: date-time */
-      revokedAt: string | null;
-      scimBaseUrl: string;
-      tokenPrefix: string;
-    };
-    SignedInUser: {
-      /** @description Send as X-CSRF-Token with changes made through this session */
-      csrfToken: string;
-      /** Format: date-time */
-      expiresAt: string;
-      groups: {
-        /** Format: uuid */
-        groupId: string;
-        groupName: string;
-        /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
-        role: string;
-        /** @enum {string} */
-        source: 'manual' | 'sync' | 'scim';
-      }[];
-      tenant: {
-        name: string;
-        slug: string;
-      };
-      user: {
-        displayName: string | null;
-        email: string;
-        /** Format: uuid */
-        id: string;
-        isAdmin: boolean;
-      };
-    };
-    StagedRemoval: {
-      /** Format: date-time */
-      createdAt: string;
-      email: string;
-      /** Format: uuid */
-      groupId: string;
-      groupName: string;
-      /** Format: uuid */
-      id: string;
-      idp: string;
-      reason: string;
-      /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
-      role: string;
-      /** @enum {string} */
-      trigger: 'sign-in' | 'reconcile' | 'scim' | 'graph-refresh' | 'grace-period';
-      /** Format: uuid */
-      userId: string;
-    };
-    StagedRemovalIdsDto: {
-      /** @description Ids of staged removals (1-5000); absent: all of the tenant's */
-      ids?: string[];
-    };
-    /** @description A page of staged removals, oldest first */
-    StagedRemovalPage: {
-      items: components['schemas']['StagedRemoval'][];
-      /** @description Pass as ?cursor= for the next page; null at the end */
-      nextCursor: string | null;
-    };
-    StagedRemovalsApproved: {
-      approved: number;
-      skipped: {
-        /** Format: uuid */
-        groupId: string;
-        /** Format: uuid */
-        id: string;
-        /** Format: uuid */
-        userId: string;
-        why: string;
-      }[];
-    };
-    StagedRemovalsDiscarded: {
-      discarded: number;
-    };
-    /** @description What sync would do: signup, adds, roleChanges, removals, kept, admin, complete, each change with its reason */
-    SyncPlan: {
-      adds: {
-        [key: string]: unknown;
-      }[];
-      complete?: boolean;
-      lastOwnerCleared?: {
-        /** Format: uuid */
-        groupId: string;
-        groupName: string;
-        reason: string;
-      }[];
-      lastOwnerMarked?: {
-        /** Format: uuid */
-        groupId: string;
-        groupName: string;
-        reason: string;
-      }[];
-      removals: {
-        [key: string]: unknown;
-      }[];
-      removalsCancelled?: {
-        /** Format: uuid */
-        groupId: string;
-        groupName: string;
-        reason: string;
-      }[];
-      removalsScheduled?: {
-        /** Format: date-time */
-        dueAt: string;
-        /** Format: uuid */
-        groupId: string;
-        groupName: string;
-        reason: string;
-        /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
-        role: string;
-      }[];
-      roleChanges: {
-        [key: string]: unknown;
-      }[];
-      /** @enum {string} */
-      signup: 'existing' | 'create' | 'denied';
-    } & {
-      [key: string]: unknown;
-    };
-    SyncPreviewDto: {
-      /**
-       * @description Simulate an absent or truncated (Entra overage) claim
-       * @default present
-       * @enum {string}
-       */
-      claim?: 'present' | 'missing' | 'overage';
-      /** @description The user, by email (either this or externalId) */
-      email?: string;
-      /** @description The user, by IdP account id (SAML NameID, OIDC sub) */
-      externalId?: string;
-      /** @description Groups as the IdP would send them, before normalization */
-      groups: string[];
-      /** @description Slug of the identity provider the sign-in comes through */
-      idp: string;
-    };
-    /** @description dryRun: the pending changes per user (totals, users, truncated); otherwise result */
-    SyncResume: {
-      dryRun: boolean;
-      result?: components['schemas']['ReconcileResult'];
-      resume: {
-        idp: string | null;
-        tenant: boolean;
-      };
-      stillPaused: {
-        idps: string[];
-        tenant: boolean;
-      };
-      totals?: {
-        adds: number;
-        adminChanges: number;
-        removals: number;
-        roleChanges: number;
-        usersChanged: number;
-        usersEvaluated: number;
-      };
-      truncated?: boolean;
-      users?: {
-        adds: {
-          /** Format: uuid */
-          groupId: string;
-          groupName: string;
-          reason: string;
-          /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
-          role: string;
-        }[];
-        admin: {
-          from: boolean;
-          to: boolean;
-        } | null;
-        email: string;
-        idp: string;
-        removals: {
-          /** Format: uuid */
-          groupId: string;
-          groupName: string;
-          reason: string;
-          /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
-          role: string;
-        }[];
-        roleChanges: {
-          /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
-          from: string;
-          /** Format: uuid */
-          groupId: string;
-          groupName: string;
-          reason: string;
-          /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
-          to: string;
-        }[];
-        /** Format: uuid */
-        userId: string;
-      }[];
-    };
-    Tenant: {
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: uuid */
-      id: string;
-      name: string;
-      /**
-       * Format: date-time
-       * @description When the removal circuit breaker opened; null: closed
-       */
-      removalBreakerTrippedAt: string | null;
-      settings: {
-        /** @description Sync keeps a group's last owner (default true) */
-        keepLastOwner: boolean;
-        lockSyncedMemberships: boolean;
-        removalSafety: {
-          enabled: boolean;
-          maxRemovalPercent: number;
-          maxRemovals: number;
-          windowMinutes: number;
+    schemas: {
+        ApiKey: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            name: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            tokenPrefix: string;
         };
-        /** @enum {string} */
-        scimDeleteAction: 'block' | 'delete';
-        syncPaused: boolean;
-      };
-      slug: string;
-      /** Format: date-time */
-      updatedAt: string;
+        AuditEvent: {
+            action: string;
+            actor: {
+                id: string | null;
+                label: string | null;
+                type: string;
+            };
+            after: {
+                [key: string]: unknown;
+            } | null;
+            before: {
+                [key: string]: unknown;
+            } | null;
+            correlationId: string;
+            /** Format: date-time */
+            createdAt: string;
+            details: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: uuid */
+            id: string;
+            ip: string | null;
+            target: {
+                id: string | null;
+                type: string;
+            };
+            userAgent: string | null;
+            /** Format: uuid */
+            userId: string | null;
+        };
+        /** @description A page of audit events, newest first */
+        AuditPage: {
+            items: components["schemas"]["AuditEvent"][];
+            /** @description Pass as ?cursor= for the next page; null at the end */
+            nextCursor: string | null;
+        };
+        CertificateInfo: {
+            /** @description Whole days until notAfter; negative once expired */
+            daysLeft: number;
+            /** Format: date-time */
+            notAfter: string;
+            /** Format: date-time */
+            notBefore: string;
+            /** @description SHA-256 fingerprint of the DER, hex */
+            sha256: string;
+            /** @description The subject CN */
+            subject: string | null;
+        };
+        ClaimMappingDto: {
+            /** @description Default: `name` */
+            displayName?: string;
+            /** @description Default: `email` */
+            email?: string;
+            /** @description Default: OIDC `sub`, SAML NameID */
+            externalId?: string;
+        };
+        CreateApiKeyDto: {
+            /** @description What the key is for, e.g. "terraform" */
+            name: string;
+        };
+        CreateGroupDto: {
+            description?: string;
+            /**
+             * @description Unique in the tenant
+             * @example Engineering
+             */
+            name: string;
+            /** @description Parent group id: members of the parent inherit their role here */
+            parentId?: string;
+        };
+        CreateGroupLinkDto: {
+            /**
+             * @description The IdP group name or object id, as the IdP sends it
+             * @example Developers
+             */
+            externalGroup: string;
+            /** @description Slug of the IdP this link applies to; absent = every IdP of the tenant */
+            idp?: string;
+            /** @description Readable name for an object id, e.g. "Developers (Entra)" */
+            label?: string;
+            /**
+             * @description A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles (GET .../roles)
+             * @example developer
+             */
+            role: string;
+        };
+        CreateOidcIdentityProvider: {
+            /**
+             * @description Which EXISTING users of the workspace (found by a verified email) a sign-in through this IdP, or its SCIM client, may take over: `none`; `unowned`: users no IdP holds (created through the API); `email`: also other IdPs' users. Default, stored at creation: `unowned` for the tenant's first IdP, `none` for later ones. Users this IdP already holds (identity or SCIM record) need no linking.
+             * @enum {string}
+             */
+            accountLinking?: "none" | "unowned" | "email";
+            /**
+             * @description Only these email domains may sign in through this IdP, existing users included, and be created (empty: any)
+             * @example [
+             *       "example.com"
+             *     ]
+             */
+            allowedDomains?: string[];
+            authorizationUrl?: string;
+            /** @description Which claim / attribute gives the external id, email and name */
+            claimMapping?: components["schemas"]["ClaimMappingDto"];
+            /** @description OIDC client id */
+            clientId?: string;
+            /** @description OIDC client secret; write-only, stored encrypted */
+            clientSecret?: string;
+            /**
+             * @description Log the received claims and each sync decision at sign-in (secrets redacted)
+             * @default false
+             */
+            debug?: boolean;
+            /** @default true */
+            enabled?: boolean;
+            graph?: components["schemas"]["GraphSettingsDto"];
+            /**
+             * @description OIDC: where groups are read, in order (first source that has the claim wins); access_token reads a JWT access token
+             * @default [
+             *       "id_token",
+             *       "userinfo",
+             *       "access_token"
+             *     ]
+             */
+            groupsFrom?: string[];
+            groupSync?: components["schemas"]["GroupSyncPolicyDto"];
+            /** @description OIDC: issuer URL (discovery) */
+            issuer?: string;
+            jwksUrl?: string;
+            /** @description Leavers caught without a sign-in: scheduled Graph refresh, inactivity block */
+            leavers?: components["schemas"]["LeaversSettingsDto"];
+            /** @description Display name; defaults to the slug */
+            name?: string;
+            /**
+             * @description OIDC: use PKCE (S256)
+             * @default true
+             */
+            pkce?: boolean;
+            /**
+             * @default [
+             *       "openid",
+             *       "profile",
+             *       "email"
+             *     ]
+             */
+            scopes?: string[];
+            /**
+             * @description URL-safe name, unique in the tenant
+             * @example entra
+             */
+            slug: string;
+            /**
+             * @description Pause sync for this IdP: its sign-ins and SCIM pushes store what it says, no membership or admin change is written. false resumes without applying what waits; POST .../sync/resume {idp} previews and applies it.
+             * @default false
+             */
+            syncPaused?: boolean;
+            /**
+             * @description OIDC: how the client authenticates at the token endpoint
+             * @default client_secret_basic
+             * @enum {string}
+             */
+            tokenAuthMethod?: "client_secret_basic" | "client_secret_post" | "none";
+            tokenUrl?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "oidc";
+            userinfoUrl?: string;
+            /**
+             * @description Email domains this IdP owns, vouched for by the admin: its emails there count as verified for account linking (SAML and SCIM; OIDC when the IdP sends no email_verified, as Entra ID). Exact domains.
+             * @example [
+             *       "example.com"
+             *     ]
+             */
+            verifiedDomains?: string[];
+        };
+        CreateOperatorSessionDto: {
+            /** @description The operator token (ADMIN_TOKEN or the one printed at first start) */
+            token: string;
+        };
+        CreateRoleDto: {
+            description?: string | null;
+            /**
+             * @description Lower-case slug, unique in the tenant
+             * @example auditor
+             */
+            name: string;
+            /**
+             * @description Higher wins. Built-ins: guest 10, reporter 20, developer 30, maintainer 40, owner 50; unique per tenant
+             * @example 25
+             */
+            rank: number;
+        };
+        CreateSamlIdentityProvider: {
+            /**
+             * @description Which EXISTING users of the workspace (found by a verified email) a sign-in through this IdP, or its SCIM client, may take over: `none`; `unowned`: users no IdP holds (created through the API); `email`: also other IdPs' users. Default, stored at creation: `unowned` for the tenant's first IdP, `none` for later ones. Users this IdP already holds (identity or SCIM record) need no linking.
+             * @enum {string}
+             */
+            accountLinking?: "none" | "unowned" | "email";
+            /**
+             * @description Only these email domains may sign in through this IdP, existing users included, and be created (empty: any)
+             * @example [
+             *       "example.com"
+             *     ]
+             */
+            allowedDomains?: string[];
+            /**
+             * @description SAML: accept sign-ins the IdP starts (no AuthnRequest); off by default
+             * @default false
+             */
+            allowIdpInitiated?: boolean;
+            /** @description SAML: IdP signing certificates (PEM); several during rotation */
+            certificates?: string[];
+            /** @description Which claim / attribute gives the external id, email and name */
+            claimMapping?: components["schemas"]["ClaimMappingDto"];
+            /**
+             * @description SAML: tolerated clock difference in seconds
+             * @default 60
+             */
+            clockSkewSeconds?: number;
+            /**
+             * @description Log the received claims and each sync decision at sign-in (secrets redacted)
+             * @default false
+             */
+            debug?: boolean;
+            /** @default true */
+            enabled?: boolean;
+            /** @description SAML: IdP entity id (when not using metadataXml) */
+            entityId?: string;
+            graph?: components["schemas"]["GraphSettingsDto"];
+            groupSync?: components["schemas"]["GroupSyncPolicyDto"];
+            /** @description SAML: the URL of the IdP federation metadata (Entra: App Federation Metadata Url), read now and again every METADATA_REFRESH_MINUTES so certificate rotation needs no admin; instead of metadataXml. null (PATCH) stops reading it; pasting metadataXml or explicit entityId/ssoUrl/certificates does too. */
+            idpMetadataUrl?: string | null;
+            /** @description Leavers caught without a sign-in: scheduled Graph refresh, inactivity block */
+            leavers?: components["schemas"]["LeaversSettingsDto"];
+            /** @description SAML: the IdP federation metadata XML, pasted */
+            metadataXml?: string;
+            /** @description Display name; defaults to the slug */
+            name?: string;
+            /** @description SAML: size and shape limits of a posted response, checked before parsing */
+            responseLimits?: components["schemas"]["SamlResponseLimitsDto"];
+            /**
+             * @description URL-safe name, unique in the tenant
+             * @example entra
+             */
+            slug: string;
+            /** @description SAML: IdP single sign-on URL (HTTP-Redirect or HTTP-POST) */
+            ssoUrl?: string;
+            /**
+             * @description Pause sync for this IdP: its sign-ins and SCIM pushes store what it says, no membership or admin change is written. false resumes without applying what waits; POST .../sync/resume {idp} previews and applies it.
+             * @default false
+             */
+            syncPaused?: boolean;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "saml";
+            /**
+             * @description Email domains this IdP owns, vouched for by the admin: its emails there count as verified for account linking (SAML and SCIM; OIDC when the IdP sends no email_verified, as Entra ID). Exact domains.
+             * @example [
+             *       "example.com"
+             *     ]
+             */
+            verifiedDomains?: string[];
+            /**
+             * @description SAML: also require the whole Response to be signed (the assertion always must be)
+             * @default false
+             */
+            wantResponseSigned?: boolean;
+        };
+        CreateScimTokenDto: {
+            /** @description The IdP connection (slug or id) whose SCIM client uses the token */
+            idp: string;
+            /** @description What the token is for, e.g. "Entra provisioning" */
+            name: string;
+        };
+        CreateTenantDto: {
+            /**
+             * @description Display name
+             * @example Acme Corp
+             */
+            name: string;
+            settings?: components["schemas"]["TenantSettingsDto"];
+            /**
+             * @description URL-safe unique name used in every path
+             * @example acme
+             */
+            slug: string;
+        };
+        CreateUserDto: {
+            displayName?: string;
+            /** @example ada@example.com */
+            email: string;
+        };
+        DefaultMembershipDto: {
+            /**
+             * Format: uuid
+             * @description A group of this workspace
+             */
+            groupId: string;
+            /** @description A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles (GET .../roles) */
+            role: string;
+        };
+        /** @description What a delete takes with it: the answer of DELETE with ?dryRun=true, and the details of its 409 (without dryRun) */
+        DeletePreview: {
+            /** @description Complete counts by kind: group: subgroups, links, memberships; identity provider: links, identities, scimTokens, scimUsers, scimGroups, externalMemberships; tenant: identityProviders, groups, users */
+            counts: {
+                [key: string]: number;
+            };
+            /** @enum {boolean} */
+            dryRun?: true;
+            /** @description The first 50 rows of each listed kind, in a stable order (by email, name or external group) */
+            items: {
+                [key: string]: {
+                    [key: string]: unknown;
+                }[];
+            };
+            /** @description true when anything is attached: a delete without ?force=true answers 409 with this */
+            requiresForce: boolean;
+            target: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                type: "group" | "identity_provider" | "tenant";
+            };
+        };
+        /** @description The one error shape of the admin API */
+        ErrorResponse: {
+            /** @description Stable, for programs: validation_failed, not_found, last_owner, ... */
+            code: string;
+            /** @description Quote it to find the request in logs and the audit log */
+            correlationId: string;
+            /** @description validation_failed: [{field, problems}]; otherwise code-specific */
+            details?: unknown;
+            /** @description For people */
+            message: string;
+            statusCode: number;
+        };
+        GraphRefreshResult: {
+            /** @description Gone from Graph but not blocked: more than 10 and more than half of those asked */
+            blocksWithheld: number;
+            dryRun: boolean;
+            failures: {
+                reason: string;
+                /** Format: uuid */
+                userId: string;
+            }[];
+            notSeenDays: number;
+            throttled: {
+                retryAfterSeconds: number;
+            } | null;
+            users?: {
+                email: string;
+                /** Format: date-time */
+                lastSeenAt: string;
+                /** @enum {string} */
+                outcome: "changes" | "unchanged" | "blocked" | "failed" | "skipped" | "not-read";
+                plan?: components["schemas"]["SyncPlan"];
+                reason: string | null;
+                /** Format: uuid */
+                userId: string;
+            }[];
+            /** @description Gone from Entra ID (404) */
+            usersBlocked: number;
+            usersChanged: number;
+            /** @description Active users of the IdP not seen for notSeenDays */
+            usersConsidered: number;
+            /** @description Incomplete answers: nothing changed for them */
+            usersFailed: number;
+            /** @description Left for the next run after Graph throttled (429) */
+            usersNotRead: number;
+            /** @description Complete Graph answers */
+            usersRead: number;
+            /** @description No Entra object id known, or blocked meanwhile */
+            usersSkipped: number;
+        };
+        GraphSettingsDto: {
+            /** @description Default https://graph.microsoft.com */
+            baseUrl?: string;
+            /** @description App registration with GroupMember.Read.All; default: the OIDC client id */
+            clientId?: string;
+            /** @description Write-only, stored encrypted; default: the OIDC client secret */
+            clientSecret?: string;
+            /** @description Entra directory (tenant) id or domain */
+            directoryId: string;
+            /** @description Default https://login.microsoftonline.com/{directoryId}/oauth2/v2.0/token */
+            tokenUrl?: string;
+        };
+        Group: {
+            /** Format: date-time */
+            createdAt: string;
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: uuid */
+            parentId: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        GroupLink: {
+            /** Format: date-time */
+            createdAt: string;
+            externalGroup: string;
+            /** Format: uuid */
+            groupId: string;
+            /** Format: uuid */
+            id: string;
+            /** @description null: every IdP of the tenant */
+            idp: string | null;
+            label: string | null;
+            /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+            role: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description A page of links by external group */
+        GroupLinkPage: {
+            items: components["schemas"]["GroupLink"][];
+            /** @description Pass as ?cursor= for the next page; null at the end */
+            nextCursor: string | null;
+        };
+        /** @description A page of groups by name */
+        GroupPage: {
+            items: components["schemas"]["Group"][];
+            /** @description Pass as ?cursor= for the next page; null at the end */
+            nextCursor: string | null;
+        };
+        GroupSyncPolicyDto: {
+            /**
+             * @description Members of these external groups become tenant admins
+             * @default []
+             */
+            adminGroups?: string[];
+            /** @default true */
+            caseSensitive?: boolean;
+            /**
+             * @description Claim / attribute names that carry groups
+             * @default [
+             *       "groups"
+             *     ]
+             */
+            claims?: string[];
+            /**
+             * @description Memberships given to users of this IdP whose groups match no link
+             * @default []
+             */
+            defaultMemberships?: components["schemas"]["DefaultMembershipDto"][];
+            /**
+             * @description A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles (GET .../roles)
+             * @default guest
+             */
+            defaultRole?: string;
+            /**
+             * @description Split each claim value on this string
+             * @default null
+             */
+            delimiter?: Record<string, never> | null;
+            /**
+             * @description Use the first CN of a DN as the group name
+             * @default false
+             */
+            dnCommonName?: boolean;
+            /**
+             * @description Sync groups at sign-in
+             * @default true
+             */
+            enabled?: boolean;
+            /**
+             * @description Create unknown users at sign-in
+             * @default true
+             */
+            jit?: boolean;
+            /**
+             * @description External group equal to a local group name joins it with defaultRole
+             * @default false
+             */
+            matchByName?: boolean;
+            /**
+             * @description An absent claim means unknown (keep) or no groups (empty)
+             * @default keep
+             * @enum {string}
+             */
+            missingClaim?: "keep" | "empty";
+            /**
+             * @default keep
+             * @enum {string}
+             */
+            overage?: "keep" | "graph";
+            /** @default false */
+            prohibitSignupIfNotInGroup?: boolean;
+            /**
+             * @default enforce
+             * @enum {string}
+             */
+            removal?: "enforce" | "default-role" | "synced-only" | "never";
+            /**
+             * @description Hours a membership sync would remove stays, marked pending removal, before it goes; a claim that justifies it again cancels it
+             * @default 0
+             */
+            removalGraceHours?: number;
+            /**
+             * @description Remove the default memberships once the user matches a link
+             * @default false
+             */
+            removeDefaultsOnMatch?: boolean;
+        };
+        Health: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        /** @description Protocol settings (never the secret), the URLs to give the IdP, and the resolved group-sync policy */
+        IdentityProvider: {
+            /** @description SAML */
+            acsUrl?: string;
+            /** @description OIDC */
+            callbackUrl?: string;
+            /**
+             * @description expiring: the longest-lasting signing certificate ends within 30 days; expired: all have ended; null: fine
+             * @enum {string|null}
+             */
+            certificateWarning: "expiring" | "expired" | null;
+            /** Format: date-time */
+            createdAt: string;
+            enabled: boolean;
+            groupSync: {
+                [key: string]: unknown;
+            };
+            hasClientSecret: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @description SAML: where the IdP metadata is read again on a schedule */
+            idpMetadataUrl?: string;
+            leavers: {
+                blockNotSeenDays: number | null;
+                graphRefreshHours: number | null;
+                notSeenDays: number;
+            };
+            /**
+             * Format: date-time
+             * @description When the scheduled leaver run is next due
+             */
+            leaversNextRunAt: string | null;
+            loginUrl: string;
+            metadataRefresh: components["schemas"]["MetadataRefreshStatus"];
+            /** @description SAML */
+            metadataUrl?: string;
+            name: string;
+            /** @description SAML: each signing certificate's dates; empty for OIDC */
+            signingCertificates: components["schemas"]["CertificateInfo"][];
+            slug: string;
+            /** @description SAML */
+            spEntityId?: string;
+            syncPaused: boolean;
+            /** @enum {string} */
+            type: "saml" | "oidc";
+            /** Format: date-time */
+            updatedAt: string;
+        } & {
+            [key: string]: unknown;
+        };
+        InactivityResult: {
+            dryRun: boolean;
+            notSeenDays: number;
+            users: {
+                email: string;
+                /** Format: date-time */
+                lastSeenAt: string;
+                /** Format: uuid */
+                userId: string;
+            }[];
+            /** @description Blocked, or with dryRun would be */
+            usersBlocked: number;
+        };
+        LeaversSettingsDto: {
+            /**
+             * @description Block this IdP's users not seen (sign-in or SCIM write) for this many days, checked daily (or with the Graph refresh); null: off
+             * @default null
+             */
+            blockNotSeenDays?: Record<string, never> | null;
+            /**
+             * @description Entra ID with Graph settings: read the groups of users not seen for notSeenDays through Microsoft Graph every N hours and apply them; null: off
+             * @default null
+             */
+            graphRefreshHours?: Record<string, never> | null;
+            /**
+             * @description The Graph refresh reads users not seen (sign-in or SCIM write) for this many days
+             * @default 30
+             */
+            notSeenDays?: number;
+        };
+        /** @description The answer of a write with ?dryRun=true: nothing was written */
+        LinkDryRun: {
+            change: string;
+            /** @enum {boolean} */
+            dryRun: true;
+            impact: components["schemas"]["LinkImpact"];
+            link: components["schemas"]["GroupLink"];
+        };
+        LinkImpact: {
+            affected: {
+                adds: {
+                    reason: string;
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    role: string;
+                }[];
+                email: string;
+                idp: string;
+                kept: {
+                    reason: string;
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    role: string;
+                }[];
+                removals: {
+                    reason: string;
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    role: string;
+                }[];
+                roleChanges: {
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    from: string;
+                    reason: string;
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    to: string;
+                }[];
+                /** Format: uuid */
+                userId: string;
+            }[];
+            /** @enum {string} */
+            change: "create" | "update" | "delete";
+            /** Format: uuid */
+            groupId: string;
+            totals: {
+                adds: number;
+                kept: number;
+                removals: number;
+                roleChanges: number;
+            };
+            truncated: boolean;
+            usersAffected: number;
+            usersEvaluated: number;
+        };
+        Member: {
+            /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+            directRole: string | null;
+            displayName: string | null;
+            email: string;
+            /** Format: uuid */
+            fromGroupId: string;
+            /** @description The role comes from a parent group */
+            inherited: boolean;
+            /** @description Kept as last owner although the IdP no longer grants it */
+            keptAsLastOwner: boolean;
+            /**
+             * Format: date-time
+             * @description Grace period: when sync removes it unless a claim justifies it again
+             */
+            pendingRemovalAt: string | null;
+            /** @description Why the removal is pending */
+            pendingRemovalReason: string | null;
+            /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+            role: string;
+            /** @enum {string} */
+            source: "manual" | "sync" | "scim";
+            /** @description The marker in plain words, for people */
+            syncNote: string | null;
+            /** Format: uuid */
+            userId: string;
+        };
+        /** @description A page of members (direct and inherited) by email */
+        MemberPage: {
+            items: components["schemas"]["Member"][];
+            /** @description Pass as ?cursor= for the next page; null at the end */
+            nextCursor: string | null;
+        };
+        Membership: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            groupId: string;
+            /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+            role: string;
+            /** @enum {string} */
+            source: "manual" | "sync" | "scim";
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uuid */
+            userId: string;
+        };
+        MembershipsWhy: {
+            inherited: {
+                /** Format: uuid */
+                fromGroupId: string;
+                fromGroupName: string;
+                /** Format: uuid */
+                groupId: string;
+                groupName: string;
+                /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                role: string;
+            }[];
+            memberships: {
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: uuid */
+                groupId: string;
+                groupName: string;
+                /** @description Kept as last owner although the IdP no longer grants it */
+                keptAsLastOwner: boolean;
+                lastChange: {
+                    action: string;
+                    actor: {
+                        label: string | null;
+                        type: string;
+                    };
+                    /** Format: date-time */
+                    at: string;
+                    correlationId: string;
+                    reason: string | null;
+                } | null;
+                /** @description The last sign-in or SCIM push whose groups matched (kept it) */
+                lastConfirmed: {
+                    /** Format: date-time */
+                    at: string;
+                    correlationId: string;
+                    idp: string;
+                    trigger: string;
+                } | null;
+                /** @description The highest role the matching links give */
+                linkRole: string | null;
+                matches: {
+                    externalGroup: string;
+                    idp: string;
+                    label: string | null;
+                    /**
+                     * Format: uuid
+                     * @description null: matched by the group name (name matching)
+                     */
+                    linkId: string | null;
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    role: string;
+                    /** Format: date-time */
+                    seenAt: string;
+                    /** @description What the IdP sent (normalized) */
+                    value: string;
+                    /** @enum {string} */
+                    via: "claim" | "scim";
+                }[];
+                /**
+                 * Format: date-time
+                 * @description Grace period: when sync removes it unless a claim justifies it again
+                 */
+                pendingRemovalAt: string | null;
+                /** @description Why the removal is pending */
+                pendingRemovalReason: string | null;
+                /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                role: string;
+                /** @description Why this role, in words */
+                roleWhy: string;
+                /** @enum {string} */
+                source: "manual" | "sync" | "scim";
+                /** @description The marker in plain words, for people */
+                syncNote: string | null;
+                /** Format: date-time */
+                updatedAt: string;
+                /** @description Why the user is in the group, in words */
+                why: string;
+            }[];
+            /** Format: uuid */
+            userId: string;
+        };
+        MetadataRefreshResult: {
+            changed: boolean;
+            /** @description entityId, ssoUrl, ssoBinding, certificates: what this read changed */
+            changes: string[];
+            /** @description Why the read failed; the settings are unchanged */
+            error: string | null;
+            metadataRefresh: components["schemas"]["MetadataRefreshStatus"];
+        };
+        MetadataRefreshStatus: {
+            /**
+             * Format: date-time
+             * @description When a read last changed the settings
+             */
+            changedAt: string | null;
+            /** Format: date-time */
+            checkedAt: string;
+            /** @description Why the last read failed (the working settings were kept); null: it worked */
+            error: string | null;
+        } | null;
+        NewApiKey: components["schemas"]["ApiKey"] & {
+            /** @description Shown once */
+            token: string;
+        };
+        NewScimToken: components["schemas"]["ScimToken"] & {
+            /** @description Shown once */
+            token: string;
+        };
+        OperatorSessionDto: {
+            /** @description Send it as X-CSRF-Token with every POST, PUT, PATCH and DELETE */
+            csrfToken: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        OperatorSessionStatusDto: {
+            /** @description Send it as X-CSRF-Token with every POST, PUT, PATCH and DELETE */
+            csrfToken?: string;
+            /** Format: date-time */
+            expiresAt?: string;
+            /** @description False when this browser has no valid operator session */
+            signedIn: boolean;
+        };
+        Overview: {
+            identityProviders: {
+                enabled: boolean;
+                lastRefusal: {
+                    /** Format: date-time */
+                    at: string;
+                    code: string | null;
+                    correlationId: string;
+                    reason: string | null;
+                } | null;
+                /** Format: date-time */
+                lastScimRequestAt: string | null;
+                lastSignIn: {
+                    /** Format: date-time */
+                    at: string;
+                    correlationId: string;
+                    /** Format: uuid */
+                    userId: string | null;
+                } | null;
+                name: string;
+                slug: string;
+                type: string;
+            }[];
+            last24h: {
+                adminChanges: number;
+                membershipsAdded: number;
+                membershipsRemoved: number;
+                /** @description Refused sign-ins, folded repeats counted */
+                refusals: number;
+                roleChanges: number;
+                signIns: number;
+            };
+            removalSafety: {
+                stagedRemovals: number;
+                /** Format: date-time */
+                trippedAt: string | null;
+            };
+            /** Format: date-time */
+            since: string;
+            /** Format: date-time */
+            until: string;
+        };
+        PutMemberDto: {
+            /**
+             * @description A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles (GET .../roles)
+             * @example developer
+             */
+            role: string;
+        };
+        ReconcileDto: {
+            /** @description Only change memberships of this group (e.g. after changing its links) */
+            groupId?: string;
+            /** @description Only users known to this IdP (default: every IdP of the tenant) */
+            idp?: string;
+            /** @description Only this user */
+            userId?: string;
+        };
+        ReconcileResult: {
+            adds: number;
+            kept: number;
+            removals: number;
+            /** @description Removals the grace period postponed (marked pending removal) */
+            removalsScheduled: number;
+            /** @description Removals the circuit breaker staged (not in removals) */
+            removalsStaged: number;
+            roleChanges: number;
+            usersChanged: number;
+            usersEvaluated: number;
+        };
+        RemovalSafetyDto: {
+            /**
+             * @description Stage sync removals past the limit
+             * @default true
+             */
+            enabled?: boolean;
+            /**
+             * @description Percent of the tenant's sync-managed memberships that may go within the window
+             * @default 10
+             */
+            maxRemovalPercent?: number;
+            /**
+             * @description Sync removals within the window that always pass (0: only the percent counts)
+             * @default 10
+             */
+            maxRemovals?: number;
+            /**
+             * @description The window removals are counted in, in minutes (at most a week)
+             * @default 60
+             */
+            windowMinutes?: number;
+        };
+        ResumeDto: {
+            /** @description Resume this IdP (its syncPaused); absent: the tenant (its settings.syncPaused) */
+            idp?: string;
+        };
+        Role: {
+            /** @description guest .. owner: every tenant has them; they cannot be changed */
+            builtIn: boolean;
+            /**
+             * Format: date-time
+             * @description null for a built-in role
+             */
+            createdAt: string | null;
+            description: string | null;
+            name: string;
+            /** @description Higher wins; unique in the tenant */
+            rank: number;
+            /**
+             * Format: date-time
+             * @description null for a built-in role
+             */
+            updatedAt: string | null;
+        };
+        SamlResponseLimitsDto: {
+            /**
+             * @description Attributes on one element
+             * @default 32
+             */
+            maxAttributes?: number;
+            /**
+             * @description Element nesting depth
+             * @default 32
+             */
+            maxDepth?: number;
+            /**
+             * @description Elements in the response
+             * @default 5000
+             */
+            maxElements?: number;
+            /**
+             * @description Decoded response size in bytes
+             * @default 262144
+             */
+            maxResponseBytes?: number;
+        };
+        ScimError: {
+            detail?: string;
+            schemas: string[];
+            scimType?: string;
+            status: string;
+        };
+        ScimListResponse: {
+            itemsPerPage: number;
+            Resources: components["schemas"]["ScimResource"][];
+            schemas: string[];
+            startIndex: number;
+            totalResults: number;
+        };
+        /** @description A SCIM 2.0 resource (RFC 7643), media type application/scim+json */
+        ScimResource: {
+            id?: string;
+            schemas?: string[];
+        } & {
+            [key: string]: unknown;
+        };
+        ScimToken: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            idp: string;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            name: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            scimBaseUrl: string;
+            tokenPrefix: string;
+        };
+        SignedInUser: {
+            /** @description Send as X-CSRF-Token with changes made through this session */
+            csrfToken: string;
+            /** Format: date-time */
+            expiresAt: string;
+            groups: {
+                /** Format: uuid */
+                groupId: string;
+                groupName: string;
+                /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                role: string;
+                /** @enum {string} */
+                source: "manual" | "sync" | "scim";
+            }[];
+            tenant: {
+                name: string;
+                slug: string;
+            };
+            user: {
+                displayName: string | null;
+                email: string;
+                /** Format: uuid */
+                id: string;
+                isAdmin: boolean;
+            };
+        };
+        StagedRemoval: {
+            /** Format: date-time */
+            createdAt: string;
+            email: string;
+            /** Format: uuid */
+            groupId: string;
+            groupName: string;
+            /** Format: uuid */
+            id: string;
+            idp: string;
+            reason: string;
+            /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+            role: string;
+            /** @enum {string} */
+            trigger: "sign-in" | "reconcile" | "scim" | "graph-refresh" | "grace-period";
+            /** Format: uuid */
+            userId: string;
+        };
+        StagedRemovalIdsDto: {
+            /** @description Ids of staged removals (1-5000); absent: all of the tenant's */
+            ids?: string[];
+        };
+        /** @description A page of staged removals, oldest first */
+        StagedRemovalPage: {
+            items: components["schemas"]["StagedRemoval"][];
+            /** @description Pass as ?cursor= for the next page; null at the end */
+            nextCursor: string | null;
+        };
+        StagedRemovalsApproved: {
+            approved: number;
+            skipped: {
+                /** Format: uuid */
+                groupId: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                userId: string;
+                why: string;
+            }[];
+        };
+        StagedRemovalsDiscarded: {
+            discarded: number;
+        };
+        /** @description What sync would do: signup, adds, roleChanges, removals, kept, admin, complete, each change with its reason */
+        SyncPlan: {
+            adds: {
+                [key: string]: unknown;
+            }[];
+            complete?: boolean;
+            lastOwnerCleared?: {
+                /** Format: uuid */
+                groupId: string;
+                groupName: string;
+                reason: string;
+            }[];
+            lastOwnerMarked?: {
+                /** Format: uuid */
+                groupId: string;
+                groupName: string;
+                reason: string;
+            }[];
+            removals: {
+                [key: string]: unknown;
+            }[];
+            removalsCancelled?: {
+                /** Format: uuid */
+                groupId: string;
+                groupName: string;
+                reason: string;
+            }[];
+            removalsScheduled?: {
+                /** Format: date-time */
+                dueAt: string;
+                /** Format: uuid */
+                groupId: string;
+                groupName: string;
+                reason: string;
+                /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                role: string;
+            }[];
+            roleChanges: {
+                [key: string]: unknown;
+            }[];
+            /** @enum {string} */
+            signup: "existing" | "create" | "denied";
+        } & {
+            [key: string]: unknown;
+        };
+        SyncPreviewDto: {
+            /**
+             * @description Simulate an absent or truncated (Entra overage) claim
+             * @default present
+             * @enum {string}
+             */
+            claim?: "present" | "missing" | "overage";
+            /** @description The user, by email (either this or externalId) */
+            email?: string;
+            /** @description The user, by IdP account id (SAML NameID, OIDC sub) */
+            externalId?: string;
+            /** @description Groups as the IdP would send them, before normalization */
+            groups: string[];
+            /** @description Slug of the identity provider the sign-in comes through */
+            idp: string;
+        };
+        /** @description dryRun: the pending changes per user (totals, users, truncated); otherwise result */
+        SyncResume: {
+            dryRun: boolean;
+            result?: components["schemas"]["ReconcileResult"];
+            resume: {
+                idp: string | null;
+                tenant: boolean;
+            };
+            stillPaused: {
+                idps: string[];
+                tenant: boolean;
+            };
+            totals?: {
+                adds: number;
+                adminChanges: number;
+                removals: number;
+                roleChanges: number;
+                usersChanged: number;
+                usersEvaluated: number;
+            };
+            truncated?: boolean;
+            users?: {
+                adds: {
+                    /** Format: uuid */
+                    groupId: string;
+                    groupName: string;
+                    reason: string;
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    role: string;
+                }[];
+                admin: {
+                    from: boolean;
+                    to: boolean;
+                } | null;
+                email: string;
+                idp: string;
+                removals: {
+                    /** Format: uuid */
+                    groupId: string;
+                    groupName: string;
+                    reason: string;
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    role: string;
+                }[];
+                roleChanges: {
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    from: string;
+                    /** Format: uuid */
+                    groupId: string;
+                    groupName: string;
+                    reason: string;
+                    /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                    to: string;
+                }[];
+                /** Format: uuid */
+                userId: string;
+            }[];
+        };
+        Tenant: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /**
+             * Format: date-time
+             * @description When the removal circuit breaker opened; null: closed
+             */
+            removalBreakerTrippedAt: string | null;
+            settings: {
+                /** @description Sync keeps a group's last owner (default true) */
+                keepLastOwner: boolean;
+                lockSyncedMemberships: boolean;
+                removalSafety: {
+                    enabled: boolean;
+                    maxRemovalPercent: number;
+                    maxRemovals: number;
+                    windowMinutes: number;
+                };
+                /** @enum {string} */
+                scimDeleteAction: "block" | "delete";
+                syncPaused: boolean;
+            };
+            slug: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        TenantSettingsDto: {
+            /**
+             * @description Sync keeps a group's last owner when the IdP stops granting the role (shown as kept as last owner); false removes or downgrades them like anyone else
+             * @default true
+             */
+            keepLastOwner?: boolean;
+            /** @description true: manual membership changes in a group that group links manage are refused (409 membership_locked); the operator token may override with ?force=true. Default false */
+            lockSyncedMemberships?: boolean;
+            /** @description The mass-removal circuit breaker */
+            removalSafety?: components["schemas"]["RemovalSafetyDto"];
+            /**
+             * @description What SCIM DELETE does to the user: block (default) or delete
+             * @enum {string}
+             */
+            scimDeleteAction?: "block" | "delete";
+            /**
+             * @description Pause sync: sign-ins and SCIM store what the IdP says, no membership or admin change is written. Setting it to false resumes without applying what waits; POST .../sync/resume previews and applies it.
+             * @default false
+             */
+            syncPaused?: boolean;
+        };
+        UpdateGroupDto: {
+            description?: string | null;
+            name?: string;
+            /**
+             * Format: uuid
+             * @description null makes it a top-level group
+             */
+            parentId?: string | null;
+        };
+        UpdateGroupLinkDto: {
+            label?: string | null;
+            /** @description A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles (GET .../roles) */
+            role?: string;
+        };
+        UpdateOidcIdentityProvider: {
+            /**
+             * @description Which EXISTING users of the workspace (found by a verified email) a sign-in through this IdP, or its SCIM client, may take over: `none`; `unowned`: users no IdP holds (created through the API); `email`: also other IdPs' users. Default, stored at creation: `unowned` for the tenant's first IdP, `none` for later ones. Users this IdP already holds (identity or SCIM record) need no linking.
+             * @enum {string}
+             */
+            accountLinking?: "none" | "unowned" | "email";
+            /**
+             * @description Only these email domains may sign in through this IdP, existing users included, and be created (empty: any)
+             * @example [
+             *       "example.com"
+             *     ]
+             */
+            allowedDomains?: string[];
+            authorizationUrl?: string;
+            /** @description Which claim / attribute gives the external id, email and name */
+            claimMapping?: components["schemas"]["ClaimMappingDto"];
+            /** @description OIDC client id */
+            clientId?: string;
+            /** @description OIDC client secret; write-only, stored encrypted */
+            clientSecret?: string;
+            /**
+             * @description Log the received claims and each sync decision at sign-in (secrets redacted)
+             * @default false
+             */
+            debug?: boolean;
+            /** @default true */
+            enabled?: boolean;
+            graph?: components["schemas"]["GraphSettingsDto"];
+            /**
+             * @description OIDC: where groups are read, in order (first source that has the claim wins); access_token reads a JWT access token
+             * @default [
+             *       "id_token",
+             *       "userinfo",
+             *       "access_token"
+             *     ]
+             */
+            groupsFrom?: string[];
+            groupSync?: components["schemas"]["GroupSyncPolicyDto"];
+            /** @description OIDC: issuer URL (discovery) */
+            issuer?: string;
+            jwksUrl?: string;
+            /** @description Leavers caught without a sign-in: scheduled Graph refresh, inactivity block */
+            leavers?: components["schemas"]["LeaversSettingsDto"];
+            /** @description Display name; defaults to the slug */
+            name?: string;
+            /**
+             * @description OIDC: use PKCE (S256)
+             * @default true
+             */
+            pkce?: boolean;
+            /**
+             * @default [
+             *       "openid",
+             *       "profile",
+             *       "email"
+             *     ]
+             */
+            scopes?: string[];
+            /**
+             * @description Pause sync for this IdP: its sign-ins and SCIM pushes store what it says, no membership or admin change is written. false resumes without applying what waits; POST .../sync/resume {idp} previews and applies it.
+             * @default false
+             */
+            syncPaused?: boolean;
+            /**
+             * @description OIDC: how the client authenticates at the token endpoint
+             * @default client_secret_basic
+             * @enum {string}
+             */
+            tokenAuthMethod?: "client_secret_basic" | "client_secret_post" | "none";
+            tokenUrl?: string;
+            userinfoUrl?: string;
+            /**
+             * @description Email domains this IdP owns, vouched for by the admin: its emails there count as verified for account linking (SAML and SCIM; OIDC when the IdP sends no email_verified, as Entra ID). Exact domains.
+             * @example [
+             *       "example.com"
+             *     ]
+             */
+            verifiedDomains?: string[];
+        };
+        UpdateRoleDto: {
+            description?: string | null;
+            /** @description New name; refused while the role is in use */
+            name?: string;
+            rank?: number;
+        };
+        UpdateSamlIdentityProvider: {
+            /**
+             * @description Which EXISTING users of the workspace (found by a verified email) a sign-in through this IdP, or its SCIM client, may take over: `none`; `unowned`: users no IdP holds (created through the API); `email`: also other IdPs' users. Default, stored at creation: `unowned` for the tenant's first IdP, `none` for later ones. Users this IdP already holds (identity or SCIM record) need no linking.
+             * @enum {string}
+             */
+            accountLinking?: "none" | "unowned" | "email";
+            /**
+             * @description Only these email domains may sign in through this IdP, existing users included, and be created (empty: any)
+             * @example [
+             *       "example.com"
+             *     ]
+             */
+            allowedDomains?: string[];
+            /**
+             * @description SAML: accept sign-ins the IdP starts (no AuthnRequest); off by default
+             * @default false
+             */
+            allowIdpInitiated?: boolean;
+            /** @description SAML: IdP signing certificates (PEM); several during rotation */
+            certificates?: string[];
+            /** @description Which claim / attribute gives the external id, email and name */
+            claimMapping?: components["schemas"]["ClaimMappingDto"];
+            /**
+             * @description SAML: tolerated clock difference in seconds
+             * @default 60
+             */
+            clockSkewSeconds?: number;
+            /**
+             * @description Log the received claims and each sync decision at sign-in (secrets redacted)
+             * @default false
+             */
+            debug?: boolean;
+            /** @default true */
+            enabled?: boolean;
+            /** @description SAML: IdP entity id (when not using metadataXml) */
+            entityId?: string;
+            graph?: components["schemas"]["GraphSettingsDto"];
+            groupSync?: components["schemas"]["GroupSyncPolicyDto"];
+            /** @description SAML: the URL of the IdP federation metadata (Entra: App Federation Metadata Url), read now and again every METADATA_REFRESH_MINUTES so certificate rotation needs no admin; instead of metadataXml. null (PATCH) stops reading it; pasting metadataXml or explicit entityId/ssoUrl/certificates does too. */
+            idpMetadataUrl?: string | null;
+            /** @description Leavers caught without a sign-in: scheduled Graph refresh, inactivity block */
+            leavers?: components["schemas"]["LeaversSettingsDto"];
+            /** @description SAML: the IdP federation metadata XML, pasted */
+            metadataXml?: string;
+            /** @description Display name; defaults to the slug */
+            name?: string;
+            /** @description SAML: size and shape limits of a posted response, checked before parsing */
+            responseLimits?: components["schemas"]["SamlResponseLimitsDto"];
+            /** @description SAML: IdP single sign-on URL (HTTP-Redirect or HTTP-POST) */
+            ssoUrl?: string;
+            /**
+             * @description Pause sync for this IdP: its sign-ins and SCIM pushes store what it says, no membership or admin change is written. false resumes without applying what waits; POST .../sync/resume {idp} previews and applies it.
+             * @default false
+             */
+            syncPaused?: boolean;
+            /**
+             * @description Email domains this IdP owns, vouched for by the admin: its emails there count as verified for account linking (SAML and SCIM; OIDC when the IdP sends no email_verified, as Entra ID). Exact domains.
+             * @example [
+             *       "example.com"
+             *     ]
+             */
+            verifiedDomains?: string[];
+            /**
+             * @description SAML: also require the whole Response to be signed (the assertion always must be)
+             * @default false
+             */
+            wantResponseSigned?: boolean;
+        };
+        UpdateTenantDto: {
+            /** @description Display name */
+            name?: string;
+            settings?: components["schemas"]["TenantSettingsDto"];
+        };
+        UpdateUserDto: {
+            displayName?: string;
+            /** @description Tenant admin, set by hand (sync never revokes it) */
+            isAdmin?: boolean;
+            /** @enum {string} */
+            status?: "active" | "blocked";
+        };
+        User: {
+            /** @enum {string|null} */
+            adminSource: "manual" | "sync" | null;
+            /**
+             * @description Who blocked the user: an admin, SCIM, a Graph refresh (gone from Entra), the inactivity rule
+             * @enum {string|null}
+             */
+            blockedBy: "admin" | "scim" | "graph" | "inactive" | null;
+            /** Format: date-time */
+            createdAt: string;
+            displayName: string | null;
+            email: string;
+            externalGroups: {
+                externalGroup: string;
+                idp: string;
+                /** Format: date-time */
+                seenAt: string;
+                /** @enum {string} */
+                source: "claim" | "scim";
+            }[];
+            /** Format: uuid */
+            id: string;
+            identities: {
+                externalId: string;
+                idp: string;
+            }[];
+            isAdmin: boolean;
+            /**
+             * Format: date-time
+             * @description Last sign-in (any IdP) or SCIM write of the user: the clock of the leaver rules
+             */
+            lastSeenAt: string | null;
+            /** Format: date-time */
+            lastSignInAt: string | null;
+            memberships: {
+                /** Format: uuid */
+                groupId: string;
+                groupName: string;
+                /** @description Kept as last owner although the IdP no longer grants it */
+                keptAsLastOwner: boolean;
+                /**
+                 * Format: date-time
+                 * @description Grace period: when sync removes it unless a claim justifies it again
+                 */
+                pendingRemovalAt: string | null;
+                /** @description Why the removal is pending */
+                pendingRemovalReason: string | null;
+                /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
+                role: string;
+                /** @enum {string} */
+                source: "manual" | "sync" | "scim";
+                /** @description The marker in plain words, for people */
+                syncNote: string | null;
+            }[];
+            /** @enum {string} */
+            status: "active" | "blocked";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description A page of users by email */
+        UserPage: {
+            items: components["schemas"]["User"][];
+            /** @description Pass as ?cursor= for the next page; null at the end */
+            nextCursor: string | null;
+        };
     };
-    TenantSettingsDto: {
-      /**
-       * @description Sync keeps a group's last owner when the IdP stops granting the role (shown as kept as last owner); false removes or downgrades them like anyone else
-       * @default true
-       */
-      keepLastOwner?: boolean;
-      /** @description true: manual membership changes in a group that group links manage are refused (409 membership_locked); the operator token may override with ?force=true. Default false */
-      lockSyncedMemberships?: boolean;
-      /** @description The mass-removal circuit breaker */
-      removalSafety?: components['schemas']['RemovalSafetyDto'];
-      /**
-       * @description What SCIM DELETE does to the user: block (default) or delete
-       * @enum {string}
-       */
-      scimDeleteAction?: 'block' | 'delete';
-      /**
-       * @description Pause sync: sign-ins and SCIM store what the IdP says, no membership or admin change is written. Setting it to false resumes without applying what waits; POST .../sync/resume previews and applies it.
-       * @default false
-       */
-      syncPaused?: boolean;
-    };
-    UpdateGroupDto: {
-      description?: string | null;
-      name?: string;
-      /**
-       * Format: uuid
-       * @description null makes it a top-level group
-       */
-      parentId?: string | null;
-    };
-    UpdateGroupLinkDto: {
-      label?: string | null;
-      /** @description A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles (GET .../roles) */
-      role?: string;
-    };
-    UpdateOidcIdentityProvider: {
-      /**
-       * @description Which EXISTING users of the workspace (found by a verified email) a sign-in through this IdP, or its SCIM client, may take over: `none`; `unowned`: users no IdP holds (created through the API); `email`: also other IdPs' users. Default, stored at creation: `unowned` for the tenant's first IdP, `none` for later ones. Users this IdP already holds (identity or SCIM record) need no linking.
-       * @enum {string}
-       */
-      accountLinking?: 'none' | 'unowned' | 'email';
-      /**
-       * @description Only these email domains may sign in through this IdP, existing users included, and be created (empty: any)
-       * @example [
-       *       "example.com"
-       *     ]
-       */
-      allowedDomains?: string[];
-      authorizationUrl?: string;
-      /** @description Which claim / attribute gives the external id, email and name */
-      claimMapping?: components['schemas']['ClaimMappingDto'];
-      /** @description OIDC client id */
-      clientId?: string;
-      /** @description OIDC client secret; write-only, stored encrypted */
-      clientSecret?: string;
-      /**
-       * @description Log the received claims and each sync decision at sign-in (secrets redacted)
-       * @default false
-       */
-      debug?: boolean;
-      /** @default true */
-      enabled?: boolean;
-      graph?: components['schemas']['GraphSettingsDto'];
-      /**
-       * @description OIDC: where groups are read, in order (first source that has the claim wins); access_token reads a JWT access token
-       * @default [
-       *       "id_token",
-       *       "userinfo",
-       *       "access_token"
-       *     ]
-       */
-      groupsFrom?: string[];
-      groupSync?: components['schemas']['GroupSyncPolicyDto'];
-      /** @description OIDC: issuer URL (discovery) */
-      issuer?: string;
-      jwksUrl?: string;
-      /** @description Leavers caught without a sign-in: scheduled Graph refresh, inactivity block */
-      leavers?: components['schemas']['LeaversSettingsDto'];
-      /** @description Display name; defaults to the slug */
-      name?: string;
-      /**
-       * @description OIDC: use PKCE (S256)
-       * @default true
-       */
-      pkce?: boolean;
-      /**
-       * @default [
-       *       "openid",
-       *       "profile",
-       *       "email"
-       *     ]
-       */
-      scopes?: string[];
-      /**
-       * @description Pause sync for this IdP: its sign-ins and SCIM pushes store what it says, no membership or admin change is written. false resumes without applying what waits; POST .../sync/resume {idp} previews and applies it.
-       * @default false
-       */
-      syncPaused?: boolean;
-      /**
-       * @description OIDC: how the client authenticates at the token endpoint
-       * @default client_secret_basic
-       * @enum {string}
-       */
-      tokenAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
-      tokenUrl?: string;
-      userinfoUrl?: string;
-      /**
-       * @description Email domains this IdP owns, vouched for by the admin: its emails there count as verified for account linking (SAML and SCIM; OIDC when the IdP sends no email_verified, as Entra ID). Exact domains.
-       * @example [
-       *       "example.com"
-       *     ]
-       */
-      verifiedDomains?: string[];
-    };
-    UpdateRoleDto: {
-      description?: string | null;
-      /** @description New name; refused while the role is in use */
-      name?: string;
-      rank?: number;
-    };
-    UpdateSamlIdentityProvider: {
-      /**
-       * @description Which EXISTING users of the workspace (found by a verified email) a sign-in through this IdP, or its SCIM client, may take over: `none`; `unowned`: users no IdP holds (created through the API); `email`: also other IdPs' users. Default, stored at creation: `unowned` for the tenant's first IdP, `none` for later ones. Users this IdP already holds (identity or SCIM record) need no linking.
-       * @enum {string}
-       */
-      accountLinking?: 'none' | 'unowned' | 'email';
-      /**
-       * @description Only these email domains may sign in through this IdP, existing users included, and be created (empty: any)
-       * @example [
-       *       "example.com"
-       *     ]
-       */
-      allowedDomains?: string[];
-      /**
-       * @description SAML: accept sign-ins the IdP starts (no AuthnRequest); off by default
-       * @default false
-       */
-      allowIdpInitiated?: boolean;
-      /** @description SAML: IdP signing certificates (PEM); several during rotation */
-      certificates?: string[];
-      /** @description Which claim / attribute gives the external id, email and name */
-      claimMapping?: components['schemas']['ClaimMappingDto'];
-      /**
-       * @description SAML: tolerated clock difference in seconds
-       * @default 60
-       */
-      clockSkewSeconds?: number;
-      /**
-       * @description Log the received claims and each sync decision at sign-in (secrets redacted)
-       * @default false
-       */
-      debug?: boolean;
-      /** @default true */
-      enabled?: boolean;
-      /** @description SAML: IdP entity id (when not using metadataXml) */
-      entityId?: string;
-      graph?: components['schemas']['GraphSettingsDto'];
-      groupSync?: components['schemas']['GroupSyncPolicyDto'];
-      /** @description SAML: the URL of the IdP federation metadata (Entra: App Federation Metadata Url), read now and again every METADATA_REFRESH_MINUTES so certificate rotation needs no admin; instead of metadataXml. null (PATCH) stops reading it; pasting metadataXml or explicit entityId/ssoUrl/certificates does too. */
-      idpMetadataUrl?: string | null;
-      /** @description Leavers caught without a sign-in: scheduled Graph refresh, inactivity block */
-      leavers?: components['schemas']['LeaversSettingsDto'];
-      /** @description SAML: the IdP federation metadata XML, pasted */
-      metadataXml?: string;
-      /** @description Display name; defaults to the slug */
-      name?: string;
-      /** @description SAML: size and shape limits of a posted response, checked before parsing */
-      responseLimits?: components['schemas']['SamlResponseLimitsDto'];
-      /** @description SAML: IdP single sign-on URL (HTTP-Redirect or HTTP-POST) */
-      ssoUrl?: string;
-      /**
-       * @description Pause sync for this IdP: its sign-ins and SCIM pushes store what it says, no membership or admin change is written. false resumes without applying what waits; POST .../sync/resume {idp} previews and applies it.
-       * @default false
-       */
-      syncPaused?: boolean;
-      /**
-       * @description Email domains this IdP owns, vouched for by the admin: its emails there count as verified for account linking (SAML and SCIM; OIDC when the IdP sends no email_verified, as Entra ID). Exact domains.
-       * @example [
-       *       "example.com"
-       *     ]
-       */
-      verifiedDomains?: string[];
-      /**
-       * @description SAML: also require the whole Response to be signed (the assertion always must be)
-       * @default false
-       */
-      wantResponseSigned?: boolean;
-    };
-    UpdateTenantDto: {
-      /** @description Display name */
-      name?: string;
-      settings?: components['schemas']['TenantSettingsDto'];
-    };
-    UpdateUserDto: {
-      displayName?: string;
-      /** @description Tenant admin, set by hand (sync never revokes it) */
-      isAdmin?: boolean;
-      /** @enum {string} */
-      status?: 'active' | 'blocked';
-    };
-    User: {
-      /** @enum {string|null} */
-      adminSource: 'manual' | 'sync' | null;
-      /**
-       * @description Who blocked the user: an admin, SCIM, a Graph refresh (gone from Entra), the inactivity rule
-       * @enum {string|null}
-       */
-      blockedBy: 'admin' | 'scim' | 'graph' | 'inactive' | null;
-      /** Format: date-time */
-      createdAt: string;
-      displayName: string | null;
-      email: string;
-      externalGroups: {
-        externalGroup: string;
-        idp: string;
-        /** Format: date-time */
-        seenAt: string;
-        /** @enum {string} */
-        source: 'claim' | 'scim';
-      }[];
-      /** Format: uuid */
-      id: string;
-      identities: {
-        externalId: string;
-        idp: string;
-      }[];
-      isAdmin: boolean;
-      /**
-       * Format: date-time
-       * @description Last sign-in (any IdP) or SCIM write of the user: the clock of the leaver rules
-       */
-      lastSeenAt: string | null;
-      /** Format: date-time */
-      lastSignInAt: string | null;
-      memberships: {
-        /** Format: uuid */
-        groupId: string;
-        groupName: string;
-        /** @description Kept as last owner although the IdP no longer grants it */
-        keptAsLastOwner: boolean;
-        /**
-         * Format: date-time
-         * @description Grace period: when sync removes it unless a claim justifies it again
-         */
-        pendingRemovalAt: string | null;
-        /** @description Why the removal is pending */
-        pendingRemovalReason: string | null;
-        /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
-        role: string;
-        /** @enum {string} */
-        source: 'manual' | 'sync' | 'scim';
-        /** @description The marker in plain words, for people */
-        syncNote: string | null;
-      }[];
-      /** @enum {string} */
-      status: 'active' | 'blocked';
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    /** @description A page of users by email */
-    UserPage: {
-      items: components['schemas']['User'][];
-      /** @description Pass as ?cursor= for the next page; null at the end */
-      nextCursor: string | null;
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  OperatorSessionController_current: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OperatorSessionStatusDto'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  OperatorSessionController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateOperatorSessionDto'];
-      };
-    };
-    responses: {
-      /** @description Sets the HttpOnly gs_operator cookie */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OperatorSessionDto'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  OperatorSessionController_end: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Clears the cookie; with a valid operator session and its X-CSRF-Token, ends every operator session */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  TenantsController_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Tenant'][];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  TenantsController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateTenantDto'];
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Tenant'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Conflict (duplicate, last owner, subgroups) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  TenantsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Tenant'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  TenantsController_remove: {
-    parameters: {
-      query?: {
-        /** @description true: answer 200 with what the delete would take with it, and delete nothing */
-        dryRun?: 'true' | 'false';
-        /** @description true: go ahead although the answer would otherwise be 409 (see the 409 details) */
-        force?: 'true' | 'false';
-      };
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description With ?dryRun=true: what would go, nothing deleted */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DeletePreview'];
-        };
-      };
-      /** @description Done; no body */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Conflict (duplicate, last owner, subgroups) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  TenantsController_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateTenantDto'];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Tenant'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  ApiKeysController_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ApiKey'][];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  ApiKeysController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateApiKeyDto'];
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['NewApiKey'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  ApiKeysController_revoke: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        keyId: string;
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Done; no body */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  AuditController_list: {
-    parameters: {
-      query?: {
-        /** @description Exact action (membership.added) or a prefix ending in * (membership.*) */
-        action?: string;
-        /** @description Only events of this request: the correlation id an error or a refused sign-in shows (exact match) */
-        correlationId?: string;
-        /** @description nextCursor of the previous page */
-        cursor?: string;
-        /** @description Only events about the user with this email (exact, any case) */
-        email?: string;
-        /** @description Only events about this group: the group, its memberships, its current links */
-        groupId?: string;
-        /** @description Slug of an identity provider: its sign-ins and refusals, its SCIM tokens' requests, its settings */
-        idp?: string;
-        /** @description Page size, 1-200 */
-        limit?: number;
-        /** @description ISO 8601 time, inclusive */
-        since?: string;
-        /** @description ISO 8601 time, exclusive */
-        until?: string;
-        /** @description Only events about this user */
-        userId?: string;
-      };
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AuditPage'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  GroupsController_list: {
-    parameters: {
-      query?: {
-        /** @description nextCursor of the previous page (opaque); empty for the first page */
-        cursor?: string;
-        /** @description Page size, 1-500 (default 100); with it the answer is {items, nextCursor} */
-        limit?: number;
-      };
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The whole list as an array; with ?limit= or ?cursor= a page {items, nextCursor} */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Group'][] | components['schemas']['GroupPage'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  GroupsController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateGroupDto'];
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Group'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Conflict (duplicate, last owner, subgroups) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  GroupsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        groupId: string;
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Group'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  GroupsController_remove: {
-    parameters: {
-      query?: {
-        /** @description true: answer 200 with what the delete would take with it, and delete nothing */
-        dryRun?: 'true' | 'false';
-        /** @description true: go ahead although the answer would otherwise be 409 (see the 409 details) */
-        force?: 'true' | 'false';
-      };
-      header?: never;
-      path: {
-        groupId: string;
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description With ?dryRun=true: what would go, nothing deleted */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DeletePreview'];
-        };
-      };
-      /** @description Done; no body */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Conflict (duplicate, last owner, subgroups) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  GroupsController_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        groupId: string;
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateGroupDto'];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Group'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Conflict (duplicate, last owner, subgroups) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  GroupLinksController_list: {
-    parameters: {
-      query?: {
-        /** @description nextCursor of the previous page (opaque); empty for the first page */
-        cursor?: string;
-        /** @description Page size, 1-500 (default 100); with it the answer is {items, nextCursor} */
-        limit?: number;
-      };
-      header?: never;
-      path: {
-        groupId: string;
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The whole list as an array; with ?limit= or ?cursor= a page {items, nextCursor} */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['GroupLink'][] | components['schemas']['GroupLinkPage'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  GroupLinksController_create: {
-    parameters: {
-      query?: {
-        /** @description true: answer with the impact on members and change nothing */
-        dryRun?: 'true' | 'false';
-      };
-      header?: never;
-      path: {
-        groupId: string;
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateGroupLinkDto'];
-      };
-    };
-    responses: {
-      /** @description With ?dryRun=true: the impact, nothing written */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LinkDryRun'];
-        };
-      };
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['GroupLink'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Conflict (duplicate, last owner, subgroups) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  GroupLinksController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        groupId: string;
-        linkId: string;
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['GroupLink'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  GroupLinksController_remove: {
-    parameters: {
-      query?: {
-        /** @description true: answer with the impact on members and change nothing */
-        dryRun?: 'true' | 'false';
-      };
-      header?: never;
-      path: {
-        groupId: string;
-        linkId: string;
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description With ?dryRun=true: the impact, nothing written */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LinkDryRun'];
-        };
-      };
-      /** @description Done; no body */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  GroupLinksController_update: {
-    parameters: {
-      query?: {
-        /** @description true: answer with the impact on members and change nothing */
-        dryRun?: 'true' | 'false';
-      };
-      header?: never;
-      path: {
-        groupId: string;
-        linkId: string;
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateGroupLinkDto'];
-      };
-    };
-    responses: {
-      /** @description The link; with ?dryRun=true the impact, nothing written */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['GroupLink'] | components['schemas']['LinkDryRun'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  GroupsController_members: {
-    parameters: {
-      query?: {
-        /** @description nextCursor of the previous page (opaque); empty for the first page */
-        cursor?: string;
-        /** @description Page size, 1-500 (default 100); with it the answer is {items, nextCursor} */
-        limit?: number;
-      };
-      header?: never;
-      path: {
-        groupId: string;
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The whole list as an array; with ?limit= or ?cursor= a page {items, nextCursor} */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Member'][] | components['schemas']['MemberPage'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  GroupsController_putMember: {
-    parameters: {
-      query?: {
-        /** @description true: go ahead although the answer would otherwise be 409 (see the 409 details) */
-        force?: 'true' | 'false';
-      };
-      header?: never;
-      path: {
-        groupId: string;
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-        userId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['PutMemberDto'];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Membership'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Conflict (duplicate, last owner, subgroups) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  GroupsController_removeMember: {
-    parameters: {
-      query?: {
-        /** @description true: go ahead although the answer would otherwise be 409 (see the 409 details) */
-        force?: 'true' | 'false';
-      };
-      header?: never;
-      path: {
-        groupId: string;
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-        userId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Done; no body */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Conflict (duplicate, last owner, subgroups) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  IdentityProvidersController_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['IdentityProvider'][];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  IdentityProvidersController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json':
-          | components['schemas']['CreateSamlIdentityProvider']
-          | components['schemas']['CreateOidcIdentityProvider'];
-      };
-    };
-    responses: {
-      /** @description Created, with the URLs to give the IdP */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['IdentityProvider'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Conflict (duplicate, last owner, subgroups) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  IdentityProvidersController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        idp: string;
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['IdentityProvider'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  IdentityProvidersController_remove: {
-    parameters: {
-      query?: {
-        /** @description true: answer 200 with what the delete would take with it, and delete nothing */
-        dryRun?: 'true' | 'false';
-        /** @description true: go ahead although the answer would otherwise be 409 (see the 409 details) */
-        force?: 'true' | 'false';
-      };
-      header?: never;
-      path: {
-        idp: string;
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description With ?dryRun=true: what would go, nothing deleted */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DeletePreview'];
-        };
-      };
-      /** @description Done; no body */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Conflict (duplicate, last owner, subgroups) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  IdentityProvidersController_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        idp: string;
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json':
-          | components['schemas']['UpdateSamlIdentityProvider']
-          | components['schemas']['UpdateOidcIdentityProvider'];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['IdentityProvider'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  LeaversController_blockInactive: {
-    parameters: {
-      query?: {
-        /** @description true: answer with the impact on members and change nothing */
-        dryRun?: 'true' | 'false';
-        /** @description Dry run only: preview with this many days instead of leavers.blockNotSeenDays */
-        notSeenDays?: number;
-      };
-      header?: never;
-      path: {
-        idp: string;
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['InactivityResult'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Conflict (duplicate, last owner, subgroups) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  LeaversController_graphRefresh: {
-    parameters: {
-      query?: {
-        /** @description true: answer with the impact on members and change nothing */
-        dryRun?: 'true' | 'false';
-      };
-      header?: never;
-      path: {
-        idp: string;
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['GraphRefreshResult'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Conflict (duplicate, last owner, subgroups) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  IdentityProvidersController_refreshMetadata: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        idp: string;
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MetadataRefreshResult'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Conflict (duplicate, last owner, subgroups) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  OverviewController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Overview'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  RolesController_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Role'][];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  RolesController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateRoleDto'];
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Role'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Conflict (duplicate, last owner, subgroups) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  RolesController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        role: string;
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Role'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  RolesController_remove: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        role: string;
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Done; no body */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Conflict (duplicate, last owner, subgroups) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  RolesController_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        role: string;
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateRoleDto'];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Role'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Conflict (duplicate, last owner, subgroups) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  ScimTokensController_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ScimToken'][];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  ScimTokensController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateScimTokenDto'];
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['NewScimToken'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  ScimTokensController_revoke: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-        tokenId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Done; no body */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  RemovalSafetyController_list: {
-    parameters: {
-      query?: {
-        /** @description nextCursor of the previous page (opaque); empty for the first page */
-        cursor?: string;
-        /** @description Page size, 1-500 (default 100); with it the answer is {items, nextCursor} */
-        limit?: number;
-      };
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['StagedRemovalPage'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  RemovalSafetyController_approve: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['StagedRemovalIdsDto'];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['StagedRemovalsApproved'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  RemovalSafetyController_discard: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['StagedRemovalIdsDto'];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['StagedRemovalsDiscarded'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  SyncController_preview: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SyncPreviewDto'];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SyncPlan'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  SyncController_reconcile: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ReconcileDto'];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ReconcileResult'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Conflict (duplicate, last owner, subgroups) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  RemovalSafetyController_resume: {
-    parameters: {
-      query?: {
-        /** @description true: answer the changes resuming would apply, per user, and change nothing */
-        dryRun?: 'true' | 'false';
-      };
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ResumeDto'];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SyncResume'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  UsersController_list: {
-    parameters: {
-      query?: {
-        /** @description nextCursor of the previous page (opaque; not with offset); empty for the first page */
-        cursor?: string;
-        /** @description Exact email, case-insensitive */
-        email?: string;
-        /** @description Page size. With `cursor`: 1-500 (default 100) and the answer is {items, nextCursor}; without it (older offset paging, kept for existing scripts): 1-1000 and a bare array */
-        limit?: number;
-        offset?: number;
-      };
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The whole list as an array; with ?limit= or ?cursor= a page {items, nextCursor} */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['User'][] | components['schemas']['UserPage'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  UsersController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateUserDto'];
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['User'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Conflict (duplicate, last owner, subgroups) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  UsersController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-        userId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['User'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  UsersController_remove: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-        userId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Done; no body */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  UsersController_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-        userId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateUserDto'];
-      };
-    };
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['User'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  UsersController_memberships: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The workspace (tenant) slug */
-        tenant: string;
-        userId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MembershipsWhy'];
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  HealthController_health: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Health'];
-        };
-      };
-      /** @description Not ready: the database is unreachable or not migrated */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  HealthController_live: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': unknown;
-        };
-      };
-      /** @description Object.prototype was modified: replace the process */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  HealthController_ready: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': unknown;
-        };
-      };
-      /** @description Not ready: the reason is in the message */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-    };
-  };
-  MetricsController_scrape: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Prometheus text exposition format 0.0.4 */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/plain; version=0.0.4': string;
-        };
-      };
-      /** @description Invalid input (validation_failed lists each field) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description No or bad credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
-      /** @description Too many requests or failed credentials; Retry-After says when to try again */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorResponse'];
-        };
-      };
+    OperatorSessionController_current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorSessionStatusDto"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    OperatorSessionController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOperatorSessionDto"];
+            };
+        };
+        responses: {
+            /** @description Sets the HttpOnly gs_operator cookie */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorSessionDto"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    OperatorSessionController_end: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Clears the cookie; with a valid operator session and its X-CSRF-Token, ends every operator session */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    TenantsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"][];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    TenantsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTenantDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    TenantsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    TenantsController_remove: {
+        parameters: {
+            query?: {
+                /** @description true: answer 200 with what the delete would take with it, and delete nothing */
+                dryRun?: "true" | "false";
+                /** @description true: go ahead although the answer would otherwise be 409 (see the 409 details) */
+                force?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description With ?dryRun=true: what would go, nothing deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletePreview"];
+                };
+            };
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    TenantsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTenantDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ApiKeysController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"][];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ApiKeysController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewApiKey"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ApiKeysController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    AuditController_list: {
+        parameters: {
+            query?: {
+                /** @description Exact action (membership.added) or a prefix ending in * (membership.*) */
+                action?: string;
+                /** @description Only events of this request: the correlation id an error or a refused sign-in shows (exact match) */
+                correlationId?: string;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Only events about the user with this email (exact, any case) */
+                email?: string;
+                /** @description Only events about this group: the group, its memberships, its current links */
+                groupId?: string;
+                /** @description Slug of an identity provider: its sign-ins and refusals, its SCIM tokens' requests, its settings */
+                idp?: string;
+                /** @description Page size, 1-200 */
+                limit?: number;
+                /** @description ISO 8601 time, inclusive */
+                since?: string;
+                /** @description ISO 8601 time, exclusive */
+                until?: string;
+                /** @description Only events about this user */
+                userId?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    GroupsController_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page (opaque); empty for the first page */
+                cursor?: string;
+                /** @description Page size, 1-500 (default 100); with it the answer is {items, nextCursor} */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole list as an array; with ?limit= or ?cursor= a page {items, nextCursor} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"][] | components["schemas"]["GroupPage"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    GroupsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGroupDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    GroupsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                groupId: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    GroupsController_remove: {
+        parameters: {
+            query?: {
+                /** @description true: answer 200 with what the delete would take with it, and delete nothing */
+                dryRun?: "true" | "false";
+                /** @description true: go ahead although the answer would otherwise be 409 (see the 409 details) */
+                force?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                groupId: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description With ?dryRun=true: what would go, nothing deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletePreview"];
+                };
+            };
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    GroupsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                groupId: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGroupDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    GroupLinksController_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page (opaque); empty for the first page */
+                cursor?: string;
+                /** @description Page size, 1-500 (default 100); with it the answer is {items, nextCursor} */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                groupId: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole list as an array; with ?limit= or ?cursor= a page {items, nextCursor} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupLink"][] | components["schemas"]["GroupLinkPage"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    GroupLinksController_create: {
+        parameters: {
+            query?: {
+                /** @description true: answer with the impact on members and change nothing */
+                dryRun?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                groupId: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGroupLinkDto"];
+            };
+        };
+        responses: {
+            /** @description With ?dryRun=true: the impact, nothing written */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkDryRun"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupLink"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    GroupLinksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                groupId: string;
+                linkId: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupLink"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    GroupLinksController_remove: {
+        parameters: {
+            query?: {
+                /** @description true: answer with the impact on members and change nothing */
+                dryRun?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                groupId: string;
+                linkId: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description With ?dryRun=true: the impact, nothing written */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkDryRun"];
+                };
+            };
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    GroupLinksController_update: {
+        parameters: {
+            query?: {
+                /** @description true: answer with the impact on members and change nothing */
+                dryRun?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                groupId: string;
+                linkId: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGroupLinkDto"];
+            };
+        };
+        responses: {
+            /** @description The link; with ?dryRun=true the impact, nothing written */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupLink"] | components["schemas"]["LinkDryRun"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    GroupsController_members: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page (opaque); empty for the first page */
+                cursor?: string;
+                /** @description Page size, 1-500 (default 100); with it the answer is {items, nextCursor} */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                groupId: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole list as an array; with ?limit= or ?cursor= a page {items, nextCursor} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"][] | components["schemas"]["MemberPage"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    GroupsController_putMember: {
+        parameters: {
+            query?: {
+                /** @description true: go ahead although the answer would otherwise be 409 (see the 409 details) */
+                force?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                groupId: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutMemberDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Membership"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    GroupsController_removeMember: {
+        parameters: {
+            query?: {
+                /** @description true: go ahead although the answer would otherwise be 409 (see the 409 details) */
+                force?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                groupId: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    IdentityProvidersController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityProvider"][];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    IdentityProvidersController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSamlIdentityProvider"] | components["schemas"]["CreateOidcIdentityProvider"];
+            };
+        };
+        responses: {
+            /** @description Created, with the URLs to give the IdP */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityProvider"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    IdentityProvidersController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                idp: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityProvider"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    IdentityProvidersController_remove: {
+        parameters: {
+            query?: {
+                /** @description true: answer 200 with what the delete would take with it, and delete nothing */
+                dryRun?: "true" | "false";
+                /** @description true: go ahead although the answer would otherwise be 409 (see the 409 details) */
+                force?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                idp: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description With ?dryRun=true: what would go, nothing deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletePreview"];
+                };
+            };
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    IdentityProvidersController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                idp: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSamlIdentityProvider"] | components["schemas"]["UpdateOidcIdentityProvider"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityProvider"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    LeaversController_blockInactive: {
+        parameters: {
+            query?: {
+                /** @description true: answer with the impact on members and change nothing */
+                dryRun?: "true" | "false";
+                /** @description Dry run only: preview with this many days instead of leavers.blockNotSeenDays */
+                notSeenDays?: number;
+            };
+            header?: never;
+            path: {
+                idp: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InactivityResult"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    LeaversController_graphRefresh: {
+        parameters: {
+            query?: {
+                /** @description true: answer with the impact on members and change nothing */
+                dryRun?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                idp: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GraphRefreshResult"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    IdentityProvidersController_refreshMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                idp: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetadataRefreshResult"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    OverviewController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RolesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"][];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RolesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRoleDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RolesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                role: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RolesController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                role: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RolesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                role: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRoleDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ScimTokensController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScimToken"][];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ScimTokensController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateScimTokenDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewScimToken"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ScimTokensController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+                tokenId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RemovalSafetyController_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page (opaque); empty for the first page */
+                cursor?: string;
+                /** @description Page size, 1-500 (default 100); with it the answer is {items, nextCursor} */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StagedRemovalPage"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RemovalSafetyController_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StagedRemovalIdsDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StagedRemovalsApproved"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RemovalSafetyController_discard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StagedRemovalIdsDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StagedRemovalsDiscarded"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    SyncController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SyncPreviewDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncPlan"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    SyncController_reconcile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReconcileDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconcileResult"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RemovalSafetyController_resume: {
+        parameters: {
+            query?: {
+                /** @description true: answer the changes resuming would apply, per user, and change nothing */
+                dryRun?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResumeDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncResume"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    UsersController_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page (opaque; not with offset); empty for the first page */
+                cursor?: string;
+                /** @description Exact email, case-insensitive */
+                email?: string;
+                /** @description Page size. With `cursor`: 1-500 (default 100) and the answer is {items, nextCursor}; without it (older offset paging, kept for existing scripts): 1-1000 and a bare array */
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole list as an array; with ?limit= or ?cursor= a page {items, nextCursor} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"][] | components["schemas"]["UserPage"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    UsersController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    UsersController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    UsersController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    UsersController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    UsersController_memberships: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipsWhy"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    HealthController_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Not ready: the database is unreachable or not migrated */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    HealthController_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Object.prototype was modified: replace the process */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    HealthController_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Not ready: the reason is in the message */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    MetricsController_scrape: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format 0.0.4 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain; version=0.0.4": string;
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
     };
-  };
 }
