@@ -29,6 +29,12 @@ const ERROR_STATUS = {
   identity_provider_slug_taken: 409,
   invalid_identity_provider: 400,
   invalid_metadata: 400,
+  /** Save-time checks (src/identity-providers/idp-checks.ts); details.field names the setting. */
+  invalid_certificate: 400,
+  insecure_url: 400,
+  oidc_discovery_failed: 400,
+  metadata_fetch_failed: 400,
+  metadata_url_not_set: 409,
   leavers_not_configured: 409,
   identity_provider_in_use: 409,
   // groups and memberships

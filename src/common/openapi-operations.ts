@@ -90,6 +90,10 @@ export const OPERATIONS: Record<string, OperationDoc> = {
 
   'POST /api/v1/tenants/{tenant}/identity-providers': {
     summary: 'Connect a SAML or OIDC identity provider',
+    description:
+      'Checked when saved: signing certificates must be valid now (invalid_certificate), URLs https outside ' +
+      'development (insecure_url), an OIDC issuer must serve a matching discovery document ' +
+      '(oidc_discovery_failed), idpMetadataUrl must be readable (metadata_fetch_failed); details.field names the setting.',
     ok: { 201: json('IdentityProvider', 'Created, with the URLs to give the IdP') },
     errors: [409],
   },
@@ -109,6 +113,15 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Delete an identity provider (?force=true when links, identities or SCIM data hang off it)',
     description: DELETE_RULE,
     ok: { 204: none(), 200: json('DeletePreview', 'With ?dryRun=true: what would go, nothing deleted') },
+    errors: [409],
+  },
+  'POST /api/v1/tenants/{tenant}/identity-providers/{idp}/metadata-refresh': {
+    summary: 'SAML: read the IdP metadata URL now and apply changed certificates or endpoints',
+    description:
+      'What the METADATA_REFRESH_MINUTES schedule does, at once. A failed read is recorded on the IdP ' +
+      '(metadataRefresh.error) and audited, and answered 200 with `error`; the working settings are kept. ' +
+      '409 metadata_url_not_set when the IdP has no idpMetadataUrl.',
+    ok: { 200: json('MetadataRefreshResult') },
     errors: [409],
   },
   'POST /api/v1/tenants/{tenant}/identity-providers/{idp}/graph-refresh': {

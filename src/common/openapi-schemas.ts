@@ -23,6 +23,7 @@ import {
 } from './openapi-schema-parts';
 import { JOB_SCHEMAS } from './openapi-jobs';
 import { REMOVAL_SAFETY_SCHEMAS } from './openapi-schemas-removal-safety';
+import { IDP_HEALTH_PROPERTIES, IDP_HEALTH_SCHEMAS } from './openapi-schemas-idp-health';
 
 /** What sync marked on a direct membership: a pending removal (grace period), an owner kept as last owner. */
 const MEMBERSHIP_MARKERS: Record<string, Schema> = {
@@ -102,6 +103,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
       spEntityId: { type: 'string', description: 'SAML' },
       metadataUrl: { type: 'string', description: 'SAML' },
       callbackUrl: { type: 'string', description: 'OIDC' },
+      ...IDP_HEALTH_PROPERTIES,
       createdAt: time,
       updatedAt: time,
     },
@@ -116,6 +118,9 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
       'groupSync',
       'leavers',
       'leaversNextRunAt',
+      'signingCertificates',
+      'certificateWarning',
+      'metadataRefresh',
       'loginUrl',
       'createdAt',
       'updatedAt',
@@ -332,6 +337,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   }),
   ...REMOVAL_SAFETY_SCHEMAS,
   ...JOB_SCHEMAS,
+  ...IDP_HEALTH_SCHEMAS,
   AuditEvent: obj({
     id: uuid,
     createdAt: time,

@@ -14,6 +14,8 @@ describe('loadConfig', () => {
         secretKeyFile: undefined,
         previousSecretKey: undefined,
         production: false,
+        development: false,
+        idpDiscoveryCheck: true,
         logFile: undefined,
         trustProxyHops: 0,
         rateLimit: { windowSeconds: 60, ssoPerAddress: 600, ssoPerTenant: 6000, authFailuresPerAddress: 100 },
@@ -156,7 +158,23 @@ describe('loadConfig: operations settings (#14)', () => {
       retention: { auditDays: 365, refusedSignInDays: 365, intervalMinutes: 60, batchSize: 1000 },
       graceSweepSeconds: 60,
       jobs: { pollMs: 1000, leaseSeconds: 60, maxAttempts: 3, reconcileThreshold: 500 },
+      metadataRefreshMinutes: 60,
     });
+  });
+
+  it('re-reads SAML metadata URLs hourly (never under NODE_ENV=test unless asked) and says what development is', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).ops.metadataRefreshMinutes).toBe(0);
+    expect(loadConfig({ METADATA_REFRESH_MINUTES: '0' }).ops.metadataRefreshMinutes).toBe(0);
+    expect(() => loadConfig({ METADATA_REFRESH_MINUTES: 'hourly' })).toThrow(
+      'METADATA_REFRESH_MINUTES must be a whole number',
+    );
+    expect(loadConfig({}).app.development).toBe(false);
+    expect(loadConfig({ DEV_IDP: 'true' }).app.development).toBe(true);
+    expect(loadConfig({ ALLOW_PRIVATE_NETWORK: 'true' }).app.development).toBe(true);
+    const production = { NODE_ENV: 'production', SECRET_KEY: 'k'.repeat(32) };
+    expect(loadConfig({ ...production, ALLOW_PRIVATE_NETWORK: 'true' }).app.development).toBe(false);
+    expect(loadConfig({}).app.idpDiscoveryCheck).toBe(true);
+    expect(loadConfig({ IDP_DISCOVERY_CHECK: 'false' }).app.idpDiscoveryCheck).toBe(false);
   });
 
   it('runs the leaver schedule every 15 minutes, never under NODE_ENV=test unless asked, and refuses bad values', () => {

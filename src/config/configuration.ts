@@ -23,6 +23,13 @@ interface AppConfig {
   previousSecretKey: string | undefined;
   /** NODE_ENV=production: no generated SECRET_KEY. */
   production: boolean;
+  /**
+   * Development: not production, and DEV_IDP or ALLOW_PRIVATE_NETWORK on. Only then may an IdP
+   * setting use plain http:// (docs/saml.md, "Checked when saved").
+   */
+  development: boolean;
+  /** IDP_DISCOVERY_CHECK=false: an OIDC issuer is saved without reading its discovery document. */
+  idpDiscoveryCheck: boolean;
   /** LOG_FILE: logs go to this file instead of stdout. */
   logFile: string | undefined;
   /**
@@ -69,6 +76,11 @@ interface OpsConfig {
   leaversIntervalMinutes: number;
   /** GRACE_SWEEP_SECONDS: how often pending removals that are due are applied; 0 turns the job off. */
   graceSweepSeconds: number;
+  /**
+   * METADATA_REFRESH_MINUTES: how often SAML IdPs with a metadata URL have it read again; 0 turns
+   * the timer off. Default 60, and 0 under NODE_ENV=test.
+   */
+  metadataRefreshMinutes: number;
   jobs: JobsConfig;
 }
 /** Background jobs (src/jobs, docs/operations.md "Jobs"). */
@@ -138,6 +150,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
       secretKeyFile: vars.SECRET_KEY_FILE,
       previousSecretKey: vars.SECRET_KEY_PREVIOUS,
       production: isProduction(vars.NODE_ENV),
+      development:
+        !isProduction(vars.NODE_ENV) && (vars.DEV_IDP === 'true' || vars.ALLOW_PRIVATE_NETWORK === 'true'),
+      idpDiscoveryCheck: vars.IDP_DISCOVERY_CHECK !== 'false',
       logFile: vars.LOG_FILE,
       trustProxyHops: trustProxyHops(vars.TRUST_PROXY),
       rateLimit: {
@@ -169,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
         batchSize: vars.RETENTION_BATCH_SIZE ?? 1000,
       },
       graceSweepSeconds: vars.GRACE_SWEEP_SECONDS ?? 60,
+      metadataRefreshMinutes: vars.METADATA_REFRESH_MINUTES ?? (vars.NODE_ENV === 'test' ? 0 : 60),
       jobs: {
         pollMs: vars.JOBS_POLL_MS ?? 1000,
         leaseSeconds: vars.JOBS_LEASE_SECONDS ?? 60,

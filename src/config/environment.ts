@@ -229,4 +229,15 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(10000000)
   JOBS_RECONCILE_THRESHOLD?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'METADATA_REFRESH_MINUTES must be a whole number' })
+  @Min(0)
+  @Max(10080)
+  METADATA_REFRESH_MINUTES?: number;
+
+  @IsOptional()
+  @Matches(/^(true|false)$/, { message: 'IDP_DISCOVERY_CHECK must be true or false' })
+  IDP_DISCOVERY_CHECK?: string;
 }

@@ -23,4 +23,11 @@ describe('selfSignedCertificate', () => {
     expect(Math.abs(from - Date.now())).toBeLessThan(5_000);
     expect(Math.round((to - from) / 86_400_000)).toBe(30);
   });
+
+  it('may start at another time (tests make expired and not-yet-valid certificates)', () => {
+    const start = new Date(Date.UTC(2020, 0, 1));
+    const cert = new X509Certificate(selfSignedCertificate(privateKey, 'old', 10, start));
+    expect(new Date(cert.validFrom).toISOString()).toBe('2020-01-01T00:00:00.000Z');
+    expect(new Date(cert.validTo).toISOString()).toBe('2020-01-11T00:00:00.000Z');
+  });
 });

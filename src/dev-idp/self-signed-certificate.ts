@@ -27,11 +27,16 @@ const commonName = (cn: string) =>
 const utcTime = (date: Date) =>
   der(0x17, Buffer.from(`${date.toISOString().slice(2, 19).replace(/[-T:]/g, '')}Z`, 'ascii'));
 
-/** A self-signed certificate (PEM) for an RSA private key, valid from now for `days`. */
-export function selfSignedCertificate(privateKey: KeyObject, cn: string, days = 3650): string {
+/** A self-signed certificate (PEM) for an RSA private key, valid from `from` (default now) for `days`. */
+export function selfSignedCertificate(
+  privateKey: KeyObject,
+  cn: string,
+  days = 3650,
+  from = new Date(),
+): string {
   const serial = randomBytes(12);
   serial[0] &= 0x7f; // a positive INTEGER
-  const now = new Date();
+  const now = from;
   const subject = commonName(cn);
   const tbs = sequence(
     der(0x02, serial),

@@ -7,6 +7,15 @@ import { type IdpConfig, readIdpConfig } from './idp-config';
 
 export type IdpType = 'saml' | 'oidc';
 
+export interface MetadataRefreshStatus {
+  /** When the URL was last read, successfully or not. */
+  checkedAt: string;
+  /** When a read last changed the settings. */
+  changedAt: string | null;
+  /** Why the last read failed; null when it succeeded. */
+  error: string | null;
+}
+
 @Entity('identity_providers')
 @Unique(['tenantId', 'slug'])
 export class IdentityProvider {
@@ -37,6 +46,12 @@ export class IdentityProvider {
   groupSync: GroupSyncPolicy = resolvePolicy();
   /** When the scheduled leaver run (Graph refresh, inactivity block) is next due; null: not scheduled. */
   @TimestampColumn({ nullable: true }) leaversNextRunAt: Date | null = null;
+  /**
+   * SAML with a metadata URL: the last scheduled or manual re-read (docs/saml.md, "Metadata URL").
+   * A failure is kept here and never clears the working settings; null: never read again.
+   */
+  @JsonColumn({ nullable: true, transformer: { from: readRefreshStatus, to: (s: unknown) => s ?? null } })
+  metadataRefresh: MetadataRefreshStatus | null = null;
   @TimestampColumn() createdAt: Date = new Date();
   @TimestampColumn() updatedAt: Date = new Date();
 }
@@ -44,4 +59,12 @@ export class IdentityProvider {
 function resolveStored(stored: unknown): GroupSyncPolicy {
   const partial = stored && typeof stored === 'object' && !Array.isArray(stored) ? stored : {};
   return resolvePolicy(partial as Partial<GroupSyncPolicy>);
+}
+
+function readRefreshStatus(stored: unknown): MetadataRefreshStatus | null {
+  if (!stored || typeof stored !== 'object' || Array.isArray(stored)) return null;
+  const s = stored as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  const checkedAt = text(s.checkedAt);
+  return checkedAt ? { checkedAt, changedAt: text(s.changedAt), error: text(s.error) } : null;
 }

@@ -1,19 +1,25 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { DeleteQueryDto, deleteMode } from '../common/delete-query';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Ctx, CurrentTenant, RequestContext } from '../common/request-context';
 import type { Tenant } from '../tenants/tenant.entity';
 import { CreateIdentityProviderDto, UpdateIdentityProviderDto } from './dto/identity-provider.dto';
+import { CreateIdentityProviderBody, UpdateIdentityProviderBody } from './dto/identity-provider-bodies';
 import { IdentityProvidersService } from './identity-providers.service';
+import { MetadataRefreshService } from './metadata-refresh.service';
 
 @ApiTags('identity-providers')
 @ApiBearerAuth()
 @Controller('api/v1/tenants/:tenant/identity-providers')
 export class IdentityProvidersController {
-  constructor(private readonly idps: IdentityProvidersService) {}
+  constructor(
+    private readonly idps: IdentityProvidersService,
+    private readonly metadata: MetadataRefreshService,
+  ) {}
 
   @Post()
+  @CreateIdentityProviderBody()
   async create(
     @CurrentTenant() tenant: Tenant,
     @Body() dto: CreateIdentityProviderDto,
@@ -33,6 +39,7 @@ export class IdentityProvidersController {
   }
 
   @Patch(':idp')
+  @UpdateIdentityProviderBody()
   async update(
     @CurrentTenant() tenant: Tenant,
     @Param('idp') slug: string,
@@ -40,6 +47,12 @@ export class IdentityProvidersController {
     @Ctx() ctx: RequestContext,
   ) {
     return this.idps.toResponse(tenant, await this.idps.update(tenant, slug, dto, ctx));
+  }
+
+  @Post(':idp/metadata-refresh')
+  @HttpCode(200)
+  refreshMetadata(@CurrentTenant() tenant: Tenant, @Param('idp') slug: string, @Ctx() ctx: RequestContext) {
+    return this.metadata.refreshNow(tenant.id, slug, ctx);
   }
 
   @Delete(':idp')

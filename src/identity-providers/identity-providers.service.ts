@@ -20,50 +20,25 @@ import {
   UpdateIdentityProviderDto,
 } from './dto/identity-provider.dto';
 import { assertDefaultGroupsInTenant } from './default-memberships';
-import { IdentityProvider, IdpType } from './identity-provider.entity';
-import { type IdpConfig, type IdpSecrets, openIdpSecrets, readIdpConfig, samlConfigOf } from './idp-config';
+import { IdentityProvider } from './identity-provider.entity';
+import { type IdpSecrets, openIdpSecrets, readIdpConfig } from './idp-config';
 import { IDP_WORDS, idpCascadeRows, previewIdpDelete } from './idp-delete';
-import { IdpMetadata, MetadataError, parseIdpMetadata } from './saml-metadata';
 import { insertRows } from '../database/insert';
 import { literalInternalHost } from '../common/network-address';
-import { leaversIntervalHours, leaversSettings } from '../sync/leavers/leavers-settings';
-
-// Fields both protocols use.
-const COMMON_FIELDS = [
-  'claimMapping',
-  'allowedDomains',
-  'accountLinking',
-  'verifiedDomains',
-  'debug',
-] as const;
-const SAML_FIELDS = [
-  'metadataXml',
-  'entityId',
-  'ssoUrl',
-  'certificates',
-  'allowIdpInitiated',
-  'wantResponseSigned',
-  'clockSkewSeconds',
-  'responseLimits',
-  ...COMMON_FIELDS,
-] as const;
-const OIDC_FIELDS = [
-  'issuer',
-  'authorizationUrl',
-  'tokenUrl',
-  'userinfoUrl',
-  'jwksUrl',
-  'clientId',
-  'scopes',
-  'pkce',
-  'tokenAuthMethod',
-  'groupsFrom',
-  ...COMMON_FIELDS,
-] as const;
-const OIDC_DEFAULTS = { scopes: ['openid', 'profile', 'email'], pkce: true };
-// URLs the server itself fetches (SAML ssoUrl is only where browsers are sent).
-const FETCHED_URLS = ['issuer', 'authorizationUrl', 'tokenUrl', 'userinfoUrl', 'jwksUrl'] as const;
-const FETCHED_GRAPH_URLS = ['tokenUrl', 'baseUrl'] as const;
+import { leaversSettings } from '../sync/leavers/leavers-settings';
+import {
+  assertComplete,
+  FETCHED_GRAPH_URLS,
+  FETCHED_URLS,
+  nextLeaversRun,
+  OIDC_DEFAULTS,
+  protocolConfig,
+  publicConfig,
+  withMetadata,
+} from './idp-settings';
+import { checkSavedSettings, type SaveCheckOptions } from './idp-save-checks';
+import { fetchMetadataForSave } from './metadata-source';
+import { idpHealthView } from './idp-health-view';
 
 @Injectable()
 export class IdentityProvidersService {
@@ -82,8 +57,14 @@ export class IdentityProvidersService {
     ctx: RequestContext,
   ): Promise<IdentityProvider> {
     this.assertPublicUrls(dto);
-    const config = withMetadata(dto, protocolConfig(dto.type, dto, dto.type === 'oidc' ? OIDC_DEFAULTS : {}));
+    const fetched = await this.fetchedMetadata(dto);
+    const config = withMetadata(
+      dto,
+      protocolConfig(dto.type, dto, dto.type === 'oidc' ? OIDC_DEFAULTS : {}),
+      fetched,
+    );
     assertComplete(dto.type, config, dto.clientSecret !== undefined);
+    await checkSavedSettings(dto.type, dto, config, {}, this.saveChecks());
     try {
       return await this.tx.run(async (em) => {
         if (await em.existsBy(IdentityProvider, { tenantId: tenant.id, slug: dto.slug }))
@@ -166,6 +147,16 @@ export class IdentityProvidersService {
     ctx: RequestContext,
   ): Promise<IdentityProvider> {
     this.assertPublicUrls(dto);
+    // Network reads (metadata URL, OIDC discovery) happen before the transaction, never inside it.
+    const stored = await this.get(tenant.id, slug);
+    const fetched = await this.fetchedMetadata(dto);
+    await checkSavedSettings(
+      stored.type,
+      dto,
+      mergedConfig(stored, dto, fetched),
+      { ...stored.config },
+      this.saveChecks(),
+    );
     return this.tx.run(async (em) => {
       const idp = await em.findOneBy(IdentityProvider, { tenantId: tenant.id, slug });
       if (!idp) throw notFound('Identity provider', slug);
@@ -176,12 +167,7 @@ export class IdentityProvidersService {
         dto.groupSync?.defaultMemberships,
       );
       const before = auditView(idp);
-      const config = protocolConfig(idp.type, dto, idp.config);
-      // Pasting new metadata replaces the explicit fields it describes.
-      if (dto.metadataXml !== undefined)
-        for (const k of ['entityId', 'ssoUrl', 'ssoBinding', 'certificates'])
-          if (!(k in dto)) delete config[k];
-      withMetadata(dto, config);
+      const config = mergedConfig(idp, dto, fetched);
       const secrets = { ...this.openSecrets(idp) };
       if (dto.clientSecret !== undefined) secrets.clientSecret = dto.clientSecret;
       if (dto.graph?.clientSecret !== undefined) secrets.graphClientSecret = dto.graph.clientSecret;
@@ -192,6 +178,7 @@ export class IdentityProvidersService {
       idp.enabled = dto.enabled ?? idp.enabled;
       idp.syncPaused = dto.syncPaused ?? idp.syncPaused;
       idp.config = readIdpConfig(config);
+      if (!config.idpMetadataUrl) idp.metadataRefresh = null;
       idp.secrets = this.sealSecrets(secrets);
       if (dto.groupSync) {
         idp.groupSync = resolvePolicy({ ...idp.groupSync, ...dto.groupSync });
@@ -251,6 +238,24 @@ export class IdentityProvidersService {
     });
   }
 
+  /** SAML with idpMetadataUrl: the document read from it (a 400 naming the field when it cannot be). */
+  private async fetchedMetadata(dto: IdentityProviderSettingsDto): Promise<string | undefined> {
+    if (dto.idpMetadataUrl && dto.metadataXml)
+      throw badRequest(
+        'invalid_identity_provider',
+        'Give metadataXml (pasted) or idpMetadataUrl (read now and again on a schedule), not both',
+        { field: 'idpMetadataUrl' },
+      );
+    return dto.idpMetadataUrl ? fetchMetadataForSave(dto.idpMetadataUrl) : undefined;
+  }
+
+  private saveChecks(): SaveCheckOptions {
+    return {
+      development: this.config.get('app.development', { infer: true }),
+      discovery: this.config.get('app.idpDiscoveryCheck', { infer: true }),
+    };
+  }
+
   /**
    * A URL the server will fetch may not name a loopback or private address outright (names are
    * checked again after DNS at every fetch), unless the operator set ALLOW_PRIVATE_NETWORK.
@@ -258,7 +263,10 @@ export class IdentityProvidersService {
   private assertPublicUrls(dto: IdentityProviderSettingsDto): void {
     if (this.config.get('app.allowPrivateNetwork', { infer: true })) return;
     const urls: [string, string | undefined][] = [
-      ...FETCHED_URLS.map((f): [string, string | undefined] => [f, dto[f]]),
+      ...[...FETCHED_URLS, 'idpMetadataUrl' as const].map((f): [string, string | undefined] => [
+        f,
+        dto[f] ?? undefined,
+      ]),
       ...FETCHED_GRAPH_URLS.map((f): [string, string | undefined] => [`graph.${f}`, dto.graph?.[f]]),
     ];
     for (const [field, url] of urls) {
@@ -311,6 +319,7 @@ export class IdentityProvidersService {
       groupSync: idp.groupSync,
       leavers: leaversSettings(idp.config),
       leaversNextRunAt: idp.leaversNextRunAt?.toISOString() ?? null,
+      ...idpHealthView(idp),
       loginUrl: `${base}/login`,
       ...urls,
       createdAt: idp.createdAt.toISOString(),
@@ -319,102 +328,19 @@ export class IdentityProvidersService {
   }
 }
 
-function protocolConfig(
-  type: IdpType,
-  dto: IdentityProviderSettingsDto,
-  current: IdpConfig,
-): Record<string, unknown> {
-  const own: readonly string[] = type === 'saml' ? SAML_FIELDS : OIDC_FIELDS;
-  const common = new Set<string>(COMMON_FIELDS);
-  const foreign = (type === 'saml' ? [...OIDC_FIELDS, 'clientSecret'] : SAML_FIELDS).filter(
-    (k) => !common.has(k) && (dto as Record<string, unknown>)[k] !== undefined,
+/**
+ * The stored settings with a PATCH applied. New metadata (pasted or fetched) replaces the explicit
+ * fields it describes; pasted metadata or explicit fields end reading a metadata URL (the admin took over).
+ */
+function mergedConfig(idp: IdentityProvider, dto: IdentityProviderSettingsDto, fetched?: string) {
+  const config = protocolConfig(idp.type, dto, idp.config);
+  if (dto.metadataXml !== undefined || fetched !== undefined)
+    for (const k of ['entityId', 'ssoUrl', 'ssoBinding', 'certificates']) if (!(k in dto)) delete config[k];
+  const takenOver = ['metadataXml', 'entityId', 'ssoUrl', 'certificates'].some(
+    (k) => k in dto && dto[k as 'ssoUrl'] !== undefined,
   );
-  if (foreign.length > 0) {
-    throw badRequest(
-      'invalid_identity_provider',
-      `Fields ${foreign.join(', ')} do not apply to a ${type.toUpperCase()} identity provider`,
-      {
-        fields: foreign,
-      },
-    );
-  }
-  const config: Record<string, unknown> = { ...current };
-  if (dto.graph !== undefined) {
-    const { clientSecret: _secret, ...graph } = dto.graph; // the secret goes to the sealed box
-    config.graph = { ...current.graph, ...graph };
-  }
-  for (const key of own) {
-    const value = (dto as Record<string, unknown>)[key];
-    if (value !== undefined) config[key] = value;
-  }
-  if (dto.leavers !== undefined) config.leavers = { ...leaversSettings(current), ...dto.leavers };
-  assertLeavers(config);
-  return config;
-}
-
-/** A scheduled Graph refresh needs Graph to ask (docs/sync.md, "Leavers"). */
-function assertLeavers(config: Record<string, unknown>): void {
-  const graph = config.graph as { directoryId?: string } | undefined;
-  if (leaversSettings(config).graphRefreshHours !== null && !graph?.directoryId)
-    throw badRequest(
-      'invalid_identity_provider',
-      'leavers.graphRefreshHours needs Microsoft Graph settings (graph.directoryId and credentials)',
-      { field: 'leavers.graphRefreshHours' },
-    );
-}
-
-/** The first scheduled leaver run: one interval after the setting is saved; null when both rules are off. */
-function nextLeaversRun(config: Record<string, unknown>): Date | null {
-  const hours = leaversIntervalHours(leaversSettings(config));
-  return hours === null ? null : new Date(Date.now() + hours * 3_600_000);
-}
-
-/** SAML: the entity id, SSO URL and certificates read from pasted metadata; explicit fields win. */
-function withMetadata(
-  dto: IdentityProviderSettingsDto,
-  config: Record<string, unknown>,
-): Record<string, unknown> {
-  if (!dto.metadataXml) return config;
-  let parsed: IdpMetadata;
-  try {
-    parsed = parseIdpMetadata(dto.metadataXml);
-  } catch (error) {
-    if (error instanceof MetadataError)
-      throw badRequest('invalid_metadata', `The SAML metadata cannot be used: ${error.message}`);
-    throw error;
-  }
-  for (const [key, value] of Object.entries(parsed))
-    if (dto[key as keyof IdentityProviderSettingsDto] === undefined) config[key] = value;
-  return config;
-}
-
-function assertComplete(type: IdpType, config: Record<string, unknown>, hasSecret: boolean): void {
-  const missing: string[] = [];
-  if (type === 'saml') {
-    if (!config.metadataXml)
-      for (const k of ['entityId', 'ssoUrl', 'certificates']) if (!config[k]) missing.push(k);
-    if (missing.length > 0) missing.unshift('metadataXml, or all of');
-  } else {
-    if (!config.clientId) missing.push('clientId');
-    if (!config.issuer)
-      for (const k of ['authorizationUrl', 'tokenUrl', 'jwksUrl']) if (!config[k]) missing.push(k);
-    if (!hasSecret && config.pkce === false) missing.push('clientSecret (or pkce: true for a public client)');
-  }
-  if (missing.length > 0) {
-    const what =
-      type === 'saml'
-        ? 'A SAML identity provider needs'
-        : 'An OIDC identity provider needs issuer or explicit URLs, and';
-    throw badRequest('invalid_identity_provider', `${what}: ${missing.join(' ')}`.replace('of ', 'of: '), {
-      missing,
-    });
-  }
-}
-
-function publicConfig(idp: IdentityProvider): IdpConfig & { hasMetadataXml?: true } {
-  if (idp.type !== 'saml') return { ...idp.config };
-  const { metadataXml, ...rest } = samlConfigOf(idp);
-  return metadataXml ? { ...rest, hasMetadataXml: true } : rest;
+  if (dto.idpMetadataUrl === null || (takenOver && !dto.idpMetadataUrl)) delete config.idpMetadataUrl;
+  return withMetadata(dto, config, fetched);
 }
 
 /** The linking settings as they apply (lower-cased domains, the safe reading of a missing value). */

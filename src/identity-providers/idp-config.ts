@@ -47,6 +47,8 @@ interface SamlResponseLimitsConfig {
 export interface SamlConfig extends CommonConfig {
   /** The pasted federation metadata; entityId, ssoUrl and certificates are read from it at write. */
   metadataXml?: string;
+  /** Where the metadata is read again on a schedule (src/identity-providers/metadata-refresh.service.ts). */
+  idpMetadataUrl?: string;
   entityId?: string;
   ssoUrl?: string;
   ssoBinding?: 'redirect' | 'post';
@@ -130,6 +132,7 @@ const readConfig = record<AllConfig>({
     blockNotSeenDays: integerOrNull,
   }),
   metadataXml: text,
+  idpMetadataUrl: text,
   entityId: text,
   ssoUrl: text,
   ssoBinding: oneOf(['redirect', 'post'] as const),

@@ -72,6 +72,8 @@ export async function capture(page: Page, name: string): Promise<void> {
   await page.screenshot({
     path: join(ARTIFACTS, `${String(++shots).padStart(2, '0')}-${name}.png`),
     fullPage: true,
+    // A long page on a loaded machine (load average 20 seen) can take more than the 10 s default.
+    timeout: 60_000,
   });
   shotMs += Date.now() - t0;
   // Evaluated through the DevTools protocol: the page's CSP (script-src 'self') stays in force for the app.

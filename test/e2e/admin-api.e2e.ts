@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { startTestApp, TestApp } from '../support/test-app';
+import { makeKeyPair } from '../support/saml-idp';
 import {
   auditActions,
   expectErrorShape,
@@ -339,7 +340,8 @@ describe('admin REST API', () => {
           type: 'saml',
           entityId: 'http://adfs.example.com/adfs/services/trust',
           ssoUrl: 'https://adfs.example.com/adfs/ls/',
-          certificates: [`-----BEGIN CERTIFICATE-----\nMIIB${'A'.repeat(60)}\n-----END CERTIFICATE-----`],
+          // a real certificate: since issue #12 its dates are checked when saved
+          certificates: [makeKeyPair('adfs').cert],
         })
         .expect(201);
       expect(saml.body).toEqual(
@@ -351,7 +353,9 @@ describe('admin REST API', () => {
       );
 
       // from pasted metadata: entity id, SSO URL and signing certificates are read out of it
-      const cert = 'MIIC8DCCAdigAwIBAgIQc' + 'A'.repeat(120);
+      const cert = makeKeyPair('entra')
+        .cert.replace(/-----[A-Z ]+-----/g, '')
+        .replace(/\s+/g, '');
       const metadataXml = `<EntityDescriptor entityID="https://sts.windows.net/t1/" xmlns="urn:oasis:names:tc:SAML:2.0:metadata"><IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><KeyDescriptor use="signing"><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>${cert}</X509Certificate></X509Data></KeyInfo></KeyDescriptor><SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://login.microsoftonline.com/t1/saml2"/></IDPSSODescriptor></EntityDescriptor>`;
       const entra = await t.op
         .post(`/api/v1/tenants/${slug}/identity-providers`)

@@ -137,4 +137,41 @@ describe('the OpenAPI document', () => {
     }
     expect(problems).toEqual([]);
   });
+
+  it('documents the IdP bodies as one schema per protocol, each with an example the server accepts', async () => {
+    const create = doc.paths['/api/v1/tenants/{tenant}/identity-providers'].post as Op & {
+      requestBody: {
+        content: Record<string, { schema: Schema; examples: Record<string, { value: Schema }> }>;
+      };
+    };
+    const body = create.requestBody.content['application/json'];
+    const refs = (body.schema.oneOf as { $ref: string }[]).map((r) => r.$ref.split('/').pop()!);
+    expect(body.schema.discriminator).toEqual(expect.objectContaining({ propertyName: 'type' }));
+    const props = (name: string) => Object.keys(doc.components.schemas[name].properties as object);
+    const [samlSchema, oidcSchema] = refs;
+    expect(props(samlSchema)).toEqual(
+      expect.arrayContaining(['metadataXml', 'idpMetadataUrl', 'certificates']),
+    );
+    expect(props(samlSchema)).not.toContain('issuer');
+    expect(props(oidcSchema)).toEqual(expect.arrayContaining(['issuer', 'clientId', 'clientSecret']));
+    expect(props(oidcSchema)).not.toContain('certificates');
+    expect(Object.keys(body.examples).sort()).toEqual(['oidc', 'saml']);
+    const { slug } = await newTenant(t);
+    for (const [name, example] of Object.entries(body.examples)) {
+      const res = await t.op.post(`/api/v1/tenants/${slug}/identity-providers`).send(example.value);
+      expect([name, res.status, res.body.code]).toEqual([name, 201, undefined]);
+      expect(res.body.type).toBe(name);
+      const schema = create.responses!['201'].content!['application/json'].schema;
+      expect(checkAgainst(res.body, schema, doc.components.schemas)).toEqual([]);
+    }
+    const patch = doc.paths['/api/v1/tenants/{tenant}/identity-providers/{idp}'].patch as unknown as {
+      requestBody: {
+        content: Record<string, { schema: Schema; examples: Record<string, { value: Schema }> }>;
+      };
+    };
+    const update = patch.requestBody.content['application/json'];
+    expect((update.schema.anyOf as unknown[]).length).toBe(2);
+    for (const example of Object.values(update.examples))
+      await t.op.patch(`/api/v1/tenants/${slug}/identity-providers/entra`).send(example.value).expect(200);
+  });
 });

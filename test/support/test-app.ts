@@ -38,6 +38,9 @@ export async function startTestApp(env: Record<string, string> = {}, shared?: Te
     PUBLIC_URL: 'http://sso.test',
     // The test IdPs listen on 127.0.0.1; the SSRF suite turns this off to test the guard.
     ALLOW_PRIVATE_NETWORK: 'true',
+    // Most tests name OIDC issuers that do not exist (example.com); test/e2e/idp-checks.e2e.ts turns
+    // the save-time discovery check on against a real local provider.
+    IDP_DISCOVERY_CHECK: 'false',
     // The grace-period sweep runs when a test calls it (GraceSweepService.sweep), not on a timer.
     GRACE_SWEEP_SECONDS: '0',
     // Likewise the job runner (JobRunner.runNext / drain), unless a test sets JOBS_POLL_MS.

@@ -176,6 +176,19 @@ export class IdentityProviderSettingsDto {
   @MaxLength(512 * 1024)
   metadataXml?: string;
 
+  @ApiPropertyOptional({
+    description:
+      'SAML: the URL of the IdP federation metadata (Entra: App Federation Metadata Url), read now and again ' +
+      'every METADATA_REFRESH_MINUTES so certificate rotation needs no admin; instead of metadataXml. ' +
+      'null (PATCH) stops reading it; pasting metadataXml or explicit entityId/ssoUrl/certificates does too.',
+    type: String,
+    nullable: true,
+  })
+  @Optional({ nullable: true })
+  @IsUrl(URL_OPTIONS)
+  @MaxLength(2048)
+  idpMetadataUrl?: string | null;
+
   @ApiPropertyOptional({ description: 'SAML: IdP entity id (when not using metadataXml)' })
   @Optional()
   @IsString()

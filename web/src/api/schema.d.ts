@@ -241,7 +241,10 @@ export interface paths {
         /** List identity providers */
         get: operations["IdentityProvidersController_list"];
         put?: never;
-        /** Connect a SAML or OIDC identity provider */
+        /**
+         * Connect a SAML or OIDC identity provider
+         * @description Checked when saved: signing certificates must be valid now (invalid_certificate), URLs https outside development (insecure_url), an OIDC issuer must serve a matching discovery document (oidc_discovery_failed), idpMetadataUrl must be readable (metadata_fetch_failed); details.field names the setting.
+         */
         post: operations["IdentityProvidersController_create"];
         delete?: never;
         options?: never;
@@ -305,6 +308,26 @@ export interface paths {
          * @description Only complete Graph answers change anything; a user Graph says is gone is blocked. ?dryRun=true answers each user's plan and writes nothing. 409 without Graph settings.
          */
         post: operations["LeaversController_graphRefresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/identity-providers/{idp}/metadata-refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * SAML: read the IdP metadata URL now and apply changed certificates or endpoints
+         * @description What the METADATA_REFRESH_MINUTES schedule does, at once. A failed read is recorded on the IdP (metadataRefresh.error) and audited, and answered 200 with `error`; the working settings are kept. 409 metadata_url_not_set when the IdP has no idpMetadataUrl.
+         */
+        post: operations["IdentityProvidersController_refreshMetadata"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1992,6 +2015,18 @@ export interface components {
             /** @description Pass as ?cursor= for the next page; null at the end */
             nextCursor: string | null;
         };
+        CertificateInfo: {
+            /** @description Whole days until notAfter; negative once expired */
+            daysLeft: number;
+            /** Format: date-time */
+            notAfter: string;
+            /** Format: date-time */
+            notBefore: string;
+            /** @description SHA-256 fingerprint of the DER, hex */
+            sha256: string;
+            /** @description The subject CN */
+            subject: string | null;
+        };
         ClaimMappingDto: {
             /** @description Default: `name` */
             displayName?: string;
@@ -2030,7 +2065,7 @@ export interface components {
              */
             role: string;
         };
-        CreateIdentityProviderDto: {
+        CreateOidcIdentityProvider: {
             /**
              * @description Which EXISTING users of the workspace (found by a verified email) a sign-in through this IdP, or its SCIM client, may take over: `none`; `unowned`: users no IdP holds (created through the API); `email`: also other IdPs' users. Default, stored at creation: `unowned` for the tenant's first IdP, `none` for later ones. Users this IdP already holds (identity or SCIM record) need no linking.
              * @enum {string}
@@ -2043,14 +2078,7 @@ export interface components {
              *     ]
              */
             allowedDomains?: string[];
-            /**
-             * @description SAML: accept sign-ins the IdP starts (no AuthnRequest); off by default
-             * @default false
-             */
-            allowIdpInitiated?: boolean;
             authorizationUrl?: string;
-            /** @description SAML: IdP signing certificates (PEM); several during rotation */
-            certificates?: string[];
             /** @description Which claim / attribute gives the external id, email and name */
             claimMapping?: components["schemas"]["ClaimMappingDto"];
             /** @description OIDC client id */
@@ -2058,19 +2086,12 @@ export interface components {
             /** @description OIDC client secret; write-only, stored encrypted */
             clientSecret?: string;
             /**
-             * @description SAML: tolerated clock difference in seconds
-             * @default 60
-             */
-            clockSkewSeconds?: number;
-            /**
              * @description Log the received claims and each sync decision at sign-in (secrets redacted)
              * @default false
              */
             debug?: boolean;
             /** @default true */
             enabled?: boolean;
-            /** @description SAML: IdP entity id (when not using metadataXml) */
-            entityId?: string;
             graph?: components["schemas"]["GraphSettingsDto"];
             /**
              * @description OIDC: where groups are read, in order (first source that has the claim wins); access_token reads a JWT access token
@@ -2087,8 +2108,6 @@ export interface components {
             jwksUrl?: string;
             /** @description Leavers caught without a sign-in: scheduled Graph refresh, inactivity block */
             leavers?: components["schemas"]["LeaversSettingsDto"];
-            /** @description SAML: the IdP federation metadata XML, pasted */
-            metadataXml?: string;
             /** @description Display name; defaults to the slug */
             name?: string;
             /**
@@ -2096,8 +2115,6 @@ export interface components {
              * @default true
              */
             pkce?: boolean;
-            /** @description SAML: size and shape limits of a posted response, checked before parsing */
-            responseLimits?: components["schemas"]["SamlResponseLimitsDto"];
             /**
              * @default [
              *       "openid",
@@ -2111,8 +2128,6 @@ export interface components {
              * @example entra
              */
             slug: string;
-            /** @description SAML: IdP single sign-on URL (HTTP-Redirect or HTTP-POST) */
-            ssoUrl?: string;
             /**
              * @description Pause sync for this IdP: its sign-ins and SCIM pushes store what it says, no membership or admin change is written. false resumes without applying what waits; POST .../sync/resume {idp} previews and applies it.
              * @default false
@@ -2125,8 +2140,11 @@ export interface components {
              */
             tokenAuthMethod?: "client_secret_basic" | "client_secret_post" | "none";
             tokenUrl?: string;
-            /** @enum {string} */
-            type: "saml" | "oidc";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "oidc";
             userinfoUrl?: string;
             /**
              * @description Email domains this IdP owns, vouched for by the admin: its emails there count as verified for account linking (SAML and SCIM; OIDC when the IdP sends no email_verified, as Entra ID). Exact domains.
@@ -2135,11 +2153,6 @@ export interface components {
              *     ]
              */
             verifiedDomains?: string[];
-            /**
-             * @description SAML: also require the whole Response to be signed (the assertion always must be)
-             * @default false
-             */
-            wantResponseSigned?: boolean;
         };
         CreateOperatorSessionDto: {
             /** @description The operator token (ADMIN_TOKEN or the one printed at first start) */
@@ -2157,6 +2170,84 @@ export interface components {
              * @example 25
              */
             rank: number;
+        };
+        CreateSamlIdentityProvider: {
+            /**
+             * @description Which EXISTING users of the workspace (found by a verified email) a sign-in through this IdP, or its SCIM client, may take over: `none`; `unowned`: users no IdP holds (created through the API); `email`: also other IdPs' users. Default, stored at creation: `unowned` for the tenant's first IdP, `none` for later ones. Users this IdP already holds (identity or SCIM record) need no linking.
+             * @enum {string}
+             */
+            accountLinking?: "none" | "unowned" | "email";
+            /**
+             * @description Only these email domains may sign in through this IdP, existing users included, and be created (empty: any)
+             * @example [
+             *       "example.com"
+             *     ]
+             */
+            allowedDomains?: string[];
+            /**
+             * @description SAML: accept sign-ins the IdP starts (no AuthnRequest); off by default
+             * @default false
+             */
+            allowIdpInitiated?: boolean;
+            /** @description SAML: IdP signing certificates (PEM); several during rotation */
+            certificates?: string[];
+            /** @description Which claim / attribute gives the external id, email and name */
+            claimMapping?: components["schemas"]["ClaimMappingDto"];
+            /**
+             * @description SAML: tolerated clock difference in seconds
+             * @default 60
+             */
+            clockSkewSeconds?: number;
+            /**
+             * @description Log the received claims and each sync decision at sign-in (secrets redacted)
+             * @default false
+             */
+            debug?: boolean;
+            /** @default true */
+            enabled?: boolean;
+            /** @description SAML: IdP entity id (when not using metadataXml) */
+            entityId?: string;
+            graph?: components["schemas"]["GraphSettingsDto"];
+            groupSync?: components["schemas"]["GroupSyncPolicyDto"];
+            /** @description SAML: the URL of the IdP federation metadata (Entra: App Federation Metadata Url), read now and again every METADATA_REFRESH_MINUTES so certificate rotation needs no admin; instead of metadataXml. null (PATCH) stops reading it; pasting metadataXml or explicit entityId/ssoUrl/certificates does too. */
+            idpMetadataUrl?: string | null;
+            /** @description Leavers caught without a sign-in: scheduled Graph refresh, inactivity block */
+            leavers?: components["schemas"]["LeaversSettingsDto"];
+            /** @description SAML: the IdP federation metadata XML, pasted */
+            metadataXml?: string;
+            /** @description Display name; defaults to the slug */
+            name?: string;
+            /** @description SAML: size and shape limits of a posted response, checked before parsing */
+            responseLimits?: components["schemas"]["SamlResponseLimitsDto"];
+            /**
+             * @description URL-safe name, unique in the tenant
+             * @example entra
+             */
+            slug: string;
+            /** @description SAML: IdP single sign-on URL (HTTP-Redirect or HTTP-POST) */
+            ssoUrl?: string;
+            /**
+             * @description Pause sync for this IdP: its sign-ins and SCIM pushes store what it says, no membership or admin change is written. false resumes without applying what waits; POST .../sync/resume {idp} previews and applies it.
+             * @default false
+             */
+            syncPaused?: boolean;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "saml";
+            /**
+             * @description Email domains this IdP owns, vouched for by the admin: its emails there count as verified for account linking (SAML and SCIM; OIDC when the IdP sends no email_verified, as Entra ID). Exact domains.
+             * @example [
+             *       "example.com"
+             *     ]
+             */
+            verifiedDomains?: string[];
+            /**
+             * @description SAML: also require the whole Response to be signed (the assertion always must be)
+             * @default false
+             */
+            wantResponseSigned?: boolean;
         };
         CreateScimTokenDto: {
             /** @description The IdP connection (slug or id) whose SCIM client uses the token */
@@ -2406,6 +2497,11 @@ export interface components {
             acsUrl?: string;
             /** @description OIDC */
             callbackUrl?: string;
+            /**
+             * @description expiring: the longest-lasting signing certificate ends within 30 days; expired: all have ended; null: fine
+             * @enum {string|null}
+             */
+            certificateWarning: "expiring" | "expired" | null;
             /** Format: date-time */
             createdAt: string;
             enabled: boolean;
@@ -2415,6 +2511,8 @@ export interface components {
             hasClientSecret: boolean;
             /** Format: uuid */
             id: string;
+            /** @description SAML: where the IdP metadata is read again on a schedule */
+            idpMetadataUrl?: string;
             leavers: {
                 blockNotSeenDays: number | null;
                 graphRefreshHours: number | null;
@@ -2426,9 +2524,12 @@ export interface components {
              */
             leaversNextRunAt: string | null;
             loginUrl: string;
+            metadataRefresh: components["schemas"]["MetadataRefreshStatus"];
             /** @description SAML */
             metadataUrl?: string;
             name: string;
+            /** @description SAML: each signing certificate's dates; empty for OIDC */
+            signingCertificates: components["schemas"]["CertificateInfo"][];
             slug: string;
             /** @description SAML */
             spEntityId?: string;
@@ -2697,6 +2798,25 @@ export interface components {
             /** Format: uuid */
             userId: string;
         };
+        MetadataRefreshResult: {
+            changed: boolean;
+            /** @description entityId, ssoUrl, ssoBinding, certificates: what this read changed */
+            changes: string[];
+            /** @description Why the read failed; the settings are unchanged */
+            error: string | null;
+            metadataRefresh: components["schemas"]["MetadataRefreshStatus"];
+        };
+        MetadataRefreshStatus: {
+            /**
+             * Format: date-time
+             * @description When a read last changed the settings
+             */
+            changedAt: string | null;
+            /** Format: date-time */
+            checkedAt: string;
+            /** @description Why the last read failed (the working settings were kept); null: it worked */
+            error: string | null;
+        } | null;
         NewApiKey: components["schemas"]["ApiKey"] & {
             /** @description Shown once */
             token: string;
@@ -3144,7 +3264,7 @@ export interface components {
             /** @description A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles (GET .../roles) */
             role?: string;
         };
-        UpdateIdentityProviderDto: {
+        UpdateOidcIdentityProvider: {
             /**
              * @description Which EXISTING users of the workspace (found by a verified email) a sign-in through this IdP, or its SCIM client, may take over: `none`; `unowned`: users no IdP holds (created through the API); `email`: also other IdPs' users. Default, stored at creation: `unowned` for the tenant's first IdP, `none` for later ones. Users this IdP already holds (identity or SCIM record) need no linking.
              * @enum {string}
@@ -3157,14 +3277,7 @@ export interface components {
              *     ]
              */
             allowedDomains?: string[];
-            /**
-             * @description SAML: accept sign-ins the IdP starts (no AuthnRequest); off by default
-             * @default false
-             */
-            allowIdpInitiated?: boolean;
             authorizationUrl?: string;
-            /** @description SAML: IdP signing certificates (PEM); several during rotation */
-            certificates?: string[];
             /** @description Which claim / attribute gives the external id, email and name */
             claimMapping?: components["schemas"]["ClaimMappingDto"];
             /** @description OIDC client id */
@@ -3172,19 +3285,12 @@ export interface components {
             /** @description OIDC client secret; write-only, stored encrypted */
             clientSecret?: string;
             /**
-             * @description SAML: tolerated clock difference in seconds
-             * @default 60
-             */
-            clockSkewSeconds?: number;
-            /**
              * @description Log the received claims and each sync decision at sign-in (secrets redacted)
              * @default false
              */
             debug?: boolean;
             /** @default true */
             enabled?: boolean;
-            /** @description SAML: IdP entity id (when not using metadataXml) */
-            entityId?: string;
             graph?: components["schemas"]["GraphSettingsDto"];
             /**
              * @description OIDC: where groups are read, in order (first source that has the claim wins); access_token reads a JWT access token
@@ -3201,8 +3307,6 @@ export interface components {
             jwksUrl?: string;
             /** @description Leavers caught without a sign-in: scheduled Graph refresh, inactivity block */
             leavers?: components["schemas"]["LeaversSettingsDto"];
-            /** @description SAML: the IdP federation metadata XML, pasted */
-            metadataXml?: string;
             /** @description Display name; defaults to the slug */
             name?: string;
             /**
@@ -3210,8 +3314,6 @@ export interface components {
              * @default true
              */
             pkce?: boolean;
-            /** @description SAML: size and shape limits of a posted response, checked before parsing */
-            responseLimits?: components["schemas"]["SamlResponseLimitsDto"];
             /**
              * @default [
              *       "openid",
@@ -3220,8 +3322,6 @@ export interface components {
              *     ]
              */
             scopes?: string[];
-            /** @description SAML: IdP single sign-on URL (HTTP-Redirect or HTTP-POST) */
-            ssoUrl?: string;
             /**
              * @description Pause sync for this IdP: its sign-ins and SCIM pushes store what it says, no membership or admin change is written. false resumes without applying what waits; POST .../sync/resume {idp} previews and applies it.
              * @default false
@@ -3242,17 +3342,80 @@ export interface components {
              *     ]
              */
             verifiedDomains?: string[];
-            /**
-             * @description SAML: also require the whole Response to be signed (the assertion always must be)
-             * @default false
-             */
-            wantResponseSigned?: boolean;
         };
         UpdateRoleDto: {
             description?: string | null;
             /** @description New name; refused while the role is in use */
             name?: string;
             rank?: number;
+        };
+        UpdateSamlIdentityProvider: {
+            /**
+             * @description Which EXISTING users of the workspace (found by a verified email) a sign-in through this IdP, or its SCIM client, may take over: `none`; `unowned`: users no IdP holds (created through the API); `email`: also other IdPs' users. Default, stored at creation: `unowned` for the tenant's first IdP, `none` for later ones. Users this IdP already holds (identity or SCIM record) need no linking.
+             * @enum {string}
+             */
+            accountLinking?: "none" | "unowned" | "email";
+            /**
+             * @description Only these email domains may sign in through this IdP, existing users included, and be created (empty: any)
+             * @example [
+             *       "example.com"
+             *     ]
+             */
+            allowedDomains?: string[];
+            /**
+             * @description SAML: accept sign-ins the IdP starts (no AuthnRequest); off by default
+             * @default false
+             */
+            allowIdpInitiated?: boolean;
+            /** @description SAML: IdP signing certificates (PEM); several during rotation */
+            certificates?: string[];
+            /** @description Which claim / attribute gives the external id, email and name */
+            claimMapping?: components["schemas"]["ClaimMappingDto"];
+            /**
+             * @description SAML: tolerated clock difference in seconds
+             * @default 60
+             */
+            clockSkewSeconds?: number;
+            /**
+             * @description Log the received claims and each sync decision at sign-in (secrets redacted)
+             * @default false
+             */
+            debug?: boolean;
+            /** @default true */
+            enabled?: boolean;
+            /** @description SAML: IdP entity id (when not using metadataXml) */
+            entityId?: string;
+            graph?: components["schemas"]["GraphSettingsDto"];
+            groupSync?: components["schemas"]["GroupSyncPolicyDto"];
+            /** @description SAML: the URL of the IdP federation metadata (Entra: App Federation Metadata Url), read now and again every METADATA_REFRESH_MINUTES so certificate rotation needs no admin; instead of metadataXml. null (PATCH) stops reading it; pasting metadataXml or explicit entityId/ssoUrl/certificates does too. */
+            idpMetadataUrl?: string | null;
+            /** @description Leavers caught without a sign-in: scheduled Graph refresh, inactivity block */
+            leavers?: components["schemas"]["LeaversSettingsDto"];
+            /** @description SAML: the IdP federation metadata XML, pasted */
+            metadataXml?: string;
+            /** @description Display name; defaults to the slug */
+            name?: string;
+            /** @description SAML: size and shape limits of a posted response, checked before parsing */
+            responseLimits?: components["schemas"]["SamlResponseLimitsDto"];
+            /** @description SAML: IdP single sign-on URL (HTTP-Redirect or HTTP-POST) */
+            ssoUrl?: string;
+            /**
+             * @description Pause sync for this IdP: its sign-ins and SCIM pushes store what it says, no membership or admin change is written. false resumes without applying what waits; POST .../sync/resume {idp} previews and applies it.
+             * @default false
+             */
+            syncPaused?: boolean;
+            /**
+             * @description Email domains this IdP owns, vouched for by the admin: its emails there count as verified for account linking (SAML and SCIM; OIDC when the IdP sends no email_verified, as Entra ID). Exact domains.
+             * @example [
+             *       "example.com"
+             *     ]
+             */
+            verifiedDomains?: string[];
+            /**
+             * @description SAML: also require the whole Response to be signed (the assertion always must be)
+             * @default false
+             */
+            wantResponseSigned?: boolean;
         };
         UpdateTenantDto: {
             /** @description Display name */
@@ -5269,7 +5432,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateIdentityProviderDto"];
+                "application/json": components["schemas"]["CreateSamlIdentityProvider"] | components["schemas"]["CreateOidcIdentityProvider"];
             };
         };
         responses: {
@@ -5510,7 +5673,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdateIdentityProviderDto"];
+                "application/json": components["schemas"]["UpdateSamlIdentityProvider"] | components["schemas"]["UpdateOidcIdentityProvider"];
             };
         };
         responses: {
@@ -5676,6 +5839,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GraphRefreshResult"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    IdentityProvidersController_refreshMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                idp: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetadataRefreshResult"];
                 };
             };
             /** @description Invalid input (validation_failed lists each field) */

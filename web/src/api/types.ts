@@ -17,7 +17,7 @@ export interface Tenant {
   id: string;
   slug: string;
   name: string;
-  settings: { syncPaused: boolean };
+  settings: { syncPaused: boolean; keepLastOwner?: boolean; lockSyncedMemberships?: boolean };
   removalBreakerTrippedAt: string | null;
   createdAt: string;
 }
@@ -40,7 +40,30 @@ export interface IdentityProvider {
   clientId?: string;
   hasClientSecret: boolean;
   certificates?: string[];
-  groupSync: { removal: string; adminGroups: string[]; claims: string[]; defaultRole: Role; jit: boolean };
+  groupSync: {
+    removal: string;
+    adminGroups: string[];
+    claims: string[];
+    defaultRole: Role;
+    jit: boolean;
+    removalGraceHours?: number;
+    defaultMemberships?: { groupId: string; role: Role }[];
+    removeDefaultsOnMatch?: boolean;
+  };
+  leavers?: { graphRefreshHours: number | null; notSeenDays: number; blockNotSeenDays: number | null };
+  /** SAML: where the metadata is read again on a schedule. */
+  idpMetadataUrl?: string;
+  signingCertificates?: CertificateInfo[];
+  certificateWarning?: 'expiring' | 'expired' | null;
+  metadataRefresh?: { checkedAt: string; changedAt: string | null; error: string | null } | null;
+}
+
+export interface CertificateInfo {
+  subject: string | null;
+  notBefore: string;
+  notAfter: string;
+  daysLeft: number;
+  sha256: string;
 }
 
 export interface Group {

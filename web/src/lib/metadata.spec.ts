@@ -14,11 +14,14 @@ describe('pasted SAML metadata checks', () => {
     expect(metadataProblems(IDP.replace(/md:/g, ''))).toEqual([]);
   });
 
-  it('asks for the XML when empty and explains a pasted URL', () => {
-    expect(metadataProblems('  ')).toEqual(["Paste the identity provider's federation metadata XML."]);
-    expect(metadataProblems('https://login.microsoftonline.com/x/federationmetadata.xml')[0]).toMatch(
-      /This is a URL/,
-    );
+  it('asks for the XML or URL when empty, and takes a metadata URL as it is (the service reads it)', () => {
+    expect(metadataProblems('  ')).toEqual([
+      "Paste the identity provider's federation metadata XML, or its URL.",
+    ]);
+    expect(metadataProblems(' https://login.microsoftonline.com/x/federationmetadata.xml ')).toEqual([]);
+    expect(metadataProblems('https://login.example.com/a b')).toEqual([
+      'A metadata URL is one line without spaces.',
+    ]);
   });
 
   it("names the service provider's metadata pasted by mistake", () => {

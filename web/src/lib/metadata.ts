@@ -5,9 +5,10 @@
  */
 export function metadataProblems(xml: string): string[] {
   const text = xml.trim();
-  if (text === '') return ["Paste the identity provider's federation metadata XML."];
-  if (/^https?:\/\//i.test(text))
-    return ['This is a URL: open it and paste the XML it shows (Entra ID: "App Federation Metadata Url").'];
+  if (text === '') return ["Paste the identity provider's federation metadata XML, or its URL."];
+  // A URL is read by the service when saved and again on a schedule (idpMetadataUrl).
+  if (/^https?:\/\/\S+$/i.test(text)) return [];
+  if (/^https?:\/\//i.test(text)) return ['A metadata URL is one line without spaces.'];
   if (!text.startsWith('<'))
     return ['This does not look like XML: it should start with <?xml or <EntityDescriptor.'];
   const problems: string[] = [];

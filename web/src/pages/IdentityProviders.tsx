@@ -19,8 +19,11 @@ import type { DeletePreview, IdentityProvider, Role } from '../api/types';
 import { DeleteWithPreview } from '../components/DeleteWithPreview';
 import { useRoleNames } from './Roles';
 import { SyncPauseControl } from '../components/SyncPauseControl';
+import { IdpHealth } from '../components/IdpHealth';
+import { IdpPolicyForm } from '../components/IdpPolicyForm';
 import { CopyField, EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
 import { metadataProblems, splitList } from '../lib/metadata';
+import { isMetadataUrl } from '../lib/idp-settings';
 
 export const useIdentityProviders = (tenant: string) =>
   useQuery({
@@ -107,6 +110,8 @@ function IdpCard({ idp, tenant }: { idp: IdentityProvider; tenant: string }) {
           Groups from claim {idp.groupSync.claims.join(', ')} · removal policy {idp.groupSync.removal}
           {idp.groupSync.adminGroups.length ? ` · admin groups: ${idp.groupSync.adminGroups.join(', ')}` : ''}
         </Text>
+        <IdpHealth idp={idp} tenant={tenant} />
+        <IdpPolicyForm idp={idp} tenant={tenant} />
         <DeleteWithPreview
           what={`the identity provider ${idp.name ?? idp.slug}`}
           preview={() =>
@@ -184,7 +189,11 @@ function AddIdentityProvider({ tenant }: { tenant: string }) {
       const common = { slug, ...(name ? { name } : {}), groupSync };
       const body =
         type === 'saml'
-          ? { ...common, type, metadataXml }
+          ? {
+              ...common,
+              type,
+              ...(isMetadataUrl(metadataXml) ? { idpMetadataUrl: metadataXml.trim() } : { metadataXml }),
+            }
           : { ...common, type, issuer, clientId, ...(clientSecret ? { clientSecret } : {}), pkce };
       return unwrap<IdentityProvider>(
         api.POST('/api/v1/tenants/{tenant}/identity-providers', { params: { path: { tenant } }, body }),
@@ -211,7 +220,9 @@ function AddIdentityProvider({ tenant }: { tenant: string }) {
       : [];
   const shownElsewhere =
     serverMetadataError.length > 0 ||
-    ['slug', 'metadataXml', 'issuer', 'clientId'].some((f) => fieldErrors(create.error, f).length > 0);
+    ['slug', 'metadataXml', 'idpMetadataUrl', 'issuer', 'clientId'].some(
+      (f) => fieldErrors(create.error, f).length > 0,
+    );
 
   return (
     <Card>
@@ -252,8 +263,13 @@ function AddIdentityProvider({ tenant }: { tenant: string }) {
             <Field
               id="idp-metadata"
               label="Federation metadata XML"
-              hint='Entra ID: "Federation Metadata XML" in the SAML app · Okta: "Identity Provider metadata"'
-              errors={[...localProblems, ...serverMetadataError, ...fieldErrors(create.error, 'metadataXml')]}
+              hint='Entra ID: "Federation Metadata XML" in the SAML app · Okta: "Identity Provider metadata". Or its URL (Entra ID: "App Federation Metadata Url"): read now and again every hour, so certificate rotation needs nobody.'
+              errors={[
+                ...localProblems,
+                ...serverMetadataError,
+                ...fieldErrors(create.error, 'metadataXml'),
+                ...fieldErrors(create.error, 'idpMetadataUrl'),
+              ]}
             >
               <TextArea
                 id="idp-metadata"

@@ -4,6 +4,9 @@ import { Link as RouterLink, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import type { Overview } from '../api/types';
 import { EmptyState, ErrorCallout } from '../components/ui';
+import { WorkspaceSettings } from '../components/WorkspaceSettings';
+import { idpAlerts } from '../lib/idp-settings';
+import { useIdentityProviders } from './IdentityProviders';
 
 const ago = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : 'never');
 
@@ -17,6 +20,7 @@ export function OverviewPage() {
     refetchInterval: 60_000,
   });
   const o = overview.data;
+  const alerts = idpAlerts(useIdentityProviders(tenant).data ?? []);
   const stats: [string, number | undefined, string][] = [
     ['Sign-ins', o?.last24h.signIns, 'sync.applied'],
     ['Refused sign-ins', o?.last24h.refusals, 'sso.sign_in_refused'],
@@ -43,6 +47,16 @@ export function OverviewPage() {
           </Callout.Text>
         </Callout.Root>
       ) : null}
+      {alerts.map((a) => (
+        <Callout.Root key={a.message} color="amber" highContrast role="alert" data-testid="idp-alert">
+          <Callout.Text>
+            {a.message}{' '}
+            <Link asChild color="amber" highContrast underline="always">
+              <RouterLink to={`/t/${tenant}/identity-providers`}>Review it</RouterLink>
+            </Link>
+          </Callout.Text>
+        </Callout.Root>
+      ))}
       {o ? (
         <>
           <Heading as="h3" size="3">
@@ -122,6 +136,7 @@ export function OverviewPage() {
               </Table.Root>
             </div>
           )}
+          <WorkspaceSettings tenant={tenant} />
         </>
       ) : null}
     </Flex>

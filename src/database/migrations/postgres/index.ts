@@ -1,3 +1,4 @@
+import { AddMetadataRefresh1796200005001 } from './1796200005001-AddMetadataRefresh';
 import { AddJobs1796200014001 } from './1796200014001-AddJobs';
 import { IndexSessionExpiry1796153527349 } from './1796153527349-IndexSessionExpiry';
 import { AddLeavers1796200004002 } from './1796200004002-AddLeavers';
@@ -26,5 +27,6 @@ export const POSTGRES_MIGRATIONS: Function[] = [
   AddCustomRoles1796153681605,
   AddRemovalSafety1796153740670,
   AddLeavers1796200004002,
+  AddMetadataRefresh1796200005001,
   AddJobs1796200014001,
 ];

@@ -1,3 +1,4 @@
+import { AddMetadataRefresh1796200005001 } from './1796200005001-AddMetadataRefresh';
 import { AddJobs1796200014001 } from './1796200014001-AddJobs';
 import { IndexSessionExpiry1796153521173 } from './1796153521173-IndexSessionExpiry';
 import { AddLeavers1796200004001 } from './1796200004001-AddLeavers';
@@ -26,5 +27,6 @@ export const SQLITE_MIGRATIONS: Function[] = [
   AddCustomRoles1796153672062,
   AddRemovalSafety1796153727372,
   AddLeavers1796200004001,
+  AddMetadataRefresh1796200005001,
   AddJobs1796200014001,
 ];
