@@ -22,6 +22,7 @@ import {
   type Schema,
 } from './openapi-schema-parts';
 import { REMOVAL_SAFETY_SCHEMAS } from './openapi-schemas-removal-safety';
+import { SIGN_IN_SCHEMAS } from './openapi-schemas-sign-in';
 
 /** What sync marked on a direct membership: a pending removal (grace period), an owner kept as last owner. */
 const MEMBERSHIP_MARKERS: Record<string, Schema> = {
@@ -330,6 +331,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     kept: int,
   }),
   ...REMOVAL_SAFETY_SCHEMAS,
+  ...SIGN_IN_SCHEMAS,
   AuditEvent: obj({
     id: uuid,
     createdAt: time,
