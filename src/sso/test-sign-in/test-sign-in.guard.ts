@@ -18,7 +18,10 @@ export class TestSignInGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<SignInRequest>();
     const token = (req.query as Record<string, unknown>).test;
     if (token === undefined) return true;
-    const id = typeof token === 'string' && token.length <= 128 ? await this.tests.claim(signInTargetOf(req), token) : null;
+    const id =
+      typeof token === 'string' && token.length <= 128
+        ? await this.tests.claim(signInTargetOf(req), token)
+        : null;
     if (!id)
       throw SignInRefusal.unauthenticated(
         HttpStatus.BAD_REQUEST,

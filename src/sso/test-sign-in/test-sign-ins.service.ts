@@ -75,7 +75,8 @@ export class TestSignInsService {
       idpId: idp.id,
       expiresAt: MoreThan(new Date()),
     });
-    if (!row) throw notFound('Test sign-in', id);
+    if (!row)
+      throw new AppError('test_sign_in_not_found', `Test sign-in "${id}" was not found (or has expired)`);
     return testSignInView(row, idp.slug);
   }
 
@@ -151,22 +152,27 @@ export class TestSignInsService {
       if (!done.affected) return;
       const startedBy = (await em.findOneBy(TestSignIn, { id, tenantId: tenant.id }))?.startedBy ?? null;
       const plan = result.plan as { adds?: unknown[]; roleChanges?: unknown[]; removals?: unknown[] } | null;
-      await this.audit.record(em, { ...ctx, actor: { type: 'idp', id: idp.id, label: idp.slug } }, tenant.id, {
-        action: ACTION,
-        targetType: 'identity_provider',
-        targetId: idp.id,
-        details: {
-          idp: idp.slug,
-          testSignInId: id,
-          startedBy,
-          outcome: result.outcome,
-          reason: (result.refusal as { reason?: string } | null)?.reason ?? null,
-          email: (result.identity as { email?: string } | undefined)?.email ?? null,
-          wouldAdd: plan?.adds?.length ?? 0,
-          wouldChangeRole: plan?.roleChanges?.length ?? 0,
-          wouldRemove: plan?.removals?.length ?? 0,
+      await this.audit.record(
+        em,
+        { ...ctx, actor: { type: 'idp', id: idp.id, label: idp.slug } },
+        tenant.id,
+        {
+          action: ACTION,
+          targetType: 'identity_provider',
+          targetId: idp.id,
+          details: {
+            idp: idp.slug,
+            testSignInId: id,
+            startedBy,
+            outcome: result.outcome,
+            reason: (result.refusal as { reason?: string } | null)?.reason ?? null,
+            email: (result.identity as { email?: string } | undefined)?.email ?? null,
+            wouldAdd: plan?.adds?.length ?? 0,
+            wouldChangeRole: plan?.roleChanges?.length ?? 0,
+            wouldRemove: plan?.removals?.length ?? 0,
+          },
         },
-      });
+      );
     });
   }
 
