@@ -281,6 +281,14 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     ok: { 200: json('AuditPage') },
   },
 
+  'GET /api/v1/tenants/{tenant}/audit-events.csv': {
+    summary: 'Every audit event of the filter as CSV, newest first, streamed (no paging, no cap)',
+    description:
+      'Takes the filters of GET .../audit-events (not cursor or limit). Read in batches of 1,000 by ' +
+      'cursor inside, so memory stays constant. Fields starting with = + - @ are prefixed with a quote.',
+    ok: { 200: { description: 'RFC 4180 CSV with a header line', schema: 'text', mediaType: 'text/csv' } },
+  },
+
   'POST /api/v1/tenants/{tenant}/scim-tokens': {
     summary: 'Create a SCIM token for an IdP (shown once)',
     ok: { 201: json('NewScimToken', 'Created') },
