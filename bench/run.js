@@ -24,6 +24,7 @@ const BENCHES = {
   oidc: inChild('oidc.bench.js'),
   saml: require('./saml.bench'),
   scim: require('./scim.bench'),
+  'users-prefix': inChild('users-prefix.bench.js'),
 };
 
 async function main() {
