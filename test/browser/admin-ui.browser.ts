@@ -264,7 +264,7 @@ test(
     expect(csv[0]).toMatch(/^time,action,/);
     expect(csv).toHaveLength(expectedCount + 1);
     expect(csv.slice(1).every((line) => line.includes(`,${correlationId},`))).toBe(true);
-    await op.getByText(`Exported ${expectedCount} events.`).waitFor();
+    await op.getByText('Download started: every event of the current filter, newest first.').waitFor();
 
     // Readable at a phone's width.
     await op.setViewportSize({ width: 390, height: 844 });
