@@ -19,7 +19,12 @@ async function main(dialect, url) {
   const { User } = require('../dist/users/user.entity');
   const { insertInChunks } = require('../dist/database/insert');
   const { emailPrefix } = require('../dist/users/email-prefix');
-  const ctx = { correlationId: 'bench', ip: null, userAgent: null, actor: { type: 'system', id: null, label: 'bench' } };
+  const ctx = {
+    correlationId: 'bench',
+    ip: null,
+    userAgent: null,
+    actor: { type: 'system', id: null, label: 'bench' },
+  };
   const tenant = await app.get(TenantsService).create({ slug: 'bench', name: 'Bench' }, ctx);
   const names = ['ada', 'bob', 'carol', 'dan', 'eve', 'frank', 'grace', 'heidi', 'ivan', 'judy'];
   const rows = Array.from({ length: 10_000 }, (_, i) =>
@@ -28,7 +33,10 @@ async function main(dialect, url) {
   await insertInChunks(ds.manager, User, rows);
   await ds.query(dialect === 'postgres' ? 'ANALYZE users' : 'ANALYZE');
 
-  const qb = ds.getRepository(User).createQueryBuilder('u').where('u.tenantId = :tenantId', { tenantId: tenant.id });
+  const qb = ds
+    .getRepository(User)
+    .createQueryBuilder('u')
+    .where('u.tenantId = :tenantId', { tenantId: tenant.id });
   emailPrefix(qb, dialect, 'grace.12');
   const [sql, params] = qb.orderBy('u.email', 'ASC').take(101).getQueryAndParameters();
   const plan =

@@ -21,7 +21,7 @@ import { findAccount, type SignInIdentity } from './sign-in-account';
 import { SyncService } from './sync.service';
 
 /** A link that an external group of the sign-in matched. */
-export interface MatchedLink {
+interface MatchedLink {
   linkId: string;
   groupId: string;
   groupName: string;
@@ -67,7 +67,8 @@ export class SignInDryRun {
     const { claim, graph } = await this.sync.readClaim(idp, idp.groupSync, { attributes }, ctx);
     const outcome = { claim, graph: graph ?? null, user: null, plan: null, matchedLinks: [] };
     const email = normalizeEmail(who.email);
-    if (!email) return { ...outcome, refusal: 'the identity provider sent an email address that is not valid' };
+    if (!email)
+      return { ...outcome, refusal: 'the identity provider sent an email address that is not valid' };
     const em = this.dataSource.manager;
     const { identity, userId } = await findAccount(em, tenant.id, idp.id, who.externalId, email);
     const scope = { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync };
@@ -93,7 +94,8 @@ export class SignInDryRun {
       ...outcome,
       user: account,
       plan,
-      refusal: plan.signup === 'denied' ? (plan.denialReason ?? 'you cannot sign up to this workspace') : null,
+      refusal:
+        plan.signup === 'denied' ? (plan.denialReason ?? 'you cannot sign up to this workspace') : null,
       matchedLinks: matchedLinks(inputs.context, plan.matchedExternalGroups),
     };
   }

@@ -352,9 +352,9 @@ describe('test sign-in: a real SAML / OIDC sign-in as a dry run that writes only
       .find((c) => c.startsWith('gs_session_'))!;
     const me = await request(t.http).get(`/sso/${TENANT}/me`).set('Cookie', cookie.split(';')[0]).expect(200);
     const test = await startSamlTest();
+    const agent = request(t.http);
     const asAda = (method: 'get' | 'post', path: string) =>
-      request(t.http)
-        [method](path)
+      (method === 'get' ? agent.get(path) : agent.post(path))
         .set('Cookie', cookie.split(';')[0])
         .set('X-CSRF-Token', me.body.csrfToken);
     const start = await asAda('post', `/api/v1/tenants/${TENANT}/identity-providers/entra/test-sign-in`);

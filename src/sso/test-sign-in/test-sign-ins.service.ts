@@ -21,7 +21,7 @@ import { TestSignIn } from './test-sign-in.entity';
 import { testSignInView } from './test-sign-in.view';
 
 /** From start to result, and the result's life after it arrived: short, it holds raw claims. */
-export const TEST_SIGN_IN_TTL_MS = 15 * 60_000;
+const TEST_SIGN_IN_TTL_MS = 15 * 60_000;
 const ACTION = 'sso.test_sign_in';
 
 /**

@@ -19,6 +19,7 @@ import type { DeletePreview, IdentityProvider, Role } from '../api/types';
 import { DeleteWithPreview } from '../components/DeleteWithPreview';
 import { useRoleNames } from './Roles';
 import { SyncPauseControl } from '../components/SyncPauseControl';
+import { TestSignInButton } from '../components/TestSignInButton';
 import { CopyField, EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
 import { metadataProblems, splitList } from '../lib/metadata';
 
@@ -107,6 +108,7 @@ function IdpCard({ idp, tenant }: { idp: IdentityProvider; tenant: string }) {
           Groups from claim {idp.groupSync.claims.join(', ')} · removal policy {idp.groupSync.removal}
           {idp.groupSync.adminGroups.length ? ` · admin groups: ${idp.groupSync.adminGroups.join(', ')}` : ''}
         </Text>
+        <TestSignInButton tenant={tenant} idp={idp.slug} />
         <DeleteWithPreview
           what={`the identity provider ${idp.name ?? idp.slug}`}
           preview={() =>
