@@ -420,4 +420,56 @@ describe('test sign-in: a real SAML / OIDC sign-in as a dry run that writes only
     await t.op.post(`/api/v1/tenants/${TENANT}/identity-providers/entra/test-sign-in`).expect(201);
     expect(await t.dataSource.getRepository(TestSignIn).countBy({ id: started.body.id })).toBe(0);
   });
+
+  it("the Me page's last sign-in: what it changed and why, for the person themself; a test sign-in is not one", async () => {
+    const signIn = async (nameId: string, email: string, groups: string[]) => {
+      const login = await request(t.http).get(`/sso/${TENANT}/entra/login`).expect(302);
+      const response = await entra.respond(spMetadata.entra, acsUrl('entra'), {
+        inResponseTo: authnRequestId(login.headers.location),
+        nameId,
+        attributes: attrs(email, groups),
+      });
+      const done = await postAcs('entra', response);
+      expect(done.status).toBe(302);
+      const cookie = ([] as string[])
+        .concat(done.headers['set-cookie'])
+        .find((c) => c.startsWith('gs_session_'))!;
+      return cookie.split(';')[0];
+    };
+    const last = (cookie?: string) => {
+      const req = request(t.http).get(`/sso/${TENANT}/me/last-sign-in`);
+      return cookie ? req.set('Cookie', cookie) : req;
+    };
+    const ada = await signIn('ada-oid', 'ada@example.com', [DEV, OPS]);
+    const erin = await signIn('erin-oid', 'erin@example.com', []);
+    // A test sign-in of ada afterwards changes nothing of it.
+    const test = await startSamlTest();
+    const response = await entra.respond(spMetadata.entra, acsUrl('entra'), {
+      inResponseTo: test.requestId,
+      nameId: 'ada-oid',
+      attributes: attrs('ada@example.com', []),
+    });
+    expect((await postAcs('entra', response)).status).toBe(302);
+
+    const mine = (await last(ada).expect(200)).body;
+    expect(mine).toEqual(
+      expect.objectContaining({ idp: 'entra', adds: 1, roleChanges: 0, removals: 0, complete: true }),
+    );
+    expect(mine.changes).toEqual([
+      expect.objectContaining({
+        action: 'membership.added',
+        groupId: ops.id,
+        groupName: 'Operations',
+        role: 'maintainer',
+        reason: expect.stringContaining(OPS),
+      }),
+    ]);
+    const theirs = (await last(erin).expect(200)).body;
+    expect(theirs).toEqual(expect.objectContaining({ adds: 0, removals: 0, changes: [] }));
+    const anonymous = await last().expect(401);
+    expect(anonymous.body.code).toBe('not_signed_in');
+    expect((await request(t.http).get('/sso/no-such-tenant/me/last-sign-in').set('Cookie', ada)).status).toBe(
+      401,
+    );
+  });
 });
