@@ -54,7 +54,7 @@ function Result({ test, result }: { test: TestSignIn; result: TestSignInResult }
   const plan = result.plan;
   return (
     <>
-      <Callout.Root color={result.outcome === 'refused' ? 'red' : 'green'} role="status">
+      <Callout.Root color={result.outcome === 'refused' ? 'red' : 'green'} role="status" highContrast>
         <Callout.Text>
           <strong>
             {result.outcome === 'refused'
