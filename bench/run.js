@@ -10,7 +10,9 @@ const inChild = (file) => async (dialect) => {
   try {
     await new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [join(__dirname, file), dialect, db.url], { stdio: 'inherit' });
-      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${file} exited with ${code}`))));
+      child.once('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`${file} exited with ${code}`)),
+      );
     });
   } finally {
     await db.drop();
@@ -26,6 +28,7 @@ const BENCHES = {
   saml: require('./saml.bench'),
   'saml-precheck': (dialect) => (dialect === 'sqlite' ? require('./saml-precheck.bench')() : undefined),
   scim: require('./scim.bench'),
+  'users-prefix': inChild('users-prefix.bench.js'),
 };
 
 async function main() {

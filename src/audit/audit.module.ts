@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditCsvController } from './audit-csv.controller';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 import { OverviewController } from './overview.controller';
@@ -6,7 +7,7 @@ import { OverviewService } from './overview.service';
 
 @Global()
 @Module({
-  controllers: [AuditController, OverviewController],
+  controllers: [AuditController, AuditCsvController, OverviewController],
   providers: [AuditService, OverviewService],
   exports: [AuditService],
 })

@@ -37,6 +37,8 @@ const ERROR_STATUS = {
   metadata_url_not_set: 409,
   leavers_not_configured: 409,
   identity_provider_in_use: 409,
+  /** A test sign-in through an IdP that is turned off (its sign-in address answers 404). */
+  identity_provider_disabled: 409,
   // groups and memberships
   group_name_taken: 409,
   group_cycle: 400,

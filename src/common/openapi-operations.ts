@@ -283,9 +283,31 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Drop staged removals (all, or by ids): everyone keeps their membership',
     ok: { 200: json('StagedRemovalsDiscarded') },
   },
+  'POST /api/v1/tenants/{tenant}/identity-providers/{idp}/test-sign-in': {
+    summary: 'Start a test sign-in: a login URL that runs a real sign-in as a dry run (writes nothing)',
+    description:
+      'Open loginUrl in a browser within 15 minutes, once. The IdP answer is fully validated, planned ' +
+      'like a sign-in and stored as the result; no user, identity, session, membership or claim is ' +
+      'written, only the audit event sso.test_sign_in. The browser lands on the admin UI result page.',
+    ok: { 201: json('NewTestSignIn', 'Started') },
+    errors: [409],
+  },
+  'GET /api/v1/tenants/{tenant}/identity-providers/{idp}/test-sign-ins/{id}': {
+    summary:
+      'A test sign-in and its result: claims, normalized groups, matched links, the plan or the refusal',
+    ok: { 200: json('TestSignIn') },
+  },
   'GET /api/v1/tenants/{tenant}/audit-events': {
     summary: 'Audit events, newest first, filtered and cursor-paged',
     ok: { 200: json('AuditPage') },
+  },
+
+  'GET /api/v1/tenants/{tenant}/audit-events.csv': {
+    summary: 'Every audit event of the filter as CSV, newest first, streamed (no paging, no cap)',
+    description:
+      'Takes the filters of GET .../audit-events (not cursor or limit). Read in batches of 1,000 by ' +
+      'cursor inside, so memory stays constant. Fields starting with = + - @ are prefixed with a quote.',
+    ok: { 200: { description: 'RFC 4180 CSV with a header line', schema: 'text', mediaType: 'text/csv' } },
   },
 
   'POST /api/v1/tenants/{tenant}/scim-tokens': {
@@ -309,7 +331,7 @@ const redirect = (description: string): Answer => ({ description });
 export const SSO_OPERATIONS: Record<string, OperationDoc & { parameters?: string[]; body?: string }> = {
   'GET /sso/{tenant}/{idp}/login': {
     summary: 'Start a sign-in: redirect to the IdP (SAML AuthnRequest, or OIDC with state, nonce, PKCE)',
-    parameters: ['returnTo'],
+    parameters: ['returnTo', 'test'],
     ok: { 302: redirect('To the IdP') },
   },
   'POST /sso/{tenant}/{idp}/acs': {
@@ -335,6 +357,10 @@ export const SSO_OPERATIONS: Record<string, OperationDoc & { parameters?: string
   'GET /sso/{tenant}/me': {
     summary: 'The signed-in user of this tenant with their groups and the CSRF token',
     ok: { 200: json('SignedInUser') },
+  },
+  'GET /sso/{tenant}/me/last-sign-in': {
+    summary: "What the signed-in person's last sign-in changed in their groups, and why (session cookie)",
+    ok: { 200: json('LastSignIn') },
   },
   'POST /sso/{tenant}/logout': { summary: 'End the session of this tenant', ok: { 204: none() } },
 };

@@ -24,6 +24,7 @@ import {
 import { JOB_SCHEMAS } from './openapi-jobs';
 import { REMOVAL_SAFETY_SCHEMAS } from './openapi-schemas-removal-safety';
 import { IDP_HEALTH_PROPERTIES, IDP_HEALTH_SCHEMAS } from './openapi-schemas-idp-health';
+import { SIGN_IN_SCHEMAS } from './openapi-schemas-sign-in';
 
 /** What sync marked on a direct membership: a pending removal (grace period), an owner kept as last owner. */
 const MEMBERSHIP_MARKERS: Record<string, Schema> = {
@@ -338,6 +339,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   ...REMOVAL_SAFETY_SCHEMAS,
   ...JOB_SCHEMAS,
   ...IDP_HEALTH_SCHEMAS,
+  ...SIGN_IN_SCHEMAS,
   AuditEvent: obj({
     id: uuid,
     createdAt: time,

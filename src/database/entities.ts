@@ -13,6 +13,7 @@ import { ScimGroup, ScimGroupMember } from '../scim/scim-group.entity';
 import { ScimToken } from '../scim/scim-token.entity';
 import { ScimUser, ScimUserEmail } from '../scim/scim-user.entity';
 import { SsoLoginState } from '../sso/sso-login-state.entity';
+import { TestSignIn } from '../sso/test-sign-in/test-sign-in.entity';
 import { ExternalMembership } from '../sync/external-membership.entity';
 import { Tenant } from '../tenants/tenant.entity';
 import { Identity } from '../users/identity.entity';
@@ -44,4 +45,5 @@ export const ENTITIES = [
   SyncRemovalCount,
   Job,
   JobBatch,
+  TestSignIn,
 ];

@@ -101,6 +101,7 @@ export class OidcSignInService implements OidcStrategyHost {
         nonce: login.nonce,
         codeVerifier: login.codeVerifier,
         returnTo,
+        testSignInId: (req as SignInRequest).testSignInId ?? null,
         expiresAt: new Date(Date.now() + LOGIN_TTL_MS),
       }),
     );
@@ -139,6 +140,8 @@ export class OidcSignInService implements OidcStrategyHost {
       idpId: idp.id,
     });
     if (!row) throw stale();
+    // From here on, an admin's test ends as that test, refusals included.
+    (req as SignInRequest).testSignInId = row.testSignInId;
     (req.res as Response).clearCookie(bindingCookie(state), { path: `/sso/${tenant.slug}/${idp.slug}` });
     const binding = (req.cookies as Record<string, string> | undefined)?.[bindingCookie(state)];
     if (row.expiresAt.getTime() < Date.now()) throw stale();

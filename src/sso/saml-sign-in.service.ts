@@ -68,12 +68,17 @@ export class SamlSignInService {
     await this.dataSource.getRepository(SsoLoginState).delete({ expiresAt: LessThan(new Date()) });
   }
 
-  /** `clientAddress` bounds how many validations one client can have waiting (see SamlValidator). */
+  /**
+   * `clientAddress` bounds how many validations one client can have waiting (see SamlValidator).
+   * `login.testSignInId` is set as soon as the response is matched to a login an admin started as
+   * a test, so what follows (a refusal included) ends as that test.
+   */
   async acs(
     tenant: Tenant,
     idp: IdentityProvider,
     body: Record<string, unknown>,
     clientAddress: string,
+    login: { testSignInId?: string | null } = {},
   ): Promise<SignedInIdentity> {
     const samlResponse = body.SAMLResponse;
     if (typeof samlResponse !== 'string' || samlResponse === '') {
@@ -87,6 +92,7 @@ export class SamlSignInService {
     const scan = this.precheck(samlResponse, responseLimitsOf(cfg));
     const cache: CacheContext = { reads: {}, tenantId: tenant.id, idpId: idp.id, returnTo: null };
     await this.matchRequest(cache, scan.inResponseTo, cfg.allowIdpInitiated === true);
+    if (cache.matched?.testSignInId) login.testSignInId = cache.matched.testSignInId;
     const result = await this.validate(tenant, idp, samlResponse, scan.inResponseTo, cache, clientAddress);
     // node-saml consumed the request id (on success and on failure): the one it answers is gone
     // already (taken before validation); any other it names goes too.
@@ -258,6 +264,7 @@ export class SamlSignInService {
               bindingHash: '',
               nonce: value,
               returnTo: cache.returnTo,
+              testSignInId: cache.testSignInId ?? null,
               expiresAt: new Date(Date.now() + REQUEST_TTL_MS),
             }),
           );
@@ -365,6 +372,8 @@ interface CacheContext {
   tenantId: string;
   idpId: string;
   returnTo: string | null;
+  /** The login step of an admin's test sign-in: stored with the request id. */
+  testSignInId?: string | null;
   /** The stored request this response answers, once found. */
   matched?: SsoLoginState;
   /** The first database failure inside node-saml's validation. */

@@ -40,10 +40,9 @@ export class SamlStrategy extends PassportStrategy(MultiSamlStrategy, 'saml') {
       getSamlOptions: (req, done) => {
         const { tenant, idp } = signInTargetOf(req as unknown as SignInRequest);
         const returnTo = safeReturnTo((req.query as Record<string, unknown>).returnTo, publicUrl, '') || null;
-        done(null, {
-          ...saml.samlOptions(tenant, idp),
-          cacheProvider: saml.requestCache({ reads: {}, tenantId: tenant.id, idpId: idp.id, returnTo }),
-        });
+        const testSignInId = (req as unknown as SignInRequest).testSignInId ?? null;
+        const cache = { reads: {}, tenantId: tenant.id, idpId: idp.id, returnTo, testSignInId };
+        done(null, { ...saml.samlOptions(tenant, idp), cacheProvider: saml.requestCache(cache) });
       },
     };
     // The mixin appends its verify function (the only one passport-saml requires) to these.
@@ -58,7 +57,8 @@ export class SamlStrategy extends PassportStrategy(MultiSamlStrategy, 'saml') {
   override authenticate(req: SamlRequest, options: SamlAuthenticateOptions): void {
     const { tenant, idp } = signInTargetOf(req as unknown as SignInRequest);
     if (options.step === 'acs') {
-      this.saml.acs(tenant, idp, (req.body ?? {}) as Record<string, unknown>, clientAddressKey(req.ip)).then(
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      this.saml.acs(tenant, idp, body, clientAddressKey(req.ip), req as unknown as SignInRequest).then(
         (identity) => this.success({ identity } satisfies SignInStep),
         (error: Error) => this.error(error),
       );

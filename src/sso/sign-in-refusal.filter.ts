@@ -5,6 +5,7 @@ import { sendRefusalPage, sendRetryPage } from './refusal-page';
 import { SignInRefusal } from './sign-in-refusal';
 import type { SignInRequest } from './sign-in-target';
 import { SsoRefusalAudit } from './sso-refusal-audit';
+import { TestSignInsService } from './test-sign-in/test-sign-ins.service';
 
 /**
  * How a sign-in route ends when it does not sign anyone in, whichever part refused (the target
@@ -17,7 +18,10 @@ import { SsoRefusalAudit } from './sso-refusal-audit';
 export class SignInRefusalFilter implements ExceptionFilter {
   private readonly logger = new Logger('SSO');
 
-  constructor(private readonly refusals: SsoRefusalAudit) {}
+  constructor(
+    private readonly refusals: SsoRefusalAudit,
+    private readonly tests: TestSignInsService,
+  ) {}
 
   async catch(error: unknown, host: ArgumentsHost): Promise<void> {
     const req = host.switchToHttp().getRequest<SignInRequest>();
@@ -44,6 +48,11 @@ export class SignInRefusalFilter implements ExceptionFilter {
         `Sign-in refused: ${error.reason}`,
       );
       try {
+        if (req.testSignInId) {
+          // An admin's test: the refusal is its result (with its own audit event), shown in the admin UI.
+          res.redirect(302, await this.tests.refused(target, req.testSignInId, error, ctx));
+          return;
+        }
         await this.refusals.record(target.tenant, target.idp, ctx, error);
       } catch (auditError) {
         // The refusal stands even when it cannot be recorded (the database may be what failed).

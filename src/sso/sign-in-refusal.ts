@@ -11,6 +11,7 @@ export type SignInRefusalCode =
   | 'rate_limited'
   | 'claim_missing'
   | 'claim_invalid'
+  | 'test_sign_in_invalid'
   // SAML: the posted response
   | 'saml_no_response'
   | 'saml_too_large'

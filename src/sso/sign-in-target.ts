@@ -22,6 +22,11 @@ export interface SignInRequest extends GroupsyncRequest {
   user?: SignInStep;
   /** OIDC: the returnTo stored with the login this callback answers. */
   loginReturnTo?: string | null;
+  /**
+   * Set where the login state is read (or, at the login step, from the admin's one-time token):
+   * this sign-in is an admin's test, so it ends in TestSignInsService and writes nothing.
+   */
+  testSignInId?: string | null;
 }
 
 /** The step a route is: which protocol it serves, and whether it counts against the sign-in limits. */

@@ -21,6 +21,8 @@ export class SsoLoginState {
   @Column({ type: 'varchar', length: 128 }) nonce!: string;
   @Column({ type: 'varchar', length: 128, nullable: true }) codeVerifier: string | null = null;
   @Column({ type: 'varchar', length: 2048, nullable: true }) returnTo: string | null = null;
+  /** Set when an admin started this login as a test sign-in (TestSignIn): its ACS or callback writes nothing. */
+  @UuidColumn({ nullable: true }) testSignInId: string | null = null;
   @TimestampColumn() createdAt: Date = new Date();
   @Index() @TimestampColumn() expiresAt!: Date;
 }

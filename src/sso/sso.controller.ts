@@ -23,6 +23,7 @@ import { Group } from '../groups/group.entity';
 import { Membership } from '../groups/membership.entity';
 import { SyncService } from '../sync/sync.service';
 import { Tenant } from '../tenants/tenant.entity';
+import { lastSignInOf } from './last-sign-in';
 import { sendRefusalPage } from './refusal-page';
 import { safeReturnTo } from './return-to';
 import { SamlStrategy } from './saml.strategy';
@@ -31,6 +32,8 @@ import { SignInGuard } from './sign-in.guard';
 import { SignInRequest, SignInRouteOf, signInTargetOf } from './sign-in-target';
 import type { SignedInIdentity } from './signed-in-identity';
 import { SsoTargetGuard } from './sso-target.guard';
+import { TestSignInGuard } from './test-sign-in/test-sign-in.guard';
+import { TestSignInsService } from './test-sign-in/test-sign-ins.service';
 
 /**
  * Per-tenant SSO for browsers: login redirect, IdP callback, who am I, logout. Public routes: the
@@ -51,6 +54,7 @@ export class SsoController {
     private readonly samlStrategy: SamlStrategy,
     private readonly sync: SyncService,
     private readonly sessions: SessionsService,
+    private readonly testSignIns: TestSignInsService,
     config: ConfigService<AllConfigType, true>,
   ) {
     this.publicUrl = config.get('app.publicUrl', { infer: true });
@@ -59,7 +63,7 @@ export class SsoController {
   /** The redirect to the IdP: SAML AuthnRequest, or OIDC authorization request. */
   @Get(':idp/login')
   @SignInRouteOf({ protocol: 'any', step: 'login' })
-  @UseGuards(SsoTargetGuard, SignInGuard)
+  @UseGuards(SsoTargetGuard, TestSignInGuard, SignInGuard)
   @UseFilters(SignInRefusalFilter)
   login(@Req() req: SignInRequest, @Res() res: Response) {
     const step = req.user;
@@ -101,6 +105,9 @@ export class SsoController {
     if (!step || !('identity' in step)) throw new Error('the sign-in step did not say who signed in');
     const who: SignedInIdentity = step.identity;
     const ctx = contextOf(req);
+    // An admin's test sign-in (marked where the login state was read): a dry run, nothing written.
+    if (req.testSignInId)
+      return res.redirect(302, await this.testSignIns.complete({ tenant, idp }, req.testSignInId, who, ctx));
     const outcome = await this.sync.signIn(
       tenant,
       idp,
@@ -130,15 +137,7 @@ export class SsoController {
   async me(@Param('tenant') slug: string, @Req() req: Request, @Res() res: Response) {
     const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ slug });
     const active = tenant ? await this.sessions.find(req, tenant) : null;
-    if (!tenant || !active) {
-      res.status(401).json({
-        statusCode: 401,
-        code: 'not_signed_in',
-        message: 'Not signed in to this workspace',
-        correlationId: (req as GroupsyncRequest).correlationId,
-      });
-      return;
-    }
+    if (!tenant || !active) return notSignedIn(req, res);
     const memberships = await this.dataSource
       .getRepository(Membership)
       .find({ where: { tenantId: tenant.id, userId: active.user.id } });
@@ -170,10 +169,28 @@ export class SsoController {
     });
   }
 
+  /** What the signed-in person's last sign-in changed in their groups, and why (the Me page). */
+  @Get('me/last-sign-in')
+  async lastSignIn(@Param('tenant') slug: string, @Req() req: Request, @Res() res: Response) {
+    const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ slug });
+    const active = tenant ? await this.sessions.find(req, tenant) : null;
+    if (!tenant || !active) return notSignedIn(req, res);
+    res.json(await lastSignInOf(this.dataSource.manager, tenant.id, active.user.id));
+  }
+
   @Post('logout')
   async logout(@Param('tenant') slug: string, @Req() req: Request, @Res() res: Response) {
     const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ slug });
     if (tenant) await this.sessions.end(req, res, tenant);
     res.status(204).end();
   }
+}
+
+function notSignedIn(req: Request, res: Response): void {
+  res.status(401).json({
+    statusCode: 401,
+    code: 'not_signed_in',
+    message: 'Not signed in to this workspace',
+    correlationId: (req as GroupsyncRequest).correlationId,
+  });
 }

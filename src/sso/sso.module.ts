@@ -10,10 +10,13 @@ import { OidcAuthGuard, SamlAuthGuard, SignInGuard } from './sign-in.guard';
 import { SsoRefusalAudit } from './sso-refusal-audit';
 import { SsoTargetGuard } from './sso-target.guard';
 import { SsoController } from './sso.controller';
+import { TestSignInGuard } from './test-sign-in/test-sign-in.guard';
+import { TestSignInsController } from './test-sign-in/test-sign-ins.controller';
+import { TestSignInsService } from './test-sign-in/test-sign-ins.service';
 
 @Module({
   imports: [SyncModule],
-  controllers: [SsoController],
+  controllers: [SsoController, TestSignInsController],
   providers: [
     OidcSignInService,
     OidcStrategy,
@@ -26,6 +29,8 @@ import { SsoController } from './sso.controller';
     SamlAuthGuard,
     OidcAuthGuard,
     SignInRefusalFilter,
+    TestSignInsService,
+    TestSignInGuard,
   ],
 })
 export class SsoModule {}

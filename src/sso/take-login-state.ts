@@ -12,6 +12,7 @@ const COLUMNS = [
   'nonce',
   'codeVerifier',
   'returnTo',
+  'testSignInId',
   'createdAt',
   'expiresAt',
 ] as const;

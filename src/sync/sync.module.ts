@@ -7,6 +7,7 @@ import { SyncLoader } from './pipeline/sync-loader';
 import { SyncWriter } from './pipeline/sync-writer';
 import { PushedGroupsService } from './pushed-groups.service';
 import { ReconcileService } from './reconcile.service';
+import { SignInDryRun } from './sign-in-dry-run';
 import { SyncContextCache } from './sync-context-cache';
 import { SyncController } from './sync.controller';
 import { SyncService } from './sync.service';
@@ -24,7 +25,16 @@ import { SyncService } from './sync.service';
     SyncContextCache,
     GraceSweepService,
     ReconcileJobs,
+    SignInDryRun,
   ],
-  exports: [SyncService, PushedGroupsService, LinkImpactService, ReconcileService, SyncLoader, SyncWriter],
+  exports: [
+    SyncService,
+    SignInDryRun,
+    PushedGroupsService,
+    LinkImpactService,
+    ReconcileService,
+    SyncLoader,
+    SyncWriter,
+  ],
 })
 export class SyncModule {}

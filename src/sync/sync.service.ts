@@ -79,8 +79,8 @@ export class SyncService {
     }
   }
 
-  /** The claim, normalized; Entra's overage markers are detected here, so no sign-in flow can forget them. */
-  private async readClaim(
+  /** The claim, normalized; Entra's overage markers are detected here, so no sign-in flow can forget them (also read by the test sign-in, sign-in-dry-run.ts). */
+  async readClaim(
     idp: IdentityProvider,
     policy: GroupSyncPolicy,
     claims: RawClaims | ExternalGroups,

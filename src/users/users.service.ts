@@ -17,6 +17,7 @@ import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user.dto'
 import { Identity } from './identity.entity';
 import { User } from './user.entity';
 import { insertRows } from '../database/insert';
+import { emailPrefix } from './email-prefix';
 
 const userView = (u: User) => ({
   id: u.id,
@@ -75,12 +76,11 @@ export class UsersService {
     if (q.offset !== undefined && q.cursor !== undefined)
       throw badRequest('invalid_cursor', 'Use either cursor or offset, not both');
     if (q.cursor === undefined) {
-      const users = await this.dataSource.getRepository(User).find({
-        where: { tenantId, ...(q.email ? { email: q.email } : {}) },
-        order: { email: 'ASC' },
-        take: q.limit ?? 1000,
-        skip: q.offset ?? 0,
-      });
+      const users = await this.filtered(tenantId, q)
+        .orderBy('u.email', 'ASC')
+        .take(q.limit ?? 1000)
+        .skip(q.offset ?? 0)
+        .getMany();
       return this.withDetails(tenantId, users);
     }
     if (q.limit !== undefined && q.limit > PAGE_MAX)
@@ -88,11 +88,7 @@ export class UsersService {
         { field: 'limit', problems: [`limit must not be greater than ${PAGE_MAX} (1000 with offset)`] },
       ]);
     const limit = q.limit ?? PAGE_DEFAULT;
-    const qb = this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .where('u.tenantId = :tenantId', { tenantId });
-    if (q.email) qb.andWhere('u.email = :email', { email: q.email });
+    const qb = this.filtered(tenantId, q);
     // Emails are unique in a tenant, so the email alone is the sort key.
     if (q.cursor) qb.andWhere('u.email > :after', { after: decodeCursor(q.cursor, 1)[0] });
     const rows = await qb
@@ -101,6 +97,17 @@ export class UsersService {
       .getMany();
     const page = toPage(rows, limit, (u) => [u.email]);
     return { items: await this.withDetails(tenantId, page.items), nextCursor: page.nextCursor };
+  }
+
+  /** The tenant's users matching `email` (exact) and `q` (prefix), both stored lower-cased. */
+  private filtered(tenantId: string, q: ListUsersQueryDto) {
+    const qb = this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('u.tenantId = :tenantId', { tenantId });
+    if (q.email) qb.andWhere('u.email = :email', { email: q.email });
+    if (q.q) emailPrefix(qb, this.tx.dialect, q.q);
+    return qb;
   }
 
   async get(tenantId: string, id: string): Promise<UserResponse> {

@@ -198,12 +198,12 @@ test(
     await op.getByText('No SCIM tokens yet').waitFor();
     expect(await scim(secret)).toBe(401);
 
-    // Users: found by email (any case); the detail says where each membership comes from and what the IdP sent.
+    // Users: found by the start of their email (any case); the detail says where each membership comes from and what the IdP sent.
     await op.getByRole('link', { name: 'Users', exact: true }).click();
     await op.getByTestId('user-row').filter({ hasText: 'ada@example.com' }).waitFor();
     await op.getByLabel('Email').fill('nobody@example.com');
     await op.getByRole('button', { name: 'Find' }).click();
-    await op.getByText('Nobody with the email nobody@example.com').waitFor();
+    await op.getByText('Nobody whose email starts with nobody@example.com').waitFor();
     await op.getByLabel('Email').fill('BOB@example.com');
     await op.getByRole('button', { name: 'Find' }).click();
     await op.getByRole('link', { name: 'bob@example.com' }).click();
@@ -264,7 +264,7 @@ test(
     expect(csv[0]).toMatch(/^time,action,/);
     expect(csv).toHaveLength(expectedCount + 1);
     expect(csv.slice(1).every((line) => line.includes(`,${correlationId},`))).toBe(true);
-    await op.getByText(`Exported ${expectedCount} events.`).waitFor();
+    await op.getByText('Download started: every event of the current filter, newest first.').waitFor();
 
     // Readable at a phone's width.
     await op.setViewportSize({ width: 390, height: 844 });

@@ -13,6 +13,7 @@ import { ScimTokensPage } from './pages/ScimTokens';
 import { StagedRemovalsPage } from './pages/StagedRemovals';
 import { SignInPage } from './pages/SignIn';
 import { TenantShell } from './pages/TenantShell';
+import { TestSignInPage } from './pages/TestSignIn';
 import { UserPage } from './pages/User';
 import { UsersPage } from './pages/Users';
 import { WorkspacesPage } from './pages/Workspaces';
@@ -27,6 +28,7 @@ export function App() {
         <Route index element={<Navigate to="overview" replace />} />
         <Route path="overview" element={<OverviewPage />} />
         <Route path="identity-providers" element={<IdentityProvidersPage />} />
+        <Route path="identity-providers/:idp/test-sign-ins/:id" element={<TestSignInPage />} />
         <Route path="groups" element={<GroupsPage />} />
         <Route path="groups/:groupId" element={<GroupPage />} />
         <Route path="roles" element={<RolesPage />} />

@@ -33,6 +33,18 @@ export class UpdateUserDto {
 }
 
 export class ListUsersQueryDto {
+  @ApiPropertyOptional({
+    description:
+      'Email prefix, case-insensitive ("ada" finds ada@example.com and adam@example.org); with email, both apply',
+    maxLength: 320,
+  })
+  @Optional()
+  @Transform(lowerTrim)
+  @IsString()
+  @IsNotEmpty({ message: 'q must not be empty' })
+  @MaxLength(320)
+  q?: string;
+
   @ApiPropertyOptional({ description: 'Exact email, case-insensitive' })
   @Optional()
   @Transform(lowerTrim)

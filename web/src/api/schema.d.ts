@@ -113,6 +113,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant}/audit-events.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every audit event of the filter as CSV, newest first, streamed (no paging, no cap)
+         * @description Takes the filters of GET .../audit-events (not cursor or limit). Read in batches of 1,000 by cursor inside, so memory stays constant. Fields starting with = + - @ are prefixed with a quote.
+         */
+        get: operations["AuditCsvController_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant}/groups": {
         parameters: {
             query?: never;
@@ -328,6 +348,43 @@ export interface paths {
          * @description What the METADATA_REFRESH_MINUTES schedule does, at once. A failed read is recorded on the IdP (metadataRefresh.error) and audited, and answered 200 with `error`; the working settings are kept. 409 metadata_url_not_set when the IdP has no idpMetadataUrl.
          */
         post: operations["IdentityProvidersController_refreshMetadata"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/identity-providers/{idp}/test-sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a test sign-in: a login URL that runs a real sign-in as a dry run (writes nothing)
+         * @description Open loginUrl in a browser within 15 minutes, once. The IdP answer is fully validated, planned like a sign-in and stored as the result; no user, identity, session, membership or claim is written, only the audit event sso.test_sign_in. The browser lands on the admin UI result page.
+         */
+        post: operations["TestSignInsController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/identity-providers/{idp}/test-sign-ins/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A test sign-in and its result: claims, normalized groups, matched links, the plan or the refusal */
+        get: operations["TestSignInsController_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1693,6 +1750,7 @@ export interface paths {
             parameters: {
                 query?: {
                     returnTo?: string;
+                    test?: string;
                 };
                 header?: never;
                 path: {
@@ -1924,6 +1982,72 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["SignedInUser"];
+                    };
+                };
+                /** @description Invalid input (validation_failed lists each field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description No or bad credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Too many requests or failed credentials; Retry-After says when to try again */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sso/{tenant}/me/last-sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the signed-in person's last sign-in changed in their groups, and why (session cookie) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The workspace (tenant) slug */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LastSignIn"];
                     };
                 };
                 /** @description Invalid input (validation_failed lists each field) */
@@ -2602,6 +2726,30 @@ export interface components {
             /** @description Pass as ?cursor= for the next page; null at the end */
             nextCursor: string | null;
         };
+        /** @description What the last sign-in changed and why; null before any sign-in */
+        LastSignIn: {
+            adds: number;
+            /** Format: date-time */
+            at: string;
+            changes: {
+                /** @description membership.added, membership.role_changed, membership.removed, user.admin_granted, ... */
+                action: string;
+                from?: string | null;
+                /** Format: uuid */
+                groupId?: string | null;
+                groupName?: string | null;
+                /** @description The engine's sentence: which link, external group or rule */
+                reason: string | null;
+                role?: string | null;
+                to?: string | null;
+            }[];
+            /** @description False: the group list was incomplete, so nothing was removed */
+            complete: boolean;
+            correlationId: string;
+            idp: string | null;
+            removals: number;
+            roleChanges: number;
+        } | null;
         LeaversSettingsDto: {
             /**
              * @description Block this IdP's users not seen (sign-in or SCIM write) for this many days, checked daily (or with the Graph refresh); null: off
@@ -2824,6 +2972,10 @@ export interface components {
         NewScimToken: components["schemas"]["ScimToken"] & {
             /** @description Shown once */
             token: string;
+        };
+        NewTestSignIn: components["schemas"]["TestSignIn"] & {
+            /** @description Open in a browser: the real sign-in through the IdP, once, as a test */
+            loginUrl: string;
         };
         OperatorSessionDto: {
             /** @description Send it as X-CSRF-Token with every POST, PUT, PATCH and DELETE */
@@ -3081,6 +3233,7 @@ export interface components {
         StagedRemovalsDiscarded: {
             discarded: number;
         };
+        StartTestSignInDto: Record<string, never>;
         /** @description What sync would do: signup, adds, roleChanges, removals, kept, admin, complete, each change with its reason */
         SyncPlan: {
             adds: {
@@ -3249,6 +3402,31 @@ export interface components {
              * @default false
              */
             syncPaused?: boolean;
+        };
+        TestSignIn: {
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description The test and its result are deleted after this
+             */
+            expiresAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Slug of the identity provider */
+            idp: string;
+            /** @description Null until the IdP answered. outcome (signed-in | refused), refusal {code, reason, detail}, identity, rawClaims, groups {status, complete, normalized}, graph, account, matchedLinks [{linkId, groupId, groupName, externalGroup, role, idpScoped}], plan (SyncPlan) */
+            result: {
+                [key: string]: unknown;
+            } | null;
+            startedBy: string;
+            /**
+             * @description pending: not opened yet; started: at the IdP; completed or refused: the result is here
+             * @enum {string}
+             */
+            status: "pending" | "started" | "completed" | "refused";
         };
         UpdateGroupDto: {
             description?: string | null;
@@ -4273,6 +4451,91 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    AuditCsvController_export: {
+        parameters: {
+            query?: {
+                /** @description Exact action (membership.added) or a prefix ending in * (membership.*) */
+                action?: string;
+                /** @description Only events of this request: the correlation id an error or a refused sign-in shows (exact match) */
+                correlationId?: string;
+                /** @description Only events about the user with this email (exact, any case) */
+                email?: string;
+                /** @description Only events about this group: the group, its memberships, its current links */
+                groupId?: string;
+                /** @description Slug of an identity provider: its sign-ins and refusals, its SCIM tokens' requests, its settings */
+                idp?: string;
+                /** @description ISO 8601 time, inclusive */
+                since?: string;
+                /** @description ISO 8601 time, exclusive */
+                until?: string;
+                /** @description Only events about this user */
+                userId?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 4180 CSV with a header line */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             /** @description Invalid input (validation_failed lists each field) */
@@ -5975,6 +6238,158 @@ export interface operations {
             };
         };
     };
+    TestSignInsController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                idp: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartTestSignInDto"];
+            };
+        };
+        responses: {
+            /** @description Started */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewTestSignIn"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict (duplicate, last owner, subgroups) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    TestSignInsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                idp: string;
+                /** @description The workspace (tenant) slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestSignIn"];
+                };
+            };
+            /** @description Invalid input (validation_failed lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No or bad credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A credential of another tenant, or not allowed (csrf_failed, not an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests or failed credentials; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     JobsController_list: {
         parameters: {
             query?: {
@@ -7314,6 +7729,8 @@ export interface operations {
                 /** @description Page size. With `cursor`: 1-500 (default 100) and the answer is {items, nextCursor}; without it (older offset paging, kept for existing scripts): 1-1000 and a bare array */
                 limit?: number;
                 offset?: number;
+                /** @description Email prefix, case-insensitive ("ada" finds ada@example.com and adam@example.org); with email, both apply */
+                q?: string;
             };
             header?: never;
             path: {

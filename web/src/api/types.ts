@@ -310,3 +310,63 @@ export interface Job {
 
 /** POST .../sync/reconcile: the counts (small), or the job it was queued as (over the threshold). */
 export type ReconcileAnswer = ReconcileResult | { job: Job };
+/** A test sign-in (POST .../identity-providers/:idp/test-sign-in, GET .../test-sign-ins/:id). */
+export interface TestSignIn {
+  id: string;
+  idp: string;
+  status: 'pending' | 'started' | 'completed' | 'refused';
+  startedBy: string;
+  createdAt: string;
+  completedAt: string | null;
+  expiresAt: string;
+  result: TestSignInResult | null;
+}
+
+export interface TestSignInResult {
+  outcome: 'signed-in' | 'refused';
+  refusal: { code: string; reason: string; detail?: string | null } | null;
+  identity?: { externalId: string; email: string; displayName: string | null; emailVerified: boolean | null };
+  rawClaims?: Record<string, unknown>;
+  groups?: { status: 'present' | 'missing' | 'overage'; complete: boolean; normalized: string[] };
+  account?: { id: string; email: string; status: string; isAdmin: boolean } | null;
+  matchedLinks?: {
+    linkId: string;
+    groupId: string;
+    groupName: string;
+    externalGroup: string;
+    role: Role;
+    idpScoped: boolean;
+  }[];
+  plan?: TestSignInPlan | null;
+}
+
+/** The plan a sign-in would apply (the engine's SyncPlan, the parts the page shows). */
+export interface TestSignInPlan {
+  signup: 'existing' | 'create' | 'denied';
+  adds: { groupName: string; role: Role; reason: string }[];
+  roleChanges: { groupName: string; from: Role; to: Role; reason: string }[];
+  removals: { groupName: string; role: Role; reason: string }[];
+  kept: { groupName: string; role: Role; reason: string }[];
+  admin: { from: boolean; to: boolean; reason?: string };
+  complete: boolean;
+}
+
+/** GET /sso/:tenant/me/last-sign-in: what the person's last sign-in changed, and why. */
+export interface LastSignIn {
+  at: string;
+  idp: string | null;
+  correlationId: string;
+  adds: number;
+  roleChanges: number;
+  removals: number;
+  complete: boolean;
+  changes: {
+    action: string;
+    groupId: string | null;
+    groupName: string | null;
+    role: string | null;
+    from: string | null;
+    to: string | null;
+    reason: string | null;
+  }[];
+}

@@ -21,6 +21,7 @@ import { useRoleNames } from './Roles';
 import { SyncPauseControl } from '../components/SyncPauseControl';
 import { IdpHealth } from '../components/IdpHealth';
 import { IdpPolicyForm } from '../components/IdpPolicyForm';
+import { TestSignInButton } from '../components/TestSignInButton';
 import { CopyField, EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
 import { metadataProblems, splitList } from '../lib/metadata';
 import { isMetadataUrl } from '../lib/idp-settings';
@@ -112,6 +113,7 @@ function IdpCard({ idp, tenant }: { idp: IdentityProvider; tenant: string }) {
         </Text>
         <IdpHealth idp={idp} tenant={tenant} />
         <IdpPolicyForm idp={idp} tenant={tenant} />
+        <TestSignInButton tenant={tenant} idp={idp.slug} />
         <DeleteWithPreview
           what={`the identity provider ${idp.name ?? idp.slug}`}
           preview={() =>

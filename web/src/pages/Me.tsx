@@ -1,18 +1,16 @@
 import { Badge, Button, Card, Flex, Heading, Link, Spinner, Table, Text } from '@radix-ui/themes';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link as RouterLink, useParams } from 'react-router';
-import { api, unwrap } from '../api/client';
-import type { AuditPage } from '../api/types';
+import type { LastSignIn } from '../api/types';
 import { useWorkspaceSession } from '../auth';
-import { SignInChanges } from '../components/SignInChanges';
 import { EmptyState, ErrorCallout } from '../components/ui';
-import { syncSummary } from '../lib/audit';
+import { lastSignInLine } from '../lib/sign-in-result';
 import { membershipSourceText } from '../lib/users';
 
 /**
  * The signed-in person's own page (any user of the workspace, admin or not), from /sso/:tenant/me:
- * their groups and roles, and sign-out. Admins also see what their last sign-in changed, read
- * from the audit log (which only admins may read).
+ * their groups and roles, what their last sign-in changed and why (/sso/:tenant/me/last-sign-in,
+ * their own events only), and sign-out.
  */
 export function MePage() {
   const { tenant = '' } = useParams();
@@ -21,13 +19,14 @@ export function MePage() {
   const isAdmin = !!me.data?.user.isAdmin;
   const lastSignIn = useQuery({
     queryKey: ['my-last-sign-in', tenant, me.data?.user.id],
-    enabled: isAdmin,
-    queryFn: () =>
-      unwrap<AuditPage>(
-        api.GET('/api/v1/tenants/{tenant}/audit-events', {
-          params: { path: { tenant }, query: { userId: me.data!.user.id, action: 'sync.applied', limit: 1 } },
-        }),
-      ),
+    enabled: !!me.data,
+    queryFn: async (): Promise<LastSignIn | null> => {
+      const res = await fetch(`/sso/${encodeURIComponent(tenant)}/me/last-sign-in`, {
+        credentials: 'same-origin',
+      });
+      if (!res.ok) throw new Error(`Could not read your last sign-in (${res.status})`);
+      return (await res.json()) as LastSignIn | null;
+    },
   });
   const signOut = useMutation({
     mutationFn: () =>
@@ -41,7 +40,7 @@ export function MePage() {
         <Spinner size="3" aria-label="Loading" />
       </Flex>
     );
-  const run = lastSignIn.data?.items[0];
+  const last = lastSignIn.data;
   return (
     <main className="shell">
       <Flex direction="column" gap="4">
@@ -118,22 +117,45 @@ export function MePage() {
                 </Table.Root>
               </div>
             )}
-            {isAdmin && run ? (
-              <Card>
-                <Heading as="h2" size="3" mb="2">
-                  Your last sign-in ({new Date(run.createdAt).toLocaleString()})
-                </Heading>
-                <Text as="p" size="2">
-                  {syncSummary((run.details ?? {}) as Record<string, unknown>)}
-                </Text>
-                {run.correlationId ? (
-                  <SignInChanges tenant={tenant} correlationId={run.correlationId} summaryId={run.id} />
-                ) : null}
-              </Card>
-            ) : null}
+            <ErrorCallout error={lastSignIn.error} title="Could not read your last sign-in" />
+            {last ? <LastSignInCard last={last} /> : null}
           </>
         )}
       </Flex>
     </main>
+  );
+}
+
+/** What the last sign-in changed in the person's groups, each change with the rule behind it. */
+function LastSignInCard({ last }: { last: LastSignIn }) {
+  const n = last.adds + last.roleChanges + last.removals;
+  return (
+    <Card data-testid="last-sign-in">
+      <Heading as="h2" size="3" mb="2">
+        Your last sign-in ({new Date(last.at).toLocaleString()}
+        {last.idp ? ` through ${last.idp}` : ''})
+      </Heading>
+      <Text as="p" size="2">
+        {n
+          ? `${last.adds} added, ${last.roleChanges} re-roled, ${last.removals} removed.`
+          : 'Nothing changed in your groups.'}
+        {last.complete ? '' : ' Your group list arrived incomplete, so nothing was removed.'}
+      </Text>
+      {last.changes.length > 0 ? (
+        <ul className="why-list">
+          {last.changes.map((c, i) => {
+            const line = lastSignInLine(c);
+            return (
+              <li key={i}>
+                <Text size="2">
+                  <strong>{line.what}</strong>
+                  {line.why ? `: ${line.why}` : ''}
+                </Text>
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+    </Card>
   );
 }

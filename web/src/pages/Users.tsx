@@ -9,21 +9,21 @@ import { EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
 const PAGE = 100;
 export const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
 
-/** Find a user by email (exact, case-insensitive, as the API matches); without a search, everyone by email, 100 at a time. */
+/** Find users by the start of their email (any case, `?q=`); without a search, everyone by email, 100 at a time. */
 export function UsersPage() {
   const { tenant = '' } = useParams();
   const [params, setParams] = useSearchParams();
-  const email = params.get('email') ?? '';
-  const [typed, setTyped] = useState(email);
+  const q = params.get('q') ?? '';
+  const [typed, setTyped] = useState(q);
   const users = useInfiniteQuery({
-    queryKey: ['users', tenant, email],
+    queryKey: ['users', tenant, q],
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) =>
       unwrap<Page<UserDetail>>(
         api.GET('/api/v1/tenants/{tenant}/users', {
           params: {
             path: { tenant },
-            query: { limit: PAGE, ...(email ? { email } : {}), cursor: pageParam ?? '' },
+            query: { limit: PAGE, ...(q ? { q } : {}), cursor: pageParam ?? '' },
           },
         }),
       ),
@@ -31,7 +31,7 @@ export function UsersPage() {
   });
   const search = (e: FormEvent) => {
     e.preventDefault();
-    setParams(typed.trim() ? { email: typed.trim() } : {});
+    setParams(typed.trim() ? { q: typed.trim() } : {});
   };
   const list = users.data?.pages.flatMap((p) => p.items) ?? [];
   return (
@@ -45,8 +45,8 @@ export function UsersPage() {
             <Field
               id="user-email"
               label="Email"
-              hint="The whole address; upper and lower case do not matter"
-              errors={fieldErrors(users.error, 'email')}
+              hint="The address or its start: ada finds ada@… and adam@…; upper and lower case do not matter"
+              errors={fieldErrors(users.error, 'q')}
             >
               <TextField.Root
                 id="user-email"
@@ -56,7 +56,7 @@ export function UsersPage() {
               />
             </Field>
             <Button type="submit">Find</Button>
-            {email ? (
+            {q ? (
               <Button
                 type="button"
                 variant="soft"
@@ -73,8 +73,8 @@ export function UsersPage() {
       </Card>
       <ErrorCallout error={users.error} title="Could not load the users" />
       {users.isSuccess && list.length === 0 ? (
-        email ? (
-          <EmptyState title={`Nobody with the email ${email}`}>
+        q ? (
+          <EmptyState title={`Nobody whose email starts with ${q}`}>
             Check the address, or ask the person to sign in once through the workspace's identity provider:
             users are created at their first sign-in or when the IdP pushes them by SCIM.
           </EmptyState>

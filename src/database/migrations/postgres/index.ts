@@ -1,5 +1,6 @@
 import { AddMetadataRefresh1796200005001 } from './1796200005001-AddMetadataRefresh';
 import { AddJobs1796200014001 } from './1796200014001-AddJobs';
+import { AddTestSignIns1796164614891 } from './1796164614891-AddTestSignIns';
 import { IndexSessionExpiry1796153527349 } from './1796153527349-IndexSessionExpiry';
 import { AddLeavers1796200004002 } from './1796200004002-AddLeavers';
 import { AddMembershipMarkers1796140000002 } from './1796140000002-AddMembershipMarkers';
@@ -29,4 +30,5 @@ export const POSTGRES_MIGRATIONS: Function[] = [
   AddLeavers1796200004002,
   AddMetadataRefresh1796200005001,
   AddJobs1796200014001,
+  AddTestSignIns1796164614891,
 ];

@@ -1,5 +1,6 @@
 import { AddMetadataRefresh1796200005001 } from './1796200005001-AddMetadataRefresh';
 import { AddJobs1796200014001 } from './1796200014001-AddJobs';
+import { AddTestSignIns1796164592925 } from './1796164592925-AddTestSignIns';
 import { IndexSessionExpiry1796153521173 } from './1796153521173-IndexSessionExpiry';
 import { AddLeavers1796200004001 } from './1796200004001-AddLeavers';
 import { AddMembershipMarkers1796140000001 } from './1796140000001-AddMembershipMarkers';
@@ -29,4 +30,5 @@ export const SQLITE_MIGRATIONS: Function[] = [
   AddLeavers1796200004001,
   AddMetadataRefresh1796200005001,
   AddJobs1796200014001,
+  AddTestSignIns1796164592925,
 ];

@@ -1,9 +1,6 @@
-import type { AuditEvent } from '../api/types';
+import type { AuditEvent } from './audit-event.entity';
 
-/** At most this many events go into one export (the rest would need a narrower filter). */
-export const CSV_EXPORT_CAP = 5000;
-
-const COLUMNS = [
+export const AUDIT_CSV_COLUMNS = [
   'time',
   'action',
   'actor_type',
@@ -28,15 +25,16 @@ export function csvField(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function auditCsv(events: AuditEvent[]): string {
-  const rows = events.map((e) =>
+/** One event as a CSV record, CRLF-terminated. */
+export function auditCsvRow(e: AuditEvent): string {
+  return (
     [
-      e.createdAt,
+      e.createdAt.toISOString(),
       e.action,
-      e.actor.type,
-      e.actor.label ?? e.actor.id,
-      e.target.type,
-      e.target.id,
+      e.actorType,
+      e.actorLabel ?? e.actorId,
+      e.targetType,
+      e.targetId,
       e.userId,
       e.correlationId,
       e.before,
@@ -44,7 +42,6 @@ export function auditCsv(events: AuditEvent[]): string {
       e.details,
     ]
       .map(csvField)
-      .join(','),
+      .join(',') + '\r\n'
   );
-  return [COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
 }
