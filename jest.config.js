@@ -1,6 +1,19 @@
 // One Jest run for everything `npm test` covers. Integration and e2e suites run once per database
 // dialect: always SQLite, and PostgreSQL when TEST_DATABASE_URL is set. Each dialect is its own Jest
 // project because the entity column types are chosen per dialect when the entity files load.
+// `--selectProjects` takes every word after it, so a test path written after it is read as a
+// project name and silently ignored: the whole project runs. Refuse that with the fix.
+{
+  const argv = process.argv;
+  const at = argv.indexOf('--selectProjects');
+  for (let i = at + 1; at >= 0 && i < argv.length && !argv[i].startsWith('-'); i++)
+    if (/[/.]/.test(argv[i]))
+      throw new Error(
+        `"${argv[i]}" after --selectProjects is read as a project name, not a test path: put test paths ` +
+          'first, e.g. jest test/e2e/x.e2e.ts --selectProjects e2e:sqlite',
+      );
+}
+
 const swc = [
   '@swc/jest',
   {
