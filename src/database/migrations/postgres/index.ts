@@ -1,3 +1,4 @@
+import { AddPatternLinks1796165645935 } from './1796165645935-AddPatternLinks';
 import { IndexSessionExpiry1796153527349 } from './1796153527349-IndexSessionExpiry';
 import { AddLeavers1796200004002 } from './1796200004002-AddLeavers';
 import { AddMembershipMarkers1796140000002 } from './1796140000002-AddMembershipMarkers';
@@ -25,4 +26,5 @@ export const POSTGRES_MIGRATIONS: Function[] = [
   AddCustomRoles1796153681605,
   AddRemovalSafety1796153740670,
   AddLeavers1796200004002,
+  AddPatternLinks1796165645935,
 ];

@@ -1,3 +1,4 @@
+import { AddPatternLinks1796165575215 } from './1796165575215-AddPatternLinks';
 import { IndexSessionExpiry1796153521173 } from './1796153521173-IndexSessionExpiry';
 import { AddLeavers1796200004001 } from './1796200004001-AddLeavers';
 import { AddMembershipMarkers1796140000001 } from './1796140000001-AddMembershipMarkers';
@@ -25,4 +26,5 @@ export const SQLITE_MIGRATIONS: Function[] = [
   AddCustomRoles1796153672062,
   AddRemovalSafety1796153727372,
   AddLeavers1796200004001,
+  AddPatternLinks1796165575215,
 ];
