@@ -1,10 +1,6 @@
 import { EntityManager, Not } from 'typeorm';
 import { badRequest } from '../common/errors';
-import {
-  MAX_PATTERN_LENGTH,
-  MAX_PATTERN_LINKS_PER_TENANT,
-  regexProblem,
-} from '../sync/pattern-regex';
+import { MAX_PATTERN_LENGTH, MAX_PATTERN_LINKS_PER_TENANT, regexProblem } from '../sync/pattern-regex';
 import type { MatchType } from '../sync/engine';
 import { GroupLink } from './group-link.entity';
 
@@ -19,10 +15,14 @@ export async function assertLinkPattern(
 ): Promise<void> {
   const matchType = link.matchType ?? 'exact';
   const refuse = (reason: string) =>
-    badRequest('invalid_link_pattern', `The link's pattern "${link.externalGroup}" cannot be saved: ${reason}`, {
-      matchType,
-      reason,
-    });
+    badRequest(
+      'invalid_link_pattern',
+      `The link's pattern "${link.externalGroup}" cannot be saved: ${reason}`,
+      {
+        matchType,
+        reason,
+      },
+    );
   if (link.targetFromCapture && matchType !== 'regex')
     throw refuse('targetFromCapture needs matchType regex (the capture names the target group)');
   if (matchType === 'exact') return;

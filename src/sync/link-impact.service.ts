@@ -147,10 +147,18 @@ export class LinkImpactService {
   }
 
   /** The candidates' memberships in the groups a capture link may name, with those groups' owner counts. */
-  private async membershipsIn(em: EntityManager, tenantId: string, userIds: string[], groupIds: ReadonlySet<string>) {
+  private async membershipsIn(
+    em: EntityManager,
+    tenantId: string,
+    userIds: string[],
+    groupIds: ReadonlySet<string>,
+  ) {
     const membershipsOf = new Map<string, EngineMembership[]>();
     for (const [userId, memberships] of await loadMembershipsOf(em, tenantId, userIds))
-      membershipsOf.set(userId, memberships.filter((m) => groupIds.has(m.groupId)));
+      membershipsOf.set(
+        userId,
+        memberships.filter((m) => groupIds.has(m.groupId)),
+      );
     const ownerCounts = await loadOwnerCounts(em, tenantId, [...membershipsOf.values()].flat());
     return { membershipsOf, ownerCounts };
   }
@@ -195,7 +203,8 @@ export class LinkImpactService {
     watched: string[] | null,
   ) {
     const params: unknown[] = [tenantId, idpId, ...(watched ?? []), tenantId, groupId, idpId];
-    const anyOf = watched === null ? '' : `AND "externalGroup" IN (${watched.map(() => '?').join(', ') || 'NULL'})`;
+    const anyOf =
+      watched === null ? '' : `AND "externalGroup" IN (${watched.map(() => '?').join(', ') || 'NULL'})`;
     const candidateSql = `WITH candidates AS (
         SELECT "userId" FROM "external_memberships"
          WHERE "tenantId" = ? AND "idpId" = ? ${anyOf}

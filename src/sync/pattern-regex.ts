@@ -37,8 +37,7 @@ export function compileRegex(source: string, ignoreCase: boolean): RegexMatcher 
   const flags = ignoreCase ? RE2JS.CASE_INSENSITIVE : 0;
   const whole = RE2JS.compile(anchored(source), flags);
   const capture = firstCapture(source);
-  const captureOnly =
-    capture === null ? null : RE2JS.compile(anchored(capture), RE2JS.CASE_INSENSITIVE);
+  const captureOnly = capture === null ? null : RE2JS.compile(anchored(capture), RE2JS.CASE_INSENSITIVE);
   const prefix = literalPrefix(source);
   return {
     match: (value) => whole.exec(value),
@@ -131,7 +130,10 @@ export function firstCapture(source: string): string | null {
 
 function captures(source: string, open: number): boolean {
   if (source[open + 1] !== '?') return true;
-  return source.startsWith('?P<', open + 1) || (source[open + 2] === '<' && /[A-Za-z_]/.test(source[open + 3] ?? ''));
+  return (
+    source.startsWith('?P<', open + 1) ||
+    (source[open + 2] === '<' && /[A-Za-z_]/.test(source[open + 3] ?? ''))
+  );
 }
 
 function innerStart(source: string, open: number): number {

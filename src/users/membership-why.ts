@@ -184,7 +184,8 @@ function patternMatches(
       const hit = pattern.test(value);
       if (hit === null) continue;
       if (link.targetFromCapture && (hit.capture ?? '').toLowerCase() !== groupName.toLowerCase()) continue;
-      for (const x of sent) found.push(toMatch(link, link.externalGroup, link.role, idp, x, describePattern(hit)));
+      for (const x of sent)
+        found.push(toMatch(link, link.externalGroup, link.role, idp, x, describePattern(hit)));
     }
   }
   return found;

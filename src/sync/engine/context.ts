@@ -1,6 +1,12 @@
 // The per tenant + IdP half of planning: groups, links and settings indexed once for many users.
 import { CaptureReach } from './capture-reach';
-import { compilePattern, groupsByFoldedName, matchTypeOf, PatternIndex, type RegexCompiler } from './link-match';
+import {
+  compilePattern,
+  groupsByFoldedName,
+  matchTypeOf,
+  PatternIndex,
+  type RegexCompiler,
+} from './link-match';
 import { normalizeGroupName } from './normalize';
 import { BUILT_IN_ROLE_RANKS, higherRole, type RoleRanks } from './roles';
 import type { EngineGroup, EngineLink, GroupSyncPolicy, Role } from './types';

@@ -120,7 +120,9 @@ export class PatternIndex {
 
   /** Every pattern link that could tie something to the group (a capture link that may name it included). */
   anyTargets(group: EngineGroup): boolean {
-    return this.patterns.some((p) => (p.link.targetFromCapture === true ? p.reaches(group) : p.link.groupId === group.id));
+    return this.patterns.some((p) =>
+      p.link.targetFromCapture === true ? p.reaches(group) : p.link.groupId === group.id,
+    );
   }
 
   hits(claim: string): PatternHit[] {

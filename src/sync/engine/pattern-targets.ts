@@ -24,7 +24,12 @@ export function patternTargets(
     }
     const named = hit.capture ? (ctx.groupsByFoldedName.get(hit.capture.toLowerCase()) ?? []) : [];
     if (named.length === 1) targets.push({ groupId: named[0].id, hit });
-    else misses.push({ externalGroup: claim, linkId: hit.link.id, reason: captureMissReason(hit, named.length) });
+    else
+      misses.push({
+        externalGroup: claim,
+        linkId: hit.link.id,
+        reason: captureMissReason(hit, named.length),
+      });
   }
   return { targets, misses };
 }

@@ -233,7 +233,9 @@ function planDesired(
 ): void {
   const group = run.ctx.groupsById.get(groupId);
   if (group === undefined) return; // cannot happen: the context only indexes existing groups
-  const linkIds = [...want.links, ...(want.patternMatches ?? []).map((hit) => hit.link)].map((link) => link.id);
+  const linkIds = [...want.links, ...(want.patternMatches ?? []).map((hit) => hit.link)].map(
+    (link) => link.id,
+  );
   const why = describeJustification(want);
   if (current === undefined) {
     run.changes.adds.push({

@@ -52,7 +52,9 @@ export function describeJustification(sources: DesiredRole): string {
     listed.push(`${quoteLink(link)} (linked as ${link.role})`);
   }
   for (const hit of sources.patternMatches ?? []) {
-    single.push(`external group "${hit.claim}" matches ${describePattern(hit)}, linked to it as ${hit.link.role}`);
+    single.push(
+      `external group "${hit.claim}" matches ${describePattern(hit)}, linked to it as ${hit.link.role}`,
+    );
     listed.push(`"${hit.claim}" (matches ${describePattern(hit)}, linked as ${hit.link.role})`);
   }
   for (const name of sources.nameMatches) {
@@ -179,7 +181,8 @@ function quote(name: string): string {
 export function describePattern(hit: PatternHit): string {
   const kind = hit.link.matchType === 'glob' ? 'glob' : 'regex';
   const label = hit.link.label ? ` ("${hit.link.label}")` : '';
-  const capture = hit.link.targetFromCapture === true ? ` (capture "${hit.capture ?? ''}" names the group)` : '';
+  const capture =
+    hit.link.targetFromCapture === true ? ` (capture "${hit.capture ?? ''}" names the group)` : '';
   return `the ${kind} "${hit.link.externalGroup}"${label}${capture}`;
 }
 
