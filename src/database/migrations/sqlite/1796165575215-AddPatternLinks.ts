@@ -8,8 +8,12 @@ export class AddPatternLinks1796165575215 implements MigrationInterface {
   name = 'AddPatternLinks1796165575215';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "group_links" ADD COLUMN "matchType" varchar(8) NOT NULL DEFAULT ('exact')`);
-    await queryRunner.query(`ALTER TABLE "group_links" ADD COLUMN "targetFromCapture" boolean NOT NULL DEFAULT (0)`);
+    await queryRunner.query(
+      `ALTER TABLE "group_links" ADD COLUMN "matchType" varchar(8) NOT NULL DEFAULT ('exact')`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "group_links" ADD COLUMN "targetFromCapture" boolean NOT NULL DEFAULT (0)`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
