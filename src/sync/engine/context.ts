@@ -87,6 +87,8 @@ export function buildSyncContext(args: {
     managedGroupIds.add(link.groupId);
   }
 
+  patterns.seal(args.compileRegex, !policy.caseSensitive);
+
   const groupsByNormalizedName = new Map<string, EngineGroup[]>();
   if (policy.matchByName) {
     for (const group of args.groups) {

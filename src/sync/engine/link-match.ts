@@ -103,36 +103,78 @@ function globPrefix(glob: string): string {
   return wildcard === -1 ? glob : glob.slice(0, wildcard);
 }
 
+/** Regex links without a literal prefix are tested together first: one alternation per this many. */
+const SET_SIZE = 10;
+
 /**
  * The pattern links of one IdP, tested against each external group. Only links whose literal prefix
  * starts the claim run their matcher, so most claims cost a string comparison per pattern link.
+ * Regex links without a prefix would each run on every claim: they are also compiled together, as
+ * one alternation per SET_SIZE links, and only a claim that matches the alternation tries each.
  */
 export class PatternIndex {
-  private readonly patterns: CompiledPattern[] = [];
+  private readonly prefixed: CompiledPattern[] = [];
+  /** The prefixed links (globs without a prefix under '') by the first character of their prefix. */
+  private readonly byFirst = new Map<string, CompiledPattern[]>();
+  private readonly unprefixed: CompiledPattern[] = [];
+  private sets: { test: RegexMatcher; members: CompiledPattern[] }[] = [];
 
   add(pattern: CompiledPattern): void {
-    this.patterns.push(pattern);
+    if (pattern.prefix === '' && matchTypeOf(pattern.link) === 'regex')
+      return void this.unprefixed.push(pattern);
+    this.prefixed.push(pattern);
+    const first = pattern.prefix.charAt(0);
+    const bucket = this.byFirst.get(first);
+    if (bucket === undefined) this.byFirst.set(first, [pattern]);
+    else bucket.push(pattern);
+  }
+
+  /** Builds the alternations once every link is added. */
+  seal(compileRegex: RegexCompiler | undefined, ignoreCase: boolean): void {
+    if (compileRegex === undefined) return;
+    for (let i = 0; i < this.unprefixed.length; i += SET_SIZE) {
+      const members = this.unprefixed.slice(i, i + SET_SIZE);
+      const source = members.map((p) => `(?:${p.link.externalGroup.trim()})`).join('|');
+      try {
+        this.sets.push({ test: compileRegex(source, ignoreCase), members });
+      } catch {
+        this.sets = []; // e.g. two links use the same capture name: test each link alone
+        return;
+      }
+    }
   }
 
   get size(): number {
-    return this.patterns.length;
+    return this.prefixed.length + this.unprefixed.length;
   }
 
   /** Every pattern link that could tie something to the group (a capture link that may name it included). */
   anyTargets(group: EngineGroup): boolean {
-    return this.patterns.some((p) =>
+    return [...this.prefixed, ...this.unprefixed].some((p) =>
       p.link.targetFromCapture === true ? p.reaches(group) : p.link.groupId === group.id,
     );
   }
 
   hits(claim: string): PatternHit[] {
     const hits: PatternHit[] = [];
-    for (const pattern of this.patterns) {
-      if (!claim.startsWith(pattern.prefix)) continue;
+    for (const first of claim === '' ? [''] : ['', claim.charAt(0)])
+      for (const pattern of this.byFirst.get(first) ?? []) {
+        if (!claim.startsWith(pattern.prefix)) continue;
+        const hit = pattern.test(claim);
+        if (hit !== null) hits.push(hit);
+      }
+    if (this.sets.length === 0) this.testEach(this.unprefixed, claim, hits);
+    else
+      for (const set of this.sets)
+        if (set.test.match(claim) !== null) this.testEach(set.members, claim, hits);
+    return hits;
+  }
+
+  private testEach(patterns: readonly CompiledPattern[], claim: string, hits: PatternHit[]): void {
+    for (const pattern of patterns) {
       const hit = pattern.test(claim);
       if (hit !== null) hits.push(hit);
     }
-    return hits;
   }
 }
 
