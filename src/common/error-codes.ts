@@ -47,6 +47,7 @@ const ERROR_STATUS = {
   last_owner: 409,
   // group links
   group_link_exists: 409,
+  invalid_link_pattern: 400,
   // custom roles
   role_name_taken: 409,
   role_rank_taken: 409,

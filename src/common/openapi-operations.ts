@@ -212,6 +212,9 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   },
   'POST /api/v1/tenants/{tenant}/groups/{groupId}/links': {
     summary: 'Link an IdP group to this group with a role (?dryRun=true previews the impact)',
+    description:
+      'matchType glob or regex makes a pattern link (docs/sync.md, "Pattern links"); an invalid or unsafe ' +
+      'pattern, or one pattern link over the workspace limit (100), answers 400 invalid_link_pattern with the reason.',
     ok: {
       201: json('GroupLink', 'Created'),
       200: json('LinkDryRun', 'With ?dryRun=true: the impact, nothing written'),

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
 import { TimestampColumn, UuidColumn, UuidPrimaryColumn } from '../database/columns';
 import { newId } from '../common/ids';
-import type { Role } from '../sync/engine';
+import type { MatchType, Role } from '../sync/engine';
 import { Group } from '../groups/group.entity';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 
@@ -27,6 +27,10 @@ export class GroupLink {
   @Column({ type: 'varchar', length: 512 }) externalGroup!: string;
   @Column({ type: 'varchar', length: 255, nullable: true }) label: string | null = null;
   @Column({ type: 'varchar', length: 16 }) role!: Role;
+  /** How externalGroup is compared: the name itself, a glob, or an anchored regular expression. */
+  @Column({ type: 'varchar', length: 8, default: 'exact' }) matchType: MatchType = 'exact';
+  /** Regex links: the target is the group named by capture 1; the link's own group is only its home. */
+  @Column({ type: 'boolean', default: false }) targetFromCapture: boolean = false;
   @TimestampColumn() createdAt: Date = new Date();
   @TimestampColumn() updatedAt: Date = new Date();
 }

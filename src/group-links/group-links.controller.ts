@@ -107,8 +107,11 @@ export class GroupLinksController {
     change: LinkChangeKind,
     proposed: { link: GroupLink; view: unknown },
   ) {
-    const { id, groupId, idpId, externalGroup, role } = proposed.link;
-    const impact = await this.impact.impact(tenant, change, { id, groupId, idpId, externalGroup, role });
+    const { id, groupId, idpId, externalGroup, role, label, matchType, targetFromCapture } = proposed.link;
+    const impact = await this.impact.impact(tenant, change, {
+      ...{ id, groupId, idpId, externalGroup, role, label },
+      ...{ matchType, targetFromCapture },
+    });
     res.status(200).json({ dryRun: true, change, link: proposed.view, impact });
   }
 }

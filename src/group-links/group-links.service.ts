@@ -13,12 +13,16 @@ import { ANY_IDP_KEY, GroupLink } from './group-link.entity';
 import { insertRows } from '../database/insert';
 import { decodeCursor, Page, toPage } from '../common/cursor';
 import { RolesService } from '../roles/roles.service';
+import type { MatchType } from '../sync/engine';
+import { assertLinkPattern } from './link-pattern';
 
 export interface GroupLinkResponse {
   id: string;
   groupId: string;
   idp: string | null;
   externalGroup: string;
+  matchType: MatchType;
+  targetFromCapture: boolean;
   label: string | null;
   role: string;
   createdAt: string;
@@ -57,6 +61,8 @@ export class GroupLinksService {
         'l.groupId',
         'l.idpId',
         'l.externalGroup',
+        'l.matchType',
+        'l.targetFromCapture',
         'l.label',
         'l.role',
         'l.createdAt',
@@ -80,6 +86,8 @@ export class GroupLinksService {
       groupId: r.l_groupId as string,
       idp: r.l_idpId ? (idps.get(r.l_idpId as string) ?? (r.l_idpId as string)) : null,
       externalGroup: r.l_externalGroup as string,
+      matchType: r.l_matchType as MatchType,
+      targetFromCapture: Boolean(r.l_targetFromCapture),
       label: r.l_label as string | null,
       role: r.l_role as string,
       createdAt: rawTimestamp(r.l_createdAt),
@@ -102,6 +110,7 @@ export class GroupLinksService {
       idp = await findIdp(em, tenantId, dto.idp);
       if (!idp) throw notFound('Identity provider', dto.idp);
     }
+    await assertLinkPattern(em, tenantId, dto);
     const idpKey = idp?.id ?? ANY_IDP_KEY;
     if (await em.existsBy(GroupLink, { groupId, idpKey, externalGroup: dto.externalGroup }))
       throw duplicate(dto.externalGroup);
@@ -111,6 +120,8 @@ export class GroupLinksService {
       idpId: idp?.id ?? null,
       idpKey,
       externalGroup: dto.externalGroup,
+      matchType: dto.matchType ?? 'exact',
+      targetFromCapture: dto.targetFromCapture ?? false,
       label: dto.label || null,
       role: dto.role,
     });
@@ -227,6 +238,8 @@ function toResponse(l: GroupLink, idpSlugs: Map<string, string>): GroupLinkRespo
     groupId: l.groupId,
     idp: l.idpId ? (idpSlugs.get(l.idpId) ?? l.idpId) : null,
     externalGroup: l.externalGroup,
+    matchType: l.matchType,
+    targetFromCapture: l.targetFromCapture,
     label: l.label,
     role: l.role,
     createdAt: l.createdAt.toISOString(),

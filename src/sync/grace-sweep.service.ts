@@ -250,5 +250,6 @@ function cancelAll(context: SyncContext, groupIds: ReadonlySet<string>, why: str
     claimStatus: 'present',
     externalGroups: [],
     matchedExternalGroups: [],
+    captureMisses: [],
   };
 }

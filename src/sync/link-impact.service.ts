@@ -9,17 +9,21 @@ import { User } from '../users/user.entity';
 import {
   buildSyncContext,
   ClaimStatus,
+  EngineGroup,
   EngineLink,
   EngineMembership,
   externalGroupsLinkedTo,
+  GroupSyncPolicy,
   normalizeGroupName,
-  onlyGroup,
+  onlyGroups,
   planSync,
   Role,
   storedExternalGroups,
+  SyncContext,
   SyncPlan,
 } from './engine';
-import { loadTenantGroupsAndLinks } from './sync-state';
+import { loadMembershipsOf, loadTenantGroupsAndLinks } from './sync-state';
+import { compileRegex } from './pattern-regex';
 
 export type LinkChangeKind = 'create' | 'update' | 'delete';
 
@@ -70,6 +74,8 @@ export class LinkImpactService {
     });
 
     const group = await this.groupState(em, tenant.id, link.groupId);
+    // A capture link's changes land in whichever groups its capture may name, not in its home group.
+    const scope = link.targetFromCapture ? reachableGroups(link, groups) : new Set([link.groupId]);
     const result: LinkImpact = {
       change: kind,
       groupId: link.groupId,
@@ -87,31 +93,29 @@ export class LinkImpactService {
         groups,
         links: proposed,
         roles,
+        compileRegex,
       });
-      const watched = [
-        ...new Set([
-          ...externalGroupsLinkedTo(context, link.groupId),
-          normalizeGroupName(link.externalGroup, idp.groupSync),
-        ]),
-      ];
+      const watched = watchedGroups(context, link, idp.groupSync);
       const { stored, statuses } = await this.candidates(em, tenant.id, idp.id, link.groupId, watched);
       const candidates = [...new Set([...stored.keys(), ...statuses.keys()])]
         .filter((id) => !group.blockedIds.has(id))
         .sort();
+      const members = link.targetFromCapture
+        ? await this.membershipsIn(em, tenant.id, candidates, scope)
+        : group;
       for (const userId of candidates) {
         const groupsSeen = stored.get(userId) ?? [];
         if (!statuses.has(userId) && groupsSeen.length === 0) continue; // this IdP never told us anything
         result.usersEvaluated++;
-        const membership = group.membershipOf.get(userId);
-        const plan = onlyGroup(
+        const plan = onlyGroups(
           planSync(context, {
             user: { id: userId, isAdmin: false, adminSource: null },
-            memberships: membership ? [membership] : [],
+            memberships: members.membershipsOf.get(userId) ?? [],
             external: storedExternalGroups(groupsSeen, statuses.get(userId) ?? null, idp.groupSync),
-            ownerCounts: group.ownerCounts,
+            ownerCounts: members.ownerCounts,
             now: Date.now(),
           }),
-          link.groupId,
+          scope,
         );
         addAffected(result, userId, idp.slug, plan);
       }
@@ -136,10 +140,28 @@ export class LinkImpactService {
       em.countBy(Membership, { tenantId, groupId, role: 'owner' }),
     ]);
     return {
-      membershipOf: new Map(members.map((m) => [m.userId, m])),
+      membershipsOf: new Map(members.map((m) => [m.userId, [m]])),
       blockedIds: new Set(blocked.map((u) => u.id)),
       ownerCounts: new Map([[groupId, ownerCount]]),
     };
+  }
+
+  /** The candidates' memberships in the groups a capture link may name, with those groups' owner counts. */
+  private async membershipsIn(
+    em: EntityManager,
+    tenantId: string,
+    userIds: string[],
+    groupIds: ReadonlySet<string>,
+  ) {
+    const membershipsOf = new Map<string, EngineMembership[]>();
+    // The owner counts come with the memberships (of every group a user owns; the plan reads those it needs).
+    const { byUser, ownerCounts } = await loadMembershipsOf(em, tenantId, userIds);
+    for (const [userId, memberships] of byUser)
+      membershipsOf.set(
+        userId,
+        memberships.filter((m) => groupIds.has(m.groupId)),
+      );
+    return { membershipsOf, ownerCounts };
   }
 
   /**
@@ -153,7 +175,7 @@ export class LinkImpactService {
     tenantId: string,
     idpId: string,
     groupId: string,
-    watched: string[],
+    watched: string[] | null,
   ) {
     const [groupRows, statusRows] =
       em.connection.options.type === 'postgres'
@@ -179,12 +201,14 @@ export class LinkImpactService {
     tenantId: string,
     idpId: string,
     groupId: string,
-    watched: string[],
+    watched: string[] | null,
   ) {
-    const params: unknown[] = [tenantId, idpId, ...watched, tenantId, groupId, idpId];
+    const params: unknown[] = [tenantId, idpId, ...(watched ?? []), tenantId, groupId, idpId];
+    const anyOf =
+      watched === null ? '' : `AND "externalGroup" IN (${watched.map(() => '?').join(', ') || 'NULL'})`;
     const candidateSql = `WITH candidates AS (
         SELECT "userId" FROM "external_memberships"
-         WHERE "tenantId" = ? AND "idpId" = ? AND "externalGroup" IN (${watched.map(() => '?').join(', ') || 'NULL'})
+         WHERE "tenantId" = ? AND "idpId" = ? ${anyOf}
         UNION
         SELECT "userId" FROM "memberships" WHERE "tenantId" = ? AND "groupId" = ?)`;
     return Promise.all([
@@ -208,10 +232,11 @@ export class LinkImpactService {
     tenantId: string,
     idpId: string,
     groupId: string,
-    watched: string[],
+    watched: string[] | null,
   ) {
     const ids: { userId: string }[] = await em.query(
-      `SELECT "userId" FROM "external_memberships" WHERE "tenantId" = $1 AND "idpId" = $2 AND "externalGroup" = ANY($3)
+      `SELECT "userId" FROM "external_memberships" WHERE "tenantId" = $1 AND "idpId" = $2
+          AND ($3::text[] IS NULL OR "externalGroup" = ANY($3))
        UNION
        SELECT "userId" FROM "memberships" WHERE "tenantId" = $1 AND "groupId" = $4`,
       [tenantId, idpId, watched, groupId],
@@ -241,6 +266,23 @@ export class LinkImpactService {
     for (const a of affected) a.email = email.get(a.userId) ?? '';
     affected.sort((a, b) => a.email.localeCompare(b.email) || a.idp.localeCompare(b.idp));
   }
+}
+
+/** The groups a capture link may name (its capture's own pattern accepts their name). */
+function reachableGroups(link: EngineLink, groups: readonly EngineGroup[]): Set<string> {
+  const regex = compileRegex(link.externalGroup.trim(), true);
+  return new Set(groups.filter((g) => regex.captureCanBe(g.name)).map((g) => g.id));
+}
+
+/**
+ * The stored external groups that make a user a candidate; null when anyone this IdP told us about may
+ * be one (a glob or regex link may concern the group, or the changed link is one).
+ */
+function watchedGroups(context: SyncContext, link: EngineLink, policy: GroupSyncPolicy): string[] | null {
+  if (link.matchType === 'glob' || link.matchType === 'regex') return null;
+  const linked = externalGroupsLinkedTo(context, link.groupId);
+  if (linked === null) return null;
+  return [...new Set([...linked, normalizeGroupName(link.externalGroup, policy)])];
 }
 
 /** Counts a user's plan for the group into the totals, and lists it among the first MAX_LISTED. */

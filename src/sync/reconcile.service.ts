@@ -266,9 +266,10 @@ async function usersKnownTo(
     .createQueryBuilder(ExternalMembership, 'x')
     .select('DISTINCT x.userId', 'userId')
     .where('x.tenantId = :tenantId AND x.idpId = :idpId', { tenantId, idpId });
-  if (scope.groupId) {
+  // A group a glob or regex link may reach can concern anyone this IdP told us about: read them all.
+  const linked = scope.groupId ? externalGroupsLinkedTo(context, scope.groupId) : null;
+  if (scope.groupId && linked !== null) {
     // Only the group's members and users whose stored groups match one of its links can see a change there.
-    const linked = externalGroupsLinkedTo(context, scope.groupId);
     if (linked.length === 0) pushedQuery.andWhere('1 = 0');
     else pushedQuery.andWhere('x.externalGroup IN (:...linked)', { linked });
     const members = await em.find(Membership, {

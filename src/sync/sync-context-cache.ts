@@ -4,6 +4,7 @@ import { Tenant, type TenantSettings } from '../tenants/tenant.entity';
 import { buildSyncContext, type GroupSyncPolicy, type RoleRanks, type SyncContext } from './engine';
 import { loadRoleRanks } from '../roles/role-ranks';
 import { loadTenantGroupsAndLinks } from './sync-state';
+import { compileRegex } from './pattern-regex';
 
 /** Tenants whose contexts stay in memory; the least recently used one goes first. */
 const MAX_TENANTS = 200;
@@ -72,7 +73,7 @@ export class SyncContextCache {
         ...(await loadTenantGroupsAndLinks(em, tenantId)),
         roles: await loadRoleRanks(em, tenantId),
       };
-      context = buildSyncContext({ idpId, policy, keepLastOwner, ...entry.rows });
+      context = buildSyncContext({ idpId, policy, keepLastOwner, compileRegex, ...entry.rows });
       entry.contexts.set(key, context);
     }
     return context;

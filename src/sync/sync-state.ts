@@ -28,9 +28,13 @@ export async function loadTenantGroupsAndLinks(
       'l.externalGroup AS "externalGroup"',
       'l.role AS role',
       'l.label AS label',
+      'l.matchType AS "matchType"',
+      'l.targetFromCapture AS "targetFromCapture"',
     ])
     .where('l.tenantId = :tenantId', { tenantId })
     .getRawMany<EngineLink>();
+  // SQLite answers booleans as 0 / 1.
+  for (const link of links) link.targetFromCapture = Boolean(link.targetFromCapture);
   return { groups, links };
 }
 

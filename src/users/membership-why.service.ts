@@ -13,6 +13,7 @@ import { IdentityProvider } from '../identity-providers/identity-provider.entity
 import { ExternalMembership } from '../sync/external-membership.entity';
 import { explainMemberships, type WhyMatch } from './membership-why';
 import { User } from './user.entity';
+import { compileRegex } from '../sync/pattern-regex';
 
 /** How far back the audit trail is read for "last confirmed" and "last change" (newest first). */
 const AUDIT_WINDOW = 500;
@@ -76,8 +77,14 @@ export class MembershipWhyService {
       }),
     ]);
     const groupIds = memberships.map((m) => m.groupId);
+    // Capture links are listed under a home group but may name any group: read them all.
     const links = groupIds.length
-      ? await em.find(GroupLink, { where: { tenantId, groupId: In(groupIds) } })
+      ? await em.find(GroupLink, {
+          where: [
+            { tenantId, groupId: In(groupIds) },
+            { tenantId, targetFromCapture: true },
+          ],
+        })
       : [];
     const ranks = await loadRoleRanks(em, tenantId);
     const groupName = new Map(groups.map((g) => [g.id, g.name]));
@@ -87,7 +94,7 @@ export class MembershipWhyService {
       role: m.role,
       source: m.source,
     }));
-    const whys = explainMemberships(rows, links, externals, idps, groupName, ranks);
+    const whys = explainMemberships(rows, links, externals, idps, groupName, ranks, compileRegex);
     const views = memberships.map((m): MembershipWhyView => {
       const why = whys.get(m.groupId)!;
       return {

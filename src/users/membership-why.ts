@@ -1,7 +1,13 @@
 import {
+  compilePattern,
+  describePattern,
+  matchTypeOf,
   normalizeGroupName,
   roleRank,
+  type CompiledPattern,
   type GroupSyncPolicy,
+  type MatchType,
+  type RegexCompiler,
   type Role,
   type RoleRanks,
 } from '../sync/engine';
@@ -24,6 +30,8 @@ export interface WhyLink {
   externalGroup: string;
   label: string | null;
   role: Role;
+  matchType?: MatchType;
+  targetFromCapture?: boolean;
 }
 export interface WhyExternal {
   idpId: string;
@@ -39,8 +47,12 @@ export interface WhyMembership {
 }
 export interface WhyMatch {
   linkId: string | null;
-  /** The link's externalGroup, or the local group's name when matched by name. */
+  /** The link's externalGroup (its pattern, for a glob or regex link), or the local group's name when matched by name. */
   externalGroup: string;
+  /** 'name' when matched by name. */
+  matchType: MatchType | 'name';
+  /** The pattern's own words: `the regex "^team-(.+)$" (capture "blue" names the group)`; null for exact and name matches. */
+  pattern: string | null;
   label: string | null;
   role: Role;
   idp: string;
@@ -65,8 +77,10 @@ export function explainMemberships(
   idps: WhyIdp[],
   groupNames: Map<string, string>,
   ranks: RoleRanks,
+  compileRegex: RegexCompiler,
 ): Map<string, MembershipWhy> {
   const idpById = new Map(idps.map((i) => [i.id, { ...i, policy: i.groupSync }]));
+  const patterns = new PatternLinks(links, compileRegex);
   const linksByGroup = new Map<string, WhyLink[]>();
   for (const l of links) linksByGroup.set(l.groupId, [...(linksByGroup.get(l.groupId) ?? []), l]);
   // What each IdP sent, by normalized value, so each link is one lookup per IdP.
@@ -86,13 +100,15 @@ export function explainMemberships(
       if (!byValue || !idp.policy.enabled) continue;
       for (const link of linksByGroup.get(m.groupId) ?? []) {
         if (link.idpId !== null && link.idpId !== idp.id) continue;
+        if (matchTypeOf(link) !== 'exact') continue;
         for (const x of byValue.get(normalizeGroupName(link.externalGroup, idp.policy)) ?? [])
-          matches.push(toMatch(link.id, link.externalGroup, link.label, link.role, idp.slug, x));
+          matches.push(toMatch(link, link.externalGroup, link.role, idp.slug, x, null));
       }
+      const name = groupNames.get(m.groupId) ?? m.groupName;
+      matches.push(...patternMatches(patterns.of(idp), m.groupId, name, byValue, idp.slug));
       if (idp.policy.matchByName) {
-        const name = groupNames.get(m.groupId) ?? m.groupName;
         for (const x of byValue.get(normalizeGroupName(name, idp.policy)) ?? [])
-          matches.push(toMatch(null, name, null, idp.policy.defaultRole, idp.slug, x));
+          matches.push(toMatch(null, name, idp.policy.defaultRole, idp.slug, x, null));
       }
     }
     const linkRole = matches.reduce<Role | null>(
@@ -110,17 +126,19 @@ export function explainMemberships(
 }
 
 function toMatch(
-  linkId: string | null,
+  link: WhyLink | null,
   externalGroup: string,
-  label: string | null,
   role: Role,
   idp: string,
   x: WhyExternal,
+  pattern: string | null,
 ): WhyMatch {
   return {
-    linkId,
+    linkId: link?.id ?? null,
     externalGroup,
-    label,
+    matchType: link === null ? 'name' : matchTypeOf(link),
+    pattern,
+    label: link?.label ?? null,
     role,
     idp,
     via: x.source,
@@ -129,11 +147,57 @@ function toMatch(
   };
 }
 
+/** The glob and regex links of the tenant, compiled once per case rule. */
+class PatternLinks {
+  private readonly compiled = new Map<boolean, CompiledPattern[]>();
+  constructor(
+    private readonly links: WhyLink[],
+    private readonly compileRegex: RegexCompiler,
+  ) {}
+
+  of(idp: WhyIdp & { id: string }): CompiledPattern[] {
+    const ignoreCase = !idp.groupSync.caseSensitive;
+    let list = this.compiled.get(ignoreCase);
+    if (list === undefined) {
+      list = this.links
+        .filter((l) => matchTypeOf(l) !== 'exact')
+        .map((l) => compilePattern(l, ignoreCase, this.compileRegex));
+      this.compiled.set(ignoreCase, list);
+    }
+    return list.filter((p) => p.link.idpId === null || p.link.idpId === idp.id);
+  }
+}
+
+/** Pattern links whose pattern matches a value the IdP sent, and whose target is this group. */
+function patternMatches(
+  patterns: CompiledPattern[],
+  groupId: string,
+  groupName: string,
+  byValue: Map<string, WhyExternal[]>,
+  idp: string,
+): WhyMatch[] {
+  const found: WhyMatch[] = [];
+  for (const pattern of patterns) {
+    const link = pattern.link as WhyLink;
+    if (!link.targetFromCapture && link.groupId !== groupId) continue;
+    for (const [value, sent] of byValue) {
+      const hit = pattern.test(value);
+      if (hit === null) continue;
+      if (link.targetFromCapture && (hit.capture ?? '').toLowerCase() !== groupName.toLowerCase()) continue;
+      for (const x of sent)
+        found.push(toMatch(link, link.externalGroup, link.role, idp, x, describePattern(hit)));
+    }
+  }
+  return found;
+}
+
 const describe = (x: WhyMatch) =>
   `${x.via === 'scim' ? 'SCIM group' : 'group claim'} "${x.value}" from ${x.idp} matched ` +
-  (x.linkId
-    ? `the link to "${x.label ? `${x.label} (${x.externalGroup})` : x.externalGroup}"`
-    : `the group's name`);
+  (x.pattern !== null
+    ? x.pattern
+    : x.linkId
+      ? `the link to "${x.label ? `${x.label} (${x.externalGroup})` : x.externalGroup}"`
+      : `the group's name`);
 
 function whySentence(m: WhyMembership, matches: WhyMatch[]): string {
   if (m.source === 'manual')

@@ -1,4 +1,12 @@
 // The per tenant + IdP half of planning: groups, links and settings indexed once for many users.
+import { CaptureReach } from './capture-reach';
+import {
+  compilePattern,
+  groupsByFoldedName,
+  matchTypeOf,
+  PatternIndex,
+  type RegexCompiler,
+} from './link-match';
 import { normalizeGroupName } from './normalize';
 import { BUILT_IN_ROLE_RANKS, higherRole, type RoleRanks } from './roles';
 import type { EngineGroup, EngineLink, GroupSyncPolicy, Role } from './types';
@@ -29,6 +37,11 @@ export interface SyncContext {
   readonly keepLastOwner: boolean;
   /** The tenant's roles by rank: "highest role wins" and "lower role" compare these. */
   readonly roleRanks: RoleRanks;
+  /** Glob and regex links that apply to this IdP (exact links are in linksByExternalGroup). */
+  readonly patterns: PatternIndex;
+  /** Capture links: local groups by case-folded name (what a capture names), and who may be reached. */
+  readonly groupsByFoldedName: ReadonlyMap<string, readonly EngineGroup[]>;
+  readonly captureReach: CaptureReach;
 }
 
 export function buildSyncContext(args: {
@@ -39,6 +52,8 @@ export function buildSyncContext(args: {
   keepLastOwner?: boolean;
   /** The tenant's ladder; absent: the built-in one. */
   roles?: RoleRanks;
+  /** Compiles regex links (a linear-time engine, outside the engine); needed only when there are some. */
+  compileRegex?: RegexCompiler;
 }): SyncContext {
   const { idpId, policy } = args;
   const roleRanks = args.roles ?? BUILT_IN_ROLE_RANKS;
@@ -47,16 +62,32 @@ export function buildSyncContext(args: {
   const linksByExternalGroup = new Map<string, EngineLink[]>();
   const managedGroupIds = new Set<string>();
   const linkedGroupIds = new Set<string>();
+  const patterns = new PatternIndex();
+  const captureReach = new CaptureReach();
   for (const link of args.links) {
-    linkedGroupIds.add(link.groupId);
     const appliesToThisIdp = link.idpId === null || link.idpId === idpId;
+    if (link.targetFromCapture === true) {
+      // Its home group is where it is listed, not what it manages: the capture names the target.
+      const compiled = compilePattern(link, !policy.caseSensitive, args.compileRegex);
+      captureReach.add(compiled, appliesToThisIdp);
+      if (appliesToThisIdp) patterns.add(compiled);
+      continue;
+    }
+    linkedGroupIds.add(link.groupId);
     // A link to a group that no longer exists has nothing to manage.
     if (!appliesToThisIdp || !groupsById.has(link.groupId)) continue;
+    if (matchTypeOf(link) !== 'exact') {
+      patterns.add(compilePattern(link, !policy.caseSensitive, args.compileRegex));
+      managedGroupIds.add(link.groupId);
+      continue;
+    }
     const key = normalizeGroupName(link.externalGroup, policy);
     if (key === '') continue;
     appendTo(linksByExternalGroup, key, link);
     managedGroupIds.add(link.groupId);
   }
+
+  patterns.seal(args.compileRegex, !policy.caseSensitive);
 
   const groupsByNormalizedName = new Map<string, EngineGroup[]>();
   if (policy.matchByName) {
@@ -91,6 +122,9 @@ export function buildSyncContext(args: {
     defaultRoles,
     keepLastOwner: args.keepLastOwner ?? true,
     roleRanks,
+    patterns,
+    groupsByFoldedName: captureReach.size > 0 ? groupsByFoldedName(args.groups) : new Map(),
+    captureReach: captureReach.withGroups(groupsById),
   };
 }
 

@@ -58,6 +58,8 @@ export interface SyncPlan {
   externalGroups: string[];
   /** External groups that matched an applicable link or (name matching) a local group. */
   matchedExternalGroups: string[];
+  /** Capture links that matched but name no group (or several): nothing granted, no group created. */
+  captureMisses: { externalGroup: string; linkId: string; reason: string }[];
 }
 
 /** The plan's membership lists, filled group by group. */

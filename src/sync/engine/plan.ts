@@ -1,6 +1,7 @@
 import type { SyncContext } from './context';
 import { graceStep, settleMarkers, type MarkerState } from './grace';
 import { isLastOwner } from './last-owner';
+import { patternTargets, type CaptureMiss } from './pattern-targets';
 import type { MembershipChanges, SyncPlan } from './plan-types';
 import { higherRole, roleRank, type RoleRanks } from './roles';
 import type { EngineGroup, EngineLink, EngineMembership, EngineUser, ExternalGroups, Role } from './types';
@@ -59,7 +60,7 @@ export function planSync(ctx: SyncContext, input: PlanSyncInput): SyncPlan {
     return plan;
   }
 
-  const { desired, matchedExternalGroups } = desiredRoles(ctx, external.groups);
+  const { desired, matchedExternalGroups, captureMisses } = desiredRoles(ctx, external.groups);
 
   if (user === null && policy.prohibitSignupIfNotInGroup && matchedExternalGroups.length === 0) {
     return deniedPlan(external, deniedNotInGroup(external));
@@ -70,6 +71,7 @@ export function planSync(ctx: SyncContext, input: PlanSyncInput): SyncPlan {
   Object.assign(plan, planMemberships(ctx, desired, memberships, external, input));
   plan.admin = planAdmin(ctx, user, external);
   plan.matchedExternalGroups = matchedExternalGroups;
+  plan.captureMisses = captureMisses;
   return plan;
 }
 
@@ -93,9 +95,10 @@ export function planHasChanges(plan: SyncPlan): boolean {
 function desiredRoles(
   ctx: SyncContext,
   externalGroups: readonly string[],
-): { desired: Map<string, DesiredRole>; matchedExternalGroups: string[] } {
+): { desired: Map<string, DesiredRole>; matchedExternalGroups: string[]; captureMisses: CaptureMiss[] } {
   const desired = new Map<string, DesiredRole>();
   const matchedExternalGroups: string[] = [];
+  const captureMisses: CaptureMiss[] = [];
   const want = (groupId: string, role: Role): DesiredRole => {
     let entry = desired.get(groupId);
     if (entry === undefined) {
@@ -113,6 +116,14 @@ function desiredRoles(
       want(link.groupId, link.role).links.push(link);
       matched = true;
     }
+    const { targets, misses } = patternTargets(ctx, externalGroup);
+    for (const { groupId, hit } of targets) {
+      const hits = (want(groupId, hit.link.role).patternMatches ??= []);
+      // One reason per link: a glob may match many of the user's groups.
+      if (!hits.some((m) => m.link.id === hit.link.id)) hits.push(hit);
+      matched = true;
+    }
+    captureMisses.push(...misses);
     for (const group of ctx.groupsByNormalizedName.get(externalGroup) ?? []) {
       want(group.id, ctx.policy.defaultRole).nameMatches.push(externalGroup);
       matched = true;
@@ -122,11 +133,14 @@ function desiredRoles(
 
   // Strongest link first, so the reason reads in the order that decided the role.
   const strongestFirst = (a: EngineLink, b: EngineLink) => compareLinks(a, b, ctx.roleRanks);
-  for (const entry of desired.values()) entry.links.sort(strongestFirst);
+  for (const entry of desired.values()) {
+    entry.links.sort(strongestFirst);
+    entry.patternMatches?.sort((a, b) => strongestFirst(a.link, b.link));
+  }
   // Default memberships: only for users whose groups match nothing (a deleted group is not in the map).
   if (matchedExternalGroups.length === 0)
     for (const [groupId, role] of ctx.defaultRoles) want(groupId, role).fromDefault = true;
-  return { desired, matchedExternalGroups };
+  return { desired, matchedExternalGroups, captureMisses };
 }
 
 function compareLinks(a: EngineLink, b: EngineLink, ranks: RoleRanks): number {
@@ -195,9 +209,13 @@ function membershipsInScope(ctx: SyncContext, memberships: readonly EngineMember
     if (current.has(groupId)) continue;
     if (ctx.managedGroupIds.has(groupId) || ctx.defaultRoles.has(groupId)) {
       current.set(groupId, membership);
+    } else if (membership.source !== 'manual' && ctx.captureReach.byThisIdp(groupId)) {
+      // A group a capture link may name: sync's business for what sync (or SCIM) granted, not for admins' grants.
+      current.set(groupId, membership);
     } else if (
       membership.source !== 'manual' &&
       !ctx.linkedGroupIds.has(groupId) &&
+      !ctx.captureReach.byAnyIdp(groupId) &&
       ctx.groupsById.has(groupId)
     ) {
       current.set(groupId, membership);
@@ -216,7 +234,9 @@ function planDesired(
   const group = run.ctx.groupsById.get(groupId);
   // Stryker disable next-line ConditionalExpression: cannot happen, the context only indexes existing groups
   if (group === undefined) return;
-  const linkIds = want.links.map((link) => link.id);
+  const linkIds = [...want.links, ...(want.patternMatches ?? []).map((hit) => hit.link)].map(
+    (link) => link.id,
+  );
   const why = describeJustification(want);
   if (current === undefined) {
     run.changes.adds.push({
@@ -382,6 +402,7 @@ function emptyPlan(external: ExternalGroups, signup: SyncPlan['signup']): SyncPl
     claimStatus: external.status,
     externalGroups: [...external.groups],
     matchedExternalGroups: [],
+    captureMisses: [],
   };
 }
 

@@ -1,4 +1,5 @@
 // The sentences a plan carries. Kept in one place so previews, audit events and sign-in pages read alike.
+import type { PatternHit } from './link-match';
 import type {
   ClaimStatus,
   EngineLink,
@@ -12,6 +13,8 @@ import type {
 export interface DesiredRole {
   role: Role;
   links: EngineLink[];
+  /** Glob and regex links that matched, with the claim (and capture) each matched. */
+  patternMatches?: PatternHit[];
   /** Normalized external groups equal to the group's name (name matching). */
   nameMatches: string[];
   defaultRole: Role;
@@ -47,6 +50,12 @@ export function describeJustification(sources: DesiredRole): string {
   for (const link of sources.links) {
     single.push(`external group ${quoteLink(link)} is linked to it as ${link.role}`);
     listed.push(`${quoteLink(link)} (linked as ${link.role})`);
+  }
+  for (const hit of sources.patternMatches ?? []) {
+    single.push(
+      `external group "${hit.claim}" matches ${describePattern(hit)}, linked to it as ${hit.link.role}`,
+    );
+    listed.push(`"${hit.claim}" (matches ${describePattern(hit)}, linked as ${hit.link.role})`);
   }
   for (const name of sources.nameMatches) {
     single.push(
@@ -166,6 +175,24 @@ export const ADMIN_REVOKED_REASON =
 
 function quote(name: string): string {
   return `"${name}"`;
+}
+
+/** `the glob "eng-*"`, `the regex "^team-(.+)$" (capture "blue" names the group)`. */
+export function describePattern(hit: PatternHit): string {
+  const kind = hit.link.matchType === 'glob' ? 'glob' : 'regex';
+  const label = hit.link.label ? ` ("${hit.link.label}")` : '';
+  const capture =
+    hit.link.targetFromCapture === true ? ` (capture "${hit.capture ?? ''}" names the group)` : '';
+  return `the ${kind} "${hit.link.externalGroup}"${label}${capture}`;
+}
+
+/** A capture link matched but names no single group. */
+export function captureMissReason(hit: PatternHit, groupsNamed: number): string {
+  const pattern = `External group "${hit.claim}" matches the regex "${hit.link.externalGroup}"`;
+  const capture = hit.capture ?? '';
+  if (groupsNamed === 0)
+    return `${pattern}, but no group of this workspace is named "${capture}": no membership (sync never creates groups).`;
+  return `${pattern}, but ${groupsNamed} groups are named "${capture}" (ignoring case): no membership until one is renamed.`;
 }
 
 function quoteLink(link: EngineLink): string {

@@ -24,8 +24,13 @@ export function onlyGroups(plan: SyncPlan, groupIds: ReadonlySet<string>): SyncP
   };
 }
 
-/** Normalized external groups that some applicable link (or, matching by name, the name) ties to the group. */
-export function externalGroupsLinkedTo(context: SyncContext, groupId: string): string[] {
+/**
+ * Normalized external groups that some applicable link (or, matching by name, the name) ties to the
+ * group; null when a glob or regex link may tie it (any external group may then concern it).
+ */
+export function externalGroupsLinkedTo(context: SyncContext, groupId: string): string[] | null {
+  const group = context.groupsById.get(groupId);
+  if (group !== undefined && context.patterns.anyTargets(group)) return null;
   const result: string[] = [];
   for (const [externalGroup, links] of context.linksByExternalGroup) {
     if (links.some((link) => link.groupId === groupId)) result.push(externalGroup);

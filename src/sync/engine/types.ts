@@ -69,7 +69,14 @@ export interface EngineLink {
   externalGroup: string;
   role: Role;
   label?: string | null;
+  /** How `externalGroup` is compared with the claims; absent = 'exact'. See link-match.ts. */
+  matchType?: MatchType;
+  /** Regex links only: the target is the group named by capture 1, not `groupId` (the link's home). */
+  targetFromCapture?: boolean;
 }
+
+/** exact: the name itself; glob: `*` and `?`; regex: an anchored regular expression. */
+export type MatchType = 'exact' | 'glob' | 'regex';
 
 export interface EngineMembership {
   groupId: string;

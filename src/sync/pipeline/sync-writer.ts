@@ -204,6 +204,7 @@ function summaryEntry(
       complete: plan.complete,
       externalGroups: plan.externalGroups.length,
       matchedExternalGroups: plan.matchedExternalGroups.slice(0, 100),
+      ...(plan.captureMisses.length > 0 && { captureMisses: plan.captureMisses.slice(0, 100) }),
       adds: plan.adds.length,
       roleChanges: plan.roleChanges.length,
       removals: plan.removals.length,

@@ -183,7 +183,10 @@ export interface paths {
         /** List a group's links */
         get: operations["GroupLinksController_list"];
         put?: never;
-        /** Link an IdP group to this group with a role (?dryRun=true previews the impact) */
+        /**
+         * Link an IdP group to this group with a role (?dryRun=true previews the impact)
+         * @description matchType glob or regex makes a pattern link (docs/sync.md, "Pattern links"); an invalid or unsafe pattern, or one pattern link over the workspace limit (100), answers 400 invalid_link_pattern with the reason.
+         */
         post: operations["GroupLinksController_create"];
         delete?: never;
         options?: never;
@@ -2175,7 +2178,7 @@ export interface components {
         };
         CreateGroupLinkDto: {
             /**
-             * @description The IdP group name or object id, as the IdP sends it
+             * @description The IdP group name or object id, as the IdP sends it; with matchType glob or regex, the pattern (at most 200 characters)
              * @example Developers
              */
             externalGroup: string;
@@ -2184,10 +2187,21 @@ export interface components {
             /** @description Readable name for an object id, e.g. "Developers (Entra)" */
             label?: string;
             /**
+             * @description exact: the name itself; glob: `*` any run of characters, `?` one; regex: an RE2 regular expression, anchored (^...$ implied), run in linear time. Patterns follow the IdP caseSensitive setting, as names do.
+             * @default exact
+             * @enum {string}
+             */
+            matchType?: "exact" | "glob" | "regex";
+            /**
              * @description A built-in role (guest < reporter < developer < maintainer < owner) or one of the tenant's roles (GET .../roles)
              * @example developer
              */
             role: string;
+            /**
+             * @description regex only: the target is the group whose name equals capture 1 (ignoring case), in this tenant; the group in the path is only where the link is listed. No such group: no membership (groups are never created).
+             * @default false
+             */
+            targetFromCapture?: boolean;
         };
         CreateOidcIdentityProvider: {
             /**
@@ -2507,6 +2521,7 @@ export interface components {
         GroupLink: {
             /** Format: date-time */
             createdAt: string;
+            /** @description The IdP group, or the pattern of a glob or regex link */
             externalGroup: string;
             /** Format: uuid */
             groupId: string;
@@ -2515,8 +2530,12 @@ export interface components {
             /** @description null: every IdP of the tenant */
             idp: string | null;
             label: string | null;
+            /** @enum {string} */
+            matchType: "exact" | "glob" | "regex";
             /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
             role: string;
+            /** @description regex: the target is the group named by capture 1 */
+            targetFromCapture: boolean;
             /** Format: date-time */
             updatedAt: string;
         };
@@ -2914,6 +2933,10 @@ export interface components {
                      * @description null: matched by the group name (name matching)
                      */
                     linkId: string | null;
+                    /** @enum {string} */
+                    matchType: "exact" | "glob" | "regex" | "name";
+                    /** @description A glob or regex link: the pattern (and capture) in words */
+                    pattern: string | null;
                     /** @description A role of the tenant: a built-in one (guest .. owner) or a custom one (GET .../roles) */
                     role: string;
                     /** Format: date-time */
@@ -3238,6 +3261,12 @@ export interface components {
         SyncPlan: {
             adds: {
                 [key: string]: unknown;
+            }[];
+            captureMisses?: {
+                externalGroup: string;
+                /** Format: uuid */
+                linkId: string;
+                reason: string;
             }[];
             complete?: boolean;
             lastOwnerCleared?: {

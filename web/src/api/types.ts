@@ -95,6 +95,9 @@ export interface GroupLink {
   groupId: string;
   idp: string | null;
   externalGroup: string;
+  /** exact, glob or regex (docs/sync.md, "Pattern links"). */
+  matchType?: 'exact' | 'glob' | 'regex';
+  targetFromCapture?: boolean;
   label: string | null;
   role: Role;
 }

@@ -8,6 +8,8 @@ import { useRoleNames } from './Roles';
 import { ImpactPreview } from '../components/ImpactPreview';
 import { EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
 import { EditLink } from './GroupLinkEdit';
+import { LinkPatternFields } from '../components/LinkPatternFields';
+import type { MatchType } from '../lib/link-pattern';
 import { useIdentityProviders } from './IdentityProviders';
 
 /** Links rendered at once; a group with thousands stays quick, "Find" and "Show more" reach the rest. */
@@ -24,6 +26,8 @@ const linkMatches = (l: GroupLink, text: string) => {
 
 interface LinkDraft {
   externalGroup: string;
+  matchType: MatchType;
+  targetFromCapture: boolean;
   label: string;
   role: Role;
   idp: string;
@@ -70,11 +74,16 @@ export function Links({ tenant, groupId }: { tenant: string; groupId: string }) 
     ]);
 
   // Adding: preview first (dryRun), then save exactly what was previewed.
-  const [draft, setDraft] = useState<LinkDraft>({ externalGroup: '', label: '', role: 'developer', idp: '' });
+  const [draft, setDraft] = useState<LinkDraft>({
+    ...{ externalGroup: '', label: '', role: 'developer', idp: '' },
+    ...{ matchType: 'exact', targetFromCapture: false },
+  });
   const [previewed, setPreviewed] = useState<{ draft: LinkDraft; impact: LinkImpact } | null>(null);
   const body = (d: LinkDraft) => ({
     externalGroup: d.externalGroup,
     role: d.role,
+    ...(d.matchType !== 'exact' ? { matchType: d.matchType } : {}),
+    ...(d.targetFromCapture ? { targetFromCapture: true } : {}),
     ...(d.label.trim() ? { label: d.label.trim() } : {}),
     ...(d.idp ? { idp: d.idp } : {}),
   });
@@ -188,6 +197,7 @@ export function Links({ tenant, groupId }: { tenant: string; groupId: string }) 
                 <Table.Row key={link.id} data-testid="link-row">
                   <Table.RowHeaderCell>
                     <span className="mono">{link.externalGroup}</span>
+                    {link.matchType && link.matchType !== 'exact' ? ` (${link.matchType})` : null}
                     {link.label ? (
                       <Text size="1" color="gray">
                         {' '}
@@ -281,7 +291,7 @@ export function Links({ tenant, groupId }: { tenant: string; groupId: string }) 
               <Field
                 id="link-external"
                 label="IdP group"
-                hint="Name or object id exactly as the IdP sends it"
+                hint="Name or object id exactly as the IdP sends it, or the pattern (see Match)"
                 errors={fieldErrors(preview.error ?? save.error, 'externalGroup')}
               >
                 <TextField.Root
@@ -326,6 +336,11 @@ export function Links({ tenant, groupId }: { tenant: string; groupId: string }) 
                 </select>
               </Field>
             </Flex>
+            <LinkPatternFields
+              {...{ matchType: draft.matchType, targetFromCapture: draft.targetFromCapture }}
+              pattern={draft.externalGroup}
+              onChange={(next) => edit({ ...draft, ...next })}
+            />
             <ErrorCallout
               error={
                 preview.error && fieldErrors(preview.error, 'externalGroup').length === 0

@@ -1,3 +1,4 @@
+import { AddPatternLinks1796165645935 } from './1796165645935-AddPatternLinks';
 import { AddMetadataRefresh1796200005001 } from './1796200005001-AddMetadataRefresh';
 import { AddJobs1796200014001 } from './1796200014001-AddJobs';
 import { AddTestSignIns1796164614891 } from './1796164614891-AddTestSignIns';
@@ -27,8 +28,9 @@ export const POSTGRES_MIGRATIONS: Function[] = [
   IndexSessionExpiry1796153527349,
   AddCustomRoles1796153681605,
   AddRemovalSafety1796153740670,
+  AddTestSignIns1796164614891,
+  AddPatternLinks1796165645935,
   AddLeavers1796200004002,
   AddMetadataRefresh1796200005001,
   AddJobs1796200014001,
-  AddTestSignIns1796164614891,
 ];

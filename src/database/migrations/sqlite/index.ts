@@ -1,3 +1,4 @@
+import { AddPatternLinks1796165575215 } from './1796165575215-AddPatternLinks';
 import { AddMetadataRefresh1796200005001 } from './1796200005001-AddMetadataRefresh';
 import { AddJobs1796200014001 } from './1796200014001-AddJobs';
 import { AddTestSignIns1796164592925 } from './1796164592925-AddTestSignIns';
@@ -27,8 +28,9 @@ export const SQLITE_MIGRATIONS: Function[] = [
   IndexSessionExpiry1796153521173,
   AddCustomRoles1796153672062,
   AddRemovalSafety1796153727372,
+  AddTestSignIns1796164592925,
+  AddPatternLinks1796165575215,
   AddLeavers1796200004001,
   AddMetadataRefresh1796200005001,
   AddJobs1796200014001,
-  AddTestSignIns1796164592925,
 ];
