@@ -37,7 +37,7 @@ async function seed(app, ds, name, ctx) {
 }
 
 async function main(dialect, url) {
-  Object.assign(process.env, { DATABASE_URL: url, ADMIN_TOKEN: 'bench-operator-token-0123456789abcdef', LOG_LEVEL: 'silent', JOBS_POLL_MS: '0', GRACE_SWEEP_SECONDS: '0', JOBS_RECONCILE_THRESHOLD: '500' });
+  Object.assign(process.env, { DATABASE_URL: url, ADMIN_TOKEN: 'bench-operator-token-0123456789abcdef', LOG_LEVEL: 'silent', JOBS_POLL_MS: '0', GRACE_SWEEP_SECONDS: '0', JOBS_RECONCILE_THRESHOLD: '500', IDP_DISCOVERY_CHECK: 'false' });
   require('reflect-metadata');
   const { NestFactory } = require('@nestjs/core');
   const { AppModule } = require('../dist/app.module');

@@ -12,13 +12,20 @@ const BENCH_LIMITS = { RATE_LIMIT_SSO_PER_ADDRESS: '100000000', RATE_LIMIT_SSO_P
 
 /** The PostgreSQL server to measure on: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local default. */
 function postgresServerUrl() {
-  return process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+  return (
+    process.env.BENCH_DATABASE_URL ||
+    process.env.TEST_DATABASE_URL ||
+    'postgres://postgres@127.0.0.1:5432/test'
+  );
 }
 
 async function freshDatabase(dialect) {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'groupsync-bench-'));
-    return { url: `sqlite:${join(dir, 'bench.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url: `sqlite:${join(dir, 'bench.sqlite')}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const { Client } = require('pg');
   const server = postgresServerUrl();
@@ -48,13 +55,27 @@ async function freshDatabase(dialect) {
 async function startService(dialect, port) {
   const db = await freshDatabase(dialect);
   const base = `http://127.0.0.1:${port}`;
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    : [];
   let child;
   const launch = async () => {
-    child = spawn(process.execPath, ['--disable-proto=delete', ...profile, join(__dirname, '..', 'dist', 'main.js')], {
-      env: { ...process.env, PORT: String(port), DATABASE_URL: db.url, ADMIN_TOKEN, LOG_LEVEL: 'warn', ...BENCH_LIMITS },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    child = spawn(
+      process.execPath,
+      ['--disable-proto=delete', ...profile, join(__dirname, '..', 'dist', 'main.js')],
+      {
+        env: {
+          ...process.env,
+          PORT: String(port),
+          DATABASE_URL: db.url,
+          ADMIN_TOKEN,
+          LOG_LEVEL: 'warn',
+          IDP_DISCOVERY_CHECK: 'false',
+          ...BENCH_LIMITS,
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     // Up to 2 minutes: on a loaded machine the start-up (migrations, Nest's modules) takes a while.
     for (let i = 0; i < 600; i++) {
       try {
@@ -122,7 +143,13 @@ async function measure(count, concurrency, fn) {
 function summarize(latencies, seconds) {
   const sorted = [...latencies].sort((a, b) => a - b);
   const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-  return { n: sorted.length, p50: pct(50), p99: pct(99), max: sorted[sorted.length - 1], perSecond: sorted.length / seconds };
+  return {
+    n: sorted.length,
+    p50: pct(50),
+    p99: pct(99),
+    max: sorted[sorted.length - 1],
+    perSecond: sorted.length / seconds,
+  };
 }
 
 function printRow(label, r) {
@@ -144,4 +171,3 @@ async function postgresAvailable() {
 }
 
 module.exports = { startService, freshDatabase, measure, summarize, printRow, postgresAvailable };
-

@@ -39,6 +39,8 @@ describe('SECRET_KEY: not in the database it protects, rotation, production', ()
       DATABASE_URL: db.url,
       ADMIN_TOKEN: OPERATOR_TOKEN,
       PUBLIC_URL: 'http://sso.test',
+      // Its OIDC issuers are made up: the save-time discovery read is tested in idp-checks.e2e.ts.
+      IDP_DISCOVERY_CHECK: 'false',
       ...env,
     });
     try {

@@ -41,7 +41,13 @@ export function startServiceProcess(env: Record<string, string>): ServiceProcess
     ['--disable-proto=delete', ...preload, join(root, 'dist', 'main.js')],
     {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', ...(native ? { GROUPSYNC_BETTER_SQLITE3: native } : {}), ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...(native ? { GROUPSYNC_BETTER_SQLITE3: native } : {}),
+        // Made-up OIDC issuers, as in startTestApp; a test that wants the discovery read sets it.
+        IDP_DISCOVERY_CHECK: 'false',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
