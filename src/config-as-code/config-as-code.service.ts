@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { stringify } from 'yaml';
-import { notFound } from '../common/errors';
+import { AppError, notFound } from '../common/errors';
 import { newId } from '../common/ids';
 import type { RequestContext } from '../common/request-context';
 import { Transactions } from '../database/transactions.service';
@@ -77,12 +77,19 @@ export class ConfigAsCodeService {
     const ctx = configContext(options.source);
     const tenants: TenantPlan[] = [];
     for (const tenant of spec.tenants) {
-      const changes = await this.tx.shared(async (em) => {
-        const found = this.diff(tenant, await readTenant(em, tenant.slug));
-        const wanted = found.filter((c) => c.action !== 'delete' || options.prune);
-        if (wanted.length > 0) await this.writer.write(em, tenant, wanted, ctx);
-        return found;
-      });
+      const changes = await this.tx
+        .shared(async (em) => {
+          const found = this.diff(tenant, await readTenant(em, tenant.slug));
+          const wanted = found.filter((c) => c.action !== 'delete' || options.prune);
+          if (wanted.length > 0) await this.writer.write(em, tenant, wanted, ctx);
+          return found;
+        })
+        .catch((error: unknown) => {
+          // Tenants before this one stay applied; this one wrote nothing.
+          if (error instanceof AppError)
+            throw new AppError(error.code, `tenant ${tenant.slug}: ${error.message}`, error.details);
+          throw error;
+        });
       tenants.push({ tenant: tenant.slug, changes: changes.map((c) => describe(c, options.prune)) });
     }
     return summarize(tenants);

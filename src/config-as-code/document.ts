@@ -125,7 +125,7 @@ function dtoProblems<T extends object>(located: Located, path: Path, cls: new ()
     for (const e of list) {
       const at = [...prefix, /^\d+$/.test(e.property) ? Number(e.property) : e.property];
       for (const message of Object.values(e.constraints ?? {}))
-        located.report(at, `${[...path, ...at].join('.')}: ${message}`);
+        located.report([...path, ...at], `${[...path, ...at].join('.')}: ${message}`);
       walk(e.children ?? [], at);
     }
   };
