@@ -40,6 +40,7 @@ function parseArgs(argv: string[]): Args {
 class UsageError extends Error {}
 
 async function run(args: Args): Promise<number> {
+  delete process.env.CONFIG_FILE; // the command applies what it is told, not the start-up document
   loadConfig(); // a bad setting is one clear line before anything starts
   // Loaded after validation: entity column types depend on DATABASE_URL.
   const { NestFactory } = await import('@nestjs/core');

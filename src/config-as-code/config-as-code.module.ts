@@ -6,10 +6,13 @@ import { SyncModule } from '../sync/sync.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { ChangeWriter } from './change-writer';
 import { ConfigAsCodeService } from './config-as-code.service';
+import { ConfigSchemaController } from './config-schema.controller';
+import { ConfigOnBoot } from './config-on-boot';
 
 @Module({
   imports: [TenantsModule, IdentityProvidersModule, GroupsModule, GroupLinksModule, SyncModule],
-  providers: [ConfigAsCodeService, ChangeWriter],
+  controllers: [ConfigSchemaController],
+  providers: [ConfigAsCodeService, ChangeWriter, ConfigOnBoot],
   exports: [ConfigAsCodeService],
 })
 export class ConfigAsCodeModule {}

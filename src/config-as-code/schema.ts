@@ -76,7 +76,6 @@ const IDP_PROPERTIES = {
 
 export const CONFIG_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
-  $id: 'https://groupsync.dev/config-schema.json',
   title: 'groupsync configuration',
   type: 'object',
   required: ['version', 'tenants'],

@@ -25,6 +25,8 @@ interface AppConfig {
   production: boolean;
   /** LOG_FILE: logs go to this file instead of stdout. */
   logFile: string | undefined;
+  /** CONFIG_FILE: a configuration document applied at start-up (docs/config-as-code.md). */
+  configFile: string | undefined;
   /**
    * TRUST_PROXY: how many reverse proxies in front append to X-Forwarded-For (true = 1). 0: the
    * header is ignored, so a client cannot choose its own address for rate limits and audit.
@@ -127,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
       previousSecretKey: vars.SECRET_KEY_PREVIOUS,
       production: isProduction(vars.NODE_ENV),
       logFile: vars.LOG_FILE,
+      configFile: vars.CONFIG_FILE,
       trustProxyHops: trustProxyHops(vars.TRUST_PROXY),
       rateLimit: {
         windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS ?? 60,
