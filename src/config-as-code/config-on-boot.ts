@@ -7,8 +7,8 @@ import { AllConfigType } from '../config/configuration';
 import { ConfigAsCodeService } from './config-as-code.service';
 import { ConfigDocumentError, readConfigDocument } from './document';
 
-/** Any number that other advisory locks of the service do not use: "groupsync config" in ASCII, cut. */
-const ADVISORY_KEY = 0x67_73_63_66;
+/** Next to the service's other advisory locks (migrations 001, retention 002, grace sweep 015). */
+const CONFIG_FILE_LOCK_KEY = 7_140_221_020;
 
 /**
  * CONFIG_FILE: the document is applied (without prune) before the service listens; a problem stops
@@ -43,10 +43,10 @@ export class ConfigOnBoot implements OnApplicationBootstrap {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      await runner.query('SELECT pg_advisory_lock($1)', [ADVISORY_KEY]);
+      await runner.query('SELECT pg_advisory_lock($1)', [CONFIG_FILE_LOCK_KEY]);
       return await work();
     } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [ADVISORY_KEY]).catch(() => undefined);
+      await runner.query('SELECT pg_advisory_unlock($1)', [CONFIG_FILE_LOCK_KEY]).catch(() => undefined);
       await runner.release();
     }
   }

@@ -3,7 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigAsCodeService } from '../../src/config-as-code/config-as-code.service';
+import request from 'supertest';
 import { ConfigDocumentError, readConfigDocument } from '../../src/config-as-code/document';
+import { CONFIG_SCHEMA } from '../../src/config-as-code/schema';
 import { type AuditEventBody, newGroup, newTenant, unique } from '../support/factories';
 import { ensureServerBuilt } from '../support/service-process';
 import { signIn } from '../support/sync-helpers';
@@ -225,6 +227,36 @@ tenants:
       'cfg.yaml:15:23: tenants.0.identityProviders.0.clientSecret: secrets are never written inline; use a reference like ${env:NAME}',
     );
     await t.op.get(`/api/v1/tenants/${slug}`).expect(404);
+  });
+
+  it('publishes its JSON Schema without a credential', async () => {
+    const res = await request(t.http).get('/api/v1/config-schema.json').expect(200);
+    expect(res.body).toEqual(JSON.parse(JSON.stringify(CONFIG_SCHEMA)));
+  });
+
+  it('CONFIG_FILE is applied at start-up; a bad one stops the start with one clear message', async () => {
+    const slug = unique('cfg');
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = join(dir, 'boot.yaml');
+    writeFileSync(file, document(slug));
+    const booted = await startTestApp({ CONFIG_FILE: file, ...env });
+    try {
+      const idp = await booted.op.get(`/api/v1/tenants/${slug}/identity-providers/entra`).expect(200);
+      expect(idp.body.hasClientSecret).toBe(true);
+      const events = (await booted.op.get(`/api/v1/tenants/${slug}/audit-events?limit=50`).expect(200)).body.items;
+      expect(events[0].actor).toMatchObject({ type: 'config', label: `CONFIG_FILE ${file}` });
+    } finally {
+      await booted.close();
+    }
+    writeFileSync(file, document(slug).replace('rank: 25', 'rank: 99'));
+    const saved = { ...process.env }; // a start that fails leaves its environment behind
+    try {
+      await expect(startTestApp({ CONFIG_FILE: file, ...env })).rejects.toThrow(
+        `CONFIG_FILE ${file} was not applied: ${file}:9:15: tenants.0.roles.0.rank: rank must be at most 49`,
+      );
+    } finally {
+      process.env = saved;
+    }
   });
 
   it('runs as a command: plan exits 2 with changes pending, apply 0, plan 0 after; a bad file exits 1', () => {
