@@ -24,7 +24,7 @@ export interface PlannedChange {
   impact?: ImpactSummary | null;
 }
 
-export interface TenantPlan {
+interface TenantPlan {
   tenant: string;
   changes: PlannedChange[];
 }
@@ -108,7 +108,7 @@ export class ConfigAsCodeService {
   }
 }
 
-export function configContext(source: string): RequestContext {
+function configContext(source: string): RequestContext {
   return {
     correlationId: `config-${newId()}`,
     ip: null,

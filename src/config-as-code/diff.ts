@@ -5,9 +5,8 @@ import type { GroupSpec, LinkSpec, RoleSpec, TenantSpec } from './document';
 import { LINK_COMPARED } from './schema';
 import { type CurrentLink, type CurrentTenant, idpView, linkKey, tenantSettingsView } from './state';
 
-export type ChangeKind = 'tenant' | 'role' | 'identity_provider' | 'group' | 'group_link';
 
-export interface FieldChange {
+interface FieldChange {
   field: string;
   from: unknown;
   to: unknown;
@@ -40,7 +39,7 @@ const SECRET_SHOWN = '(secret)';
 type SecretsOf = (idp: IdentityProvider) => IdpSecrets;
 
 /** True when every key `desired` names holds the same value in `current` (objects: recursively). */
-export function covers(desired: unknown, current: unknown): boolean {
+function covers(desired: unknown, current: unknown): boolean {
   if (desired === undefined) return true;
   if (Array.isArray(desired))
     return (

@@ -64,7 +64,7 @@ export function idpView(idp: IdentityProvider): Record<string, unknown> {
 export const tenantSettingsView = (tenant: Tenant): Record<string, unknown> => toTenantResponse(tenant).settings;
 
 /** The environment variable an exported secret reference names. */
-export const secretVariable = (tenant: string, idp: string, graph: boolean) =>
+const secretVariable = (tenant: string, idp: string, graph: boolean) =>
   `GROUPSYNC_${tenant}_${idp}_${graph ? 'GRAPH_' : ''}CLIENT_SECRET`.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
 
 /** The tenant in the document's shape; secrets as references, never their values. */
