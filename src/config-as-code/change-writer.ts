@@ -108,15 +108,24 @@ export class ChangeWriter {
   }
 }
 
-/** The document's IdP as an update: every field it names; a new type is refused. */
+/**
+ * The document's IdP as an update of just the fields that differ (an unchanged `leavers` would
+ * restart its schedule); a new type is refused.
+ */
 function updateOf(change: Of<'identity_provider'>): UpdateIdentityProviderDto {
-  const { slug: _slug, type, ...rest } = change.desired!;
   const typeChange = change.fields.find((f) => f.field === 'type');
   if (typeChange)
     throw badRequest(
       'invalid_identity_provider',
       `Identity provider "${change.name}" is ${String(typeChange.from)}; a type cannot change (delete it and add a new one)`,
     );
-  void type;
-  return rest;
+  const desired = change.desired!;
+  const update: Record<string, unknown> = {};
+  for (const { field, to } of change.fields) {
+    // `to` holds the defaults the diff applied (a missing name is the slug); secrets are never in it.
+    if (field === 'clientSecret') update.clientSecret = desired.clientSecret;
+    else if (field === 'graph' || field === 'graph.clientSecret') update.graph = desired.graph;
+    else update[field] = to;
+  }
+  return update as UpdateIdentityProviderDto;
 }

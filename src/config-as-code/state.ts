@@ -30,12 +30,11 @@ export async function readTenant(em: EntityManager, slug: string): Promise<Curre
   const tenant = await em.findOneBy(Tenant, { slug });
   if (!tenant) return null;
   const tenantId = tenant.id;
-  const [roles, idps, groups, links] = await Promise.all([
-    em.find(CustomRole, { where: { tenantId }, order: { rank: 'ASC' } }),
-    em.find(IdentityProvider, { where: { tenantId }, order: { slug: 'ASC' } }),
-    em.find(Group, { where: { tenantId }, order: { name: 'ASC' } }),
-    em.find(GroupLink, { where: { tenantId }, order: { externalGroup: 'ASC', id: 'ASC' } }),
-  ]);
+  // One after another: inside a transaction they share one connection.
+  const roles = await em.find(CustomRole, { where: { tenantId }, order: { rank: 'ASC' } });
+  const idps = await em.find(IdentityProvider, { where: { tenantId }, order: { slug: 'ASC' } });
+  const groups = await em.find(Group, { where: { tenantId }, order: { name: 'ASC' } });
+  const links = await em.find(GroupLink, { where: { tenantId }, order: { externalGroup: 'ASC', id: 'ASC' } });
   const groupNames = new Map(groups.map((g) => [g.id, g.name]));
   const idpSlugs = new Map(idps.map((i) => [i.id, i.slug]));
   const current: CurrentTenant = {

@@ -128,6 +128,31 @@ describe('configuration as code', () => {
     expect(JSON.stringify(plan)).not.toContain('rotated');
   });
 
+  it('an IdP change updates only what differs, through the API service and its audit', async () => {
+    const slug = unique('cfg');
+    await apply(document(slug));
+    const before = await eventCount(slug);
+    const changed = document(slug).replace('removal: enforce', 'removal: never');
+    const spec = read(changed, { CFG_TEST_SECRET: 'rotated-secret' });
+    const result = await service.apply(spec, { prune: false, source: 'config test' });
+    expect(result.tenants[0].changes).toEqual([
+      {
+        action: 'change',
+        kind: 'identity_provider',
+        name: 'entra',
+        fields: [
+          { field: 'groupSync', from: expect.objectContaining({ removal: 'enforce' }), to: { removal: 'never' } },
+          { field: 'clientSecret', from: '(secret)', to: '(secret)' },
+        ],
+      },
+    ]);
+    const idp = await t.op.get(`/api/v1/tenants/${slug}/identity-providers/entra`).expect(200);
+    expect(idp.body.groupSync).toMatchObject({ removal: 'never', jit: true });
+    const latest = (await events(slug)).slice(0, (await eventCount(slug)) - before);
+    expect(latest.map((e) => [e.action, e.details])).toEqual([['identity_provider.updated', { clientSecretChanged: true }]]);
+    expect((await service.plan(read(changed, { CFG_TEST_SECRET: 'rotated-secret' }), { prune: false })).pending).toBe(0);
+  });
+
   it('a link change shows its impact on existing members; --prune deletes; another tenant is untouched', async () => {
     const other = await newTenant(t);
     const otherGroup = await newGroup(t, other.slug, { name: 'Engineering' });
