@@ -11,6 +11,7 @@ import { TenantsService } from '../tenants/tenants.service';
 import type { Tenant } from '../tenants/tenant.entity';
 import type { GroupSpec, TenantSpec } from './document';
 import type { Change } from './diff';
+import { LINK_COMPARED } from './schema';
 import { type CurrentTenant, readTenant } from './state';
 
 type Of<K extends Change['kind']> = Extract<Change, { kind: K }>;
@@ -49,10 +50,16 @@ export class ChangeWriter {
     await this.prune(em, tenant, of('group'), ctx);
     for (const idp of of('identity_provider').filter((c) => c.action === 'delete'))
       await this.idps.remove(tenant, idp.name, ctx, KEEP);
-    for (const role of roles.filter((r) => r.action === 'delete')) await this.roles.remove(tenant.id, role.name, ctx);
+    for (const role of roles.filter((r) => r.action === 'delete'))
+      await this.roles.remove(tenant.id, role.name, ctx);
   }
 
-  private async tenant(em: EntityManager, spec: TenantSpec, change: Of<'tenant'> | undefined, ctx: RequestContext) {
+  private async tenant(
+    em: EntityManager,
+    spec: TenantSpec,
+    change: Of<'tenant'> | undefined,
+    ctx: RequestContext,
+  ) {
     const { slug, name, settings } = spec;
     if (change?.action === 'add') return this.tenants.create({ slug, name, settings }, ctx);
     const stored = (await readTenant(em, slug))!.tenant;
@@ -67,7 +74,10 @@ export class ChangeWriter {
     while (adds.length > 0) {
       const ready = adds.filter((g) => parentId(g) !== undefined);
       if (ready.length === 0)
-        throw badRequest('group_cycle', `Groups ${adds.map((g) => g.name).join(', ')} are each other's parents`);
+        throw badRequest(
+          'group_cycle',
+          `Groups ${adds.map((g) => g.name).join(', ')} are each other's parents`,
+        );
       for (const g of ready) {
         const dto = { name: g.name, description: g.description, parentId: parentId(g) ?? undefined };
         ids.set(g.name, (await this.groups.create(tenant.id, dto, ctx)).id);
@@ -88,10 +98,14 @@ export class ChangeWriter {
   private async writeLink(state: CurrentTenant, c: Of<'group_link'>, ctx: RequestContext) {
     const tenantId = state.tenant.id;
     const groupId = state.groups.get(c.group)?.id;
-    if (c.action === 'delete') return this.links.remove(tenantId, c.current!.link.groupId, c.current!.link.id, ctx);
-    const { externalGroup, idp, role, label } = c.desired!;
-    if (c.action === 'add') await this.links.create(tenantId, groupId!, { externalGroup, idp, role, label }, ctx);
-    else await this.links.update(tenantId, groupId!, c.current!.link.id, { role, label: label ?? null }, ctx);
+    if (c.action === 'delete')
+      return this.links.remove(tenantId, c.current!.link.groupId, c.current!.link.id, ctx);
+    const desired = c.desired!;
+    if (c.action === 'add') await this.links.create(tenantId, groupId!, desired, ctx);
+    else {
+      const update = Object.fromEntries(LINK_COMPARED.map((f) => [f, desired[f] ?? null]));
+      await this.links.update(tenantId, groupId!, c.current!.link.id, update, ctx);
+    }
   }
 
   /** Deepest groups first, through the API's safe delete: a group with members is refused. */

@@ -48,8 +48,13 @@ async function run(args: Args): Promise<number> {
   const { ConfigAsCodeService } = await import('./config-as-code.service');
   const { formatPlan } = await import('./format');
   const spec =
-    args.command === 'export' ? null : readConfigDocument(args.target, readFileSync(args.target, 'utf8'), process.env);
-  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error'], abortOnError: false });
+    args.command === 'export'
+      ? null
+      : readConfigDocument(args.target, readFileSync(args.target, 'utf8'), process.env);
+  const app = await NestFactory.createApplicationContext(AppModule, {
+    logger: ['error'],
+    abortOnError: false,
+  });
   try {
     const service = app.get(ConfigAsCodeService);
     if (!spec) {
@@ -62,7 +67,9 @@ async function run(args: Args): Promise<number> {
       args.command === 'plan'
         ? await service.plan(spec, args)
         : await service.apply(spec, { prune: args.prune, source: `config ${args.target}` });
-    process.stdout.write(`${args.json ? JSON.stringify(plan, null, 2) : formatPlan(plan, args.command as 'plan')}\n`);
+    process.stdout.write(
+      `${args.json ? JSON.stringify(plan, null, 2) : formatPlan(plan, args.command as 'plan')}\n`,
+    );
     return args.command === 'plan' && plan.pending > 0 ? 2 : 0;
   } finally {
     await app.close();

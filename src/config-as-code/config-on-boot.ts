@@ -30,7 +30,9 @@ export class ConfigOnBoot implements OnApplicationBootstrap {
     if (!file) return;
     try {
       const spec = readConfigDocument(file, readFileSync(file, 'utf8'), process.env);
-      const plan = await this.locked(() => this.service.apply(spec, { prune: false, source: `CONFIG_FILE ${file}` }));
+      const plan = await this.locked(() =>
+        this.service.apply(spec, { prune: false, source: `CONFIG_FILE ${file}` }),
+      );
       this.log.log(`CONFIG_FILE ${file} applied: ${plan.pending} change(s)`);
     } catch (error) {
       const why = error instanceof ConfigDocumentError ? error.problems.join('; ') : (error as Error).message;

@@ -10,9 +10,13 @@ export class ConfigSchemaController {
   @Public()
   @Get('config-schema.json')
   @ApiOperation({
-    summary: 'The JSON Schema of the configuration-as-code document (docs/config-as-code.md); no credential needed',
+    summary:
+      'The JSON Schema of the configuration-as-code document (docs/config-as-code.md); no credential needed',
   })
-  @ApiOkResponse({ description: 'A JSON Schema (draft-07)', schema: { type: 'object', additionalProperties: true } })
+  @ApiOkResponse({
+    description: 'A JSON Schema (draft-07)',
+    schema: { type: 'object', additionalProperties: true },
+  })
   schema() {
     return CONFIG_SCHEMA;
   }

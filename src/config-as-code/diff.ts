@@ -5,7 +5,6 @@ import type { GroupSpec, LinkSpec, RoleSpec, TenantSpec } from './document';
 import { LINK_COMPARED } from './schema';
 import { type CurrentLink, type CurrentTenant, idpView, linkKey, tenantSettingsView } from './state';
 
-
 interface FieldChange {
   field: string;
   from: unknown;
@@ -15,7 +14,13 @@ interface FieldChange {
 /** One planned change; `desired` is the document's object, `current` the key of the stored one. */
 export type Change =
   | { action: 'add' | 'change'; kind: 'tenant'; name: string; fields: FieldChange[] }
-  | { action: 'add' | 'change' | 'delete'; kind: 'role'; name: string; fields: FieldChange[]; desired?: RoleSpec }
+  | {
+      action: 'add' | 'change' | 'delete';
+      kind: 'role';
+      name: string;
+      fields: FieldChange[];
+      desired?: RoleSpec;
+    }
   | {
       action: 'add' | 'change' | 'delete';
       kind: 'identity_provider';
@@ -23,7 +28,13 @@ export type Change =
       fields: FieldChange[];
       desired?: CreateIdentityProviderDto;
     }
-  | { action: 'add' | 'change' | 'delete'; kind: 'group'; name: string; fields: FieldChange[]; desired?: GroupSpec }
+  | {
+      action: 'add' | 'change' | 'delete';
+      kind: 'group';
+      name: string;
+      fields: FieldChange[];
+      desired?: GroupSpec;
+    }
   | {
       action: 'add' | 'change' | 'delete';
       kind: 'group_link';
@@ -73,7 +84,8 @@ function roleChanges(spec: TenantSpec, current: CurrentTenant | null): Change[] 
 function idpChanges(spec: TenantSpec, current: CurrentTenant | null, secrets: SecretsOf): Change[] {
   return spec.identityProviders.flatMap((dto): Change[] => {
     const stored = current?.idps.get(dto.slug);
-    if (!stored) return [{ action: 'add', kind: 'identity_provider', name: dto.slug, fields: [], desired: dto }];
+    if (!stored)
+      return [{ action: 'add', kind: 'identity_provider', name: dto.slug, fields: [], desired: dto }];
     const { slug: _slug, type, clientSecret, graph, ...rest } = dto;
     const { clientSecret: graphSecret, ...graphRest } = graph ?? {};
     const want: Record<string, unknown> = {
@@ -90,7 +102,9 @@ function idpChanges(spec: TenantSpec, current: CurrentTenant | null, secrets: Se
       fields.push({ field: 'clientSecret', from: SECRET_SHOWN, to: SECRET_SHOWN });
     if (graphSecret !== undefined && graphSecret !== open.graphClientSecret)
       fields.push({ field: 'graph.clientSecret', from: SECRET_SHOWN, to: SECRET_SHOWN });
-    return fields.length ? [{ action: 'change', kind: 'identity_provider', name: dto.slug, fields, desired: dto }] : [];
+    return fields.length
+      ? [{ action: 'change', kind: 'identity_provider', name: dto.slug, fields, desired: dto }]
+      : [];
   });
 }
 
@@ -103,7 +117,9 @@ function groupChanges(spec: TenantSpec, current: CurrentTenant | null): Change[]
       { description: group.description ?? null, parent: group.parent ?? null },
       { description: stored.description, parent },
     );
-    return fields.length ? [{ action: 'change', kind: 'group', name: group.name, fields, desired: group }] : [];
+    return fields.length
+      ? [{ action: 'change', kind: 'group', name: group.name, fields, desired: group }]
+      : [];
   });
 }
 
@@ -114,7 +130,12 @@ function linkChanges(spec: TenantSpec, current: CurrentTenant | null): Change[] 
   return spec.groups.flatMap((group) =>
     group.links.flatMap((link): Change[] => {
       const stored = current?.links.get(linkKey(group.name, link.idp, link.externalGroup));
-      const base = { kind: 'group_link' as const, name: linkName(group.name, link), group: group.name, desired: link };
+      const base = {
+        kind: 'group_link' as const,
+        name: linkName(group.name, link),
+        group: group.name,
+        desired: link,
+      };
       if (!stored) return [{ ...base, action: 'add', fields: [] }];
       const want = Object.fromEntries(LINK_COMPARED.map((f) => [f, link[f] ?? null]));
       const have = Object.fromEntries(LINK_COMPARED.map((f) => [f, stored.link[f]]));
@@ -143,15 +164,24 @@ function deletions(spec: TenantSpec, current: CurrentTenant): Change[] {
     const inFile = new Set(list.map((x) => x.name ?? x.slug));
     return [...names].filter((n) => !inFile.has(n));
   };
-  const groups = keep(current.groups.keys(), spec.groups).map(
-    (name): Change => ({ action: 'delete', kind: 'group', name, fields: [] }),
-  );
-  const idps = keep(current.idps.keys(), spec.identityProviders).map(
-    (name): Change => ({ action: 'delete', kind: 'identity_provider', name, fields: [] }),
-  );
-  const roles = keep(current.roles.keys(), spec.roles).map(
-    (name): Change => ({ action: 'delete', kind: 'role', name, fields: [] }),
-  );
+  const groups = keep(current.groups.keys(), spec.groups).map((name): Change => ({
+    action: 'delete',
+    kind: 'group',
+    name,
+    fields: [],
+  }));
+  const idps = keep(current.idps.keys(), spec.identityProviders).map((name): Change => ({
+    action: 'delete',
+    kind: 'identity_provider',
+    name,
+    fields: [],
+  }));
+  const roles = keep(current.roles.keys(), spec.roles).map((name): Change => ({
+    action: 'delete',
+    kind: 'role',
+    name,
+    fields: [],
+  }));
   return [...links, ...groups, ...idps, ...roles];
 }
 
@@ -159,11 +189,7 @@ function deletions(spec: TenantSpec, current: CurrentTenant): Change[] {
  * The changes that bring one tenant to what the document says, in the order they can be applied:
  * tenant, roles, groups, IdPs, links, then (only with prune) the deletes.
  */
-export function diffTenant(
-  spec: TenantSpec,
-  current: CurrentTenant | null,
-  secrets: SecretsOf,
-): Change[] {
+export function diffTenant(spec: TenantSpec, current: CurrentTenant | null, secrets: SecretsOf): Change[] {
   const tenant: Change[] = [];
   if (!current) tenant.push({ action: 'add', kind: 'tenant', name: spec.slug, fields: [] });
   else {

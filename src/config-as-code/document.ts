@@ -9,12 +9,8 @@ import { CreateRoleDto } from '../roles/dto/role.dto';
 import { CreateTenantDto, TenantSettingsDto } from '../tenants/dto/tenant.dto';
 import { CONFIG_SCHEMA, SECRET_REFERENCE } from './schema';
 
-export interface LinkSpec {
-  externalGroup: string;
-  idp?: string;
-  role: string;
-  label?: string;
-}
+/** A link as the admin API takes it (its fields: LINK_PROPERTIES in schema.ts). */
+export type LinkSpec = CreateGroupLinkDto;
 export interface GroupSpec {
   name: string;
   description?: string;

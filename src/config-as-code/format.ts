@@ -8,7 +8,8 @@ const names = (list: string[]) => (list.length ? list.join(', ') : '-');
 
 function impactLine(impact: ImpactSummary | null | undefined): string[] {
   if (impact === undefined) return [];
-  if (impact === null) return ['      impact: none yet (new group or IdP: members come with sign-ins or a reconcile)'];
+  if (impact === null)
+    return ['      impact: none yet (new group or IdP: members come with sign-ins or a reconcile)'];
   return [
     `      impact: ${impact.usersAffected} of ${impact.usersEvaluated} known users affected; ` +
       `added: ${names(impact.added)}; re-roled: ${names(impact.reRoled)}; removed: ${names(impact.removed)}` +
@@ -42,7 +43,9 @@ export function formatPlan(plan: ConfigPlan, verb: 'plan' | 'apply'): string {
   if (plan.pending === 0) lines.push(`No changes.${skipped}`);
   else {
     const what = `${count.add} to add, ${count.change} to change, ${count.delete} to delete`;
-    lines.push(verb === 'plan' ? `Plan: ${what}${skipped}.` : `Applied: ${what.replace(/ to /g, ' ')}${skipped}.`);
+    lines.push(
+      verb === 'plan' ? `Plan: ${what}${skipped}.` : `Applied: ${what.replace(/ to /g, ' ')}${skipped}.`,
+    );
   }
   return lines.join('\n');
 }

@@ -36,7 +36,13 @@ export async function impactOf(
     const desired = change.desired!;
     const idp = desired.idp === undefined ? null : current.idps.get(desired.idp);
     if (idp === undefined) return null;
-    link = { id: newId(), groupId: group.id, idpId: idp?.id ?? null, externalGroup: desired.externalGroup, role: desired.role };
+    link = {
+      id: newId(),
+      groupId: group.id,
+      idpId: idp?.id ?? null,
+      externalGroup: desired.externalGroup,
+      role: desired.role,
+    };
   }
   const result = await service.impact(current.tenant, KINDS[change.action], link);
   const emails = (pick: (a: (typeof result.affected)[number]) => boolean) =>

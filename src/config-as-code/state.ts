@@ -6,6 +6,7 @@ import type { IdpSecrets } from '../identity-providers/idp-config';
 import { CustomRole } from '../roles/role.entity';
 import { toTenantResponse } from '../tenants/dto/tenant.dto';
 import { Tenant } from '../tenants/tenant.entity';
+import { LINK_COMPARED } from './schema';
 
 export interface CurrentLink {
   link: GroupLink;
@@ -60,11 +61,14 @@ export function idpView(idp: IdentityProvider): Record<string, unknown> {
   return { name: idp.name, enabled: idp.enabled, syncPaused: idp.syncPaused, ...config, groupSync };
 }
 
-export const tenantSettingsView = (tenant: Tenant): Record<string, unknown> => toTenantResponse(tenant).settings;
+export const tenantSettingsView = (tenant: Tenant): Record<string, unknown> =>
+  toTenantResponse(tenant).settings;
 
 /** The environment variable an exported secret reference names. */
 const secretVariable = (tenant: string, idp: string, graph: boolean) =>
-  `GROUPSYNC_${tenant}_${idp}_${graph ? 'GRAPH_' : ''}CLIENT_SECRET`.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+  `GROUPSYNC_${tenant}_${idp}_${graph ? 'GRAPH_' : ''}CLIENT_SECRET`
+    .toUpperCase()
+    .replace(/[^A-Z0-9_]/g, '_');
 
 /** The tenant in the document's shape; secrets as references, never their values. */
 export function exportTenant(current: CurrentTenant, secrets: (idp: IdentityProvider) => IdpSecrets) {
@@ -104,8 +108,7 @@ export function exportTenant(current: CurrentTenant, secrets: (idp: IdentityProv
               links: links.map(({ link, idp }) => ({
                 externalGroup: link.externalGroup,
                 ...(idp ? { idp } : {}),
-                role: link.role,
-                ...(link.label !== null ? { label: link.label } : {}),
+                ...Object.fromEntries(LINK_COMPARED.flatMap((f) => (link[f] === null ? [] : [[f, link[f]]]))),
               })),
             }
           : {}),

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigAsCodeService } from '../../src/config-as-code/config-as-code.service';
+import { ConfigOnBoot } from '../../src/config-as-code/config-on-boot';
 import request from 'supertest';
 import { ConfigDocumentError, readConfigDocument } from '../../src/config-as-code/document';
 import { CONFIG_SCHEMA } from '../../src/config-as-code/schema';
@@ -65,7 +66,8 @@ describe('configuration as code', () => {
   const read = (text: string, vars: NodeJS.ProcessEnv = env) => readConfigDocument('cfg.yaml', text, vars);
   const apply = (text: string, prune = false) => service.apply(read(text), { prune, source: 'config test' });
   const events = async (slug: string) =>
-    (await t.op.get(`/api/v1/tenants/${slug}/audit-events?limit=200`).expect(200)).body.items as AuditEventBody[];
+    (await t.op.get(`/api/v1/tenants/${slug}/audit-events?limit=200`).expect(200)).body
+      .items as AuditEventBody[];
   const eventCount = async (slug: string) => (await events(slug)).length;
 
   it('plans every add on an empty database and writes nothing; apply writes, audited as config; a second apply changes nothing', async () => {
@@ -86,9 +88,15 @@ describe('configuration as code', () => {
     const applied = await apply(document(slug));
     expect(applied.pending).toBe(7);
     const idp = await t.op.get(`/api/v1/tenants/${slug}/identity-providers/entra`).expect(200);
-    expect(idp.body).toMatchObject({ clientId: 'app-id', hasClientSecret: true, groupSync: { removal: 'enforce' } });
+    expect(idp.body).toMatchObject({
+      clientId: 'app-id',
+      hasClientSecret: true,
+      groupSync: { removal: 'enforce' },
+    });
     const groups = await t.op.get(`/api/v1/tenants/${slug}/groups`).expect(200);
-    const byName = new Map((groups.body as { id: string; name: string; parentId: string | null }[]).map((g) => [g.name, g]));
+    const byName = new Map(
+      (groups.body as { id: string; name: string; parentId: string | null }[]).map((g) => [g.name, g]),
+    );
     expect(byName.get('Platform')!.parentId).toBe(byName.get('Engineering')!.id);
     const written = await events(slug);
     expect(written).toHaveLength(7);
@@ -141,7 +149,11 @@ describe('configuration as code', () => {
         kind: 'identity_provider',
         name: 'entra',
         fields: [
-          { field: 'groupSync', from: expect.objectContaining({ removal: 'enforce' }), to: { removal: 'never' } },
+          {
+            field: 'groupSync',
+            from: expect.objectContaining({ removal: 'enforce' }),
+            to: { removal: 'never' },
+          },
           { field: 'clientSecret', from: '(secret)', to: '(secret)' },
         ],
       },
@@ -149,8 +161,12 @@ describe('configuration as code', () => {
     const idp = await t.op.get(`/api/v1/tenants/${slug}/identity-providers/entra`).expect(200);
     expect(idp.body.groupSync).toMatchObject({ removal: 'never', jit: true });
     const latest = (await events(slug)).slice(0, (await eventCount(slug)) - before);
-    expect(latest.map((e) => [e.action, e.details])).toEqual([['identity_provider.updated', { clientSecretChanged: true }]]);
-    expect((await service.plan(read(changed, { CFG_TEST_SECRET: 'rotated-secret' }), { prune: false })).pending).toBe(0);
+    expect(latest.map((e) => [e.action, e.details])).toEqual([
+      ['identity_provider.updated', { clientSecretChanged: true }],
+    ]);
+    expect(
+      (await service.plan(read(changed, { CFG_TEST_SECRET: 'rotated-secret' }), { prune: false })).pending,
+    ).toBe(0);
   });
 
   it('a link change shows its impact on existing members; --prune deletes; another tenant is untouched', async () => {
@@ -162,14 +178,23 @@ describe('configuration as code', () => {
     await signIn(t, slug, 'entra', { email: 'alice@example.com' }, ['eng']);
     await signIn(t, slug, 'entra', { email: 'bob@example.com' }, ['plat']);
 
-    const plan = await service.plan(read(document(slug, { role: 'maintainer', extraLink: false })), { prune: false });
+    const plan = await service.plan(read(document(slug, { role: 'maintainer', extraLink: false })), {
+      prune: false,
+    });
     const changes = plan.tenants[0].changes;
     expect(changes.find((c) => c.kind === 'group_link' && c.action === 'change')).toEqual({
       action: 'change',
       kind: 'group_link',
       name: 'Engineering <- entra:eng',
       fields: [{ field: 'role', from: 'developer', to: 'maintainer' }],
-      impact: { usersEvaluated: 1, usersAffected: 1, added: [], reRoled: ['alice@example.com'], removed: [], truncated: false },
+      impact: {
+        usersEvaluated: 1,
+        usersAffected: 1,
+        added: [],
+        reRoled: ['alice@example.com'],
+        removed: [],
+        truncated: false,
+      },
     });
     const deletes = changes.filter((c) => c.action === 'delete');
     expect(deletes.map((c) => [c.kind, c.name, c.skipped])).toEqual([
@@ -181,21 +206,30 @@ describe('configuration as code', () => {
 
     // without --prune the deletes wait; the group with a member is refused by the safe delete
     await apply(document(slug, { role: 'maintainer', extraLink: false }));
-    await t.op.get(`/api/v1/tenants/${slug}/groups`).expect(200).expect((r) => expect(r.body).toHaveLength(2));
+    await t.op
+      .get(`/api/v1/tenants/${slug}/groups`)
+      .expect(200)
+      .expect((r) => expect(r.body).toHaveLength(2));
     await expect(apply(document(slug, { role: 'maintainer', extraLink: false }), true)).rejects.toThrow(
       new RegExp(`^tenant ${slug}: Group "Platform" has 1 member`),
     );
     const groupsAfter = await t.op.get(`/api/v1/tenants/${slug}/groups`).expect(200);
     expect(groupsAfter.body).toHaveLength(2); // the failed apply wrote nothing: the link is still there
     const platform = (groupsAfter.body as { id: string; name: string }[]).find((g) => g.name === 'Platform')!;
-    await t.op.get(`/api/v1/tenants/${slug}/groups/${platform.id}/links`).expect((r) => expect(r.body).toHaveLength(1));
+    await t.op
+      .get(`/api/v1/tenants/${slug}/groups/${platform.id}/links`)
+      .expect((r) => expect(r.body).toHaveLength(1));
     const bob = (await t.op.get(`/api/v1/tenants/${slug}/users?email=bob@example.com`).expect(200)).body[0];
-    await t.op.delete(`/api/v1/tenants/${slug}/groups/${platform.id}/members/${bob.id}?force=true`).expect(204);
+    await t.op
+      .delete(`/api/v1/tenants/${slug}/groups/${platform.id}/members/${bob.id}?force=true`)
+      .expect(204);
     const pruned = await apply(document(slug, { role: 'maintainer', extraLink: false }), true);
     expect(pruned.pending).toBe(2);
     await t.op.get(`/api/v1/tenants/${slug}/groups`).expect((r) => expect(r.body).toHaveLength(1));
     const actions = (await events(slug)).filter((e) => e.actor.type === 'config').map((e) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(['group_link.deleted', 'group.deleted', 'group_link.updated']));
+    expect(actions).toEqual(
+      expect.arrayContaining(['group_link.deleted', 'group.deleted', 'group_link.updated']),
+    );
 
     // the other tenant, with a group of the same name, saw nothing
     await t.op.get(`/api/v1/tenants/${other.slug}/groups/${otherGroup.id}`).expect(200);
@@ -259,7 +293,7 @@ tenants:
     expect(res.body).toEqual(JSON.parse(JSON.stringify(CONFIG_SCHEMA)));
   });
 
-  it('CONFIG_FILE is applied at start-up; a bad one stops the start with one clear message', async () => {
+  it('CONFIG_FILE is applied at start-up; a bad one fails the start-up hook with one clear message', async () => {
     const slug = unique('cfg');
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     const file = join(dir, 'boot.yaml');
@@ -268,20 +302,19 @@ tenants:
     try {
       const idp = await booted.op.get(`/api/v1/tenants/${slug}/identity-providers/entra`).expect(200);
       expect(idp.body.hasClientSecret).toBe(true);
-      const events = (await booted.op.get(`/api/v1/tenants/${slug}/audit-events?limit=50`).expect(200)).body.items;
+      const events = (await booted.op.get(`/api/v1/tenants/${slug}/audit-events?limit=50`).expect(200)).body
+        .items;
       expect(events[0].actor).toMatchObject({ type: 'config', label: `CONFIG_FILE ${file}` });
     } finally {
       await booted.close();
     }
+    // The same start-up hook on the running app (a failed start would leave its app open)
     writeFileSync(file, document(slug).replace('rank: 25', 'rank: 99'));
-    const saved = { ...process.env }; // a start that fails leaves its environment behind
-    try {
-      await expect(startTestApp({ CONFIG_FILE: file, ...env })).rejects.toThrow(
-        `CONFIG_FILE ${file} was not applied: ${file}:9:15: tenants.0.roles.0.rank: rank must be at most 49`,
-      );
-    } finally {
-      process.env = saved;
-    }
+    const config = { get: () => file } as unknown as ConstructorParameters<typeof ConfigOnBoot>[0];
+    const hook = new ConfigOnBoot(config, t.dataSource, service);
+    await expect(hook.onApplicationBootstrap()).rejects.toThrow(
+      `CONFIG_FILE ${file} was not applied: ${file}:9:15: tenants.0.roles.0.rank: rank must be at most 49`,
+    );
   });
 
   it('runs as a command: plan exits 2 with changes pending, apply 0, plan 0 after; a bad file exits 1', () => {
@@ -293,7 +326,12 @@ tenants:
     const cli = (...args: string[]) =>
       spawnSync(process.execPath, ['--disable-proto=delete', 'dist/config-as-code/cli.js', ...args], {
         cwd: join(__dirname, '..', '..'),
-        env: { PATH: process.env.PATH ?? '', DATABASE_URL: t.db.url, CFG_TEST_SECRET: SECRET, ALLOW_PRIVATE_NETWORK: 'true' },
+        env: {
+          PATH: process.env.PATH ?? '',
+          DATABASE_URL: t.db.url,
+          CFG_TEST_SECRET: SECRET,
+          ALLOW_PRIVATE_NETWORK: 'true',
+        },
         encoding: 'utf8',
         timeout: 120_000,
       });
