@@ -30,6 +30,7 @@ import { LeaversModule } from './sync/leavers/leavers.module';
 import { SyncModule } from './sync/sync.module';
 import { RemovalSafetyModule } from './removal-safety/removal-safety.module';
 import { TenantsModule } from './tenants/tenants.module';
+import { ConfigAsCodeModule } from './config-as-code/config-as-code.module';
 import { UsersModule } from './users/users.module';
 
 @Module({
@@ -78,6 +79,7 @@ import { UsersModule } from './users/users.module';
     DevIdpModule,
     ScimModule,
     AdminUiModule,
+    ConfigAsCodeModule,
   ],
   controllers: [HealthController],
   providers: [

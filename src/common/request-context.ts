@@ -8,7 +8,7 @@ export type Principal =
   | { kind: 'session'; tenantId: string; userId: string; email: string; sessionId: string };
 
 /** Who an audited write is attributed to. */
-export type ActorType = 'operator' | 'api-key' | 'user' | 'idp' | 'scim' | 'system';
+export type ActorType = 'operator' | 'api-key' | 'user' | 'idp' | 'scim' | 'system' | 'config';
 
 /** The route's tenant as the ground floor knows it; the auth guards put the tenant entity here. */
 export interface RouteTenant {

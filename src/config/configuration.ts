@@ -32,6 +32,8 @@ interface AppConfig {
   idpDiscoveryCheck: boolean;
   /** LOG_FILE: logs go to this file instead of stdout. */
   logFile: string | undefined;
+  /** CONFIG_FILE: a configuration document applied at start-up (docs/config-as-code.md). */
+  configFile: string | undefined;
   /**
    * TRUST_PROXY: how many reverse proxies in front append to X-Forwarded-For (true = 1). 0: the
    * header is ignored, so a client cannot choose its own address for rate limits and audit.
@@ -154,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
         !isProduction(vars.NODE_ENV) && (vars.DEV_IDP === 'true' || vars.ALLOW_PRIVATE_NETWORK === 'true'),
       idpDiscoveryCheck: vars.IDP_DISCOVERY_CHECK !== 'false',
       logFile: vars.LOG_FILE,
+      configFile: vars.CONFIG_FILE,
       trustProxyHops: trustProxyHops(vars.TRUST_PROXY),
       rateLimit: {
         windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS ?? 60,

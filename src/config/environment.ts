@@ -79,6 +79,10 @@ export class EnvironmentVariables {
   LOG_FILE?: string;
 
   @IsOptional()
+  @IsString()
+  CONFIG_FILE?: string;
+
+  @IsOptional()
   @Matches(/^(true|false|[0-9])$/i, {
     message: 'TRUST_PROXY must be false, true (one reverse proxy) or the number of proxies in front (0-9)',
   })
