@@ -16,6 +16,13 @@ describe('audit CSV', () => {
       expect(csvField(v).replace(/^"/, '')).toMatch(/^'/);
   });
 
+  it('defuses a formula character after a separator a spreadsheet may split on (; tab comma)', () => {
+    expect(csvField('a;=cmd()')).toBe("a;'=cmd()");
+    expect(csvField('a\t+1')).toBe("a\t'+1");
+    expect(csvField('a,-1')).toBe(`"a,'-1"`);
+    expect(csvField('a;b-c')).toBe('a;b-c');
+  });
+
   it('writes one CRLF-terminated record per event, in the column order', () => {
     const e = Object.assign(new AuditEvent(), {
       createdAt: new Date('2026-01-02T03:04:05.000Z'),

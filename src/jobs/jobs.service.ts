@@ -29,6 +29,14 @@ export interface JobView {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
+/** JSON with keys sorted at every level: the same parameters however a request ordered them. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+
 const jobView = (job: Job): JobView => ({
   id: job.id,
   kind: job.kind,
@@ -62,7 +70,11 @@ export class JobsService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Queues a job (audited as `job.queued`); a runner of any process picks it up. */
+  /**
+   * Queues a job (audited as `job.queued`); a runner of any process picks it up. The same work
+   * already queued for the tenant is answered instead (nothing written): repeating a request cannot
+   * pile up jobs that every tenant's jobs would wait behind (the queue is first come, first served).
+   */
   async enqueue(
     tenant: Tenant,
     kind: JobKind,
@@ -71,6 +83,9 @@ export class JobsService {
     ctx: RequestContext,
   ): Promise<JobView> {
     return this.tx.run(async (em) => {
+      const queued = await em.findBy(Job, { tenantId: tenant.id, kind, status: 'queued' });
+      const same = queued.find((q) => canonical(q.params) === canonical(params));
+      if (same) return jobView(same);
       const job = em.create(Job, {
         tenantId: tenant.id,
         kind,

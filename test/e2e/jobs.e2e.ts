@@ -200,16 +200,21 @@ describe('long reconciles run as jobs (#14)', () => {
   it('lists jobs newest first, paged, filtered by status and kind', async () => {
     const w = await seedPopulation(t, 501);
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++)
+    const queue = async (body: object) =>
       ids.push(
         (
           await t.op
             .post(`${api(w.slug)}/sync/reconcile`)
-            .send({})
+            .send(body)
             .expect(202)
         ).body.job.id,
       );
+    // The same reconcile still queued is answered instead of a new job: cancel it, or ask another.
+    await queue({});
     await t.op.post(`${api(w.slug)}/jobs/${ids[0]}/cancel`).expect(200);
+    await queue({});
+    await queue({ idp: 'oidc' });
+    expect(new Set(ids).size).toBe(3);
     const page1 = await t.op.get(`${api(w.slug)}/jobs?limit=2`).expect(200);
     expect(page1.body.items.map((j: { id: string }) => j.id)).toEqual([ids[2], ids[1]]);
     const page2 = await t.op.get(`${api(w.slug)}/jobs?limit=2&cursor=${page1.body.nextCursor}`).expect(200);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { compileRegex } from '../pattern-regex';
-import { matchGlob } from './link-match';
+import { compilePattern, globToRegex, matchGlob } from './link-match';
 import { buildSyncContext, planSync, type SyncPlan } from './plan';
 import { resolvePolicy } from './policy';
 import type { EngineGroup, EngineLink, EngineMembership, GroupSyncPolicy } from './types';
@@ -87,6 +87,31 @@ describe('glob matching', () => {
         },
       ),
     );
+  });
+
+  it('as a regular expression on the linear-time engine it matches the same names', () => {
+    const chars = fc.constantFrom('a', 'b', '*', '?', '.', '(', '[', '\\', '$', '{', '|', '+');
+    fc.assert(
+      fc.property(
+        fc.string({ unit: chars, maxLength: 8 }),
+        fc.string({ unit: fc.constantFrom('a', 'b', '.', '(', '\n', '\\', '$'), maxLength: 10 }),
+        (p, v) => {
+          expect(compileRegex(globToRegex(p), false).match(v) !== null).toBe(matchGlob(p, v));
+        },
+      ),
+    );
+  });
+
+  it('a glob link runs on the regular expression engine it is given (never the quadratic matcher)', () => {
+    const sources: string[] = [];
+    const spy = (source: string, ignoreCase: boolean) => (
+      sources.push(source),
+      compileRegex(source, ignoreCase)
+    );
+    const compiled = compilePattern(glob('l', 'g-eng', '*Eng-?'), true, spy);
+    expect(sources).toEqual(['(?s:.*eng-.)']);
+    expect(compiled.test('x-eng-1')).not.toBeNull();
+    expect(compiled.test('x-eng-12')).toBeNull();
   });
 
   it('a glob made to backtrack stays fast (no exponential blow-up)', () => {

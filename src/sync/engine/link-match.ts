@@ -28,6 +28,8 @@ export interface PatternHit {
 export interface CompiledPattern {
   readonly link: EngineLink;
   readonly prefix: string;
+  /** The pattern as a regular expression (a glob translated), null when no compiler was given. */
+  readonly regexSource: string | null;
   test(claim: string): PatternHit | null;
   /** Capture links only: may the capture name this group? */
   reaches(group: EngineGroup): boolean;
@@ -49,10 +51,19 @@ export function compilePattern(
   const source = link.externalGroup.trim();
   if (matchTypeOf(link) === 'glob') {
     const glob = ignoreCase ? source.toLowerCase() : source;
+    // On the linear-time engine when there is one (always, outside unit tests): the two-pointer
+    // matcher takes pattern x name steps on a crafted pair (`*aaa...ab`), which a workspace could
+    // multiply by 100 links and every claim of a sign-in or preview into seconds of blocked server.
+    const regexSource = compileRegex === undefined ? null : globToRegex(glob);
+    const regex =
+      regexSource === null || compileRegex === undefined ? null : compileRegex(regexSource, false);
+    const matches = (claim: string) =>
+      regex === null ? matchGlob(glob, claim) : regex.match(claim) !== null;
     return {
       link,
       prefix: globPrefix(glob),
-      test: (claim) => (matchGlob(glob, claim) ? { link, claim, capture: null } : null),
+      regexSource,
+      test: (claim) => (matches(claim) ? { link, claim, capture: null } : null),
       reaches: () => false,
     };
   }
@@ -61,6 +72,7 @@ export function compilePattern(
   return {
     link,
     prefix: regex.literalPrefix,
+    regexSource: source,
     test(claim) {
       const groups = regex.match(claim);
       if (groups === null) return null;
@@ -97,6 +109,14 @@ export function matchGlob(pattern: string, value: string): boolean {
   return p === pattern.length;
 }
 
+/** The same set of names as a regular expression (RE2 syntax; `?` is one character, `*` any run). */
+export function globToRegex(glob: string): string {
+  const parts = [...glob].map((c) =>
+    c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|?*+()[\]{}]/, '\\$&'),
+  );
+  return `(?s:${parts.join('')})`;
+}
+
 /** The literal text before the first wildcard. */
 function globPrefix(glob: string): string {
   const wildcard = glob.search(/[*?]/);
@@ -120,8 +140,7 @@ export class PatternIndex {
   private sets: { test: RegexMatcher; members: CompiledPattern[] }[] = [];
 
   add(pattern: CompiledPattern): void {
-    if (pattern.prefix === '' && matchTypeOf(pattern.link) === 'regex')
-      return void this.unprefixed.push(pattern);
+    if (pattern.prefix === '' && pattern.regexSource !== null) return void this.unprefixed.push(pattern);
     this.prefixed.push(pattern);
     const first = pattern.prefix.charAt(0);
     const bucket = this.byFirst.get(first);
@@ -134,7 +153,7 @@ export class PatternIndex {
     if (compileRegex === undefined) return;
     for (let i = 0; i < this.unprefixed.length; i += SET_SIZE) {
       const members = this.unprefixed.slice(i, i + SET_SIZE);
-      const source = members.map((p) => `(?:${p.link.externalGroup.trim()})`).join('|');
+      const source = members.map((p) => `(?:${p.regexSource})`).join('|');
       try {
         this.sets.push({ test: compileRegex(source, ignoreCase), members });
       } catch {
