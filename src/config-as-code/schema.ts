@@ -27,6 +27,11 @@ const LINK_PROPERTIES = {
   idp: { ...str, description: 'Slug of the IdP the link applies to; absent: every IdP of the tenant' },
   role: { ...str, description: 'A built-in role or one of the tenant roles' },
   label: { ...str, description: 'Readable name for an object id' },
+  matchType: {
+    enum: ['exact', 'glob', 'regex'],
+    description: 'How externalGroup matches: the exact name (default), a glob, or an anchored regular expression',
+  },
+  targetFromCapture: { ...bool, description: 'A regex link: capture 1 names the target group (never created)' },
 };
 export const LINK_COMPARED = ['role', 'label'] as const;
 

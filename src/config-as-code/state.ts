@@ -108,6 +108,9 @@ export function exportTenant(current: CurrentTenant, secrets: (idp: IdentityProv
               links: links.map(({ link, idp }) => ({
                 externalGroup: link.externalGroup,
                 ...(idp ? { idp } : {}),
+                // Set when the link is made (the API cannot change them): written only when not the default.
+                ...(link.matchType !== 'exact' ? { matchType: link.matchType } : {}),
+                ...(link.targetFromCapture ? { targetFromCapture: true } : {}),
                 ...Object.fromEntries(LINK_COMPARED.flatMap((f) => (link[f] === null ? [] : [[f, link[f]]]))),
               })),
             }
