@@ -331,6 +331,9 @@ tenants:
           DATABASE_URL: t.db.url,
           CFG_TEST_SECRET: SECRET,
           ALLOW_PRIVATE_NETWORK: 'true',
+          // The document's OIDC issuer is made up: apply saves it through the API's checks, without
+          // the discovery read (as startTestApp).
+          IDP_DISCOVERY_CHECK: 'false',
         },
         encoding: 'utf8',
         timeout: 120_000,
