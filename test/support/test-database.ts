@@ -1,5 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -26,12 +34,18 @@ export async function createTestDatabase({ migrated = false } = {}): Promise<Tes
     const dir = mkdtempSync(join(tmpdir(), 'groupsync-test-'));
     const file = join(dir, 'test.sqlite');
     if (migrated) copyFileSync(await sqliteTemplate(), file);
-    return { dialect, url: `sqlite:${file}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      dialect,
+      url: `sqlite:${file}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const serverUrl = process.env.TEST_DATABASE_URL!;
   const name = `gs_test_${randomBytes(6).toString('hex')}`;
   const template = migrated ? await postgresTemplate(serverUrl) : undefined;
-  await onServer(serverUrl, (c) => c.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`));
+  await onServer(serverUrl, (c) =>
+    c.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`),
+  );
   return {
     dialect,
     url: databaseUrl(serverUrl, name),
@@ -53,7 +67,8 @@ async function migrate(url: string): Promise<void> {
   try {
     await dataSource.runMigrations({ transaction: 'each' });
     // Everything into the main file, so a plain file copy is the whole database.
-    if (dataSource.options.type === 'better-sqlite3') await dataSource.query('PRAGMA wal_checkpoint(TRUNCATE)');
+    if (dataSource.options.type === 'better-sqlite3')
+      await dataSource.query('PRAGMA wal_checkpoint(TRUNCATE)');
   } finally {
     await dataSource.destroy();
   }
@@ -78,7 +93,13 @@ const TEMPLATE_LOCK_KEY = 7_302_114_551;
 
 /** A migrated PostgreSQL database to copy (CREATE DATABASE ... TEMPLATE), built once under a lock. */
 async function postgresTemplate(serverUrl: string): Promise<string> {
-  const template = `gs_tmpl_${migrationsHash('postgres')}`;
+  // Per role: a database may only be copied by its owner, and the CI role and a developer may share
+  // one server.
+  const role = (new URL(serverUrl).username || 'default')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '_')
+    .slice(0, 24);
+  const template = `gs_tmpl_${migrationsHash('postgres')}_${role}`;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   try {
