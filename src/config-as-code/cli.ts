@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { AppError } from '../common/errors';
 import { ConfigError, loadConfig } from '../config/configuration';
 import { ConfigDocumentError, readConfigDocument } from './document';
+import { dropStartupDocument, referenceEnvironment } from '../config/process-environment';
 
 /**
  * `npm run config -- plan FILE [--prune] [--json]`, `apply FILE [--prune] [--json]`,
@@ -40,7 +41,7 @@ function parseArgs(argv: string[]): Args {
 class UsageError extends Error {}
 
 async function run(args: Args): Promise<number> {
-  delete process.env.CONFIG_FILE; // the command applies what it is told, not the start-up document
+  dropStartupDocument(); // the command applies what it is told, not the start-up document
   loadConfig(); // a bad setting is one clear line before anything starts
   // Loaded after validation: entity column types depend on DATABASE_URL.
   const { NestFactory } = await import('@nestjs/core');
@@ -50,7 +51,7 @@ async function run(args: Args): Promise<number> {
   const spec =
     args.command === 'export'
       ? null
-      : readConfigDocument(args.target, readFileSync(args.target, 'utf8'), process.env);
+      : readConfigDocument(args.target, readFileSync(args.target, 'utf8'), referenceEnvironment());
   const app = await NestFactory.createApplicationContext(AppModule, {
     logger: ['error'],
     abortOnError: false,

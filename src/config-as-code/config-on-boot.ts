@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { AllConfigType } from '../config/configuration';
 import { ConfigAsCodeService } from './config-as-code.service';
 import { ConfigDocumentError, readConfigDocument } from './document';
+import { referenceEnvironment } from '../config/process-environment';
 
 /** Next to the service's other advisory locks (migrations 001, retention 002, grace sweep 015). */
 const CONFIG_FILE_LOCK_KEY = 7_140_221_020;
@@ -29,7 +30,7 @@ export class ConfigOnBoot implements OnApplicationBootstrap {
     const file = this.config.get('app.configFile', { infer: true });
     if (!file) return;
     try {
-      const spec = readConfigDocument(file, readFileSync(file, 'utf8'), process.env);
+      const spec = readConfigDocument(file, readFileSync(file, 'utf8'), referenceEnvironment());
       const plan = await this.locked(() =>
         this.service.apply(spec, { prune: false, source: `CONFIG_FILE ${file}` }),
       );
