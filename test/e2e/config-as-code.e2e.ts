@@ -323,21 +323,29 @@ tenants:
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     const file = join(dir, 'groupsync.yaml');
     writeFileSync(file, document(slug));
+    // CI's second Node loads a better-sqlite3 built for it (test/support/native-override.js).
+    const native = process.env.GROUPSYNC_BETTER_SQLITE3;
+    const preload = native ? ['-r', join(__dirname, '..', 'support', 'native-override.js')] : [];
     const cli = (...args: string[]) =>
-      spawnSync(process.execPath, ['--disable-proto=delete', 'dist/config-as-code/cli.js', ...args], {
-        cwd: join(__dirname, '..', '..'),
-        env: {
-          PATH: process.env.PATH ?? '',
-          DATABASE_URL: t.db.url,
-          CFG_TEST_SECRET: SECRET,
-          ALLOW_PRIVATE_NETWORK: 'true',
-          // The document's OIDC issuer is made up: apply saves it through the API's checks, without
-          // the discovery read (as startTestApp).
-          IDP_DISCOVERY_CHECK: 'false',
+      spawnSync(
+        process.execPath,
+        ['--disable-proto=delete', ...preload, 'dist/config-as-code/cli.js', ...args],
+        {
+          cwd: join(__dirname, '..', '..'),
+          env: {
+            PATH: process.env.PATH ?? '',
+            ...(native ? { GROUPSYNC_BETTER_SQLITE3: native } : {}),
+            DATABASE_URL: t.db.url,
+            CFG_TEST_SECRET: SECRET,
+            ALLOW_PRIVATE_NETWORK: 'true',
+            // The document's OIDC issuer is made up: apply saves it through the API's checks, without
+            // the discovery read (as startTestApp).
+            IDP_DISCOVERY_CHECK: 'false',
+          },
+          encoding: 'utf8',
+          timeout: 120_000,
         },
-        encoding: 'utf8',
-        timeout: 120_000,
-      });
+      );
     const plan = cli('plan', file);
     expect(plan.stdout).toContain(`  + tenant ${slug}\n`);
     expect(plan.stdout).toContain('Plan: 7 to add, 0 to change, 0 to delete.');
