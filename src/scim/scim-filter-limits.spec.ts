@@ -71,6 +71,16 @@ describe('compileFilter limits', () => {
       expect(rejection(`${'not '.repeat(33)}userName pr`)).toBe('the filter is nested too deeply');
     });
 
+    it('counts each and/or as a level too: 31 nots around a group with a not inside are too deep', () => {
+      // With 31 nots the or sits at depth 31, its `not` at 32, the comparison under it at 33. (A or not A) holds for
+      // the one row, (A and not A) for none, and an even number of nots changes nothing.
+      const group = (inner: string) => `(userName pr ${inner} not userName pr)`;
+      expect(count(`${'not '.repeat(30)}${group('or')}`)).toBe(1);
+      expect(count(`${'not '.repeat(30)}${group('and')}`)).toBe(0);
+      expect(rejection(`${'not '.repeat(31)}${group('or')}`)).toBe('the filter is nested too deeply');
+      expect(rejection(`${'not '.repeat(31)}${group('and')}`)).toBe('the filter is nested too deeply');
+    });
+
     it('counts a value filter as a level', () => {
       expect(count(`${'not '.repeat(30)}emails[not value pr]`)).toBe(0);
       expect(rejection(`${'not '.repeat(31)}emails[not value pr]`)).toBe('the filter is nested too deeply');

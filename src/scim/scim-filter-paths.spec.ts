@@ -93,3 +93,26 @@ describe('a multi-valued attribute without a value sub-attribute', () => {
     );
   });
 });
+
+describe('logical operators and the paths errors name', () => {
+  const USER_NAME_PR = `(u."userNameKey" IS NOT NULL AND u."userNameKey" <> '')`;
+
+  it('joins and/or in upper case SQL around the parts, in order', () => {
+    expect(compile('userName pr and active pr').sql).toBe(`(${USER_NAME_PR} AND (u."active" IS NOT NULL))`);
+    expect(compile('userName pr OR active pr').sql).toBe(`(${USER_NAME_PR} OR (u."active" IS NOT NULL))`);
+  });
+
+  it('a value filter on a single-valued attribute says so; on an unknown one, that it is unknown', () => {
+    expect(rejection(USER_FILTER_SCHEMA, 'active[value pr]')).toBe(
+      '"active" is not multi-valued, so it cannot have a value filter',
+    );
+    expect(rejection(USER_FILTER_SCHEMA, 'nosuch[value pr]')).toBe('unknown attribute "nosuch" in filter');
+  });
+
+  it("a wrong value inside a value filter names the element's full path", () => {
+    expect(rejection(USER_FILTER_SCHEMA, 'emails[primary eq "x"]')).toBe(
+      '"emails.primary" must be compared with true or false',
+    );
+    expect(rejection(USER_FILTER_SCHEMA, 'emails[type eq 5]')).toBe('"emails.type" must be compared with a string');
+  });
+});

@@ -481,6 +481,10 @@ describe('compileFilter', () => {
         sql: `(CAST(u."userId" AS text) IS NOT NULL AND CAST(u."userId" AS text) LIKE :scim_f0 ESCAPE '\\')`,
         params: { scim_f0: '0f8f%' },
       });
+      // Every substring operator compares the text form (LIKE on a uuid column would not run).
+      const text = `(CAST(u."userId" AS text) IS NOT NULL AND CAST(u."userId" AS text) LIKE :scim_f0 ESCAPE '\\')`;
+      expect(compilePostgres('id ew "950E"')).toEqual({ sql: text, params: { scim_f0: '%950e' } });
+      expect(compilePostgres('id co "950E"')).toEqual({ sql: text, params: { scim_f0: '%950e%' } });
       expect(() => compilePostgres('id eq 42')).toThrow('"id" must be compared with a string');
     });
 

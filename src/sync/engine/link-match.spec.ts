@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { compileRegex } from '../pattern-regex';
-import { compilePattern, globToRegex, matchGlob } from './link-match';
+import { compilePattern } from './link-match';
+import { globToRegex, matchGlob } from './glob';
 import { buildSyncContext, planSync, type SyncPlan } from './plan';
 import { resolvePolicy } from './policy';
 import type { EngineGroup, EngineLink, EngineMembership, GroupSyncPolicy } from './types';

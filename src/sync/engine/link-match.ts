@@ -2,6 +2,7 @@
 // expression, and a regex link may take its target group from its first capture. Pure: the regular
 // expression engine (a linear-time one) is handed in by the caller, as a RegexCompiler.
 import type { EngineGroup, EngineLink, MatchType } from './types';
+import { globPrefix, globToRegex, matchGlob } from './glob';
 
 /** A compiled, anchored regular expression. Compiled outside the engine, by a linear-time engine. */
 export interface RegexMatcher {
@@ -80,47 +81,6 @@ export function compilePattern(
     },
     reaches: (group) => link.targetFromCapture === true && regex.captureCanBe(group.name),
   };
-}
-
-/**
- * `*` any run of characters, `?` one character; everything else literal. Iterative with one saved
- * star position (no recursion, no regular expression): at most pattern x value steps, never exponential.
- */
-export function matchGlob(pattern: string, value: string): boolean {
-  let p = 0;
-  let v = 0;
-  let star = -1;
-  let resume = 0;
-  while (v < value.length) {
-    if (p < pattern.length && (pattern[p] === '?' || (pattern[p] !== '*' && pattern[p] === value[v]))) {
-      p++;
-      v++;
-    } else if (p < pattern.length && pattern[p] === '*') {
-      star = p++;
-      resume = v;
-    } else if (star !== -1) {
-      p = star + 1;
-      v = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.length && pattern[p] === '*') p++;
-  return p === pattern.length;
-}
-
-/** The same set of names as a regular expression (RE2 syntax; `?` is one character, `*` any run). */
-export function globToRegex(glob: string): string {
-  const parts = [...glob].map((c) =>
-    c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|?*+()[\]{}]/, '\\$&'),
-  );
-  return `(?s:${parts.join('')})`;
-}
-
-/** The literal text before the first wildcard. */
-function globPrefix(glob: string): string {
-  const wildcard = glob.search(/[*?]/);
-  return wildcard === -1 ? glob : glob.slice(0, wildcard);
 }
 
 /** Regex links without a literal prefix are tested together first: one alternation per this many. */

@@ -9,6 +9,8 @@ describe("the link form's live pattern check", () => {
     expect(globMatches('eng-*', 'eng-backend')).toBe(true);
     expect(globMatches('eng-?', 'eng-ab')).toBe(false);
     expect(globMatches('a.b', 'axb')).toBe(false);
+    expect(globMatches('a(b)+', 'a(b)+')).toBe(true);
+    expect(globMatches('*a*a*a*b', 'a'.repeat(5000))).toBe(false);
     const { results } = checkExamples('glob', 'Eng-*', ['ENG-backend', 'sales']);
     expect(results.map((r) => r.matches)).toEqual([true, false]);
   });

@@ -1,6 +1,7 @@
 // The link form's live check: which example group names a link would match, computed in the
 // browser with the same rules as the server (glob: `*` and `?`; regex: RE2, anchored, linear time).
 import { RE2JS } from 're2js';
+import { globToRegex } from '../../../src/sync/engine/glob';
 
 export type MatchType = 'exact' | 'glob' | 'regex';
 
@@ -27,26 +28,9 @@ export function parseExamples(text: string): string[] {
     .filter((s) => s !== '');
 }
 
-/** `*` any run, `?` one character; iterative, never exponential. */
+/** Whether a glob matches a name: the server's own translation, run on RE2 as the server does. */
 export function globMatches(pattern: string, value: string): boolean {
-  let p = 0;
-  let v = 0;
-  let star = -1;
-  let resume = 0;
-  while (v < value.length) {
-    if (p < pattern.length && (pattern[p] === '?' || (pattern[p] !== '*' && pattern[p] === value[v]))) {
-      p++;
-      v++;
-    } else if (p < pattern.length && pattern[p] === '*') {
-      star = p++;
-      resume = v;
-    } else if (star !== -1) {
-      p = star + 1;
-      v = ++resume;
-    } else return false;
-  }
-  while (pattern[p] === '*') p++;
-  return p === pattern.length;
+  return RE2JS.compile(`^${globToRegex(pattern)}$`).matches(value);
 }
 
 /**
