@@ -41,9 +41,24 @@ export class ChangeWriter {
       else await this.roles.update(tenant.id, name, { rank, description: description ?? null }, ctx);
     }
     await this.writeGroups(em, tenant, of('group'), ctx);
+    const groupIds = new Map([...(await readTenant(em, spec.slug))!.groups].map(([n, g]) => [n, g.id]));
+    const withIds = (slug: string, groupSync: object | undefined) => {
+      const defaults = spec.defaultMemberships.get(slug);
+      if (!defaults) return groupSync;
+      // Every name was checked against the document's groups, which exist by now.
+      const ids = defaults.map(({ group, role }) => ({ groupId: groupIds.get(group)!, role }));
+      return { ...groupSync, defaultMemberships: ids };
+    };
     for (const idp of of('identity_provider').filter((c) => c.action !== 'delete')) {
-      if (idp.action === 'add') await this.idps.create(tenant, idp.desired!, ctx);
-      else await this.idps.update(tenant, idp.name, updateOf(idp), ctx);
+      if (idp.action === 'add') {
+        const dto = idp.desired!;
+        const groupSync = withIds(dto.slug, dto.groupSync);
+        await this.idps.create(tenant, groupSync === dto.groupSync ? dto : { ...dto, groupSync }, ctx);
+      } else {
+        const update = updateOf(idp);
+        if (update.groupSync) update.groupSync = withIds(idp.name, update.groupSync);
+        await this.idps.update(tenant, idp.name, update, ctx);
+      }
     }
     const state = (await readTenant(em, spec.slug))!;
     for (const link of of('group_link')) await this.writeLink(state, link, ctx);

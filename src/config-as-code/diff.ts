@@ -88,14 +88,16 @@ function idpChanges(spec: TenantSpec, current: CurrentTenant | null, secrets: Se
       return [{ action: 'add', kind: 'identity_provider', name: dto.slug, fields: [], desired: dto }];
     const { slug: _slug, type, clientSecret, graph, ...rest } = dto;
     const { clientSecret: graphSecret, ...graphRest } = graph ?? {};
+    const defaults = spec.defaultMemberships.get(dto.slug);
     const want: Record<string, unknown> = {
       ...rest,
+      ...(defaults ? { groupSync: { ...rest.groupSync, defaultMemberships: defaults } } : {}),
       name: dto.name ?? dto.slug,
       enabled: dto.enabled ?? true,
       syncPaused: dto.syncPaused ?? false,
       ...(graph ? { graph: graphRest } : {}),
     };
-    const fields = fieldChanges(want, idpView(stored));
+    const fields = fieldChanges(want, idpView(stored, current!.groupNames));
     if (type !== stored.type) fields.unshift({ field: 'type', from: stored.type, to: type });
     const open = secrets(stored);
     if (clientSecret !== undefined && clientSecret !== open.clientSecret)

@@ -22,13 +22,23 @@ export interface RoleSpec {
   rank: number;
   description?: string | null;
 }
+/** A default membership as the document names it: a group by name, not by id. */
+export interface DefaultMembershipSpec {
+  group: string;
+  role: string;
+}
 export interface TenantSpec {
   slug: string;
   name: string;
   settings?: TenantSettingsDto;
   roles: RoleSpec[];
-  /** As the admin API takes them, with the secrets read from the environment. */
+  /**
+   * As the admin API takes them, with the secrets read from the environment. Without
+   * `groupSync.defaultMemberships`: the API names groups by id, the document by name (below).
+   */
   identityProviders: CreateIdentityProviderDto[];
+  /** Per IdP slug, the `groupSync.defaultMemberships` the document names (absent: left alone). */
+  defaultMemberships: Map<string, DefaultMembershipSpec[]>;
   groups: GroupSpec[];
 }
 export interface ConfigSpec {
@@ -153,6 +163,24 @@ function secretOf(
   return value;
 }
 
+/** Takes `groupSync.defaultMemberships` out of the IdP (the DTO wants ids), checking each group's name. */
+function takeDefaultMemberships(
+  located: Located,
+  path: Path,
+  raw: Record<string, unknown>,
+  groups: Set<string>,
+): { idp: Record<string, unknown>; defaults: DefaultMembershipSpec[] | undefined } {
+  const groupSync = raw.groupSync as Record<string, unknown> | undefined;
+  const defaults = groupSync?.defaultMemberships as DefaultMembershipSpec[] | undefined;
+  if (!groupSync || defaults === undefined) return { idp: raw, defaults: undefined };
+  defaults.forEach(({ group }, k) => {
+    const at = [...path, 'groupSync', 'defaultMemberships', k, 'group'];
+    if (!groups.has(group)) located.report(at, `${at.join('.')}: no group "${group}" in this tenant`);
+  });
+  const { defaultMemberships: _names, ...rest } = groupSync;
+  return { idp: { ...raw, groupSync: rest }, defaults };
+}
+
 function idpSpec(located: Located, path: Path, raw: Record<string, unknown>, env: NodeJS.ProcessEnv) {
   const body: Record<string, unknown> = { ...raw };
   if (raw.clientSecret !== undefined)
@@ -178,14 +206,22 @@ function tenantSpec(located: Located, i: number, raw: RawTenant, env: NodeJS.Pro
   unique(located, [...path, 'identityProviders'], identityProviders, (p: { slug: string }) => p.slug, 'slug');
   unique(located, [...path, 'groups'], groups, (g: GroupSpec) => g.name, 'group');
   const names = new Set(groups.map((g) => g.name));
+  // Problems are reported in document order: roles, then IdPs, then groups.
+  const roleSpecs = roles.map((r, j) => ({ ...dtoProblems(located, [...path, 'roles', j], CreateRoleDto, r) }));
+  const defaultMemberships = new Map<string, DefaultMembershipSpec[]>();
+  const idps = identityProviders.map((p, j) => {
+    const at: Path = [...path, 'identityProviders', j];
+    const { idp, defaults } = takeDefaultMemberships(located, at, p, names);
+    if (defaults !== undefined) defaultMemberships.set(String(p.slug), defaults);
+    return idpSpec(located, at, idp, env);
+  });
   return {
     slug: tenant.slug,
     name: tenant.name,
     settings: tenant.settings,
-    roles: roles.map((r, j) => ({ ...dtoProblems(located, [...path, 'roles', j], CreateRoleDto, r) })),
-    identityProviders: identityProviders.map((p, j) =>
-      idpSpec(located, [...path, 'identityProviders', j], p, env),
-    ),
+    roles: roleSpecs,
+    identityProviders: idps,
+    defaultMemberships,
     groups: groups.map((g, j) => {
       const at: Path = [...path, 'groups', j];
       if (g.parent !== undefined && !names.has(g.parent))

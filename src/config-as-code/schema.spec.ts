@@ -19,7 +19,8 @@ describe('the example of docs/config-as-code.md', () => {
       CONTOSO_GRAPH_SECRET: 'graph-secret',
     });
     expect(spec.tenants.map((t) => [t.slug, t.groups.length, t.identityProviders[0].clientSecret])).toEqual([
-      ['contoso', 3, 'entra-secret'],
+      ['contoso', 4, 'entra-secret'],
     ]);
+    expect(spec.tenants[0].defaultMemberships.get('entra')).toEqual([{ group: 'Everyone', role: 'guest' }]);
   });
 });

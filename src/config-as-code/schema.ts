@@ -75,7 +75,22 @@ const IDP_PROPERTIES = {
   groupSync: {
     type: 'object',
     description: 'The group-sync policy (docs/sync.md); keys left out keep their default',
-    propertyNames: { not: { const: 'defaultMemberships' } },
+    properties: {
+      defaultMemberships: {
+        type: 'array',
+        maxItems: 20,
+        description: 'Memberships for users whose groups match no link, naming groups of this tenant',
+        items: {
+          type: 'object',
+          required: ['group', 'role'],
+          additionalProperties: false,
+          properties: {
+            group: { ...str, minLength: 1, description: 'The name of a group of this tenant' },
+            role: { ...str, minLength: 1, description: 'A built-in role or one of the tenant roles' },
+          },
+        },
+      },
+    },
   },
 };
 

@@ -54,10 +54,18 @@ export async function readTenant(em: EntityManager, slug: string): Promise<Curre
   return current;
 }
 
-/** What the document says of an IdP, read from the stored row (secrets excluded). */
-export function idpView(idp: IdentityProvider): Record<string, unknown> {
+/**
+ * What the document says of an IdP, read from the stored row (secrets excluded). Default memberships
+ * name their group (a group deleted since is ignored by sync, and left out here).
+ */
+export function idpView(idp: IdentityProvider, groupNames: Map<string, string>): Record<string, unknown> {
   const { ssoBinding: _derived, ...config } = idp.config as Record<string, unknown>;
-  const { defaultMemberships: _ids, ...groupSync } = idp.groupSync;
+  const { defaultMemberships: ids = [], ...policy } = idp.groupSync;
+  const defaults = ids.flatMap(({ groupId, role }) => {
+    const group = groupNames.get(groupId);
+    return group === undefined ? [] : [{ group, role }];
+  });
+  const groupSync = defaults.length > 0 ? { ...policy, defaultMemberships: defaults } : policy;
   return { name: idp.name, enabled: idp.enabled, syncPaused: idp.syncPaused, ...config, groupSync };
 }
 
@@ -84,7 +92,7 @@ export function exportTenant(current: CurrentTenant, secrets: (idp: IdentityProv
       ...(r.description !== null ? { description: r.description } : {}),
     })),
     identityProviders: [...current.idps.values()].map((idp) => {
-      const view = idpView(idp);
+      const view = idpView(idp, current.groupNames);
       const open = secrets(idp);
       const graph = view.graph as Record<string, unknown> | undefined;
       return {

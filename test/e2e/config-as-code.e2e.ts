@@ -169,6 +169,53 @@ describe('configuration as code', () => {
     ).toBe(0);
   });
 
+  it('default memberships name groups of the document: stored as ids, exported as names, a role change is one change', async () => {
+    const slug = unique('cfg');
+    const withDefaults = (role: string, group = 'Platform') =>
+      document(slug).replace(
+        'removal: enforce',
+        `removal: enforce\n          defaultMemberships:\n            - group: ${group}\n              role: ${role}`,
+      );
+    const added = await apply(withDefaults('guest'));
+    expect(added.pending).toBe(7);
+    const groups = (await t.op.get(`/api/v1/tenants/${slug}/groups`).expect(200)).body as { id: string; name: string }[];
+    const platform = groups.find((g) => g.name === 'Platform')!;
+    const idp = await t.op.get(`/api/v1/tenants/${slug}/identity-providers/entra`).expect(200);
+    expect(idp.body.groupSync.defaultMemberships).toEqual([{ groupId: platform.id, role: 'guest' }]);
+    expect((await apply(withDefaults('guest'))).pending).toBe(0);
+
+    const exported = await service.export(slug);
+    expect(exported).toContain('defaultMemberships:\n            - group: Platform\n              role: guest');
+    expect(exported).not.toContain(platform.id);
+
+    const before = await eventCount(slug);
+    const changed = await apply(withDefaults('developer'));
+    expect(changed.tenants[0].changes).toEqual([
+      {
+        action: 'change',
+        kind: 'identity_provider',
+        name: 'entra',
+        fields: [
+          {
+            field: 'groupSync',
+            from: expect.objectContaining({ defaultMemberships: [{ group: 'Platform', role: 'guest' }] }),
+            to: { removal: 'enforce', defaultMemberships: [{ group: 'Platform', role: 'developer' }] },
+          },
+        ],
+      },
+    ]);
+    const after = await t.op.get(`/api/v1/tenants/${slug}/identity-providers/entra`).expect(200);
+    expect(after.body.groupSync.defaultMemberships).toEqual([{ groupId: platform.id, role: 'developer' }]);
+    expect(await eventCount(slug)).toBe(before + 1);
+
+    // A group the document does not have is refused with its position; an unknown role by the API.
+    expect(() => read(withDefaults('guest', 'Nowhere'))).toThrow(
+      'cfg.yaml:19:22: tenants.0.identityProviders.0.groupSync.defaultMemberships.0.group: no group "Nowhere" in this tenant',
+    );
+    await expect(apply(withDefaults('emperor'))).rejects.toThrow(/defaultMemberships.role must be one of guest, /);
+    expect(await eventCount(slug)).toBe(before + 1);
+  });
+
   it('a link change shows its impact on existing members; --prune deletes; another tenant is untouched', async () => {
     const other = await newTenant(t);
     const otherGroup = await newGroup(t, other.slug, { name: 'Engineering' });
