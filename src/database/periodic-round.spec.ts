@@ -1,0 +1,108 @@
+import { Logger } from '@nestjs/common';
+import { PeriodicRound } from './periodic-round';
+
+/** A promise the test settles by hand. */
+function gate() {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+/** A logger whose warnings the test reads instead of printing. */
+function capturedLogger() {
+  const logger = new Logger('PeriodicRoundSpec');
+  const warnings: unknown[] = [];
+  jest.spyOn(logger, 'warn').mockImplementation((message: unknown) => void warnings.push(message));
+  return { logger, warnings };
+}
+
+describe('PeriodicRound', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('a round that throws is logged and the timer goes on', async () => {
+    jest.useFakeTimers();
+    const { logger, warnings } = capturedLogger();
+    let calls = 0;
+    const rounds = new PeriodicRound({
+      name: 'Spec round',
+      logger,
+      everyMs: 1000,
+      round: async () => {
+        calls++;
+        if (calls <= 2) throw new Error(`boom ${calls}`);
+      },
+    });
+    rounds.start();
+    await jest.advanceTimersByTimeAsync(3000);
+    expect(calls).toBe(3);
+    expect(warnings).toEqual([
+      { msg: 'Spec round failed', cause: 'boom 1' },
+      { msg: 'Spec round failed', cause: 'boom 2' },
+    ]);
+    await rounds.stop();
+  });
+
+  it('one round at a time per process: ticks while a round runs start nothing', async () => {
+    const { logger } = capturedLogger();
+    const held = gate();
+    let calls = 0;
+    const rounds = new PeriodicRound({
+      name: 'Spec round',
+      logger,
+      everyMs: 0,
+      round: async () => {
+        calls++;
+        await held.promise;
+      },
+    });
+    const first = rounds.tick();
+    expect(rounds.tick()).toBe(first);
+    expect(rounds.tick()).toBe(first);
+    held.open();
+    await first;
+    expect(calls).toBe(1);
+    await rounds.tick(); // the last round is over: a tick starts the next one
+    expect(calls).toBe(2);
+  });
+
+  it('stop waits for the round in flight, and no round starts after it', async () => {
+    jest.useFakeTimers();
+    const { logger } = capturedLogger();
+    const held = gate();
+    const order: string[] = [];
+    let calls = 0;
+    const rounds = new PeriodicRound({
+      name: 'Spec round',
+      logger,
+      everyMs: 1000,
+      round: async () => {
+        calls++;
+        order.push('round started');
+        await held.promise;
+        order.push('round finished');
+      },
+    });
+    rounds.start();
+    await jest.advanceTimersByTimeAsync(1000);
+    const stopped = rounds.stop().then(() => order.push('stopped'));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(order).toEqual(['round started']);
+    held.open();
+    await stopped;
+    expect(order).toEqual(['round started', 'round finished', 'stopped']);
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(calls).toBe(1);
+  });
+
+  it('an interval of 0 starts no timer; without a lock `exclusive` simply runs the work', async () => {
+    jest.useFakeTimers();
+    const { logger } = capturedLogger();
+    let calls = 0;
+    const rounds = new PeriodicRound({ name: 'Off', logger, everyMs: 0, round: async () => void calls++ });
+    rounds.start();
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(calls).toBe(0);
+    expect(await rounds.exclusive(async () => 42)).toEqual({ ran: true, value: 42 });
+    await rounds.stop();
+  });
+});
