@@ -94,7 +94,7 @@ describe('PeriodicRound', () => {
     expect(calls).toBe(1);
   });
 
-  it('an interval of 0 starts no timer; without a lock `exclusive` simply runs the work', async () => {
+  it('an interval of 0 starts no timer; `exclusive` without a lock is a mistake, not a silent run', async () => {
     jest.useFakeTimers();
     const { logger } = capturedLogger();
     let calls = 0;
@@ -102,7 +102,9 @@ describe('PeriodicRound', () => {
     rounds.start();
     await jest.advanceTimersByTimeAsync(60_000);
     expect(calls).toBe(0);
-    expect(await rounds.exclusive(async () => 42)).toEqual({ ran: true, value: 42 });
+    let ran = false;
+    await expect(rounds.exclusive(async () => void (ran = true))).rejects.toThrow('Off: exclusive() needs the lock option');
+    expect(ran).toBe(false);
     await rounds.stop();
   });
 });

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /** A round under the lock: its value, or `ran: false` when another process held the lock. */
 export type RoundOutcome<T> = { ran: true; value: T } | { ran: false };
@@ -58,19 +58,22 @@ export class PeriodicRound {
   }
 
   /**
-   * Runs `work` holding the advisory lock on PostgreSQL (on a connection of its own, released after),
-   * or `ran: false` without running it when another process holds the lock. SQLite: runs it.
+   * Runs `work` holding the advisory lock on PostgreSQL, or answers `ran: false` without running it
+   * when another process holds the lock. The lock lives on a pool connection of its own for the
+   * round; `work` gets that connection's manager, so statements outside transactions need no second
+   * one. SQLite: `work` runs at once with the data source's manager.
    */
-  async exclusive<T>(work: () => Promise<T>): Promise<RoundOutcome<T>> {
+  async exclusive<T>(work: (em: EntityManager) => Promise<T>): Promise<RoundOutcome<T>> {
     const lock = this.options.lock;
-    if (!lock || lock.dataSource.options.type !== 'postgres') return { ran: true, value: await work() };
+    if (!lock) throw new Error(`${this.options.name}: exclusive() needs the lock option`);
+    if (lock.dataSource.options.type !== 'postgres') return { ran: true, value: await work(lock.dataSource.manager) };
     const runner = lock.dataSource.createQueryRunner();
     try {
       await runner.connect();
       const [{ locked }] = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [lock.key]);
       if (!locked) return { ran: false };
       try {
-        return { ran: true, value: await work() };
+        return { ran: true, value: await work(runner.manager) };
       } finally {
         await runner.query('SELECT pg_advisory_unlock($1)', [lock.key]);
       }

@@ -49,7 +49,6 @@ const FIELDS = ['entityId', 'ssoUrl', 'ssoBinding', 'certificates'] as const;
 @Injectable()
 export class MetadataRefreshService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('MetadataRefresh');
-  private readonly intervalMinutes: number;
   private readonly development: boolean;
   private readonly rounds: PeriodicRound;
 
@@ -59,12 +58,11 @@ export class MetadataRefreshService implements OnApplicationBootstrap, OnModuleD
     private readonly audit: AuditService,
     config: ConfigService<AllConfigType, true>,
   ) {
-    this.intervalMinutes = config.get('ops.metadataRefreshMinutes', { infer: true });
     this.development = config.get('app.development', { infer: true });
     this.rounds = new PeriodicRound({
       name: 'Metadata refresh',
       logger: this.logger,
-      everyMs: this.intervalMinutes * 60_000,
+      everyMs: config.get('ops.metadataRefreshMinutes', { infer: true }) * 60_000,
       round: () => this.refreshAll(),
       lock: { dataSource, key: METADATA_REFRESH_LOCK_KEY },
     });

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { Session } from '../auth/session.entity';
 import type { AllConfigType, RetentionConfig } from '../config/configuration';
@@ -36,7 +36,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
   private readonly rounds: PeriodicRound;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
     config: ConfigService<AllConfigType, true>,
   ) {
     this.settings = config.get('ops.retention', { infer: true });
@@ -58,9 +58,11 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async pruneOnce(now = new Date()): Promise<RetentionResult> {
-    const outcome = await this.rounds.exclusive(async () => {
+    // The batches run on the lock's connection (PostgreSQL), one statement at a time, no transaction.
+    const outcome = await this.rounds.exclusive(async (em) => {
       const deleted = {} as Record<RetentionTarget['name'], number>;
-      for (const target of retentionTargets(this.settings, now)) deleted[target.name] = await this.prune(target);
+      for (const target of retentionTargets(this.settings, now))
+        deleted[target.name] = await this.prune(em, target);
       return deleted;
     });
     if (!outcome.ran) return 'skipped';
@@ -70,13 +72,13 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     return deleted;
   }
 
-  private async prune(target: RetentionTarget): Promise<number> {
+  private async prune(em: EntityManager, target: RetentionTarget): Promise<number> {
     const entity = ENTITY_OF[target.table];
     let deleted = 0;
     for (;;) {
-      const ids = await this.page(target);
+      const ids = await this.page(em, target);
       if (ids.length === 0) return deleted;
-      await this.dataSource.createQueryBuilder().delete().from(entity).whereInIds(ids).execute();
+      await em.createQueryBuilder().delete().from(entity).whereInIds(ids).execute();
       deleted += ids.length;
       if (ids.length < this.settings.batchSize) return deleted;
       await new Promise((resolve) => setImmediate(resolve)); // let waiting requests run
@@ -84,9 +86,9 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   /** The ids of the next batch of rows that go. */
-  private async page(target: RetentionTarget): Promise<string[]> {
+  private async page(em: EntityManager, target: RetentionTarget): Promise<string[]> {
     const jobs = target.finishedJobs;
-    const page = this.dataSource
+    const page = em
       .createQueryBuilder(ENTITY_OF[target.table], 'r')
       .select('r.id', 'id')
       .limit(this.settings.batchSize);
