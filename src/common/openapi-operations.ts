@@ -278,7 +278,10 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       'answers at once.',
     ok: {
       200: json('SyncResume'),
-      202: json('SyncResumeQueued', 'Pause lifted; the changes are applied by a job (more users than JOBS_RECONCILE_THRESHOLD)'),
+      202: json(
+        'SyncResumeQueued',
+        'Pause lifted; the changes are applied by a job (more users than JOBS_RECONCILE_THRESHOLD)',
+      ),
     },
   },
   'GET /api/v1/tenants/{tenant}/staged-removals': {

@@ -103,7 +103,9 @@ describe('PeriodicRound', () => {
     await jest.advanceTimersByTimeAsync(60_000);
     expect(calls).toBe(0);
     let ran = false;
-    await expect(rounds.exclusive(async () => void (ran = true))).rejects.toThrow('Off: exclusive() needs the lock option');
+    await expect(rounds.exclusive(async () => void (ran = true))).rejects.toThrow(
+      'Off: exclusive() needs the lock option',
+    );
     expect(ran).toBe(false);
     await rounds.stop();
   });

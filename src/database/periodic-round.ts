@@ -44,7 +44,8 @@ export class PeriodicRound {
       .round()
       .then(
         () => undefined,
-        (error: Error) => this.options.logger.warn({ msg: `${this.options.name} failed`, cause: error.message }),
+        (error: Error) =>
+          this.options.logger.warn({ msg: `${this.options.name} failed`, cause: error.message }),
       )
       .finally(() => (this.running = undefined));
     return this.running;
@@ -66,7 +67,8 @@ export class PeriodicRound {
   async exclusive<T>(work: (em: EntityManager) => Promise<T>): Promise<RoundOutcome<T>> {
     const lock = this.options.lock;
     if (!lock) throw new Error(`${this.options.name}: exclusive() needs the lock option`);
-    if (lock.dataSource.options.type !== 'postgres') return { ran: true, value: await work(lock.dataSource.manager) };
+    if (lock.dataSource.options.type !== 'postgres')
+      return { ran: true, value: await work(lock.dataSource.manager) };
     const runner = lock.dataSource.createQueryRunner();
     try {
       await runner.connect();

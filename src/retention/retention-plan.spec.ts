@@ -14,7 +14,13 @@ describe('retention plan', () => {
   it('keeps 365 days of audit by default and prunes refused sign-ins sooner only when told', () => {
     const now = new Date(Date.UTC(2026, 11, 1));
     const same = retentionTargets({ auditDays: 365, refusedSignInDays: 365, jobDays: 30 }, now);
-    expect(same.map((t) => t.name)).toEqual(['audit_events', 'login_states', 'sessions', 'job_batches', 'jobs']);
+    expect(same.map((t) => t.name)).toEqual([
+      'audit_events',
+      'login_states',
+      'sessions',
+      'job_batches',
+      'jobs',
+    ]);
     expect(same[0].below).toBe(smallestTimeOrderedIdAt(now.getTime() - 365 * 86_400_000));
     const shorter = retentionTargets({ auditDays: 365, refusedSignInDays: 30, jobDays: 30 }, now);
     expect(shorter[0]).toEqual({
@@ -30,9 +36,10 @@ describe('retention plan', () => {
   it('prunes jobs by the time they finished, only finished ones, their batch log first', () => {
     const now = new Date(Date.UTC(2026, 11, 1));
     const cutoff = now.getTime() - 30 * 86_400_000;
-    const [batches, jobs] = retentionTargets({ auditDays: 365, refusedSignInDays: 365, jobDays: 30 }, now).slice(
-      -2,
-    );
+    const [batches, jobs] = retentionTargets(
+      { auditDays: 365, refusedSignInDays: 365, jobDays: 30 },
+      now,
+    ).slice(-2);
     const finished = {
       statuses: ['succeeded', 'failed', 'cancelled'],
       createdBelow: smallestTimeOrderedIdAt(cutoff),

@@ -35,10 +35,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
   private readonly settings: RetentionConfig;
   private readonly rounds: PeriodicRound;
 
-  constructor(
-    @InjectDataSource() dataSource: DataSource,
-    config: ConfigService<AllConfigType, true>,
-  ) {
+  constructor(@InjectDataSource() dataSource: DataSource, config: ConfigService<AllConfigType, true>) {
     this.settings = config.get('ops.retention', { infer: true });
     this.rounds = new PeriodicRound({
       name: 'Retention run',

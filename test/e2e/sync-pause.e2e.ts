@@ -28,7 +28,11 @@ async function pausedTenant(t: TestApp, pause: 'tenant' | 'idp') {
   await newGroupLink(t, slug, a.id, { externalGroup: 'team-a', role: 'developer' });
   await newGroupLink(t, slug, b.id, { externalGroup: 'team-b', role: 'maintainer' });
   await signIn(t, slug, 'entra', { email: 'ada@example.com' }, ['team-a']);
-  if (pause === 'tenant') await t.op.patch(api(slug)).send({ settings: { syncPaused: true } }).expect(200);
+  if (pause === 'tenant')
+    await t.op
+      .patch(api(slug))
+      .send({ settings: { syncPaused: true } })
+      .expect(200);
   else {
     const idp = await t.op
       .patch(`${api(slug)}/identity-providers/entra`)
@@ -255,7 +259,10 @@ describe('resume over the threshold runs as a job', () => {
     await newOidcIdp(t, small.slug, 'entra');
     const group = await newGroup(t, small.slug, { name: 'Solo' });
     await newGroupLink(t, small.slug, group.id, { externalGroup: 'solo', role: 'developer' });
-    await t.op.patch(api(small.slug)).send({ settings: { syncPaused: true } }).expect(200);
+    await t.op
+      .patch(api(small.slug))
+      .send({ settings: { syncPaused: true } })
+      .expect(200);
     await signIn(t, small.slug, 'entra', { email: 'sam@example.com' }, ['solo']);
     const res = await t.op
       .post(`${api(small.slug)}/sync/resume`)
@@ -287,9 +294,17 @@ describe('resume over the threshold runs as a job', () => {
     const { slug } = await pausedTenant(t, 'tenant');
     const other = await newTenant(t);
     const key = await newApiKey(t, other.slug);
-    await key.as('post', `${api(slug)}/sync/resume`).send({}).expect(403);
+    await key
+      .as('post', `${api(slug)}/sync/resume`)
+      .send({})
+      .expect(403);
     expect((await paused(slug)).tenant).toBe(true);
-    const job = (await t.op.post(`${api(slug)}/sync/resume`).send({}).expect(202)).body.job;
+    const job = (
+      await t.op
+        .post(`${api(slug)}/sync/resume`)
+        .send({})
+        .expect(202)
+    ).body.job;
     await key.as('get', `${api(slug)}/jobs/${job.id}`).expect(403);
     expectErrorShape((await key.as('get', `${api(other.slug)}/jobs/${job.id}`).expect(404)).body, 404);
     await key.as('post', `${api(other.slug)}/jobs/${job.id}/cancel`).expect(404);

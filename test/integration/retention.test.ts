@@ -110,7 +110,13 @@ describe('retention', () => {
   });
 
   /** A job created `createdDays` ago, in `status`, finished `finishedDays` ago (null: not finished), with `batches` log rows. */
-  const job = async (label: string, status: JobStatus, createdDays: number, finishedDays: number | null, batches = 0) => {
+  const job = async (
+    label: string,
+    status: JobStatus,
+    createdDays: number,
+    finishedDays: number | null,
+    batches = 0,
+  ) => {
     const created = now.getTime() - createdDays * DAY;
     const id = newTimeOrderedIdAt(created);
     await insertEntity(t, Job, {
@@ -125,7 +131,14 @@ describe('retention', () => {
       finishedAt: finishedDays === null ? null : new Date(now.getTime() - finishedDays * DAY),
     });
     for (let seq = 1; seq <= batches; seq++)
-      await insertEntity(t, JobBatch, { jobId: id, seq, processedBy: 'p', firstItem: 'a', lastItem: 'b', items: 1 });
+      await insertEntity(t, JobBatch, {
+        jobId: id,
+        seq,
+        processedBy: 'p',
+        firstItem: 'a',
+        lastItem: 'b',
+        items: 1,
+      });
     return id;
   };
 

@@ -55,7 +55,13 @@ export function JobProgress({ tenant, job, onChange }: { tenant: string; job: Jo
       ) : null}
       {running ? (
         <Flex>
-          <Button size="1" variant="soft" color="red" loading={cancel.isPending} onClick={() => cancel.mutate()}>
+          <Button
+            size="1"
+            variant="soft"
+            color="red"
+            loading={cancel.isPending}
+            onClick={() => cancel.mutate()}
+          >
             Cancel
           </Button>
         </Flex>

@@ -61,7 +61,8 @@ export function SyncPauseControl({ tenant, idp, paused }: { tenant: string; idp?
       await refresh();
     },
   });
-  const preview = resume.variables === true && resume.data && 'totals' in resume.data ? resume.data : undefined;
+  const preview =
+    resume.variables === true && resume.data && 'totals' in resume.data ? resume.data : undefined;
   const progress = job.data ? (
     <JobProgress tenant={tenant} job={job.data} onChange={() => void job.refetch()} />
   ) : null;
