@@ -16,25 +16,30 @@ function capturedLogger() {
   return { logger, warnings };
 }
 
+/** Rounds named "Spec round" whose warnings the test reads; `calls` counts the rounds started. */
+function specRounds(everyMs: number, body: (call: number) => Promise<void>) {
+  const { logger, warnings } = capturedLogger();
+  const counter = { calls: 0 };
+  const rounds = new PeriodicRound({
+    name: 'Spec round',
+    logger,
+    everyMs,
+    round: () => body(++counter.calls),
+  });
+  return { rounds, warnings, counter };
+}
+
 describe('PeriodicRound', () => {
   afterEach(() => jest.useRealTimers());
 
   it('a round that throws is logged and the timer goes on', async () => {
     jest.useFakeTimers();
-    const { logger, warnings } = capturedLogger();
-    let calls = 0;
-    const rounds = new PeriodicRound({
-      name: 'Spec round',
-      logger,
-      everyMs: 1000,
-      round: async () => {
-        calls++;
-        if (calls <= 2) throw new Error(`boom ${calls}`);
-      },
+    const { rounds, warnings, counter } = specRounds(1000, async (call) => {
+      if (call <= 2) throw new Error(`boom ${call}`);
     });
     rounds.start();
     await jest.advanceTimersByTimeAsync(3000);
-    expect(calls).toBe(3);
+    expect(counter.calls).toBe(3);
     expect(warnings).toEqual([
       { msg: 'Spec round failed', cause: 'boom 1' },
       { msg: 'Spec round failed', cause: 'boom 2' },
@@ -43,44 +48,26 @@ describe('PeriodicRound', () => {
   });
 
   it('one round at a time per process: ticks while a round runs start nothing', async () => {
-    const { logger } = capturedLogger();
     const held = gate();
-    let calls = 0;
-    const rounds = new PeriodicRound({
-      name: 'Spec round',
-      logger,
-      everyMs: 0,
-      round: async () => {
-        calls++;
-        await held.promise;
-      },
-    });
+    const { rounds, counter } = specRounds(0, () => held.promise);
     const first = rounds.tick();
     expect(rounds.tick()).toBe(first);
     expect(rounds.tick()).toBe(first);
     held.open();
     await first;
-    expect(calls).toBe(1);
+    expect(counter.calls).toBe(1);
     await rounds.tick(); // the last round is over: a tick starts the next one
-    expect(calls).toBe(2);
+    expect(counter.calls).toBe(2);
   });
 
   it('stop waits for the round in flight, and no round starts after it', async () => {
     jest.useFakeTimers();
-    const { logger } = capturedLogger();
     const held = gate();
     const order: string[] = [];
-    let calls = 0;
-    const rounds = new PeriodicRound({
-      name: 'Spec round',
-      logger,
-      everyMs: 1000,
-      round: async () => {
-        calls++;
-        order.push('round started');
-        await held.promise;
-        order.push('round finished');
-      },
+    const { rounds, counter } = specRounds(1000, async () => {
+      order.push('round started');
+      await held.promise;
+      order.push('round finished');
     });
     rounds.start();
     await jest.advanceTimersByTimeAsync(1000);
@@ -91,20 +78,18 @@ describe('PeriodicRound', () => {
     await stopped;
     expect(order).toEqual(['round started', 'round finished', 'stopped']);
     await jest.advanceTimersByTimeAsync(10_000);
-    expect(calls).toBe(1);
+    expect(counter.calls).toBe(1);
   });
 
   it('an interval of 0 starts no timer; `exclusive` without a lock is a mistake, not a silent run', async () => {
     jest.useFakeTimers();
-    const { logger } = capturedLogger();
-    let calls = 0;
-    const rounds = new PeriodicRound({ name: 'Off', logger, everyMs: 0, round: async () => void calls++ });
+    const { rounds, counter } = specRounds(0, async () => undefined);
     rounds.start();
     await jest.advanceTimersByTimeAsync(60_000);
-    expect(calls).toBe(0);
+    expect(counter.calls).toBe(0);
     let ran = false;
     await expect(rounds.exclusive(async () => void (ran = true))).rejects.toThrow(
-      'Off: exclusive() needs the lock option',
+      'Spec round: exclusive() needs the lock option',
     );
     expect(ran).toBe(false);
     await rounds.stop();
