@@ -50,7 +50,7 @@ export class RemovalSafetyController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const answer = await this.resumer.resume(tenant, dto.idp, query.dryRun === 'true', ctx);
-    if ('job' in answer) res.status(202).location(`/api/v1/tenants/${tenant.slug}/jobs/${answer.job.id}`);
+    if (answer.job) res.status(202).location(`/api/v1/tenants/${tenant.slug}/jobs/${answer.job.id}`);
     return answer;
   }
 }
