@@ -272,7 +272,17 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   ...JOB_OPERATIONS,
   'POST /api/v1/tenants/{tenant}/sync/resume': {
     summary: 'Resume a paused sync (?dryRun=true lists the pending changes per user, writes nothing)',
-    ok: { 200: json('SyncResume') },
+    description:
+      'Over JOBS_RECONCILE_THRESHOLD users (default 500) the pending changes are applied by a job: the ' +
+      'pause is lifted and the job queued together, 202 {job} with a Location header. ?dryRun=true always ' +
+      'answers at once.',
+    ok: {
+      200: json('SyncResume'),
+      202: json(
+        'SyncResumeQueued',
+        'Pause lifted; the changes are applied by a job (more users than JOBS_RECONCILE_THRESHOLD)',
+      ),
+    },
   },
   'GET /api/v1/tenants/{tenant}/staged-removals': {
     summary: 'Removals the circuit breaker staged, oldest first, cursor-paged',

@@ -108,4 +108,14 @@ export const REMOVAL_SAFETY_SCHEMAS: Record<string, Schema> = {
     ),
     description: 'dryRun: the pending changes per user (totals, users, truncated); otherwise result',
   },
+  SyncResumeQueued: {
+    ...obj({
+      dryRun: bool,
+      resume: obj({ tenant: bool, idp: ns }),
+      stillPaused: obj({ tenant: bool, idps: arrayOf(s) }),
+      job: ref('Job'),
+    }),
+    description:
+      'The pause is lifted and its pending changes are applied by a reconcile job; Location names it (GET .../jobs/{id})',
+  },
 };

@@ -128,6 +128,8 @@ describe('loadConfig: operations settings (#14)', () => {
     [{ SHUTDOWN_TIMEOUT_SECONDS: '-1' }, /SHUTDOWN_TIMEOUT_SECONDS must not be less than 0/],
     [{ REDIS_URL: 'http://cache' }, /REDIS_URL must be redis:\/\//],
     [{ RETENTION_AUDIT_DAYS: '0' }, /RETENTION_AUDIT_DAYS must not be less than 1/],
+    [{ RETENTION_JOB_DAYS: '0' }, /RETENTION_JOB_DAYS must not be less than 1/],
+    [{ RETENTION_JOB_DAYS: 'month' }, /RETENTION_JOB_DAYS must be a whole number/],
     [{ RETENTION_BATCH_SIZE: '50000' }, /RETENTION_BATCH_SIZE must not be greater than 10000/],
     [{ GRACE_SWEEP_SECONDS: '-1' }, /GRACE_SWEEP_SECONDS must not be less than 0/],
     [{ GRACE_SWEEP_SECONDS: '86401' }, /GRACE_SWEEP_SECONDS must not be greater than 86400/],
@@ -155,7 +157,13 @@ describe('loadConfig: operations settings (#14)', () => {
       metricsPort: undefined,
       shutdownTimeoutSeconds: 25,
       redis: undefined,
-      retention: { auditDays: 365, refusedSignInDays: 365, intervalMinutes: 60, batchSize: 1000 },
+      retention: {
+        auditDays: 365,
+        refusedSignInDays: 365,
+        jobDays: 30,
+        intervalMinutes: 60,
+        batchSize: 1000,
+      },
       graceSweepSeconds: 60,
       jobs: { pollMs: 1000, leaseSeconds: 60, maxAttempts: 3, reconcileThreshold: 500 },
       metadataRefreshMinutes: 60,
@@ -197,12 +205,13 @@ describe('loadConfig: operations settings (#14)', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       RETENTION_AUDIT_DAYS: '730',
       RETENTION_REFUSED_SIGN_IN_DAYS: '30',
+      RETENTION_JOB_DAYS: '7',
     });
     expect(config.database.poolSize).toBe(25);
     expect(config.database.logSql).toBe(true);
     expect(config.ops.workers).toBe(4);
     expect(config.ops.redis).toEqual({ url: 'redis://127.0.0.1:6379', keyPrefix: 'groupsync:' });
-    expect(config.ops.retention).toMatchObject({ auditDays: 730, refusedSignInDays: 30 });
+    expect(config.ops.retention).toMatchObject({ auditDays: 730, refusedSignInDays: 30, jobDays: 7 });
     expect(loadConfig({ WORKERS: 'auto' }).ops.workers).toBeGreaterThanOrEqual(1);
   });
 });

@@ -100,6 +100,8 @@ export interface RetentionConfig {
   auditDays: number;
   /** Refused sign-ins (audit events of action sso.sign_in_refused) may be kept shorter than the rest. */
   refusedSignInDays: number;
+  /** Finished jobs (succeeded, failed, cancelled) and their batch log: kept this many days after they finished. */
+  jobDays: number;
   /** 0 turns the pruning job off (another tool prunes, or nothing may be deleted). */
   intervalMinutes: number;
   batchSize: number;
@@ -183,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
       retention: {
         auditDays: vars.RETENTION_AUDIT_DAYS ?? 365,
         refusedSignInDays: vars.RETENTION_REFUSED_SIGN_IN_DAYS ?? vars.RETENTION_AUDIT_DAYS ?? 365,
+        jobDays: vars.RETENTION_JOB_DAYS ?? 30,
         intervalMinutes: vars.RETENTION_INTERVAL_MINUTES ?? 60,
         batchSize: vars.RETENTION_BATCH_SIZE ?? 1000,
       },

@@ -180,6 +180,13 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @Type(() => Number)
+  @IsInt({ message: 'RETENTION_JOB_DAYS must be a whole number' })
+  @Min(1)
+  @Max(3650)
+  RETENTION_JOB_DAYS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
   @IsInt({ message: 'LEAVERS_INTERVAL_MINUTES must be a whole number' })
   @Min(0)
   @Max(1440)

@@ -7,6 +7,7 @@ import { AppError, conflict, notFound } from '../common/errors';
 import { newId } from '../common/ids';
 import type { RequestContext } from '../common/request-context';
 import type { AllConfigType } from '../config/configuration';
+import { PeriodicRound } from '../database/periodic-round';
 import { Transactions } from '../database/transactions.service';
 import { IdentityProvider, type MetadataRefreshStatus } from './identity-provider.entity';
 import { readIdpConfig, type SamlConfig } from './idp-config';
@@ -48,10 +49,8 @@ const FIELDS = ['entityId', 'ssoUrl', 'ssoBinding', 'certificates'] as const;
 @Injectable()
 export class MetadataRefreshService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('MetadataRefresh');
-  private readonly intervalMinutes: number;
   private readonly development: boolean;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly rounds: PeriodicRound;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -59,53 +58,40 @@ export class MetadataRefreshService implements OnApplicationBootstrap, OnModuleD
     private readonly audit: AuditService,
     config: ConfigService<AllConfigType, true>,
   ) {
-    this.intervalMinutes = config.get('ops.metadataRefreshMinutes', { infer: true });
     this.development = config.get('app.development', { infer: true });
+    this.rounds = new PeriodicRound({
+      name: 'Metadata refresh',
+      logger: this.logger,
+      everyMs: config.get('ops.metadataRefreshMinutes', { infer: true }) * 60_000,
+      round: () => this.refreshAll(),
+      lock: { dataSource, key: METADATA_REFRESH_LOCK_KEY },
+    });
   }
 
   onApplicationBootstrap(): void {
-    if (this.intervalMinutes === 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.refreshAll()
-        .catch((error: Error) => this.logger.warn({ msg: 'Metadata refresh failed', cause: error.message }))
-        .finally(() => (this.running = undefined));
-    }, this.intervalMinutes * 60_000);
-    this.timer.unref();
+    this.rounds.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.rounds.stop();
   }
 
   /** One round over every SAML IdP with a metadata URL (the timer calls it; operators and tests may). */
   async refreshAll(): Promise<MetadataRefreshRun> {
-    const run: MetadataRefreshRun = { refreshed: 0, changed: 0, failed: 0, skipped: false };
-    const runner = this.dataSource.createQueryRunner();
-    const pg = this.tx.dialect === 'postgres';
-    try {
-      await runner.connect();
-      if (pg) {
-        const [{ locked }] = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [
-          METADATA_REFRESH_LOCK_KEY,
-        ]);
-        if (!locked) return { ...run, skipped: true };
+    const outcome = await this.rounds.exclusive(async () => {
+      const run: MetadataRefreshRun = { refreshed: 0, changed: 0, failed: 0, skipped: false };
+      const ctx = systemContext();
+      const idps = await this.dataSource.getRepository(IdentityProvider).find({ where: { type: 'saml' } });
+      for (const idp of idps.filter((i) => samlOf(i).idpMetadataUrl)) {
+        const result = await this.refresh(idp, ctx, 'schedule');
+        run.refreshed++;
+        if (result.changed) run.changed++;
+        if (result.error) run.failed++;
       }
-      try {
-        const ctx = systemContext();
-        const idps = await this.dataSource.getRepository(IdentityProvider).find({ where: { type: 'saml' } });
-        for (const idp of idps.filter((i) => samlOf(i).idpMetadataUrl)) {
-          const result = await this.refresh(idp, ctx, 'schedule');
-          run.refreshed++;
-          if (result.changed) run.changed++;
-          if (result.error) run.failed++;
-        }
-      } finally {
-        if (pg) await runner.query('SELECT pg_advisory_unlock($1)', [METADATA_REFRESH_LOCK_KEY]);
-      }
-    } finally {
-      await runner.release();
-    }
+      return run;
+    });
+    if (!outcome.ran) return { refreshed: 0, changed: 0, failed: 0, skipped: true };
+    const run = outcome.value;
     if (run.changed + run.failed > 0) this.logger.log(run, 'Metadata refresh round');
     return run;
   }

@@ -6,6 +6,7 @@ import { newId } from '../common/ids';
 import type { RequestContext } from '../common/request-context';
 import type { AllConfigType } from '../config/configuration';
 import { insertRows } from '../database/insert';
+import { PeriodicRound } from '../database/periodic-round';
 import { Transactions } from '../database/transactions.service';
 import { Job, JobBatch, JobKind, jobPatch } from './job.entity';
 import { lockedJob } from './jobs.service';
@@ -57,8 +58,7 @@ export class JobRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly settings: AllConfigType['ops']['jobs'];
   /** This runner, as `lockedBy` names it. */
   readonly id = newId();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly rounds: PeriodicRound;
   private stopping = false;
 
   constructor(
@@ -67,6 +67,13 @@ export class JobRunner implements OnApplicationBootstrap, OnModuleDestroy {
     config: ConfigService<AllConfigType, true>,
   ) {
     this.settings = config.get('ops.jobs', { infer: true });
+    // No advisory lock: the claim's SKIP LOCKED spreads jobs over the processes.
+    this.rounds = new PeriodicRound({
+      name: 'Job runner',
+      logger: this.logger,
+      everyMs: this.settings.pollMs,
+      round: () => this.drain(),
+    });
   }
 
   register(kind: JobKind, handler: JobHandler): void {
@@ -74,20 +81,13 @@ export class JobRunner implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    if (this.settings.pollMs === 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.drain()
-        .catch((error: Error) => this.logger.warn({ msg: 'Job runner failed', cause: error.message }))
-        .finally(() => (this.running = undefined));
-    }, this.settings.pollMs);
-    this.timer.unref();
+    this.rounds.start();
   }
 
   /** Shutdown: the batch in flight commits, then the job is handed back (queued) for another process. */
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.rounds.stop();
   }
 
   /** Runs jobs until none is left to claim. */

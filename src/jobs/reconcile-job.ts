@@ -62,11 +62,24 @@ export class ReconcileJobs implements JobHandler, OnModuleInit {
     ctx: RequestContext,
   ): Promise<ReconcileAnswer> {
     const segments = await this.reconciler.prepare(tenant, scope);
-    const users = segments.reduce((sum, s) => sum + s.userIds.length, 0);
-    if (users <= this.threshold)
+    if (!this.isLarge(segments))
       return { queued: false, result: await this.reconciler.reconcile(tenant, scope, ctx, segments) };
+    return { queued: true, job: await this.queue(tenant, scope, segments, ctx) };
+  }
+
+  /** More users than JOBS_RECONCILE_THRESHOLD: the reconcile runs as a job. */
+  isLarge(segments: ReconcileSegment[]): boolean {
+    return usersIn(segments) > this.threshold;
+  }
+
+  /**
+   * Queues the reconcile of these segments' IdPs (the users are read again when a runner starts it).
+   * Inside `Transactions.shared` it joins the caller's transaction (resume: lifting the pause and
+   * queueing its work commit together).
+   */
+  queue(tenant: Tenant, scope: ReconcileScope, segments: ReconcileSegment[], ctx: RequestContext) {
     const params: ReconcileJobParams = { scope: { ...scope }, idpIds: segments.map((s) => s.idp.id) };
-    return { queued: true, job: await this.jobs.enqueue(tenant, 'reconcile', { ...params }, users, ctx) };
+    return this.jobs.enqueue(tenant, 'reconcile', { ...params }, usersIn(segments), ctx);
   }
 
   async start(job: Job): Promise<JobWork> {
@@ -95,6 +108,8 @@ export class ReconcileJobs implements JobHandler, OnModuleInit {
     return new ReconcileWork(this.reconciler, tenant, scope, work);
   }
 }
+
+const usersIn = (segments: ReconcileSegment[]) => segments.reduce((sum, s) => sum + s.userIds.length, 0);
 
 class ReconcileWork implements JobWork {
   remaining: number;

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Ctx, CurrentTenant, RequestContext } from '../common/request-context';
 import type { Tenant } from '../tenants/tenant.entity';
 import {
@@ -38,14 +39,18 @@ export class RemovalSafetyController {
     return this.staged.discard(tenant, dto.ids, ctx);
   }
 
+  /** Over JOBS_RECONCILE_THRESHOLD users the apply runs as a job: 202 with the job and a Location to poll. */
   @Post('sync/resume')
   @HttpCode(200)
-  resume(
+  async resume(
     @CurrentTenant() tenant: Tenant,
     @Body() dto: ResumeDto,
     @Query() query: ResumeQueryDto,
     @Ctx() ctx: RequestContext,
+    @Res({ passthrough: true }) res: Response,
   ) {
-    return this.resumer.resume(tenant, dto.idp, query.dryRun === 'true', ctx);
+    const answer = await this.resumer.resume(tenant, dto.idp, query.dryRun === 'true', ctx);
+    if (answer.job) res.status(202).location(`/api/v1/tenants/${tenant.slug}/jobs/${answer.job.id}`);
+    return answer;
   }
 }

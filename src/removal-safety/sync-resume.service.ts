@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import type { RequestContext } from '../common/request-context';
 import { Transactions } from '../database/transactions.service';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
+import { ReconcileJobs } from '../jobs/reconcile-job';
 import { addResults, emptyReconcileResult, ReconcileService } from '../sync/reconcile.service';
 import type { SyncPlan } from '../sync/engine';
 import { Tenant } from '../tenants/tenant.entity';
@@ -29,7 +30,9 @@ const pendingView = (u: { userId: string; email: string; idp: string; plan: Sync
 /**
  * Resuming a paused sync: the tenant (`settings.syncPaused`) or one IdP (`syncPaused`). The dry run
  * lists what resuming would apply (a full reconcile over the stored claims); the real one clears
- * the pause and applies it through the sync writer, so the removal breaker still applies.
+ * the pause and applies it through the sync writer, so the removal breaker still applies. Over
+ * JOBS_RECONCILE_THRESHOLD users the apply is a reconcile job, queued in the transaction that
+ * clears the pause (the answer then carries the job instead of the result).
  */
 @Injectable()
 export class SyncResumeService {
@@ -38,6 +41,7 @@ export class SyncResumeService {
     private readonly tx: Transactions,
     private readonly audit: AuditService,
     private readonly reconciler: ReconcileService,
+    private readonly reconcileJobs: ReconcileJobs,
   ) {}
 
   async resume(tenant: Tenant, idpSlug: string | undefined, dryRun: boolean, ctx: RequestContext) {
@@ -54,6 +58,14 @@ export class SyncResumeService {
     if (dryRun) {
       const pending = await this.reconciler.pendingChanges(tenant, idps);
       return { dryRun: true, resume, stillPaused, ...pending, users: pending.users.map(pendingView) };
+    }
+    const segments = await this.reconciler.segments(tenant.id, idps, {});
+    if (this.reconcileJobs.isLarge(segments)) {
+      const job = await this.tx.shared(async (tem) => {
+        await this.lift(tem, tenant, scope, idpSlug, ctx);
+        return this.reconcileJobs.queue(tenant, idpSlug === undefined ? {} : { idp: idpSlug }, segments, ctx);
+      });
+      return { dryRun: false, resume, stillPaused, job };
     }
     const fresh = await this.tx.run((tem) => this.lift(tem, tenant, scope, idpSlug, ctx));
     const result = emptyReconcileResult();

@@ -1,3 +1,5 @@
+import { FINISHED, type JobStatus } from '../jobs/job.entity';
+
 /**
  * What the retention job deletes, as plain data (no I/O): each target is one table and the condition
  * a row must meet to go. Audit events are matched by id range: ids are UUIDv7, time-ordered, so
@@ -6,17 +8,25 @@
  */
 export interface RetentionTarget {
   /** Shown in the log and the metrics. */
-  name: 'refused_sign_ins' | 'audit_events' | 'login_states' | 'sessions';
-  table: 'audit_events' | 'sso_login_states' | 'sessions';
+  name: 'refused_sign_ins' | 'audit_events' | 'login_states' | 'sessions' | 'job_batches' | 'jobs';
+  table: 'audit_events' | 'sso_login_states' | 'sessions' | 'jobs' | 'job_batches';
   /** Rows whose `column` is below `below` go (optionally only those of one audit action). */
-  column: 'id' | 'expiresAt';
+  column: 'id' | 'expiresAt' | 'finishedAt';
   below: string | Date;
   action?: string;
+  /**
+   * Jobs: only those in a finished state (never a queued or running one), and, since a job finished
+   * before the cutoff was created before it too, only ids below `createdBelow` (a primary-key range).
+   * With `ofJob`, the conditions are the job's and the rows are its batch log (`job_batches`).
+   */
+  finishedJobs?: { statuses: readonly JobStatus[]; createdBelow: string; ofJob: boolean };
 }
 
 export interface RetentionSettings {
   auditDays: number;
   refusedSignInDays: number;
+  /** Finished jobs (and their batch log) are kept this many days after they finished. */
+  jobDays: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -43,8 +53,28 @@ export function retentionTargets(settings: RetentionSettings, now: Date): Retent
     // Used once or expired: a sign-in in flight lives minutes, a session until its expiry.
     { name: 'login_states', table: 'sso_login_states', column: 'expiresAt', below: now },
     { name: 'sessions', table: 'sessions', column: 'expiresAt', below: now },
+    ...finishedJobTargets(now.getTime() - settings.jobDays * DAY_MS),
   );
   return targets;
+}
+
+/**
+ * A job's batch log goes first, in batches of its own, then the job: deleting a job alone would
+ * cascade to all its batch rows (a large reconcile has thousands) in one statement.
+ */
+function finishedJobTargets(cutoff: number): RetentionTarget[] {
+  const below = new Date(cutoff);
+  const job = { statuses: [...FINISHED], createdBelow: smallestTimeOrderedIdAt(cutoff) };
+  return [
+    {
+      name: 'job_batches',
+      table: 'job_batches',
+      column: 'finishedAt',
+      below,
+      finishedJobs: { ...job, ofJob: true },
+    },
+    { name: 'jobs', table: 'jobs', column: 'finishedAt', below, finishedJobs: { ...job, ofJob: false } },
+  ];
 }
 
 /** The lowest UUIDv7 of millisecond `ms`: every id created before `ms` sorts below it. */

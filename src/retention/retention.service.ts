@@ -5,6 +5,8 @@ import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral }
 import { AuditEvent } from '../audit/audit-event.entity';
 import { Session } from '../auth/session.entity';
 import type { AllConfigType, RetentionConfig } from '../config/configuration';
+import { PeriodicRound } from '../database/periodic-round';
+import { Job, JobBatch } from '../jobs/job.entity';
 import { SsoLoginState } from '../sso/sso-login-state.entity';
 import { type RetentionTarget, retentionTargets } from './retention-plan';
 
@@ -15,6 +17,8 @@ const ENTITY_OF: Record<RetentionTarget['table'], EntityTarget<ObjectLiteral>> =
   audit_events: AuditEvent,
   sso_login_states: SsoLoginState,
   sessions: Session,
+  jobs: Job,
+  job_batches: JobBatch,
 };
 
 export type RetentionResult = Record<RetentionTarget['name'], number> | 'skipped';
@@ -29,76 +33,72 @@ export type RetentionResult = Record<RetentionTarget['name'], number> | 'skipped
 export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Retention');
   private readonly settings: RetentionConfig;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly rounds: PeriodicRound;
 
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    config: ConfigService<AllConfigType, true>,
-  ) {
+  constructor(@InjectDataSource() dataSource: DataSource, config: ConfigService<AllConfigType, true>) {
     this.settings = config.get('ops.retention', { infer: true });
+    this.rounds = new PeriodicRound({
+      name: 'Retention run',
+      logger: this.logger,
+      everyMs: this.settings.intervalMinutes * 60_000,
+      round: () => this.pruneOnce(),
+      lock: { dataSource, key: RETENTION_LOCK_KEY },
+    });
   }
 
   onApplicationBootstrap(): void {
-    const minutes = this.settings.intervalMinutes;
-    if (minutes === 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.pruneOnce()
-        .catch((error: Error) => this.logger.warn({ msg: 'Retention run failed', cause: error.message }))
-        .finally(() => (this.running = undefined));
-    }, minutes * 60_000);
-    this.timer.unref();
+    this.rounds.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running; // never close the pool under a batch
+  onModuleDestroy(): Promise<void> {
+    return this.rounds.stop();
   }
 
   async pruneOnce(now = new Date()): Promise<RetentionResult> {
-    const runner = this.dataSource.createQueryRunner();
-    const pg = this.dataSource.options.type === 'postgres';
-    try {
-      await runner.connect();
-      if (pg) {
-        const [{ locked }] = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [
-          RETENTION_LOCK_KEY,
-        ]);
-        if (!locked) return 'skipped';
-      }
-      try {
-        const deleted = {} as Record<RetentionTarget['name'], number>;
-        for (const target of retentionTargets(this.settings, now)) {
-          deleted[target.name] = await this.prune(runner.manager, target);
-        }
-        const total = Object.values(deleted).reduce((a, b) => a + b, 0);
-        if (total > 0) this.logger.log({ msg: `Retention deleted ${total} row(s)`, deleted });
-        return deleted;
-      } finally {
-        if (pg) await runner.query('SELECT pg_advisory_unlock($1)', [RETENTION_LOCK_KEY]);
-      }
-    } finally {
-      await runner.release();
-    }
+    // The batches run on the lock's connection (PostgreSQL), one statement at a time, no transaction.
+    const outcome = await this.rounds.exclusive(async (em) => {
+      const deleted = {} as Record<RetentionTarget['name'], number>;
+      for (const target of retentionTargets(this.settings, now))
+        deleted[target.name] = await this.prune(em, target);
+      return deleted;
+    });
+    if (!outcome.ran) return 'skipped';
+    const deleted = outcome.value;
+    const total = Object.values(deleted).reduce((a, b) => a + b, 0);
+    if (total > 0) this.logger.log({ msg: `Retention deleted ${total} row(s)`, deleted });
+    return deleted;
   }
 
   private async prune(em: EntityManager, target: RetentionTarget): Promise<number> {
     const entity = ENTITY_OF[target.table];
     let deleted = 0;
     for (;;) {
-      const page = em
-        .createQueryBuilder(entity, 'r')
-        .select('r.id', 'id')
-        .where(`r.${target.column} < :below`, { below: target.below })
-        .orderBy('r.id')
-        .limit(this.settings.batchSize);
-      if (target.action) page.andWhere('r.action = :action', { action: target.action });
-      const ids = (await page.getRawMany<{ id: string }>()).map((r) => r.id);
+      const ids = await this.page(em, target);
       if (ids.length === 0) return deleted;
       await em.createQueryBuilder().delete().from(entity).whereInIds(ids).execute();
       deleted += ids.length;
       if (ids.length < this.settings.batchSize) return deleted;
       await new Promise((resolve) => setImmediate(resolve)); // let waiting requests run
     }
+  }
+
+  /** The ids of the next batch of rows that go. */
+  private async page(em: EntityManager, target: RetentionTarget): Promise<string[]> {
+    const jobs = target.finishedJobs;
+    const page = em
+      .createQueryBuilder(ENTITY_OF[target.table], 'r')
+      .select('r.id', 'id')
+      .limit(this.settings.batchSize);
+    // A batch-log row goes by its job's conditions; any page of them will do (no sort over the join).
+    if (jobs?.ofJob) page.innerJoin(Job, 'j', 'j.id = r.jobId');
+    else page.orderBy('r.id');
+    const row = jobs?.ofJob ? 'j' : 'r';
+    page.where(`${row}.${target.column} < :below`, { below: target.below });
+    if (target.action) page.andWhere('r.action = :action', { action: target.action });
+    if (jobs)
+      page
+        .andWhere(`${row}.id < :createdBelow`, { createdBelow: jobs.createdBelow })
+        .andWhere(`${row}.status IN (:...statuses)`, { statuses: jobs.statuses });
+    return (await page.getRawMany<{ id: string }>()).map((r) => r.id);
   }
 }

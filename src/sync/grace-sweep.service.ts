@@ -6,6 +6,7 @@ import { newId } from '../common/ids';
 import type { RequestContext } from '../common/request-context';
 import type { AllConfigType } from '../config/configuration';
 import { USERS_PER_TRANSACTION } from '../database/chunks';
+import { PeriodicRound } from '../database/periodic-round';
 import { Transactions } from '../database/transactions.service';
 import { Membership } from '../groups/membership.entity';
 import { Tenant } from '../tenants/tenant.entity';
@@ -43,44 +44,47 @@ interface DueKey {
  * re-planned from their stored external groups with the policy of the IdP that scheduled the
  * removal, narrowed to the due groups, and written through the sync pipeline (row locks, audit),
  * 100 users per transaction. A claim that came back in the meantime cancels instead of removing.
- * Several processes: on PostgreSQL each batch takes a transaction-scoped advisory try-lock, so one
- * process sweeps at a time and the others skip the round; SQLite has one process.
+ * Several processes: on PostgreSQL a sweep holds an advisory try-lock, so one process sweeps at a
+ * time and the others skip the round; SQLite has one process.
  */
 @Injectable()
 export class GraceSweepService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Sync');
-  private readonly intervalSeconds: number;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly rounds: PeriodicRound;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
     private readonly tx: Transactions,
     private readonly loader: SyncLoader,
     private readonly writer: SyncWriter,
     config: ConfigService<AllConfigType, true>,
   ) {
-    this.intervalSeconds = config.get('ops.graceSweepSeconds', { infer: true });
+    this.rounds = new PeriodicRound({
+      name: 'Grace-period sweep',
+      logger: this.logger,
+      everyMs: config.get('ops.graceSweepSeconds', { infer: true }) * 1000,
+      round: () => this.sweep(),
+      lock: { dataSource, key: GRACE_SWEEP_LOCK_KEY },
+    });
   }
 
   onApplicationBootstrap(): void {
-    if (this.intervalSeconds === 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.sweep()
-        .catch((error: Error) => this.logger.warn({ msg: 'Grace-period sweep failed', cause: error.message }))
-        .finally(() => (this.running = undefined));
-    }, this.intervalSeconds * 1000);
-    this.timer.unref();
+    this.rounds.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running; // never close the pool under a batch
+  onModuleDestroy(): Promise<void> {
+    return this.rounds.stop();
   }
 
   /** Applies every pending removal due at `now` (operators and tests call it; the timer does too). */
   async sweep(now = new Date()): Promise<GraceSweepResult> {
     const result: GraceSweepResult = { usersEvaluated: 0, removals: 0, cancelled: 0, skipped: false };
+    const outcome = await this.rounds.exclusive(() => this.sweepAll(now, result));
+    if (!outcome.ran) return { ...result, skipped: true };
+    return result;
+  }
+
+  private async sweepAll(now: Date, result: GraceSweepResult): Promise<void> {
     const ctx: RequestContext = {
       correlationId: newId(),
       ip: null,
@@ -91,16 +95,12 @@ export class GraceSweepService implements OnApplicationBootstrap, OnModuleDestro
     // protection keeps pending can never hold the loop.
     let after: DueKey | null = null;
     for (;;) {
-      const batch: DueKey[] | 'skipped' = await this.tx.run((em) =>
-        this.sweepBatch(em, now, after, ctx, result),
-      );
-      if (batch === 'skipped') result.skipped = true;
-      if (batch === 'skipped' || batch.length < USERS_PER_TRANSACTION) break;
+      const batch = await this.tx.run((em) => this.sweepBatch(em, now, after, ctx, result));
+      if (batch.length < USERS_PER_TRANSACTION) break;
       after = batch[batch.length - 1];
     }
     if (result.removals + result.cancelled > 0)
       this.logger.log({ ...result, correlationId: ctx.correlationId }, 'Grace-period sweep applied');
-    return result;
   }
 
   private async sweepBatch(
@@ -109,13 +109,7 @@ export class GraceSweepService implements OnApplicationBootstrap, OnModuleDestro
     after: DueKey | null,
     ctx: RequestContext,
     result: GraceSweepResult,
-  ): Promise<DueKey[] | 'skipped'> {
-    if (this.tx.dialect === 'postgres') {
-      const [{ locked }] = await em.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
-        GRACE_SWEEP_LOCK_KEY,
-      ]);
-      if (!locked) return 'skipped';
-    }
+  ): Promise<DueKey[]> {
     const due = await dueUsers(em, now, after);
     const byIdp = new Map<string, DueKey[]>();
     for (const key of due) {

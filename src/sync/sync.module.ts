@@ -33,6 +33,7 @@ import { SyncService } from './sync.service';
     PushedGroupsService,
     LinkImpactService,
     ReconcileService,
+    ReconcileJobs,
     SyncLoader,
     SyncWriter,
   ],

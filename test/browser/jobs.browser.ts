@@ -70,3 +70,44 @@ test(
   },
   TEST_TIMEOUT_MS,
 );
+
+test(
+  '"Resume and apply" of a paused IdP runs as a job: its progress shows until it is done',
+  async () => {
+    // Workspace delta from the test above: ann and ben are known to the development IdP with "eng".
+    const admin = await browser();
+    await devIdpSignIn(
+      admin,
+      '/admin/t/delta/identity-providers',
+      'ann@example.com',
+      [],
+      ['eng', 'delta-admins'],
+      'delta',
+    );
+    const card = admin.getByTestId('idp-dev');
+    await card.getByRole('button', { name: 'Pause sync' }).click();
+    await card.getByText('sync paused').waitFor();
+    // While paused, a new group is linked to "eng": resuming adds both people to it.
+    const ops = await opApi('POST', '/tenants/delta/groups', { name: 'Ops' });
+    await opApi('POST', `/tenants/delta/groups/${ops.id}/links`, { externalGroup: 'eng', role: 'reporter' });
+    await card.getByRole('button', { name: 'Preview resume' }).click();
+    await card
+      .getByTestId('resume-preview')
+      .getByText('Resuming applies 2 additions, 0 role changes, 0 removals and 0 admin changes for 2 users.')
+      .waitFor();
+    await card.getByRole('button', { name: 'Resume and apply' }).click();
+    // 202: the pause is lifted at once, the job applies the changes; read every second until done.
+    await card.getByRole('button', { name: 'Pause sync' }).waitFor();
+    const progress = card.getByTestId('job-progress');
+    await progress.getByText('Done: 2 people checked.').waitFor({ timeout: 60_000 });
+    await progress.getByText('Applied: 2 added, 0 re-roled, 0 removed').waitFor();
+    await capture(admin, 'resume-job-done');
+    expect(await card.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
+    const members = await opApi<{ email: string }[]>('GET', `/tenants/delta/groups/${ops.id}/members`);
+    expect(members.map((m) => m.email).sort()).toEqual(['ann@example.com', 'ben@example.com']);
+
+    expect(problems).toEqual([]);
+    expect(seriousViolations).toEqual([]);
+  },
+  TEST_TIMEOUT_MS,
+);

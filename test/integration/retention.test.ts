@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { Session } from '../../src/auth/session.entity';
 import { newTimeOrderedId } from '../../src/common/ids';
+import { Job, JobBatch, type JobStatus } from '../../src/jobs/job.entity';
 import { RETENTION_LOCK_KEY, RetentionService } from '../../src/retention/retention.service';
 import { SsoLoginState } from '../../src/sso/sso-login-state.entity';
 import { newOidcIdp, newTenant, newUser } from '../support/factories';
@@ -23,6 +24,7 @@ describe('retention', () => {
     t = await startTestApp({
       RETENTION_AUDIT_DAYS: '365',
       RETENTION_REFUSED_SIGN_IN_DAYS: '30',
+      RETENTION_JOB_DAYS: '30',
       RETENTION_BATCH_SIZE: '2',
       RETENTION_INTERVAL_MINUTES: '0',
     });
@@ -79,7 +81,14 @@ describe('retention', () => {
 
     const deleted = await retention.pruneOnce(now);
 
-    expect(deleted).toEqual({ refused_sign_ins: 2, audit_events: 3, login_states: 5, sessions: 3 });
+    expect(deleted).toEqual({
+      refused_sign_ins: 2,
+      audit_events: 3,
+      login_states: 5,
+      sessions: 3,
+      job_batches: 0,
+      jobs: 0,
+    });
     const left = await t.dataSource
       .getRepository(AuditEvent)
       .find({ where: { tenantId }, order: { id: 'ASC' } });
@@ -95,7 +104,91 @@ describe('retention', () => {
       audit_events: 0,
       login_states: 0,
       sessions: 0,
+      job_batches: 0,
+      jobs: 0,
     });
+  });
+
+  /** A job created `createdDays` ago, in `status`, finished `finishedDays` ago (null: not finished), with `batches` log rows. */
+  const job = async (
+    label: string,
+    status: JobStatus,
+    createdDays: number,
+    finishedDays: number | null,
+    batches = 0,
+  ) => {
+    const created = now.getTime() - createdDays * DAY;
+    const id = newTimeOrderedIdAt(created);
+    await insertEntity(t, Job, {
+      id,
+      tenantId,
+      kind: 'reconcile',
+      status,
+      params: { label },
+      createdBy: { type: 'system', id: null, label: 'test' },
+      correlationId: label,
+      createdAt: new Date(created),
+      finishedAt: finishedDays === null ? null : new Date(now.getTime() - finishedDays * DAY),
+    });
+    for (let seq = 1; seq <= batches; seq++)
+      await insertEntity(t, JobBatch, {
+        jobId: id,
+        seq,
+        processedBy: 'p',
+        firstItem: 'a',
+        lastItem: 'b',
+        items: 1,
+      });
+    return id;
+  };
+
+  it('deletes jobs finished more than RETENTION_JOB_DAYS ago with their batch log; never a queued or running one', async () => {
+    const gone = [
+      await job('succeeded-45', 'succeeded', 50, 45, 5),
+      await job('failed-31', 'failed', 31, 31, 1),
+      await job('cancelled-60', 'cancelled', 60, 60),
+    ];
+    const kept = [
+      await job('succeeded-29', 'succeeded', 40, 29, 2), // created long ago, finished within 30 days
+      await job('queued-90', 'queued', 90, null),
+      await job('running-90', 'running', 90, null, 3),
+      // A finishedAt left on a job that is running again must not make it a target either.
+      await job('running-stale-finish', 'running', 90, 80, 1),
+      await job('failed-today', 'failed', 1, 0),
+    ];
+
+    expect(await retention.pruneOnce(now)).toMatchObject({ job_batches: 6, jobs: 3 });
+
+    const jobs = await t.dataSource.getRepository(Job).find({ where: { tenantId }, order: { id: 'ASC' } });
+    expect(jobs.map((j) => j.correlationId).sort()).toEqual(
+      ['succeeded-29', 'queued-90', 'running-90', 'running-stale-finish', 'failed-today'].sort(),
+    );
+    const batches = await t.dataSource.getRepository(JobBatch).find({ order: { jobId: 'ASC', seq: 'ASC' } });
+    expect(batches.filter((b) => gone.includes(b.jobId))).toEqual([]);
+    const keptBatches = batches.filter((b) => kept.includes(b.jobId)).map((b) => `${b.jobId}:${b.seq}`);
+    expect(keptBatches.sort()).toEqual(
+      [`${kept[0]}:1`, `${kept[0]}:2`, `${kept[2]}:1`, `${kept[2]}:2`, `${kept[2]}:3`, `${kept[3]}:1`].sort(),
+    );
+    expect(await retention.pruneOnce(now)).toMatchObject({ job_batches: 0, jobs: 0 });
+  });
+
+  it('deletes the batch log of a job in batches of RETENTION_BATCH_SIZE before the job itself', async () => {
+    await job('big-old', 'succeeded', 100, 100, 5);
+    const deletes: string[] = [];
+    const logger = t.dataSource.logger;
+    const spy = jest.spyOn(logger, 'logQuery').mockImplementation((query: string) => {
+      const table = /^DELETE FROM "(jobs|job_batches)"/i.exec(query);
+      if (table) deletes.push(table[1]);
+    });
+    const saved = t.dataSource.options.logging;
+    Object.assign(t.dataSource.options, { logging: ['query'] });
+    try {
+      expect(await retention.pruneOnce(now)).toMatchObject({ job_batches: 5, jobs: 1 });
+    } finally {
+      Object.assign(t.dataSource.options, { logging: saved });
+      spy.mockRestore();
+    }
+    expect(deletes).toEqual(['job_batches', 'job_batches', 'job_batches', 'jobs']); // 2 + 2 + 1, then the job
   });
 
   it('deletes in primary-key batches of RETENTION_BATCH_SIZE statements, never one big delete', async () => {

@@ -5,6 +5,7 @@ import { DataSource, LessThanOrEqual } from 'typeorm';
 import { newId } from '../../common/ids';
 import type { RequestContext } from '../../common/request-context';
 import type { AllConfigType } from '../../config/configuration';
+import { PeriodicRound } from '../../database/periodic-round';
 import { IdentityProvider } from '../../identity-providers/identity-provider.entity';
 import { Tenant } from '../../tenants/tenant.entity';
 import { GraphRefreshService } from './graph-refresh.service';
@@ -24,9 +25,7 @@ const IDPS_PER_TICK = 20;
 @Injectable()
 export class LeaversScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Leavers');
-  private readonly intervalMinutes: number;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly rounds: PeriodicRound;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -34,22 +33,21 @@ export class LeaversScheduler implements OnApplicationBootstrap, OnModuleDestroy
     private readonly inactivity: InactivityService,
     config: ConfigService<AllConfigType, true>,
   ) {
-    this.intervalMinutes = config.get('ops.leaversIntervalMinutes', { infer: true });
+    // No advisory lock: each IdP's run is claimed on its own (claim below), so processes share the work.
+    this.rounds = new PeriodicRound({
+      name: 'Leaver schedule',
+      logger: this.logger,
+      everyMs: config.get('ops.leaversIntervalMinutes', { infer: true }) * 60_000,
+      round: () => this.runDue(),
+    });
   }
 
   onApplicationBootstrap(): void {
-    if (this.intervalMinutes === 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.runDue()
-        .catch((error: Error) => this.logger.warn({ msg: 'Leaver schedule failed', cause: error.message }))
-        .finally(() => (this.running = undefined));
-    }, this.intervalMinutes * 60_000);
-    this.timer.unref();
+    this.rounds.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.rounds.stop();
   }
 
   /** Runs every IdP due at `now` that this process claims; returns the slugs it ran. */

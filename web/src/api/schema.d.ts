@@ -651,7 +651,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resume a paused sync (?dryRun=true lists the pending changes per user, writes nothing) */
+        /**
+         * Resume a paused sync (?dryRun=true lists the pending changes per user, writes nothing)
+         * @description Over JOBS_RECONCILE_THRESHOLD users (default 500) the pending changes are applied by a job: the pause is lifted and the job queued together, 202 {job} with a Location header. ?dryRun=true always answers at once.
+         */
         post: operations["RemovalSafetyController_resume"];
         delete?: never;
         options?: never;
@@ -3398,6 +3401,19 @@ export interface components {
                 /** Format: uuid */
                 userId: string;
             }[];
+        };
+        /** @description The pause is lifted and its pending changes are applied by a reconcile job; Location names it (GET .../jobs/{id}) */
+        SyncResumeQueued: {
+            dryRun: boolean;
+            job: components["schemas"]["Job"];
+            resume: {
+                idp: string | null;
+                tenant: boolean;
+            };
+            stillPaused: {
+                idps: string[];
+                tenant: boolean;
+            };
         };
         Tenant: {
             /** Format: date-time */
@@ -7774,6 +7790,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SyncResume"];
+                };
+            };
+            /** @description Pause lifted; the changes are applied by a job (more users than JOBS_RECONCILE_THRESHOLD) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncResumeQueued"];
                 };
             };
             /** @description Invalid input (validation_failed lists each field) */

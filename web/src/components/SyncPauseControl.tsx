@@ -1,16 +1,25 @@
 import { Badge, Button, Flex, Text } from '@radix-ui/themes';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api, unwrap } from '../api/client';
+import type { Job } from '../api/types';
+import { jobFinished } from '../lib/jobs';
+import { JobProgress, useJob, useOnJobOver } from './JobProgress';
 import { ErrorCallout } from './ui';
 
 interface ResumePreview {
   totals: { usersChanged: number; adds: number; roleChanges: number; removals: number; adminChanges: number };
   stillPaused: { tenant: boolean; idps: string[] };
 }
+/** Resume and apply over JOBS_RECONCILE_THRESHOLD users: the pause is lifted, a job applies the changes. */
+interface ResumeQueued {
+  job: Job;
+}
 
 /**
  * Pause sync for the workspace or one IdP (docs/sync.md, "Pausing sync"), and resume it the safe way:
- * first the preview of what resuming applies, then resume and apply.
+ * first the preview of what resuming applies, then resume and apply. A large resume is applied by a
+ * job: its progress is shown (as "Apply now" shows a reconcile's) until it is over.
  */
 export function SyncPauseControl({ tenant, idp, paused }: { tenant: string; idp?: string; paused: boolean }) {
   const queryClient = useQueryClient();
@@ -35,26 +44,39 @@ export function SyncPauseControl({ tenant, idp, paused }: { tenant: string; idp?
           ),
     onSuccess: refresh,
   });
+  const [jobId, setJobId] = useState<string | null>(null);
+  const job = useJob(tenant, jobId);
+  useOnJobOver(jobId, job.data ? jobFinished(job.data) : false, refresh);
   const resume = useMutation({
     mutationFn: (dryRun: boolean) =>
-      unwrap<ResumePreview>(
+      unwrap<ResumePreview | ResumeQueued>(
         api.POST('/api/v1/tenants/{tenant}/sync/resume', {
           params: { path: { tenant }, query: { dryRun: dryRun ? 'true' : 'false' } },
           body: idp ? { idp } : {},
         }),
       ),
-    onSuccess: async (_data, dryRun) => {
-      if (!dryRun) await refresh();
+    onSuccess: async (data, dryRun) => {
+      if (dryRun) return;
+      if ('job' in data) setJobId(data.job.id);
+      await refresh();
     },
   });
-  const preview = resume.variables === true ? resume.data : undefined;
+  const preview =
+    resume.variables === true && resume.data && 'totals' in resume.data ? resume.data : undefined;
+  const progress = job.data ? (
+    <JobProgress tenant={tenant} job={job.data} onChange={() => void job.refetch()} />
+  ) : null;
   if (!paused)
     return (
-      <Flex gap="2" align="center" wrap="wrap">
-        <Button size="1" variant="soft" disabled={pause.isPending} onClick={() => pause.mutate()}>
-          Pause sync
-        </Button>
-        <ErrorCallout error={pause.error} title="Could not pause sync" />
+      <Flex direction="column" gap="2">
+        <Flex gap="2" align="center" wrap="wrap">
+          <Button size="1" variant="soft" disabled={pause.isPending} onClick={() => pause.mutate()}>
+            Pause sync
+          </Button>
+          <ErrorCallout error={pause.error} title="Could not pause sync" />
+        </Flex>
+        {progress}
+        <ErrorCallout error={job.error} title="Could not read the resume's progress" />
       </Flex>
     );
   return (
@@ -87,6 +109,7 @@ export function SyncPauseControl({ tenant, idp, paused }: { tenant: string; idp?
           </Button>
         </Flex>
       ) : null}
+      {progress}
       <ErrorCallout error={resume.error} title="Could not resume sync" />
     </Flex>
   );
