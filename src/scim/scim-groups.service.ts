@@ -80,7 +80,12 @@ export class ScimGroupsService {
     const group = await this.tx.run(async (em) => {
       const group = await this.find(em, caller, id, true);
       const current = await this.state(em, group);
-      await this.replan(em, caller, await this.write(em, caller, group, current, groupInput(body, group.id)), ctx);
+      await this.replan(
+        em,
+        caller,
+        await this.write(em, caller, group, current, groupInput(body, group.id)),
+        ctx,
+      );
       return group;
     });
     return this.render(this.dataSource.manager, caller, group, false);
