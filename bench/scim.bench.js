@@ -68,6 +68,7 @@ module.exports = async function scimBench(dialect, port) {
         ` load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}, at start ${loadAtStart})`,
     );
 
+    if (process.env.BENCH_SCIM_PROVISION_ONLY === 'true') return; // the issue's figure only
     await addUsersDirectly(dialect, svc.databaseUrl, Math.round(90_000 * SCALE));
     // A restart runs the start-up statistics refresh (SQLite's PRAGMA optimize; PostgreSQL: ANALYZE
     // above) that the service's 10-minute timer would otherwise do some minutes later.
