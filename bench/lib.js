@@ -4,6 +4,7 @@ const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { randomBytes } = require('node:crypto');
+const { createServer } = require('node:net');
 
 const ADMIN_TOKEN = 'bench-operator-token-0123456789abcdef';
 
@@ -52,8 +53,12 @@ async function freshDatabase(dialect) {
  * /health. `restart()` stops and starts it on the same database (start-up work such as SQLite's
  * statistics refresh runs again). BENCH_PROFILE=<dir> writes a V8 CPU profile of the service there.
  */
-async function startService(dialect, port) {
+async function startService(dialect, preferredPort) {
   const db = await freshDatabase(dialect);
+  // Another bench (another session's, on a shared machine) may hold the preferred port: then this
+  // service could not listen, and its requests would reach the other one until that one stopped
+  // and reset them (ECONNRESET). So a free port, and a service that exits while starting is an error.
+  const port = (await portIsFree(preferredPort)) ? preferredPort : await freePort();
   const base = `http://127.0.0.1:${port}`;
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
@@ -76,8 +81,11 @@ async function startService(dialect, port) {
         stdio: ['ignore', 'ignore', 'inherit'],
       },
     );
+    let exited = null;
+    child.once('exit', (code) => (exited = code));
     // Up to 2 minutes: on a loaded machine the start-up (migrations, Nest's modules) takes a while.
     for (let i = 0; i < 600; i++) {
+      if (exited !== null) throw new Error(`the service exited with ${exited} while starting`);
       try {
         if ((await fetch(`${base}/health`)).ok) return;
       } catch {
@@ -156,6 +164,25 @@ function printRow(label, r) {
   console.log(
     `${label.padEnd(58)} n=${String(r.n).padStart(6)}  p50=${r.p50.toFixed(2).padStart(8)} ms  p99=${r.p99.toFixed(2).padStart(8)} ms  ${r.perSecond.toFixed(0).padStart(7)} /s`,
   );
+}
+
+function portIsFree(port) {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, () => probe.close(() => resolve(true)));
+  });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 async function postgresAvailable() {

@@ -58,6 +58,11 @@ async function serve(config: AllConfigType, log: Logger): Promise<void> {
   // Every module is loaded now: a dependency (or anything before us) that polluted Object.prototype
   // would make TypeORM and others misbehave for every tenant, so refuse to serve at all.
   assertCleanPrototype();
+  // Idle kept-alive connections outlive the clients' and load balancers' own idle timeouts, so
+  // they close first (HTTP_KEEP_ALIVE_SECONDS); the wait for a request's headers is longer still.
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = config.ops.keepAliveSeconds * 1000;
+  server.headersTimeout = Math.max(60_000, server.keepAliveTimeout + 1000);
   await app.listen(config.app.port);
   const { port, publicUrl } = config.app;
   log.info(
@@ -66,7 +71,6 @@ async function serve(config: AllConfigType, log: Logger): Promise<void> {
   );
 
   const drain = app.get(ShutdownDrain);
-  const server = app.getHttpServer() as Server;
   const timeoutMs = config.ops.shutdownTimeoutSeconds * 1000;
   let stopping = false;
   const stop = async (signal: string) => {

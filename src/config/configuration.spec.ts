@@ -126,6 +126,7 @@ describe('loadConfig: operations settings (#14)', () => {
     [{ WORKERS: '0' }, /WORKERS must be auto or a number of processes/],
     [{ METRICS_PORT: 'x' }, /METRICS_PORT must be a whole number/],
     [{ SHUTDOWN_TIMEOUT_SECONDS: '-1' }, /SHUTDOWN_TIMEOUT_SECONDS must not be less than 0/],
+    [{ HTTP_KEEP_ALIVE_SECONDS: '0' }, /HTTP_KEEP_ALIVE_SECONDS must not be less than 1/],
     [{ REDIS_URL: 'http://cache' }, /REDIS_URL must be redis:\/\//],
     [{ RETENTION_AUDIT_DAYS: '0' }, /RETENTION_AUDIT_DAYS must not be less than 1/],
     [{ RETENTION_JOB_DAYS: '0' }, /RETENTION_JOB_DAYS must not be less than 1/],
@@ -156,6 +157,7 @@ describe('loadConfig: operations settings (#14)', () => {
       workers: 1,
       metricsPort: undefined,
       shutdownTimeoutSeconds: 25,
+      keepAliveSeconds: 65,
       redis: undefined,
       retention: {
         auditDays: 365,

@@ -68,6 +68,12 @@ interface OpsConfig {
   metricsPort: number | undefined;
   /** SHUTDOWN_TIMEOUT_SECONDS: how long SIGTERM waits for in-flight requests before closing. */
   shutdownTimeoutSeconds: number;
+  /**
+   * HTTP_KEEP_ALIVE_SECONDS: how long an idle kept-alive connection stays open. Longer than any
+   * client's or load balancer's own idle timeout, so they close first: a request sent on a
+   * connection the service closed at the same moment would be reset (ECONNRESET, or a 502).
+   */
+  keepAliveSeconds: number;
   /** REDIS_URL: rate-limit counters in Redis instead of the database. */
   redis: { url: string; keyPrefix: string } | undefined;
   retention: RetentionConfig;
@@ -178,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
       workers: vars.WORKERS === 'auto' ? availableParallelism() : Number(vars.WORKERS ?? 1),
       metricsPort: vars.METRICS_PORT,
       shutdownTimeoutSeconds: vars.SHUTDOWN_TIMEOUT_SECONDS ?? 25,
+      keepAliveSeconds: vars.HTTP_KEEP_ALIVE_SECONDS ?? 65,
       redis: vars.REDIS_URL
         ? { url: vars.REDIS_URL, keyPrefix: vars.REDIS_KEY_PREFIX ?? 'groupsync:' }
         : undefined,

@@ -157,6 +157,13 @@ export class EnvironmentVariables {
   SHUTDOWN_TIMEOUT_SECONDS?: number;
 
   @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'HTTP_KEEP_ALIVE_SECONDS must be a whole number' })
+  @Min(1)
+  @Max(3600)
+  HTTP_KEEP_ALIVE_SECONDS?: number;
+
+  @IsOptional()
   @Matches(/^rediss?:\/\/.+$/i, { message: 'REDIS_URL must be redis://host:6379 or rediss://host:6380' })
   REDIS_URL?: string;
 

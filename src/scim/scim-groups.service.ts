@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Not } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
+import type { AuditEntry } from '../audit/audit.service';
 import type { RequestContext } from '../common/request-context';
 import { inChunks } from '../database/chunks';
 import { insertInChunks, insertRows } from '../database/insert';
@@ -10,7 +10,7 @@ import { PushedGroupsService } from '../sync/pushed-groups.service';
 import { invalidValue, scimError, scimNotFound } from './scim-error';
 import { applyGroupOperation, GroupState, groupInput, wantsMembers } from './scim-group-resource';
 import { readPatchOperations } from './scim-patch-operations';
-import { groupNames, refreshPushedGroups } from './scim-pushed-groups';
+import { addPushedGroups, groupNames, refreshPushedGroups } from './scim-pushed-groups';
 import { ScimGroup, ScimGroupMember } from './scim-group.entity';
 import { parseAttributeList, project } from './scim-projection';
 import { GROUP_FILTER_SCHEMA, listPage, provisionedUserIds } from './scim-query';
@@ -29,7 +29,6 @@ export class ScimGroupsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tx: Transactions,
-    private readonly audit: AuditService,
     private readonly tokens: ScimTokensService,
     private readonly pushed: PushedGroupsService,
   ) {}
@@ -38,7 +37,7 @@ export class ScimGroupsService {
     const input = groupInput(body, null);
     const group = await this.tx.run(async (em) => {
       const group = em.create(ScimGroup, { tenantId: caller.tenant.id, idpId: caller.idp.id });
-      await this.replan(em, caller, await this.write(em, caller, group, null, input, ctx), ctx);
+      await this.replan(em, caller, await this.write(em, caller, group, null, input), ctx);
       return group;
     });
     return this.render(this.dataSource.manager, caller, group, false);
@@ -81,8 +80,12 @@ export class ScimGroupsService {
     const group = await this.tx.run(async (em) => {
       const group = await this.find(em, caller, id, true);
       const current = await this.state(em, group);
-      const affected = await this.write(em, caller, group, current, groupInput(body, group.id), ctx);
-      await this.replan(em, caller, affected, ctx);
+      await this.replan(
+        em,
+        caller,
+        await this.write(em, caller, group, current, groupInput(body, group.id)),
+        ctx,
+      );
       return group;
     });
     return this.render(this.dataSource.manager, caller, group, false);
@@ -96,8 +99,7 @@ export class ScimGroupsService {
       const current = await this.state(em, group);
       const next: GroupState = { ...current, members: new Set(current.members) };
       for (const op of operations) applyGroupOperation(next, op, group.id);
-      const affected = await this.write(em, caller, group, current, next, ctx);
-      await this.replan(em, caller, affected, ctx);
+      await this.replan(em, caller, await this.write(em, caller, group, current, next), ctx);
       return group;
     });
     // Entra and Okta expect 204 or the resource; the resource, without members, is cheap and clear.
@@ -116,28 +118,29 @@ export class ScimGroupsService {
         members,
         new Map(members.map((m) => [m, groupNames(caller, group)])),
       );
-      await this.audit.record(em, ctx, caller.tenant.id, {
+      const event = {
         action: 'scim.group_deleted',
         targetType: 'scim_group',
         targetId: group.id,
         before: { displayName: group.displayName, externalId: group.externalId, members: members.length },
         details: { idp: caller.idp.slug },
-      });
-      await this.replan(em, caller, changed, ctx);
+      };
+      await this.replan(em, caller, { changed, event }, ctx);
     });
   }
 
   /**
    * The sync pipeline re-plans the users whose stored groups the write changed (already locked),
-   * those whose changed names a link, a name-matched group or an admin group sees.
+   * those whose changed names a link, a name-matched group or an admin group sees, and writes the
+   * write's audit event with the re-plan's events.
    */
   private async replan(
     em: EntityManager,
     caller: ScimCaller,
-    changed: Map<string, string[]>,
+    write: { changed: Map<string, string[]>; event: AuditEntry },
     ctx: RequestContext,
   ) {
-    await this.pushed.applyToChanged(caller.tenant, caller.idp, changed, ctx, em);
+    await this.pushed.applyToChanged(caller.tenant, caller.idp, write.changed, ctx, em, [write.event]);
   }
 
   /**
@@ -145,15 +148,16 @@ export class ScimGroupsService {
    * PATCHes of one group run one after the other instead of overwriting each other.
    */
   private async find(em: EntityManager, caller: ScimCaller, id: string, lock = false): Promise<ScimGroup> {
-    const valid = /^[0-9a-f-]{36}$/i.test(id);
-    if (valid && lock) await this.tx.lockRow(em, 'scim_groups', id.toLowerCase());
-    const group = valid
-      ? await em.findOneBy(ScimGroup, {
-          id: id.toLowerCase(),
-          tenantId: caller.tenant.id,
-          idpId: caller.idp.id,
-        })
-      : null;
+    const query = em
+      .createQueryBuilder(ScimGroup, 'g')
+      .where('g.id = :id AND g.tenantId = :tenantId AND g.idpId = :idpId', {
+        id: id.toLowerCase(),
+        tenantId: caller.tenant.id,
+        idpId: caller.idp.id,
+      });
+    // PostgreSQL: read and lock in one statement; SQLite's queued single writer already serializes.
+    if (lock && this.tx.dialect === 'postgres') query.setLock('for_no_key_update');
+    const group = /^[0-9a-f-]{36}$/i.test(id) ? await query.getOne() : null;
     if (!group) throw scimNotFound('Group', id);
     return group;
   }
@@ -170,22 +174,20 @@ export class ScimGroupsService {
     };
   }
 
-  /** Stores the new state; returns the users whose external groups changed, with the names that did. */
+  /**
+   * Stores the new state; returns the users whose external groups changed, with the names that
+   * did, and the write's audit event (the re-plan writes it with its own, in one insert).
+   */
   private async write(
     em: EntityManager,
     caller: ScimCaller,
     group: ScimGroup,
     before: GroupState | null,
     next: GroupState,
-    ctx: RequestContext,
-  ): Promise<Map<string, string[]>> {
+  ): Promise<{ changed: Map<string, string[]>; event: AuditEntry }> {
     const tenantId = caller.tenant.id;
     const key = next.displayName.toLowerCase();
-    const clash = await em.findOne(ScimGroup, {
-      where: { idpId: caller.idp.id, displayNameKey: key, ...(before ? { id: Not(group.id) } : {}) },
-      select: { id: true },
-    });
-    if (clash) throw scimError('uniqueness', `a group named "${next.displayName}" already exists`);
+    if (!before || group.displayNameKey !== key) await this.refuseNameClash(em, caller, group, key, next);
     const wanted = [...next.members];
     const previous = before?.members ?? new Set<string>();
     const added = wanted.filter((m) => !previous.has(m));
@@ -203,14 +205,9 @@ export class ScimGroupsService {
         `members must be users provisioned by this SCIM client; unknown: ${unknown.slice(0, 5).join(', ')}`,
       );
 
-    const now = new Date();
-    Object.assign(group, {
-      displayName: next.displayName,
-      displayNameKey: key,
-      externalId: next.externalId,
-      updatedAt: now,
-    });
-    if (before) await em.save(ScimGroup, group);
+    const fields = { displayName: next.displayName, displayNameKey: key, externalId: next.externalId };
+    Object.assign(group, { ...fields, updatedAt: new Date() });
+    if (before) await em.update(ScimGroup, { id: group.id }, { ...fields, updatedAt: group.updatedAt });
     else await insertRows(em, ScimGroup, group);
 
     await insertInChunks(
@@ -221,37 +218,26 @@ export class ScimGroupsService {
     for (const chunk of inChunks(removed))
       await em.delete(ScimGroupMember, { scimGroupId: group.id, userId: In(chunk) });
 
-    // Who the IdP now says is no longer in which external group: a removal beats an older claim.
-    const dropped = new Map<string, string[]>();
-    const oldNames = before ? groupNames(caller, before) : [];
-    const newNames = new Set(groupNames(caller, next));
-    for (const m of removed) dropped.set(m, oldNames);
-    if (renamed)
-      for (const m of next.members)
-        if (previous.has(m))
-          dropped.set(
-            m,
-            oldNames.filter((n) => !newNames.has(n)),
-          );
-    const changed = await refreshPushedGroups(em, caller, affected, dropped);
+    // Members only joining a group whose names stay: nobody loses a name, the joiners gain its names.
+    const changed =
+      removed.length === 0 && (!before || !renamed)
+        ? await addPushedGroups(em, caller, added, groupNames(caller, next))
+        : await refreshPushedGroups(em, caller, affected, droppedNames(caller, before, next, removed));
+    return { changed, event: groupEvent(caller, group, before, next, added, removed) };
+  }
 
-    await this.audit.record(em, ctx, tenantId, {
-      action: before ? 'scim.group_updated' : 'scim.group_created',
-      targetType: 'scim_group',
-      targetId: group.id,
-      before: before
-        ? { displayName: before.displayName, externalId: before.externalId, members: before.members.size }
-        : null,
-      after: { displayName: next.displayName, externalId: next.externalId, members: next.members.size },
-      details: {
-        idp: caller.idp.slug,
-        added: added.length,
-        removed: removed.length,
-        addedUsers: added.slice(0, 50),
-        removedUsers: removed.slice(0, 50),
-      },
+  private async refuseNameClash(
+    em: EntityManager,
+    caller: ScimCaller,
+    group: ScimGroup,
+    key: string,
+    next: GroupState,
+  ) {
+    const clash = await em.findOne(ScimGroup, {
+      where: { idpId: caller.idp.id, displayNameKey: key, id: Not(group.id) },
+      select: { id: true },
     });
-    return changed;
+    if (clash) throw scimError('uniqueness', `a group named "${next.displayName}" already exists`);
   }
 
   private async render(em: EntityManager, caller: ScimCaller, group: ScimGroup, withoutMembers: boolean) {
@@ -308,4 +294,48 @@ export class ScimGroupsService {
       },
     };
   }
+}
+
+/** Who the IdP now says is no longer in which external group: a removal beats an older claim. */
+function droppedNames(
+  caller: ScimCaller,
+  before: GroupState | null,
+  next: GroupState,
+  removed: string[],
+): Map<string, string[]> {
+  const dropped = new Map<string, string[]>();
+  if (!before) return dropped;
+  const oldNames = groupNames(caller, before);
+  const newNames = new Set(groupNames(caller, next));
+  for (const m of removed) dropped.set(m, oldNames);
+  const lost = oldNames.filter((n) => !newNames.has(n));
+  if (lost.length > 0) for (const m of next.members) if (before.members.has(m)) dropped.set(m, lost);
+  return dropped;
+}
+
+/** The audit event of a group write (created or updated), with counts and the first 50 members each way. */
+function groupEvent(
+  caller: ScimCaller,
+  group: ScimGroup,
+  before: GroupState | null,
+  next: GroupState,
+  added: string[],
+  removed: string[],
+): AuditEntry {
+  return {
+    action: before ? 'scim.group_updated' : 'scim.group_created',
+    targetType: 'scim_group',
+    targetId: group.id,
+    before: before
+      ? { displayName: before.displayName, externalId: before.externalId, members: before.members.size }
+      : null,
+    after: { displayName: next.displayName, externalId: next.externalId, members: next.members.size },
+    details: {
+      idp: caller.idp.slug,
+      added: added.length,
+      removed: removed.length,
+      addedUsers: added.slice(0, 50),
+      removedUsers: removed.slice(0, 50),
+    },
+  };
 }

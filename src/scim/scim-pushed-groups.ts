@@ -1,5 +1,5 @@
 import { EntityManager, In } from 'typeorm';
-import { inChunks } from '../database/chunks';
+import { inChunks, rowsPerInsert } from '../database/chunks';
 import { insertInChunks } from '../database/insert';
 import { normalizeGroupName } from '../sync/engine';
 import { ExternalMembership } from '../sync/external-membership.entity';
@@ -98,6 +98,55 @@ export async function refreshPushedGroups(
           );
         }
     await insertInChunks(em, ExternalMembership, fresh);
+  }
+  return changed;
+}
+
+/**
+ * The fast way of `refreshPushedGroups` when members only join a group whose names stay (a PATCH
+ * add, a new group): nobody can lose a name, so each joining user gains the group's names unless
+ * stored already. One `INSERT ... DO NOTHING RETURNING` per chunk writes the missing rows and
+ * answers which ones were new, instead of reading every user's groups first.
+ */
+export async function addPushedGroups(
+  em: EntityManager,
+  caller: ScimCaller,
+  userIds: string[],
+  names: string[],
+): Promise<Map<string, string[]>> {
+  const changed = new Map<string, string[]>();
+  if (names.length === 0) return changed;
+  const now = new Date();
+  const rows = userIds.flatMap((userId) =>
+    names.map((externalGroup) =>
+      em.create(ExternalMembership, {
+        tenantId: caller.tenant.id,
+        userId,
+        idpId: caller.idp.id,
+        externalGroup,
+        source: 'scim',
+        seenAt: now,
+      }),
+    ),
+  );
+  const columns = em.connection.getMetadata(ExternalMembership).columns.length;
+  for (const chunk of inChunks(rows, rowsPerInsert(columns))) {
+    // TypeORM writes the dialect's "skip duplicates" and converts the values; RETURNING (both
+    // dialects) is added here, as its builder offers it on PostgreSQL only.
+    const [sql, parameters] = em
+      .createQueryBuilder()
+      .insert()
+      .into(ExternalMembership)
+      .values(chunk)
+      .orIgnore()
+      .updateEntity(false)
+      .getQueryAndParameters();
+    const inserted: { userId: string; externalGroup: string }[] = await em.query(
+      `${sql} RETURNING "userId", "externalGroup"`,
+      parameters,
+    );
+    for (const { userId, externalGroup } of inserted)
+      (changed.get(userId) ?? changed.set(userId, []).get(userId)!).push(externalGroup);
   }
   return changed;
 }

@@ -112,15 +112,22 @@ export class ScimTokensService {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!match) throw new AppError('unauthorized', 'A SCIM bearer token is required');
     const hash = sha256Hex(match[1]);
+    // Token, tenant and IdP in one statement (every SCIM request pays it), read fresh each time:
+    // a revoked token or a turned-off IdP holds on every process at once.
     const token = await this.dataSource
       .getRepository(ScimToken)
-      .findOneBy({ tokenHash: hash, revokedAt: IsNull() });
+      .createQueryBuilder('s')
+      .innerJoinAndSelect('s.tenant', 't')
+      .innerJoinAndSelect('s.idp', 'i')
+      .where('s.tokenHash = :hash AND s.revokedAt IS NULL', { hash })
+      .getOne();
     if (!token || !constantTimeEqual(token.tokenHash, hash))
       throw new AppError('unauthorized', 'The SCIM token is not valid or was revoked');
-    const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ slug: tenantSlug });
-    if (!tenant || tenant.id !== token.tenantId)
+    const { tenant, idp } = token;
+    delete token.tenant;
+    delete token.idp;
+    if (!tenant || tenant.slug !== tenantSlug)
       throw new AppError('forbidden', 'This SCIM token belongs to another workspace');
-    const idp = await this.dataSource.getRepository(IdentityProvider).findOneBy({ id: token.idpId });
     if (!idp || !idp.enabled)
       throw new AppError('unauthorized', 'The identity provider of this SCIM token is turned off');
     const now = new Date();

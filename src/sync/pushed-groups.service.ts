@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { type AuditEntry, AuditService } from '../audit/audit.service';
 import type { RequestContext } from '../common/request-context';
 import { inChunks, USERS_PER_TRANSACTION } from '../database/chunks';
 import { Transactions } from '../database/transactions.service';
@@ -27,6 +28,7 @@ export class PushedGroupsService {
     private readonly tx: Transactions,
     private readonly loader: SyncLoader,
     private readonly writer: SyncWriter,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -49,6 +51,7 @@ export class PushedGroupsService {
    * lost: a user whose names are seen by no link, no name-matched group and no admin group is not
    * re-planned (the plan could not differ), which spares a bulk load into unlinked groups the
    * users' locks, reads and plans. Their stored groups are written already; a later link sees them.
+   * `events` (the push's own audit events) go in the same insert as the re-plan's.
    */
   async applyToChanged(
     tenant: Tenant,
@@ -56,12 +59,20 @@ export class PushedGroupsService {
     changed: ReadonlyMap<string, readonly string[]>,
     ctx: RequestContext,
     within: EntityManager,
+    events: AuditEntry[] = [],
   ): Promise<PushTotals> {
-    if (changed.size === 0) return { usersChanged: 0, adds: 0, roleChanges: 0, removals: 0 };
-    const scope = { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync };
-    const context = await this.loader.context(within, scope);
-    const seen = [...changed].filter(([, names]) => seesAnyName(context, names)).map(([userId]) => userId);
-    return this.applyChanged(tenant, idp, seen, ctx, within, context);
+    const context =
+      changed.size > 0
+        ? await this.loader.context(within, { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync })
+        : null;
+    const seen = context
+      ? [...changed].filter(([, names]) => seesAnyName(context, names)).map(([userId]) => userId)
+      : [];
+    if (seen.length === 0) {
+      if (events.length > 0) await this.audit.record(within, ctx, tenant.id, events);
+      return { usersChanged: 0, adds: 0, roleChanges: 0, removals: 0 };
+    }
+    return this.applyChanged(tenant, idp, seen, ctx, within, context ?? undefined, events);
   }
 
   private async applyChanged(
@@ -71,6 +82,7 @@ export class PushedGroupsService {
     ctx: RequestContext,
     within?: EntityManager,
     context?: SyncContext,
+    events: AuditEntry[] = [],
   ): Promise<PushTotals> {
     const scope = { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync };
     const meta: ApplyMeta = {
@@ -83,6 +95,7 @@ export class PushedGroupsService {
     };
     const totals: PushTotals = { usersChanged: 0, adds: 0, roleChanges: 0, removals: 0 };
     const run = <T>(work: (em: EntityManager) => Promise<T>) => (within ? work(within) : this.tx.run(work));
+    let before = events;
     for (const batch of inChunks([...new Set(userIds)].sort(), USERS_PER_TRANSACTION)) {
       await run(async (em) => {
         const inputs = await this.loader.load(em, scope, batch, { lock: !within, context });
@@ -108,7 +121,8 @@ export class PushedGroupsService {
           totals.removals += plan.removals.length;
         }
         // The per-user summary only when it says more than the change events (a protection kept something).
-        await this.writer.apply(em, ctx, tenant.id, changed, meta, { summary: 'when-kept' });
+        await this.writer.apply(em, ctx, tenant.id, changed, meta, { summary: 'when-kept', before });
+        before = [];
       });
     }
     return totals;

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../browser/service';
@@ -97,6 +97,34 @@ describe('the service process: JSON log, refusals at start, graceful stop', () =
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('keeps an idle connection HTTP_KEEP_ALIVE_SECONDS (65 by default): clients and load balancers close theirs first', async () => {
+    const keepAliveHeader = (base: string) =>
+      new Promise<string>((resolve, reject) => {
+        const agent = new Agent({ keepAlive: true });
+        httpRequest(`${base}/health/live`, { agent }, (res) => {
+          res.resume();
+          agent.destroy();
+          resolve(String(res.headers['keep-alive']));
+        })
+          .on('error', reject)
+          .end();
+      });
+    for (const [setting, header] of [
+      [undefined, 'timeout=65'],
+      ['7', 'timeout=7'],
+    ] as const) {
+      const env = await baseEnv();
+      const service = startServiceProcess(setting ? { ...env, HTTP_KEEP_ALIVE_SECONDS: setting } : env);
+      try {
+        await service.waitFor('/health/live');
+        expect(await keepAliveHeader(service.base)).toBe(header);
+      } finally {
+        service.signal('SIGTERM');
+        await service.exited;
+      }
+    }
+  }, 120_000);
 
   it('SIGTERM during a large SCIM PATCH: the PATCH completes with 200, its change is stored, then the process stops', async () => {
     const env = await baseEnv();

@@ -25,15 +25,19 @@ const BUDGET = {
   // rows are written only when a sign-in time is an hour old or something changed. Before the
   // pipeline: 12 and 13; before issue #14: 11 and 11 (docs/operations.md lists both).
   returningSignIn: { sqlite: 6, postgres: 6 },
-  // The SCIM token, tenant and IdP; the SCIM group write (9 on SQLite, 11 on PostgreSQL with its
-  // locks); then the pipeline: tenant sync version, users, memberships with owner counts, stored groups,
-  // one membership insert and one audit insert, COMMIT. Before the pipeline: 37 and 40 (an owner
-  // count per owning user, the users locked twice). The groups made just before change the sync
-  // version, so the context is rebuilt here: groups, links and (since custom roles, +1) role ranks.
-  scimPatchOf100: { sqlite: 26, postgres: 28 },
-  // The same write into a group no link sees; then the sync version (for the links) and nothing
-  // more: no user read, lock, plan or audit of the pipeline (issue #14).
-  scimPatchUnlinked: { sqlite: 18, postgres: 20 },
+  // The SCIM token, tenant and IdP in one join; the SCIM group write (7 on SQLite: the group, its
+  // members, the provisioned check, the group update, the member insert, one INSERT ... DO NOTHING
+  // RETURNING of the stored groups; PostgreSQL locks the group in its read and the users in one
+  // statement more); then the pipeline: tenant sync version, users, memberships with owner counts,
+  // stored groups, one membership insert and one audit insert (the group's event with the re-plan's),
+  // COMMIT. The groups made just before change the sync version, so the context is rebuilt here:
+  // groups, links and role ranks. Before the pipeline: 37 and 40; before issue #14: 27 and 29; then
+  // 26 and 28 (three statements for the caller, a read-back before the group update, the name check
+  // on every PATCH, three reads before the stored-group insert, two audit inserts).
+  scimPatchOf100: { sqlite: 18, postgres: 19 },
+  // The same write into a group no link sees; then the sync version (for the links) and the audit
+  // insert, nothing more: no user read, lock, plan or membership write of the pipeline (issue #14).
+  scimPatchUnlinked: { sqlite: 11, postgres: 12 },
 };
 describe('sync pipeline query counts', () => {
   let t: TestApp;
