@@ -40,6 +40,7 @@ function input(
   more: InputOptions = {},
 ) {
   const { rows, ...rest } = more;
+  const change = (value: string) => p.set({ [name]: value } as Partial<ConnectionForm>);
   const common = {
     id: p.id(name),
     'aria-describedby': `${p.id(name)}-hint`,
@@ -49,9 +50,9 @@ function input(
   return (
     <Field id={p.id(name)} label={label} hint={hint} errors={p.errors(name)}>
       {rows ? (
-        <TextArea {...common} rows={rows} onChange={(e) => p.set({ [name]: e.target.value })} />
+        <TextArea {...common} rows={rows} onChange={(e) => change(e.target.value)} />
       ) : (
-        <TextField.Root {...common} onChange={(e) => p.set({ [name]: e.target.value })} />
+        <TextField.Root {...common} onChange={(e) => change(e.target.value)} />
       )}
     </Field>
   );
@@ -149,7 +150,7 @@ function OidcFields({ p, idp }: { p: Parts; idp: IdentityProvider }) {
           id={p.id('tokenAuthMethod')}
           label="Client authentication"
           value={p.shown.tokenAuthMethod}
-          options={TOKEN_AUTH_METHODS.map((m) => [m, m])}
+          options={TOKEN_AUTH_METHODS.map((m) => [m, m] as const)}
           hint="How the secret is sent to the token endpoint (none: public client)."
           onChange={(v) => p.set({ tokenAuthMethod: v as ConnectionForm['tokenAuthMethod'] })}
           errors={p.errors('tokenAuthMethod')}

@@ -59,7 +59,7 @@ export function IdpPolicyForm({ idp, tenant }: { idp: IdentityProvider; tenant: 
         placeholder={numeric ? 'off' : undefined}
         aria-describedby={`${id(name)}-hint`}
         value={shown[name] as string}
-        onChange={(e) => set({ [name]: e.target.value })}
+        onChange={(e) => set({ [name]: e.target.value } as Partial<PolicyForm>)}
       />
     </Field>
   );
@@ -70,7 +70,7 @@ export function IdpPolicyForm({ idp, tenant }: { idp: IdentityProvider; tenant: 
         rows={2}
         aria-describedby={`${id(name)}-hint`}
         value={shown[name]}
-        onChange={(e) => set({ [name]: e.target.value })}
+        onChange={(e) => set({ [name]: e.target.value } as Partial<PolicyForm>)}
       />
     </Field>
   );
@@ -80,7 +80,7 @@ export function IdpPolicyForm({ idp, tenant }: { idp: IdentityProvider; tenant: 
       label={label}
       hint={hint}
       checked={shown[name] as boolean}
-      onChange={(v) => set({ [name]: v })}
+      onChange={(v) => set({ [name]: v } as Partial<PolicyForm>)}
       errors={errors(name)}
     />
   );
@@ -154,7 +154,7 @@ export function IdpPolicyForm({ idp, tenant }: { idp: IdentityProvider; tenant: 
             id={id('removal')}
             label="When no link justifies a membership any more"
             value={shown.removal}
-            options={REMOVAL_POLICIES.map(([v]) => [v, v])}
+            options={REMOVAL_POLICIES.map(([v]) => [v, v] as const)}
             hint={REMOVAL_POLICIES.find(([v]) => v === shown.removal)?.[1]}
             onChange={(v) => set({ removal: v as RemovalPolicy })}
             errors={errors('removal')}
@@ -163,7 +163,7 @@ export function IdpPolicyForm({ idp, tenant }: { idp: IdentityProvider; tenant: 
             id={id('defaultRole')}
             label="Default role"
             value={shown.defaultRole}
-            options={roles.map((r) => [r, r])}
+            options={roles.map((r) => [r, r] as const)}
             hint="The role of name matching and of the default-role policy."
             onChange={(v) => set({ defaultRole: v })}
             errors={errors('defaultRole')}

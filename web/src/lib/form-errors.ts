@@ -5,7 +5,7 @@ import { ApiError } from '../api/client';
  * `[{field, problems}]`, and the save-time checks (certificates, https, OIDC discovery, metadata)
  * give `details.field` with the error's message. Forms show each beside the input it names.
  */
-export interface FieldProblem {
+interface FieldProblem {
   field: string;
   message: string;
 }
@@ -32,7 +32,7 @@ export function serverProblems(error: unknown): FieldProblem[] {
 const belongsTo = (field: string, prefix: string) =>
   field === prefix || ['.', '[', ' '].some((sep) => field.startsWith(prefix + sep));
 
-export interface PlacedErrors {
+interface PlacedErrors {
   /** Messages by the form's own field key. */
   byField: Record<string, string[]>;
   /** What names no field of the form (or names none): shown once, above the save button. */

@@ -95,7 +95,7 @@ export function policyForm(idp: IdentityProvider): PolicyForm {
   };
 }
 
-export interface PolicyPatch {
+interface PolicyPatch {
   groupSync: {
     enabled: boolean;
     claims: string[];
@@ -118,7 +118,7 @@ export interface PolicyPatch {
 }
 
 /** Non-empty trimmed lines. */
-export const lines = (value: string) =>
+const lines = (value: string) =>
   value
     .split('\n')
     .map((s) => s.trim())
