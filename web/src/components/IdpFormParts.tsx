@@ -33,8 +33,9 @@ export function useIdpForm<T extends object>(
         }),
       ),
     onSuccess: async () => {
-      setForm(null);
+      // The saved values are shown once read back, not the stale ones in between.
       await queryClient.invalidateQueries({ queryKey: ['idps', tenant] });
+      setForm(null);
     },
   });
   const placed = placeErrors(save.error, fields);
