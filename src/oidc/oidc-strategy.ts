@@ -22,6 +22,8 @@ export interface OidcRequestSettings {
   scope: string;
   /** false: the provider does not take PKCE; the challenge is left out of the authorization request. */
   pkce: boolean;
+  /** true: `prompt=login`, the provider asks for credentials even when it has a session (a test sign-in). */
+  forceLogin?: boolean;
 }
 
 /** What the strategy asks of its host: settings per request, and where login state lives. */
@@ -143,6 +145,7 @@ export class MultiOidcStrategy extends passport.Strategy {
           );
       },
     });
-    step.authenticate(req, options);
+    const login = options.step === 'login' && settings.forceLogin;
+    step.authenticate(req, login ? { ...options, prompt: 'login' } : options);
   }
 }

@@ -79,6 +79,8 @@ export class OidcSignInService implements OidcStrategyHost {
       callbackUrl: this.callbackUrl(tenant, idp),
       scope: (config.scopes ?? ['openid', 'profile', 'email']).join(' '),
       pkce: config.pkce !== false,
+      // A test sign-in (marked by its guard at the login step) asks the provider for fresh credentials.
+      forceLogin: !!(req as SignInRequest).testSignInId,
     };
   }
 

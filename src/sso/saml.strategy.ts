@@ -42,7 +42,10 @@ export class SamlStrategy extends PassportStrategy(MultiSamlStrategy, 'saml') {
         const returnTo = safeReturnTo((req.query as Record<string, unknown>).returnTo, publicUrl, '') || null;
         const testSignInId = (req as unknown as SignInRequest).testSignInId ?? null;
         const cache = { reads: {}, tenantId: tenant.id, idpId: idp.id, returnTo, testSignInId };
-        done(null, { ...saml.samlOptions(tenant, idp), cacheProvider: saml.requestCache(cache) });
+        // A test sign-in asks the IdP for fresh credentials (ForceAuthn), even over the admin's own
+        // session there: the person being tested must prove who they are.
+        const forceAuthn = testSignInId !== null;
+        done(null, { ...saml.samlOptions(tenant, idp), forceAuthn, cacheProvider: saml.requestCache(cache) });
       },
     };
     // The mixin appends its verify function (the only one passport-saml requires) to these.

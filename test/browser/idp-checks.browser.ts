@@ -72,17 +72,21 @@ test(
     await card.getByTestId('certificate').filter({ hasText: 'partner signing' }).waitFor();
     await capture(admin, 'idp-certificate-warning');
 
-    // A bad number is named where it was typed, nothing is sent.
-    await card.getByLabel('Grace period before a removal (hours)').fill('soon');
-    await card.getByRole('button', { name: 'Save sync settings' }).click();
-    await card.getByRole('alert').filter({ hasText: 'A whole number, or empty' }).waitFor();
+    // The IdP's settings page: a bad number is named where it was typed, nothing is sent.
+    await card.getByRole('link', { name: /Edit settings/ }).click();
+    const policy = admin.getByTestId('idp-policy');
+    await policy.getByLabel('Grace period before a removal (hours)').fill('soon');
+    await policy.getByRole('button', { name: 'Save group-sync policy' }).click();
+    await policy.getByRole('alert').filter({ hasText: 'A whole number, or empty' }).waitFor();
 
-    await card.getByLabel('Grace period before a removal (hours)').fill('24');
-    await card.getByRole('textbox', { name: 'Default memberships' }).fill('Everyone = reporter');
-    await card.getByRole('checkbox', { name: /Remove the default memberships/ }).click();
-    await card.getByLabel('Block users not seen for (days)').fill('90');
-    await card.getByRole('button', { name: 'Save sync settings' }).click();
-    await card.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await policy.getByLabel('Grace period before a removal (hours)').fill('24');
+    await policy.getByRole('button', { name: 'Add a default membership' }).click();
+    await policy.getByLabel('Group of default membership 1').selectOption({ label: 'Everyone' });
+    await policy.getByLabel('Role of default membership 1').selectOption('reporter');
+    await policy.getByRole('checkbox', { name: /Remove the default memberships/ }).click();
+    await policy.getByLabel('Block users not seen for (days)').fill('90');
+    await policy.getByRole('button', { name: 'Save group-sync policy' }).click();
+    await policy.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
     await capture(admin, 'idp-sync-settings-saved');
     const saved = await opApi<IdpAnswer>('GET', '/tenants/delta/identity-providers/partner');
     expect(saved.groupSync).toEqual(
@@ -93,12 +97,11 @@ test(
       }),
     );
     expect(saved.leavers).toEqual(expect.objectContaining({ blockNotSeenDays: 90, graphRefreshHours: null }));
-    // The form shows what was saved, by group name.
+    // The form shows what was saved: the group picked on the default membership's line.
     await admin.reload();
     await admin.waitForFunction(
-      () =>
-        (document.getElementById('partner-defaults') as HTMLTextAreaElement | null)?.value ===
-        'Everyone = reporter',
+      (id) => (document.getElementById('partner-defaults') as HTMLSelectElement | null)?.value === id,
+      everyone.id,
     );
 
     expect(problems).toEqual([]);

@@ -5,6 +5,7 @@ import { AuditPage } from './pages/Audit';
 import { GroupPage } from './pages/Group';
 import { GroupsPage } from './pages/Groups';
 import { IdentityProvidersPage } from './pages/IdentityProviders';
+import { IdentityProviderSettingsPage } from './pages/IdentityProviderSettings';
 import { JobsPage } from './pages/Jobs';
 import { MePage } from './pages/Me';
 import { OverviewPage } from './pages/Overview';
@@ -28,6 +29,7 @@ export function App() {
         <Route index element={<Navigate to="overview" replace />} />
         <Route path="overview" element={<OverviewPage />} />
         <Route path="identity-providers" element={<IdentityProvidersPage />} />
+        <Route path="identity-providers/:idp" element={<IdentityProviderSettingsPage />} />
         <Route path="identity-providers/:idp/test-sign-ins/:id" element={<TestSignInPage />} />
         <Route path="groups" element={<GroupsPage />} />
         <Route path="groups/:groupId" element={<GroupPage />} />

@@ -36,15 +36,36 @@ export interface IdentityProvider {
   callbackUrl?: string;
   entityId?: string;
   ssoUrl?: string;
+  certificates?: string[];
+  allowIdpInitiated?: boolean;
+  wantResponseSigned?: boolean;
+  clockSkewSeconds?: number;
+  /** SAML: the settings were read from pasted (or fetched) metadata, kept by the service. */
+  hasMetadataXml?: true;
   issuer?: string;
+  authorizationUrl?: string;
+  tokenUrl?: string;
+  userinfoUrl?: string;
+  jwksUrl?: string;
   clientId?: string;
   hasClientSecret: boolean;
-  certificates?: string[];
+  scopes?: string[];
+  pkce?: boolean;
+  tokenAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
+  claimMapping?: { externalId?: string; email?: string; displayName?: string };
   groupSync: {
+    enabled?: boolean;
     removal: string;
     adminGroups: string[];
     claims: string[];
+    delimiter?: string | null;
+    caseSensitive?: boolean;
+    dnCommonName?: boolean;
+    matchByName?: boolean;
     defaultRole: Role;
+    prohibitSignupIfNotInGroup?: boolean;
+    missingClaim?: 'keep' | 'empty';
+    overage?: 'keep' | 'graph';
     jit: boolean;
     removalGraceHours?: number;
     defaultMemberships?: { groupId: string; role: Role }[];

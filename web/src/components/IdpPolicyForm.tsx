@@ -1,127 +1,229 @@
-import { Button, Checkbox, Flex, Heading, Text, TextArea, TextField } from '@radix-ui/themes';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
-import { api, unwrap } from '../api/client';
-import type { IdentityProvider } from '../api/types';
-import { policyForm, policyPatch, type PolicyForm } from '../lib/idp-settings';
-import { useGroups } from '../pages/Groups';
-import { ErrorCallout, Field, fieldErrors } from './ui';
+import { Flex, Heading } from '@radix-ui/themes';
+import type { FormEvent } from 'react';
+import type { IdentityProvider, Role } from '../api/types';
+import {
+  POLICY_FIELDS,
+  policyForm,
+  policyPatch,
+  REMOVAL_POLICIES,
+  type PolicyForm,
+  type RemovalPolicy,
+} from '../lib/idp-policy';
+import { useRoleNames } from '../pages/Roles';
+import { DefaultMembershipsField } from './DefaultMembershipsField';
+import { checkInput, FormFooter, textInput, useIdpForm, type IdpForm } from './IdpFormParts';
+import { SelectField } from './ui';
+
+type F = IdpForm<PolicyForm>;
+const numeric = { inputMode: 'numeric', placeholder: 'off' } as const;
+
+function ReadingGroups({ f }: { f: F }) {
+  return (
+    <>
+      <Heading as="h4" size="2">
+        Reading the groups
+      </Heading>
+      {checkInput(
+        f,
+        'enabled',
+        'Sync groups at sign-in',
+        'Off: sign-ins change no membership and no admin right.',
+      )}
+      <div className="form-grid">
+        {textInput(
+          f,
+          'claims',
+          'Group claim names',
+          'Where the IdP sends groups, one a line; empty = groups.',
+          {
+            rows: 2,
+          },
+        )}
+        {textInput(
+          f,
+          'delimiter',
+          'Split each value on',
+          'For IdPs that send "a;b" in one value; empty = do not split.',
+        )}
+      </div>
+      {checkInput(f, 'ignoreCase', 'Ignore case', '"Developers" and "developers" are one group (links too).')}
+      {checkInput(
+        f,
+        'dnCommonName',
+        'Use the CN of a DN',
+        '"CN=dev,OU=groups,DC=acme" becomes "dev" (AD FS and LDAP-backed IdPs).',
+      )}
+      <div className="form-grid">
+        <SelectField
+          id={f.id('missingClaim')}
+          label="When the group claim is absent"
+          value={f.shown.missingClaim}
+          options={[
+            ['keep', 'Unknown: keep every membership (safe)'],
+            ['empty', 'No groups: remove what links gave'],
+          ]}
+          onChange={(v) => f.set({ missingClaim: v as PolicyForm['missingClaim'] })}
+          errors={f.errors('missingClaim')}
+        />
+        <SelectField
+          id={f.id('overage')}
+          label="When Entra ID sends too many groups"
+          value={f.shown.overage}
+          options={[
+            ['keep', 'Incomplete: keep every membership'],
+            ['graph', 'Ask Microsoft Graph for the full list'],
+          ]}
+          onChange={(v) => f.set({ overage: v as PolicyForm['overage'] })}
+          errors={f.errors('overage')}
+        />
+      </div>
+    </>
+  );
+}
+
+function WhoSignsIn({ f }: { f: F }) {
+  return (
+    <>
+      <Heading as="h4" size="2">
+        Who may sign in
+      </Heading>
+      {checkInput(
+        f,
+        'jit',
+        'Create accounts at first sign-in',
+        'Off: only people who already have an account.',
+      )}
+      {checkInput(
+        f,
+        'prohibitSignup',
+        'Refuse sign-up outside linked groups',
+        'A new person in none of the linked groups is refused (required groups).',
+      )}
+      {textInput(
+        f,
+        'adminGroups',
+        'Admin groups',
+        'Members of these IdP groups administer this workspace; one a line.',
+        {
+          rows: 2,
+        },
+      )}
+    </>
+  );
+}
+
+function Memberships({ f, tenant, roles }: { f: F; tenant: string; roles: Role[] }) {
+  return (
+    <>
+      <Heading as="h4" size="2">
+        Memberships
+      </Heading>
+      <div className="form-grid">
+        <SelectField
+          id={f.id('removal')}
+          label="When no link justifies a membership any more"
+          value={f.shown.removal}
+          options={REMOVAL_POLICIES.map(([v]) => [v, v] as const)}
+          hint={REMOVAL_POLICIES.find(([v]) => v === f.shown.removal)?.[1]}
+          onChange={(v) => f.set({ removal: v as RemovalPolicy })}
+          errors={f.errors('removal')}
+        />
+        <SelectField
+          id={f.id('defaultRole')}
+          label="Default role"
+          value={f.shown.defaultRole}
+          options={roles.map((r) => [r, r] as const)}
+          hint="The role of name matching and of the default-role policy."
+          onChange={(v) => f.set({ defaultRole: v })}
+          errors={f.errors('defaultRole')}
+        />
+        {textInput(
+          f,
+          'graceHours',
+          'Grace period before a removal (hours)',
+          'Empty or 0: at once. Otherwise the member stays, marked pending removal, until then.',
+          numeric,
+        )}
+      </div>
+      {checkInput(
+        f,
+        'matchByName',
+        'Match groups by name',
+        'An IdP group named like a group here joins it with the default role, without a link.',
+      )}
+      <DefaultMembershipsField
+        id={f.id('defaults')}
+        tenant={tenant}
+        rows={f.shown.defaults}
+        roles={roles}
+        onChange={(defaults) => f.set({ defaults })}
+        errors={f.errors('defaults')}
+      />
+      {checkInput(
+        f,
+        'removeDefaultsOnMatch',
+        'Remove the default memberships once the user matches a link',
+        'Off: the defaults stay beside what the links give.',
+      )}
+    </>
+  );
+}
+
+function Leavers({ f }: { f: F }) {
+  return (
+    <>
+      <Heading as="h4" size="2">
+        Leavers
+      </Heading>
+      <div className="form-grid">
+        {textInput(
+          f,
+          'graphRefreshHours',
+          'Leavers: Graph refresh every (hours)',
+          'Entra ID with Graph settings: re-read the groups of users not seen lately. Empty: off.',
+          numeric,
+        )}
+        {textInput(
+          f,
+          'notSeenDays',
+          'Not seen for (days)',
+          'Who the Graph refresh reads: users without a sign-in or SCIM write for this long.',
+          numeric,
+        )}
+        {textInput(
+          f,
+          'blockNotSeenDays',
+          'Block users not seen for (days)',
+          'Any IdP: block its users without a sign-in or SCIM write for this long. Empty: off.',
+          numeric,
+        )}
+      </div>
+    </>
+  );
+}
 
 /**
- * The IdP settings that had an API but no form: the grace period, default memberships and the
- * leaver rules (docs/sync.md sections 16, 18 and 19), each explained in one line.
+ * The IdP's whole group-sync policy and its leaver rules (docs/sync.md), each setting explained in
+ * one line; problems are named under their field, the service's own refusals included.
  */
 export function IdpPolicyForm({ idp, tenant }: { idp: IdentityProvider; tenant: string }) {
-  const queryClient = useQueryClient();
-  const groups = useGroups(tenant).data ?? [];
-  const [form, setForm] = useState<PolicyForm | null>(null);
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const shown = form ?? policyForm(idp, groups);
-  const id = (name: string) => `${idp.slug}-${name}`;
-  const save = useMutation({
-    mutationFn: (body: object) =>
-      unwrap<IdentityProvider>(
-        api.PATCH('/api/v1/tenants/{tenant}/identity-providers/{idp}', {
-          params: { path: { tenant, idp: idp.slug } },
-          body,
-        }),
-      ),
-    onSuccess: async () => {
-      setForm(null);
-      await queryClient.invalidateQueries({ queryKey: ['idps', tenant] });
-    },
-  });
+  const roles = useRoleNames(tenant);
+  const f = useIdpForm(idp, tenant, policyForm(idp), POLICY_FIELDS, idp.slug);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const result = policyPatch(shown, groups);
-    if ('errors' in result) return setLocal(result.errors);
-    setLocal({});
-    save.mutate(result.body);
+    f.send(policyPatch(f.shown));
   };
-  const set = (patch: Partial<PolicyForm>) => setForm({ ...shown, ...patch });
-  const errors = (name: string, server: string) =>
-    [local[name], ...fieldErrors(save.error, server)].filter((e): e is string => !!e);
-  const number = (name: keyof PolicyForm, label: string, hint: string, server: string) => (
-    <Field id={id(name)} label={label} hint={hint} errors={errors(name, server)}>
-      <TextField.Root
-        id={id(name)}
-        inputMode="numeric"
-        placeholder="off"
-        value={shown[name] as string}
-        onChange={(e) => set({ [name]: e.target.value })}
-      />
-    </Field>
-  );
   return (
-    <form onSubmit={submit} aria-label={`Sync settings of ${idp.name || idp.slug}`}>
-      <Flex direction="column" gap="2">
-        <Heading as="h4" size="2">
-          Sync settings
+    <form onSubmit={submit} aria-labelledby={f.id('policy-title')}>
+      <Flex direction="column" gap="3">
+        <Heading as="h3" size="3" id={f.id('policy-title')}>
+          Group-sync policy
         </Heading>
-        <Flex gap="3" wrap="wrap">
-          {number(
-            'graceHours',
-            'Grace period before a removal (hours)',
-            'Empty or 0: at once. Otherwise the member stays, marked pending removal, until then.',
-            'groupSync.removalGraceHours',
-          )}
-        </Flex>
-        <Field
-          id={id('defaults')}
-          label="Default memberships"
-          hint='Given to users of this IdP whose groups match no link; one "group name = role" a line.'
-          errors={errors('defaults', 'groupSync.defaultMemberships')}
-        >
-          <TextArea
-            id={id('defaults')}
-            rows={2}
-            placeholder="Everyone = reporter"
-            value={shown.defaults}
-            onChange={(e) => set({ defaults: e.target.value })}
-          />
-        </Field>
-        <Text as="label" size="2">
-          <Flex gap="2" align="center">
-            <Checkbox
-              checked={shown.removeDefaultsOnMatch}
-              onCheckedChange={(v) => set({ removeDefaultsOnMatch: v === true })}
-            />
-            Remove the default memberships once the user matches a link
-          </Flex>
-        </Text>
-        <Flex gap="3" wrap="wrap">
-          {number(
-            'graphRefreshHours',
-            'Leavers: Graph refresh every (hours)',
-            'Entra ID with Graph settings: re-read the groups of users not seen lately. Empty: off.',
-            'leavers.graphRefreshHours',
-          )}
-          {number(
-            'notSeenDays',
-            'Not seen for (days)',
-            'Who the Graph refresh reads: users without a sign-in or SCIM write for this long.',
-            'leavers.notSeenDays',
-          )}
-          {number(
-            'blockNotSeenDays',
-            'Block users not seen for (days)',
-            'Any IdP: block its users without a sign-in or SCIM write for this long. Empty: off.',
-            'leavers.blockNotSeenDays',
-          )}
-        </Flex>
-        {save.error && !['leavers', 'groupSync'].some((f) => fieldErrors(save.error, f).length) ? (
-          <ErrorCallout error={save.error} title="Not saved" />
-        ) : null}
-        <Flex gap="2" align="center">
-          <Button type="submit" size="1" loading={save.isPending}>
-            Save sync settings
-          </Button>
-          {save.isSuccess && !form ? (
-            <Text size="1" color="green" role="status">
-              Saved
-            </Text>
-          ) : null}
-        </Flex>
+        <ReadingGroups f={f} />
+        <WhoSignsIn f={f} />
+        <Memberships f={f} tenant={tenant} roles={roles} />
+        <Leavers f={f} />
+        <FormFooter f={f} label="Save group-sync policy" />
       </Flex>
     </form>
   );

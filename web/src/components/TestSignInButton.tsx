@@ -30,7 +30,8 @@ export function TestSignInButton({ tenant, idp }: { tenant: string; idp: string 
         </Button>
         <Text size="1" color="gray">
           Sign in through this IdP as anyone, as a dry run: see what it sends and what a real sign-in would
-          change. Nothing is saved but an audit event.
+          change. The IdP asks for a password even if you are signed in there. Nothing is saved but an
+          audit event.
         </Text>
       </Flex>
       <ErrorCallout error={start.error} title="Could not start the test" />

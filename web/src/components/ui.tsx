@@ -1,4 +1,4 @@
-import { Button, Callout, Card, Flex, Heading, Text } from '@radix-ui/themes';
+import { Button, Callout, Card, Checkbox, Flex, Heading, Text } from '@radix-ui/themes';
 import { useState, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
 
@@ -109,4 +109,84 @@ export function CopyField({ label, hint, value }: { label: string; hint?: string
 
 export function fieldErrors(error: unknown, field: string): string[] {
   return error instanceof ApiError ? error.fieldProblems(field) : [];
+}
+
+/** A checkbox with its label, the one line saying what it does, and its errors. */
+export function CheckField({
+  id,
+  label,
+  hint,
+  checked,
+  onChange,
+  errors,
+}: {
+  id: string;
+  label: string;
+  hint?: ReactNode;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  errors?: string[];
+}) {
+  return (
+    <div className="field">
+      <Text as="label" size="2" weight="medium">
+        <Flex gap="2" align="center">
+          <Checkbox
+            id={id}
+            checked={checked}
+            onCheckedChange={(v) => onChange(v === true)}
+            aria-describedby={hint ? `${id}-hint` : undefined}
+          />
+          {label}
+        </Flex>
+      </Text>
+      {hint ? (
+        <Text size="1" color="gray" id={`${id}-hint`}>
+          {hint}
+        </Text>
+      ) : null}
+      {errors?.map((e) => (
+        <p key={e} className="field-error" role="alert">
+          {e}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+/** A native select (Radix Select injects styles the CSP refuses) with its label, hint and errors. */
+export function SelectField({
+  id,
+  label,
+  value,
+  options,
+  hint,
+  onChange,
+  errors,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  options: readonly (readonly [string, string])[];
+  hint?: string;
+  onChange: (value: string) => void;
+  errors: string[];
+}) {
+  return (
+    <Field id={id} label={label} hint={hint} errors={errors}>
+      <select
+        id={id}
+        className="native-select"
+        value={value}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        onChange={(e) => onChange(e.target.value)}
+      >
+        {options.map(([v, words]) => (
+          <option key={v} value={v}>
+            {words}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
 }

@@ -1,5 +1,5 @@
 import type { CertificateInfo, IdentityProvider } from '../api/types';
-import { certificateLine, idpAlerts, isMetadataUrl, policyForm, policyPatch } from './idp-settings';
+import { certificateLine, idpAlerts, isMetadataUrl } from './idp-settings';
 
 const cert = (daysLeft: number, notAfter = '2027-01-10T00:00:00.000Z'): CertificateInfo => ({
   subject: 'signing',
@@ -55,65 +55,5 @@ describe('identity-provider page logic', () => {
     expect(alerts[0].message).toContain('expires 2027-01-10 (in 20 days)');
     expect(alerts[1].message).toMatch(/^okta: every signing certificate has expired/);
     expect(alerts[2].message).toContain('could not be read (answered HTTP 500)');
-  });
-
-  it('fills the policy form from the IdP and turns it back into a PATCH body', () => {
-    const groups = [
-      { id: 'g1', name: 'Everyone' },
-      { id: 'g2', name: 'Dev = Ops' },
-    ];
-    const form = policyForm(
-      idp({
-        groupSync: {
-          ...idp({}).groupSync,
-          removalGraceHours: 24,
-          defaultMemberships: [{ groupId: 'g1', role: 'reporter' }],
-          removeDefaultsOnMatch: true,
-        },
-        leavers: { graphRefreshHours: null, notSeenDays: 30, blockNotSeenDays: 90 },
-      }),
-      groups,
-    );
-    expect(form).toEqual({
-      graceHours: '24',
-      defaults: 'Everyone = reporter',
-      removeDefaultsOnMatch: true,
-      graphRefreshHours: '',
-      notSeenDays: '30',
-      blockNotSeenDays: '90',
-    });
-    // names (any case) or ids; the role follows the last "="
-    const edited = {
-      ...form,
-      defaults: 'everyone = reporter\n\n Dev = Ops=developer \ng3 = guest',
-      graceHours: '',
-    };
-    expect(policyPatch(edited, groups)).toEqual({
-      body: {
-        groupSync: {
-          removalGraceHours: 0,
-          defaultMemberships: [
-            { groupId: 'g1', role: 'reporter' },
-            { groupId: 'g2', role: 'developer' },
-            { groupId: 'g3', role: 'guest' },
-          ],
-          removeDefaultsOnMatch: true,
-        },
-        leavers: { graphRefreshHours: null, notSeenDays: 30, blockNotSeenDays: 90 },
-      },
-    });
-  });
-
-  it('names bad numbers and lines instead of sending them (an empty leaver field means off)', () => {
-    const form = policyForm(idp({}));
-    expect(policyPatch({ ...form, graceHours: '1.5', blockNotSeenDays: 'soon', defaults: 'g1' })).toEqual({
-      errors: {
-        graceHours: 'A whole number, or empty',
-        blockNotSeenDays: 'A whole number, or empty',
-        defaults: '"g1": write one "group name = role" a line',
-      },
-    });
-    const off = policyPatch(form);
-    expect('body' in off && off.body.leavers).toEqual({ graphRefreshHours: null, blockNotSeenDays: null });
   });
 });

@@ -1,8 +1,8 @@
 import type { CertificateInfo, IdentityProvider } from '../api/types';
 
 /**
- * Form logic of the identity-provider page: certificate wording, the alerts the overview shows,
- * and the policy form (default memberships, grace period, leavers) turned into a PATCH body.
+ * Logic of the identity-provider page: certificate wording and the alerts the overview shows (the
+ * settings forms are idp-connection.ts and idp-policy.ts).
  */
 
 /** A metadata URL typed where the XML goes: the service reads it, now and on a schedule. */
@@ -44,86 +44,4 @@ export function idpAlerts(idps: readonly IdentityProvider[]): IdpAlert[] {
       });
   }
   return alerts;
-}
-
-/** The workspace's groups, to write default memberships by name. */
-interface GroupRef {
-  id: string;
-  name: string;
-}
-
-export interface PolicyForm {
-  graceHours: string;
-  /** One "group name = role" a line (a group id works too). */
-  defaults: string;
-  removeDefaultsOnMatch: boolean;
-  graphRefreshHours: string;
-  notSeenDays: string;
-  blockNotSeenDays: string;
-}
-
-export function policyForm(idp: IdentityProvider, groups: readonly GroupRef[] = []): PolicyForm {
-  const text = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(n));
-  const names = new Map(groups.map((g) => [g.id, g.name]));
-  return {
-    graceHours: text(idp.groupSync.removalGraceHours),
-    defaults: (idp.groupSync.defaultMemberships ?? [])
-      .map((d) => `${names.get(d.groupId) ?? d.groupId} = ${d.role}`)
-      .join('\n'),
-    removeDefaultsOnMatch: idp.groupSync.removeDefaultsOnMatch ?? false,
-    graphRefreshHours: text(idp.leavers?.graphRefreshHours),
-    notSeenDays: text(idp.leavers?.notSeenDays),
-    blockNotSeenDays: text(idp.leavers?.blockNotSeenDays),
-  };
-}
-
-export interface PolicyPatch {
-  groupSync: {
-    removalGraceHours: number;
-    defaultMemberships: { groupId: string; role: string }[];
-    removeDefaultsOnMatch: boolean;
-  };
-  leavers: { graphRefreshHours: number | null; notSeenDays?: number; blockNotSeenDays: number | null };
-}
-
-/** The PATCH body, or the problems by field. Empty means 0 (grace) or off (leavers). */
-export function policyPatch(
-  form: PolicyForm,
-  groups: readonly GroupRef[] = [],
-): { body: PolicyPatch } | { errors: Record<string, string> } {
-  const errors: Record<string, string> = {};
-  const ids = new Map(groups.map((g) => [g.name.toLowerCase(), g.id]));
-  const whole = (field: string, value: string): number | null => {
-    if (value.trim() === '') return null;
-    if (!/^\d+$/.test(value.trim())) {
-      errors[field] = 'A whole number, or empty';
-      return null;
-    }
-    return Number(value.trim());
-  };
-  const defaults = form.defaults
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .map((line) => {
-      const cut = line.lastIndexOf('=');
-      const group = cut > 0 ? line.slice(0, cut).trim() : '';
-      const role = cut > 0 ? line.slice(cut + 1).trim() : '';
-      if (!group || !role) errors.defaults = `"${line}": write one "group name = role" a line`;
-      return { groupId: ids.get(group.toLowerCase()) ?? group, role };
-    });
-  const body: PolicyPatch = {
-    groupSync: {
-      removalGraceHours: whole('graceHours', form.graceHours) ?? 0,
-      defaultMemberships: defaults,
-      removeDefaultsOnMatch: form.removeDefaultsOnMatch,
-    },
-    leavers: {
-      graphRefreshHours: whole('graphRefreshHours', form.graphRefreshHours),
-      blockNotSeenDays: whole('blockNotSeenDays', form.blockNotSeenDays),
-    },
-  };
-  const notSeen = whole('notSeenDays', form.notSeenDays);
-  if (notSeen !== null) body.leavers.notSeenDays = notSeen;
-  return Object.keys(errors).length > 0 ? { errors } : { body };
 }

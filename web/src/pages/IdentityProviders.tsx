@@ -13,14 +13,13 @@ import {
 } from '@radix-ui/themes';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { useParams } from 'react-router';
+import { Link as RouterLink, useParams } from 'react-router';
 import { api, ApiError, unwrap } from '../api/client';
 import type { DeletePreview, IdentityProvider, Role } from '../api/types';
 import { DeleteWithPreview } from '../components/DeleteWithPreview';
 import { useRoleNames } from './Roles';
 import { SyncPauseControl } from '../components/SyncPauseControl';
 import { IdpHealth } from '../components/IdpHealth';
-import { IdpPolicyForm } from '../components/IdpPolicyForm';
 import { TestSignInButton } from '../components/TestSignInButton';
 import { CopyField, EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
 import { metadataProblems, splitList } from '../lib/metadata';
@@ -112,7 +111,18 @@ function IdpCard({ idp, tenant }: { idp: IdentityProvider; tenant: string }) {
           {idp.groupSync.adminGroups.length ? ` · admin groups: ${idp.groupSync.adminGroups.join(', ')}` : ''}
         </Text>
         <IdpHealth idp={idp} tenant={tenant} />
-        <IdpPolicyForm idp={idp} tenant={tenant} />
+        <Flex gap="3" align="center" wrap="wrap">
+          <Button asChild variant="soft">
+            <RouterLink to={idp.slug} aria-label={`Edit settings of ${idp.name ?? idp.slug}`}>
+              Edit settings
+            </RouterLink>
+          </Button>
+          <Text size="1" color="gray">
+            Connection (
+            {idp.type === 'saml' ? 'entity id, SSO URL, certificates' : 'issuer, client id and secret'}) and
+            the whole group-sync policy.
+          </Text>
+        </Flex>
         <TestSignInButton tenant={tenant} idp={idp.slug} />
         <DeleteWithPreview
           what={`the identity provider ${idp.name ?? idp.slug}`}
