@@ -23,7 +23,7 @@ export interface RoleSpec {
   description?: string | null;
 }
 /** A default membership as the document names it: a group by name, not by id. */
-export interface DefaultMembershipSpec {
+interface DefaultMembershipSpec {
   group: string;
   role: string;
 }
