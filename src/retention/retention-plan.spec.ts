@@ -25,4 +25,16 @@ describe('retention plan', () => {
     });
     expect(shorter.find((t) => t.name === 'sessions')?.below).toBe(now);
   });
+
+  it('prunes only finished webhook deliveries, by age, when a number of days is set', () => {
+    const now = new Date(Date.UTC(2026, 11, 1));
+    const targets = retentionTargets({ auditDays: 365, refusedSignInDays: 365, webhookDeliveryDays: 30 }, now);
+    expect(targets.find((t) => t.name === 'webhook_deliveries')).toEqual({
+      name: 'webhook_deliveries',
+      table: 'webhook_deliveries',
+      column: 'createdAt',
+      below: new Date(now.getTime() - 30 * 86_400_000),
+      statuses: ['delivered', 'failed'],
+    });
+  });
 });

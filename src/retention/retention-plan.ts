@@ -6,17 +6,20 @@
  */
 export interface RetentionTarget {
   /** Shown in the log and the metrics. */
-  name: 'refused_sign_ins' | 'audit_events' | 'login_states' | 'sessions';
-  table: 'audit_events' | 'sso_login_states' | 'sessions';
-  /** Rows whose `column` is below `below` go (optionally only those of one audit action). */
-  column: 'id' | 'expiresAt';
+  name: 'refused_sign_ins' | 'audit_events' | 'login_states' | 'sessions' | 'webhook_deliveries';
+  table: 'audit_events' | 'sso_login_states' | 'sessions' | 'webhook_deliveries';
+  /** Rows whose `column` is below `below` go (optionally only those of one audit action or of these statuses). */
+  column: 'id' | 'expiresAt' | 'createdAt';
   below: string | Date;
   action?: string;
+  statuses?: string[];
 }
 
 export interface RetentionSettings {
   auditDays: number;
   refusedSignInDays: number;
+  /** Finished webhook deliveries (delivered, failed) older than this go; pending ones never do. */
+  webhookDeliveryDays?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -44,6 +47,14 @@ export function retentionTargets(settings: RetentionSettings, now: Date): Retent
     { name: 'login_states', table: 'sso_login_states', column: 'expiresAt', below: now },
     { name: 'sessions', table: 'sessions', column: 'expiresAt', below: now },
   );
+  if (settings.webhookDeliveryDays !== undefined)
+    targets.push({
+      name: 'webhook_deliveries',
+      table: 'webhook_deliveries',
+      column: 'createdAt',
+      below: new Date(now.getTime() - settings.webhookDeliveryDays * DAY_MS),
+      statuses: ['delivered', 'failed'],
+    });
   return targets;
 }
 

@@ -6,6 +6,7 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import { Session } from '../auth/session.entity';
 import type { AllConfigType, RetentionConfig } from '../config/configuration';
 import { SsoLoginState } from '../sso/sso-login-state.entity';
+import { WebhookDelivery } from '../webhooks/webhook.entity';
 import { type RetentionTarget, retentionTargets } from './retention-plan';
 
 /** Any fixed number: every groupsync process on one database agrees on it. */
@@ -15,6 +16,7 @@ const ENTITY_OF: Record<RetentionTarget['table'], EntityTarget<ObjectLiteral>> =
   audit_events: AuditEvent,
   sso_login_states: SsoLoginState,
   sessions: Session,
+  webhook_deliveries: WebhookDelivery,
 };
 
 export type RetentionResult = Record<RetentionTarget['name'], number> | 'skipped';
@@ -93,6 +95,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
         .orderBy('r.id')
         .limit(this.settings.batchSize);
       if (target.action) page.andWhere('r.action = :action', { action: target.action });
+      if (target.statuses) page.andWhere('r.status IN (:...statuses)', { statuses: target.statuses });
       const ids = (await page.getRawMany<{ id: string }>()).map((r) => r.id);
       if (ids.length === 0) return deleted;
       await em.createQueryBuilder().delete().from(entity).whereInIds(ids).execute();

@@ -79,7 +79,13 @@ describe('retention', () => {
 
     const deleted = await retention.pruneOnce(now);
 
-    expect(deleted).toEqual({ refused_sign_ins: 2, audit_events: 3, login_states: 5, sessions: 3 });
+    expect(deleted).toEqual({
+      refused_sign_ins: 2,
+      audit_events: 3,
+      login_states: 5,
+      sessions: 3,
+      webhook_deliveries: 0,
+    });
     const left = await t.dataSource
       .getRepository(AuditEvent)
       .find({ where: { tenantId }, order: { id: 'ASC' } });
@@ -95,6 +101,7 @@ describe('retention', () => {
       audit_events: 0,
       login_states: 0,
       sessions: 0,
+      webhook_deliveries: 0,
     });
   });
 

@@ -45,6 +45,8 @@ export async function startTestApp(env: Record<string, string> = {}, shared?: Te
     GRACE_SWEEP_SECONDS: '0',
     // Likewise the job runner (JobRunner.runNext / drain), unless a test sets JOBS_POLL_MS.
     JOBS_POLL_MS: '0',
+    // And the webhook worker (WebhookWorker.runOnce / drain): its polls would count in statement tests.
+    WEBHOOK_POLL_MS: '0',
     ...env,
   });
   const app = await NestFactory.create(AppModule, { bodyParser: false, logger: false, abortOnError: false });
