@@ -90,9 +90,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
         ),
         { now },
       )
-      .andWhere('EXISTS (SELECT 1 FROM "webhooks" w WHERE w."id" = "d"."webhookId" AND w."enabled" = :on)', {
-        on: true,
-      })
+      .andWhere('EXISTS (SELECT 1 FROM "webhooks" w WHERE w."id" = "d"."webhookId" AND w."enabled" = TRUE)')
       // The head of each (webhook, user) queue only: an earlier event not yet delivered holds the rest.
       .andWhere(
         `NOT EXISTS (SELECT 1 FROM "webhook_deliveries" p WHERE p."webhookId" = "d"."webhookId" ` +

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Webhook, WebhookDelivery } from '../../src/webhooks/webhook.entity';
+import { checkAgainst } from '../support/openapi-check';
 import { auditEventsOf, expectErrorShape, newApiKey, newGroup, newTenant, newUser } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase } from '../support/test-database';
@@ -112,7 +113,8 @@ describe('signed webhooks (#16)', () => {
       ['post', `/webhooks/${hook.id}/test`],
       ['post', `/webhooks/${hook.id}/deliveries/${String(delivery.id)}/redeliver`],
     ] as const) {
-      const res = await t.op[method](`${api(b.slug)}${path}`).send({}).expect(404);
+      const call = t.op[method](`${api(b.slug)}${path}`);
+      const res = await (method === 'patch' || method === 'post' ? call.send({}) : call).expect(404);
       expectErrorShape(res.body, 404, 'webhook_not_found');
     }
     expect((await t.op.get(`${api(b.slug)}/webhooks`).expect(200)).body).toEqual([]);
@@ -251,6 +253,73 @@ describe('signed webhooks (#16)', () => {
     const refused = await t.op.post(`${api(slug)}/webhooks/${hook.id}/test`).expect(409);
     expectErrorShape(refused.body, 409, 'webhook_disabled');
     expect(other.requests).toEqual([]);
+  });
+
+  it('answers as the OpenAPI document says', async () => {
+    const { slug } = await newTenant(t);
+    const r = await receiver();
+    const doc = (await t.op.get('/api/docs/openapi.json').expect(200)).body;
+    const base = '/api/v1/tenants/{tenant}/webhooks';
+    const schemaOf = (path: string, method: string, status: number) =>
+      doc.paths[path][method].responses[String(status)].content['application/json'].schema;
+    const created = await t.op.post(`${api(slug)}/webhooks`).send({ url: r.url, events: ['user.created'] });
+    const id = created.body.id as string;
+    const tested = await t.op.post(`${api(slug)}/webhooks/${id}/test`).expect(202);
+    await eventually(
+      () => deliveriesOf(t, slug, id),
+      (d) => d[0]?.status === 'delivered',
+    );
+    const answers: [string, string, number, unknown][] = [
+      [base, 'post', 201, created.body],
+      [base, 'get', 200, (await t.op.get(`${api(slug)}/webhooks`).expect(200)).body],
+      [`${base}/{webhookId}`, 'get', 200, (await t.op.get(`${api(slug)}/webhooks/${id}`).expect(200)).body],
+      [
+        `${base}/{webhookId}`,
+        'patch',
+        200,
+        (await t.op.patch(`${api(slug)}/webhooks/${id}`).send({ rotateSecret: true }).expect(200)).body,
+      ],
+      [`${base}/{webhookId}/test`, 'post', 202, tested.body],
+      [
+        `${base}/{webhookId}/deliveries`,
+        'get',
+        200,
+        (await t.op.get(`${api(slug)}/webhooks/${id}/deliveries?limit=1`).expect(200)).body,
+      ],
+      [
+        `${base}/{webhookId}/deliveries/{deliveryId}/redeliver`,
+        'post',
+        202,
+        (await t.op.post(`${api(slug)}/webhooks/${id}/deliveries/${String(tested.body.id)}/redeliver`).expect(202))
+          .body,
+      ],
+    ];
+    const problems = answers.flatMap(([path, method, status, body]) =>
+      checkAgainst(body, schemaOf(path, method, status), doc.components.schemas).map(
+        (p) => `${method} ${path}: ${p}`,
+      ),
+    );
+    expect(problems).toEqual([]);
+    expect(doc.paths[`${base}/{webhookId}/test`].post.responses['409']).toBeDefined();
+  });
+
+  it('pages deliveries newest first with a cursor, and refuses a forged cursor', async () => {
+    const { slug } = await newTenant(t);
+    const r = await receiver();
+    const hook = await newWebhook(t, slug, r.url, ['user.created']);
+    for (let i = 0; i < 3; i++) await newUser(t, slug);
+    const all = await deliveriesOf(t, slug, hook.id);
+    expect(all).toHaveLength(3);
+    const first = await t.op.get(`${api(slug)}/webhooks/${hook.id}/deliveries?limit=2`).expect(200);
+    const second = await t.op
+      .get(`${api(slug)}/webhooks/${hook.id}/deliveries?limit=2&cursor=${first.body.nextCursor}`)
+      .expect(200);
+    expect(second.body.nextCursor).toBeNull();
+    expect([...first.body.items, ...second.body.items].map((d: { id: string }) => d.id)).toEqual(
+      all.map((d) => d.id),
+    );
+    const forged = await t.op.get(`${api(slug)}/webhooks/${hook.id}/deliveries?cursor=bm9wZQ`).expect(400);
+    expectErrorShape(forged.body, 400, 'invalid_cursor');
   });
 
   it('refuses private and loopback receivers at save unless ALLOW_PRIVATE_NETWORK', async () => {

@@ -2,9 +2,9 @@ import { createServer, IncomingHttpHeaders, Server, ServerResponse } from 'node:
 import type { AddressInfo } from 'node:net';
 
 /** What the receiver does with the next request: answer with a status, or never answer (a hang). */
-export type Behaviour = number | 'hang';
+type Behaviour = number | 'hang';
 
-export interface ReceivedRequest {
+interface ReceivedRequest {
   headers: IncomingHttpHeaders;
   body: string;
   /** The status it was answered with; null for a request left hanging. */

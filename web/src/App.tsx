@@ -6,6 +6,7 @@ import { GroupPage } from './pages/Group';
 import { GroupsPage } from './pages/Groups';
 import { IdentityProvidersPage } from './pages/IdentityProviders';
 import { JobsPage } from './pages/Jobs';
+import { WebhooksPage } from './pages/Webhooks';
 import { MePage } from './pages/Me';
 import { OverviewPage } from './pages/Overview';
 import { RolesPage } from './pages/Roles';
@@ -38,6 +39,7 @@ export function App() {
         <Route path="audit" element={<AuditPage />} />
         <Route path="staged-removals" element={<StagedRemovalsPage />} />
         <Route path="jobs" element={<JobsPage />} />
+        <Route path="webhooks" element={<WebhooksPage />} />
       </Route>
       <Route path="*" element={<NotFound />} />
     </Routes>
