@@ -118,7 +118,8 @@ export class WebhooksService {
     if (q.cursor) {
       const [at, last] = decodeCursor(q.cursor, 2, [1]);
       const before = new Date(at);
-      if (Number.isNaN(before.getTime()))
+      // Only instants a page can have given: both databases store years 1970-9999.
+      if (!(before.getTime() >= 0 && before.getTime() < Date.UTC(10000, 0, 1)))
         throw badRequest('invalid_cursor', 'cursor must be a nextCursor value from a previous page');
       qb.andWhere('(d.createdAt < :before OR (d.createdAt = :before AND d.id < :last))', { before, last });
     }

@@ -1,21 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Webhook, WebhookDelivery } from '../../src/webhooks/webhook.entity';
+import { Webhook } from '../../src/webhooks/webhook.entity';
 import { checkAgainst } from '../support/openapi-check';
 import { auditEventsOf, expectErrorShape, newApiKey, newGroup, newTenant, newUser } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
-import { createTestDatabase } from '../support/test-database';
-import { eventually, WebhookReceiver } from '../support/webhook-receiver';
+import { deliveriesOf, eventually, FAST, newWebhook, parsed, WebhookReceiver } from '../support/webhook-receiver';
 
 const api = (slug: string) => `/api/v1/tenants/${slug}`;
 
-/** A small worker: polls often, retries after tens of milliseconds, waits half a second for an answer. */
-const FAST = {
-  WEBHOOK_POLL_MS: '40',
-  WEBHOOK_RETRY_BASE_MS: '40',
-  WEBHOOK_RETRY_MAX_MS: '200',
-  WEBHOOK_TIMEOUT_MS: '500',
-};
 
 type Verify = (secret: string, header: string, rawBody: string) => boolean;
 
@@ -27,18 +19,6 @@ function documentedVerifier(): Verify {
   return new Function('require', `${code}\nreturn verifyGroupsyncSignature;`)(require) as Verify;
 }
 
-async function newWebhook(t: TestApp, slug: string, url: string, events: string[]) {
-  const res = await t.op.post(`${api(slug)}/webhooks`).send({ url, events }).expect(201);
-  return res.body as { id: string; secret: string; events: string[] };
-}
-
-const deliveriesOf = (t: TestApp, slug: string, hookId: string) =>
-  t.op
-    .get(`${api(slug)}/webhooks/${hookId}/deliveries?limit=100`)
-    .expect(200)
-    .then((r) => r.body.items as Record<string, unknown>[]);
-
-const parsed = (body: string) => JSON.parse(body) as Record<string, unknown>;
 
 describe('signed webhooks (#16)', () => {
   let t: TestApp;
@@ -340,71 +320,6 @@ describe('signed webhooks (#16)', () => {
       expect(await auditEventsOf(strict, slug, 'webhook.*')).toEqual([]);
     } finally {
       await strict.close();
-    }
-  });
-});
-
-describe('webhooks across a crash and a receiver that keeps failing (#16)', () => {
-  it('delivers, after a restart, an event committed while no worker ran', async () => {
-    const db = await createTestDatabase({ migrated: true });
-    const r = await WebhookReceiver.start();
-    try {
-      const before = await startTestApp({ WEBHOOK_POLL_MS: '0' }, db);
-      const { slug } = await newTenant(before);
-      const hook = await newWebhook(before, slug, r.url, ['user.created']);
-      await newUser(before, slug, 'after-crash@example.com');
-      expect(await before.dataSource.getRepository(WebhookDelivery).countBy({ webhookId: hook.id })).toBe(1);
-      await before.close();
-      expect(r.requests).toEqual([]);
-
-      const after = await startTestApp(FAST, db);
-      try {
-        await eventually(
-          () => r.accepted,
-          (a) => a.length === 1,
-        );
-        expect(parsed(r.accepted[0].body)).toMatchObject({ type: 'user.created' });
-        const [delivery] = await eventually(
-          () => deliveriesOf(after, slug, hook.id),
-          (d) => d[0]?.status === 'delivered',
-        );
-        expect(delivery.attempts).toBe(1);
-      } finally {
-        await after.close();
-      }
-    } finally {
-      await r.close();
-      await db.drop();
-    }
-  });
-
-  it('fails the event and disables the webhook once it has failed past WEBHOOK_MAX_AGE_SECONDS, audited', async () => {
-    const t = await startTestApp({ ...FAST, WEBHOOK_MAX_AGE_SECONDS: '1' });
-    const r = await WebhookReceiver.start();
-    r.fallback = 503;
-    try {
-      const { slug } = await newTenant(t);
-      const hook = await newWebhook(t, slug, r.url, ['user.created']);
-      await newUser(t, slug);
-      const disabled = await eventually(
-        () => t.op.get(`${api(slug)}/webhooks/${hook.id}`).then((res) => res.body),
-        (w) => w.enabled === false,
-      );
-      expect(disabled.disabledAt).toEqual(expect.any(String));
-      expect(disabled.disabledReason).toContain('503');
-      const [delivery] = await deliveriesOf(t, slug, hook.id);
-      expect(delivery).toMatchObject({ status: 'failed', lastStatusCode: 503 });
-      expect(Number(delivery.attempts)).toBeGreaterThan(1);
-      const [audit] = await auditEventsOf(t, slug, 'webhook.disabled');
-      expect(audit).toMatchObject({ actor: { type: 'system' }, details: { deliveryId: delivery.id } });
-      // Disabled: a new event is not even written for it.
-      const sent = r.requests.length;
-      await newUser(t, slug);
-      expect(await t.dataSource.getRepository(WebhookDelivery).countBy({ webhookId: hook.id })).toBe(1);
-      expect(r.requests.length).toBe(sent);
-    } finally {
-      await t.close();
-      await r.close();
     }
   });
 });

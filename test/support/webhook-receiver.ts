@@ -1,5 +1,30 @@
 import { createServer, IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TestApp } from './test-app';
+
+/** A small worker for tests: polls often, retries after tens of milliseconds, waits half a second. */
+export const FAST = {
+  WEBHOOK_POLL_MS: '40',
+  WEBHOOK_RETRY_BASE_MS: '40',
+  WEBHOOK_RETRY_MAX_MS: '200',
+  WEBHOOK_TIMEOUT_MS: '500',
+};
+
+const api = (slug: string) => `/api/v1/tenants/${slug}`;
+
+export async function newWebhook(t: TestApp, slug: string, url: string, events: string[]) {
+  const res = await t.op.post(`${api(slug)}/webhooks`).send({ url, events }).expect(201);
+  return res.body as { id: string; secret: string; events: string[] };
+}
+
+/** The newest 100 deliveries of a webhook, as the API lists them. */
+export const deliveriesOf = (t: TestApp, slug: string, hookId: string) =>
+  t.op
+    .get(`${api(slug)}/webhooks/${hookId}/deliveries?limit=100`)
+    .expect(200)
+    .then((r) => r.body.items as Record<string, unknown>[]);
+
+export const parsed = (body: string) => JSON.parse(body) as Record<string, unknown>;
 
 /** What the receiver does with the next request: answer with a status, or never answer (a hang). */
 type Behaviour = number | 'hang';
@@ -20,6 +45,8 @@ export class WebhookReceiver {
   private readonly plan: Behaviour[] = [];
   private readonly hanging: ServerResponse[] = [];
   fallback: Behaviour = 200;
+  /** How long each answer waits (so that several senders overlap). */
+  delayMs = 0;
 
   private constructor(private readonly server: Server) {}
 
@@ -63,7 +90,7 @@ export class WebhookReceiver {
       this.hanging.push(res);
       return;
     }
-    res.writeHead(behaviour, { 'content-type': 'text/plain' }).end('ok');
+    setTimeout(() => res.writeHead(behaviour, { 'content-type': 'text/plain' }).end('ok'), this.delayMs);
   }
 }
 

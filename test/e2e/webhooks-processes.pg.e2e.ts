@@ -1,0 +1,67 @@
+import { Not } from 'typeorm';
+import { WebhookDelivery } from '../../src/webhooks/webhook.entity';
+import { newGroup, newTenant, newUser } from '../support/factories';
+import { startTestApp, TestApp } from '../support/test-app';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { eventually, FAST, newWebhook, parsed, WebhookReceiver } from '../support/webhook-receiver';
+
+const USERS = 12;
+const ORDER = ['membership.added', 'membership.role_changed', 'membership.removed'];
+
+/**
+ * Two app instances (each with its own connection pool and worker) on one PostgreSQL database, as
+ * two processes behind a load balancer: their row claims must never send one event twice, and each
+ * user's events must still arrive in order.
+ */
+describe('webhook workers of two instances on one PostgreSQL', () => {
+  let db: TestDatabase;
+  const apps: TestApp[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrated: true });
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await db.drop();
+  });
+
+  it('each event is sent once, in order per user, by two workers polling one outbox', async () => {
+    const writer = await startTestApp({ WEBHOOK_POLL_MS: '0' }, db);
+    apps.push(writer);
+    const r = await WebhookReceiver.start();
+    r.delayMs = 15;
+    try {
+      const { slug } = await newTenant(writer);
+      await newWebhook(writer, slug, r.url, ORDER);
+      const group = await newGroup(writer, slug);
+      for (let i = 0; i < USERS; i++) {
+        const user = await newUser(writer, slug);
+        const path = `/api/v1/tenants/${slug}/groups/${group.id}/members/${user.id}`;
+        await writer.op.put(path).send({ role: 'developer' }).expect(200);
+        await writer.op.put(path).send({ role: 'maintainer' }).expect(200);
+        await writer.op.delete(path).expect(204);
+      }
+      // Both start polling the same outbox at once.
+      const polling = { ...FAST, WEBHOOK_POLL_MS: '10' };
+      apps.push(...(await Promise.all([startTestApp(polling, db), startTestApp(polling, db)])));
+      // Once every row is delivered nothing can claim it again: the requests are then all there are.
+      await eventually(
+        () => writer.dataSource.getRepository(WebhookDelivery).countBy({ status: Not('delivered') }),
+        (left) => left === 0,
+        30_000,
+      );
+      const ids = r.requests.map((q) => String(q.headers['groupsync-event-id']));
+      expect(ids).toHaveLength(USERS * ORDER.length);
+      expect(new Set(ids).size).toBe(ids.length);
+      const byUser = new Map<string, string[]>();
+      for (const q of r.requests) {
+        const body = parsed(q.body);
+        byUser.set(String(body.userId), [...(byUser.get(String(body.userId)) ?? []), String(body.type)]);
+      }
+      expect(byUser.size).toBe(USERS);
+      for (const types of byUser.values()) expect(types).toEqual(ORDER);
+    } finally {
+      await r.close();
+    }
+  }, 60_000);
+});
