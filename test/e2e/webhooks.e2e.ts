@@ -142,7 +142,7 @@ describe('signed webhooks (#16)', () => {
   it('retries after a 500 and after a receiver that hangs past the timeout, with the same event and body', async () => {
     const { slug } = await newTenant(t);
     const r = await receiver();
-    r.then(500, 'hang');
+    r.answerWith(500, 'hang');
     const hook = await newWebhook(t, slug, r.url, ['user.created']);
     await newUser(t, slug);
     const [delivery] = await eventually(
@@ -158,7 +158,7 @@ describe('signed webhooks (#16)', () => {
   it("delivers one user's events in order, holding later ones while an earlier one is retried", async () => {
     const { slug } = await newTenant(t);
     const r = await receiver();
-    r.then(500, 500);
+    r.answerWith(500, 500);
     const hook = await newWebhook(t, slug, r.url, [
       'membership.added',
       'membership.role_changed',

@@ -67,7 +67,7 @@ export class WebhookReceiver {
   }
 
   /** Plans the answers of the next requests, in order. */
-  then(...behaviours: Behaviour[]): this {
+  answerWith(...behaviours: Behaviour[]): this {
     this.plan.push(...behaviours);
     return this;
   }
