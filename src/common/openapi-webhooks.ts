@@ -33,7 +33,10 @@ export const WEBHOOK_SCHEMAS: Record<string, Schema> = {
       userId: { ...uuid, nullable: true },
       status: { type: 'string', enum: STATUSES },
       attempts: int,
-      lastStatusCode: { ...nint, description: "The receiver's last HTTP status; null when it did not answer" },
+      lastStatusCode: {
+        ...nint,
+        description: "The receiver's last HTTP status; null when it did not answer",
+      },
       lastError: ns,
       lastDurationMs: nint,
       nextAttemptAt: { ...ntime, description: 'When a pending delivery is tried (again)' },

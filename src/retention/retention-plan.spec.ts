@@ -28,7 +28,10 @@ describe('retention plan', () => {
 
   it('prunes only finished webhook deliveries, by age, when a number of days is set', () => {
     const now = new Date(Date.UTC(2026, 11, 1));
-    const targets = retentionTargets({ auditDays: 365, refusedSignInDays: 365, webhookDeliveryDays: 30 }, now);
+    const targets = retentionTargets(
+      { auditDays: 365, refusedSignInDays: 365, webhookDeliveryDays: 30 },
+      now,
+    );
     expect(targets.find((t) => t.name === 'webhook_deliveries')).toEqual({
       name: 'webhook_deliveries',
       table: 'webhook_deliveries',

@@ -10,7 +10,10 @@ import type { WebhookDelivery } from './webhook.entity';
 export async function buildBody(em: EntityManager, delivery: WebhookDelivery): Promise<string | null> {
   const event = await em.findOneBy(AuditEvent, { id: delivery.auditEventId, tenantId: delivery.tenantId });
   if (!event) return null;
-  const tenant = await em.findOne(Tenant, { where: { id: delivery.tenantId }, select: { id: true, slug: true } });
+  const tenant = await em.findOne(Tenant, {
+    where: { id: delivery.tenantId },
+    select: { id: true, slug: true },
+  });
   const reason = event.details?.reason ?? event.after?.reason ?? null;
   return JSON.stringify({
     id: event.id,

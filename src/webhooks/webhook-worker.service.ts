@@ -99,7 +99,8 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
       )
       .orderBy('d.auditEventId', 'ASC')
       .limit(BATCH);
-    if (this.tx.dialect === 'postgres') qb.setLock('pessimistic_write', undefined, ['d']).setOnLocked('skip_locked');
+    if (this.tx.dialect === 'postgres')
+      qb.setLock('pessimistic_write', undefined, ['d']).setOnLocked('skip_locked');
     const rows = await qb.getMany();
     if (rows.length === 0) return rows;
     const lockedUntil = new Date(now.getTime() + this.settings.leaseSeconds * 1000);
@@ -118,7 +119,11 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
       await this.tx.run((em) => this.record(em, delivery, attempt));
     } catch (error) {
       // Left `delivering`: the lease runs out and a later poll tries again.
-      this.logger.warn({ msg: 'Webhook delivery failed', delivery: delivery.id, cause: (error as Error).message });
+      this.logger.warn({
+        msg: 'Webhook delivery failed',
+        delivery: delivery.id,
+        cause: (error as Error).message,
+      });
     }
   }
 
@@ -157,7 +162,9 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
       // guardedFetch says only "could not be reached" (refused address, DNS, timeout, closed port).
       const durationMs = Date.now() - started;
       const timedOut = durationMs >= this.settings.timeoutMs;
-      const error = timedOut ? `no answer within ${this.settings.timeoutMs} ms` : 'the receiver could not be reached';
+      const error = timedOut
+        ? `no answer within ${this.settings.timeoutMs} ms`
+        : 'the receiver could not be reached';
       return { body, statusCode: null, error, durationMs };
     }
   }
@@ -223,7 +230,12 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
       action: 'webhook.disabled',
       targetType: 'webhook',
       targetId: delivery.webhookId,
-      details: { reason, deliveryId: delivery.id, eventId: delivery.auditEventId, attempts: delivery.attempts },
+      details: {
+        reason,
+        deliveryId: delivery.id,
+        eventId: delivery.auditEventId,
+        attempts: delivery.attempts,
+      },
     });
   }
 }

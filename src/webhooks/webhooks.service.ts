@@ -140,7 +140,11 @@ export class WebhooksService {
   ): Promise<DeliveryView> {
     return this.tx.run(async (em) => {
       const hook = await this.find(em, tenant, id);
-      const original = await em.findOneBy(WebhookDelivery, { id: deliveryId, webhookId: id, tenantId: tenant.id });
+      const original = await em.findOneBy(WebhookDelivery, {
+        id: deliveryId,
+        webhookId: id,
+        tenantId: tenant.id,
+      });
       if (!original) throw notFound('Webhook delivery', deliveryId);
       const now = new Date();
       const copy = em.create(WebhookDelivery, {
@@ -197,7 +201,12 @@ export class WebhooksService {
     hook: Webhook,
     extra: { before?: object; after?: object; details?: object },
   ): Promise<void> {
-    return this.audit.record(em, ctx, tenant.id, { action, targetType: 'webhook', targetId: hook.id, ...extra });
+    return this.audit.record(em, ctx, tenant.id, {
+      action,
+      targetType: 'webhook',
+      targetId: hook.id,
+      ...extra,
+    });
   }
 
   /**

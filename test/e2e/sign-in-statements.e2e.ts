@@ -88,7 +88,10 @@ describe('statements of a whole returning sign-in, over HTTP', () => {
     // counts below are those of a tenant without webhooks (docs/webhooks.md, "The outbox").
     const hook = await t.op
       .post(`/api/v1/tenants/${slug}/webhooks`)
-      .send({ url: 'http://127.0.0.1:9/hook', events: ['user.created', 'membership.added', 'sign_in.refused'] })
+      .send({
+        url: 'http://127.0.0.1:9/hook',
+        events: ['user.created', 'membership.added', 'sign_in.refused'],
+      })
       .expect(201);
     const spMetadata = (await request(t.http).get(`/sso/${slug}/entra/metadata`).expect(200)).text;
     const acsResponse = async () => {

@@ -49,7 +49,9 @@ describe('webhook workers of two instances on one PostgreSQL', () => {
       apps.push(b);
       await Promise.all([a.app.get(WebhookWorker).drain(), b.app.get(WebhookWorker).drain()]);
       // Every row is delivered, so nothing can claim one again: the requests are all there will be.
-      const left = await writer.dataSource.getRepository(WebhookDelivery).countBy({ status: Not('delivered') });
+      const left = await writer.dataSource
+        .getRepository(WebhookDelivery)
+        .countBy({ status: Not('delivered') });
       expect(left).toBe(0);
       const ids = r.requests.map((q) => String(q.headers['groupsync-event-id']));
       expect(ids).toHaveLength(USERS * ORDER.length);

@@ -3,7 +3,14 @@ import { WebhookDelivery } from '../../src/webhooks/webhook.entity';
 import { auditEventsOf, newTenant, newUser } from '../support/factories';
 import { startTestApp } from '../support/test-app';
 import { createTestDatabase } from '../support/test-database';
-import { deliveriesOf, eventually, FAST, newWebhook, parsed, WebhookReceiver } from '../support/webhook-receiver';
+import {
+  deliveriesOf,
+  eventually,
+  FAST,
+  newWebhook,
+  parsed,
+  WebhookReceiver,
+} from '../support/webhook-receiver';
 
 const api = (slug: string) => `/api/v1/tenants/${slug}`;
 
@@ -54,7 +61,12 @@ describe('webhooks across a crash and a receiver that keeps failing (#16)', () =
       const past = new Date(Date.now() - 1000);
       const future = new Date(Date.now() + 600_000);
       await repo.update(dead.id, { status: 'delivering', lockedBy: 'dead', lockedUntil: past, attempts: 1 });
-      await repo.update(held.id, { status: 'delivering', lockedBy: 'alive', lockedUntil: future, attempts: 1 });
+      await repo.update(held.id, {
+        status: 'delivering',
+        lockedBy: 'alive',
+        lockedUntil: future,
+        attempts: 1,
+      });
       await t.app.get(WebhookWorker).drain();
       expect(r.accepted.map((q) => q.headers['groupsync-event-id'])).toEqual([dead.auditEventId]);
       expect(await repo.findOneByOrFail({ id: dead.id })).toMatchObject({
@@ -62,7 +74,10 @@ describe('webhooks across a crash and a receiver that keeps failing (#16)', () =
         attempts: 2,
         lockedBy: null,
       });
-      expect(await repo.findOneByOrFail({ id: held.id })).toMatchObject({ status: 'delivering', lockedBy: 'alive' });
+      expect(await repo.findOneByOrFail({ id: held.id })).toMatchObject({
+        status: 'delivering',
+        lockedBy: 'alive',
+      });
     } finally {
       await t.close();
       await r.close();
@@ -94,7 +109,10 @@ describe('webhooks across a crash and a receiver that keeps failing (#16)', () =
       expect(await t.dataSource.getRepository(WebhookDelivery).countBy({ webhookId: hook.id })).toBe(1);
       expect(r.requests.length).toBe(sent);
       // Enabled again: it clears the mark, and events flow.
-      const enabled = await t.op.patch(`${api(slug)}/webhooks/${hook.id}`).send({ enabled: true }).expect(200);
+      const enabled = await t.op
+        .patch(`${api(slug)}/webhooks/${hook.id}`)
+        .send({ enabled: true })
+        .expect(200);
       expect(enabled.body).toMatchObject({ enabled: true, disabledAt: null, disabledReason: null });
     } finally {
       await t.close();

@@ -2,12 +2,25 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Webhook } from '../../src/webhooks/webhook.entity';
 import { checkAgainst } from '../support/openapi-check';
-import { auditEventsOf, expectErrorShape, newApiKey, newGroup, newTenant, newUser } from '../support/factories';
+import {
+  auditEventsOf,
+  expectErrorShape,
+  newApiKey,
+  newGroup,
+  newTenant,
+  newUser,
+} from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
-import { deliveriesOf, eventually, FAST, newWebhook, parsed, WebhookReceiver } from '../support/webhook-receiver';
+import {
+  deliveriesOf,
+  eventually,
+  FAST,
+  newWebhook,
+  parsed,
+  WebhookReceiver,
+} from '../support/webhook-receiver';
 
 const api = (slug: string) => `/api/v1/tenants/${slug}`;
-
 
 type Verify = (secret: string, header: string, rawBody: string) => boolean;
 
@@ -18,7 +31,6 @@ function documentedVerifier(): Verify {
   if (!code) throw new Error('docs/webhooks.md lost its verification snippet');
   return new Function('require', `${code}\nreturn verifyGroupsyncSignature;`)(require) as Verify;
 }
-
 
 describe('signed webhooks (#16)', () => {
   let t: TestApp;
@@ -57,7 +69,10 @@ describe('signed webhooks (#16)', () => {
       { url: 'ftp://example.com/x', events: ['user.created'] },
       { url: r.url, events: ['user.created'], extra: 1 },
     ]) {
-      const res = await t.op.post(`${api(slug)}/webhooks`).send(bad).expect(400);
+      const res = await t.op
+        .post(`${api(slug)}/webhooks`)
+        .send(bad)
+        .expect(400);
       expectErrorShape(res.body, 400);
     }
     expect((await t.op.get(`${api(slug)}/webhooks`).expect(200)).body).toHaveLength(1);
@@ -84,7 +99,12 @@ describe('signed webhooks (#16)', () => {
     const r = await receiver();
     const hook = await newWebhook(t, a.slug, r.url, ['user.created']);
     await t.op.post(`${api(a.slug)}/webhooks/${hook.id}/test`).expect(202);
-    const delivery = (await eventually(() => deliveriesOf(t, a.slug, hook.id), (d) => d.length === 1))[0];
+    const delivery = (
+      await eventually(
+        () => deliveriesOf(t, a.slug, hook.id),
+        (d) => d.length === 1,
+      )
+    )[0];
     for (const [method, path] of [
       ['get', `/webhooks/${hook.id}`],
       ['patch', `/webhooks/${hook.id}`],
@@ -130,12 +150,16 @@ describe('signed webhooks (#16)', () => {
     });
     expect(request.headers['groupsync-event-id']).toBe(body.id);
     expect(request.headers['groupsync-event-type']).toBe('user.created');
-    const [audit] = (
-      await t.op.get(`${api(slug)}/audit-events?action=user.created`).expect(200)
-    ).body.items as { id: string; correlationId: string }[];
+    const [audit] = (await t.op.get(`${api(slug)}/audit-events?action=user.created`).expect(200)).body
+      .items as { id: string; correlationId: string }[];
     expect(body).toMatchObject({ id: audit.id, correlationId: audit.correlationId });
     const [delivery] = await deliveriesOf(t, slug, hook.id);
-    expect(delivery).toMatchObject({ status: 'delivered', attempts: 1, lastStatusCode: 200, eventId: audit.id });
+    expect(delivery).toMatchObject({
+      status: 'delivered',
+      attempts: 1,
+      lastStatusCode: 200,
+      eventId: audit.id,
+    });
     expect(delivery.lastDurationMs).toEqual(expect.any(Number));
   });
 
@@ -229,7 +253,10 @@ describe('signed webhooks (#16)', () => {
       (a) => a.length === 1,
     );
     expect(parsed(r.accepted[0].body)).toMatchObject({ type: 'webhook.test', id: queued.body.eventId });
-    await t.op.patch(`${api(slug)}/webhooks/${hook.id}`).send({ enabled: false }).expect(200);
+    await t.op
+      .patch(`${api(slug)}/webhooks/${hook.id}`)
+      .send({ enabled: false })
+      .expect(200);
     const refused = await t.op.post(`${api(slug)}/webhooks/${hook.id}/test`).expect(409);
     expectErrorShape(refused.body, 409, 'webhook_disabled');
     expect(other.requests).toEqual([]);
@@ -257,7 +284,12 @@ describe('signed webhooks (#16)', () => {
         `${base}/{webhookId}`,
         'patch',
         200,
-        (await t.op.patch(`${api(slug)}/webhooks/${id}`).send({ rotateSecret: true }).expect(200)).body,
+        (
+          await t.op
+            .patch(`${api(slug)}/webhooks/${id}`)
+            .send({ rotateSecret: true })
+            .expect(200)
+        ).body,
       ],
       [`${base}/{webhookId}/test`, 'post', 202, tested.body],
       [
@@ -270,8 +302,11 @@ describe('signed webhooks (#16)', () => {
         `${base}/{webhookId}/deliveries/{deliveryId}/redeliver`,
         'post',
         202,
-        (await t.op.post(`${api(slug)}/webhooks/${id}/deliveries/${String(tested.body.id)}/redeliver`).expect(202))
-          .body,
+        (
+          await t.op
+            .post(`${api(slug)}/webhooks/${id}/deliveries/${String(tested.body.id)}/redeliver`)
+            .expect(202)
+        ).body,
       ],
     ];
     const problems = answers.flatMap(([path, method, status, body]) =>

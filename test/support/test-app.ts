@@ -29,7 +29,10 @@ export interface TestApp {
  * Boots the real AppModule on a fresh database, configured exactly as main.ts does. With `shared`,
  * on that database instead (a second process on it): `close()` then leaves the database alone.
  */
-export async function startTestApp(env: Record<string, string> = {}, shared?: TestDatabase): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  shared?: TestDatabase,
+): Promise<TestApp> {
   const db = shared ?? (await createTestDatabase({ migrated: true }));
   const saved = { ...process.env };
   Object.assign(process.env, {

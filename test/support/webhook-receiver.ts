@@ -1,4 +1,4 @@
-import { createServer, IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
+import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestApp } from './test-app';
 
@@ -13,7 +13,10 @@ export const FAST = {
 const api = (slug: string) => `/api/v1/tenants/${slug}`;
 
 export async function newWebhook(t: TestApp, slug: string, url: string, events: string[]) {
-  const res = await t.op.post(`${api(slug)}/webhooks`).send({ url, events }).expect(201);
+  const res = await t.op
+    .post(`${api(slug)}/webhooks`)
+    .send({ url, events })
+    .expect(201);
   return res.body as { id: string; secret: string; events: string[] };
 }
 
@@ -51,13 +54,13 @@ export class WebhookReceiver {
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<WebhookReceiver> {
-    let receiver: WebhookReceiver | undefined;
-    const server = createServer((req, res) => {
+    const server = createServer();
+    const receiver = new WebhookReceiver(server);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => receiver!.answer(req.headers, Buffer.concat(chunks).toString('utf8'), res));
+      req.on('end', () => receiver.answer(req.headers, Buffer.concat(chunks).toString('utf8'), res));
     });
-    receiver = new WebhookReceiver(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return receiver;
   }
@@ -104,7 +107,8 @@ export async function eventually<T>(
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > until) throw new Error(`condition not met within ${bound} ms; last value: ${JSON.stringify(value)}`);
+    if (Date.now() > until)
+      throw new Error(`condition not met within ${bound} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

@@ -69,7 +69,11 @@ export class UpdateWebhookDto {
   @IsIn(EVENT_TYPES, { each: true, message: `each event must be one of ${EVENT_TYPES.join(', ')}` })
   events?: string[];
 
-  @ApiPropertyOptional({ description: 'What the receiver is; null clears it', maxLength: 200, nullable: true })
+  @ApiPropertyOptional({
+    description: 'What the receiver is; null clears it',
+    maxLength: 200,
+    nullable: true,
+  })
   @Optional({ nullable: true })
   @IsString()
   @MaxLength(200)

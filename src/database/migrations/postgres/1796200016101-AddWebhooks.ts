@@ -105,7 +105,9 @@ export class AddWebhooks1796200016101 implements MigrationInterface {
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TRIGGER "audit_events_webhook_outbox" ON "audit_events"`);
     await queryRunner.query(`DROP FUNCTION "webhook_outbox"()`);
-    await queryRunner.query(`ALTER TABLE "webhook_deliveries" DROP CONSTRAINT "FK_ab7a4dca7a25e29b745e2e1b601"`);
+    await queryRunner.query(
+      `ALTER TABLE "webhook_deliveries" DROP CONSTRAINT "FK_ab7a4dca7a25e29b745e2e1b601"`,
+    );
     await queryRunner.query(`ALTER TABLE "webhooks" DROP CONSTRAINT "FK_0421912cfbf202d08d43c99839d"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_16a9adfe216f36741570dce123"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_d31f853b71c54471b7cff20a88"`);
