@@ -1,3 +1,4 @@
+import { RetentionService } from '../../src/retention/retention.service';
 import { WebhookWorker } from '../../src/webhooks/webhook-worker.service';
 import { WebhookDelivery } from '../../src/webhooks/webhook.entity';
 import { auditEventsOf, newTenant, newUser } from '../support/factories';
@@ -81,6 +82,34 @@ describe('webhooks across a crash and a receiver that keeps failing (#16)', () =
     } finally {
       await t.close();
       await r.close();
+    }
+  });
+
+  it('retention deletes finished deliveries older than RETENTION_WEBHOOK_DELIVERY_DAYS, never pending ones', async () => {
+    const t = await startTestApp({ WEBHOOK_POLL_MS: '0', RETENTION_WEBHOOK_DELIVERY_DAYS: '7' });
+    try {
+      const { slug } = await newTenant(t);
+      const hook = await newWebhook(t, slug, 'http://127.0.0.1:9/hook', ['user.created']);
+      for (let i = 0; i < 4; i++) await newUser(t, slug);
+      const repo = t.dataSource.getRepository(WebhookDelivery);
+      const rows = await repo.find({ where: { webhookId: hook.id }, order: { auditEventId: 'ASC' } });
+      const old = new Date(Date.now() - 8 * 86_400_000);
+      const recent = new Date(Date.now() - 6 * 86_400_000);
+      const set = ([status, createdAt]: [WebhookDelivery['status'], Date], i: number) =>
+        repo.update(rows[i].id, { status, createdAt });
+      const plan: [WebhookDelivery['status'], Date][] = [
+        ['delivered', old],
+        ['failed', old],
+        ['pending', old],
+        ['delivered', recent],
+      ];
+      await Promise.all(plan.map(set));
+      const deleted = await t.app.get(RetentionService).pruneOnce();
+      expect(deleted).toMatchObject({ webhook_deliveries: 2 });
+      const left = await repo.find({ where: { webhookId: hook.id }, order: { auditEventId: 'ASC' } });
+      expect(left.map((d) => d.id)).toEqual([rows[2].id, rows[3].id]);
+    } finally {
+      await t.close();
     }
   });
 
