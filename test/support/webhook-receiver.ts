@@ -2,12 +2,12 @@ import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerRespo
 import type { AddressInfo } from 'node:net';
 import type { TestApp } from './test-app';
 
-/** A small worker for tests: polls often, retries after tens of milliseconds, waits half a second. */
+/** A small worker for tests: polls often, retries after tens of milliseconds, waits 3 s for an answer (a busy machine answers slowly). */
 export const FAST = {
   WEBHOOK_POLL_MS: '40',
   WEBHOOK_RETRY_BASE_MS: '40',
   WEBHOOK_RETRY_MAX_MS: '200',
-  WEBHOOK_TIMEOUT_MS: '500',
+  WEBHOOK_TIMEOUT_MS: '3000',
 };
 
 const api = (slug: string) => `/api/v1/tenants/${slug}`;
