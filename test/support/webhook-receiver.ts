@@ -2,7 +2,10 @@ import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerRespo
 import type { AddressInfo } from 'node:net';
 import type { TestApp } from './test-app';
 
-/** A small worker for tests: polls often, retries after tens of milliseconds, waits 3 s for an answer (a busy machine answers slowly). */
+/**
+ * A small worker for tests: polls often, retries after tens of milliseconds, and waits 3 s for an
+ * answer (a busy machine answers slowly; a timeout would add a retry the tests do not expect).
+ */
 export const FAST = {
   WEBHOOK_POLL_MS: '40',
   WEBHOOK_RETRY_BASE_MS: '40',
