@@ -32,6 +32,7 @@ import { RemovalSafetyModule } from './removal-safety/removal-safety.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { ConfigAsCodeModule } from './config-as-code/config-as-code.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -80,6 +81,7 @@ import { UsersModule } from './users/users.module';
     ScimModule,
     AdminUiModule,
     ConfigAsCodeModule,
+    WebhooksModule,
   ],
   controllers: [HealthController],
   providers: [

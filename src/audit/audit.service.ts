@@ -37,7 +37,10 @@ export interface AuditQuery {
 export class AuditService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Writes through the caller's transaction manager, so the event commits or rolls back with the change. */
+  /**
+   * Writes through the caller's transaction manager, so the event commits or rolls back with the change.
+   * The same INSERT fills the webhook outbox: a database trigger on audit_events (docs/webhooks.md).
+   */
   async record(
     em: EntityManager,
     ctx: RequestContext,

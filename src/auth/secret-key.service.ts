@@ -4,11 +4,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DataSource, IsNull, Not } from 'typeorm';
+import { DataSource, EntityTarget } from 'typeorm';
 import { AllConfigType } from '../config/configuration';
 import { SecretBox } from '../common/crypto';
 import { SystemSettingsService } from '../database/system-settings.service';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
+import { Webhook } from '../webhooks/webhook.entity';
 
 /** Where a development install keeps its generated key: beside the data, never inside the database. */
 const DEFAULT_SECRET_KEY_FILE = './data/secret-key';
@@ -96,20 +97,40 @@ export class SecretKeyService implements OnModuleInit {
 
   /** After a rotation: every secret still sealed with SECRET_KEY_PREVIOUS is sealed again with SECRET_KEY. */
   private async resealAll(): Promise<void> {
-    const repo = this.dataSource.getRepository(IdentityProvider);
-    const rows = await repo.find({ where: { secrets: Not(IsNull()) }, select: { id: true, secrets: true } });
+    const idps = await this.resealColumn(IdentityProvider, 'secrets');
+    const webhooks = await this.resealColumn(Webhook, 'secret');
+    if (idps + webhooks > 0)
+      this.logger.warn(
+        `Re-sealed the secrets of ${idps} identity provider(s) and ${webhooks} webhook(s) with the new ` +
+          'SECRET_KEY; SECRET_KEY_PREVIOUS can be removed',
+      );
+  }
+
+  private async resealColumn<T extends { id: string }>(
+    entity: EntityTarget<T>,
+    column: keyof T & string,
+  ): Promise<number> {
+    const repo = this.dataSource.getRepository(entity);
+    const rows = await repo
+      .createQueryBuilder('r')
+      .select(['r.id', `r.${column}`])
+      .where(`r.${column} IS NOT NULL`)
+      .getMany();
     let resealed = 0;
     for (const row of rows) {
-      const opened = this.box.openAny(row.secrets!);
+      const sealed = row[column] as unknown as string;
+      const opened = this.box.openAny(sealed);
       if (opened.current) continue;
       // Conditional: another instance re-sealing the same row at the same time is harmless.
-      await repo.update({ id: row.id, secrets: row.secrets! }, { secrets: this.box.seal(opened.plain) });
+      await repo
+        .createQueryBuilder()
+        .update()
+        .set({ [column]: this.box.seal(opened.plain) } as never)
+        .where(`id = :id AND "${column}" = :sealed`, { id: row.id, sealed })
+        .execute();
       resealed++;
     }
-    if (resealed > 0)
-      this.logger.warn(
-        `Re-sealed the secrets of ${resealed} identity provider(s) with the new SECRET_KEY; SECRET_KEY_PREVIOUS can be removed`,
-      );
+    return resealed;
   }
 }
 

@@ -59,6 +59,10 @@ const ERROR_STATUS = {
   sync_paused: 409,
   // jobs
   job_finished: 409,
+  // webhooks
+  invalid_webhook_url: 400,
+  /** A test event to a webhook that is turned off (enabled false, or disabled after failing). */
+  webhook_disabled: 409,
   // SCIM: RFC 7644's scimType values (section 3.12), answered under that name.
   invalidFilter: 400,
   tooMany: 400,

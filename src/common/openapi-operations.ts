@@ -1,4 +1,5 @@
 import { JOB_OPERATIONS } from './openapi-jobs';
+import { WEBHOOK_OPERATIONS } from './openapi-webhooks';
 
 /**
  * Summaries and answers of every operation, in one place: Nest builds the paths from the
@@ -270,6 +271,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     errors: [409],
   },
   ...JOB_OPERATIONS,
+  ...WEBHOOK_OPERATIONS,
   'POST /api/v1/tenants/{tenant}/sync/resume': {
     summary: 'Resume a paused sync (?dryRun=true lists the pending changes per user, writes nothing)',
     description:

@@ -22,6 +22,7 @@ import {
   type Schema,
 } from './openapi-schema-parts';
 import { JOB_SCHEMAS } from './openapi-jobs';
+import { WEBHOOK_SCHEMAS } from './openapi-webhooks';
 import { REMOVAL_SAFETY_SCHEMAS } from './openapi-schemas-removal-safety';
 import { IDP_HEALTH_PROPERTIES, IDP_HEALTH_SCHEMAS } from './openapi-schemas-idp-health';
 import { SIGN_IN_SCHEMAS } from './openapi-schemas-sign-in';
@@ -343,6 +344,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   }),
   ...REMOVAL_SAFETY_SCHEMAS,
   ...JOB_SCHEMAS,
+  ...WEBHOOK_SCHEMAS,
   ...IDP_HEALTH_SCHEMAS,
   ...SIGN_IN_SCHEMAS,
   AuditEvent: obj({

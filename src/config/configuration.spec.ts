@@ -135,6 +135,7 @@ describe('loadConfig: operations settings (#14)', () => {
     [{ GRACE_SWEEP_SECONDS: '-1' }, /GRACE_SWEEP_SECONDS must not be less than 0/],
     [{ GRACE_SWEEP_SECONDS: '86401' }, /GRACE_SWEEP_SECONDS must not be greater than 86400/],
     [{ JOBS_POLL_MS: 'soon' }, /JOBS_POLL_MS must be a whole number/],
+    [{ WEBHOOK_TIMEOUT_MS: '10s' }, /WEBHOOK_TIMEOUT_MS must be a whole number/],
     [{ JOBS_LEASE_SECONDS: '0' }, /JOBS_LEASE_SECONDS must not be less than 1/],
     [{ JOBS_MAX_ATTEMPTS: '101' }, /JOBS_MAX_ATTEMPTS must not be greater than 100/],
     [{ JOBS_RECONCILE_THRESHOLD: '-1' }, /JOBS_RECONCILE_THRESHOLD must not be less than 0/],
@@ -165,9 +166,18 @@ describe('loadConfig: operations settings (#14)', () => {
         jobDays: 30,
         intervalMinutes: 60,
         batchSize: 1000,
+        webhookDeliveryDays: 30,
       },
       graceSweepSeconds: 60,
       jobs: { pollMs: 1000, leaseSeconds: 60, maxAttempts: 3, reconcileThreshold: 500 },
+      webhooks: {
+        pollMs: 1000,
+        timeoutMs: 10_000,
+        leaseSeconds: 60,
+        retryBaseMs: 10_000,
+        retryMaxMs: 3_600_000,
+        maxAgeSeconds: 259_200,
+      },
       metadataRefreshMinutes: 60,
     });
   });

@@ -90,6 +90,21 @@ interface OpsConfig {
    */
   metadataRefreshMinutes: number;
   jobs: JobsConfig;
+  webhooks: WebhooksConfig;
+}
+/** Webhook delivery (src/webhooks, docs/webhooks.md). */
+export interface WebhooksConfig {
+  /** WEBHOOK_POLL_MS: how often a process looks for deliveries that are due; 0 turns its worker off. */
+  pollMs: number;
+  /** WEBHOOK_TIMEOUT_MS: a receiver that has not answered by then counts as failed (retried). */
+  timeoutMs: number;
+  /** WEBHOOK_LEASE_SECONDS: a claimed delivery whose process died is taken over after this. */
+  leaseSeconds: number;
+  /** WEBHOOK_RETRY_BASE_MS, WEBHOOK_RETRY_MAX_MS: exponential back-off between attempts, with jitter. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** WEBHOOK_MAX_AGE_SECONDS: an event still failing this long after it was written disables its webhook. */
+  maxAgeSeconds: number;
 }
 /** Background jobs (src/jobs, docs/operations.md "Jobs"). */
 interface JobsConfig {
@@ -111,6 +126,8 @@ export interface RetentionConfig {
   /** 0 turns the pruning job off (another tool prunes, or nothing may be deleted). */
   intervalMinutes: number;
   batchSize: number;
+  /** Finished webhook deliveries (delivered or failed) are deleted after this many days. */
+  webhookDeliveryDays: number;
 }
 export interface AllConfigType {
   app: AppConfig;
@@ -195,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
         jobDays: vars.RETENTION_JOB_DAYS ?? 30,
         intervalMinutes: vars.RETENTION_INTERVAL_MINUTES ?? 60,
         batchSize: vars.RETENTION_BATCH_SIZE ?? 1000,
+        webhookDeliveryDays: vars.RETENTION_WEBHOOK_DELIVERY_DAYS ?? 30,
       },
       graceSweepSeconds: vars.GRACE_SWEEP_SECONDS ?? 60,
       metadataRefreshMinutes: vars.METADATA_REFRESH_MINUTES ?? (vars.NODE_ENV === 'test' ? 0 : 60),
@@ -203,6 +221,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AllConfigType 
         leaseSeconds: vars.JOBS_LEASE_SECONDS ?? 60,
         maxAttempts: vars.JOBS_MAX_ATTEMPTS ?? 3,
         reconcileThreshold: vars.JOBS_RECONCILE_THRESHOLD ?? 500,
+      },
+      webhooks: {
+        pollMs: vars.WEBHOOK_POLL_MS ?? 1000,
+        timeoutMs: vars.WEBHOOK_TIMEOUT_MS ?? 10_000,
+        leaseSeconds: vars.WEBHOOK_LEASE_SECONDS ?? 60,
+        retryBaseMs: vars.WEBHOOK_RETRY_BASE_MS ?? 10_000,
+        retryMaxMs: vars.WEBHOOK_RETRY_MAX_MS ?? 3_600_000,
+        maxAgeSeconds: vars.WEBHOOK_MAX_AGE_SECONDS ?? 259_200,
       },
     },
   };

@@ -258,4 +258,53 @@ export class EnvironmentVariables {
   @IsOptional()
   @Matches(/^(true|false)$/, { message: 'IDP_DISCOVERY_CHECK must be true or false' })
   IDP_DISCOVERY_CHECK?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'WEBHOOK_POLL_MS must be a whole number' })
+  @Min(0)
+  @Max(3600000)
+  WEBHOOK_POLL_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'WEBHOOK_TIMEOUT_MS must be a whole number' })
+  @Min(100)
+  @Max(60000)
+  WEBHOOK_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'WEBHOOK_LEASE_SECONDS must be a whole number' })
+  @Min(1)
+  @Max(3600)
+  WEBHOOK_LEASE_SECONDS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'WEBHOOK_RETRY_BASE_MS must be a whole number' })
+  @Min(10)
+  @Max(86400000)
+  WEBHOOK_RETRY_BASE_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'WEBHOOK_RETRY_MAX_MS must be a whole number' })
+  @Min(10)
+  @Max(86400000)
+  WEBHOOK_RETRY_MAX_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'WEBHOOK_MAX_AGE_SECONDS must be a whole number' })
+  @Min(1)
+  @Max(2592000)
+  WEBHOOK_MAX_AGE_SECONDS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'RETENTION_WEBHOOK_DELIVERY_DAYS must be a whole number' })
+  @Min(1)
+  @Max(36500)
+  RETENTION_WEBHOOK_DELIVERY_DAYS?: number;
 }

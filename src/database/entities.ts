@@ -18,6 +18,7 @@ import { ExternalMembership } from '../sync/external-membership.entity';
 import { Tenant } from '../tenants/tenant.entity';
 import { Identity } from '../users/identity.entity';
 import { User } from '../users/user.entity';
+import { Webhook, WebhookDelivery } from '../webhooks/webhook.entity';
 import { SystemSetting } from './system-setting.entity';
 
 export const ENTITIES = [
@@ -46,4 +47,6 @@ export const ENTITIES = [
   Job,
   JobBatch,
   TestSignIn,
+  Webhook,
+  WebhookDelivery,
 ];

@@ -64,4 +64,19 @@ describe('retention plan', () => {
     const week = retentionTargets({ auditDays: 365, refusedSignInDays: 365, jobDays: 7 }, now).at(-1);
     expect(week?.below).toEqual(new Date(now.getTime() - 7 * 86_400_000));
   });
+
+  it('prunes only finished webhook deliveries, by age, when a number of days is set', () => {
+    const now = new Date(Date.UTC(2026, 11, 1));
+    const targets = retentionTargets(
+      { auditDays: 365, refusedSignInDays: 365, jobDays: 30, webhookDeliveryDays: 30 },
+      now,
+    );
+    expect(targets.find((t) => t.name === 'webhook_deliveries')).toEqual({
+      name: 'webhook_deliveries',
+      table: 'webhook_deliveries',
+      column: 'createdAt',
+      below: new Date(now.getTime() - 30 * 86_400_000),
+      statuses: ['delivered', 'failed'],
+    });
+  });
 });

@@ -8,12 +8,20 @@ import { FINISHED, type JobStatus } from '../jobs/job.entity';
  */
 export interface RetentionTarget {
   /** Shown in the log and the metrics. */
-  name: 'refused_sign_ins' | 'audit_events' | 'login_states' | 'sessions' | 'job_batches' | 'jobs';
-  table: 'audit_events' | 'sso_login_states' | 'sessions' | 'jobs' | 'job_batches';
-  /** Rows whose `column` is below `below` go (optionally only those of one audit action). */
-  column: 'id' | 'expiresAt' | 'finishedAt';
+  name:
+    | 'refused_sign_ins'
+    | 'audit_events'
+    | 'login_states'
+    | 'sessions'
+    | 'job_batches'
+    | 'jobs'
+    | 'webhook_deliveries';
+  table: 'audit_events' | 'sso_login_states' | 'sessions' | 'jobs' | 'job_batches' | 'webhook_deliveries';
+  /** Rows whose `column` is below `below` go (optionally only those of one audit action or of these statuses). */
+  column: 'id' | 'expiresAt' | 'finishedAt' | 'createdAt';
   below: string | Date;
   action?: string;
+  statuses?: string[];
   /**
    * Jobs: only those in a finished state (never a queued or running one), and, since a job finished
    * before the cutoff was created before it too, only ids below `createdBelow` (a primary-key range).
@@ -27,6 +35,8 @@ export interface RetentionSettings {
   refusedSignInDays: number;
   /** Finished jobs (and their batch log) are kept this many days after they finished. */
   jobDays: number;
+  /** Finished webhook deliveries (delivered, failed) older than this go; pending ones never do. */
+  webhookDeliveryDays?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -55,6 +65,14 @@ export function retentionTargets(settings: RetentionSettings, now: Date): Retent
     { name: 'sessions', table: 'sessions', column: 'expiresAt', below: now },
     ...finishedJobTargets(now.getTime() - settings.jobDays * DAY_MS),
   );
+  if (settings.webhookDeliveryDays !== undefined)
+    targets.push({
+      name: 'webhook_deliveries',
+      table: 'webhook_deliveries',
+      column: 'createdAt',
+      below: new Date(now.getTime() - settings.webhookDeliveryDays * DAY_MS),
+      statuses: ['delivered', 'failed'],
+    });
   return targets;
 }
 

@@ -8,6 +8,7 @@ import type { AllConfigType, RetentionConfig } from '../config/configuration';
 import { PeriodicRound } from '../database/periodic-round';
 import { Job, JobBatch } from '../jobs/job.entity';
 import { SsoLoginState } from '../sso/sso-login-state.entity';
+import { WebhookDelivery } from '../webhooks/webhook.entity';
 import { type RetentionTarget, retentionTargets } from './retention-plan';
 
 /** Any fixed number: every groupsync process on one database agrees on it. */
@@ -19,6 +20,7 @@ const ENTITY_OF: Record<RetentionTarget['table'], EntityTarget<ObjectLiteral>> =
   sessions: Session,
   jobs: Job,
   job_batches: JobBatch,
+  webhook_deliveries: WebhookDelivery,
 };
 
 export type RetentionResult = Record<RetentionTarget['name'], number> | 'skipped';
@@ -95,6 +97,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     const row = jobs?.ofJob ? 'j' : 'r';
     page.where(`${row}.${target.column} < :below`, { below: target.below });
     if (target.action) page.andWhere('r.action = :action', { action: target.action });
+    if (target.statuses) page.andWhere('r.status IN (:...statuses)', { statuses: target.statuses });
     if (jobs)
       page
         .andWhere(`${row}.id < :createdBelow`, { createdBelow: jobs.createdBelow })

@@ -11,6 +11,7 @@ import { configureApp } from '../../src/bootstrap';
 import { SecretBox } from '../../src/common/crypto';
 import { IdentityProvider } from '../../src/identity-providers/identity-provider.entity';
 import { SystemSetting } from '../../src/database/system-setting.entity';
+import { Webhook } from '../../src/webhooks/webhook.entity';
 import { OPERATOR_TOKEN } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
@@ -19,6 +20,7 @@ jest.setTimeout(60_000);
 
 const K1 = 'first-secret-key-0123456789abcdef';
 const K2 = 'second-secret-key-0123456789abcdef';
+const HOOK_URL = 'https://hooks.example.com/groupsync';
 
 /**
  * Where SECRET_KEY comes from, on one database the app is restarted on: never stored in that
@@ -29,6 +31,7 @@ describe('SECRET_KEY: not in the database it protects, rotation, production', ()
   let db: TestDatabase;
   let dir: string;
   let app: INestApplication | undefined;
+  let webhookSecret = '';
 
   /** Boots the real app on `db` with exactly these settings (SECRET_KEY* and NODE_ENV cleared). */
   async function boot(env: Record<string, string>): Promise<{ http: App; dataSource: DataSource }> {
@@ -93,6 +96,10 @@ describe('SECRET_KEY: not in the database it protects, rotation, production', ()
         clientSecret: 'cs-1',
       })
       .expect(201);
+    const hook = await op(http, 'post', '/api/v1/tenants/keys/webhooks')
+      .send({ url: HOOK_URL, events: ['user.created'] })
+      .expect(201);
+    webhookSecret = hook.body.secret;
     // What an earlier version did without SECRET_KEY: the key in system_settings.
     await dataSource
       .getRepository(SystemSetting)
@@ -112,6 +119,10 @@ describe('SECRET_KEY: not in the database it protects, rotation, production', ()
     const sealed = await sealedSecrets(dataSource);
     expect(new SecretBox(K2).open(sealed)).toBe('{"clientSecret":"cs-1"}');
     expect(() => new SecretBox(K1).open(sealed)).toThrow();
+    // Webhook signing secrets too.
+    const hook = await dataSource.getRepository(Webhook).findOneByOrFail({ url: HOOK_URL });
+    expect(new SecretBox(K2).open(hook.secret)).toBe(webhookSecret);
+    expect(() => new SecretBox(K1).open(hook.secret)).toThrow();
     await stop();
 
     // The new key alone now suffices, from a key file as production would use.

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { User } from '../../src/users/user.entity';
+import { WebhookDelivery } from '../../src/webhooks/webhook.entity';
 import { newGroup, newGroupLink, newTenant } from '../support/factories';
 import { countQueries } from '../support/query-counter';
 import { authnRequestId, createSamlIdp, TestSamlIdp } from '../support/saml-idp';
@@ -83,6 +84,15 @@ describe('statements of a whole returning sign-in, over HTTP', () => {
       .send({ slug: 'entra', type: 'saml', metadataXml: saml.metadataXml })
       .expect(201);
     await linkedGroups(slug);
+    // A webhook on every event: its outbox rows are written by the audit insert's trigger, so the
+    // counts below are those of a tenant without webhooks (docs/webhooks.md, "The outbox").
+    const hook = await t.op
+      .post(`/api/v1/tenants/${slug}/webhooks`)
+      .send({
+        url: 'http://127.0.0.1:9/hook',
+        events: ['user.created', 'membership.added', 'sign_in.refused'],
+      })
+      .expect(201);
     const spMetadata = (await request(t.http).get(`/sso/${slug}/entra/metadata`).expect(200)).text;
     const acsResponse = async () => {
       const login = await request(t.http).get(`/sso/${slug}/entra/login`).expect(302);
@@ -103,6 +113,16 @@ describe('statements of a whole returning sign-in, over HTTP', () => {
     expect(transactionOf(queries)).toHaveLength(SYNC_TRANSACTION);
     // The same response again: the request id was used and the assertion remembered.
     expect((await post(response)).status).toBe(401);
+    const outbox = await t.dataSource
+      .getRepository(WebhookDelivery)
+      .find({ where: { webhookId: hook.body.id }, order: { auditEventId: 'ASC' } });
+    expect(outbox.map((d) => d.eventType)).toEqual([
+      'user.created',
+      'membership.added',
+      'membership.added',
+      'membership.added',
+      'sign_in.refused',
+    ]);
 
     // lastSeenAt (the leaver rules' clock) is refreshed once it is an hour old: one update more.
     const users = t.dataSource.getRepository(User);

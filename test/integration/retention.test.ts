@@ -88,6 +88,7 @@ describe('retention', () => {
       sessions: 3,
       job_batches: 0,
       jobs: 0,
+      webhook_deliveries: 0,
     });
     const left = await t.dataSource
       .getRepository(AuditEvent)
@@ -106,6 +107,7 @@ describe('retention', () => {
       sessions: 0,
       job_batches: 0,
       jobs: 0,
+      webhook_deliveries: 0,
     });
   });
 

@@ -29,7 +29,10 @@ export interface TestApp {
  * Boots the real AppModule on a fresh database, configured exactly as main.ts does. With `shared`,
  * on that database instead (a second process on it): `close()` then leaves the database alone.
  */
-export async function startTestApp(env: Record<string, string> = {}, shared?: TestDatabase): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  shared?: TestDatabase,
+): Promise<TestApp> {
   const db = shared ?? (await createTestDatabase({ migrated: true }));
   const saved = { ...process.env };
   Object.assign(process.env, {
@@ -45,6 +48,8 @@ export async function startTestApp(env: Record<string, string> = {}, shared?: Te
     GRACE_SWEEP_SECONDS: '0',
     // Likewise the job runner (JobRunner.runNext / drain), unless a test sets JOBS_POLL_MS.
     JOBS_POLL_MS: '0',
+    // And the webhook worker (WebhookWorker.runOnce / drain): its polls would count in statement tests.
+    WEBHOOK_POLL_MS: '0',
     ...env,
   });
   const app = await NestFactory.create(AppModule, { bodyParser: false, logger: false, abortOnError: false });

@@ -7,6 +7,7 @@ import { GroupsPage } from './pages/Groups';
 import { IdentityProvidersPage } from './pages/IdentityProviders';
 import { IdentityProviderSettingsPage } from './pages/IdentityProviderSettings';
 import { JobsPage } from './pages/Jobs';
+import { WebhooksPage } from './pages/Webhooks';
 import { MePage } from './pages/Me';
 import { OverviewPage } from './pages/Overview';
 import { RolesPage } from './pages/Roles';
@@ -40,6 +41,7 @@ export function App() {
         <Route path="audit" element={<AuditPage />} />
         <Route path="staged-removals" element={<StagedRemovalsPage />} />
         <Route path="jobs" element={<JobsPage />} />
+        <Route path="webhooks" element={<WebhooksPage />} />
       </Route>
       <Route path="*" element={<NotFound />} />
     </Routes>

@@ -81,6 +81,7 @@ export function TenantShell() {
           <NavLink to="audit">Audit log</NavLink>
           <NavLink to="staged-removals">Staged removals</NavLink>
           <NavLink to="jobs">Jobs</NavLink>
+          <NavLink to="webhooks">Webhooks</NavLink>
         </nav>
         <Button variant="soft" onClick={() => signOut.mutate()}>
           Sign out

@@ -1,3 +1,4 @@
+import { AddWebhooks1796200016101 } from './1796200016101-AddWebhooks';
 import { AddPatternLinks1796165575215 } from './1796165575215-AddPatternLinks';
 import { AddMetadataRefresh1796200005001 } from './1796200005001-AddMetadataRefresh';
 import { AddJobs1796200014001 } from './1796200014001-AddJobs';
@@ -33,4 +34,5 @@ export const SQLITE_MIGRATIONS: Function[] = [
   AddLeavers1796200004001,
   AddMetadataRefresh1796200005001,
   AddJobs1796200014001,
+  AddWebhooks1796200016101,
 ];
