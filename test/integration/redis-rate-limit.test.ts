@@ -39,7 +39,7 @@ describe('rate limits in Redis', () => {
     const redis = client();
     const store = new RedisRateLimitStore(redis, prefix);
     const windowStart = Date.now();
-    await store.increment('auth-failures:x', windowStart, windowStart + 60_000);
+    await store.increment([{ key: 'auth-failures:x', windowStart, expiresAt: windowStart + 60_000 }]);
     const key = `${prefix}rate:auth-failures:x:${windowStart}`;
     const ttl = await redis.pttl(key);
     expect(ttl).toBeGreaterThan(59_000);
