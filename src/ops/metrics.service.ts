@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -10,6 +10,8 @@ import { SyncChangeCounter } from './sync-change-counter';
 export type SignInProtocol = 'saml' | 'oidc';
 export type SignInOutcome = 'success' | 'refused' | 'rate_limited' | 'error';
 
+/** The event-loop delay sampling timer's interval. */
+const LAG_RESOLUTION_MS = 10;
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
@@ -18,8 +20,9 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
  * id, so the series count stays bounded and the metrics endpoint reveals no customer.
  */
 @Injectable()
-export class MetricsService {
+export class MetricsService implements OnModuleDestroy {
   readonly registry = new Registry();
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   private readonly signIns = new Counter({
     name: 'groupsync_sign_ins_total',
     help: 'Sign-ins answered, by protocol and outcome',
@@ -98,8 +101,7 @@ export class MetricsService {
    * delay beyond the sampling timer's own 10 ms. Both restart at each scrape.
    */
   private worstEventLoopLag(): void {
-    const resolutionMs = 10;
-    const delay = monitorEventLoopDelay({ resolution: resolutionMs });
+    const delay = this.loopDelay;
     delay.enable();
     new Gauge({
       name: 'groupsync_eventloop_lag_p99_seconds',
@@ -107,11 +109,15 @@ export class MetricsService {
       aggregator: 'max',
       registers: [this.registry],
       collect() {
-        const p99 = delay.count > 0 ? delay.percentile(99) / 1e6 - resolutionMs : 0;
+        const p99 = delay.count > 0 ? delay.percentile(99) / 1e6 - LAG_RESOLUTION_MS : 0;
         this.set(Math.max(0, p99) / 1000);
         delay.reset();
       },
     });
+  }
+
+  onModuleDestroy(): void {
+    this.loopDelay.disable();
   }
 
   recordSignIn(protocol: SignInProtocol, outcome: SignInOutcome, seconds: number): void {
