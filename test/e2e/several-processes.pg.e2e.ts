@@ -164,7 +164,7 @@ describe('several processes on one PostgreSQL', () => {
       });
     const answers = await Promise.all([postOkta(a), postOkta(b)]);
     expect(answers.map((r) => r.status).sort()).toEqual([302, 401]);
-    expect(await (answers.find((r) => r.status === 401)!.text())).toContain('already used');
+    expect(await answers.find((r) => r.status === 401)!.text()).toContain('already used');
     const sessions = await queryDatabase<{ n: string }>(
       db,
       `SELECT COUNT(*) AS n FROM "sessions" s JOIN "users" u ON u."id" = s."userId" WHERE u."email" = '${email}'`,
@@ -174,7 +174,9 @@ describe('several processes on one PostgreSQL', () => {
       db,
       `SELECT "details" FROM "audit_events" WHERE "action" = 'sso.sign_in_refused' AND "targetId" = '${made.body.id}'`,
     );
-    const codes = refused.map((r) => (typeof r.details === 'string' ? JSON.parse(r.details) : r.details).code);
+    const codes = refused.map(
+      (r) => (typeof r.details === 'string' ? JSON.parse(r.details) : r.details).code,
+    );
     expect(codes).toEqual(['saml_replay']);
   });
 

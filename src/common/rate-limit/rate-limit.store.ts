@@ -49,7 +49,10 @@ export class DatabaseRateLimitStore implements RateLimitStore {
   /** A newer window resets the count; an older one (another instance's clock) adds to the newer. */
   private upsert(rows: number): string {
     const p = (i: number) => (this.pg ? `$${i}` : '?');
-    const values = Array.from({ length: rows }, (_, r) => `(${p(3 * r + 1)}, ${p(3 * r + 2)}, 1, ${p(3 * r + 3)})`);
+    const values = Array.from(
+      { length: rows },
+      (_, r) => `(${p(3 * r + 1)}, ${p(3 * r + 2)}, 1, ${p(3 * r + 3)})`,
+    );
     const greatest = this.pg ? 'GREATEST' : 'MAX';
     return `INSERT INTO "rate_limit_counters" AS c ("key", "windowStart", "count", "expiresAt")
       VALUES ${values.join(', ')}
