@@ -1,6 +1,6 @@
 // Shared helpers for the benchmarks: start the built service on a fresh database, time requests.
 const { spawn } = require('node:child_process');
-const { mkdtempSync, rmSync } = require('node:fs');
+const { mkdtempSync, readFileSync, readdirSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { randomBytes } = require('node:crypto');
@@ -50,10 +50,12 @@ async function freshDatabase(dialect) {
 
 /**
  * Starts dist/main.js as its own process (as in production) on a fresh database and waits for
- * /health. `restart()` stops and starts it on the same database (start-up work such as SQLite's
- * statistics refresh runs again). BENCH_PROFILE=<dir> writes a V8 CPU profile of the service there.
+ * /health, with `env` added to its environment. `restart(env)` stops and starts it on the same database with these variables added (e.g.
+ * WORKERS=2; start-up work such as SQLite's statistics refresh runs again). The service's stdout is
+ * kept from `capture()` on (LOG_SQL statements). BENCH_PROFILE=<dir> writes a V8 CPU profile of
+ * each service process there.
  */
-async function startService(dialect, preferredPort) {
+async function startService(dialect, preferredPort, env = {}) {
   const db = await freshDatabase(dialect);
   // Another bench (another session's, on a shared machine) may hold the preferred port: then this
   // service could not listen, and its requests would reach the other one until that one stopped
@@ -64,7 +66,8 @@ async function startService(dialect, preferredPort) {
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
     : [];
   let child;
-  const launch = async () => {
+  let output = null;
+  const launch = async (extraEnv) => {
     child = spawn(
       process.execPath,
       ['--disable-proto=delete', ...profile, join(__dirname, '..', 'dist', 'main.js')],
@@ -77,12 +80,18 @@ async function startService(dialect, preferredPort) {
           LOG_LEVEL: 'warn',
           IDP_DISCOVERY_CHECK: 'false',
           ...BENCH_LIMITS,
+          ...extraEnv,
         },
-        stdio: ['ignore', 'ignore', 'inherit'],
+        stdio: ['ignore', 'pipe', 'inherit'],
       },
     );
     let exited = null;
     child.once('exit', (code) => (exited = code));
+    // Always read the pipe (a full one would stop the service); keep the text only when asked.
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      if (output !== null) output += chunk;
+    });
     // Up to 2 minutes: on a loaded machine the start-up (migrations, Nest's modules) takes a while.
     for (let i = 0; i < 600; i++) {
       if (exited !== null) throw new Error(`the service exited with ${exited} while starting`);
@@ -99,7 +108,7 @@ async function startService(dialect, preferredPort) {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
   };
-  await launch();
+  await launch(env);
   const api = async (method, path, body) => {
     const res = await fetch(`${base}${path}`, {
       method,
@@ -118,9 +127,18 @@ async function startService(dialect, preferredPort) {
     api,
     metrics,
     databaseUrl: db.url,
-    restart: async () => {
+    /** The service's processes: the one serving, or with WORKERS>1 the primary and its workers. */
+    pids: () => [child.pid, ...childrenOf(child.pid)],
+    /** Starts keeping stdout (from now on); answers what was kept so far and starts afresh. */
+    capture: () => {
+      const kept = output ?? '';
+      output = '';
+      return kept;
+    },
+    restart: async (extraEnv = {}) => {
       await halt();
-      await launch();
+      output = null;
+      await launch(extraEnv);
     },
     stop: async () => {
       await halt();
@@ -129,17 +147,60 @@ async function startService(dialect, preferredPort) {
   };
 }
 
-/** Runs `count` calls of `fn(i)` with `concurrency` in flight; returns latency percentiles and throughput. */
+/** Child process ids of `pid`, from /proc (Linux; none elsewhere). */
+function childrenOf(pid) {
+  try {
+    return readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .filter((d) => {
+        try {
+          return statOf(Number(d)).ppid === pid;
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** Parent id and CPU time (user + system, all threads) of a process, from /proc/<pid>/stat. */
+function statOf(pid) {
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) is in parentheses and may hold spaces: split after it.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return { ppid: Number(fields[1]), cpuMs: (ticks * 1000) / CLOCK_TICKS };
+}
+// USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK).
+const CLOCK_TICKS = 100;
+
+/** CPU milliseconds used so far by each of these processes (0 for one that is gone). */
+function cpuOf(pids) {
+  return pids.map((pid) => {
+    try {
+      return statOf(pid).cpuMs;
+    } catch {
+      return 0;
+    }
+  });
+}
+
+/**
+ * Runs `count` calls of `fn(i, lane)` with `concurrency` lanes in flight (lane 0..concurrency-1);
+ * returns latency percentiles and throughput.
+ */
 async function measure(count, concurrency, fn) {
   const latencies = new Array(count);
   let next = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    Array.from({ length: concurrency }, async (_, lane) => {
       while (next < count) {
         const i = next++;
         const t0 = process.hrtime.bigint();
-        await fn(i);
+        await fn(i, lane);
         latencies[i] = Number(process.hrtime.bigint() - t0) / 1e6;
       }
     }),
@@ -197,4 +258,4 @@ async function postgresAvailable() {
   }
 }
 
-module.exports = { startService, freshDatabase, measure, summarize, printRow, postgresAvailable };
+module.exports = { startService, freshDatabase, measure, summarize, printRow, postgresAvailable, cpuOf };

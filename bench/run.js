@@ -33,11 +33,14 @@ const BENCHES = {
 
 async function main() {
   const only = process.argv.slice(2);
-  const dialects = ['sqlite'];
+  let dialects = ['sqlite'];
   if (await postgresAvailable()) dialects.push('postgres');
   else console.log('PostgreSQL not reachable (set BENCH_DATABASE_URL): measuring SQLite only');
-  console.log(`node ${process.version}, ${require('node:os').cpus().length} cores`);
-  let port = 3700;
+  // BENCH_DIALECT=postgres (or sqlite): one database only, e.g. for the WORKERS=1/2 SAML figures.
+  if (process.env.BENCH_DIALECT) dialects = dialects.filter((d) => d === process.env.BENCH_DIALECT);
+  console.log(`node ${process.version}, ${require('node:os').cpus().length} cores, load average ${require('node:os').loadavg()[0].toFixed(1)}`);
+  // BENCH_PORT: the first port to use (3700); on a shared machine another run may hold the default.
+  let port = Number(process.env.BENCH_PORT) || 3700;
   for (const [name, bench] of Object.entries(BENCHES)) {
     if (only.length && !only.includes(name)) continue;
     console.log(`\n# ${name}`);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CookieOptions, Request, Response } from 'express';
-import { DataSource, LessThan } from 'typeorm';
+import { DataSource, EntityManager, LessThan } from 'typeorm';
 import { constantTimeEqual, newToken, sha256Hex } from '../common/crypto';
 import { AllConfigType } from '../config/configuration';
 import { insertRows } from '../database/insert';
@@ -15,6 +15,12 @@ const PURGE_INTERVAL_MS = 10 * 60_000;
 
 /** One cookie per tenant, so a person can be signed in to two workspaces without one ending the other. */
 const sessionCookieName = (tenantSlug: string) => `gs_session_${tenantSlug}`;
+
+/** A session row written in a sign-in's transaction, and the token its cookie carries. */
+export interface NewSession {
+  session: Session;
+  token: string;
+}
 
 export interface ActiveSession {
   session: Session;
@@ -47,15 +53,20 @@ export class SessionsService {
     };
   }
 
-  async start(
-    res: Response,
-    tenant: { id: string; slug: string },
+  /**
+   * Writes a new session row through `em` (the sign-in's sync transaction, so the session commits
+   * with the memberships it was granted on: one commit, not two). Answers the row and the cookie's
+   * token for `sendCookie`, once the transaction has committed.
+   */
+  async create(
+    em: EntityManager,
+    tenant: { id: string },
     userId: string,
     idpId: string | null,
-  ): Promise<Session> {
+  ): Promise<NewSession> {
     const token = newToken('gss');
     const now = new Date();
-    const session = this.dataSource.getRepository(Session).create({
+    const session = em.getRepository(Session).create({
       tenantId: tenant.id,
       userId,
       idpId,
@@ -65,16 +76,21 @@ export class SessionsService {
       lastSeenAt: now,
       expiresAt: new Date(now.getTime() + SESSION_HOURS * 3600_000),
     });
-    await insertRows(this.dataSource.manager, Session, session);
-    res.cookie(sessionCookieName(tenant.slug), token, this.cookieOptions(SESSION_HOURS * 3600_000));
+    await insertRows(em, Session, session);
+    return { session, token };
+  }
+
+  /** Sets the cookie of a committed session, and now and then purges expired ones. */
+  async sendCookie(res: Response, tenant: { slug: string }, created: NewSession): Promise<void> {
+    res.cookie(sessionCookieName(tenant.slug), created.token, this.cookieOptions(SESSION_HOURS * 3600_000));
     // Expired sessions of anyone go now and then (at most every ten minutes per process, besides
     // the retention job), so the table does not grow without bound and a sign-in's statements
     // do not vary by chance.
-    if (now.getTime() >= this.nextPurgeAt) {
-      this.nextPurgeAt = now.getTime() + PURGE_INTERVAL_MS;
-      await this.dataSource.getRepository(Session).delete({ expiresAt: LessThan(now) });
+    const now = Date.now();
+    if (now >= this.nextPurgeAt) {
+      this.nextPurgeAt = now + PURGE_INTERVAL_MS;
+      await this.dataSource.getRepository(Session).delete({ expiresAt: LessThan(new Date(now)) });
     }
-    return session;
   }
 
   /** The live session of this tenant's cookie, with its (active) user; null when absent, expired or blocked. */

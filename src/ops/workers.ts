@@ -24,6 +24,10 @@ export function runPrimary(config: AllConfigType, log: Logger): void {
     const worker = cluster.fork();
     worker.once('listening', () => serving.add(worker));
   };
+  // Round-robin: the primary accepts and hands each new connection to the next worker. Node's
+  // default on Linux, set here so NODE_CLUSTER_SCHED_POLICY=none cannot leave it to the kernel,
+  // whose wake-ups favour one busy process. Keep-alive connections stay with their worker.
+  cluster.schedulingPolicy = cluster.SCHED_RR;
   log.info({ workers: count, port: config.app.port }, `Starting ${count} worker processes`);
   for (let i = 0; i < count; i++) fork();
 

@@ -4,7 +4,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { CacheItem, CacheProvider, ValidateInResponseTo } from '@node-saml/node-saml';
 import { DataSource, LessThan } from 'typeorm';
 import { sha256Hex } from '../common/crypto';
-import { isUniqueViolation } from '../common/errors';
 import { AllConfigType } from '../config/configuration';
 import { insertRows } from '../database/insert';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
@@ -42,8 +41,9 @@ const ADDRESS_BUSY_RETRY_SECONDS = 5;
  * The SAML service provider of one tenant's IdP, for SamlStrategy: node-saml's options per IdP, the
  * database-backed request cache (AuthnRequest ids, so InResponseTo works across instances), and the
  * ACS: pre-check, request id look-up, validation in the worker (signature with a signed assertion
- * required, audience, issuer, time with a small skew, InResponseTo), then Status, destination,
- * recipient and replay (every assertion id is accepted once).
+ * required, audience, issuer, time with a small skew, InResponseTo), then Status, destination and
+ * recipient. Replay (every assertion id is accepted once) is checked in the sign-in's transaction:
+ * the identity carries the assertion for it (saml-assertion-use.ts).
  */
 @Injectable()
 export class SamlSignInService {
@@ -106,7 +106,6 @@ export class SamlSignInService {
       profile.assertion,
       this.urls(tenant, idp).acsUrl,
     );
-    await this.rememberAssertion(tenant.id, idp.id, assertionId);
 
     const who = samlIdentityOf(profile, cfg.claimMapping ?? {});
     if (cfg.debug) {
@@ -121,7 +120,12 @@ export class SamlSignInService {
         'SAML debug: assertion received',
       );
     }
-    return { ...who, returnTo: this.returnToOf(scan.inResponseTo, cache, body.RelayState) };
+    return {
+      ...who,
+      returnTo: this.returnToOf(scan.inResponseTo, cache, body.RelayState),
+      // Remembered by the controller in the sign-in's transaction (see saml-assertion-use.ts).
+      assertion: { tenantId: tenant.id, idpId: idp.id, assertionId },
+    };
   }
 
   /**
@@ -334,35 +338,6 @@ export class SamlSignInService {
         : 'the sign-in response is more complex than this identity provider allows; ask your administrator to send fewer groups',
       scan.detail,
     );
-  }
-
-  /** Each assertion is accepted once: a replay hits the unique key and is refused. */
-  private async rememberAssertion(tenantId: string, idpId: string, assertionId: string): Promise<void> {
-    const repo = this.dataSource.getRepository(SsoLoginState);
-    try {
-      await insertRows(
-        this.dataSource.manager,
-        SsoLoginState,
-        repo.create({
-          tenantId,
-          idpId,
-          stateHash: sha256Hex(`saml-assertion:${idpId}:${assertionId}`),
-          bindingHash: '',
-          nonce: 'used',
-          expiresAt: new Date(Date.now() + 24 * 3600_000),
-        }),
-      );
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw SignInRefusal.unauthenticated(
-          HttpStatus.UNAUTHORIZED,
-          'saml_replay',
-          'this sign-in response was already used; start the sign-in again',
-          `assertion ${assertionId}`,
-        );
-      }
-      throw error;
-    }
   }
 }
 

@@ -1,4 +1,5 @@
 import type { SignInIdentity } from '../sync/sign-in-account';
+import type { UsedAssertion } from './saml-assertion-use';
 
 /**
  * Who the IdP says signed in, read from a validated SAML assertion or OIDC ID token: the person
@@ -9,4 +10,6 @@ export interface SignedInIdentity extends SignInIdentity {
   attributes: Record<string, unknown>;
   /** Where the browser goes afterwards, as the login step stored it (checked again before use). */
   returnTo: string | null;
+  /** SAML: the validated assertion, accepted once; remembered in the sign-in's transaction. */
+  assertion?: UsedAssertion;
 }

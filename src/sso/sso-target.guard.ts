@@ -37,9 +37,6 @@ export class SsoTargetGuard implements CanActivate {
     const route = this.reflector.get<SignInRoute>(SIGN_IN_ROUTE, context.getHandler());
     const req = context.switchToHttp().getRequest<SignInRequest>();
     const limited = route.step !== 'metadata';
-    const perAddress = limited
-      ? await this.limiter.hit(this.limits.perAddress, clientAddressKey(req.ip))
-      : null;
     const params = req.params as { tenant: string; idp: string };
     // Tenant and IdP in one statement (read on every step, never cached: a certificate removed or an
     // IdP turned off through any process applies to the next response on all of them).
@@ -51,8 +48,14 @@ export class SsoTargetGuard implements CanActivate {
       .getOne();
     const tenant = idp?.tenant;
     if (idp) delete idp.tenant;
-    if (!tenant || !idp || !idp.enabled) {
-      if (perAddress && !perAddress.allowed) throw tooManyAttempts(perAddress.retryAfterSeconds);
+    const target = tenant && idp?.enabled ? { tenant, idp } : null;
+    // Both limits counted in one upsert (one commit); an unknown address counts per address only.
+    const hits = [{ rule: this.limits.perAddress, subject: clientAddressKey(req.ip) }];
+    if (target) hits.push({ rule: this.limits.perTenant, subject: target.tenant.id });
+    const verdicts = limited ? await this.limiter.hitAll(hits) : [];
+    const over = verdicts.find((v) => !v.allowed);
+    if (!target) {
+      if (over) throw tooManyAttempts(over.retryAfterSeconds);
       throw SignInRefusal.unauthenticated(
         HttpStatus.NOT_FOUND,
         'not_found',
@@ -60,11 +63,9 @@ export class SsoTargetGuard implements CanActivate {
       );
     }
     // From here on a refusal names the workspace and is audited.
-    req.signIn = { tenant, idp };
-    const perTenant = limited ? await this.limiter.hit(this.limits.perTenant, tenant.id) : null;
-    const over = [perAddress, perTenant].find((v) => v && !v.allowed);
+    req.signIn = target;
     if (over) throw tooManyAttempts(over.retryAfterSeconds);
-    if (route.protocol !== 'any' && route.protocol !== idp.type)
+    if (route.protocol !== 'any' && route.protocol !== target.idp.type)
       throw SignInRefusal.unauthenticated(
         HttpStatus.NOT_FOUND,
         route.protocol === 'saml' ? 'not_saml' : 'not_oidc',

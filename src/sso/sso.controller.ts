@@ -15,7 +15,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { DataSource, In } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
-import { SessionsService } from '../auth/sessions.service';
+import { NewSession, SessionsService } from '../auth/sessions.service';
 import { contextOf, GroupsyncRequest } from '../common/request-context';
 import { ConfigService } from '@nestjs/config';
 import { AllConfigType } from '../config/configuration';
@@ -26,6 +26,7 @@ import { Tenant } from '../tenants/tenant.entity';
 import { lastSignInOf } from './last-sign-in';
 import { sendRefusalPage } from './refusal-page';
 import { safeReturnTo } from './return-to';
+import { rememberAssertion } from './saml-assertion-use';
 import { SamlStrategy } from './saml.strategy';
 import { SignInRefusalFilter } from './sign-in-refusal.filter';
 import { SignInGuard } from './sign-in.guard';
@@ -105,15 +106,27 @@ export class SsoController {
     if (!step || !('identity' in step)) throw new Error('the sign-in step did not say who signed in');
     const who: SignedInIdentity = step.identity;
     const ctx = contextOf(req);
-    // An admin's test sign-in (marked where the login state was read): a dry run, nothing written.
-    if (req.testSignInId)
+    const assertion = who.assertion;
+    // An admin's test sign-in (marked where the login state was read): a dry run, nothing written
+    // but the assertion's single use.
+    if (req.testSignInId) {
+      if (assertion) await rememberAssertion(this.dataSource.manager, assertion);
       return res.redirect(302, await this.testSignIns.complete({ tenant, idp }, req.testSignInId, who, ctx));
+    }
+    // The assertion's use and the session row commit with the sync: one commit per sign-in.
+    const started: { session?: NewSession } = {};
     const outcome = await this.sync.signIn(
       tenant,
       idp,
       who,
       { attributes: who.attributes },
       { ...ctx, actor: { type: 'idp', id: idp.id, label: idp.slug } },
+      {
+        first: assertion ? (em) => rememberAssertion(em, assertion) : undefined,
+        signedIn: async (em, user) => {
+          started.session = await this.sessions.create(em, tenant, user.id, idp.id);
+        },
+      },
     );
     if (idp.config.debug && outcome.plan) {
       this.logger.log(
@@ -128,7 +141,8 @@ export class SsoController {
       );
       return sendRefusalPage(res, HttpStatus.FORBIDDEN, outcome.reason, ctx.correlationId, tenant.name);
     }
-    await this.sessions.start(res, tenant, outcome.user.id, idp.id);
+    if (!started.session) throw new Error('the sign-in committed without a session');
+    await this.sessions.sendCookie(res, tenant, started.session);
     res.redirect(302, safeReturnTo(who.returnTo, this.publicUrl, `/sso/${tenant.slug}/me`));
   }
 

@@ -33,6 +33,16 @@ import { findUserByEmail, recordSignIn, SignInIdentity } from './sign-in-account
 
 export type { SignInIdentity } from './sign-in-account';
 
+/**
+ * The sign-in flow's own writes, made in the sync transaction so that a sign-in commits once: the
+ * SAML assertion's single use (first, so a replay is refused before anything is written) and the
+ * session row (after a successful sync). Both run again if the transaction is retried.
+ */
+export interface SignInWrites {
+  first?: (em: EntityManager) => Promise<void>;
+  signedIn?: (em: EntityManager, user: User) => Promise<void>;
+}
+
 export type SignInOutcome =
   | { status: 'signed-in'; user: User; plan: SyncPlan }
   | { status: 'denied'; user: User | null; plan: SyncPlan | null; reason: string };
@@ -65,13 +75,19 @@ export class SyncService {
     who: SignInIdentity,
     claims: RawClaims | ExternalGroups,
     ctx: RequestContext,
+    writes: SignInWrites = {},
   ): Promise<SignInOutcome> {
     const policy = idp.groupSync;
     const { claim, graph } = await this.readClaim(idp, policy, claims, ctx);
     if ('attributes' in claims) who = { ...who, objectId: entraObjectId(claims.attributes) ?? null };
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.tx.run((em) => this.signInOnce(em, tenant, idp, policy, who, claim, ctx, graph));
+        return await this.tx.run(async (em) => {
+          await writes.first?.(em);
+          const outcome = await this.signInOnce(em, tenant, idp, policy, who, claim, ctx, graph);
+          if (outcome.status === 'signed-in') await writes.signedIn?.(em, outcome.user);
+          return outcome;
+        });
       } catch (error) {
         if (attempt < 3 && isUniqueViolation(error)) continue;
         throw error;

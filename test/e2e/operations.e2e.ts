@@ -104,6 +104,7 @@ describe('operations: health and metrics', () => {
       /^groupsync_http_request_duration_seconds_count\{route="\/sso\/:tenant\/:idp\/acs",method="POST",status="3xx"\} 1$/m,
     );
     expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds /m);
+    expect(text).toMatch(/^groupsync_eventloop_lag_p99_seconds [0-9.e-]+$/m);
     if (t.db.dialect === 'postgres') {
       expect(value(text, 'groupsync_db_pool_max')).toBe(10);
       expect(text).toMatch(/^groupsync_db_pool_connections\{state="open"\} \d+$/m);

@@ -136,6 +136,50 @@ describe('several processes on one PostgreSQL', () => {
     expect((await post(a, signed)).status).toBeGreaterThanOrEqual(400);
   });
 
+  it('one IdP-initiated assertion posted to both at once signs in once; the other is refused and audited', async () => {
+    // No request id to take: the assertion's single use (written in the sync transaction) is all
+    // that stands between the two posts.
+    const okta = createSamlIdp('http://www.okta.com/multi');
+    const api = jsonClient(a.base, TOKEN);
+    const made = await api('POST', `/api/v1/tenants/${TENANT}/identity-providers`, {
+      slug: 'okta',
+      type: 'saml',
+      metadataXml: okta.metadataXml,
+      allowIdpInitiated: true,
+      groupSync: { claims: [GROUPS] },
+    });
+    expect(made.status).toBe(201);
+    const oktaMetadata = await (await fetch(`${a.base}/sso/${TENANT}/okta/metadata`)).text();
+    const email = 'hedy@multi.example';
+    const unsolicited = await okta.respond(oktaMetadata, `${PUBLIC_URL}/sso/${TENANT}/okta/acs`, {
+      nameId: email,
+      attributes: { [EMAIL]: [email], [GROUPS]: ['red'] },
+    });
+    const postOkta = (to: ServiceProcess) =>
+      fetch(`${to.base}/sso/${TENANT}/okta/acs`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ SAMLResponse: unsolicited }),
+      });
+    const answers = await Promise.all([postOkta(a), postOkta(b)]);
+    expect(answers.map((r) => r.status).sort()).toEqual([302, 401]);
+    expect(await answers.find((r) => r.status === 401)!.text()).toContain('already used');
+    const sessions = await queryDatabase<{ n: string }>(
+      db,
+      `SELECT COUNT(*) AS n FROM "sessions" s JOIN "users" u ON u."id" = s."userId" WHERE u."email" = '${email}'`,
+    );
+    expect(Number(sessions[0].n)).toBe(1);
+    const refused = await queryDatabase<{ details: unknown }>(
+      db,
+      `SELECT "details" FROM "audit_events" WHERE "action" = 'sso.sign_in_refused' AND "targetId" = '${made.body.id}'`,
+    );
+    const codes = refused.map(
+      (r) => (typeof r.details === 'string' ? JSON.parse(r.details) : r.details).code,
+    );
+    expect(codes).toEqual(['saml_replay']);
+  });
+
   it('a link change made through one process is seen by the next sign-in on the other', async () => {
     const email = 'linus@multi.example';
     expect((await post(b, await response(b, email, ['red']))).status).toBe(302); // B caches the context
@@ -186,6 +230,8 @@ describe('WORKERS=2 on PostgreSQL', () => {
           scraped,
         );
       expect(Number(live?.[1])).toBeGreaterThanOrEqual(6); // summed over both workers
+      // One value, the worst worker's (a gauge with the max aggregator), not two summed.
+      expect(scraped.match(/^groupsync_eventloop_lag_p99_seconds [0-9.e-]+$/gm)).toHaveLength(1);
       const viaApp = await fetch(`http://127.0.0.1:${port}/metrics`, {
         headers: { Authorization: `Bearer ${TOKEN}` },
       });

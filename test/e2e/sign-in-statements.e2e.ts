@@ -3,6 +3,7 @@ import { User } from '../../src/users/user.entity';
 import { WebhookDelivery } from '../../src/webhooks/webhook.entity';
 import { newGroup, newGroupLink, newTenant } from '../support/factories';
 import { countQueries } from '../support/query-counter';
+import { commitsOf } from '../support/sql-commits';
 import { authnRequestId, createSamlIdp, TestSamlIdp } from '../support/saml-idp';
 import { startTestApp, TestApp } from '../support/test-app';
 import { startTestOidcProvider, TestOidcProvider } from '../support/test-oidc-provider';
@@ -28,13 +29,20 @@ const GROUPS = ['Eng', 'Ops', 'Sales'];
 
 /**
  * The whole request of a returning sign-in whose groups did not change, pinned so that no statement
- * creeps back (docs/operations.md, "Statements per sign-in", lists them). Both protocols: the two
- * rate-limit hits, tenant and IdP (one join), the login state read and deleted in one statement,
- * (SAML) the assertion id remembered, the sync transaction (BEGIN, identity + user lock + sync
- * stamp, memberships with owner counts, stored groups, the audit event, COMMIT), the session.
+ * creeps back (docs/operations.md, "Statements per sign-in", lists them). Both protocols: tenant and
+ * IdP (one join), both rate-limit hits (one upsert), the login state read and deleted in one
+ * statement, then the sync transaction: BEGIN, (SAML) the assertion id remembered, identity + user
+ * lock + sync stamp, memberships with owner counts, stored groups, the audit event, the session,
+ * COMMIT.
  */
-const WHOLE = { saml: 12, oidc: 11 };
-const SYNC_TRANSACTION = 6;
+const WHOLE = { saml: 11, oidc: 10 };
+const SYNC_TRANSACTION = { saml: 8, oidc: 7 };
+/**
+ * Transactions committed (each a WAL flush on PostgreSQL): the rate-limit upsert, the login state
+ * taken before validation, the sync transaction. Issue #14: SAML 6 and OIDC 5 before (two rate-limit
+ * upserts, the assertion id and the session row each committed on their own).
+ */
+const COMMITS = 3;
 
 /** The statements, short enough to read in a failure's diff. */
 const heads = (queries: string[]) => queries.map((q) => q.replace(/\s+/g, ' ').slice(0, 70));
@@ -110,7 +118,12 @@ describe('statements of a whole returning sign-in, over HTTP', () => {
     const { result, count, queries } = await countQueries(t.dataSource, () => post(response));
     expect(result.status).toBe(302);
     expect({ count, queries: heads(queries) }).toEqual({ count: WHOLE.saml, queries: heads(queries) });
-    expect(transactionOf(queries)).toHaveLength(SYNC_TRANSACTION);
+    expect(transactionOf(queries)).toHaveLength(SYNC_TRANSACTION.saml);
+    expect(commitsOf(queries)).toBe(COMMITS);
+    // The assertion's single use and the session row are written inside the sync transaction.
+    const tx = heads(transactionOf(queries));
+    expect(tx[1]).toMatch(/^INSERT INTO "sso_login_states"/);
+    expect(tx[tx.length - 2]).toMatch(/^INSERT INTO "sessions"/);
     // The same response again: the request id was used and the assertion remembered.
     expect((await post(response)).status).toBe(401);
     const outbox = await t.dataSource
@@ -132,9 +145,10 @@ describe('statements of a whole returning sign-in, over HTTP', () => {
     const again = await acsResponse();
     const touched = await countQueries(t.dataSource, () => post(again));
     expect(touched.result.status).toBe(302);
-    const tx = transactionOf(touched.queries);
-    expect(tx).toHaveLength(SYNC_TRANSACTION + 1);
-    expect(tx.filter((q) => q.startsWith('UPDATE "users"'))).toHaveLength(1);
+    const touchedTx = transactionOf(touched.queries);
+    expect(touchedTx).toHaveLength(SYNC_TRANSACTION.saml + 1);
+    expect(commitsOf(touched.queries)).toBe(COMMITS);
+    expect(touchedTx.filter((q) => q.startsWith('UPDATE "users"'))).toHaveLength(1);
     const after = await users.findOneByOrFail({ id: ada.id });
     expect(after.lastSeenAt!.getTime()).toBeGreaterThan(twoHoursAgo.getTime() + 3600_000);
     expect(after.lastSignInAt!.getTime()).toBe(after.lastSeenAt!.getTime());
@@ -169,7 +183,10 @@ describe('statements of a whole returning sign-in, over HTTP', () => {
     const { result, count, queries } = await countQueries(t.dataSource, () => browser.get(path));
     expect(result.status).toBe(302);
     expect({ count, queries: heads(queries) }).toEqual({ count: WHOLE.oidc, queries: heads(queries) });
-    expect(transactionOf(queries)).toHaveLength(SYNC_TRANSACTION);
+    expect(transactionOf(queries)).toHaveLength(SYNC_TRANSACTION.oidc);
+    expect(commitsOf(queries)).toBe(COMMITS);
+    const tx = heads(transactionOf(queries));
+    expect(tx[tx.length - 2]).toMatch(/^INSERT INTO "sessions"/);
     // The state was taken: the same callback again is refused.
     expect((await browser.get(path)).status).toBe(401);
   }, 120_000);

@@ -35,11 +35,35 @@ describe('rate limits in Redis', () => {
     expect((await b.hit(rule, '198.51.100.1', now)).count).toBe(1);
   });
 
+  it("a request's several limits count in one round trip, each under its own key", async () => {
+    const redis = client();
+    const limiter = new RateLimiter(new RedisRateLimitStore(redis, prefix));
+    const now = Math.floor(Date.now() / 60_000) * 60_000;
+    const perTenant = { name: 'sso-tenant', limit: 2, windowSeconds: 60 };
+    const hits = [
+      { rule, subject: '192.0.2.44' },
+      { rule: perTenant, subject: 'tenant-1' },
+    ];
+    const first = await limiter.hitAll(hits, now);
+    expect(first.map((v) => [v.count, v.allowed])).toEqual([
+      [1, true],
+      [1, true],
+    ]);
+    await limiter.hitAll(hits, now);
+    const third = await limiter.hitAll(hits, now);
+    // The tenant's limit of 2 is passed on the third hit, the address's 3 not yet.
+    expect(third.map((v) => [v.count, v.allowed])).toEqual([
+      [3, true],
+      [3, false],
+    ]);
+    expect(await redis.get(`${prefix}rate:sso-tenant:tenant-1:${now}`)).toBe('3');
+  });
+
   it('keys expire with their window (nothing to purge) and carry the configured prefix', async () => {
     const redis = client();
     const store = new RedisRateLimitStore(redis, prefix);
     const windowStart = Date.now();
-    await store.increment('auth-failures:x', windowStart, windowStart + 60_000);
+    await store.increment([{ key: 'auth-failures:x', windowStart, expiresAt: windowStart + 60_000 }]);
     const key = `${prefix}rate:auth-failures:x:${windowStart}`;
     const ttl = await redis.pttl(key);
     expect(ttl).toBeGreaterThan(59_000);

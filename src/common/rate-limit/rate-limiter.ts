@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { RATE_LIMIT_STORE, RateLimitStore } from './rate-limit.store';
+import { CounterHit, RATE_LIMIT_STORE, RateLimitStore } from './rate-limit.store';
 
 /** At most `limit` hits per fixed window of `windowSeconds` for one subject. */
 export interface RateLimitRule {
@@ -28,20 +28,33 @@ export class RateLimiter {
   constructor(@Inject(RATE_LIMIT_STORE) private readonly store: RateLimitStore) {}
 
   async hit(rule: RateLimitRule, subject: string, now = Date.now()): Promise<RateLimitVerdict> {
-    const windowMs = rule.windowSeconds * 1000;
-    const windowStart = Math.floor(now / windowMs) * windowMs;
-    const end = windowStart + windowMs;
+    return (await this.hitAll([{ rule, subject }], now))[0];
+  }
+
+  /**
+   * One hit under each rule (distinct rules), counted together: one statement (or one Redis round
+   * trip) for all, so a request's several limits cost one commit. Verdicts in the order given.
+   */
+  async hitAll(
+    hits: readonly { rule: RateLimitRule; subject: string }[],
+    now = Date.now(),
+  ): Promise<RateLimitVerdict[]> {
     if (now - this.lastPurge > PURGE_EVERY_MS) {
       this.lastPurge = now;
       await this.store.purgeExpired(now);
     }
-    const count = await this.store.increment(keyOf(rule.name, subject), windowStart, end);
-    return {
-      allowed: count <= rule.limit,
-      count,
-      retryAfterSeconds: Math.max(1, Math.ceil((end - now) / 1000)),
-      windowStart: new Date(windowStart),
-    };
+    const windows = hits.map(({ rule, subject }): CounterHit => {
+      const windowMs = rule.windowSeconds * 1000;
+      const windowStart = Math.floor(now / windowMs) * windowMs;
+      return { key: keyOf(rule.name, subject), windowStart, expiresAt: windowStart + windowMs };
+    });
+    const counts = await this.store.increment(windows);
+    return hits.map(({ rule }, i) => ({
+      allowed: counts[i] <= rule.limit,
+      count: counts[i],
+      retryAfterSeconds: Math.max(1, Math.ceil((windows[i].expiresAt - now) / 1000)),
+      windowStart: new Date(windows[i].windowStart),
+    }));
   }
 }
 
