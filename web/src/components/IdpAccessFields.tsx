@@ -88,6 +88,14 @@ export function SignInAccessFields({ f }: { f: F }) {
   );
 }
 
+function graphSecretHint(idp: IdentityProvider): string {
+  if (idp.graph?.hasClientSecret)
+    return 'Write-only: a secret is stored. Leave blank to keep it; type a new one to replace it.';
+  return idp.type === 'oidc'
+    ? 'Write-only: none is stored (the OIDC client secret is used). Type one to store it.'
+    : 'Write-only: none is stored. Type one to store it (needed for SAML).';
+}
+
 /** Microsoft Graph: completes Entra ID's truncated group claims (policy: group overage "graph"). */
 export function GraphFields({ f, idp }: { f: F; idp: IdentityProvider }) {
   return (
@@ -105,22 +113,19 @@ export function GraphFields({ f, idp }: { f: F; idp: IdentityProvider }) {
         {textInput(
           f,
           'graphClientId',
-          'Graph client id',
-          'An app registration with GroupMember.Read.All. Empty: the OIDC client id.',
+          'Graph application id',
+          idp.type === 'oidc'
+            ? 'The application (client) id of an app with GroupMember.Read.All. Empty: the OIDC client id.'
+            : 'The application (client) id of an app with GroupMember.Read.All (needed for SAML).',
         )}
-        {textInput(
-          f,
-          'graphClientSecret',
-          'Graph client secret',
-          idp.graph?.hasClientSecret
-            ? 'Write-only: a secret is stored. Leave blank to keep it; type a new one to replace it.'
-            : 'Write-only: none is stored (the OIDC client secret is used). Type one to store it.',
-          { type: 'password', autoComplete: 'new-password' },
-        )}
+        {textInput(f, 'graphClientSecret', 'Graph application secret', graphSecretHint(idp), {
+          type: 'password',
+          autoComplete: 'new-password',
+        })}
         {textInput(
           f,
           'graphTokenUrl',
-          'Graph token endpoint',
+          'Graph token URL',
           'Empty: https://login.microsoftonline.com/<directory>/oauth2/v2.0/token.',
         )}
         {textInput(f, 'graphBaseUrl', 'Graph API URL', 'Empty: https://graph.microsoft.com.')}
