@@ -22,6 +22,8 @@ interface IdpAnswer {
   ssoUrl?: string;
   clientId?: string;
   hasClientSecret: boolean;
+  allowedDomains?: string[];
+  graph?: Record<string, unknown>;
   groupSync: Record<string, unknown>;
   leavers: Record<string, unknown>;
 }
@@ -180,10 +182,33 @@ async function editOidc(admin: Page) {
   await admin.reload();
   expect(await connection.getByLabel('Client id').inputValue()).toBe('new-client');
   expect(await connection.getByLabel('Issuer URL').inputValue()).toBe('https://epsilon.okta.example');
+  await editGraphAndDomains(admin);
+}
+
+/** Graph access for Entra's group overage and an allowed domain: saved, then shown after a reload. */
+async function editGraphAndDomains(admin: Page) {
+  const connection = admin.getByTestId('idp-connection');
+  await connection.getByLabel('Graph directory id').fill('contoso.example');
+  await connection.getByLabel('Graph application id').fill('graph-reader');
+  await connection.getByLabel('Allowed email domains').fill('epsilon.example');
+  await connection.getByRole('button', { name: 'Save connection' }).click();
+  await connection.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  expect(await idpAnswer('okta')).toEqual(
+    expect.objectContaining({
+      allowedDomains: ['epsilon.example'],
+      graph: { directoryId: 'contoso.example', clientId: 'graph-reader', hasClientSecret: false },
+    }),
+  );
+
+  await admin.reload();
+  await connection.getByLabel('Graph directory id').waitFor();
+  expect(await connection.getByLabel('Graph directory id').inputValue()).toBe('contoso.example');
+  expect(await connection.getByLabel('Graph application id').inputValue()).toBe('graph-reader');
+  expect(await connection.getByLabel('Allowed email domains').inputValue()).toBe('epsilon.example');
 }
 
 test(
-  "an admin edits a SAML IdP's SSO URL and policy and an OIDC IdP's client id and secret; refusals show under their field",
+  "an admin edits a SAML IdP's SSO URL and policy and an OIDC IdP's client id, secret, Graph access and allowed domain; refusals show under their field",
   async () => {
     const started = Date.now();
     const everyone = await setUp();

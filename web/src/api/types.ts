@@ -53,6 +53,27 @@ export interface IdentityProvider {
   pkce?: boolean;
   tokenAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'none';
   claimMapping?: { externalId?: string; email?: string; displayName?: string };
+  /** SAML: limits a posted response must meet before it is parsed (absent: the defaults). */
+  responseLimits?: {
+    maxResponseBytes?: number;
+    maxDepth?: number;
+    maxElements?: number;
+    maxAttributes?: number;
+  };
+  /** OIDC: where groups are read, in order. */
+  groupsFrom?: ('id_token' | 'userinfo' | 'access_token')[];
+  allowedDomains?: string[];
+  verifiedDomains?: string[];
+  accountLinking?: 'none' | 'unowned' | 'email';
+  debug?: boolean;
+  /** Microsoft Graph access for Entra ID's group overage; the secret is write-only. */
+  graph?: {
+    directoryId?: string;
+    clientId?: string;
+    tokenUrl?: string;
+    baseUrl?: string;
+    hasClientSecret: boolean;
+  };
   groupSync: {
     enabled?: boolean;
     removal: string;

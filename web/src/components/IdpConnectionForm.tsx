@@ -8,6 +8,7 @@ import {
   TOKEN_AUTH_METHODS,
   type ConnectionForm,
 } from '../lib/idp-connection';
+import { GraphFields, GroupsFromField, ResponseLimitFields, SignInAccessFields } from './IdpAccessFields';
 import { checkInput, FormFooter, textInput, useIdpForm, type IdpForm } from './IdpFormParts';
 import { SelectField } from './ui';
 
@@ -70,6 +71,7 @@ function SamlFields({ f, idp }: { f: F; idp: IdentityProvider }) {
           placeholder: '60',
         },
       )}
+      <ResponseLimitFields f={f} />
     </>
   );
 }
@@ -124,6 +126,7 @@ function OidcFields({ f, idp }: { f: F; idp: IdentityProvider }) {
         'Use PKCE',
         'Recommended; turn off only for an IdP that refuses the code challenge.',
       )}
+      <GroupsFromField f={f} />
     </>
   );
 }
@@ -168,6 +171,8 @@ export function IdpConnectionForm({ idp, tenant }: { idp: IdentityProvider; tena
           {textInput(f, 'claimEmail', 'Email from', 'Empty: email.')}
           {textInput(f, 'claimDisplayName', 'Display name from', 'Empty: name.')}
         </div>
+        <SignInAccessFields f={f} />
+        <GraphFields f={f} idp={idp} />
         <FormFooter f={f} label="Save connection">
           {unchanged ? (
             <Text size="1" role="status">

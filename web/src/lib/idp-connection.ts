@@ -1,4 +1,5 @@
 import type { IdentityProvider } from '../api/types';
+import { ACCESS_FIELDS, accessChanges, accessForm, type AccessForm } from './idp-access';
 import { metadataProblems } from './metadata';
 
 /**
@@ -10,7 +11,7 @@ import { metadataProblems } from './metadata';
 export const TOKEN_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
 type TokenAuthMethod = (typeof TOKEN_AUTH_METHODS)[number];
 
-export interface ConnectionForm {
+export interface ConnectionForm extends AccessForm {
   name: string;
   enabled: boolean;
   // SAML
@@ -75,6 +76,7 @@ export const CONNECTION_FIELDS: Record<string, readonly string[]> = {
   claimExternalId: ['claimMapping.externalId'],
   claimEmail: ['claimMapping.email'],
   claimDisplayName: ['claimMapping.displayName', 'claimMapping'],
+  ...ACCESS_FIELDS,
 };
 
 export function connectionForm(idp: IdentityProvider): ConnectionForm {
@@ -102,6 +104,7 @@ export function connectionForm(idp: IdentityProvider): ConnectionForm {
     claimExternalId: idp.claimMapping?.externalId ?? '',
     claimEmail: idp.claimMapping?.email ?? '',
     claimDisplayName: idp.claimMapping?.displayName ?? '',
+    ...accessForm(idp),
   };
 }
 
@@ -197,6 +200,7 @@ export function connectionPatch(
   if (form.enabled !== was.enabled) body.enabled = form.enabled;
   if (idp.type === 'saml') samlChanges(form, was, body, errors);
   else oidcChanges(form, was, body, errors);
+  accessChanges(idp.type, form, was, body, errors);
   const mapping = ['claimExternalId', 'claimEmail', 'claimDisplayName'] as const;
   if (mapping.some((k) => form[k] !== was[k])) {
     const [externalId, email, displayName] = mapping.map((k) => form[k].trim());
