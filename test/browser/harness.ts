@@ -32,7 +32,7 @@ export const pending401 = () => pendingRefusals(401);
 
 /** A new page in a browser context of its own (its own cookies: one signed-in person each). */
 export async function browser(): Promise<Page> {
-  if (!chromiumBrowser) throw new Error('browser() is called inside tests of a file that calls useService()');
+  if (!chromiumBrowser) throw new Error('browser() needs useService() in the test file, outside its tests');
   const context = await chromiumBrowser.newContext({
     viewport: { width: 1280, height: 900 },
     acceptDownloads: true,
