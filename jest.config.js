@@ -65,7 +65,15 @@ const projects = [
   dialectProject('e2e', 'sqlite', ['<rootDir>/test/e2e/**/*.e2e.ts']),
   // The admin UI's pure logic (web/src/lib) and the browser suite against the built service.
   { ...base, displayName: 'web', testMatch: ['<rootDir>/web/src/**/*.spec.ts'] },
-  { ...base, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.browser.ts'], testTimeout: 300000 },
+  {
+    ...base,
+    displayName: 'browser',
+    testMatch: ['<rootDir>/test/browser/**/*.browser.ts'],
+    testTimeout: 300000,
+    // One built service and one Chromium for all browser files of a run (see test/browser/harness.ts).
+    globalSetup: '<rootDir>/test/browser/global-setup.ts',
+    globalTeardown: '<rootDir>/test/browser/global-teardown.ts',
+  },
 ];
 if (pg) {
   projects.push(
@@ -85,6 +93,8 @@ if (pg) {
 module.exports = {
   projects,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  // Known-slow files first: a clean clone has no timings cached (docs/testing.md, "CI time").
+  testSequencer: '<rootDir>/test/support/test-sequencer.js',
   maxWorkers: 2,
   // Jest reads testTimeout from the global config only: the per-project value above is ignored, and
   // 5 s is too short for an app boot on a loaded 2-core machine.

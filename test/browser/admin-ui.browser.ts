@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import {
   browser,
   capture,
   captureStats,
   devIdpSignIn,
+  downloadedText,
   expect401,
   pending401,
   opApi,
@@ -13,7 +13,8 @@ import {
   useService,
 } from './harness';
 
-useService();
+// Its own service: the operator's first page is the empty list of workspaces (no other file's).
+useService({ own: true });
 
 // About 50 s each on a quiet machine; 150 s was measured with the two cores shared by five test runs.
 const TEST_TIMEOUT_MS = 300_000;
@@ -258,9 +259,7 @@ test(
       op.waitForEvent('download'),
       op.getByRole('button', { name: 'Export CSV' }).click(),
     ]);
-    const csv = readFileSync((await download.path()) ?? '', 'utf8')
-      .trim()
-      .split('\r\n');
+    const csv = (await downloadedText(download)).trim().split('\r\n');
     expect(csv[0]).toMatch(/^time,action,/);
     expect(csv).toHaveLength(expectedCount + 1);
     expect(csv.slice(1).every((line) => line.includes(`,${correlationId},`))).toBe(true);

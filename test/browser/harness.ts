@@ -1,19 +1,22 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Download, type Page } from 'playwright-core';
 import { ensureBuilt, startService, type RunningService } from './service';
+import { CHROMIUM_OPTIONS, sharedRun } from './shared-run';
 
 // Shared by the browser tests: Debian's chromium against the real built service (SQLite, development
 // IdP). Every page gets a screenshot in artifacts/browser/ and an axe-core scan; any console error or
 // CSP violation fails the test.
+// One service and one Chromium serve every browser file of a Jest run (global-setup.ts): each file
+// works in workspaces of its own (distinct slugs) and in browser contexts of its own. A file that
+// needs an empty service or other settings asks for its own (`useService({ own: true, env })`).
 // One folder per test file: jest runs the browser files in parallel, and each clears its own at start.
 let ARTIFACTS = join(__dirname, '..', '..', 'artifacts', 'browser');
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export let service: RunningService;
-const contexts: { context: BrowserContext; dir: string }[] = [];
+let chromiumBrowser: Browser | undefined;
+const contexts: BrowserContext[] = [];
 export const problems: string[] = [];
 /**
  * The browser logs a refused request as a console error; a step that provokes one (a wrong token, a
@@ -27,25 +30,15 @@ export const pendingRefusals = (status: number) => expectedRefusals.get(status) 
 export const expect401 = (n: number) => expectRefusals(401, n);
 export const pending401 = () => pendingRefusals(401);
 
+/** A new page in a browser context of its own (its own cookies: one signed-in person each). */
 export async function browser(): Promise<Page> {
-  const dir = mkdtempSync(join(tmpdir(), 'gs-chromium-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM,
-    headless: true,
+  if (!chromiumBrowser) throw new Error('browser() needs useService() in the test file, outside its tests');
+  const context = await chromiumBrowser.newContext({
     viewport: { width: 1280, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    acceptDownloads: true,
   });
-  contexts.push({ context, dir });
-  const page = context.pages()[0] ?? (await context.newPage());
+  contexts.push(context);
+  const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   // Only the admin UI's pages count (not the development IdP's).
   page.on('console', (m) => {
@@ -118,26 +111,54 @@ export async function devIdpSignIn(
   await page.waitForURL(`${service.base}${returnTo}`);
 }
 
-/** Starts the built service once for the file, and closes every browser and the service after it. */
-export function useService(): void {
+export interface ServiceOptions {
+  /** A service of the file's own, e.g. to see its empty state (no other file's workspaces). */
+  own?: boolean;
+  /** Settings of a service of the file's own (implies `own`). */
+  env?: Record<string, string>;
+}
+
+/**
+ * Gives the file the run's shared service and Chromium (or a service of its own, see ServiceOptions),
+ * and closes the file's browser contexts after it. Without a shared run (a file run outside the
+ * browser project's globalSetup) it starts both itself.
+ */
+export function useService(options: ServiceOptions = {}): void {
+  let ownService = false;
   beforeAll(async () => {
     ARTIFACTS = join(ARTIFACTS, basename(expect.getState().testPath ?? 'browser', '.browser.ts'));
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
-    ensureBuilt();
-    service = await startService();
+    const run = sharedRun();
+    if (run && 'error' in run)
+      throw new Error(`the browser suite's shared service and Chromium did not start:\n${run.error}`);
+    ownService = !run || options.own === true || options.env !== undefined;
+    if (ownService) {
+      ensureBuilt();
+      service = await startService(options.env);
+    } else if (run) {
+      service = { base: run.base, token: run.token, log: () => '', stop: async () => undefined };
+    }
+    chromiumBrowser = run
+      ? await chromium.connect(run.wsEndpoint, { timeout: 60_000 })
+      : await chromium.launch(CHROMIUM_OPTIONS);
   }, 180_000);
 
   afterAll(async () => {
     process.stdout.write(
       `browser suite: screenshots and axe scans took ${(captureMs / 1000).toFixed(1)} s (screenshots ${(shotMs / 1000).toFixed(1)} s)\n`,
     );
-    for (const { context, dir } of contexts) {
-      await context.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-    await service?.stop();
+    for (const context of contexts) await context.close();
+    await chromiumBrowser?.close(); // a connected browser only disconnects: the shared one stays up
+    if (ownService) await service?.stop();
   });
+}
+
+/** A finished download's text; the file is kept with the screenshots (downloads are remote: no local path). */
+export async function downloadedText(download: Download): Promise<string> {
+  const file = join(ARTIFACTS, download.suggestedFilename());
+  await download.saveAs(file);
+  return readFileSync(file, 'utf8');
 }
 
 /** A JSON call to the admin API with the operator token (test set-up outside the browser). */

@@ -9,9 +9,9 @@ import {
   useService,
 } from './harness';
 
-// Every reconcile with anyone in it runs as a job in this service (its runner polls every second).
-process.env.JOBS_RECONCILE_THRESHOLD = '0';
-useService();
+// Every reconcile with anyone in it runs as a job in this file's own service (its runner polls every
+// second); the shared service keeps the default, which the other files' "Apply now" relies on.
+useService({ env: { JOBS_RECONCILE_THRESHOLD: '0' } });
 
 const TEST_TIMEOUT_MS = 240_000;
 const ui = (path: string) => `${service.base}/admin${path}`;

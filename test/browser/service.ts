@@ -51,8 +51,8 @@ export interface RunningService {
   log(): string;
 }
 
-/** `node dist/main.js` on a throwaway SQLite file with the development IdP. */
-export async function startService(): Promise<RunningService> {
+/** `node dist/main.js` on a throwaway SQLite file with the development IdP; `env` adds or overrides settings. */
+export async function startService(env: Record<string, string> = {}): Promise<RunningService> {
   const dir = mkdtempSync(join(tmpdir(), 'gs-browser-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -68,6 +68,7 @@ export async function startService(): Promise<RunningService> {
       DEV_IDP: 'true',
       DEV_IDP_KEY_FILE: join(dir, 'dev-idp.pem'),
       LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,5 +1,10 @@
+const { mkdirSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+
 // Prints one plain closing line ("jest: N passed, N failed, N skipped") that CI reads, and before it
-// the slowest test files of the run (where CI time goes; see docs/testing.md).
+// the slowest test files of the run (where CI time goes; see docs/testing.md). Every file's time is
+// also written to artifacts/test-times.json, the format of test/support/test-times.json, which orders
+// a clean clone's run (test/support/test-sequencer.js).
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     const { numPassedTests, numFailedTests, numPendingTests, numTodoTests, numRuntimeErrorTestSuites } =
@@ -19,6 +24,11 @@ class SummaryReporter {
       );
       for (const f of files.slice(0, 12))
         process.stdout.write(`  ${f.s.toFixed(1).padStart(6)} s  ${f.project.padEnd(18)} ${f.file}\n`);
+      const times = Object.fromEntries(
+        files.map((f) => [`${f.project} ${f.file}`, Math.round(f.s * 10) / 10]),
+      );
+      mkdirSync('artifacts', { recursive: true });
+      writeFileSync(join('artifacts', 'test-times.json'), `${JSON.stringify(times, null, 2)}\n`);
     }
     if (numRuntimeErrorTestSuites > 0) {
       process.stdout.write(`\n${numRuntimeErrorTestSuites} test file(s) failed to run\n`);
