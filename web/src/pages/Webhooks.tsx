@@ -3,7 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
-import type { DeliveryStatus, Page, Webhook, WebhookDelivery } from '../api/types';
+import type { Page } from '../api/types';
+import type { DeliveryStatus, Webhook, WebhookDelivery } from '../api/webhook-types';
 import { CopyField, EmptyState, ErrorCallout, Field, fieldErrors } from '../components/ui';
 import { DataTable } from '../components/DataTable';
 
