@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Brackets, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SecretKeyService } from '../auth/secret-key.service';
 import { guardedFetch } from '../common/guarded-fetch';
@@ -15,6 +15,20 @@ import { Webhook, WebhookDelivery } from './webhook.entity';
 
 /** Deliveries claimed per poll; they go out side by side (each is the head of its user's queue). */
 const BATCH = 20;
+/** Of which at most this many for one webhook. */
+const PER_WEBHOOK = 4;
+
+/**
+ * Due (`pending` whose time has come, or `delivering` whose lease ran out), its webhook enabled, and
+ * the head of its (webhook, user) queue: an earlier event not yet delivered holds the rest.
+ */
+const claimable = (d: string) =>
+  `(("${d}"."status" = 'pending' AND "${d}"."nextAttemptAt" <= :now) ` +
+  `OR ("${d}"."status" = 'delivering' AND "${d}"."lockedUntil" < :now)) ` +
+  `AND EXISTS (SELECT 1 FROM "webhooks" w WHERE w."id" = "${d}"."webhookId" AND w."enabled" = TRUE) ` +
+  `AND NOT EXISTS (SELECT 1 FROM "webhook_deliveries" p WHERE p."webhookId" = "${d}"."webhookId" ` +
+  `AND p."userId" = "${d}"."userId" AND p."status" IN ('pending', 'delivering') ` +
+  `AND p."auditEventId" < "${d}"."auditEventId")`;
 
 interface Attempt {
   body: string | null;
@@ -82,20 +96,13 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async claim(em: EntityManager, now: Date): Promise<WebhookDelivery[]> {
     const qb = em
       .createQueryBuilder(WebhookDelivery, 'd')
-      .where(
-        new Brackets((w) =>
-          w
-            .where("d.status = 'pending' AND d.nextAttemptAt <= :now")
-            .orWhere("d.status = 'delivering' AND d.lockedUntil < :now"),
-        ),
-        { now },
-      )
-      .andWhere('EXISTS (SELECT 1 FROM "webhooks" w WHERE w."id" = "d"."webhookId" AND w."enabled" = TRUE)')
-      // The head of each (webhook, user) queue only: an earlier event not yet delivered holds the rest.
+      .where(claimable('d'), { now })
+      // At most PER_WEBHOOK of each webhook's claimable rows (oldest first): one tenant's flood, or a
+      // receiver that never answers, cannot take the whole batch from everyone else's events.
       .andWhere(
-        `NOT EXISTS (SELECT 1 FROM "webhook_deliveries" p WHERE p."webhookId" = "d"."webhookId" ` +
-          `AND p."userId" = "d"."userId" AND p."status" IN ('pending', 'delivering') ` +
-          `AND p."auditEventId" < "d"."auditEventId")`,
+        `"d"."id" IN (SELECT r."id" FROM (SELECT c."id", ROW_NUMBER() OVER ` +
+          `(PARTITION BY c."webhookId" ORDER BY c."auditEventId", c."id") AS rn ` +
+          `FROM "webhook_deliveries" c WHERE ${claimable('c')}) r WHERE r.rn <= ${PER_WEBHOOK})`,
       )
       .orderBy('d.auditEventId', 'ASC')
       .limit(BATCH);
