@@ -13,7 +13,7 @@ import { buildBody } from './webhook-payload';
 import { EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
 import { Webhook, WebhookDelivery } from './webhook.entity';
 
-/** Deliveries claimed per poll; they go out side by side (each is the head of its user's queue). */
+/** Sends under way at once in one process (each the head of its user's queue). */
 const BATCH = 20;
 /** Of which at most this many for one webhook. */
 const PER_WEBHOOK = 4;
@@ -53,6 +53,8 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
   readonly id = newId();
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
+  /** Sends under way from the timer's polls. */
+  private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
 
   constructor(
@@ -67,7 +69,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     if (this.settings.pollMs === 0) return;
     this.timer = setInterval(() => {
-      this.running ??= this.drain()
+      this.running ??= this.fill()
         .catch((error: Error) => this.logger.warn({ msg: 'Webhook worker failed', cause: error.message }))
         .finally(() => (this.running = undefined));
     }, this.settings.pollMs);
@@ -79,33 +81,52 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.stopping = true;
     clearInterval(this.timer);
     await this.running;
+    await Promise.all(this.inFlight);
   }
 
-  /** Sends until nothing is due. */
+  /**
+   * The timer's poll: claims while fewer than BATCH sends are under way, and does not wait for them,
+   * so a receiver that answers slowly holds its own slots (at most PER_WEBHOOK), not every poll.
+   */
+  private async fill(): Promise<void> {
+    for (let room = BATCH - this.inFlight.size; room > 0 && !this.stopping;) {
+      const claimed = await this.tx.run((em) => this.claim(em, new Date(), room));
+      for (const delivery of claimed) {
+        const send: Promise<void> = this.deliver(delivery).finally(() => this.inFlight.delete(send));
+        this.inFlight.add(send);
+      }
+      if (claimed.length < room) return;
+      room = BATCH - this.inFlight.size;
+    }
+  }
+
+  /** Sends until nothing is due (tests; the timer uses fill). */
   async drain(): Promise<void> {
     while (!this.stopping && (await this.runOnce()) > 0);
   }
 
   /** Claims one batch of due deliveries and sends them; the number claimed. */
   async runOnce(): Promise<number> {
-    const claimed = await this.tx.run((em) => this.claim(em, new Date()));
+    const claimed = await this.tx.run((em) => this.claim(em, new Date(), BATCH));
     await Promise.all(claimed.map((d) => this.deliver(d)));
     return claimed.length;
   }
 
-  private async claim(em: EntityManager, now: Date): Promise<WebhookDelivery[]> {
+  private async claim(em: EntityManager, now: Date, limit: number): Promise<WebhookDelivery[]> {
     const qb = em
       .createQueryBuilder(WebhookDelivery, 'd')
       .where(claimable('d'), { now })
-      // At most PER_WEBHOOK of each webhook's claimable rows (oldest first): one tenant's flood, or a
-      // receiver that never answers, cannot take the whole batch from everyone else's events.
+      // At most PER_WEBHOOK in flight per webhook (oldest first, counting sends under way in any
+      // process): one tenant's flood, or a receiver that never answers, cannot take every slot.
       .andWhere(
-        `"d"."id" IN (SELECT r."id" FROM (SELECT c."id", ROW_NUMBER() OVER ` +
+        `"d"."id" IN (SELECT r."id" FROM (SELECT c."id", c."webhookId", ROW_NUMBER() OVER ` +
           `(PARTITION BY c."webhookId" ORDER BY c."auditEventId", c."id") AS rn ` +
-          `FROM "webhook_deliveries" c WHERE ${claimable('c')}) r WHERE r.rn <= ${PER_WEBHOOK})`,
+          `FROM "webhook_deliveries" c WHERE ${claimable('c')}) r WHERE r.rn <= ${PER_WEBHOOK} - ` +
+          `(SELECT COUNT(*) FROM "webhook_deliveries" f WHERE f."webhookId" = r."webhookId" ` +
+          `AND f."status" = 'delivering' AND f."lockedUntil" >= :now))`,
       )
       .orderBy('d.auditEventId', 'ASC')
-      .limit(BATCH);
+      .limit(limit);
     if (this.tx.dialect === 'postgres')
       qb.setLock('pessimistic_write', undefined, ['d']).setOnLocked('skip_locked');
     const rows = await qb.getMany();

@@ -1,3 +1,5 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expectErrorShape, newTenant, newUser } from '../support/factories';
 import { WebhookWorker } from '../../src/webhooks/webhook-worker.service';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -64,4 +66,55 @@ describe('attacks on session 21 (webhooks)', () => {
     expect(slow.requests.length).toBeLessThanOrEqual(5);
     expect(await round).toBeLessThanOrEqual(6);
   });
+
+  it("a receiver that never answers does not hold the worker's polls for everyone else", async () => {
+    // A worker that polls, and waits 20 s for an answer: A's hanging sends stay open meanwhile.
+    const w = await startTestApp({ ...FAST, WEBHOOK_TIMEOUT_MS: '20000' });
+    const open = new Set<ServerResponse>();
+    let openWhenBArrived = -1;
+    const hang = await listen((_req, res) => {
+      open.add(res);
+      res.on('close', () => open.delete(res));
+    });
+    const answer = await listen((_req, res) => {
+      openWhenBArrived = open.size;
+      res.writeHead(200).end('ok');
+    });
+    try {
+      const a = await newTenant(w);
+      const b = await newTenant(w);
+      await newWebhook(w, a.slug, urlOf(hang), ['user.created']);
+      await newWebhook(w, b.slug, urlOf(answer), ['user.created']);
+      for (let i = 0; i < 3; i++) await newUser(w, a.slug);
+      await eventually(
+        () => open.size,
+        (n) => n === 3,
+      );
+      await newUser(w, b.slug);
+      await eventually(
+        () => openWhenBArrived,
+        (n) => n >= 0,
+      );
+      // B's event went out while A's three sends were still waiting, not after they timed out.
+      expect(openWhenBArrived).toBe(3);
+    } finally {
+      for (const res of open) res.destroy();
+      await w.close();
+      for (const server of [hang, answer]) {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    }
+  });
 });
+
+async function listen(handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => handle(req, res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
