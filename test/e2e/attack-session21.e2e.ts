@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { AddressInfo, createServer as createTcpServer } from 'node:net';
+import { configureOutbound } from '../../src/common/guarded-fetch';
 import { expectErrorShape, newTenant, newUser } from '../support/factories';
 import { WebhookWorker } from '../../src/webhooks/webhook-worker.service';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -51,7 +52,7 @@ describe('attacks on session 21 (webhooks)', () => {
     const slow = (await receiver()).answerWith();
     slow.fallback = 'hang';
     const fast = await receiver();
-    await newWebhook(t, a.slug, slow.url, ['user.created']);
+    const hookOfA = await newWebhook(t, a.slug, slow.url, ['user.created']);
     await newWebhook(t, b.slug, fast.url, ['user.created']);
     // Thirty events of thirty users (no order among them), all older than tenant B's one event;
     // this app's worker does not poll, so one claim by hand sees them all.
@@ -65,6 +66,92 @@ describe('attacks on session 21 (webhooks)', () => {
     // B's event went out beside A's first few, not behind a batch of A's hanging ones.
     expect(slow.requests.length).toBeLessThanOrEqual(5);
     expect(await round).toBeLessThanOrEqual(6);
+    // A's 26 others would hang every later claim of this app for 3 s: off with its webhook.
+    await t.op
+      .patch(`${api(a.slug)}/webhooks/${hookOfA.id}`)
+      .send({ enabled: false })
+      .expect(200);
+  });
+
+  it('a name that resolves to loopback is refused at send time, before any connection', async () => {
+    const strict = await startTestApp({ ALLOW_PRIVATE_NETWORK: 'false' });
+    let connections = 0;
+    const tcp = createTcpServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    // A hostile DNS record: a public-looking name pointing at this machine.
+    configureOutbound({
+      allowPrivateNetwork: false,
+      resolve: async (host) => {
+        if (host === 'hooks.rebind.test') return [{ address: '127.0.0.1', family: 4 }];
+        throw new Error(`ENOTFOUND ${host}`);
+      },
+    });
+    try {
+      const { slug } = await newTenant(strict);
+      const port = (tcp.address() as AddressInfo).port;
+      const hook = await newWebhook(strict, slug, `https://hooks.rebind.test:${port}/hook`, ['user.created']);
+      await strict.op.post(`${api(slug)}/webhooks/${hook.id}/test`).expect(202);
+      await strict.app.get(WebhookWorker).runOnce();
+      const [delivery] = (await strict.op.get(`${api(slug)}/webhooks/${hook.id}/deliveries`).expect(200)).body
+        .items as { status: string; lastError: string; lastStatusCode: number | null }[];
+      expect(delivery).toMatchObject({
+        status: 'pending',
+        lastStatusCode: null,
+        lastError: 'the receiver could not be reached',
+      });
+      expect(connections).toBe(0);
+    } finally {
+      // The policy is process-wide, and the strict app set its own at start: back to this suite's app's.
+      configureOutbound({ allowPrivateNetwork: true });
+      await strict.close();
+      await new Promise((resolve) => tcp.close(resolve));
+    }
+  });
+
+  it('a redirect is a failed attempt: the Location (a private address) is never called', async () => {
+    const { slug } = await newTenant(t);
+    const inside = await receiver();
+    const redirecting = await listen((_req, res) => res.writeHead(307, { location: inside.url }).end());
+    try {
+      const hook = await newWebhook(t, slug, urlOf(redirecting), ['user.created']);
+      await t.op.post(`${api(slug)}/webhooks/${hook.id}/test`).expect(202);
+      await t.app.get(WebhookWorker).runOnce();
+      const [delivery] = (await t.op.get(`${api(slug)}/webhooks/${hook.id}/deliveries`).expect(200)).body
+        .items as { status: string; lastError: string; lastStatusCode: number | null }[];
+      expect(delivery).toMatchObject({ status: 'pending', lastStatusCode: 307 });
+      expect(inside.requests).toEqual([]);
+    } finally {
+      redirecting.closeAllConnections();
+      await new Promise((resolve) => redirecting.close(resolve));
+    }
+  });
+
+  it('a signing secret is shown at create and rotate only: never in reads, audit events or deliveries', async () => {
+    const { slug } = await newTenant(t);
+    const r = await receiver();
+    const hook = await newWebhook(t, slug, r.url, ['user.created']);
+    const rotated = await t.op
+      .patch(`${api(slug)}/webhooks/${hook.id}`)
+      .send({ rotateSecret: true })
+      .expect(200);
+    const secrets = [hook.secret, rotated.body.secret as string];
+    expect(secrets[1]).toMatch(/^whsec_/);
+    await newUser(t, slug);
+    await t.op.post(`${api(slug)}/webhooks/${hook.id}/test`).expect(202);
+    await t.app.get(WebhookWorker).drain();
+    expect(r.accepted).toHaveLength(2);
+    const seen = [
+      (await t.op.get(`${api(slug)}/webhooks`).expect(200)).text,
+      (await t.op.get(`${api(slug)}/webhooks/${hook.id}`).expect(200)).text,
+      (await t.op.get(`${api(slug)}/webhooks/${hook.id}/deliveries`).expect(200)).text,
+      (await t.op.get(`${api(slug)}/audit-events?limit=200`).expect(200)).text,
+      (await t.op.get(`${api(slug)}/audit-events.csv`).expect(200)).text,
+      ...r.requests.map((q) => q.body + JSON.stringify(q.headers)),
+    ];
+    for (const text of seen) for (const secret of secrets) expect(text).not.toContain(secret);
   });
 
   it("a receiver that never answers does not hold the worker's polls for everyone else", async () => {
