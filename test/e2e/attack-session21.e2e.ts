@@ -1,12 +1,37 @@
+import { readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { AddressInfo, createServer as createTcpServer } from 'node:net';
 import { configureOutbound } from '../../src/common/guarded-fetch';
-import { expectErrorShape, newTenant, newUser } from '../support/factories';
+import request from 'supertest';
+import { signatureHeader } from '../../src/webhooks/webhook-signature';
+import {
+  auditEventsOf,
+  expectErrorShape,
+  newGroup,
+  newGroupLink,
+  newOidcIdp,
+  newTenant,
+  newUser,
+} from '../support/factories';
 import { WebhookWorker } from '../../src/webhooks/webhook-worker.service';
 import { startTestApp, TestApp } from '../support/test-app';
 import { eventually, FAST, newWebhook, WebhookReceiver } from '../support/webhook-receiver';
 
 const api = (slug: string) => `/api/v1/tenants/${slug}`;
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+type Verify = (secret: string, header: string, rawBody: string) => boolean;
+
+/** The verification snippet of docs/webhooks.md, run as written there (as webhooks.e2e.ts does). */
+function documentedVerifier(): Verify {
+  const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'webhooks.md'), 'utf8');
+  const code = /<!-- verification snippet[^>]*-->\s*```js\n([\s\S]*?)```/.exec(doc)?.[1];
+  if (!code) throw new Error('docs/webhooks.md lost its verification snippet');
+  return new Function('require', `${code}\nreturn verifyGroupsyncSignature;`)(require) as Verify;
+}
 
 /** Session 21's attack on the new surfaces (docs/security.md, "Session 21"). */
 describe('attacks on session 21 (webhooks)', () => {
@@ -152,6 +177,76 @@ describe('attacks on session 21 (webhooks)', () => {
       ...r.requests.map((q) => q.body + JSON.stringify(q.headers)),
     ];
     for (const text of seen) for (const secret of secrets) expect(text).not.toContain(secret);
+  });
+
+  it('SCIM group PATCH (the fast path) still refuses what it refused, and audits and sends each change', async () => {
+    const scimOf = async (slug: string) => {
+      await newOidcIdp(t, slug, 'entra');
+      const made = await t.op
+        .post(`${api(slug)}/scim-tokens`)
+        .send({ idp: 'entra', name: 'p' })
+        .expect(201);
+      return (method: 'post' | 'patch', path: string, body: object) =>
+        request(t.http)
+          [method](`/scim/v2/${slug}${path}`)
+          .set('Authorization', `Bearer ${String(made.body.token)}`)
+          .set('Content-Type', 'application/scim+json')
+          .send(JSON.stringify(body));
+    };
+    const a = await newTenant(t);
+    const b = await newTenant(t);
+    const scimA = await scimOf(a.slug);
+    const scimB = await scimOf(b.slug);
+    const r = await receiver();
+    const hook = await newWebhook(t, a.slug, r.url, ['membership.added', 'membership.removed']);
+    const eng = await newGroup(t, a.slug, { name: 'Eng' });
+    await newGroupLink(t, a.slug, eng.id, { externalGroup: 'team', role: 'reporter' });
+    const user = (await scimA('post', '/Users', { schemas: [USER], userName: 'u@example.com' }).expect(201))
+      .body.id as string;
+    const group = (await scimA('post', '/Groups', { schemas: [GROUP], displayName: 'team' }).expect(201)).body
+      .id as string;
+    const add = { schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: user }] }] };
+    for (const bad of [
+      { schemas: [PATCH], Operations: [{ op: 'move', path: 'members', value: [{ value: user }] }] },
+      { schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: 'not-a-user' }] }] },
+      { schemas: [PATCH], Operations: [{ op: 'add', path: '__proto__', value: { x: 1 } }] },
+      // Over the body limit (413), though each operation alone would be fine.
+      { schemas: [PATCH], Operations: new Array(20_000).fill(add.Operations[0]) },
+    ])
+      expect([400, 413]).toContain((await scimA('patch', `/Groups/${group}`, bad)).status);
+    // Another tenant's token cannot reach this group.
+    expect((await scimB('patch', `/Groups/${group}`, add)).status).toBe(404);
+    expect(await auditEventsOf(t, a.slug, 'membership.*')).toEqual([]);
+    expect(await auditEventsOf(t, b.slug, 'membership.*')).toEqual([]);
+
+    await scimA('patch', `/Groups/${group}`, add).expect(200);
+    const remove = { schemas: [PATCH], Operations: [{ op: 'remove', path: `members[value eq "${user}"]` }] };
+    await scimA('patch', `/Groups/${group}`, remove).expect(200);
+    expect((await auditEventsOf(t, a.slug, 'membership.*')).map((e) => e.action).sort()).toEqual([
+      'membership.added',
+      'membership.removed',
+    ]);
+    await t.app.get(WebhookWorker).drain();
+    expect(r.accepted.map((q) => q.headers['groupsync-event-type'])).toEqual([
+      'membership.added',
+      'membership.removed',
+    ]);
+    expect(
+      (await t.op.get(`${api(a.slug)}/webhooks/${hook.id}/deliveries`).expect(200)).body.items,
+    ).toHaveLength(2);
+  });
+
+  it('the documented verification snippet refuses a signature older than five minutes (a replay)', () => {
+    const verify = documentedVerifier();
+    const body = '{"id":"x"}';
+    const now = Math.floor(Date.now() / 1000);
+    expect(verify('whsec_s', signatureHeader('whsec_s', now, body), body)).toBe(true);
+    expect(verify('whsec_s', signatureHeader('whsec_s', now - 301, body), body)).toBe(false);
+    expect(verify('whsec_s', signatureHeader('whsec_s', now + 301, body), body)).toBe(false);
+    expect(verify('whsec_s', `t=${now},v1=`, body)).toBe(false);
+    expect(verify('whsec_s', `v1=${signatureHeader('whsec_s', now, body).split('v1=')[1]}`, body)).toBe(
+      false,
+    );
   });
 
   it("a receiver that never answers does not hold the worker's polls for everyone else", async () => {
