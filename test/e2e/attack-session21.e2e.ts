@@ -186,12 +186,15 @@ describe('attacks on session 21 (webhooks)', () => {
         .post(`${api(slug)}/scim-tokens`)
         .send({ idp: 'entra', name: 'p' })
         .expect(201);
-      return (method: 'post' | 'patch', path: string, body: object) =>
-        request(t.http)
-          [method](`/scim/v2/${slug}${path}`)
+      return (method: 'post' | 'patch', path: string, body: object) => {
+        const agent = request(t.http);
+        return (
+          method === 'post' ? agent.post(`/scim/v2/${slug}${path}`) : agent.patch(`/scim/v2/${slug}${path}`)
+        )
           .set('Authorization', `Bearer ${String(made.body.token)}`)
           .set('Content-Type', 'application/scim+json')
           .send(JSON.stringify(body));
+      };
     };
     const a = await newTenant(t);
     const b = await newTenant(t);
