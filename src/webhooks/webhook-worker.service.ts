@@ -15,8 +15,8 @@ import { Webhook, WebhookDelivery } from './webhook.entity';
 
 /** Sends under way at once in one process (each the head of its user's queue). */
 const BATCH = 20;
-/** Of which at most this many for one webhook. */
-const PER_WEBHOOK = 4;
+/** Of which at most this many for one tenant, whatever its number of webhooks. */
+const PER_TENANT = 5;
 
 /**
  * Due (`pending` whose time has come, or `delivering` whose lease ran out), its webhook enabled, and
@@ -86,7 +86,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * The timer's poll: claims while fewer than BATCH sends are under way, and does not wait for them,
-   * so a receiver that answers slowly holds its own slots (at most PER_WEBHOOK), not every poll.
+   * so a receiver that answers slowly holds its tenant's slots (at most PER_TENANT), not every poll.
    */
   private async fill(): Promise<void> {
     for (let room = BATCH - this.inFlight.size; room > 0 && !this.stopping;) {
@@ -116,13 +116,13 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const qb = em
       .createQueryBuilder(WebhookDelivery, 'd')
       .where(claimable('d'), { now })
-      // At most PER_WEBHOOK in flight per webhook (oldest first, counting sends under way in any
-      // process): one tenant's flood, or a receiver that never answers, cannot take every slot.
+      // At most PER_TENANT in flight per tenant (oldest first, counting sends under way in any
+      // process): one tenant's flood, or its receivers that never answer, cannot take every slot.
       .andWhere(
-        `"d"."id" IN (SELECT r."id" FROM (SELECT c."id", c."webhookId", ROW_NUMBER() OVER ` +
-          `(PARTITION BY c."webhookId" ORDER BY c."auditEventId", c."id") AS rn ` +
-          `FROM "webhook_deliveries" c WHERE ${claimable('c')}) r WHERE r.rn <= ${PER_WEBHOOK} - ` +
-          `(SELECT COUNT(*) FROM "webhook_deliveries" f WHERE f."webhookId" = r."webhookId" ` +
+        `"d"."id" IN (SELECT r."id" FROM (SELECT c."id", c."tenantId", ROW_NUMBER() OVER ` +
+          `(PARTITION BY c."tenantId" ORDER BY c."auditEventId", c."id") AS rn ` +
+          `FROM "webhook_deliveries" c WHERE ${claimable('c')}) r WHERE r.rn <= ${PER_TENANT} - ` +
+          `(SELECT COUNT(*) FROM "webhook_deliveries" f WHERE f."tenantId" = r."tenantId" ` +
           `AND f."status" = 'delivering' AND f."lockedUntil" >= :now))`,
       )
       .orderBy('d.auditEventId', 'ASC')
