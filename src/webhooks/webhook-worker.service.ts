@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Brackets, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SecretKeyService } from '../auth/secret-key.service';
 import { guardedFetch } from '../common/guarded-fetch';
@@ -13,8 +13,22 @@ import { buildBody } from './webhook-payload';
 import { EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
 import { Webhook, WebhookDelivery } from './webhook.entity';
 
-/** Deliveries claimed per poll; they go out side by side (each is the head of its user's queue). */
+/** Sends under way at once in one process (each the head of its user's queue). */
 const BATCH = 20;
+/** Of which at most this many for one tenant, whatever its number of webhooks. */
+const PER_TENANT = 5;
+
+/**
+ * Due (`pending` whose time has come, or `delivering` whose lease ran out), its webhook enabled, and
+ * the head of its (webhook, user) queue: an earlier event not yet delivered holds the rest.
+ */
+const claimable = (d: string) =>
+  `(("${d}"."status" = 'pending' AND "${d}"."nextAttemptAt" <= :now) ` +
+  `OR ("${d}"."status" = 'delivering' AND "${d}"."lockedUntil" < :now)) ` +
+  `AND EXISTS (SELECT 1 FROM "webhooks" w WHERE w."id" = "${d}"."webhookId" AND w."enabled" = TRUE) ` +
+  `AND NOT EXISTS (SELECT 1 FROM "webhook_deliveries" p WHERE p."webhookId" = "${d}"."webhookId" ` +
+  `AND p."userId" = "${d}"."userId" AND p."status" IN ('pending', 'delivering') ` +
+  `AND p."auditEventId" < "${d}"."auditEventId")`;
 
 interface Attempt {
   body: string | null;
@@ -39,6 +53,8 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
   readonly id = newId();
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
+  /** Sends under way from the timer's polls. */
+  private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
 
   constructor(
@@ -53,7 +69,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     if (this.settings.pollMs === 0) return;
     this.timer = setInterval(() => {
-      this.running ??= this.drain()
+      this.running ??= this.fill()
         .catch((error: Error) => this.logger.warn({ msg: 'Webhook worker failed', cause: error.message }))
         .finally(() => (this.running = undefined));
     }, this.settings.pollMs);
@@ -65,40 +81,52 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.stopping = true;
     clearInterval(this.timer);
     await this.running;
+    await Promise.all(this.inFlight);
   }
 
-  /** Sends until nothing is due. */
+  /**
+   * The timer's poll: claims while fewer than BATCH sends are under way, and does not wait for them,
+   * so a receiver that answers slowly holds its tenant's slots (at most PER_TENANT), not every poll.
+   */
+  private async fill(): Promise<void> {
+    for (let room = BATCH - this.inFlight.size; room > 0 && !this.stopping;) {
+      const claimed = await this.tx.run((em) => this.claim(em, new Date(), room));
+      for (const delivery of claimed) {
+        const send: Promise<void> = this.deliver(delivery).finally(() => this.inFlight.delete(send));
+        this.inFlight.add(send);
+      }
+      if (claimed.length < room) return;
+      room = BATCH - this.inFlight.size;
+    }
+  }
+
+  /** Sends until nothing is due (tests; the timer uses fill). */
   async drain(): Promise<void> {
     while (!this.stopping && (await this.runOnce()) > 0);
   }
 
   /** Claims one batch of due deliveries and sends them; the number claimed. */
   async runOnce(): Promise<number> {
-    const claimed = await this.tx.run((em) => this.claim(em, new Date()));
+    const claimed = await this.tx.run((em) => this.claim(em, new Date(), BATCH));
     await Promise.all(claimed.map((d) => this.deliver(d)));
     return claimed.length;
   }
 
-  private async claim(em: EntityManager, now: Date): Promise<WebhookDelivery[]> {
+  private async claim(em: EntityManager, now: Date, limit: number): Promise<WebhookDelivery[]> {
     const qb = em
       .createQueryBuilder(WebhookDelivery, 'd')
-      .where(
-        new Brackets((w) =>
-          w
-            .where("d.status = 'pending' AND d.nextAttemptAt <= :now")
-            .orWhere("d.status = 'delivering' AND d.lockedUntil < :now"),
-        ),
-        { now },
-      )
-      .andWhere('EXISTS (SELECT 1 FROM "webhooks" w WHERE w."id" = "d"."webhookId" AND w."enabled" = TRUE)')
-      // The head of each (webhook, user) queue only: an earlier event not yet delivered holds the rest.
+      .where(claimable('d'), { now })
+      // At most PER_TENANT in flight per tenant (oldest first, counting sends under way in any
+      // process): one tenant's flood, or its receivers that never answer, cannot take every slot.
       .andWhere(
-        `NOT EXISTS (SELECT 1 FROM "webhook_deliveries" p WHERE p."webhookId" = "d"."webhookId" ` +
-          `AND p."userId" = "d"."userId" AND p."status" IN ('pending', 'delivering') ` +
-          `AND p."auditEventId" < "d"."auditEventId")`,
+        `"d"."id" IN (SELECT r."id" FROM (SELECT c."id", c."tenantId", ROW_NUMBER() OVER ` +
+          `(PARTITION BY c."tenantId" ORDER BY c."auditEventId", c."id") AS rn ` +
+          `FROM "webhook_deliveries" c WHERE ${claimable('c')}) r WHERE r.rn <= ${PER_TENANT} - ` +
+          `(SELECT COUNT(*) FROM "webhook_deliveries" f WHERE f."tenantId" = r."tenantId" ` +
+          `AND f."status" = 'delivering' AND f."lockedUntil" >= :now))`,
       )
       .orderBy('d.auditEventId', 'ASC')
-      .limit(BATCH);
+      .limit(limit);
     if (this.tx.dialect === 'postgres')
       qb.setLock('pessimistic_write', undefined, ['d']).setOnLocked('skip_locked');
     const rows = await qb.getMany();

@@ -18,6 +18,14 @@ import { encodeEvents } from './webhook-events';
 import { deliveryView, DeliveryView, webhookView, WebhookView } from './webhook-views';
 import { Webhook, WebhookDelivery } from './webhook.entity';
 
+const parseUrl = (url: string): URL | null => {
+  try {
+    return new URL(url);
+  } catch {
+    return null;
+  }
+};
+
 /** The audit action whose event the outbox trigger turns into a `webhook.test` for that webhook alone. */
 const TESTED = 'webhook.tested';
 
@@ -215,7 +223,13 @@ export class WebhooksService {
    */
   private assertReceiverUrl(url: string): void {
     const app = this.config.get('app', { infer: true });
-    const parsed = new URL(url);
+    const parsed = parseUrl(url);
+    // class-validator's format check passes some URLs WHATWG refuses (IPv6 zone ids: [fe80::1%25eth0]).
+    if (!parsed) {
+      const kind = literalInternalHost(url);
+      const why = kind ? `points at a ${kind} address` : 'is not a URL this service can call';
+      throw badRequest('invalid_webhook_url', `url ${why}`, { field: 'url' });
+    }
     if (parsed.username || parsed.password)
       throw badRequest('invalid_webhook_url', 'url must not carry a user name or password', { field: 'url' });
     if (parsed.protocol !== 'https:' && !app.development)
