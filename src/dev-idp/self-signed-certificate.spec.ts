@@ -1,5 +1,5 @@
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { selfSignedCertificate } from './self-signed-certificate';
+import { selfSignedCertificate, serialNumber } from './self-signed-certificate';
 
 describe('selfSignedCertificate', () => {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -29,5 +29,18 @@ describe('selfSignedCertificate', () => {
     const cert = new X509Certificate(selfSignedCertificate(privateKey, 'old', 10, start));
     expect(new Date(cert.validFrom).toISOString()).toBe('2020-01-01T00:00:00.000Z');
     expect(new Date(cert.validTo).toISOString()).toBe('2020-01-11T00:00:00.000Z');
+  });
+
+  it('serial numbers are positive and minimal whatever the random bytes (a zero first byte was "illegal padding")', () => {
+    for (const first of [0x00, 0x01, 0x3f, 0x7f, 0x80, 0xff]) {
+      const serial = serialNumber(Buffer.from([first, 0x05, 0x80]));
+      expect(serial[0]).toBeGreaterThanOrEqual(0x40);
+      expect(serial[0]).toBeLessThan(0x80);
+      expect([...serial.subarray(1)]).toEqual([0x05, 0x80]);
+    }
+    const { privateKey: key } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    expect(new X509Certificate(selfSignedCertificate(key, 'many')).serialNumber).toMatch(
+      /^[4-7][0-9A-F]{23}$/,
+    );
   });
 });

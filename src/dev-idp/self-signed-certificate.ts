@@ -27,6 +27,17 @@ const commonName = (cn: string) =>
 const utcTime = (date: Date) =>
   der(0x17, Buffer.from(`${date.toISOString().slice(2, 19).replace(/[-T:]/g, '')}Z`, 'ascii'));
 
+/**
+ * Random bytes as a DER INTEGER's content: positive (top bit clear) and minimal (first byte not zero).
+ * Clearing only the top bit left a zero first byte one time in 256, which DER forbids when the next
+ * byte's top bit is clear ("illegal padding"): the certificate could not be read.
+ */
+export function serialNumber(random: Buffer): Buffer {
+  const serial = Buffer.from(random);
+  serial[0] = 0x40 | (serial[0] & 0x3f);
+  return serial;
+}
+
 /** A self-signed certificate (PEM) for an RSA private key, valid from `from` (default now) for `days`. */
 export function selfSignedCertificate(
   privateKey: KeyObject,
@@ -34,8 +45,7 @@ export function selfSignedCertificate(
   days = 3650,
   from = new Date(),
 ): string {
-  const serial = randomBytes(12);
-  serial[0] &= 0x7f; // a positive INTEGER
+  const serial = serialNumber(randomBytes(12));
   const now = from;
   const subject = commonName(cn);
   const tbs = sequence(
