@@ -61,7 +61,7 @@ describe('security headers on every page and API answer', () => {
       .post('/api/v1/tenants/hdr/identity-providers')
       .send({ slug: 'dev', type: 'saml', metadataXml: metadata.text })
       .expect((res) => {
-        // Once in a clean-clone CI run (PostgreSQL) this answered 400, never here: say why if it does.
+        // A failed create says why (a 400 here once hid an unreadable dev IdP certificate: see its serial).
         if (res.status !== 201) throw new Error(`IdP not created: ${res.status} ${JSON.stringify(res.body)}`);
       });
   });
