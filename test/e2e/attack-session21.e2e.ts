@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import { AddressInfo, createServer as createTcpServer } from 'node:net';
 import { configureOutbound } from '../../src/common/guarded-fetch';
 import request from 'supertest';
@@ -16,22 +14,18 @@ import {
 } from '../support/factories';
 import { WebhookWorker } from '../../src/webhooks/webhook-worker.service';
 import { startTestApp, TestApp } from '../support/test-app';
-import { eventually, FAST, newWebhook, WebhookReceiver } from '../support/webhook-receiver';
+import {
+  documentedVerifier,
+  eventually,
+  FAST,
+  newWebhook,
+  WebhookReceiver,
+} from '../support/webhook-receiver';
 
 const api = (slug: string) => `/api/v1/tenants/${slug}`;
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-
-type Verify = (secret: string, header: string, rawBody: string) => boolean;
-
-/** The verification snippet of docs/webhooks.md, run as written there (as webhooks.e2e.ts does). */
-function documentedVerifier(): Verify {
-  const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'webhooks.md'), 'utf8');
-  const code = /<!-- verification snippet[^>]*-->\s*```js\n([\s\S]*?)```/.exec(doc)?.[1];
-  if (!code) throw new Error('docs/webhooks.md lost its verification snippet');
-  return new Function('require', `${code}\nreturn verifyGroupsyncSignature;`)(require) as Verify;
-}
 
 /** Session 21's attack on the new surfaces (docs/security.md, "Session 21"). */
 describe('attacks on session 21 (webhooks)', () => {

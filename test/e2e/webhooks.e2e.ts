@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Webhook } from '../../src/webhooks/webhook.entity';
 import { checkAgainst } from '../support/openapi-check';
 import {
@@ -18,19 +16,10 @@ import {
   newWebhook,
   parsed,
   WebhookReceiver,
+  documentedVerifier,
 } from '../support/webhook-receiver';
 
 const api = (slug: string) => `/api/v1/tenants/${slug}`;
-
-type Verify = (secret: string, header: string, rawBody: string) => boolean;
-
-/** The verification snippet of docs/webhooks.md, run exactly as written there. */
-function documentedVerifier(): Verify {
-  const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'webhooks.md'), 'utf8');
-  const code = /<!-- verification snippet[^>]*-->\s*```js\n([\s\S]*?)```/.exec(doc)?.[1];
-  if (!code) throw new Error('docs/webhooks.md lost its verification snippet');
-  return new Function('require', `${code}\nreturn verifyGroupsyncSignature;`)(require) as Verify;
-}
 
 describe('signed webhooks (#16)', () => {
   let t: TestApp;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestApp } from './test-app';
@@ -114,4 +116,14 @@ export async function eventually<T>(
       throw new Error(`condition not met within ${bound} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+type Verify = (secret: string, header: string, rawBody: string) => boolean;
+
+/** The verification snippet of docs/webhooks.md, run exactly as written there. */
+export function documentedVerifier(): Verify {
+  const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'webhooks.md'), 'utf8');
+  const code = /<!-- verification snippet[^>]*-->\s*```js\n([\s\S]*?)```/.exec(doc)?.[1];
+  if (!code) throw new Error('docs/webhooks.md lost its verification snippet');
+  return new Function('require', `${code}\nreturn verifyGroupsyncSignature;`)(require) as Verify;
 }
