@@ -14,6 +14,8 @@
       );
 }
 
+const { shardedRun } = require('./test/support/shards');
+
 const swc = [
   '@swc/jest',
   {
@@ -43,12 +45,16 @@ const base = {
 };
 
 const pg = process.env.TEST_DATABASE_URL;
+// A whole-suite run loads the integration and e2e files in shards (test/support/shards.js); a run
+// that names files or patterns runs each file alone.
+const sharded = shardedRun(process.argv);
+const filesOrShards = (kind, testMatch) => (sharded ? [`<rootDir>/test/shards/${kind}-*.shard.ts`] : testMatch);
 
 // `*.pg.e2e.ts`: suites that only mean something on PostgreSQL (several processes on one database).
 const dialectProject = (kind, dialect, testMatch) => ({
   ...base,
   displayName: `${kind}:${dialect}`,
-  testMatch,
+  testMatch: filesOrShards(kind, testMatch),
   testPathIgnorePatterns: dialect === 'sqlite' ? ['/node_modules/', '\\.pg\\.e2e\\.ts$'] : ['/node_modules/'],
   setupFiles: [`<rootDir>/test/support/dialect-${dialect}.ts`],
   testTimeout: 30000,

@@ -2,7 +2,9 @@
 // `groups` claim (and Entra-style extras) and its development login/consent forms, plus a browser
 // stand-in that completes those forms with fetch and a cookie jar. Plain JavaScript so the
 // benchmarks use the same provider as the tests; types in oidc-provider-harness.d.ts.
-const { generateKeyPairSync, randomBytes } = require('node:crypto');
+const { createPrivateKey, randomBytes } = require('node:crypto');
+const { readFileSync } = require('node:fs');
+const { pooledKey } = require('./test-keys');
 const { createServer } = require('node:http');
 
 async function startTestOidcProvider(options) {
@@ -10,7 +12,8 @@ async function startTestOidcProvider(options) {
   const server = createServer();
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${server.address().port}`;
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  // A key of the tests' pool (made once per machine), distinct from every other one in this process.
+  const privateKey = createPrivateKey(readFileSync(pooledKey(), 'utf8'));
   const jwk = {
     ...privateKey.export({ format: 'jwk' }),
     kid: randomBytes(6).toString('hex'),

@@ -8,35 +8,23 @@ const { join } = require('node:path');
 const { inflateRawSync } = require('node:zlib');
 const samlify = require('samlify');
 const { SignedXml } = require('xml-crypto');
+const { pooledKey } = require('./test-keys');
 
 // samlify validates XML against the SAML schemas through a pluggable validator; our SP (node-saml) is
 // what is under test, so the IdP side skips it.
 samlify.setSchemaValidator({ validate: async () => 'skipped' });
 
-/** A throwaway RSA key and self-signed certificate, made with openssl for each test IdP. */
+/** A distinct RSA key (from the pool) and a fresh self-signed certificate for it, made by openssl. */
 function makeKeyPair(commonName) {
+  const keyFile = pooledKey();
   const dir = mkdtempSync(join(tmpdir(), 'saml-key-'));
   try {
     execFileSync(
       'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        join(dir, 'k.pem'),
-        '-out',
-        join(dir, 'c.pem'),
-        '-days',
-        '2',
-        '-subj',
-        `/CN=${commonName}`,
-      ],
+      ['req', '-x509', '-key', keyFile, '-out', join(dir, 'c.pem'), '-days', '2', '-subj', `/CN=${commonName}`],
       { stdio: 'ignore' },
     );
-    return { key: readFileSync(join(dir, 'k.pem'), 'utf8'), cert: readFileSync(join(dir, 'c.pem'), 'utf8') };
+    return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(join(dir, 'c.pem'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,11 +1,19 @@
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
+
+// Where each shard (test/support/shards.js) writes the times of the files it ran.
+const FILE_TIMES = join('artifacts', 'file-times');
 
 // Prints one plain closing line ("jest: N passed, N failed, N skipped") that CI reads, and before it
 // the slowest test files of the run (where CI time goes; see docs/testing.md). Every file's time is
 // also written to artifacts/test-times.json, the format of test/support/test-times.json, which orders
-// a clean clone's run (test/support/test-sequencer.js).
+// a clean clone's run (test/support/test-sequencer.js). The files a shard ran are listed one by one,
+// and their times decide the next run's shards.
 class SummaryReporter {
+  onRunStart() {
+    rmSync(FILE_TIMES, { recursive: true, force: true });
+  }
+
   onRunComplete(_contexts, results) {
     const { numPassedTests, numFailedTests, numPendingTests, numTodoTests, numRuntimeErrorTestSuites } =
       results;
@@ -15,12 +23,19 @@ class SummaryReporter {
         project: r.displayName?.name ?? '',
         s: (r.perfStats.end - r.perfStats.start) / 1000,
       }))
-      .filter((f) => f.s > 0)
-      .sort((a, b) => b.s - a.s);
+      .filter((f) => f.s > 0);
+    for (const name of existsSync(FILE_TIMES) ? readdirSync(FILE_TIMES) : [])
+      for (const [key, s] of Object.entries(JSON.parse(readFileSync(join(FILE_TIMES, name), 'utf8')))) {
+        const [project, file] = key.split(' ');
+        files.push({ file, project, s, inShard: true });
+      }
+    files.sort((a, b) => b.s - a.s);
     if (files.length > 5) {
-      const total = files.reduce((sum, f) => sum + f.s, 0);
+      // A shard's time already holds its files' times.
+      const run = files.filter((f) => !f.inShard);
+      const total = run.reduce((sum, f) => sum + f.s, 0);
       process.stdout.write(
-        `\nslowest test files (of ${files.length}, ${Math.round(total)} s in all, summed over workers):\n`,
+        `\nslowest test files (of ${run.length} run, ${Math.round(total)} s in all, summed over workers; a shard's files also listed):\n`,
       );
       for (const f of files.slice(0, 12))
         process.stdout.write(`  ${f.s.toFixed(1).padStart(6)} s  ${f.project.padEnd(18)} ${f.file}\n`);

@@ -6,10 +6,15 @@ const Sequencer = require('@jest/test-sequencer').default;
 // there is one, else the file's time in test-times.json (seconds, from a CI run; refresh it from the
 // artifacts/test-times.json that `npm test` writes, see docs/testing.md). Failed files still go first.
 const KNOWN_SECONDS = require('./test-times.json');
+const { shardEstimate } = require('./shards');
 
 class SlowFirstSequencer extends Sequencer {
   sort(tests) {
-    const known = (test) => KNOWN_SECONDS[`${test.context.config.displayName?.name} ${relative(test)}`] ?? 0;
+    // A shard (test/support/shards.js) is expected to take its files' times.
+    const known = (test) => {
+      const project = test.context.config.displayName?.name;
+      return shardEstimate(project, relative(test), KNOWN_SECONDS) ?? KNOWN_SECONDS[`${project} ${relative(test)}`] ?? 0;
+    };
     const estimate = (test) => this.time(test) ?? known(test) * 1000;
     const size = (test) => test.context.hasteFS.getSize(test.path) ?? 0;
     for (const test of tests) test.duration = this.time(test);
