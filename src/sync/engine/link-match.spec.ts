@@ -161,6 +161,26 @@ describe('pattern links in a plan', () => {
     expect(plan([regex('l1', 'g-eng', 'eng-.*')], ['eng-backend']).adds).toHaveLength(1);
   });
 
+  it('without pattern links a claim never reaches the pattern index (exact links only)', () => {
+    const exact: EngineLink = {
+      id: 'l0',
+      groupId: 'g-eng',
+      idpId: IDP,
+      externalGroup: 'eng',
+      role: 'developer',
+    };
+    const ctx = buildSyncContext({ idpId: IDP, policy: resolvePolicy(), groups: GROUPS, links: [exact] });
+    const hits = jest.spyOn(ctx.patterns, 'hits');
+    const p = planSync(ctx, {
+      user: { id: 'u', isAdmin: false, adminSource: null },
+      memberships: [],
+      external: { groups: ['eng', 'ops'], status: 'present', complete: true },
+      now: 0,
+    });
+    expect(p.adds.map((a) => a.groupId)).toEqual(['g-eng']);
+    expect(hits).not.toHaveBeenCalled();
+  });
+
   it('the highest role wins between an exact and a pattern link of one group', () => {
     const exact: EngineLink = {
       id: 'l0',
