@@ -12,10 +12,11 @@ export function matchGlob(pattern: string, value: string): boolean {
   let star = -1;
   let resume = 0;
   while (v < value.length) {
-    if (p < pattern.length && (pattern[p] === '?' || (pattern[p] !== '*' && pattern[p] === value[v]))) {
+    const c = pattern.charAt(p); // '' past the end of the pattern: equal to no character of the value
+    if (c === '?' || (c !== '*' && c === value[v])) {
       p++;
       v++;
-    } else if (p < pattern.length && pattern[p] === '*') {
+    } else if (c === '*') {
       star = p++;
       resume = v;
     } else if (star !== -1) {
@@ -25,7 +26,7 @@ export function matchGlob(pattern: string, value: string): boolean {
       return false;
     }
   }
-  while (p < pattern.length && pattern[p] === '*') p++;
+  while (pattern.charAt(p) === '*') p++;
   return p === pattern.length;
 }
 

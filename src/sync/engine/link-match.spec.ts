@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { compileRegex } from '../pattern-regex';
 import { compilePattern } from './link-match';
-import { globToRegex, matchGlob } from './glob';
+import { globPrefix, globToRegex, matchGlob } from './glob';
 import { buildSyncContext, planSync, type SyncPlan } from './plan';
 import { resolvePolicy } from './policy';
 import type { EngineGroup, EngineLink, EngineMembership, GroupSyncPolicy } from './types';
@@ -72,8 +72,19 @@ describe('glob matching', () => {
     ['*', '', true],
     ['a.b', 'aXb', false], // only * and ? are wildcards
     ['[ab]', 'a', false],
+    ['*', '*x', true], // a * in the value is a plain character
+    ['eng-*', 'eng-*-x', true],
   ])('%s against %s is %s', (pattern, value, expected) => {
     expect(matchGlob(pattern, value)).toBe(expected);
+  });
+
+  it.each([
+    ['eng-*', 'eng-'],
+    ['eng-?x', 'eng-'],
+    ['*-team', ''],
+    ['eng', 'eng'],
+  ])('the literal prefix of %s is %j', (pattern, prefix) => {
+    expect(globPrefix(pattern)).toBe(prefix);
   });
 
   it('agrees with a reference regular expression on random input', () => {
@@ -150,6 +161,26 @@ describe('pattern links in a plan', () => {
     expect(plan([regex('l1', 'g-eng', 'eng-.*')], ['eng-backend']).adds).toHaveLength(1);
   });
 
+  it('without pattern links a claim never reaches the pattern index (exact links only)', () => {
+    const exact: EngineLink = {
+      id: 'l0',
+      groupId: 'g-eng',
+      idpId: IDP,
+      externalGroup: 'eng',
+      role: 'developer',
+    };
+    const ctx = buildSyncContext({ idpId: IDP, policy: resolvePolicy(), groups: GROUPS, links: [exact] });
+    const hits = jest.spyOn(ctx.patterns, 'hits');
+    const p = planSync(ctx, {
+      user: { id: 'u', isAdmin: false, adminSource: null },
+      memberships: [],
+      external: { groups: ['eng', 'ops'], status: 'present', complete: true },
+      now: 0,
+    });
+    expect(p.adds.map((a) => a.groupId)).toEqual(['g-eng']);
+    expect(hits).not.toHaveBeenCalled();
+  });
+
   it('the highest role wins between an exact and a pattern link of one group', () => {
     const exact: EngineLink = {
       id: 'l0',
@@ -190,6 +221,19 @@ describe('pattern links in a plan', () => {
         linkId: 'c1',
         reason:
           'External group "team-green" matches the regex "^team-(.+)$", but no group of this workspace is named "green": no membership (sync never creates groups).',
+      },
+    ]);
+  });
+
+  it('an empty capture names no group', () => {
+    const p = plan([regex('c1', 'g-eng', '^team-(.*)$', 'developer', true)], ['team-']);
+    expect(p.adds).toEqual([]);
+    expect(p.captureMisses).toEqual([
+      {
+        externalGroup: 'team-',
+        linkId: 'c1',
+        reason:
+          'External group "team-" matches the regex "^team-(.*)$", but no group of this workspace is named "": no membership (sync never creates groups).',
       },
     ]);
   });

@@ -1,3 +1,4 @@
+import { compileRegex } from '../pattern-regex';
 import { buildSyncContext, planSync, type SyncPlan } from './plan';
 import { resolvePolicy } from './policy';
 import { externalGroupsLinkedTo, onlyGroup } from './scope';
@@ -114,5 +115,34 @@ describe('the external groups tied to one group', () => {
     });
     expect(externalGroupsLinkedTo(context, 'ops')).toEqual(['shared', 'Ops']);
     expect(externalGroupsLinkedTo(context, 'dev2')).toEqual(['Developers']);
+  });
+
+  it('none to list when a glob or regex link ties the group (any external group may concern it)', () => {
+    const context = buildSyncContext({
+      idpId: 'idp',
+      policy: resolvePolicy(),
+      groups,
+      links: [{ ...link('l1', 'dev', 'eng-*'), matchType: 'glob' }, link('l2', 'ops', 'sre')],
+      compileRegex,
+    });
+    expect(externalGroupsLinkedTo(context, 'dev')).toBeNull();
+    expect(externalGroupsLinkedTo(context, 'ops')).toEqual(['sre']);
+  });
+
+  it('a capture link ties the groups its capture may name, not the group it is listed under', () => {
+    const capture: EngineLink = {
+      ...link('c1', 'dev', '^team-(o.*)$'),
+      matchType: 'regex',
+      targetFromCapture: true,
+    };
+    const context = buildSyncContext({
+      idpId: 'idp',
+      policy: resolvePolicy(),
+      groups,
+      links: [capture],
+      compileRegex,
+    });
+    expect(externalGroupsLinkedTo(context, 'ops')).toBeNull();
+    expect(externalGroupsLinkedTo(context, 'dev')).toEqual([]);
   });
 });
