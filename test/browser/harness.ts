@@ -63,11 +63,8 @@ let shotMs = 0;
 export async function capture(page: Page, name: string): Promise<void> {
   const t0 = Date.now();
   await page.screenshot({
-    path: join(ARTIFACTS, `${String(++shots).padStart(2, '0')}-${name}.jpg`),
+    path: join(ARTIFACTS, `${String(++shots).padStart(2, '0')}-${name}.png`),
     fullPage: true,
-    // JPEG: encoding a full-page PNG was most of a capture's time, and these are for reading.
-    type: 'jpeg',
-    quality: 80,
     // A long page on a loaded machine (load average 20 seen) can take more than the 10 s default.
     timeout: 60_000,
   });
