@@ -115,4 +115,17 @@ describe('the external groups tied to one group', () => {
     expect(externalGroupsLinkedTo(context, 'ops')).toEqual(['shared', 'Ops']);
     expect(externalGroupsLinkedTo(context, 'dev2')).toEqual(['Developers']);
   });
+
+  it('is unknown (null) for a group a glob or regex link may tie to any external group', () => {
+    const context = buildSyncContext({
+      idpId: 'idp',
+      policy: resolvePolicy(),
+      groups,
+      links: [{ ...link('l1', 'dev', 'eng-*'), matchType: 'glob' }, link('l2', 'ops', 'SRE')],
+    });
+    expect(externalGroupsLinkedTo(context, 'dev')).toBeNull();
+    expect(externalGroupsLinkedTo(context, 'ops')).toEqual(['SRE']);
+    // A group the context does not know is tied to nothing, whatever the pattern links.
+    expect(externalGroupsLinkedTo(context, 'none')).toEqual([]);
+  });
 });
