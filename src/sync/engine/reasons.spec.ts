@@ -1,12 +1,16 @@
 import type { PatternHit } from './link-match';
 import {
+  adminKeptReason,
   captureMissReason,
+  DEFAULT_STAYS,
   deniedNotInGroup,
   describeJustification,
   describePattern,
   describeOrphaned,
   describeUnjustified,
   incompleteClaimProtection,
+  keptReason,
+  lastOwnerClearedReason,
 } from './reasons';
 import { resolvePolicy } from './policy';
 import type { EngineLink } from './types';
@@ -162,6 +166,43 @@ describe('pattern link sentences', () => {
     );
     expect(captureMissReason({ ...capture, capture: null }, 0)).toBe(
       `${pattern}, but no group of this workspace is named "": no membership (sync never creates groups).`,
+    );
+  });
+});
+
+describe('sentences no plan spec reads word for word', () => {
+  it('an admin right kept on an incomplete list, a cleared last-owner mark, a kept default', () => {
+    expect(adminKeptReason('missing')).toBe(
+      'Still a workspace admin: no external group of this user is an admin group, but the group claim was missing from the sign-in, so admin rights granted by sync are not revoked.',
+    );
+    expect(lastOwnerClearedReason('Ops')).toBe(
+      'No longer kept in "Ops" only as its last owner: the IdP grants the role again, another owner appeared, or the role changed.',
+    );
+    expect(DEFAULT_STAYS).toBe(
+      'it is a default membership of this sign-in method, kept after the user matched a link (removeDefaultsOnMatch is off)',
+    );
+  });
+
+  it('a kept member says what was stopped: a removal or a downgrade', () => {
+    expect(keptReason('Ops', 'owner', null, 'why', 'protected')).toBe(
+      'Kept in "Ops" as owner (not removed): why, but protected.',
+    );
+    expect(keptReason('Ops', 'owner', 'guest', 'why', 'protected')).toBe(
+      'Kept in "Ops" as owner (not downgraded to guest): why, but protected.',
+    );
+  });
+
+  it('the default-membership reason is given only when nothing else justifies the role', () => {
+    const sources = {
+      role: 'developer' as const,
+      links: [link('Dev', 'developer')],
+      nameMatches: [],
+      defaultRole: 'guest' as const,
+      fromDefault: true,
+    };
+    expect(describeJustification(sources)).toBe('external group "Dev" is linked to it as developer');
+    expect(describeJustification({ ...sources, links: [] })).toBe(
+      'it is a default membership of this sign-in method, given to users whose groups match no link',
     );
   });
 });
