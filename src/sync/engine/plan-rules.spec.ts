@@ -149,4 +149,16 @@ describe('stable order of every list', () => {
     const result = planFor({ groups, links }, { memberships: all.map((id) => member(id, 'owner')) });
     expect(result.kept.map((kept) => kept.groupId)).toEqual(['a', 'b', 'z']);
   });
+
+  it('the links behind one group: strongest first, then by external group, then by id', () => {
+    const g = [group('g', 'Ops')];
+    const twins = [link('l-b', 'g', 'Ops', 'developer'), link('l-a', 'g', 'Ops', 'developer')];
+    expect(planFor({ groups: g, links: twins }, { groups: ['Ops'] }).adds[0].linkIds).toEqual(['l-a', 'l-b']);
+    const globs: EngineLink[] = [
+      { ...link('p-low', 'g', 'ops-*', 'guest'), matchType: 'glob' },
+      { ...link('p-high', 'g', 'o*', 'maintainer'), matchType: 'glob' },
+    ];
+    const result = planFor({ groups: g, links: globs }, { groups: ['ops-a'] });
+    expect(result.adds[0].linkIds).toEqual(['p-high', 'p-low']);
+  });
 });
