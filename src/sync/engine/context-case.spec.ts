@@ -52,4 +52,10 @@ describe('the case rule of pattern links', () => {
     expect(addedTo(links, ['dev-a', 'x-admins'], true)).toEqual([]);
     expect(addedTo(links, ['DEV-a'], true)).toEqual(['g-eng']);
   });
+
+  it("another IdP's capture link grants nothing to this IdP's users", () => {
+    const links = [regex('c1', '^team-(.+)$', { targetFromCapture: true, idpId: 'idp-2' })];
+    expect(addedTo(links, ['team-blue'], true)).toEqual([]);
+    expect(addedTo([{ ...links[0], idpId: null }], ['team-blue'], true)).toEqual(['g-blue']);
+  });
 });

@@ -82,5 +82,7 @@ describe('group-sync policy', () => {
     defaultMemberships[0].role = 'owner';
     expect(policy.defaultMemberships).toEqual([{ groupId: 'g', role: 'guest' }]);
     expect(resolvePolicy(null)).toEqual(DEFAULT_GROUP_SYNC_POLICY);
+    // typeof null is 'object': a null item stays null instead of becoming {}.
+    expect(resolvePolicy({ adminGroups: [null] as never }).adminGroups).toEqual([null]);
   });
 });
