@@ -383,8 +383,8 @@ function planAdmin(ctx: SyncContext, user: EngineUser | null, external: External
   if (adminGroup !== undefined)
     return from ? { from, to: true } : { from, to: true, reason: adminGrantedReason(adminGroup) };
   // Admin rights given by hand (or of unknown origin) are the admin's decision, never sync's to undo.
-  // Stryker disable next-line ConditionalExpression: a null user has from === false, so `!from` returns here anyway (the test narrows the type)
-  if (user === null || !from || user.adminSource !== 'sync') return { from, to: from };
+  // Stryker disable next-line OptionalChaining: a new user (null) has from === false, so `!from` has returned before it is read
+  if (!from || user?.adminSource !== 'sync') return { from, to: from };
   if (!external.complete) return { from, to: true, reason: adminKeptReason(external.status) };
   return { from, to: false, reason: ADMIN_REVOKED_REASON };
 }
