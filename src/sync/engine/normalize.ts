@@ -144,6 +144,7 @@ function parseDistinguishedName(dn: string): AttributeTypeAndValue[] | null {
   for (;;) {
     skipSpaces();
     const typeStart = position;
+    // Stryker disable next-line EqualityOperator: `<=` steps once past the end (`test(undefined)` reads "undefined"), but the slice is clamped and the missing '=' refuses the DN either way.
     while (position < dn.length && ATTRIBUTE_TYPE_CHAR.test(dn[position])) position++;
     const type = dn.slice(typeStart, position);
     if (!KEYSTRING.test(type) && !NUMERIC_OID.test(type)) return null;

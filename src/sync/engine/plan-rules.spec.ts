@@ -1,6 +1,6 @@
 // Rules that mutation testing showed no other test pinned: each test here fails when the rule it
 // names is broken (see docs/testing.md).
-import { buildSyncContext, planSync, type SyncPlan } from './plan';
+import { buildSyncContext, planHasChanges, planSync, type SyncPlan } from './plan';
 import { resolvePolicy } from './policy';
 import type {
   ClaimStatus,
@@ -148,5 +148,42 @@ describe('stable order of every list', () => {
   it('kept (last owners)', () => {
     const result = planFor({ groups, links }, { memberships: all.map((id) => member(id, 'owner')) });
     expect(result.kept.map((kept) => kept.groupId)).toEqual(['a', 'b', 'z']);
+  });
+
+  it('the links behind one group: strongest first, then by external group, then by id', () => {
+    const g = [group('g', 'Ops')];
+    const twins = [link('l-b', 'g', 'Ops', 'developer'), link('l-a', 'g', 'Ops', 'developer')];
+    expect(planFor({ groups: g, links: twins }, { groups: ['Ops'] }).adds[0].linkIds).toEqual(['l-a', 'l-b']);
+    const globs: EngineLink[] = [
+      { ...link('p-low', 'g', 'ops-*', 'guest'), matchType: 'glob' },
+      { ...link('p-high', 'g', 'o*', 'maintainer'), matchType: 'glob' },
+    ];
+    const result = planFor({ groups: g, links: globs }, { groups: ['ops-a'] });
+    expect(result.adds[0].linkIds).toEqual(['p-high', 'p-low']);
+  });
+});
+
+describe('planHasChanges', () => {
+  it('sees each list of markers on its own', () => {
+    const nothing = planFor({}, {});
+    expect(planHasChanges(nothing)).toBe(false);
+    const marker = [{ groupId: 'g', groupName: 'Ops', reason: 'r' }];
+    expect(planHasChanges({ ...nothing, removalsCancelled: marker })).toBe(true);
+    expect(planHasChanges({ ...nothing, lastOwnerMarked: marker })).toBe(true);
+    expect(planHasChanges({ ...nothing, lastOwnerCleared: marker })).toBe(true);
+  });
+});
+
+describe('memberships sync reads', () => {
+  it('of two memberships in one group (the database allows one), the first is the one planned', () => {
+    const setup = {
+      groups: [group('g', 'Ops')],
+      links: [link('l', 'g', 'Ops', 'guest')],
+      policy: { removal: 'synced-only' as const },
+    };
+    const memberships = [member('g', 'developer', 'manual'), member('g', 'developer', 'sync')];
+    const result = planFor(setup, { memberships });
+    expect(result.kept.map((kept) => kept.groupId)).toEqual(['g']);
+    expect(result.removals).toEqual([]);
   });
 });

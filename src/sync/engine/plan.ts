@@ -216,6 +216,7 @@ function membershipsInScope(ctx: SyncContext, memberships: readonly EngineMember
       membership.source !== 'manual' &&
       !ctx.linkedGroupIds.has(groupId) &&
       !ctx.captureReach.byAnyIdp(groupId) &&
+      // Stryker disable next-line ConditionalExpression: `true` lets in a deleted group's membership, which planUnjustified's guard and settleMarkers then skip
       ctx.groupsById.has(groupId)
     ) {
       current.set(groupId, membership);
@@ -255,6 +256,7 @@ function planDesired(
   if (
     want.fromDefault &&
     current.source === 'manual' &&
+    // Stryker disable next-line EqualityOperator: `>` differs only at equal ranks, i.e. the same role, which changeRole leaves alone
     roleRank(current.role, run.ctx.roleRanks) >= roleRank(want.role, run.ctx.roleRanks)
   )
     return;
@@ -381,7 +383,8 @@ function planAdmin(ctx: SyncContext, user: EngineUser | null, external: External
   if (adminGroup !== undefined)
     return from ? { from, to: true } : { from, to: true, reason: adminGrantedReason(adminGroup) };
   // Admin rights given by hand (or of unknown origin) are the admin's decision, never sync's to undo.
-  if (user === null || !from || user.adminSource !== 'sync') return { from, to: from };
+  // Stryker disable next-line OptionalChaining: a new user (null) has from === false, so `!from` has returned before it is read
+  if (!from || user?.adminSource !== 'sync') return { from, to: from };
   if (!external.complete) return { from, to: true, reason: adminKeptReason(external.status) };
   return { from, to: false, reason: ADMIN_REVOKED_REASON };
 }

@@ -75,4 +75,14 @@ describe('group-sync policy', () => {
     expect(DEFAULT_GROUP_SYNC_POLICY.claims).toEqual(['groups']);
     expect(policy.adminGroups).toEqual(['Admins']);
   });
+
+  it('resolvePolicy copies the objects of a list too, and reads null as no fields', () => {
+    const defaultMemberships = [{ groupId: 'g', role: 'guest' }];
+    const policy = resolvePolicy({ defaultMemberships });
+    defaultMemberships[0].role = 'owner';
+    expect(policy.defaultMemberships).toEqual([{ groupId: 'g', role: 'guest' }]);
+    expect(resolvePolicy(null)).toEqual(DEFAULT_GROUP_SYNC_POLICY);
+    // typeof null is 'object': a null item stays null instead of becoming {}.
+    expect(resolvePolicy({ adminGroups: [null] as never }).adminGroups).toEqual([null]);
+  });
 });

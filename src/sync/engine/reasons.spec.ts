@@ -1,9 +1,16 @@
+import type { PatternHit } from './link-match';
 import {
+  adminKeptReason,
+  captureMissReason,
+  DEFAULT_STAYS,
   deniedNotInGroup,
   describeJustification,
+  describePattern,
   describeOrphaned,
   describeUnjustified,
   incompleteClaimProtection,
+  keptReason,
+  lastOwnerClearedReason,
 } from './reasons';
 import { resolvePolicy } from './policy';
 import type { EngineLink } from './types';
@@ -99,6 +106,103 @@ describe('plan sentences', () => {
     );
     expect(describeOrphaned(policy, 'scim')).toBe(
       'the group has no group links any more and this membership came from SCIM (removal policy: enforce)',
+    );
+  });
+});
+
+describe('pattern link sentences', () => {
+  const hit = (over: Partial<EngineLink>, claim = 'eng-web', capture: string | null = null): PatternHit => ({
+    link: { ...link('eng-*', 'developer'), matchType: 'glob', ...over },
+    claim,
+    capture,
+  });
+
+  it('names the kind of pattern, its label, and the capture that names the group', () => {
+    expect(describePattern(hit({}))).toBe('the glob "eng-*"');
+    expect(describePattern(hit({ label: 'Engineers' }))).toBe('the glob "eng-*" ("Engineers")');
+    expect(describePattern(hit({ externalGroup: '^eng-(.+)$', matchType: 'regex' }))).toBe(
+      'the regex "^eng-(.+)$"',
+    );
+    const capture = { externalGroup: '^team-(.+)$', matchType: 'regex' as const, targetFromCapture: true };
+    expect(describePattern(hit(capture, 'team-blue', 'blue'))).toBe(
+      'the regex "^team-(.+)$" (capture "blue" names the group)',
+    );
+    // A capture link whose capture is absent still reads as a sentence.
+    expect(describePattern(hit(capture, 'team-', null))).toBe(
+      'the regex "^team-(.+)$" (capture "" names the group)',
+    );
+  });
+
+  it('one pattern match reads as a sentence; with other reasons it is listed', () => {
+    const glob = hit({ role: 'maintainer' });
+    const byPattern = {
+      role: 'maintainer' as const,
+      links: [],
+      patternMatches: [glob],
+      nameMatches: [],
+      defaultRole: 'guest' as const,
+      fromDefault: false,
+    };
+    expect(describeJustification(byPattern)).toBe(
+      'external group "eng-web" matches the glob "eng-*", linked to it as maintainer',
+    );
+    expect(describeJustification({ ...byPattern, links: [link('Dev', 'developer')] })).toBe(
+      'external groups "Dev" (linked as developer) and "eng-web" (matches the glob "eng-*", linked as maintainer) match it; the highest role, maintainer, wins',
+    );
+  });
+
+  it('a capture that names no group, or several, says so', () => {
+    const capture = hit(
+      { externalGroup: '^team-(.+)$', matchType: 'regex', targetFromCapture: true },
+      'team-blue',
+      'blue',
+    );
+    const pattern = 'External group "team-blue" matches the regex "^team-(.+)$"';
+    expect(captureMissReason(capture, 0)).toBe(
+      `${pattern}, but no group of this workspace is named "blue": no membership (sync never creates groups).`,
+    );
+    expect(captureMissReason(capture, 2)).toBe(
+      `${pattern}, but 2 groups are named "blue" (ignoring case): no membership until one is renamed.`,
+    );
+    expect(captureMissReason({ ...capture, capture: null }, 0)).toBe(
+      `${pattern}, but no group of this workspace is named "": no membership (sync never creates groups).`,
+    );
+  });
+});
+
+describe('sentences no plan spec reads word for word', () => {
+  it('an admin right kept on an incomplete list, a cleared last-owner mark, a kept default', () => {
+    expect(adminKeptReason('missing')).toBe(
+      'Still a workspace admin: no external group of this user is an admin group, but the group claim was missing from the sign-in, so admin rights granted by sync are not revoked.',
+    );
+    expect(lastOwnerClearedReason('Ops')).toBe(
+      'No longer kept in "Ops" only as its last owner: the IdP grants the role again, another owner appeared, or the role changed.',
+    );
+    expect(DEFAULT_STAYS).toBe(
+      'it is a default membership of this sign-in method, kept after the user matched a link (removeDefaultsOnMatch is off)',
+    );
+  });
+
+  it('a kept member says what was stopped: a removal or a downgrade', () => {
+    expect(keptReason('Ops', 'owner', null, 'why', 'protected')).toBe(
+      'Kept in "Ops" as owner (not removed): why, but protected.',
+    );
+    expect(keptReason('Ops', 'owner', 'guest', 'why', 'protected')).toBe(
+      'Kept in "Ops" as owner (not downgraded to guest): why, but protected.',
+    );
+  });
+
+  it('the default-membership reason is given only when nothing else justifies the role', () => {
+    const sources = {
+      role: 'developer' as const,
+      links: [link('Dev', 'developer')],
+      nameMatches: [],
+      defaultRole: 'guest' as const,
+      fromDefault: true,
+    };
+    expect(describeJustification(sources)).toBe('external group "Dev" is linked to it as developer');
+    expect(describeJustification({ ...sources, links: [] })).toBe(
+      'it is a default membership of this sign-in method, given to users whose groups match no link',
     );
   });
 });

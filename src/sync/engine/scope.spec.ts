@@ -127,6 +127,8 @@ describe('the external groups tied to one group', () => {
     });
     expect(externalGroupsLinkedTo(context, 'dev')).toBeNull();
     expect(externalGroupsLinkedTo(context, 'ops')).toEqual(['sre']);
+    // A group the context does not know is tied to nothing, whatever the pattern links.
+    expect(externalGroupsLinkedTo(context, 'none')).toEqual([]);
   });
 
   it('a capture link ties the groups its capture may name, not the group it is listed under', () => {
