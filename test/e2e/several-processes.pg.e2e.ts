@@ -208,8 +208,23 @@ describe('WORKERS=2 on PostgreSQL', () => {
       WORKERS: '2',
       METRICS_PORT: metricsPort,
     });
+    // Each wait is bounded and named, so a run that hangs says where and what the service printed
+    // (it once ran past the test's 120 s in CI, and never again alone).
+    const within = <T>(what: string, ms: number, work: Promise<T>): Promise<T> =>
+      Promise.race([
+        work,
+        new Promise<never>((_, reject) =>
+          setTimeout(
+            () =>
+              reject(new Error(`${what}: no answer within ${ms} ms; the service printed:\n${service.raw()}`)),
+            ms,
+          ).unref(),
+        ),
+      ]);
+    const get = (url: string, init?: RequestInit) =>
+      within(`GET ${url}`, 10_000, fetch(url, { ...init, signal: AbortSignal.timeout(10_000) }));
     try {
-      await service.waitFor('/health/ready');
+      await service.waitFor('/health/ready', 40_000);
       // Both workers up (each logs its own listening line).
       for (
         let i = 0;
@@ -223,8 +238,8 @@ describe('WORKERS=2 on PostgreSQL', () => {
       expect(lines.find((l) => String(l.msg).startsWith('Starting 2 worker'))?.pid).toBe(service.pid);
       expect(lines.filter((l) => /^Applied \d+ migration/.test(String(l.msg)))).toHaveLength(1);
 
-      for (let i = 0; i < 6; i++) await fetch(`http://127.0.0.1:${port}/health/live`);
-      const scraped = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      for (let i = 0; i < 6; i++) await get(`http://127.0.0.1:${port}/health/live`);
+      const scraped = await (await get(`http://127.0.0.1:${metricsPort}/metrics`)).text();
       const live =
         /^groupsync_http_request_duration_seconds_count\{route="\/health\/live",method="GET",status="2xx"\} (\d+)$/m.exec(
           scraped,
@@ -232,14 +247,14 @@ describe('WORKERS=2 on PostgreSQL', () => {
       expect(Number(live?.[1])).toBeGreaterThanOrEqual(6); // summed over both workers
       // One value, the worst worker's (a gauge with the max aggregator), not two summed.
       expect(scraped.match(/^groupsync_eventloop_lag_p99_seconds [0-9.e-]+$/gm)).toHaveLength(1);
-      const viaApp = await fetch(`http://127.0.0.1:${port}/metrics`, {
+      const viaApp = await get(`http://127.0.0.1:${port}/metrics`, {
         headers: { Authorization: `Bearer ${TOKEN}` },
       });
       expect(viaApp.status).toBe(200);
       expect(await viaApp.text()).toMatch(/^groupsync_db_pool_max 20$/m); // two pools of 10, summed
 
       service.signal('SIGTERM');
-      expect((await service.exited).code).toBe(0);
+      expect((await within('exit after SIGTERM', 50_000, service.exited)).code).toBe(0);
       const stopped = service.lines().filter((l) => l.msg === 'groupsync stopped');
       expect(stopped.map((l) => l.pid).sort()).toEqual(
         [...new Set([...listening.map((l) => l.pid), service.pid])].sort(),
