@@ -42,8 +42,11 @@ class SummaryReporter {
       const times = Object.fromEntries(
         files.map((f) => [`${f.project} ${f.file}`, Math.round(f.s * 10) / 10]),
       );
+      // Merged into the file an earlier run wrote (CI runs Jest twice, once per Node version).
+      const path = join('artifacts', 'test-times.json');
+      const earlier = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
       mkdirSync('artifacts', { recursive: true });
-      writeFileSync(join('artifacts', 'test-times.json'), `${JSON.stringify(times, null, 2)}\n`);
+      writeFileSync(path, `${JSON.stringify({ ...earlier, ...times }, null, 2)}\n`);
     }
     if (numRuntimeErrorTestSuites > 0) {
       process.stdout.write(`\n${numRuntimeErrorTestSuites} test file(s) failed to run\n`);
