@@ -247,87 +247,59 @@ describe('attacks on session 21 (webhooks)', () => {
   });
 
   it("a receiver that never answers does not hold the worker's polls for everyone else", async () => {
-    // A worker that polls, and waits 20 s for an answer: A's hanging sends stay open meanwhile.
-    const w = await startTestApp({ ...FAST, WEBHOOK_TIMEOUT_MS: '20000' });
-    const open = new Set<ServerResponse>();
-    let openWhenBArrived = -1;
-    const hang = await listen((_req, res) => {
-      open.add(res);
-      res.on('close', () => open.delete(res));
-    });
-    const answer = await listen((_req, res) => {
-      openWhenBArrived = open.size;
-      res.writeHead(200).end('ok');
-    });
-    try {
-      const a = await newTenant(w);
-      const b = await newTenant(w);
-      await newWebhook(w, a.slug, urlOf(hang), ['user.created']);
-      await newWebhook(w, b.slug, urlOf(answer), ['user.created']);
-      for (let i = 0; i < 3; i++) await newUser(w, a.slug);
-      await eventually(
-        () => open.size,
-        (n) => n === 3,
-      );
-      await newUser(w, b.slug);
-      await eventually(
-        () => openWhenBArrived,
-        (n) => n >= 0,
-      );
-      // B's event went out while A's three sends were still waiting, not after they timed out.
-      expect(openWhenBArrived).toBe(3);
-    } finally {
-      for (const res of open) res.destroy();
-      await w.close();
-      for (const server of [hang, answer]) {
-        server.closeAllConnections();
-        await new Promise((resolve) => server.close(resolve));
-      }
-    }
+    // B's event went out while A's three sends were still waiting, not after they timed out.
+    expect(await openWhenBArrives({ webhooksOfA: 1, eventsOfA: 3, hangingAtLeast: 3 })).toBe(3);
   });
 
   it("a receiver that never answers, behind many webhooks of one tenant, does not hold the others' polls", async () => {
-    // A worker that polls, and waits 20 s for an answer: A's hanging sends stay open meanwhile.
-    const w = await startTestApp({ ...FAST, WEBHOOK_TIMEOUT_MS: '20000' });
-    const open = new Set<ServerResponse>();
-    let openWhenBArrived = -1;
-    const hang = await listen((_req, res) => {
-      open.add(res);
-      res.on('close', () => open.delete(res));
-    });
-    const answer = await listen((_req, res) => {
-      openWhenBArrived = open.size;
-      res.writeHead(200).end('ok');
-    });
-    try {
-      const a = await newTenant(w);
-      const b = await newTenant(w);
-      // Six webhooks of one tenant, four events each: more sends than one process runs at once.
-      for (let i = 0; i < 6; i++) await newWebhook(w, a.slug, urlOf(hang), ['user.created']);
-      await newWebhook(w, b.slug, urlOf(answer), ['user.created']);
-      for (let i = 0; i < 4; i++) await newUser(w, a.slug);
-      await eventually(
-        () => open.size,
-        (n) => n >= 5,
-      );
-      await newUser(w, b.slug);
-      await eventually(
-        () => openWhenBArrived,
-        (n) => n >= 0,
-      );
-      // B's event went out while A's sends were still waiting, and A held no more than its share.
-      expect(openWhenBArrived).toBeGreaterThanOrEqual(5);
-      expect(openWhenBArrived).toBeLessThanOrEqual(5);
-    } finally {
-      for (const res of open) res.destroy();
-      await w.close();
-      for (const server of [hang, answer]) {
-        server.closeAllConnections();
-        await new Promise((resolve) => server.close(resolve));
-      }
-    }
+    // Six webhooks of one tenant, four events each: more sends than one process runs at once. B's
+    // event went out while A's sends were still waiting, and A held no more than its share.
+    expect(await openWhenBArrives({ webhooksOfA: 6, eventsOfA: 4, hangingAtLeast: 5 })).toBe(5);
   });
 });
+
+/**
+ * Tenant A's webhooks point at a receiver that never answers, B's at one that does. Once at least
+ * `hangingAtLeast` of A's sends hang, B gets an event: how many of A's sends were open when it arrived.
+ */
+async function openWhenBArrives(o: { webhooksOfA: number; eventsOfA: number; hangingAtLeast: number }) {
+  // A worker that polls, and waits 20 s for an answer: A's hanging sends stay open meanwhile.
+  const w = await startTestApp({ ...FAST, WEBHOOK_TIMEOUT_MS: '20000' });
+  const open = new Set<ServerResponse>();
+  let openWhenBArrived = -1;
+  const hang = await listen((_req, res) => {
+    open.add(res);
+    res.on('close', () => open.delete(res));
+  });
+  const answer = await listen((_req, res) => {
+    openWhenBArrived = open.size;
+    res.writeHead(200).end('ok');
+  });
+  try {
+    const a = await newTenant(w);
+    const b = await newTenant(w);
+    for (let i = 0; i < o.webhooksOfA; i++) await newWebhook(w, a.slug, urlOf(hang), ['user.created']);
+    await newWebhook(w, b.slug, urlOf(answer), ['user.created']);
+    for (let i = 0; i < o.eventsOfA; i++) await newUser(w, a.slug);
+    await eventually(
+      () => open.size,
+      (n) => n >= o.hangingAtLeast,
+    );
+    await newUser(w, b.slug);
+    await eventually(
+      () => openWhenBArrived,
+      (n) => n >= 0,
+    );
+    return openWhenBArrived;
+  } finally {
+    for (const res of open) res.destroy();
+    await w.close();
+    for (const server of [hang, answer]) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+}
 
 async function listen(handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server> {
   const server = createServer((req, res) => {
