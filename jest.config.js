@@ -39,7 +39,8 @@ const base = {
   // ESM-only packages that Jest must transform to load them from CommonJS tests.
   transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose|oidc-provider|@nestjs/passport)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
-  testEnvironment: 'node',
+  // Node's environment, plus a witness for workers that do not exit (test/support/node-environment.js).
+  testEnvironment: '<rootDir>/test/support/node-environment.js',
   // Stryker's sandbox copies the whole project while `npm run mutate` runs.
   modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
 };

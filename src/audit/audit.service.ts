@@ -47,9 +47,19 @@ export class AuditService {
     tenantId: string,
     entries: AuditEntry | AuditEntry[],
   ): Promise<void> {
+    const rows = this.rows(em, ctx, tenantId, entries);
+    if (rows.length) await insertInChunks(em, AuditEvent, rows);
+  }
+
+  /** The events `record` writes, for a caller that writes them with its own rows (`insertTogether`). */
+  rows(
+    em: EntityManager,
+    ctx: RequestContext,
+    tenantId: string,
+    entries: AuditEntry | AuditEntry[],
+  ): AuditEvent[] {
     const list = Array.isArray(entries) ? entries : [entries];
-    if (list.length === 0) return;
-    const rows = list.map((entry) =>
+    return list.map((entry) =>
       em.create(AuditEvent, {
         tenantId,
         actorType: ctx.actor.type,
@@ -67,7 +77,6 @@ export class AuditService {
         userAgent: ctx.userAgent,
       }),
     );
-    await insertInChunks(em, AuditEvent, rows);
   }
 
   /** Newest first; the cursor is the id of the last event of the previous page (ids are time-ordered). */

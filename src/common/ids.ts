@@ -1,5 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
+/** A random UUID (v4): for ids that must not say when they were made (sessions, keys, tokens). */
 export const newId = (): string => randomUUID();
 
 let lastMs = 0;
@@ -8,6 +9,9 @@ let sequence = 0;
 /**
  * UUIDv7 (RFC 9562): time-ordered, so audit events sort newest-first by id alone and a cursor is just
  * an id. A 12-bit counter keeps ids created in the same millisecond in order within one process.
+ * Rows written in bulk (users, memberships, stored external groups) use it too: a new row lands at
+ * the end of its primary-key index instead of on a random page, so a write touches a few pages, not
+ * one per row (issue #14: the SCIM bulk load). The last 62 bits are random (a v4 UUID's).
  */
 export function newTimeOrderedId(now = Date.now()): string {
   if (now <= lastMs) {
@@ -20,12 +24,8 @@ export function newTimeOrderedId(now = Date.now()): string {
     lastMs = now;
     sequence = 0;
   }
-  const bytes = randomBytes(16);
-  const ms = BigInt(lastMs);
-  for (let i = 0; i < 6; i++) bytes[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
-  bytes[6] = 0x70 | ((sequence >> 8) & 0x0f);
-  bytes[7] = sequence & 0xff;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const time = lastMs.toString(16).padStart(12, '0');
+  // A v4 UUID's fourth and fifth fields: the variant bits (10) and 62 random bits.
+  const random = randomUUID().slice(19);
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${sequence.toString(16).padStart(3, '0')}-${random}`;
 }

@@ -6,6 +6,7 @@ import { Dialect, ENTITY_DIALECT, dialectOf } from './columns';
 import { ENTITIES } from './entities';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
+import { WRITER_WAL_PAGES } from './sqlite-checkpointer';
 
 const DEFAULT_SQLITE_PATH = './data/groupsync.sqlite';
 
@@ -60,8 +61,9 @@ export function buildDataSourceOptions(
       db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');
       // Checkpoint every ~16 MB of WAL instead of 4 MB: a quarter of the fsyncs under write bursts
-      // (SCIM pushes), for a larger WAL file between checkpoints.
-      db.pragma('wal_autocheckpoint = 4000');
+      // (SCIM pushes), for a larger WAL file between checkpoints. Once the checkpoint thread runs
+      // (sqlite-checkpointer.ts) this is only its backstop.
+      db.pragma(`wal_autocheckpoint = ${WRITER_WAL_PAGES}`);
       // A 64 MB page cache (default 2 MB): the one connection serves every request.
       db.pragma('cache_size = -65536');
       db.pragma('foreign_keys = ON');

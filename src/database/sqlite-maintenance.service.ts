@@ -1,6 +1,7 @@
-import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { BACKSTOP_WAL_PAGES, SqliteCheckpointer, WRITER_WAL_PAGES } from './sqlite-checkpointer';
 
 const EVERY_MS = 10 * 60_000;
 
@@ -9,10 +10,13 @@ const EVERY_MS = 10 * 60_000;
  * a selective index and scans a whole tenant. `PRAGMA optimize` (SQLite's advice for long-lived
  * connections) refreshes them at start-up and every ten minutes, only for tables that changed enough;
  * `analysis_limit` keeps each run to milliseconds. PostgreSQL's autovacuum does the same on its own.
+ * A database file also gets its WAL checkpoints from a thread of their own (sqlite-checkpointer.ts).
  */
 @Injectable()
 export class SqliteMaintenance implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(SqliteMaintenance.name);
   private timer?: NodeJS.Timeout;
+  private checkpointer?: SqliteCheckpointer;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -25,9 +29,29 @@ export class SqliteMaintenance implements OnApplicationBootstrap, OnModuleDestro
       EVERY_MS,
     );
     this.timer.unref();
+    await this.startCheckpointer(this.dataSource.options.database);
   }
 
-  onModuleDestroy() {
+  async onModuleDestroy() {
     clearInterval(this.timer);
+    await this.checkpointer?.stop();
+  }
+
+  private async startCheckpointer(path: string | Buffer | undefined) {
+    if (typeof path !== 'string' || path === ':memory:' || path === '') return;
+    const restoreWriterCheckpoints = (error: Error) => {
+      this.logger.warn(`${error.message}; the writer checkpoints the WAL itself again`);
+      void this.setWriterCheckpoints(WRITER_WAL_PAGES).catch(() => undefined);
+    };
+    try {
+      this.checkpointer = await SqliteCheckpointer.start(path, restoreWriterCheckpoints);
+      await this.setWriterCheckpoints(BACKSTOP_WAL_PAGES);
+    } catch (error) {
+      this.logger.warn(`the WAL checkpoint thread did not start (${(error as Error).message}); the writer checkpoints the WAL itself`);
+    }
+  }
+
+  private setWriterCheckpoints(pages: number) {
+    return this.dataSource.query(`PRAGMA wal_autocheckpoint = ${pages}`);
   }
 }

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
 import { TimestampColumn, UuidColumn, UuidPrimaryColumn } from '../database/columns';
-import { newId } from '../common/ids';
+import { newTimeOrderedId } from '../common/ids';
 import type { MembershipSource, Role } from '../sync/engine';
 import { User } from '../users/user.entity';
 import { Group } from './group.entity';
@@ -10,7 +10,7 @@ import { Group } from './group.entity';
 // A user's memberships in a tenant: the lookup of every sync (the tenantId index alone is a scan).
 @Index(['tenantId', 'userId'])
 export class Membership {
-  @UuidPrimaryColumn() id: string = newId();
+  @UuidPrimaryColumn() id: string = newTimeOrderedId();
   @Index() @UuidColumn() tenantId!: string;
   @UuidColumn() userId!: string;
   @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'userId' }) user?: User;

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
-import { newId } from '../common/ids';
+import { newTimeOrderedId } from '../common/ids';
 import { TimestampColumn, UuidColumn, UuidPrimaryColumn } from '../database/columns';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import { User } from '../users/user.entity';
@@ -12,7 +12,7 @@ import { User } from '../users/user.entity';
 @Unique(['idpId', 'displayNameKey'])
 @Index(['idpId', 'externalId'])
 export class ScimGroup {
-  @UuidPrimaryColumn() id: string = newId();
+  @UuidPrimaryColumn() id: string = newTimeOrderedId();
   @Index() @UuidColumn() tenantId!: string;
   @UuidColumn() idpId!: string;
   @ManyToOne(() => IdentityProvider, { onDelete: 'CASCADE' })
@@ -28,7 +28,7 @@ export class ScimGroup {
 @Entity('scim_group_members')
 @Unique(['scimGroupId', 'userId'])
 export class ScimGroupMember {
-  @UuidPrimaryColumn() id: string = newId();
+  @UuidPrimaryColumn() id: string = newTimeOrderedId();
   @UuidColumn() tenantId!: string;
   @UuidColumn() scimGroupId!: string;
   @ManyToOne(() => ScimGroup, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'scimGroupId' }) group?: ScimGroup;

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, Unique } from 'typeorm';
-import { newId } from '../common/ids';
+import { newTimeOrderedId } from '../common/ids';
 import { JsonColumn, TimestampColumn, UuidColumn, UuidPrimaryColumn } from '../database/columns';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import { User } from '../users/user.entity';
@@ -14,7 +14,7 @@ import { User } from '../users/user.entity';
 @Unique(['idpId', 'userId'])
 @Index(['idpId', 'externalId'])
 export class ScimUser {
-  @UuidPrimaryColumn() id: string = newId();
+  @UuidPrimaryColumn() id: string = newTimeOrderedId();
   @Index() @UuidColumn() tenantId!: string;
   @UuidColumn() idpId!: string;
   @ManyToOne(() => IdentityProvider, { onDelete: 'CASCADE' })
@@ -41,7 +41,7 @@ export class ScimUser {
 @Entity('scim_user_emails')
 @Index(['valueKey'])
 export class ScimUserEmail {
-  @UuidPrimaryColumn() id: string = newId();
+  @UuidPrimaryColumn() id: string = newTimeOrderedId();
   @UuidColumn() tenantId!: string;
   @Index() @UuidColumn() scimUserId!: string;
   @ManyToOne(() => ScimUser, (u) => u.emails, { onDelete: 'CASCADE' })

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
 import { TimestampColumn, UuidColumn, UuidPrimaryColumn } from '../database/columns';
-import { newId } from '../common/ids';
+import { newTimeOrderedId } from '../common/ids';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import { User } from '../users/user.entity';
 
@@ -12,7 +12,7 @@ export type ExternalMembershipSource = 'claim' | 'scim';
 @Index(['tenantId', 'idpId', 'externalGroup'])
 @Index(['tenantId', 'idpId', 'userId'])
 export class ExternalMembership {
-  @UuidPrimaryColumn() id: string = newId();
+  @UuidPrimaryColumn() id: string = newTimeOrderedId();
   @UuidColumn() tenantId!: string;
   @UuidColumn() userId!: string;
   @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'userId' }) user?: User;

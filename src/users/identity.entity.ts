@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
 import { TimestampColumn, UuidColumn, UuidPrimaryColumn } from '../database/columns';
-import { newId } from '../common/ids';
+import { newTimeOrderedId } from '../common/ids';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import { User } from './user.entity';
 
@@ -8,7 +8,7 @@ import { User } from './user.entity';
 @Entity('identities')
 @Unique(['idpId', 'externalId'])
 export class Identity {
-  @UuidPrimaryColumn() id: string = newId();
+  @UuidPrimaryColumn() id: string = newTimeOrderedId();
   @Index() @UuidColumn() tenantId!: string;
   @Index() @UuidColumn() userId!: string;
   @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'userId' }) user?: User;

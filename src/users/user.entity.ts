@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, Unique } from 'typeorm';
 import { TimestampColumn, UuidColumn, UuidPrimaryColumn } from '../database/columns';
-import { newId } from '../common/ids';
+import { newTimeOrderedId } from '../common/ids';
 import { Tenant } from '../tenants/tenant.entity';
 
 export type UserStatus = 'active' | 'blocked';
@@ -15,7 +15,7 @@ export type BlockedBy = 'admin' | 'scim' | 'graph' | 'inactive';
 // declare an operator class), hence not synchronized. docs/api.md, "Users: prefix search".
 @Index('IDX_users_email_prefix', { synchronize: false })
 export class User {
-  @UuidPrimaryColumn() id: string = newId();
+  @UuidPrimaryColumn() id: string = newTimeOrderedId();
   @Index() @UuidColumn() tenantId!: string;
   @ManyToOne(() => Tenant, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'tenantId' }) tenant?: Tenant;
   /** Stored lower-cased: email addresses are compared case-insensitively. */

@@ -174,15 +174,29 @@ describe('SCIM 2.0 provisioning', () => {
     expect(user).toEqual(
       expect.objectContaining({ email: 'ada@contoso.com', displayName: 'Ada Lovelace', status: 'active' }),
     );
-    expectScimError(
-      await scim.post('/Users', {
-        schemas: [USER],
-        userName: 'ada@contoso.com',
-        emails: [{ value: 'other@contoso.com' }],
-      }),
-      409,
-      'uniqueness',
-    );
+    // A taken userName (the unique index refuses it, after the new user row was written in the same
+    // transaction): 409 naming the userName, and nothing of the attempt stays.
+    const clash = await scim.post('/Users', {
+      schemas: [USER],
+      userName: 'ADA@contoso.com',
+      emails: [{ value: 'other@contoso.com' }],
+    });
+    expectScimError(clash, 409, 'uniqueness');
+    expect(clash.body.detail).toContain('userName "ADA@contoso.com" is already taken');
+    expect(await t.dataSource.getRepository(User).findOneBy({ email: 'other@contoso.com' })).toBeNull();
+    // Entra's repeated POST of the same user: the same answer.
+    const again = await scim.post('/Users', { schemas: [USER], userName: 'ada@contoso.com', emails: [{ value: 'ada@contoso.com' }] });
+    expectScimError(again, 409, 'uniqueness');
+    expect(again.body.detail).toContain('userName "ada@contoso.com" is already taken');
+    // A rename onto a taken userName: refused, the user keeps theirs.
+    const other = await scim.post('/Users', { schemas: [USER], userName: 'ben@contoso.com' }).expect(201);
+    const rename = await scim.patch(`/Users/${other.body.id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'userName', value: 'Ada@Contoso.com' }],
+    });
+    expectScimError(rename, 409, 'uniqueness');
+    expect((await scim.get(`/Users/${other.body.id}`).expect(200)).body.userName).toBe('ben@contoso.com');
+    await scim.delete(`/Users/${other.body.id}`).expect(204);
 
     // Entra's lookups: userName (case-insensitive), externalId
     const found = await scim

@@ -3,6 +3,8 @@ const { join } = require('node:path');
 
 // Where each shard (test/support/shards.js) writes the times of the files it ran.
 const FILE_TIMES = join('artifacts', 'file-times');
+// Where a worker that outlived Jest's end by 300 ms wrote what kept it alive (node-environment.js).
+const SLOW_EXIT = join('artifacts', 'slow-exit');
 
 // Prints one plain closing line ("jest: N passed, N failed, N skipped") that CI reads, and before it
 // the slowest test files of the run (where CI time goes; see docs/testing.md). Every file's time is
@@ -12,6 +14,7 @@ const FILE_TIMES = join('artifacts', 'file-times');
 class SummaryReporter {
   onRunStart() {
     rmSync(FILE_TIMES, { recursive: true, force: true });
+    rmSync(SLOW_EXIT, { recursive: true, force: true });
   }
 
   onRunComplete(_contexts, results) {
@@ -48,6 +51,10 @@ class SummaryReporter {
       mkdirSync('artifacts', { recursive: true });
       writeFileSync(path, `${JSON.stringify({ ...earlier, ...times }, null, 2)}\n`);
     }
+    for (const name of existsSync(SLOW_EXIT) ? readdirSync(SLOW_EXIT) : [])
+      process.stdout.write(
+        `\na worker was still running 300 ms after Jest ended it; what kept it alive (${name}):\n${readFileSync(join(SLOW_EXIT, name), 'utf8')}`,
+      );
     if (numRuntimeErrorTestSuites > 0) {
       process.stdout.write(`\n${numRuntimeErrorTestSuites} test file(s) failed to run\n`);
     }
