@@ -7,6 +7,8 @@ import { inChunks } from '../database/chunks';
 import { insertInChunks, insertRows } from '../database/insert';
 import { Transactions } from '../database/transactions.service';
 import { PushedGroupsService } from '../sync/pushed-groups.service';
+import type { RawSyncStamp } from '../sync/sync-context-cache';
+import { Tenant } from '../tenants/tenant.entity';
 import { invalidValue, scimError, scimNotFound } from './scim-error';
 import { applyGroupOperation, GroupState, groupInput, wantsMembers } from './scim-group-resource';
 import { readPatchOperations } from './scim-patch-operations';
@@ -78,13 +80,14 @@ export class ScimGroupsService {
 
   async replace(caller: ScimCaller, id: string, body: unknown, ctx: RequestContext) {
     const group = await this.tx.run(async (em) => {
-      const group = await this.find(em, caller, id, true);
+      const { group, stamp } = await this.findForWrite(em, caller, id);
       const current = await this.state(em, group);
       await this.replan(
         em,
         caller,
         await this.write(em, caller, group, current, groupInput(body, group.id)),
         ctx,
+        stamp,
       );
       return group;
     });
@@ -95,11 +98,11 @@ export class ScimGroupsService {
   async patch(caller: ScimCaller, id: string, body: unknown, ctx: RequestContext) {
     const operations = readPatchOperations(body);
     const group = await this.tx.run(async (em) => {
-      const group = await this.find(em, caller, id, true);
+      const { group, stamp } = await this.findForWrite(em, caller, id);
       const current = await this.state(em, group);
       const next: GroupState = { ...current, members: new Set(current.members) };
       for (const op of operations) applyGroupOperation(next, op, group.id);
-      await this.replan(em, caller, await this.write(em, caller, group, current, next), ctx);
+      await this.replan(em, caller, await this.write(em, caller, group, current, next), ctx, stamp);
       return group;
     });
     // Entra and Okta expect 204 or the resource; the resource, without members, is cheap and clear.
@@ -108,7 +111,7 @@ export class ScimGroupsService {
 
   async remove(caller: ScimCaller, id: string, ctx: RequestContext): Promise<void> {
     await this.tx.run(async (em) => {
-      const group = await this.find(em, caller, id, true);
+      const { group, stamp } = await this.findForWrite(em, caller, id);
       const members = [...(await this.state(em, group)).members];
       await this.tx.lockRows(em, 'users', members);
       await em.delete(ScimGroup, { id: group.id });
@@ -125,7 +128,7 @@ export class ScimGroupsService {
         before: { displayName: group.displayName, externalId: group.externalId, members: members.length },
         details: { idp: caller.idp.slug },
       };
-      await this.replan(em, caller, { changed, event }, ctx);
+      await this.replan(em, caller, { changed, event }, ctx, stamp);
     });
   }
 
@@ -139,27 +142,56 @@ export class ScimGroupsService {
     caller: ScimCaller,
     write: { changed: Map<string, string[]>; event: AuditEntry },
     ctx: RequestContext,
+    stamp?: RawSyncStamp,
   ) {
-    await this.pushed.applyToChanged(caller.tenant, caller.idp, write.changed, ctx, em, [write.event]);
+    await this.pushed.applyToChanged(caller.tenant, caller.idp, write.changed, ctx, em, [write.event], stamp);
+  }
+
+  /** The group of this IdP with that id, or SCIM's 404. */
+  private async find(em: EntityManager, caller: ScimCaller, id: string): Promise<ScimGroup> {
+    const group = /^[0-9a-f-]{36}$/i.test(id) ? await this.byId(em, caller, id).getOne() : null;
+    if (!group) throw scimNotFound('Group', id);
+    return group;
   }
 
   /**
-   * The group of this IdP with that id. `lock` holds its row until the transaction ends, so two
-   * PATCHes of one group run one after the other instead of overwriting each other.
+   * The group for a write, held until the transaction ends, so two PATCHes of one group run one
+   * after the other instead of overwriting each other; with the tenant's sync stamp (version and
+   * settings) read in the same statement, which the re-plan's context needs (one statement less).
    */
-  private async find(em: EntityManager, caller: ScimCaller, id: string, lock = false): Promise<ScimGroup> {
-    const query = em
+  private async findForWrite(
+    em: EntityManager,
+    caller: ScimCaller,
+    id: string,
+  ): Promise<{ group: ScimGroup; stamp: RawSyncStamp }> {
+    const query = this.byId(em, caller, id)
+      .innerJoin(Tenant, 't', 't.id = g.tenantId')
+      .addSelect('t.syncVersion', 'stamp_version')
+      .addSelect('t.settings', 'stamp_settings');
+    // PostgreSQL: read and lock the group (not the tenant) in one statement; SQLite's queued single
+    // writer already serializes.
+    if (this.tx.dialect === 'postgres') query.setLock('for_no_key_update', undefined, ['g']);
+    const {
+      entities: [group],
+      raw: [row],
+    } = /^[0-9a-f-]{36}$/i.test(id)
+      ? await query.getRawAndEntities<{
+          stamp_version: number | string;
+          stamp_settings: RawSyncStamp['settings'];
+        }>()
+      : { entities: [], raw: [] };
+    if (!group) throw scimNotFound('Group', id);
+    return { group, stamp: { version: row.stamp_version, settings: row.stamp_settings } };
+  }
+
+  private byId(em: EntityManager, caller: ScimCaller, id: string) {
+    return em
       .createQueryBuilder(ScimGroup, 'g')
       .where('g.id = :id AND g.tenantId = :tenantId AND g.idpId = :idpId', {
         id: id.toLowerCase(),
         tenantId: caller.tenant.id,
         idpId: caller.idp.id,
       });
-    // PostgreSQL: read and lock in one statement; SQLite's queued single writer already serializes.
-    if (lock && this.tx.dialect === 'postgres') query.setLock('for_no_key_update');
-    const group = /^[0-9a-f-]{36}$/i.test(id) ? await query.getOne() : null;
-    if (!group) throw scimNotFound('Group', id);
-    return group;
   }
 
   private async state(em: EntityManager, group: ScimGroup): Promise<GroupState> {

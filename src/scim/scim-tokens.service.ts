@@ -21,6 +21,8 @@ export interface ScimCaller {
   tenant: Tenant;
   idp: IdentityProvider;
   token: ScimToken;
+  /** How many other IdPs the tenant had when the request's token was checked. */
+  otherIdps: number;
 }
 
 /** SCIM bearer tokens: one IdP connection each, hashed at rest, shown once, revocable. */
@@ -114,13 +116,26 @@ export class ScimTokensService {
     const hash = sha256Hex(match[1]);
     // Token, tenant and IdP in one statement (every SCIM request pays it), read fresh each time:
     // a revoked token or a turned-off IdP holds on every process at once.
-    const token = await this.dataSource
+    // The count of the tenant's other IdPs rides along: a user write reads their domains only when
+    // there are some (most workspaces have one IdP).
+    const {
+      entities: [token],
+      raw: [row],
+    } = await this.dataSource
       .getRepository(ScimToken)
       .createQueryBuilder('s')
       .innerJoinAndSelect('s.tenant', 't')
       .innerJoinAndSelect('s.idp', 'i')
+      .addSelect(
+        (sub) =>
+          sub
+            .select('COUNT(*)')
+            .from(IdentityProvider, 'o')
+            .where('o.tenantId = s.tenantId AND o.id <> s.idpId'),
+        'other_idps',
+      )
       .where('s.tokenHash = :hash AND s.revokedAt IS NULL', { hash })
-      .getOne();
+      .getRawAndEntities<{ other_idps: number | string }>();
     if (!token || !constantTimeEqual(token.tokenHash, hash))
       throw new AppError('unauthorized', 'The SCIM token is not valid or was revoked');
     const { tenant, idp } = token;
@@ -134,6 +149,6 @@ export class ScimTokensService {
     if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await this.dataSource.getRepository(ScimToken).update({ id: token.id }, { lastUsedAt: now });
     }
-    return { tenant, idp, token };
+    return { tenant, idp, token, otherIdps: Number(row.other_idps) };
   }
 }

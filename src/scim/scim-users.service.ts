@@ -38,6 +38,9 @@ import { ScimUser, ScimUserEmail } from './scim-user.entity';
 import { patchOperations } from './scim-patch-operations';
 
 /** SCIM Users of one IdP connection: provisioning, updates, deactivation and deletion. */
+/** A write outside a transaction found more to write than a new user's one statement. */
+class NeedsTransaction extends Error {}
+
 /** What a user write tried to store, for answering a unique violation after its rollback. */
 interface WriteAttempt {
   userName?: string;
@@ -60,7 +63,18 @@ export class ScimUsersService {
 
   async create(caller: ScimCaller, body: unknown, ctx: RequestContext) {
     const input = normalizeUserResource(body);
-    const row = await this.writing(caller, (em, attempt) => this.write(em, caller, null, input, ctx, attempt));
+    // PostgreSQL: a new user's rows are one statement (`insertTogether`), and the unique indexes
+    // decide a race (a taken userName or email), so it needs no transaction: two round trips less.
+    // Adopting an existing user writes more than one statement: that goes into a transaction.
+    const work = (em: EntityManager, attempt: WriteAttempt) =>
+      this.write(em, caller, null, input, ctx, attempt);
+    const row =
+      this.tx.dialect === 'postgres'
+        ? await this.writing(caller, work, 'new user only').catch((error: unknown) => {
+            if (error instanceof NeedsTransaction) return this.writing(caller, work);
+            throw error;
+          })
+        : await this.writing(caller, work);
     return toScimUser(row, this.base(caller));
   }
 
@@ -256,7 +270,7 @@ export class ScimUsersService {
     if (!isAllowedDomain(email, settings))
       throw invalidValue(`the email domain ${domain} is not among the allowedDomains of ${idp}`);
     if (!newEmail) return;
-    const others = await otherIdpsOf(em, caller.tenant.id, caller.idp.id);
+    const others = caller.otherIdps > 0 ? await otherIdpsOf(em, caller.tenant.id, caller.idp.id) : [];
     if (reservingIdps(email, emailVerification(email, null, settings), others).length)
       throw scimError(
         'uniqueness',
@@ -284,10 +298,13 @@ export class ScimUsersService {
   private async writing(
     caller: ScimCaller,
     work: (em: EntityManager, attempt: WriteAttempt) => Promise<ScimUser>,
+    mode: 'transaction' | 'new user only' = 'transaction',
   ): Promise<ScimUser> {
     const attempt: WriteAttempt = {};
     try {
-      return await this.tx.run((em) => work(em, attempt));
+      return mode === 'transaction'
+        ? await this.tx.run((em) => work(em, attempt))
+        : await work(this.dataSource.manager, attempt);
     } catch (error) {
       if (!isUniqueViolation(error) || attempt.userName === undefined) throw error;
       const clash = await this.dataSource.manager.findOne(ScimUser, {
@@ -322,6 +339,7 @@ export class ScimUsersService {
     if (user && emailOwner && emailOwner.id !== user.id)
       throw scimError('uniqueness', `email ${input.email} belongs to another user of this workspace`);
     const created = !user && !emailOwner;
+    if (!created && !em.queryRunner?.isTransactionActive) throw new NeedsTransaction();
     // Domain rules for every email this client gives a user: creating, adopting, changing it.
     if (!user || user.email !== input.email) await this.refuseDomain(em, caller, input.email, !emailOwner);
     if (!user && emailOwner) {
@@ -417,7 +435,10 @@ export class ScimUsersService {
       after,
       details: { trigger: 'scim', idp: caller.idp.slug },
     };
-    await insertTogether(em, [...rows, { target: AuditEvent, rows: this.audit.rows(em, ctx, tenantId, event) }]);
+    await insertTogether(em, [
+      ...rows,
+      { target: AuditEvent, rows: this.audit.rows(em, ctx, tenantId, event) },
+    ]);
     // Pushes skipped the user while blocked: bring their memberships up to date now.
     if (reactivated) await this.pushed.apply(caller.tenant, caller.idp, [user.id], ctx, em);
     return row;

@@ -9,6 +9,7 @@ import type { Tenant } from '../tenants/tenant.entity';
 import { planHasChanges, planSync, pushedExternalGroups, seesAnyName, type SyncContext } from './engine';
 import { engineUser, storedGroupNames, SyncLoader } from './pipeline/sync-loader';
 import { ApplyMeta, PlannedUser, SyncWriter } from './pipeline/sync-writer';
+import type { RawSyncStamp } from './sync-context-cache';
 
 export interface PushTotals {
   usersChanged: number;
@@ -60,10 +61,15 @@ export class PushedGroupsService {
     ctx: RequestContext,
     within: EntityManager,
     events: AuditEntry[] = [],
+    stamp?: RawSyncStamp,
   ): Promise<PushTotals> {
     const context =
       changed.size > 0
-        ? await this.loader.context(within, { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync })
+        ? await this.loader.context(
+            within,
+            { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync },
+            stamp,
+          )
         : null;
     const seen = context
       ? [...changed].filter(([, names]) => seesAnyName(context, names)).map(([userId]) => userId)

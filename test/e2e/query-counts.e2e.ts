@@ -33,11 +33,18 @@ const BUDGET = {
   // COMMIT. The groups made just before change the sync version, so the context is rebuilt here:
   // groups, links and role ranks. Before the pipeline: 37 and 40; before issue #14: 27 and 29; then
   // 26 and 28 (three statements for the caller, a read-back before the group update, the name check
-  // on every PATCH, three reads before the stored-group insert, two audit inserts).
-  scimPatchOf100: { sqlite: 18, postgres: 19 },
-  // The same write into a group no link sees; then the sync version (for the links) and the audit
-  // insert, nothing more: no user read, lock, plan or membership write of the pipeline (issue #14).
-  scimPatchUnlinked: { sqlite: 11, postgres: 12 },
+  // on every PATCH, three reads before the stored-group insert, two audit inserts); then 18 and 19
+  // (the tenant's sync version and settings now ride in the group's read).
+  scimPatchOf100: { sqlite: 17, postgres: 18 },
+  // The same write into a group no link sees; then the audit insert, nothing more: no user read,
+  // lock, plan or membership write of the pipeline (issue #14).
+  scimPatchUnlinked: { sqlite: 10, postgres: 11 },
+  // A SCIM POST /Users of a new user: the caller (with the count of the tenant's other IdPs, so a
+  // one-IdP tenant reads no reserved domains), the email's owner, the inserts (user, SCIM user,
+  // emails, audit), each in its own statement on SQLite between BEGIN and COMMIT; on PostgreSQL one
+  // statement and no transaction around it. A taken userName is refused by the unique index, not
+  // read first. Before: 10 on both.
+  scimCreateUser: { sqlite: 8, postgres: 3 },
 };
 describe('sync pipeline query counts', () => {
   let t: TestApp;
@@ -122,6 +129,18 @@ describe('sync pipeline query counts', () => {
       }).expect(201);
       ids.push(res.body.id);
     }
+    const { count: createCount, queries: createQueries } = await countQueries(t.dataSource, () =>
+      scim('post', '/Users', {
+        schemas: [USER],
+        userName: 'new@example.com',
+        emails: [{ value: 'new@example.com', type: 'work', primary: true }],
+        active: true,
+      }).expect(201),
+    );
+    expect({ count: createCount, queries: createQueries }).toEqual({
+      count: BUDGET.scimCreateUser[t.db.dialect],
+      queries: createQueries,
+    });
     // Ten of them own a group made by hand: the last-owner rule needs owner counts for them.
     const leads = await newGroup(t, slug, { name: 'Leads' });
     for (const id of ids.slice(0, 10))

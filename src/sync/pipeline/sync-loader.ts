@@ -66,8 +66,14 @@ export class SyncLoader {
     private readonly contexts: SyncContextCache,
   ) {}
 
-  context(em: EntityManager, scope: SyncScope): Promise<SyncContext> {
-    return this.contexts.get(em, scope.tenantId, scope.idpId, scope.policy);
+  /**
+   * The tenant's sync context; `stamp` is its version and settings when the caller already read them
+   * in this transaction (e.g. with the row it locked first), saving the statement that reads them.
+   */
+  context(em: EntityManager, scope: SyncScope, stamp?: RawSyncStamp): Promise<SyncContext> {
+    return stamp
+      ? this.contexts.at(em, scope.tenantId, scope.idpId, scope.policy, stamp)
+      : this.contexts.get(em, scope.tenantId, scope.idpId, scope.policy);
   }
 
   async load(
