@@ -30,33 +30,60 @@ export interface InsertPart<T extends ObjectLiteral = ObjectLiteral> {
   rows: T[];
 }
 
+/** One SQL statement with its parameters, numbered from the first as the dialect writes them. */
+export interface SqlStatement {
+  sql: string;
+  parameters: unknown[];
+}
+
+/** The INSERT TypeORM writes for these rows (the dialect's values and placeholders), not run. */
+export function insertStatement<T extends ObjectLiteral>(
+  em: EntityManager,
+  target: EntityTarget<T>,
+  rows: T[],
+  { orIgnore = false }: { orIgnore?: boolean } = {},
+): SqlStatement {
+  const builder = em
+    .createQueryBuilder()
+    .insert()
+    .into(target)
+    .values(rows as QueryDeepPartialEntity<T>[])
+    .updateEntity(false);
+  if (orIgnore) builder.orIgnore();
+  const [sql, parameters] = builder.getQueryAndParameters();
+  return { sql, parameters };
+}
+
 /**
- * Inserts into several tables at once. PostgreSQL gets one statement (each table's INSERT in a
- * `WITH`), so one round trip instead of one per table: a SCIM user's creation writes four tables
- * (issue #14). Foreign keys hold: PostgreSQL checks them when the whole statement has run. SQLite
- * runs the INSERTs in the given order, as `insertRows` would: it has no round trips to save.
+ * Runs statements together and answers the rows the last one returns. PostgreSQL gets one
+ * statement (each earlier one in a data-modifying `WITH`), so one round trip instead of one per
+ * statement (issue #14); foreign keys hold, as PostgreSQL checks them when the whole statement has
+ * run. The earlier statements must not depend on each other's effects: they all see the same
+ * snapshot. SQLite runs them one by one, in order: it has no round trips to save.
  */
-export async function insertTogether(em: EntityManager, parts: InsertPart[]): Promise<void> {
-  const present = parts.filter((p) => p.rows.length > 0);
-  if (em.connection.options.type !== 'postgres' || present.length < 2) {
-    for (const { target, rows } of present) await insertRows(em, target, rows);
-    return;
+export async function runTogether<R = unknown>(em: EntityManager, statements: SqlStatement[]): Promise<R[]> {
+  if (statements.length === 0) return [];
+  if (em.connection.options.type !== 'postgres' || statements.length === 1) {
+    let rows: unknown = [];
+    for (const { sql, parameters } of statements) rows = await em.query(sql, parameters);
+    return Array.isArray(rows) ? (rows as R[]) : [];
   }
-  const statements: string[] = [];
+  const parts: string[] = [];
   const parameters: unknown[] = [];
-  for (const { target, rows } of present) {
-    const [sql, values] = em
-      .createQueryBuilder()
-      .insert()
-      .into(target)
-      .values(rows as QueryDeepPartialEntity<ObjectLiteral>[])
-      .updateEntity(false)
-      .getQueryAndParameters();
-    // Each INSERT numbers its parameters from $1: shift them past the ones before it.
+  for (const statement of statements) {
+    // Each statement numbers its parameters from $1: shift them past the ones before it.
     const offset = parameters.length;
-    statements.push(sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`));
-    parameters.push(...values);
+    parts.push(statement.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`));
+    parameters.push(...statement.parameters);
   }
-  const last = statements.pop()!;
-  await em.query(`WITH ${statements.map((s, i) => `w${i} AS (${s})`).join(', ')} ${last}`, parameters);
+  const last = parts.pop()!;
+  return em.query(`WITH ${parts.map((s, i) => `w${i} AS (${s})`).join(', ')} ${last}`, parameters);
+}
+
+/** Inserts into several tables at once (`runTogether`): a SCIM user's creation writes four. */
+export async function insertTogether(em: EntityManager, parts: InsertPart[]): Promise<void> {
+  await runTogether(
+    em,
+    parts.filter((p) => p.rows.length > 0).map(({ target, rows }) => insertStatement(em, target, rows)),
+  );
 }

@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Not } from 'typeorm';
 import type { AuditEntry } from '../audit/audit.service';
 import type { RequestContext } from '../common/request-context';
-import { inChunks } from '../database/chunks';
-import { insertInChunks, insertRows } from '../database/insert';
+import { inChunks, rowsPerInsert } from '../database/chunks';
+import { insertInChunks, insertStatement, runTogether, SqlStatement } from '../database/insert';
 import { Transactions } from '../database/transactions.service';
 import { PushedGroupsService } from '../sync/pushed-groups.service';
 import type { RawSyncStamp } from '../sync/sync-context-cache';
@@ -15,7 +15,7 @@ import { readPatchOperations } from './scim-patch-operations';
 import { addPushedGroups, groupNames, refreshPushedGroups } from './scim-pushed-groups';
 import { ScimGroup, ScimGroupMember } from './scim-group.entity';
 import { parseAttributeList, project } from './scim-projection';
-import { GROUP_FILTER_SCHEMA, listPage, provisionedUserIds } from './scim-query';
+import { GROUP_FILTER_SCHEMA, listPage, lockProvisioned } from './scim-query';
 import { SCIM } from './scim-schema';
 import type { ScimCaller } from './scim-tokens.service';
 import { ScimTokensService } from './scim-tokens.service';
@@ -42,7 +42,10 @@ export class ScimGroupsService {
       await this.replan(em, caller, await this.write(em, caller, group, null, input), ctx);
       return group;
     });
-    return this.render(this.dataSource.manager, caller, group, false);
+    // A group created without members (as Entra and Okta create them) has none to read back.
+    return input.members.size === 0
+      ? this.toResource(caller, group, new Map())
+      : this.render(this.dataSource.manager, caller, group, false);
   }
 
   async get(caller: ScimCaller, id: string, query: Record<string, unknown>) {
@@ -229,8 +232,8 @@ export class ScimGroupsService {
     const affected = renamed ? [...new Set([...wanted, ...removed])] : [...added, ...removed];
     // Pushes to other groups touch the same users' stored groups: one at a time per user, locked
     // before any row that references them is written.
-    await this.tx.lockRows(em, 'users', affected);
-    const known = await provisionedUserIds(em, caller.idp.id, added);
+    // (PostgreSQL: the same statement finds which joining users this client provisioned.)
+    const known = await lockProvisioned(em, this.tx, caller.idp.id, affected, added);
     const unknown = added.filter((m) => !known.has(m));
     if (unknown.length)
       throw invalidValue(
@@ -239,22 +242,44 @@ export class ScimGroupsService {
 
     const fields = { displayName: next.displayName, displayNameKey: key, externalId: next.externalId };
     Object.assign(group, { ...fields, updatedAt: new Date() });
-    if (before) await em.update(ScimGroup, { id: group.id }, { ...fields, updatedAt: group.updatedAt });
-    else await insertRows(em, ScimGroup, group);
-
-    await insertInChunks(
-      em,
-      ScimGroupMember,
-      added.map((userId) => em.create(ScimGroupMember, { tenantId, scimGroupId: group.id, userId })),
+    const groupWrite = before
+      ? updateStatement(em, group.id, { ...fields, updatedAt: group.updatedAt })
+      : insertStatement(em, ScimGroup, [group]);
+    const members = added.map((userId) =>
+      em.create(ScimGroupMember, { tenantId, scimGroupId: group.id, userId }),
     );
+    // Members only joining a group whose names stay: nobody loses a name, the joiners gain its names;
+    // the group's row and its new members are written with their stored groups (one statement on
+    // PostgreSQL when the members fit one INSERT).
+    if (removed.length === 0 && (!before || !renamed)) {
+      const columns = em.connection.getMetadata(ScimGroupMember).columns.length;
+      const together = members.length <= rowsPerInsert(columns);
+      const writes = together
+        ? [groupWrite, ...(members.length ? [insertStatement(em, ScimGroupMember, members)] : [])]
+        : [groupWrite];
+      if (!together) {
+        await runTogether(em, writes);
+        await insertInChunks(em, ScimGroupMember, members);
+      }
+      const changed = await addPushedGroups(
+        em,
+        caller,
+        added,
+        groupNames(caller, next),
+        together ? writes : [],
+      );
+      return { changed, event: groupEvent(caller, group, before, next, added, removed) };
+    }
+    await runTogether(em, [groupWrite]);
+    await insertInChunks(em, ScimGroupMember, members);
     for (const chunk of inChunks(removed))
       await em.delete(ScimGroupMember, { scimGroupId: group.id, userId: In(chunk) });
-
-    // Members only joining a group whose names stay: nobody loses a name, the joiners gain its names.
-    const changed =
-      removed.length === 0 && (!before || !renamed)
-        ? await addPushedGroups(em, caller, added, groupNames(caller, next))
-        : await refreshPushedGroups(em, caller, affected, droppedNames(caller, before, next, removed));
+    const changed = await refreshPushedGroups(
+      em,
+      caller,
+      affected,
+      droppedNames(caller, before, next, removed),
+    );
     return { changed, event: groupEvent(caller, group, before, next, added, removed) };
   }
 
@@ -370,4 +395,15 @@ function groupEvent(
       removedUsers: removed.slice(0, 50),
     },
   };
+}
+
+/** The UPDATE of a SCIM group's names, not run (`runTogether`). */
+function updateStatement(em: EntityManager, id: string, fields: Partial<ScimGroup>): SqlStatement {
+  const [sql, parameters] = em
+    .createQueryBuilder()
+    .update(ScimGroup)
+    .set(fields)
+    .where('id = :id', { id })
+    .getQueryAndParameters();
+  return { sql, parameters };
 }

@@ -1,6 +1,6 @@
 import { EntityManager, In } from 'typeorm';
 import { inChunks, rowsPerInsert } from '../database/chunks';
-import { insertInChunks } from '../database/insert';
+import { insertInChunks, insertStatement, runTogether, SqlStatement } from '../database/insert';
 import { normalizeGroupName } from '../sync/engine';
 import { ExternalMembership } from '../sync/external-membership.entity';
 import { ScimGroup, ScimGroupMember } from './scim-group.entity';
@@ -106,16 +106,17 @@ export async function refreshPushedGroups(
  * The fast way of `refreshPushedGroups` when members only join a group whose names stay (a PATCH
  * add, a new group): nobody can lose a name, so each joining user gains the group's names unless
  * stored already. One `INSERT ... DO NOTHING RETURNING` per chunk writes the missing rows and
- * answers which ones were new, instead of reading every user's groups first.
+ * answers which ones were new, instead of reading every user's groups first. `before` (the group's
+ * own writes) runs with the first chunk: one statement on PostgreSQL.
  */
 export async function addPushedGroups(
   em: EntityManager,
   caller: ScimCaller,
   userIds: string[],
   names: string[],
+  before: SqlStatement[] = [],
 ): Promise<Map<string, string[]>> {
   const changed = new Map<string, string[]>();
-  if (names.length === 0) return changed;
   const now = new Date();
   const rows = userIds.flatMap((userId) =>
     names.map((externalGroup) =>
@@ -129,22 +130,21 @@ export async function addPushedGroups(
       }),
     ),
   );
+  if (rows.length === 0) {
+    await runTogether(em, before);
+    return changed;
+  }
   const columns = em.connection.getMetadata(ExternalMembership).columns.length;
+  let first = before;
   for (const chunk of inChunks(rows, rowsPerInsert(columns))) {
     // TypeORM writes the dialect's "skip duplicates" and converts the values; RETURNING (both
     // dialects) is added here, as its builder offers it on PostgreSQL only.
-    const [sql, parameters] = em
-      .createQueryBuilder()
-      .insert()
-      .into(ExternalMembership)
-      .values(chunk)
-      .orIgnore()
-      .updateEntity(false)
-      .getQueryAndParameters();
-    const inserted: { userId: string; externalGroup: string }[] = await em.query(
-      `${sql} RETURNING "userId", "externalGroup"`,
-      parameters,
-    );
+    const insert = insertStatement(em, ExternalMembership, chunk, { orIgnore: true });
+    const inserted = await runTogether<{ userId: string; externalGroup: string }>(em, [
+      ...first,
+      { sql: `${insert.sql} RETURNING "userId", "externalGroup"`, parameters: insert.parameters },
+    ]);
+    first = [];
     for (const { userId, externalGroup } of inserted)
       (changed.get(userId) ?? changed.set(userId, []).get(userId)!).push(externalGroup);
   }

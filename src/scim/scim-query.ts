@@ -1,5 +1,6 @@
 import { DataSource, EntityManager, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { inChunks } from '../database/chunks';
+import type { Transactions } from '../database/transactions.service';
 import { invalidValue, scimError } from './scim-error';
 import { compileFilter, FilterSchema, ScimFilterError } from './scim-filter';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SCIM } from './scim-schema';
@@ -91,8 +92,32 @@ function applyFilter<T extends ObjectLiteral>(
   }
 }
 
+/**
+ * Locks the users a group write touches (PostgreSQL, in id order: two writes cannot deadlock) and
+ * answers which of `joining` this IdP's SCIM client provisioned, in one statement; SQLite's queued
+ * single writer needs no lock, so it only reads the latter.
+ */
+export async function lockProvisioned(
+  em: EntityManager,
+  tx: Transactions,
+  idpId: string,
+  touched: string[],
+  joining: string[],
+): Promise<Set<string>> {
+  if (tx.dialect !== 'postgres') return provisionedUserIds(em, idpId, joining);
+  if (touched.length === 0) return new Set();
+  const rows: { id: string; provisioned: boolean }[] = await em.query(
+    `SELECT u."id" AS "id",
+            EXISTS (SELECT 1 FROM "scim_users" s WHERE s."idpId" = $2 AND s."userId" = u."id") AS "provisioned"
+       FROM "users" u WHERE u."id" = ANY($1::uuid[]) ORDER BY u."id" FOR NO KEY UPDATE OF u`,
+    [[...touched].sort(), idpId],
+  );
+  const joiningIds = new Set(joining);
+  return new Set(rows.filter((r) => r.provisioned && joiningIds.has(r.id)).map((r) => r.id));
+}
+
 /** Users of the tenant provisioned through this IdP's SCIM client, among `ids`. */
-export async function provisionedUserIds(
+async function provisionedUserIds(
   em: EntityManager,
   idpId: string,
   ids: string[],

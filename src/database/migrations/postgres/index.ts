@@ -1,3 +1,4 @@
+import { DropRedundantIndexes1796200017101 } from './1796200017101-DropRedundantIndexes';
 import { AddWebhooks1796200016101 } from './1796200016101-AddWebhooks';
 import { AddPatternLinks1796165645935 } from './1796165645935-AddPatternLinks';
 import { AddMetadataRefresh1796200005001 } from './1796200005001-AddMetadataRefresh';
@@ -35,4 +36,5 @@ export const POSTGRES_MIGRATIONS: Function[] = [
   AddMetadataRefresh1796200005001,
   AddJobs1796200014001,
   AddWebhooks1796200016101,
+  DropRedundantIndexes1796200017101,
 ];
