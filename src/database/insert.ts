@@ -36,13 +36,18 @@ export interface SqlStatement {
   parameters: unknown[];
 }
 
-/** The INSERT TypeORM writes for these rows (the dialect's values and placeholders), not run. */
+/**
+ * The INSERT of these rows, not run: TypeORM's (the dialect's values and placeholders), or with
+ * `bulk` on PostgreSQL one array parameter per column (`unnestInsert`).
+ */
 export function insertStatement<T extends ObjectLiteral>(
   em: EntityManager,
   target: EntityTarget<T>,
   rows: T[],
-  { orIgnore = false }: { orIgnore?: boolean } = {},
+  { orIgnore = false, bulk = false }: { orIgnore?: boolean; bulk?: boolean } = {},
 ): SqlStatement {
+  if (bulk && rows.length > 1 && em.connection.options.type === 'postgres')
+    return unnestInsert(em, target, rows, orIgnore);
   const builder = em
     .createQueryBuilder()
     .insert()
@@ -52,6 +57,32 @@ export function insertStatement<T extends ObjectLiteral>(
   if (orIgnore) builder.orIgnore();
   const [sql, parameters] = builder.getQueryAndParameters();
   return { sql, parameters };
+}
+
+/**
+ * PostgreSQL: many rows as one array per column, `INSERT ... SELECT * FROM unnest(...)`: a statement
+ * of a few parameters instead of one per value, which TypeORM builds and PostgreSQL parses value by
+ * value (a SCIM PATCH of 100 members writes 300 rows; issue #14). Every column's value must be in
+ * the rows (built by `em.create` with the entity's defaults): a database default is not applied.
+ */
+function unnestInsert<T extends ObjectLiteral>(
+  em: EntityManager,
+  target: EntityTarget<T>,
+  rows: T[],
+  orIgnore: boolean,
+): SqlStatement {
+  const metadata = em.connection.getMetadata(target);
+  const driver = em.connection.driver;
+  const columns = metadata.columns;
+  const arrays = columns.map((column) =>
+    rows.map((row) => driver.preparePersistentValue(column.getEntityValue(row), column)),
+  );
+  const types = columns.map((column) => driver.normalizeType(column));
+  const sql =
+    `INSERT INTO "${metadata.tableName}" (${columns.map((c) => `"${c.databaseName}"`).join(', ')}) ` +
+    `SELECT * FROM unnest(${types.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})` +
+    (orIgnore ? ' ON CONFLICT DO NOTHING' : '');
+  return { sql, parameters: arrays };
 }
 
 /**

@@ -255,7 +255,10 @@ export class ScimGroupsService {
       const columns = em.connection.getMetadata(ScimGroupMember).columns.length;
       const together = members.length <= rowsPerInsert(columns);
       const writes = together
-        ? [groupWrite, ...(members.length ? [insertStatement(em, ScimGroupMember, members)] : [])]
+        ? [
+            groupWrite,
+            ...(members.length ? [insertStatement(em, ScimGroupMember, members, { bulk: true })] : []),
+          ]
         : [groupWrite];
       if (!together) {
         await runTogether(em, writes);

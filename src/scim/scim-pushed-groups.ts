@@ -139,7 +139,7 @@ export async function addPushedGroups(
   for (const chunk of inChunks(rows, rowsPerInsert(columns))) {
     // TypeORM writes the dialect's "skip duplicates" and converts the values; RETURNING (both
     // dialects) is added here, as its builder offers it on PostgreSQL only.
-    const insert = insertStatement(em, ExternalMembership, chunk, { orIgnore: true });
+    const insert = insertStatement(em, ExternalMembership, chunk, { orIgnore: true, bulk: true });
     const inserted = await runTogether<{ userId: string; externalGroup: string }>(em, [
       ...first,
       { sql: `${insert.sql} RETURNING "userId", "externalGroup"`, parameters: insert.parameters },
