@@ -1,4 +1,5 @@
 // The SCIM Group resource: reading POST/PUT bodies and applying PATCH operations, pure (no database).
+import { isUuid } from '../common/ids';
 import { invalidValue, scimError } from './scim-error';
 import type { PatchOperation } from './scim-patch-operations';
 
@@ -28,8 +29,7 @@ function memberIds(value: unknown, where: string): string[] {
         : m && typeof m === 'object'
           ? lowerKeys(m as Record<string, unknown>).value
           : undefined;
-    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id))
-      throw invalidValue(`${where}[${i}].value must be a member id`);
+    if (typeof id !== 'string' || !isUuid(id)) throw invalidValue(`${where}[${i}].value must be a member id`);
     return id.toLowerCase();
   });
 }

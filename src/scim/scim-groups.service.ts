@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Not } from 'typeorm';
 import type { AuditEntry } from '../audit/audit.service';
+import { isUuid } from '../common/ids';
 import type { RequestContext } from '../common/request-context';
 import { inChunks, rowsPerInsert } from '../database/chunks';
 import { insertInChunks, insertStatement, runTogether, SqlStatement } from '../database/insert';
@@ -152,7 +153,7 @@ export class ScimGroupsService {
 
   /** The group of this IdP with that id, or SCIM's 404. */
   private async find(em: EntityManager, caller: ScimCaller, id: string): Promise<ScimGroup> {
-    const group = /^[0-9a-f-]{36}$/i.test(id) ? await this.byId(em, caller, id).getOne() : null;
+    const group = isUuid(id) ? await this.byId(em, caller, id).getOne() : null;
     if (!group) throw scimNotFound('Group', id);
     return group;
   }
@@ -177,7 +178,7 @@ export class ScimGroupsService {
     const {
       entities: [group],
       raw: [row],
-    } = /^[0-9a-f-]{36}$/i.test(id)
+    } = isUuid(id)
       ? await query.getRawAndEntities<{
           stamp_version: number | string;
           stamp_settings: RawSyncStamp['settings'];

@@ -6,6 +6,7 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
 import { Session } from '../auth/session.entity';
 import { conflict, isUniqueViolation } from '../common/errors';
+import { isUuid } from '../common/ids';
 import type { RequestContext } from '../common/request-context';
 import { inertCopy } from '../common/safe-input';
 import { InsertPart, insertTogether } from '../database/insert';
@@ -71,7 +72,11 @@ export class ScimUsersService {
     const row =
       this.tx.dialect === 'postgres'
         ? await this.writing(caller, work, 'new user only').catch((error: unknown) => {
-            if (error instanceof NeedsTransaction) return this.writing(caller, work);
+            // A lost race on the email (a user with it came meanwhile) is answered as the next
+            // request would be: rerun in a transaction, which finds that user (a clear 409, or the
+            // adoption account linking allows), rather than the unique index's bare conflict.
+            if (error instanceof NeedsTransaction || isUniqueViolation(error))
+              return this.writing(caller, work);
             throw error;
           })
         : await this.writing(caller, work);
@@ -279,7 +284,7 @@ export class ScimUsersService {
   }
 
   private async find(em: EntityManager, caller: ScimCaller, id: string): Promise<ScimUser> {
-    const row = /^[0-9a-f-]{36}$/i.test(id)
+    const row = isUuid(id)
       ? await em.findOneBy(ScimUser, {
           tenantId: caller.tenant.id,
           idpId: caller.idp.id,
