@@ -4,12 +4,15 @@ const { TestEnvironment } = require('jest-environment-node');
 
 // Jest's node environment, plus a witness for "a worker process has failed to exit gracefully"
 // (issue #13). When Jest ends a worker, the worker stops listening for messages and should then exit
-// by itself; Jest kills it after 500 ms. If it is still alive 300 ms after that point, this writes
-// what keeps it alive (Node's active resources and handles) and which test files the worker ran to
-// artifacts/slow-exit/, and the summary reporter prints it. It runs in the worker's own context (an
-// environment module is loaded outside the test sandbox), once per worker process.
+// by itself; Jest kills it after 500 ms. This writes to artifacts/slow-exit/ what each worker still
+// had when it began to exit ('exit' event: Node's active resources, worker threads still running,
+// how long after Jest's end), and, if it is still running 300 ms after the end, what keeps its event
+// loop alive. The summary reporter prints the workers that took over 100 ms to reach 'exit' or were
+// still running. It runs in the worker's own context (an environment module is loaded outside the
+// test sandbox), once per worker process.
 const SLOW_EXIT_DIR = join('artifacts', 'slow-exit');
 const filesRun = [];
+const threads = new Set();
 let watching = false;
 
 function describeHandle(handle) {
@@ -21,29 +24,53 @@ function describeHandle(handle) {
   return name;
 }
 
+// Worker threads the tests start (the SAML validator, the SQLite checkpointer): a thread still
+// running when the process exits must be stopped by Node's teardown, which waits for it.
+function trackThreads() {
+  const workerThreads = require('node:worker_threads');
+  const Original = workerThreads.Worker;
+  workerThreads.Worker = class TrackedWorker extends Original {
+    constructor(source, options) {
+      super(source, options);
+      const label = options?.eval ? String(source).trim().slice(0, 80).replace(/\s+/g, ' ') : String(source);
+      const entry = { label, since: Date.now() };
+      threads.add(entry);
+      this.once('exit', () => threads.delete(entry));
+    }
+  };
+}
+
+function record(name, ended, extra) {
+  mkdirSync(SLOW_EXIT_DIR, { recursive: true });
+  writeFileSync(
+    join(SLOW_EXIT_DIR, `${name}-${process.pid}.json`),
+    `${JSON.stringify(
+      {
+        msAfterEnd: Date.now() - ended,
+        filesRun,
+        resources: process.getActiveResourcesInfo(),
+        threads: [...threads].map((t) => t.label),
+        ...extra,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+}
+
 function watchWorkerExit() {
   if (watching || typeof process.send !== 'function') return; // in band: no worker to end
   watching = true;
+  trackThreads();
   const removeListener = process.removeListener;
   process.removeListener = function (event, ...rest) {
     if (event === 'message') {
       const ended = Date.now();
-      setTimeout(() => {
-        mkdirSync(SLOW_EXIT_DIR, { recursive: true });
-        writeFileSync(
-          join(SLOW_EXIT_DIR, `worker-${process.pid}.json`),
-          `${JSON.stringify(
-            {
-              msAfterEnd: Date.now() - ended,
-              filesRun,
-              resources: process.getActiveResourcesInfo(),
-              handles: process._getActiveHandles().map(describeHandle),
-            },
-            null,
-            2,
-          )}\n`,
-        );
-      }, 300).unref();
+      process.once('exit', () => record('exit', ended, {}));
+      setTimeout(
+        () => record('alive', ended, { handles: process._getActiveHandles().map(describeHandle) }),
+        300,
+      ).unref();
     }
     return removeListener.call(this, event, ...rest);
   };
