@@ -6,9 +6,10 @@ const { TestEnvironment } = require('jest-environment-node');
 // (issue #13). When Jest ends a worker, the worker stops listening for messages and should then exit
 // by itself; Jest kills it after 500 ms. This writes to artifacts/slow-exit/ what each worker still
 // had when it began to exit ('exit' event: Node's active resources, worker threads still running,
-// how long after Jest's end), and, if it is still running 300 ms after the end, what keeps its event
-// loop alive. The summary reporter prints the workers that took over 100 ms to reach 'exit' or were
-// still running. It runs in the worker's own context (an environment module is loaded outside the
+// its heap, how long after Jest's end), and, if it is still running 300 ms after the end, what keeps
+// its event loop alive. The summary reporter prints one line per worker, and the whole record of a
+// worker that took over 100 ms to reach 'exit' or was still running. (Node frees the whole heap
+// after 'exit' when a process ends by itself: a large heap on a busy machine may be the slow part.) It runs in the worker's own context (an environment module is loaded outside the
 // test sandbox), once per worker process.
 const SLOW_EXIT_DIR = join('artifacts', 'slow-exit');
 const filesRun = [];
@@ -66,7 +67,9 @@ function watchWorkerExit() {
   process.removeListener = function (event, ...rest) {
     if (event === 'message') {
       const ended = Date.now();
-      process.once('exit', () => record('exit', ended, {}));
+      process.once('exit', () =>
+        record('exit', ended, { heapMB: Math.round(process.memoryUsage().heapUsed / 1048576) }),
+      );
       setTimeout(
         () => record('alive', ended, { handles: process._getActiveHandles().map(describeHandle) }),
         300,

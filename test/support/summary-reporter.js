@@ -51,10 +51,16 @@ class SummaryReporter {
       mkdirSync('artifacts', { recursive: true });
       writeFileSync(path, `${JSON.stringify({ ...earlier, ...times }, null, 2)}\n`);
     }
-    for (const name of existsSync(SLOW_EXIT) ? readdirSync(SLOW_EXIT) : []) {
+    const exits = existsSync(SLOW_EXIT) ? readdirSync(SLOW_EXIT) : [];
+    if (exits.length)
+      process.stdout.write("\nworkers ending (ms from Jest's end to their exit event, heap, threads):\n");
+    for (const name of exits) {
       const text = readFileSync(join(SLOW_EXIT, name), 'utf8');
-      if (name.startsWith('alive-') || JSON.parse(text).msAfterEnd > 100)
-        process.stdout.write(`\na worker slow to exit after Jest ended it (${name}):\n${text}`);
+      const record = JSON.parse(text);
+      process.stdout.write(
+        `  ${name}: ${record.msAfterEnd} ms, ${record.heapMB ?? '?'} MB, ${record.threads.length} thread(s), ${record.filesRun.length} file(s)\n`,
+      );
+      if (name.startsWith('alive-') || record.msAfterEnd > 100) process.stdout.write(text);
     }
     if (numRuntimeErrorTestSuites > 0) {
       process.stdout.write(`\n${numRuntimeErrorTestSuites} test file(s) failed to run\n`);
