@@ -103,6 +103,11 @@ module.exports = {
   // Known-slow files first: a clean clone has no timings cached (docs/testing.md, "CI time").
   testSequencer: '<rootDir>/test/support/test-sequencer.js',
   maxWorkers: 2,
+  // A worker that ran shards ends with a 0.5-1 GB heap, and Node frees it after the worker's 'exit'
+  // event: 200-330 ms for 1 GB on an idle machine, over Jest's default 500 ms on a loaded one, which
+  // then kills it and prints "a worker process has failed to exit gracefully" (docs/testing.md). A
+  // leaked handle still shows: test/support/node-environment.js records what keeps a worker alive.
+  workerGracefulExitTimeout: 3000,
   // Jest reads testTimeout from the global config only: the per-project value above is ignored, and
   // 5 s is too short for an app boot on a loaded 2-core machine.
   testTimeout: 30000,
