@@ -177,6 +177,9 @@ describe('parseDnCommonName', () => {
     ['ou-2=x,CN=dashed type before', 'dashed type before'],
     ['1.3.6.1=x,CN=after an oid', 'after an oid'],
     ['oid.1.3=x,CN=after oid.', 'after oid.'],
+    // numeric OIDs have multi-digit arcs (2.16.840.1.113730.3.1.3 is Netscape's employeeNumber)
+    ['2.16.840.1.113730.3.1.3=x,CN=after a long oid', 'after a long oid'],
+    ['12.3=x,CN=multi-digit first arc', 'multi-digit first arc'],
   ])('%s -> %s', (dn, expected) => {
     expect(parseDnCommonName(dn)).toBe(expected);
   });
