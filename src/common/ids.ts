@@ -29,10 +29,3 @@ export function newTimeOrderedId(now = Date.now()): string {
   const random = randomUUID().slice(19);
   return `${time.slice(0, 8)}-${time.slice(8)}-7${sequence.toString(16).padStart(3, '0')}-${random}`;
 }
-
-/**
- * A UUID in its canonical 8-4-4-4-12 form, any case: what a resource id from a request must be
- * before it reaches PostgreSQL's uuid columns (36 hex digits without hyphens fail there with a 500).
- */
-export const isUuid = (value: string): boolean =>
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);

@@ -113,6 +113,8 @@ describe('logical operators and the paths errors name', () => {
     expect(rejection(USER_FILTER_SCHEMA, 'emails[primary eq "x"]')).toBe(
       '"emails.primary" must be compared with true or false',
     );
-    expect(rejection(USER_FILTER_SCHEMA, 'emails[type eq 5]')).toBe('"emails.type" must be compared with a string');
+    expect(rejection(USER_FILTER_SCHEMA, 'emails[type eq 5]')).toBe(
+      '"emails.type" must be compared with a string',
+    );
   });
 });

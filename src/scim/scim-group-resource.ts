@@ -1,5 +1,5 @@
 // The SCIM Group resource: reading POST/PUT bodies and applying PATCH operations, pure (no database).
-import { isUuid } from '../common/ids';
+import { isUUID } from 'class-validator';
 import { invalidValue, scimError } from './scim-error';
 import type { PatchOperation } from './scim-patch-operations';
 
@@ -29,7 +29,9 @@ function memberIds(value: unknown, where: string): string[] {
         : m && typeof m === 'object'
           ? lowerKeys(m as Record<string, unknown>).value
           : undefined;
-    if (typeof id !== 'string' || !isUuid(id)) throw invalidValue(`${where}[${i}].value must be a member id`);
+    // the 8-4-4-4-12 form only, as the admin API's ParseUUIDPipe: 36 bare hex digits would reach
+    // PostgreSQL's uuid columns and fail there with a 500
+    if (typeof id !== 'string' || !isUUID(id)) throw invalidValue(`${where}[${i}].value must be a member id`);
     return id.toLowerCase();
   });
 }

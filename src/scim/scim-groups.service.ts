@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Not } from 'typeorm';
+import { isUUID } from 'class-validator';
 import type { AuditEntry } from '../audit/audit.service';
-import { isUuid } from '../common/ids';
 import type { RequestContext } from '../common/request-context';
 import { inChunks, rowsPerInsert } from '../database/chunks';
-import { insertInChunks, insertStatement, runTogether, SqlStatement } from '../database/insert';
+import { insertStatement, runTogether, SqlStatement } from '../database/insert';
 import { Transactions } from '../database/transactions.service';
 import { PushedGroupsService } from '../sync/pushed-groups.service';
 import type { RawSyncStamp } from '../sync/sync-context-cache';
@@ -153,7 +153,7 @@ export class ScimGroupsService {
 
   /** The group of this IdP with that id, or SCIM's 404. */
   private async find(em: EntityManager, caller: ScimCaller, id: string): Promise<ScimGroup> {
-    const group = isUuid(id) ? await this.byId(em, caller, id).getOne() : null;
+    const group = isUUID(id) ? await this.byId(em, caller, id).getOne() : null;
     if (!group) throw scimNotFound('Group', id);
     return group;
   }
@@ -178,7 +178,7 @@ export class ScimGroupsService {
     const {
       entities: [group],
       raw: [row],
-    } = isUuid(id)
+    } = isUUID(id)
       ? await query.getRawAndEntities<{
           stamp_version: number | string;
           stamp_settings: RawSyncStamp['settings'];
@@ -249,33 +249,21 @@ export class ScimGroupsService {
     const members = added.map((userId) =>
       em.create(ScimGroupMember, { tenantId, scimGroupId: group.id, userId }),
     );
-    // Members only joining a group whose names stay: nobody loses a name, the joiners gain its names;
-    // the group's row and its new members are written with their stored groups (one statement on
-    // PostgreSQL when the members fit one INSERT).
+    const columns = em.connection.getMetadata(ScimGroupMember).columns.length;
+    // The group's row and its new members: one statement on PostgreSQL (`runTogether`).
+    const writes = [
+      groupWrite,
+      ...inChunks(members, rowsPerInsert(columns)).map((chunk) =>
+        insertStatement(em, ScimGroupMember, chunk, { bulk: true }),
+      ),
+    ];
+    // Members only joining a group whose names stay: nobody loses a name, the joiners gain its
+    // names, written in the same statement as the group's writes.
     if (removed.length === 0 && (!before || !renamed)) {
-      const columns = em.connection.getMetadata(ScimGroupMember).columns.length;
-      const together = members.length <= rowsPerInsert(columns);
-      const writes = together
-        ? [
-            groupWrite,
-            ...(members.length ? [insertStatement(em, ScimGroupMember, members, { bulk: true })] : []),
-          ]
-        : [groupWrite];
-      if (!together) {
-        await runTogether(em, writes);
-        await insertInChunks(em, ScimGroupMember, members);
-      }
-      const changed = await addPushedGroups(
-        em,
-        caller,
-        added,
-        groupNames(caller, next),
-        together ? writes : [],
-      );
+      const changed = await addPushedGroups(em, caller, added, groupNames(caller, next), writes);
       return { changed, event: groupEvent(caller, group, before, next, added, removed) };
     }
-    await runTogether(em, [groupWrite]);
-    await insertInChunks(em, ScimGroupMember, members);
+    await runTogether(em, writes);
     for (const chunk of inChunks(removed))
       await em.delete(ScimGroupMember, { scimGroupId: group.id, userId: In(chunk) });
     const changed = await refreshPushedGroups(

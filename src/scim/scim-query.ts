@@ -117,11 +117,7 @@ export async function lockProvisioned(
 }
 
 /** Users of the tenant provisioned through this IdP's SCIM client, among `ids`. */
-async function provisionedUserIds(
-  em: EntityManager,
-  idpId: string,
-  ids: string[],
-): Promise<Set<string>> {
+async function provisionedUserIds(em: EntityManager, idpId: string, ids: string[]): Promise<Set<string>> {
   const found = new Set<string>();
   for (const chunk of inChunks(ids)) {
     const rows = await em.find(ScimUser, {

@@ -2,34 +2,25 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { scimPatch } from 'scim-patch';
 import { DataSource, EntityManager, Not } from 'typeorm';
+import { isUUID } from 'class-validator';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
 import { Session } from '../auth/session.entity';
 import { conflict, isUniqueViolation } from '../common/errors';
-import { isUuid } from '../common/ids';
 import type { RequestContext } from '../common/request-context';
 import { inertCopy } from '../common/safe-input';
 import { InsertPart, insertTogether } from '../database/insert';
 import { Transactions } from '../database/transactions.service';
 import { Membership } from '../groups/membership.entity';
-import { accountOwners, otherIdpsOf } from '../identity-providers/account-linking';
-import {
-  decideLink,
-  emailDomain,
-  emailVerification,
-  isAllowedDomain,
-  lastOwnerAmong,
-  linkingSettingsOf,
-  reservedDomainReason,
-  reservingIdps,
-} from '../sync/engine';
+import { lastOwnerAmong } from '../sync/engine';
 import { ExternalMembership } from '../sync/external-membership.entity';
 import { loadGroupsByIds, loadOwnerCounts } from '../sync/sync-state';
 import { PushedGroupsService } from '../sync/pushed-groups.service';
 import { Identity } from '../users/identity.entity';
 import { User } from '../users/user.entity';
+import { refuseDomain, refuseTakeover } from './scim-email-rules';
 import { ScimGroupMember } from './scim-group.entity';
-import { invalidValue, scimError, scimNotFound } from './scim-error';
+import { scimError, scimNotFound } from './scim-error';
 import { project, parseAttributeList } from './scim-projection';
 import { listPage, USER_FILTER_SCHEMA } from './scim-query';
 import type { ScimCaller } from './scim-tokens.service';
@@ -38,7 +29,6 @@ import { NormalizedScimUser, normalizeUserResource, toScimUser } from './scim-us
 import { ScimUser, ScimUserEmail } from './scim-user.entity';
 import { patchOperations } from './scim-patch-operations';
 
-/** SCIM Users of one IdP connection: provisioning, updates, deactivation and deletion. */
 /** A write outside a transaction found more to write than a new user's one statement. */
 class NeedsTransaction extends Error {}
 
@@ -48,6 +38,7 @@ interface WriteAttempt {
   scimUserId?: string;
 }
 
+/** SCIM Users of one IdP connection: provisioning, updates, deactivation and deletion. */
 @Injectable()
 export class ScimUsersService {
   constructor(
@@ -221,70 +212,8 @@ export class ScimUsersService {
     );
   }
 
-  /**
-   * A SCIM client may adopt an existing user only when it does not manage them already (409), no
-   * other SCIM client does (409), and account linking allows it: the IdP already holds the user (a
-   * sign-in identity), or it allows linking and vouches for the email's domain (`verifiedDomains`;
-   * a provisioning client's word on an email is not a verification).
-   */
-  private async refuseTakeover(
-    em: EntityManager,
-    caller: ScimCaller,
-    owner: User,
-    email: string,
-    userName: string,
-  ) {
-    const tenantId = caller.tenant.id;
-    const linked = await em.findOneBy(ScimUser, { tenantId, userId: owner.id });
-    if (linked)
-      throw scimError(
-        'uniqueness',
-        linked.idpId !== caller.idp.id
-          ? `email ${email} belongs to a user another identity provider provisions`
-          : linked.userNameKey === userName.toLowerCase()
-            ? `userName "${userName}" is already taken` // a repeated POST, as Entra sends one
-            : `email ${email} belongs to SCIM user "${linked.userName}"`,
-      );
-    const settings = linkingSettingsOf(caller.idp.config);
-    const owners = await accountOwners(em, tenantId, owner.id, caller.idp.id);
-    const decision = decideLink(caller.idp.name, settings, emailVerification(email, null, settings), owners);
-    if (decision.allowed) return;
-    const idp = `identity provider "${caller.idp.slug}"`;
-    const because =
-      decision.code === 'email_not_verified'
-        ? `the domain of ${email} is not among the verifiedDomains of ${idp}`
-        : settings.accountLinking === 'none'
-          ? `${idp} may not link existing accounts (accountLinking is "none")`
-          : `another identity provider holds that user and ${idp} may link only unowned accounts (accountLinking is "unowned")`;
-    throw scimError(
-      'uniqueness',
-      `email ${email} belongs to an existing user of this workspace, and ${because}`,
-    );
-  }
-
-  /**
-   * `allowedDomains` bounds the emails a SCIM client may give users, as it bounds sign-ins (400).
-   * A new email (a created user, or a changed address) in a domain another IdP of the tenant lists
-   * in its `verifiedDomains` needs this IdP's own `verifiedDomains` to list it too (409): a SCIM
-   * client's word is not a verification (docs/sync.md section 15).
-   */
-  private async refuseDomain(em: EntityManager, caller: ScimCaller, email: string, newEmail: boolean) {
-    const settings = linkingSettingsOf(caller.idp.config);
-    const domain = emailDomain(email);
-    const idp = `identity provider "${caller.idp.slug}"`;
-    if (!isAllowedDomain(email, settings))
-      throw invalidValue(`the email domain ${domain} is not among the allowedDomains of ${idp}`);
-    if (!newEmail) return;
-    const others = caller.otherIdps > 0 ? await otherIdpsOf(em, caller.tenant.id, caller.idp.id) : [];
-    if (reservingIdps(email, emailVerification(email, null, settings), others).length)
-      throw scimError(
-        'uniqueness',
-        `${reservedDomainReason(domain)}; ${idp} may give users an email there only when ${domain} is among its own verifiedDomains`,
-      );
-  }
-
   private async find(em: EntityManager, caller: ScimCaller, id: string): Promise<ScimUser> {
-    const row = isUuid(id)
+    const row = isUUID(id)
       ? await em.findOneBy(ScimUser, {
           tenantId: caller.tenant.id,
           idpId: caller.idp.id,
@@ -346,10 +275,10 @@ export class ScimUsersService {
     const created = !user && !emailOwner;
     if (!created && !em.queryRunner?.isTransactionActive) throw new NeedsTransaction();
     // Domain rules for every email this client gives a user: creating, adopting, changing it.
-    if (!user || user.email !== input.email) await this.refuseDomain(em, caller, input.email, !emailOwner);
+    if (!user || user.email !== input.email) await refuseDomain(em, caller, input.email, !emailOwner);
     if (!user && emailOwner) {
       // An existing user is taken over, not duplicated, only as account linking allows (docs/scim.md).
-      await this.refuseTakeover(em, caller, emailOwner, input.email, input.userName);
+      await refuseTakeover(em, caller, emailOwner, input.email, input.userName);
       user = emailOwner;
     }
     const now = new Date();

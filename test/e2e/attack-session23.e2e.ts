@@ -83,6 +83,28 @@ describe('attack session 23: SCIM writes without a transaction', () => {
   }
   const noOrphans = { usersWithoutScim: [], emailsWithoutScim: [], createdForNobody: [] };
 
+  /**
+   * Concurrent creations of one user: exactly one 201, every other answer a SCIM 409 uniqueness with
+   * `detail`, nothing left half-written, one user.created event. Answers the winner.
+   */
+  async function expectOneCreated(
+    tenantId: string,
+    results: request.Response[],
+    detail: (winner: request.Response) => string,
+  ) {
+    expect(results.map((r) => r.status).sort()).toEqual([201, ...Array(results.length - 1).fill(409)]);
+    const winner = results.find((r) => r.status === 201)!;
+    for (const r of results.filter((x) => x.status === 409)) {
+      expectScimError(r, 409, 'uniqueness');
+      expect(r.body.detail).toBe(detail(winner));
+    }
+    expect(await orphans(tenantId)).toEqual(noOrphans);
+    expect(await t.dataSource.getRepository(AuditEvent).countBy({ tenantId, action: 'user.created' })).toBe(
+      1,
+    );
+    return winner;
+  }
+
   it('15 concurrent POST /Users with one userName (different emails): one 201, the rest 409 uniqueness', async () => {
     const { tenant, scim } = await scimTenant();
     const results = await Promise.all(
@@ -94,17 +116,8 @@ describe('attack session 23: SCIM writes without a transaction', () => {
         }),
       ),
     );
-    const statuses = results.map((r) => r.status).sort();
-    expect(statuses).toEqual([201, ...Array(14).fill(409)]);
-    for (const r of results.filter((x) => x.status === 409)) {
-      expectScimError(r, 409, 'uniqueness');
-      expect(r.body.detail).toBe('userName "Same@Race.example" is already taken');
-    }
-    expect(await orphans(tenant.id)).toEqual(noOrphans);
+    await expectOneCreated(tenant.id, results, () => 'userName "Same@Race.example" is already taken');
     expect(await t.dataSource.getRepository(User).countBy({ tenantId: tenant.id })).toBe(1);
-    expect(
-      await t.dataSource.getRepository(AuditEvent).countBy({ tenantId: tenant.id, action: 'user.created' }),
-    ).toBe(1);
   });
 
   it('15 concurrent POST /Users with one email (different userNames): one 201, the rest a clear 409', async () => {
@@ -118,31 +131,20 @@ describe('attack session 23: SCIM writes without a transaction', () => {
         }),
       ),
     );
-    const statuses = results.map((r) => r.status).sort();
-    expect(statuses).toEqual([201, ...Array(14).fill(409)]);
-    const winner = results.find((r) => r.status === 201)!;
-    for (const r of results.filter((x) => x.status === 409)) {
-      expectScimError(r, 409, 'uniqueness');
-      // The same answer as the request would get a moment later, not the generic unique-index text.
-      expect(r.body.detail).toBe(`email one@race.example belongs to SCIM user "${winner.body.userName}"`);
-    }
-    expect(await orphans(tenant.id)).toEqual(noOrphans);
+    // The same answer as the request would get a moment later, not the generic unique-index text.
+    await expectOneCreated(
+      tenant.id,
+      results,
+      (winner) => `email one@race.example belongs to SCIM user "${winner.body.userName}"`,
+    );
     expect(await t.dataSource.getRepository(ScimUser).countBy({ tenantId: tenant.id })).toBe(1);
-    expect(
-      await t.dataSource.getRepository(AuditEvent).countBy({ tenantId: tenant.id, action: 'user.created' }),
-    ).toBe(1);
   });
 
   it('10 identical concurrent POSTs (a client retrying): one 201, the rest "userName ... is already taken"', async () => {
     const { tenant, scim } = await scimTenant();
     const body = { schemas: [USER], userName: 'retry@x.example', emails: [{ value: 'retry@x.example' }] };
     const results = await Promise.all(Array.from({ length: 10 }, () => scim.post('/Users', body)));
-    expect(results.map((r) => r.status).sort()).toEqual([201, ...Array(9).fill(409)]);
-    for (const r of results.filter((x) => x.status === 409)) {
-      expectScimError(r, 409, 'uniqueness');
-      expect(r.body.detail).toBe('userName "retry@x.example" is already taken');
-    }
-    expect(await orphans(tenant.id)).toEqual(noOrphans);
+    await expectOneCreated(tenant.id, results, () => 'userName "retry@x.example" is already taken');
   });
 
   it("a taken userName with an admin user's email: 409 and the admin user is untouched (the adoption rolled back)", async () => {
