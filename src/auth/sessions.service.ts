@@ -54,19 +54,14 @@ export class SessionsService {
   }
 
   /**
-   * Writes a new session row through `em` (the sign-in's sync transaction, so the session commits
-   * with the memberships it was granted on: one commit, not two). Answers the row and the cookie's
-   * token for `sendCookie`, once the transaction has committed.
+   * A new session row and its cookie's token, not yet written: the sign-in writes it in its sync
+   * transaction, with the audit events (so the session commits with the memberships it was granted
+   * on: one commit, one statement on PostgreSQL). `sendCookie` once that transaction has committed.
    */
-  async create(
-    em: EntityManager,
-    tenant: { id: string },
-    userId: string,
-    idpId: string | null,
-  ): Promise<NewSession> {
+  newSession(tenant: { id: string }, userId: string, idpId: string | null): NewSession {
     const token = newToken('gss');
     const now = new Date();
-    const session = em.getRepository(Session).create({
+    const session = this.dataSource.getRepository(Session).create({
       tenantId: tenant.id,
       userId,
       idpId,
@@ -76,7 +71,6 @@ export class SessionsService {
       lastSeenAt: now,
       expiresAt: new Date(now.getTime() + SESSION_HOURS * 3600_000),
     });
-    await insertRows(em, Session, session);
     return { session, token };
   }
 

@@ -37,6 +37,12 @@ export const conflict = (code: ErrorCode, message: string, details?: unknown): A
 export const badRequest = (code: ErrorCode, message: string, details?: unknown): AppError =>
   new AppError(code, message, details);
 
+/** PostgreSQL's answer to a lock taken with NOWAIT that another transaction holds. */
+export function isLockNotAvailable(error: unknown): boolean {
+  const e = error as { driverError?: { code?: string }; code?: string };
+  return (e?.driverError?.code ?? e?.code) === '55P03';
+}
+
 /** Unique-constraint violations on either dialect. */
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { driverError?: { code?: string }; code?: string };

@@ -15,6 +15,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { DataSource, In } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
+import { Session } from '../auth/session.entity';
 import { NewSession, SessionsService } from '../auth/sessions.service';
 import { contextOf, GroupsyncRequest } from '../common/request-context';
 import { ConfigService } from '@nestjs/config';
@@ -26,7 +27,7 @@ import { Tenant } from '../tenants/tenant.entity';
 import { lastSignInOf } from './last-sign-in';
 import { sendRefusalPage } from './refusal-page';
 import { safeReturnTo } from './return-to';
-import { rememberAssertion } from './saml-assertion-use';
+import { assertionUse, rememberAssertion } from './saml-assertion-use';
 import { SamlStrategy } from './saml.strategy';
 import { SignInRefusalFilter } from './sign-in-refusal.filter';
 import { SignInGuard } from './sign-in.guard';
@@ -122,9 +123,10 @@ export class SsoController {
       { attributes: who.attributes },
       { ...ctx, actor: { type: 'idp', id: idp.id, label: idp.slug } },
       {
-        first: assertion ? (em) => rememberAssertion(em, assertion) : undefined,
-        signedIn: async (em, user) => {
-          started.session = await this.sessions.create(em, tenant, user.id, idp.id);
+        first: assertion ? assertionUse(this.dataSource.manager, assertion) : undefined,
+        signedIn: (user) => {
+          started.session = this.sessions.newSession(tenant, user.id, idp.id);
+          return { target: Session, rows: [started.session.session] };
         },
       },
     );

@@ -99,19 +99,70 @@ export async function loadMembershipsOf(
       .addSelect(OWNERS_OF_OWNED_GROUP, 'owners')
       .where('m.tenantId = :tenantId AND m.userId IN (:...userIds)', { tenantId, userIds: chunk })
       .getRawMany<MembershipRow>();
-    for (const { userId, removalDueAt, lastOwnerKeptAt, owners, ...m } of rows) {
-      const membership: EngineMembership = {
-        ...m,
-        removalDueAt: epochMs(removalDueAt),
-        keptAsLastOwner: lastOwnerKeptAt !== null,
-      };
-      if (owners !== null) ownerCounts.set(m.groupId, Number(owners));
-      const list = byUser.get(userId);
+    for (const row of rows) {
+      const membership = membershipOf(row, ownerCounts);
+      const list = byUser.get(row.userId);
       if (list) list.push(membership);
-      else byUser.set(userId, [membership]);
+      else byUser.set(row.userId, [membership]);
     }
   }
   return { byUser, ownerCounts };
+}
+
+/** A membership row as the engine sees it; its group's owner count goes into `ownerCounts`. */
+function membershipOf(
+  { removalDueAt, lastOwnerKeptAt, owners, ...m }: Omit<MembershipRow, 'userId'> & { userId?: string },
+  ownerCounts: Map<string, number>,
+): EngineMembership {
+  if (owners !== null) ownerCounts.set(m.groupId, Number(owners));
+  return {
+    groupId: m.groupId,
+    role: m.role,
+    source: m.source,
+    removalIdpId: m.removalIdpId,
+    removalDueAt: epochMs(removalDueAt),
+    keptAsLastOwner: lastOwnerKeptAt !== null,
+  };
+}
+
+/**
+ * One user's memberships (with the owner counts of the groups they own) and stored groups at one
+ * IdP, each as a JSON array column of the statement that finds and locks the user: a returning
+ * sign-in reads all its inputs in one statement (issue #14). `i` is the identity's alias.
+ */
+export function signInInputColumns(dialect: 'postgres' | 'sqlite'): { memberships: string; stored: string } {
+  const pg = dialect === 'postgres';
+  const object = pg ? 'json_build_object' : 'json_object';
+  const array = (of: string) => (pg ? `COALESCE(json_agg(${of}), '[]')` : `json_group_array(${of})`);
+  const memberships =
+    `(SELECT ${array(
+      `${object}('groupId', "m"."groupId", 'role', "m"."role", 'source', "m"."source", ` +
+        `'removalDueAt', "m"."removalDueAt", 'removalIdpId', "m"."removalIdpId", ` +
+        `'lastOwnerKeptAt', "m"."lastOwnerKeptAt", 'owners', ${OWNERS_OF_OWNED_GROUP})`,
+    )} FROM "memberships" "m" WHERE "m"."tenantId" = "i"."tenantId" AND "m"."userId" = "i"."userId")`;
+  const stored =
+    `(SELECT ${array(
+      `${object}('id', "e"."id", 'externalGroup', "e"."externalGroup", 'source', "e"."source", 'seenAt', "e"."seenAt")`,
+    )} FROM "external_memberships" "e" ` +
+    `WHERE "e"."tenantId" = "i"."tenantId" AND "e"."idpId" = "i"."idpId" AND "e"."userId" = "i"."userId")`;
+  return { memberships, stored };
+}
+
+/** What `signInInputColumns` read, as the loader keeps it; PostgreSQL answers JSON, SQLite its text. */
+export function signInInputsOf(raw: { memberships: unknown; stored: unknown }): {
+  memberships: EngineMembership[];
+  ownerCounts: Map<string, number>;
+  stored: { id: string; externalGroup: string; source: 'claim' | 'scim'; seenAt: Date }[];
+} {
+  const parse = <T>(v: unknown): T[] => (typeof v === 'string' ? (JSON.parse(v) as T[]) : ((v ?? []) as T[]));
+  const ownerCounts = new Map<string, number>();
+  const memberships = parse<Omit<MembershipRow, 'userId'>>(raw.memberships).map((row) =>
+    membershipOf(row, ownerCounts),
+  );
+  const stored = parse<{ id: string; externalGroup: string; source: 'claim' | 'scim'; seenAt: string }>(
+    raw.stored,
+  ).map((row) => ({ ...row, seenAt: new Date(epochMs(row.seenAt)!) }));
+  return { memberships, ownerCounts, stored };
 }
 
 /**

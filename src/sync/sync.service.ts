@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditEvent } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
+import { InsertPart, insertTogether } from '../database/insert';
 import { normalizeEmail } from '../common/email';
-import { isUniqueViolation, notFound } from '../common/errors';
+import { isLockNotAvailable, isUniqueViolation, notFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { Transactions } from '../database/transactions.service';
 import { findIdp } from '../identity-providers/find-idp';
@@ -28,6 +30,7 @@ import { completeOverageFromGraph, entraObjectId, GraphOutcome } from './graph/g
 import { SecretKeyService } from '../auth/secret-key.service';
 import { engineUser, SyncLoader, type SyncScope } from './pipeline/sync-loader';
 import { ApplyMeta, storeClaimedGroups, SyncWriter } from './pipeline/sync-writer';
+import { type FirstWrite, writeFirst } from './pipeline/first-write';
 import { Refusal, signInRefusal } from './sign-in-admission';
 import { findUserByEmail, recordSignIn, SignInIdentity } from './sign-in-account';
 
@@ -35,12 +38,24 @@ export type { SignInIdentity } from './sign-in-account';
 
 /**
  * The sign-in flow's own writes, made in the sync transaction so that a sign-in commits once: the
- * SAML assertion's single use (first, so a replay is refused before anything is written) and the
- * session row (after a successful sync). Both run again if the transaction is retried.
+ * SAML assertion's single use (first, so a replay is refused before anything is written; on
+ * PostgreSQL in the statement that reads the user) and the session row (after a successful sync).
+ * Both run again if the transaction is retried.
  */
 export interface SignInWrites {
-  first?: (em: EntityManager) => Promise<void>;
-  signedIn?: (em: EntityManager, user: User) => Promise<void>;
+  first?: FirstWrite;
+  /** Rows written with the sync's audit events, in one statement on PostgreSQL (the session). */
+  signedIn?: (user: User) => InsertPart;
+}
+
+/**
+ * How the sign-in's transaction reads and writes: its first write, whether to wait for the row
+ * lock, and the audit events of a sync, written at the end with the session.
+ */
+interface SignInLoad {
+  first?: FirstWrite;
+  wait: boolean;
+  audit: AuditEvent[];
 }
 
 export type SignInOutcome =
@@ -80,16 +95,24 @@ export class SyncService {
     const policy = idp.groupSync;
     const { claim, graph } = await this.readClaim(idp, policy, claims, ctx);
     if ('attributes' in claims) who = { ...who, objectId: entraObjectId(claims.attributes) ?? null };
+    // A busy user row (another sign-in or a SCIM write holds it): again, waiting for the lock.
+    let wait = false;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.tx.run(async (em) => {
-          await writes.first?.(em);
-          const outcome = await this.signInOnce(em, tenant, idp, policy, who, claim, ctx, graph);
-          if (outcome.status === 'signed-in') await writes.signedIn?.(em, outcome.user);
+          const load = { first: writes.first, wait, audit: [] };
+          const outcome = await this.signInOnce(em, tenant, idp, policy, who, claim, ctx, load, graph);
+          const rows: InsertPart[] = [{ target: AuditEvent, rows: load.audit }];
+          if (outcome.status === 'signed-in' && writes.signedIn) rows.push(writes.signedIn(outcome.user));
+          await insertTogether(em, rows);
           return outcome;
         });
       } catch (error) {
         if (attempt < 3 && isUniqueViolation(error)) continue;
+        if (attempt < 3 && isLockNotAvailable(error) && !wait) {
+          wait = true;
+          continue;
+        }
         throw error;
       }
     }
@@ -123,13 +146,17 @@ export class SyncService {
     who: SignInIdentity,
     claim: ExternalGroups,
     ctx: RequestContext,
+    load: SignInLoad,
     graph?: GraphOutcome,
   ): Promise<SignInOutcome> {
     // The sign-in flows validate the email already; this is the backstop for any other caller.
     const email = normalizeEmail(who.email);
-    if (!email) return this.refuseInvalidEmail(em, tenant, idp, who, ctx);
+    if (!email) {
+      if (load.first) await writeFirst(em, load.first);
+      return this.refuseInvalidEmail(em, tenant, idp, who, ctx);
+    }
     const scope = { tenantId: tenant.id, idpId: idp.id, policy };
-    const { identity, inputs } = await this.loadAccount(em, scope, who.externalId, email);
+    const { identity, inputs } = await this.loadAccount(em, scope, who.externalId, email, load);
     const mine = identity ? inputs.users.get(identity.userId) : [...inputs.users.values()][0];
     const user = mine?.user ?? null;
     // Decided under the row lock, so the user's identities cannot change in between.
@@ -176,6 +203,7 @@ export class SyncService {
       summary: 'always',
       before: account.entries,
       extra: graph ? { graph } : undefined,
+      auditInto: load.audit,
     });
     return { status: 'signed-in', user: account.user, plan };
   }
@@ -185,8 +213,14 @@ export class SyncService {
    * identity, user, lock and sync version (`loadSignIn`); otherwise a user with this email (a
    * pre-provisioned account to link), or nobody (a new user).
    */
-  private async loadAccount(em: EntityManager, scope: SyncScope, externalId: string, email: string) {
-    const returning = await this.loader.loadSignIn(em, scope, externalId);
+  private async loadAccount(
+    em: EntityManager,
+    scope: SyncScope,
+    externalId: string,
+    email: string,
+    load: SignInLoad,
+  ) {
+    const returning = await this.loader.loadSignIn(em, scope, externalId, load);
     if (returning) return returning;
     const userId = await findUserByEmail(em, scope.tenantId, email);
     const inputs = await this.loader.load(em, scope, userId ? [userId] : [], { lock: true });

@@ -7,7 +7,8 @@ import { User } from '../../users/user.entity';
 import type { ClaimStatus, EngineMembership, EngineUser, GroupSyncPolicy, SyncContext } from '../engine';
 import { ExternalMembership } from '../external-membership.entity';
 import { type RawSyncStamp, SyncContextCache } from '../sync-context-cache';
-import { loadMembershipsOf } from '../sync-state';
+import { loadMembershipsOf, signInInputColumns, signInInputsOf } from '../sync-state';
+import { type FirstWrite, readOrRefuse, writeFirst } from './first-write';
 import { Tenant } from '../../tenants/tenant.entity';
 
 /** One tenant and one of its IdPs, with the IdP's group-sync policy. */
@@ -102,16 +103,26 @@ export class SyncLoader {
   }
 
   /**
-   * A returning sign-in's inputs in four statements: one finds the identity, reads and locks its
-   * user and reads the tenant's sync version and settings (the context cache's stamp), then
-   * memberships with owner counts, then stored groups. Null when this IdP knows no such subject
-   * (a first sign-in, or a link by email): the caller then goes the general way (`load`).
+   * A returning sign-in's inputs in one statement: it finds the identity, reads and locks its user,
+   * reads the tenant's sync version and settings (the context cache's stamp), and the user's
+   * memberships (with owner counts) and stored groups (`signInInputColumns`). On PostgreSQL it also
+   * writes the sign-in's first row (`first`, a data-modifying WITH); elsewhere that row is written
+   * just before. Null when this IdP knows no such subject (a first sign-in, or a link by email):
+   * the caller then goes the general way (`load`).
+   *
+   * On PostgreSQL the lock does not wait (NOWAIT, `LockBusy`): the memberships are read in the same
+   * statement, under its snapshot, which would predate the commit of whoever held the lock. The
+   * caller retries with `wait`, which locks first and reads after, in statements of their own.
    */
   async loadSignIn(
     em: EntityManager,
     scope: SyncScope,
     externalId: string,
+    options: { first?: FirstWrite; wait?: boolean } = {},
   ): Promise<{ identity: Identity; inputs: SyncInputs } | null> {
+    const pg = this.tx.dialect === 'postgres';
+    const { first } = options;
+    if (first && !pg) await writeFirst(em, first);
     const query = em
       .createQueryBuilder(Identity, 'i')
       .innerJoinAndSelect('i.user', 'u')
@@ -123,22 +134,41 @@ export class SyncLoader {
         idpId: scope.idpId,
         externalId,
       });
-    if (this.tx.dialect === 'postgres') query.setLock('for_no_key_update', undefined, ['u']);
-    const { entities, raw } = await query.getRawAndEntities<{
-      syncVersion: number | string;
-      syncSettings: RawSyncStamp['settings'];
-    }>();
+    const together = !(pg && options.wait);
+    if (together) {
+      const columns = signInInputColumns(this.tx.dialect);
+      query.addSelect(columns.memberships, 'memberships').addSelect(columns.stored, 'stored');
+    }
+    if (pg) {
+      query.setLock('for_no_key_update', undefined, ['u']);
+      if (together) query.setOnLocked('nowait');
+      if (first)
+        query.addCommonTableExpression(
+          em.createQueryBuilder().insert().into(first.target).values(first.row),
+          'first_write',
+        );
+    }
+    const { entities, raw } = await readOrRefuse(first, () =>
+      query.getRawAndEntities<{
+        syncVersion: number | string;
+        syncSettings: RawSyncStamp['settings'];
+        memberships: unknown;
+        stored: unknown;
+      }>(),
+    );
     const identity = entities[0];
     if (!identity?.user || identity.user.tenantId !== scope.tenantId) return null;
     const stamp = { version: raw[0].syncVersion, settings: raw[0].syncSettings };
     const context = await this.contexts.at(em, scope.tenantId, scope.idpId, scope.policy, stamp);
     const user = identity.user;
     delete identity.user;
-    const users = new Map<string, UserInputs>([
-      [user.id, { user, memberships: [], stored: [], lastClaim: null }],
-    ]);
-    const ownerCounts = await this.fill(em, scope, users);
-    return { identity, inputs: { context, ownerCounts, users } };
+    const mine: UserInputs = { user, memberships: [], stored: [], lastClaim: null };
+    const users = new Map<string, UserInputs>([[user.id, mine]]);
+    if (!together) return { identity, inputs: { context, ownerCounts: await this.fill(em, scope, users), users } };
+    const read = signInInputsOf(raw[0]);
+    mine.memberships = read.memberships;
+    mine.stored = sortedByGroup(read.stored);
+    return { identity, inputs: { context, ownerCounts: read.ownerCounts, users } };
   }
 
   /** Memberships (with owner counts) and stored groups of the users found; the owner counts. */
@@ -174,10 +204,7 @@ export class SyncLoader {
           select: { id: true, userId: true, externalGroup: true, source: true, seenAt: true },
         })),
       );
-    // Sorted here, the same on both dialects, so plans do not depend on row order.
-    return rows.sort((a, b) =>
-      a.externalGroup < b.externalGroup ? -1 : a.externalGroup > b.externalGroup ? 1 : 0,
-    );
+    return sortedByGroup(rows);
   }
 
   /** The status of each user's most recent claim through this IdP. */
@@ -196,6 +223,11 @@ export class SyncLoader {
     }
     return new Map([...latest].map(([userId, { status }]) => [userId, status]));
   }
+}
+
+/** Sorted here, the same on both dialects, so plans do not depend on row order. */
+function sortedByGroup<T extends { externalGroup: string }>(rows: T[]): T[] {
+  return rows.sort((a, b) => (a.externalGroup < b.externalGroup ? -1 : a.externalGroup > b.externalGroup ? 1 : 0));
 }
 
 /** A user's stored groups at the IdP, both sources, de-duplicated and sorted. */

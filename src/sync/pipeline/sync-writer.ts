@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import type { AuditEvent } from '../../audit/audit-event.entity';
 import { AuditEntry, AuditService } from '../../audit/audit.service';
 import type { RequestContext } from '../../common/request-context';
 import { inChunks } from '../../database/chunks';
@@ -53,7 +54,13 @@ export class SyncWriter {
     tenantId: string,
     items: PlannedUser[],
     meta: ApplyMeta,
-    options: { summary: SummaryWhen; before?: AuditEntry[]; extra?: Record<string, unknown> },
+    options: {
+      summary: SummaryWhen;
+      before?: AuditEntry[];
+      extra?: Record<string, unknown>;
+      /** The audit events go here, for the caller to insert with its own rows, instead of on their own. */
+      auditInto?: AuditEvent[];
+    },
   ): Promise<{ staged: number }> {
     // Paused: nothing written; past the removal budget: removals staged (src/removal-safety).
     const gated = await this.gate.gate(em, items, meta);
@@ -67,7 +74,8 @@ export class SyncWriter {
       const extra = { ...options.extra, ...gated.notes.get(user.id) };
       if (summarize) entries.push(summaryEntry(user.id, plan, meta, extra));
     }
-    if (entries.length > 0) await this.audit.record(em, ctx, tenantId, entries);
+    if (options.auditInto) options.auditInto.push(...this.audit.rows(em, ctx, tenantId, entries));
+    else if (entries.length > 0) await this.audit.record(em, ctx, tenantId, entries);
     return { staged: gated.staged };
   }
 }
