@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CookieOptions, Request, Response } from 'express';
-import { DataSource, EntityManager, LessThan } from 'typeorm';
+import { DataSource, LessThan } from 'typeorm';
 import { constantTimeEqual, newToken, sha256Hex } from '../common/crypto';
 import { AllConfigType } from '../config/configuration';
-import { insertRows } from '../database/insert';
 import { User } from '../users/user.entity';
 import { Session } from './session.entity';
 

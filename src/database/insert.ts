@@ -113,8 +113,25 @@ export async function runTogether<R = unknown>(em: EntityManager, statements: Sq
 
 /** Inserts into several tables at once (`runTogether`): a SCIM user's creation writes four. */
 export async function insertTogether(em: EntityManager, parts: InsertPart[]): Promise<void> {
+  const written = parts.filter((p) => p.rows.length > 0);
   await runTogether(
     em,
-    parts.filter((p) => p.rows.length > 0).map(({ target, rows }) => insertStatement(em, target, rows)),
+    written.map(({ target, rows }) => insertStatement(em, target, rows)),
   );
+  for (const part of written) announceInserted(em, part);
+}
+
+/**
+ * Raw statements pass TypeORM's entity subscribers by; rows written by `insertTogether` are
+ * announced to them as `insert` would (the metrics count sync changes from audit events so).
+ */
+function announceInserted(em: EntityManager, { target, rows }: InsertPart): void {
+  const metadata = em.connection.getMetadata(target);
+  const queryRunner = em.queryRunner ?? em.connection.createQueryRunner();
+  for (const subscriber of em.connection.subscribers) {
+    const listensTo = subscriber.listenTo?.();
+    if (!subscriber.afterInsert || (listensTo && listensTo !== metadata.target)) continue;
+    for (const entity of rows)
+      void subscriber.afterInsert({ connection: em.connection, queryRunner, manager: em, entity, metadata });
+  }
 }

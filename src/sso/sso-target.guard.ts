@@ -3,12 +3,11 @@ import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { clientAddressKey } from '../common/rate-limit/client-address';
-import { RateLimiter, RateLimitRule } from '../common/rate-limit/rate-limiter';
+import { RateLimiter } from '../common/rate-limit/rate-limiter';
 import { AllConfigType } from '../config/configuration';
-import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import { SIGN_IN_ROUTE, SignInRequest, SignInRoute } from './sign-in-target';
 import { SignInRefusal } from './sign-in-refusal';
+import { readSignInTarget, SignInLimits } from './sign-in-target-read';
 
 /**
  * First guard of every sign-in route: counts the attempt against the per-address and per-tenant
@@ -18,7 +17,7 @@ import { SignInRefusal } from './sign-in-refusal';
  */
 @Injectable()
 export class SsoTargetGuard implements CanActivate {
-  private readonly limits: { perAddress: RateLimitRule; perTenant: RateLimitRule };
+  private readonly limits: SignInLimits;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -38,22 +37,13 @@ export class SsoTargetGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<SignInRequest>();
     const limited = route.step !== 'metadata';
     const params = req.params as { tenant: string; idp: string };
-    // Tenant and IdP in one statement (read on every step, never cached: a certificate removed or an
-    // IdP turned off through any process applies to the next response on all of them).
-    const idp = await this.dataSource
-      .getRepository(IdentityProvider)
-      .createQueryBuilder('i')
-      .innerJoinAndSelect('i.tenant', 't')
-      .where('t.slug = :tenant AND i.slug = :idp', { tenant: params.tenant, idp: params.idp })
-      .getOne();
-    const tenant = idp?.tenant;
-    if (idp) delete idp.tenant;
-    const target = tenant && idp?.enabled ? { tenant, idp } : null;
-    // Both limits counted in one upsert (one commit); an unknown address counts per address only.
-    const hits = [{ rule: this.limits.perAddress, subject: clientAddressKey(req.ip) }];
-    if (target) hits.push({ rule: this.limits.perTenant, subject: target.tenant.id });
-    const verdicts = limited ? await this.limiter.hitAll(hits) : [];
-    const over = verdicts.find((v) => !v.allowed);
+    const { target, over } = await readSignInTarget(
+      this.dataSource,
+      this.limiter,
+      { tenant: params.tenant, idp: params.idp },
+      req.ip,
+      limited ? this.limits : null,
+    );
     if (!target) {
       if (over) throw tooManyAttempts(over.retryAfterSeconds);
       throw SignInRefusal.unauthenticated(

@@ -83,7 +83,24 @@ describe('operations: health and metrics', () => {
     const ok = 'groupsync_sign_ins_total{protocol="saml",outcome="success"}';
     const refused = 'groupsync_sign_ins_total{protocol="saml",outcome="refused"}';
     const added = 'groupsync_sync_changes_total{kind="membership_added",actor="idp"}';
+    const scimCreated = 'groupsync_sync_changes_total{kind="user_created",actor="scim"}';
     expect((await signIn('ada.lovelace@example.com', ['eng'])).status).toBe(302);
+    // A SCIM user is created in one raw statement (PostgreSQL): its audit event still counts.
+    const made = await t.op
+      .post(`/api/v1/tenants/${TENANT}/scim-tokens`)
+      .send({ idp: 'entra', name: 'metrics' })
+      .expect(201);
+    await request(t.http)
+      .post(`/scim/v2/${TENANT}/Users`)
+      .set('Authorization', `Bearer ${made.body.token}`)
+      .set('Content-Type', 'application/scim+json')
+      .send(
+        JSON.stringify({
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName: 'grace@example.com',
+        }),
+      )
+      .expect(201);
     expect(
       (await signIn('ada.lovelace@example.com', ['eng'], '_not-an-issued-request')).status,
     ).toBeGreaterThanOrEqual(400);
@@ -96,6 +113,7 @@ describe('operations: health and metrics', () => {
     expect(value(text, ok)).toBe((value(before, ok) ?? 0) + 1);
     expect(value(text, refused)).toBe((value(before, refused) ?? 0) + 1);
     expect(value(text, added)).toBe((value(before, added) ?? 0) + 1);
+    expect(value(text, scimCreated)).toBe((value(before, scimCreated) ?? 0) + 1);
     expect(value(text, 'groupsync_scim_requests_total{resource="Users",method="GET",status="401"}')).toBe(1);
     expect(text).toMatch(
       /^groupsync_sign_in_duration_seconds_bucket\{le="[0-9.]+",protocol="saml",outcome="success"\} 1$/m,

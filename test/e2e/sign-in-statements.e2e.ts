@@ -29,14 +29,16 @@ const GROUPS = ['Eng', 'Ops', 'Sales'];
 
 /**
  * The whole request of a returning sign-in whose groups did not change, pinned so that no statement
- * creeps back (docs/operations.md, "Statements per sign-in", lists them). Both protocols: tenant and
- * IdP (one join), both rate-limit hits (one upsert), the login state read and deleted in one
- * statement, then the sync transaction: BEGIN, (SAML) the assertion id remembered, identity + user
- * lock + sync stamp, memberships with owner counts, stored groups, the audit event, the session,
- * COMMIT.
+ * creeps back (docs/operations.md, "Statements per sign-in", lists them). Issue #14 asks for at most
+ * six. PostgreSQL, where each statement is a round trip: the tenant and IdP read with both rate-limit
+ * hits counted (one statement), the login state read and deleted, then the sync transaction: BEGIN;
+ * (SAML) the assertion id remembered + identity + user lock + sync stamp + memberships with owner
+ * counts + stored groups, one statement; the audit event and the session, one statement; COMMIT.
+ * SQLite runs the same work in more, in-process statements: the target read and the counters apart,
+ * the assertion id, the audit event and the session each on their own.
  */
-const WHOLE = { saml: 11, oidc: 10 };
-const SYNC_TRANSACTION = { saml: 8, oidc: 7 };
+const WHOLE = { postgres: { saml: 6, oidc: 6 }, sqlite: { saml: 9, oidc: 8 } };
+const SYNC_TRANSACTION = { postgres: { saml: 4, oidc: 4 }, sqlite: { saml: 6, oidc: 5 } };
 /**
  * Transactions committed (each a WAL flush on PostgreSQL): the rate-limit upsert, the login state
  * taken before validation, the sync transaction. Issue #14: SAML 6 and OIDC 5 before (two rate-limit
@@ -46,6 +48,24 @@ const COMMITS = 3;
 
 /** The statements, short enough to read in a failure's diff. */
 const heads = (queries: string[]) => queries.map((q) => q.replace(/\s+/g, ' ').slice(0, 70));
+
+/** What each statement does, from the tables it names (a statement may do several things). */
+function whatEachDoes(queries: string[]): string[] {
+  return queries.map((q) => {
+    if (/^(BEGIN|START TRANSACTION)/.test(q)) return 'BEGIN';
+    if (q === 'COMMIT') return 'COMMIT';
+    const does: string[] = [];
+    if (/FROM "identity_providers"/.test(q) && /"tenants"/.test(q)) does.push('tenant + IdP');
+    if (/INSERT INTO "rate_limit_counters"/.test(q)) does.push('rate limits');
+    if (/^DELETE FROM "sso_login_states"/.test(q)) does.push('login state taken');
+    if (/INSERT INTO "sso_login_states"/.test(q)) does.push('assertion used');
+    if (/FROM "identities"/.test(q) && /"memberships"/.test(q) && /"external_memberships"/.test(q))
+      does.push('user locked and read');
+    if (/INSERT INTO "audit_events"/.test(q)) does.push('audit');
+    if (/INSERT INTO "sessions"/.test(q)) does.push('session');
+    return does.join(' + ') || q.slice(0, 60);
+  });
+}
 
 /** The statements from BEGIN to COMMIT, both included. */
 function transactionOf(queries: string[]): string[] {
@@ -59,8 +79,11 @@ describe('statements of a whole returning sign-in, over HTTP', () => {
   let op: TestOidcProvider;
   let saml: TestSamlIdp;
 
+  let dialect: 'postgres' | 'sqlite';
+
   beforeAll(async () => {
     t = await startTestApp();
+    dialect = t.dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
     saml = createSamlIdp('https://counts.example/idp');
     op = await startTestOidcProvider({
       clients: [
@@ -117,13 +140,35 @@ describe('statements of a whole returning sign-in, over HTTP', () => {
     const response = await acsResponse();
     const { result, count, queries } = await countQueries(t.dataSource, () => post(response));
     expect(result.status).toBe(302);
-    expect({ count, queries: heads(queries) }).toEqual({ count: WHOLE.saml, queries: heads(queries) });
-    expect(transactionOf(queries)).toHaveLength(SYNC_TRANSACTION.saml);
+    expect({ count, queries: heads(queries) }).toEqual({
+      count: WHOLE[dialect].saml,
+      queries: heads(queries),
+    });
+    expect(transactionOf(queries)).toHaveLength(SYNC_TRANSACTION[dialect].saml);
     expect(commitsOf(queries)).toBe(COMMITS);
     // The assertion's single use and the session row are written inside the sync transaction.
-    const tx = heads(transactionOf(queries));
-    expect(tx[1]).toMatch(/^INSERT INTO "sso_login_states"/);
-    expect(tx[tx.length - 2]).toMatch(/^INSERT INTO "sessions"/);
+    expect(whatEachDoes(queries)).toEqual(
+      dialect === 'postgres'
+        ? [
+            'tenant + IdP + rate limits',
+            'login state taken',
+            'BEGIN',
+            'assertion used + user locked and read',
+            'audit + session',
+            'COMMIT',
+          ]
+        : [
+            'tenant + IdP',
+            'rate limits',
+            'login state taken',
+            'BEGIN',
+            'assertion used',
+            'user locked and read',
+            'audit',
+            'session',
+            'COMMIT',
+          ],
+    );
     // The same response again: the request id was used and the assertion remembered.
     expect((await post(response)).status).toBe(401);
     const outbox = await t.dataSource
@@ -146,7 +191,7 @@ describe('statements of a whole returning sign-in, over HTTP', () => {
     const touched = await countQueries(t.dataSource, () => post(again));
     expect(touched.result.status).toBe(302);
     const touchedTx = transactionOf(touched.queries);
-    expect(touchedTx).toHaveLength(SYNC_TRANSACTION.saml + 1);
+    expect(touchedTx).toHaveLength(SYNC_TRANSACTION[dialect].saml + 1);
     expect(commitsOf(touched.queries)).toBe(COMMITS);
     expect(touchedTx.filter((q) => q.startsWith('UPDATE "users"'))).toHaveLength(1);
     const after = await users.findOneByOrFail({ id: ada.id });
@@ -182,11 +227,33 @@ describe('statements of a whole returning sign-in, over HTTP', () => {
     const { browser, path } = await signIn();
     const { result, count, queries } = await countQueries(t.dataSource, () => browser.get(path));
     expect(result.status).toBe(302);
-    expect({ count, queries: heads(queries) }).toEqual({ count: WHOLE.oidc, queries: heads(queries) });
-    expect(transactionOf(queries)).toHaveLength(SYNC_TRANSACTION.oidc);
+    expect({ count, queries: heads(queries) }).toEqual({
+      count: WHOLE[dialect].oidc,
+      queries: heads(queries),
+    });
+    expect(transactionOf(queries)).toHaveLength(SYNC_TRANSACTION[dialect].oidc);
     expect(commitsOf(queries)).toBe(COMMITS);
-    const tx = heads(transactionOf(queries));
-    expect(tx[tx.length - 2]).toMatch(/^INSERT INTO "sessions"/);
+    expect(whatEachDoes(queries)).toEqual(
+      dialect === 'postgres'
+        ? [
+            'tenant + IdP + rate limits',
+            'login state taken',
+            'BEGIN',
+            'user locked and read',
+            'audit + session',
+            'COMMIT',
+          ]
+        : [
+            'tenant + IdP',
+            'rate limits',
+            'login state taken',
+            'BEGIN',
+            'user locked and read',
+            'audit',
+            'session',
+            'COMMIT',
+          ],
+    );
     // The state was taken: the same callback again is refused.
     expect((await browser.get(path)).status).toBe(401);
   }, 120_000);

@@ -177,8 +177,10 @@ describe('SyncService.signIn applies plans transactionally', () => {
     const first = await signIn(t, slug, 'okta', who, ['Devs']);
     if (first.status !== 'signed-in') throw new Error('expected sign-in');
     const audit = t.app.get(AuditService);
-    // The audit trail is written last, after memberships and stored claims: failing there proves the rollback.
-    const spy = jest.spyOn(audit, 'record').mockRejectedValueOnce(new Error('audit store down'));
+    // The audit trail is made last, after memberships and stored claims: failing there proves the rollback.
+    const spy = jest.spyOn(audit, 'rows').mockImplementationOnce(() => {
+      throw new Error('audit store down');
+    });
     await expect(signIn(t, slug, 'okta', who, ['Leads', 'Ops'])).rejects.toThrow('audit store down');
     spy.mockRestore();
     expect(await memberships(first.user.id)).toEqual([['Engineering', 'developer', 'sync']]);
@@ -187,7 +189,9 @@ describe('SyncService.signIn applies plans transactionally', () => {
       .find({ where: { userId: first.user.id } });
     expect(stored.map((s) => s.externalGroup)).toEqual(['Devs']);
     // and a failing first sign-in leaves no user behind
-    const spy2 = jest.spyOn(audit, 'record').mockRejectedValueOnce(new Error('audit store down'));
+    const spy2 = jest.spyOn(audit, 'rows').mockImplementationOnce(() => {
+      throw new Error('audit store down');
+    });
     await expect(signIn(t, slug, 'okta', { email: 'ghost@example.com' }, ['Devs'])).rejects.toThrow();
     spy2.mockRestore();
     expect(await t.dataSource.getRepository(User).countBy({ email: 'ghost@example.com' })).toBe(0);

@@ -24,6 +24,19 @@ export interface RateLimitStore {
 export const RATE_LIMIT_STORE = Symbol('RATE_LIMIT_STORE');
 
 /**
+ * The tail of every counter upsert (`INSERT INTO "rate_limit_counters" AS c ...`): a newer window
+ * resets the count, an older one (another instance's clock) adds to the newer; answers each key's count.
+ */
+export function counterConflict(pg: boolean): string {
+  const greatest = pg ? 'GREATEST' : 'MAX';
+  return `ON CONFLICT ("key") DO UPDATE SET
+        "count" = CASE WHEN c."windowStart" >= excluded."windowStart" THEN c."count" + 1 ELSE 1 END,
+        "windowStart" = ${greatest}(c."windowStart", excluded."windowStart"),
+        "expiresAt" = ${greatest}(c."expiresAt", excluded."expiresAt")
+      RETURNING "key", "count"`;
+}
+
+/**
  * Counters in `rate_limit_counters`: one atomic multi-row upsert per request on either dialect, so
  * a sign-in's per-address and per-tenant hits are one statement and (on PostgreSQL) one commit.
  */
@@ -46,21 +59,16 @@ export class DatabaseRateLimitStore implements RateLimitStore {
     return hits.map((h) => counts.get(h.key)!);
   }
 
-  /** A newer window resets the count; an older one (another instance's clock) adds to the newer. */
+  /** One row per hit, sorted by key. */
   private upsert(rows: number): string {
     const p = (i: number) => (this.pg ? `$${i}` : '?');
     const values = Array.from(
       { length: rows },
       (_, r) => `(${p(3 * r + 1)}, ${p(3 * r + 2)}, 1, ${p(3 * r + 3)})`,
     );
-    const greatest = this.pg ? 'GREATEST' : 'MAX';
     return `INSERT INTO "rate_limit_counters" AS c ("key", "windowStart", "count", "expiresAt")
       VALUES ${values.join(', ')}
-      ON CONFLICT ("key") DO UPDATE SET
-        "count" = CASE WHEN c."windowStart" >= excluded."windowStart" THEN c."count" + 1 ELSE 1 END,
-        "windowStart" = ${greatest}(c."windowStart", excluded."windowStart"),
-        "expiresAt" = ${greatest}(c."expiresAt", excluded."expiresAt")
-      RETURNING "key", "count"`;
+      ${counterConflict(this.pg)}`;
   }
 
   async purgeExpired(now: number): Promise<void> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { CounterHit, RATE_LIMIT_STORE, RateLimitStore } from './rate-limit.store';
+import { CounterHit, DatabaseRateLimitStore, RATE_LIMIT_STORE, RateLimitStore } from './rate-limit.store';
 
 /** At most `limit` hits per fixed window of `windowSeconds` for one subject. */
 export interface RateLimitRule {
@@ -39,16 +39,39 @@ export class RateLimiter {
     hits: readonly { rule: RateLimitRule; subject: string }[],
     now = Date.now(),
   ): Promise<RateLimitVerdict[]> {
-    if (now - this.lastPurge > PURGE_EVERY_MS) {
-      this.lastPurge = now;
-      await this.store.purgeExpired(now);
-    }
-    const windows = hits.map(({ rule, subject }): CounterHit => {
+    await this.purgeIfDue(now);
+    const windows = this.windowsOf(hits, now);
+    return this.verdictsOf(hits, windows, await this.store.increment(windows), now);
+  }
+
+  /** Counters live in the database: a caller may count them in a statement of its own (`windowsOf`, `verdictsOf`). */
+  get inDatabase(): boolean {
+    return this.store instanceof DatabaseRateLimitStore;
+  }
+
+  /** Expired counters go once a minute per process. */
+  async purgeIfDue(now = Date.now()): Promise<void> {
+    if (now - this.lastPurge <= PURGE_EVERY_MS) return;
+    this.lastPurge = now;
+    await this.store.purgeExpired(now);
+  }
+
+  /** The counter and window each hit counts in. */
+  windowsOf(hits: readonly { rule: RateLimitRule; subject: string }[], now = Date.now()): CounterHit[] {
+    return hits.map(({ rule, subject }) => {
       const windowMs = rule.windowSeconds * 1000;
       const windowStart = Math.floor(now / windowMs) * windowMs;
       return { key: keyOf(rule.name, subject), windowStart, expiresAt: windowStart + windowMs };
     });
-    const counts = await this.store.increment(windows);
+  }
+
+  /** The verdicts of hits counted in `windows`, given each counter's count after the hit. */
+  verdictsOf(
+    hits: readonly { rule: RateLimitRule }[],
+    windows: readonly CounterHit[],
+    counts: readonly number[],
+    now = Date.now(),
+  ): RateLimitVerdict[] {
     return hits.map(({ rule }, i) => ({
       allowed: counts[i] <= rule.limit,
       count: counts[i],

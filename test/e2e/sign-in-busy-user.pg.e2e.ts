@@ -1,0 +1,64 @@
+import { Membership } from '../../src/groups/membership.entity';
+import { newGroup, newGroupLink, newTenant } from '../support/factories';
+import { countQueries } from '../support/query-counter';
+import { createSamlIdp } from '../support/saml-idp';
+import { signIn } from '../support/sync-helpers';
+import { startTestApp, TestApp } from '../support/test-app';
+
+/**
+ * A returning sign-in reads its user's memberships in the statement that locks the user's row, so
+ * under that statement's snapshot (PostgreSQL). Were it to wait for the lock there, it would plan
+ * from memberships as they were before the lock holder committed. So the lock does not wait
+ * (NOWAIT); a busy row rolls the attempt back, and the retry locks first and reads after.
+ */
+describe('a returning sign-in whose user row another transaction holds (PostgreSQL)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => t.close());
+
+  it('waits for the holder and plans from what it committed', async () => {
+    const { slug } = await newTenant(t, 'busy-user');
+    const idp = createSamlIdp('https://busy.example/idp');
+    await t.op
+      .post(`/api/v1/tenants/${slug}/identity-providers`)
+      .send({ slug: 'entra', type: 'saml', metadataXml: idp.metadataXml })
+      .expect(201);
+    const eng = await newGroup(t, slug, { name: 'Eng' });
+    await newGroupLink(t, slug, eng.id, { externalGroup: 'Eng', role: 'developer' });
+    const who = { email: 'ada@example.com', externalId: 'ada' };
+    const first = await signIn(t, slug, 'entra', who, ['Eng']);
+    if (first.status !== 'signed-in') throw new Error('expected a sign-in');
+    const userId = first.user.id;
+    const memberships = t.dataSource.getRepository(Membership);
+    expect(await memberships.countBy({ userId, groupId: eng.id })).toBe(1);
+
+    // Another writer (an admin, a SCIM push) holds the user's row and removes the membership.
+    const holder = t.dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query('SELECT 1 FROM "users" WHERE "id" = $1 FOR NO KEY UPDATE', [userId]);
+    await holder.query('DELETE FROM "memberships" WHERE "userId" = $1 AND "groupId" = $2', [userId, eng.id]);
+
+    let settled = false;
+    const counted = countQueries(t.dataSource, () => signIn(t, slug, 'entra', who, ['Eng'])).finally(() => {
+      settled = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(settled).toBe(false); // the retry waits for the lock
+    await holder.commitTransaction();
+    await holder.release();
+
+    const { result, queries } = await counted;
+    expect(result.status).toBe('signed-in');
+    // Planned from the committed state: the membership is gone, so the claim adds it back.
+    if (result.status === 'signed-in') expect(result.plan.adds.map((a) => a.groupId)).toEqual([eng.id]);
+    expect(await memberships.countBy({ userId, groupId: eng.id })).toBe(1);
+    // The first attempt met the busy row and rolled back; the second locked first, then read.
+    expect(queries.filter((q) => q === 'ROLLBACK')).toHaveLength(1);
+    expect(queries.filter((q) => / NOWAIT$/.test(q))).toHaveLength(1);
+    expect(queries.filter((q) => /FOR NO KEY UPDATE OF u$/.test(q))).toHaveLength(1);
+  }, 60_000);
+});
