@@ -49,6 +49,32 @@ const COMMITS = 3;
 /** The statements, short enough to read in a failure's diff. */
 const heads = (queries: string[]) => queries.map((q) => q.replace(/\s+/g, ' ').slice(0, 70));
 
+/** The statements of a returning sign-in, as `whatEachDoes` names them (see WHOLE). */
+function stepsOf(dialect: 'postgres' | 'sqlite', protocol: 'saml' | 'oidc'): string[] {
+  const read = 'user locked and read';
+  if (dialect === 'postgres')
+    return [
+      'tenant + IdP + rate limits',
+      'login state taken',
+      'BEGIN',
+      protocol === 'saml' ? `assertion used + ${read}` : read,
+      'audit + session',
+      'COMMIT',
+    ];
+  const assertion = protocol === 'saml' ? ['assertion used'] : [];
+  return [
+    'tenant + IdP',
+    'rate limits',
+    'login state taken',
+    'BEGIN',
+    ...assertion,
+    read,
+    'audit',
+    'session',
+    'COMMIT',
+  ];
+}
+
 /** What each statement does, from the tables it names (a statement may do several things). */
 function whatEachDoes(queries: string[]): string[] {
   return queries.map((q) => {
@@ -147,28 +173,7 @@ describe('statements of a whole returning sign-in, over HTTP', () => {
     expect(transactionOf(queries)).toHaveLength(SYNC_TRANSACTION[dialect].saml);
     expect(commitsOf(queries)).toBe(COMMITS);
     // The assertion's single use and the session row are written inside the sync transaction.
-    expect(whatEachDoes(queries)).toEqual(
-      dialect === 'postgres'
-        ? [
-            'tenant + IdP + rate limits',
-            'login state taken',
-            'BEGIN',
-            'assertion used + user locked and read',
-            'audit + session',
-            'COMMIT',
-          ]
-        : [
-            'tenant + IdP',
-            'rate limits',
-            'login state taken',
-            'BEGIN',
-            'assertion used',
-            'user locked and read',
-            'audit',
-            'session',
-            'COMMIT',
-          ],
-    );
+    expect(whatEachDoes(queries)).toEqual(stepsOf(dialect, 'saml'));
     // The same response again: the request id was used and the assertion remembered.
     expect((await post(response)).status).toBe(401);
     const outbox = await t.dataSource
@@ -233,27 +238,7 @@ describe('statements of a whole returning sign-in, over HTTP', () => {
     });
     expect(transactionOf(queries)).toHaveLength(SYNC_TRANSACTION[dialect].oidc);
     expect(commitsOf(queries)).toBe(COMMITS);
-    expect(whatEachDoes(queries)).toEqual(
-      dialect === 'postgres'
-        ? [
-            'tenant + IdP + rate limits',
-            'login state taken',
-            'BEGIN',
-            'user locked and read',
-            'audit + session',
-            'COMMIT',
-          ]
-        : [
-            'tenant + IdP',
-            'rate limits',
-            'login state taken',
-            'BEGIN',
-            'user locked and read',
-            'audit',
-            'session',
-            'COMMIT',
-          ],
-    );
+    expect(whatEachDoes(queries)).toEqual(stepsOf(dialect, 'oidc'));
     // The state was taken: the same callback again is refused.
     expect((await browser.get(path)).status).toBe(401);
   }, 120_000);
