@@ -1,6 +1,6 @@
 import { EntityManager, EntityTarget, InsertResult, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { inChunks, rowsPerInsert } from './chunks';
+import { inChunks, PARAMETERS_PER_STATEMENT, rowsPerInsert } from './chunks';
 
 /**
  * A plain INSERT of fully built entities (no read-back like `save`). TypeORM's partial-entity type
@@ -111,14 +111,38 @@ export async function runTogether<R = unknown>(em: EntityManager, statements: Sq
   return em.query(`WITH ${parts.map((s, i) => `w${i} AS (${s})`).join(', ')} ${last}`, parameters);
 }
 
-/** Inserts into several tables at once (`runTogether`): a SCIM user's creation writes four. */
+/**
+ * Inserts into several tables at once (`runTogether`): a SCIM user's creation writes four. Many
+ * rows (a sign-in's thousands of audit events) go in multi-row INSERTs within the parameter budget,
+ * run together as far as the budget goes; in a transaction of their own if the caller has none.
+ */
 export async function insertTogether(em: EntityManager, parts: InsertPart[]): Promise<void> {
   const written = parts.filter((p) => p.rows.length > 0);
-  await runTogether(
-    em,
-    written.map(({ target, rows }) => insertStatement(em, target, rows)),
+  const statements = written.flatMap(({ target, rows }) =>
+    inChunks(rows, rowsPerInsert(em.connection.getMetadata(target).columns.length)).map((chunk) =>
+      insertStatement(em, target, chunk),
+    ),
   );
+  const batches = withinBudget(statements);
+  if (batches.length > 1 && !em.queryRunner?.isTransactionActive)
+    return em.transaction((inner) => insertTogether(inner, parts));
+  for (const batch of batches) await runTogether(em, batch);
   for (const part of written) announceInserted(em, part);
+}
+
+/** Consecutive statements grouped so that each group's parameters stay within one statement's budget. */
+function withinBudget(statements: SqlStatement[]): SqlStatement[][] {
+  const batches: SqlStatement[][] = [];
+  let size = Infinity;
+  for (const statement of statements) {
+    if (size + statement.parameters.length > PARAMETERS_PER_STATEMENT) {
+      batches.push([]);
+      size = 0;
+    }
+    batches[batches.length - 1].push(statement);
+    size += statement.parameters.length;
+  }
+  return batches;
 }
 
 /**

@@ -1,9 +1,9 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { clientAddressKey } from '../common/rate-limit/client-address';
 import { counterConflict } from '../common/rate-limit/rate-limit.store';
 import type { RateLimiter, RateLimitRule, RateLimitVerdict } from '../common/rate-limit/rate-limiter';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
-import type { Tenant } from '../tenants/tenant.entity';
+import { Tenant } from '../tenants/tenant.entity';
 
 export interface SignInLimits {
   perAddress: RateLimitRule;
@@ -48,39 +48,42 @@ export async function readSignInTarget(
   await limiter.purgeIfDue(now);
   // The tenant's window is computed for a stand-in subject: only the key depends on the subject.
   const [address$, tenant$] = limiter.windowsOf([byAddress, { rule: limits.perTenant, subject: '' }], now);
-  const tenantKeyPrefix = tenant$.key;
-  // The address row, and the tenant's row when the IdP exists and is on; sorted by key so two
-  // requests lock the counters in one order.
-  query
-    .addCommonTableExpression(
-      `INSERT INTO "rate_limit_counters" AS c ("key", "windowStart", "count", "expiresAt")
+  const [select, selectParameters] = query.getQueryAndParameters();
+  const p = (i: number) => `$${selectParameters.length + i}`;
+  // The address row, and the tenant's row when the IdP exists and is on, sorted by key so two
+  // requests lock the counters in one order. One row answers always, the target joined to the
+  // counts, so even a request naming nothing is judged on its own hit's count.
+  const rows: (Record<string, unknown> & { hits: Record<string, number> })[] = await dataSource.query(
+    `WITH "hits" AS (
+      INSERT INTO "rate_limit_counters" AS c ("key", "windowStart", "count", "expiresAt")
       SELECT "key", "windowStart", 1, "expiresAt" FROM (
-        SELECT CAST(:addressKey AS varchar) AS "key", CAST(:addressStart AS bigint) AS "windowStart",
-          CAST(:addressExpires AS bigint) AS "expiresAt"
+        SELECT CAST(${p(1)} AS varchar) AS "key", CAST(${p(2)} AS bigint) AS "windowStart",
+          CAST(${p(3)} AS bigint) AS "expiresAt"
         UNION ALL
-        SELECT :tenantKeyPrefix || "ht"."id", CAST(:tenantStart AS bigint), CAST(:tenantExpires AS bigint)
+        SELECT ${p(4)} || "ht"."id", CAST(${p(5)} AS bigint), CAST(${p(6)} AS bigint)
         FROM "identity_providers" "hi" INNER JOIN "tenants" "ht" ON "ht"."id" = "hi"."tenantId"
-        WHERE "ht"."slug" = :tenant AND "hi"."slug" = :idp AND "hi"."enabled"
+        WHERE "ht"."slug" = ${p(7)} AND "hi"."slug" = ${p(8)} AND "hi"."enabled"
       ) "h" ORDER BY "key"
-      ${counterConflict(true)}`,
-      'hits',
-    )
-    .setParameters({
-      addressKey: address$.key,
-      addressStart: address$.windowStart,
-      addressExpires: address$.expiresAt,
-      tenantKeyPrefix,
-      tenantStart: tenant$.windowStart,
-      tenantExpires: tenant$.expiresAt,
-    })
-    .addSelect(`(SELECT json_object_agg("key", "count") FROM "hits")`, 'hits');
-  const { entities, raw } = await query.getRawAndEntities<{ hits: Record<string, number> }>();
-  const target = targetOf(entities[0] ?? null);
-  // Nothing named: the statement answered no row, but counted the address; its count is read back.
-  const counts = raw[0]?.hits ?? (await addressCount(dataSource, address$.key));
-  const windows = target
-    ? [address$, { ...tenant$, key: `${tenantKeyPrefix}${target.tenant.id}` }]
-    : [address$];
+      ${counterConflict(true)})
+    SELECT "target".*, (SELECT json_object_agg("key", "count") FROM "hits") AS "hits"
+    FROM (SELECT 1) AS "one" LEFT JOIN (${select}) AS "target" ON true`,
+    [
+      ...selectParameters,
+      address$.key,
+      address$.windowStart,
+      address$.expiresAt,
+      tenant$.key,
+      tenant$.windowStart,
+      tenant$.expiresAt,
+      slugs.tenant,
+      slugs.idp,
+    ],
+  );
+  const idp = hydrated(dataSource, IdentityProvider, 'i', rows[0]);
+  if (idp) idp.tenant = hydrated(dataSource, Tenant, 't', rows[0]) ?? undefined;
+  const target = targetOf(idp);
+  const counts = rows[0].hits;
+  const windows = target ? [address$, { ...tenant$, key: `${tenant$.key}${target.tenant.id}` }] : [address$];
   const hits = target ? [byAddress, { rule: limits.perTenant }] : [byAddress];
   const verdicts = limiter.verdictsOf(
     hits,
@@ -91,16 +94,28 @@ export async function readSignInTarget(
   return { target, over: verdicts.find((v) => !v.allowed) };
 }
 
+/**
+ * An entity from a raw row whose columns are named as TypeORM's select names them (`alias_column`),
+ * converted as TypeORM converts them; null when the row has none of it (an outer join's miss).
+ */
+function hydrated<T extends ObjectLiteral>(
+  dataSource: DataSource,
+  target: EntityTarget<T>,
+  alias: string,
+  row: Record<string, unknown>,
+): T | null {
+  const metadata = dataSource.getMetadata(target);
+  if (row[`${alias}_${metadata.primaryColumns[0].databaseName}`] == null) return null;
+  const entity = metadata.create() as T;
+  for (const column of metadata.columns) {
+    const key = `${alias}_${column.databaseName}`;
+    if (key in row) column.setEntityValue(entity, dataSource.driver.prepareHydratedValue(row[key], column));
+  }
+  return entity;
+}
+
 function targetOf(idp: IdentityProvider | null): SignInTargetRead['target'] {
   const tenant = idp?.tenant;
   if (idp) delete idp.tenant;
   return tenant && idp?.enabled ? { tenant, idp } : null;
-}
-
-async function addressCount(dataSource: DataSource, key: string): Promise<Record<string, number>> {
-  const rows: { count: number }[] = await dataSource.query(
-    'SELECT "count" FROM "rate_limit_counters" WHERE "key" = $1',
-    [key],
-  );
-  return { [key]: Number(rows[0]?.count ?? 0) };
 }
