@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { conflict, notFound } from '../common/errors';
 import type { RequestContext } from '../common/request-context';
 import { isLastOwner, Role, roleRank, type RoleRanks } from '../sync/engine';
+import { lockGroupsForOwnerCount } from '../sync/sync-state';
 import { RolesService } from '../roles/roles.service';
 import { Transactions } from '../database/transactions.service';
 import { User } from '../users/user.entity';
@@ -189,6 +190,7 @@ export class MembershipsService {
     m: Membership,
   ): Promise<void> {
     if (m.role !== 'owner') return;
+    await lockGroupsForOwnerCount(em, [group.id]);
     const owners = await em.countBy(Membership, { tenantId, groupId: group.id, role: 'owner' });
     if (isLastOwner(m, new Map([[group.id, owners]]))) {
       throw conflict(

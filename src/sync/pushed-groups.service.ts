@@ -104,7 +104,11 @@ export class PushedGroupsService {
     let before = events;
     for (const batch of inChunks([...new Set(userIds)].sort(), USERS_PER_TRANSACTION)) {
       await run(async (em) => {
-        const inputs = await this.loader.load(em, scope, batch, { lock: !within, context });
+        const inputs = await this.loader.load(em, scope, batch, {
+          lock: true,
+          usersLocked: !!within,
+          context,
+        });
         const changed: PlannedUser[] = [];
         for (const mine of inputs.users.values()) {
           if (mine.user.status === 'blocked') continue;

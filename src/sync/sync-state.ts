@@ -134,12 +134,11 @@ export function signInInputColumns(dialect: 'postgres' | 'sqlite'): { membership
   const pg = dialect === 'postgres';
   const object = pg ? 'json_build_object' : 'json_object';
   const array = (of: string) => (pg ? `COALESCE(json_agg(${of}), '[]')` : `json_group_array(${of})`);
-  const memberships =
-    `(SELECT ${array(
-      `${object}('groupId', "m"."groupId", 'role', "m"."role", 'source', "m"."source", ` +
-        `'removalDueAt', "m"."removalDueAt", 'removalIdpId', "m"."removalIdpId", ` +
-        `'lastOwnerKeptAt', "m"."lastOwnerKeptAt", 'owners', ${OWNERS_OF_OWNED_GROUP})`,
-    )} FROM "memberships" "m" WHERE "m"."tenantId" = "i"."tenantId" AND "m"."userId" = "i"."userId")`;
+  const memberships = `(SELECT ${array(
+    `${object}('groupId', "m"."groupId", 'role', "m"."role", 'source', "m"."source", ` +
+      `'removalDueAt', "m"."removalDueAt", 'removalIdpId', "m"."removalIdpId", ` +
+      `'lastOwnerKeptAt', "m"."lastOwnerKeptAt", 'owners', ${OWNERS_OF_OWNED_GROUP})`,
+  )} FROM "memberships" "m" WHERE "m"."tenantId" = "i"."tenantId" AND "m"."userId" = "i"."userId")`;
   const stored =
     `(SELECT ${array(
       `${object}('id', "e"."id", 'externalGroup', "e"."externalGroup", 'source', "e"."source", 'seenAt', "e"."seenAt")`,
@@ -166,8 +165,45 @@ export function signInInputsOf(raw: { memberships: unknown; stored: unknown }): 
 }
 
 /**
+ * The last-owner rule under concurrency (PostgreSQL): whoever counts a group's owners to take one
+ * away locks the group's row first, in id order, after the users' rows. Two owners leaving at once
+ * (two sign-ins, an admin and a SCIM push) then decide one after the other, and the second counts
+ * without the first. SQLite's single writer already serializes.
+ */
+export async function lockGroupsForOwnerCount(em: EntityManager, groupIds: readonly string[]): Promise<void> {
+  if (em.connection.options.type !== 'postgres' || groupIds.length === 0) return;
+  await em.query(`SELECT 1 FROM "groups" WHERE "id" = ANY($1::uuid[]) ORDER BY "id" FOR NO KEY UPDATE`, [
+    [...new Set(groupIds)].sort(),
+  ]);
+}
+
+/** `lockGroupsForOwnerCount` for every group one of these users owns (the sync loader, before counting). */
+export async function lockOwnedGroups(
+  em: EntityManager,
+  tenantId: string,
+  userIds: readonly string[],
+): Promise<void> {
+  if (em.connection.options.type !== 'postgres' || userIds.length === 0) return;
+  await em.query(
+    `SELECT 1 FROM "groups" WHERE "id" IN (SELECT "groupId" FROM "memberships" WHERE "tenantId" = $1
+       AND "userId" = ANY($2::uuid[]) AND "role" = 'owner') ORDER BY "id" FOR NO KEY UPDATE`,
+    [tenantId, [...userIds]],
+  );
+}
+
+/**
+ * The sign-in's one statement takes the same locks without waiting (a column of it): a busy group
+ * fails it like a busy user row, and the retry takes the general way (`lockOwnedGroups`).
+ */
+export const LOCK_OWNED_GROUPS_NOWAIT =
+  `(SELECT COUNT(*) FROM (SELECT 1 FROM "groups" "lg" WHERE "lg"."id" IN (SELECT "lm"."groupId" ` +
+  `FROM "memberships" "lm" WHERE "lm"."tenantId" = "i"."tenantId" AND "lm"."userId" = "i"."userId" ` +
+  `AND "lm"."role" = 'owner') ORDER BY "lg"."id" FOR NO KEY UPDATE NOWAIT) "locked")`;
+
+/**
  * Direct owners of each group one of `memberships` owns (of one user or many): what the last-owner
- * rule needs, in one query per parameter budget of groups.
+ * rule needs, in one query per parameter budget of groups; the groups are locked first
+ * (`lockGroupsForOwnerCount`).
  */
 export async function loadOwnerCounts(
   em: EntityManager,
@@ -175,6 +211,7 @@ export async function loadOwnerCounts(
   memberships: readonly Pick<EngineMembership, 'groupId' | 'role'>[],
 ): Promise<Map<string, number>> {
   const owned = [...new Set(memberships.filter((m) => m.role === 'owner').map((m) => m.groupId))];
+  await lockGroupsForOwnerCount(em, owned);
   const counts = new Map<string, number>();
   for (const chunk of inChunks(owned)) {
     const rows = await em

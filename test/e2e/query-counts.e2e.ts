@@ -37,8 +37,9 @@ const BUDGET = {
   // on every PATCH, three reads before the stored-group insert, two audit inserts); then 18 and 19.
   // Now the tenant's sync version and settings ride in the group's read, and on PostgreSQL the
   // users' lock finds the provisioned ones too, and the group update, the member insert and the
-  // stored-group insert are one statement.
-  scimPatchOf100: { sqlite: 17, postgres: 15 },
+  // stored-group insert are one statement. PostgreSQL locks the groups the users own before
+  // counting their owners (one statement more, session 24: the last-owner rule under concurrency).
+  scimPatchOf100: { sqlite: 17, postgres: 16 },
   // The same write into a group no link sees; then the audit insert, nothing more: no user read,
   // lock, plan or membership write of the pipeline (issue #14).
   scimPatchUnlinked: { sqlite: 10, postgres: 8 },

@@ -7,7 +7,13 @@ import { User } from '../../users/user.entity';
 import type { ClaimStatus, EngineMembership, EngineUser, GroupSyncPolicy, SyncContext } from '../engine';
 import { ExternalMembership } from '../external-membership.entity';
 import { type RawSyncStamp, SyncContextCache } from '../sync-context-cache';
-import { loadMembershipsOf, signInInputColumns, signInInputsOf } from '../sync-state';
+import {
+  LOCK_OWNED_GROUPS_NOWAIT,
+  loadMembershipsOf,
+  lockOwnedGroups,
+  signInInputColumns,
+  signInInputsOf,
+} from '../sync-state';
 import { type FirstWrite, readOrRefuse, writeFirst } from './first-write';
 import { Tenant } from '../../tenants/tenant.entity';
 
@@ -39,8 +45,13 @@ export interface SyncInputs {
 }
 
 export interface LoadOptions {
-  /** Lock the users' rows until the transaction ends (every trigger that writes). */
+  /**
+   * Lock the users' rows, then the groups they own, until the transaction ends (every trigger that
+   * writes; the groups for the last-owner rule's counts, sync-state.ts).
+   */
   lock: boolean;
+  /** The caller locked the users' rows already (a SCIM group write): only the owned groups are locked here. */
+  usersLocked?: boolean;
   /** Read the status of each user's last claim (re-evaluations without a sign-in). */
   lastClaim?: boolean;
   /** The context, when the caller read it in this transaction already. */
@@ -88,14 +99,14 @@ export class SyncLoader {
     const users = new Map<string, UserInputs>();
     let ownerCounts: ReadonlyMap<string, number> = new Map();
     for (const chunk of inChunks(ids))
-      for (const user of await this.readUsers(em, chunk, options.lock))
+      for (const user of await this.readUsers(em, chunk, options.lock && !options.usersLocked))
         // The tenant checked here, not in the query: with "tenantId = ?" there, SQLite without
         // statistics would scan the tenant's users instead of looking up the ids.
         if (user.tenantId === scope.tenantId)
           users.set(user.id, { user, memberships: [], stored: [], lastClaim: null });
     const found = [...users.keys()];
     if (found.length === 0) return { context, ownerCounts, users };
-    ownerCounts = await this.fill(em, scope, users);
+    ownerCounts = await this.fill(em, scope, users, options.lock);
     if (options.lastClaim)
       for (const [userId, status] of await this.lastClaims(em, scope, found))
         users.get(userId)!.lastClaim = status;
@@ -138,6 +149,7 @@ export class SyncLoader {
     if (together) {
       const columns = signInInputColumns(this.tx.dialect);
       query.addSelect(columns.memberships, 'memberships').addSelect(columns.stored, 'stored');
+      if (pg) query.addSelect(LOCK_OWNED_GROUPS_NOWAIT, 'ownedGroupsLocked');
     }
     if (pg) {
       query.setLock('for_no_key_update', undefined, ['u']);
@@ -164,7 +176,8 @@ export class SyncLoader {
     delete identity.user;
     const mine: UserInputs = { user, memberships: [], stored: [], lastClaim: null };
     const users = new Map<string, UserInputs>([[user.id, mine]]);
-    if (!together) return { identity, inputs: { context, ownerCounts: await this.fill(em, scope, users), users } };
+    if (!together)
+      return { identity, inputs: { context, ownerCounts: await this.fill(em, scope, users, true), users } };
     const read = signInInputsOf(raw[0]);
     mine.memberships = read.memberships;
     mine.stored = sortedByGroup(read.stored);
@@ -176,8 +189,11 @@ export class SyncLoader {
     em: EntityManager,
     scope: SyncScope,
     users: Map<string, UserInputs>,
+    lock: boolean,
   ): Promise<Map<string, number>> {
     const found = [...users.keys()];
+    // Owner counts are read under the owned groups' locks (the last-owner rule, sync-state.ts).
+    if (lock) await lockOwnedGroups(em, scope.tenantId, found);
     const { byUser, ownerCounts } = await loadMembershipsOf(em, scope.tenantId, found);
     for (const [userId, list] of byUser) users.get(userId)!.memberships = list;
     for (const row of await this.storedRows(em, scope, found)) users.get(row.userId)?.stored.push(row);
@@ -227,7 +243,9 @@ export class SyncLoader {
 
 /** Sorted here, the same on both dialects, so plans do not depend on row order. */
 function sortedByGroup<T extends { externalGroup: string }>(rows: T[]): T[] {
-  return rows.sort((a, b) => (a.externalGroup < b.externalGroup ? -1 : a.externalGroup > b.externalGroup ? 1 : 0));
+  return rows.sort((a, b) =>
+    a.externalGroup < b.externalGroup ? -1 : a.externalGroup > b.externalGroup ? 1 : 0,
+  );
 }
 
 /** A user's stored groups at the IdP, both sources, de-duplicated and sorted. */
