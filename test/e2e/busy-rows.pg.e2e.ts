@@ -1,5 +1,5 @@
 import { Membership } from '../../src/groups/membership.entity';
-import { newGroup, newGroupLink, newTenant } from '../support/factories';
+import { newGroup, newGroupLink, newTenant, newUser } from '../support/factories';
 import { countQueries } from '../support/query-counter';
 import { createSamlIdp } from '../support/saml-idp';
 import { signIn } from '../support/sync-helpers';
@@ -10,8 +10,10 @@ import { startTestApp, TestApp } from '../support/test-app';
  * under that statement's snapshot (PostgreSQL). Were it to wait for the lock there, it would plan
  * from memberships as they were before the lock holder committed. So the lock does not wait
  * (NOWAIT); a busy row rolls the attempt back, and the retry locks first and reads after.
+ * Whoever counts a group's owners to take one away locks the group's row first (sync-state.ts), so
+ * two owners leaving at once decide one after the other.
  */
-describe('a returning sign-in whose user row another transaction holds (PostgreSQL)', () => {
+describe('rows another transaction holds (PostgreSQL): a returning sign-in, the last-owner rule', () => {
   let t: TestApp;
 
   beforeAll(async () => {
@@ -19,7 +21,7 @@ describe('a returning sign-in whose user row another transaction holds (PostgreS
   });
   afterAll(async () => t.close());
 
-  it('waits for the holder and plans from what it committed', async () => {
+  it("a returning sign-in waits for the user row's holder and plans from what it committed", async () => {
     const { slug } = await newTenant(t, 'busy-user');
     const idp = createSamlIdp('https://busy.example/idp');
     await t.op
@@ -60,5 +62,44 @@ describe('a returning sign-in whose user row another transaction holds (PostgreS
     expect(queries.filter((q) => q === 'ROLLBACK')).toHaveLength(1);
     expect(queries.filter((q) => / NOWAIT$/.test(q))).toHaveLength(1);
     expect(queries.filter((q) => /FOR NO KEY UPDATE OF u$/.test(q))).toHaveLength(1);
+  }, 60_000);
+
+  it("the last-owner rule: an admin's removal waits for the group's lock and counts the owners after", async () => {
+    const { slug } = await newTenant(t, 'busy-owners');
+    const group = await newGroup(t, slug, { name: 'Leads' });
+    const ada = await newUser(t, slug, 'ada@example.com');
+    const bob = await newUser(t, slug, 'bob@example.com');
+    const members = `/api/v1/tenants/${slug}/groups/${group.id}/members`;
+    await t.op.put(`${members}/${ada.id}`).send({ role: 'owner' }).expect(200);
+    await t.op.put(`${members}/${bob.id}`).send({ role: 'owner' }).expect(200);
+
+    // Another writer counting Leads' owners holds the group and takes Bob away.
+    const holder = t.dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query('SELECT 1 FROM "groups" WHERE "id" = $1 FOR NO KEY UPDATE', [group.id]);
+    await holder.query('DELETE FROM "memberships" WHERE "userId" = $1 AND "groupId" = $2', [
+      bob.id,
+      group.id,
+    ]);
+
+    let settled = false;
+    const removal = t.op
+      .delete(`${members}/${ada.id}`)
+      .then((res) => res)
+      .finally(() => {
+        settled = true;
+      });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(settled).toBe(false); // it waits for the group's lock before counting
+    await holder.commitTransaction();
+    await holder.release();
+
+    // Counted after Bob left: Ada is the last owner and stays.
+    const res = await removal;
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('last_owner');
+    const owners = await t.dataSource.getRepository(Membership).countBy({ groupId: group.id, role: 'owner' });
+    expect(owners).toBe(1);
   }, 60_000);
 });
