@@ -44,13 +44,23 @@ export function parseFilter(filter: string): { tree: Filter; literals: Operand[]
   return { tree, literals };
 }
 
+/**
+ * Every node one the compiler knows. The parser also takes any word between two comparisons as
+ * their logical operator (`a eq 1 __proto__ b pr` gives op "__proto__"): such a tree is refused here.
+ */
 function wellFormed(node: unknown): boolean {
   if (!node || typeof node !== 'object' || typeof (node as { op?: unknown }).op !== 'string') return false;
-  const n = node as { op: string; filters?: unknown; filter?: unknown; valFilter?: unknown };
+  const n = node as {
+    op: string;
+    filters?: unknown;
+    filter?: unknown;
+    valFilter?: unknown;
+    attrPath?: unknown;
+  };
   if (n.op === 'and' || n.op === 'or') return Array.isArray(n.filters) && n.filters.every(wellFormed);
   if (n.op === 'not') return wellFormed(n.filter);
-  if (n.op === '[]') return wellFormed(n.valFilter);
-  return true;
+  if (n.op === '[]') return typeof n.attrPath === 'string' && wellFormed(n.valFilter);
+  return COMPARISON_OPERATORS.has(n.op) && typeof n.attrPath === 'string';
 }
 
 /** Splits the filter into tokens, moving string and number literals into `literals`. */

@@ -444,6 +444,17 @@ describe('compileFilter', () => {
       },
     );
 
+    // The parser takes a name of Object.prototype between two comparisons for their logical
+    // operator (found by the property suite: a TypeError, not a 400, before the tree was checked).
+    it.each(['__proto__', 'constructor', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'])(
+      'rejects %s where "and" or "or" belongs',
+      (word) => {
+        expect(
+          compileError(`displayName eq null ${word} meta.lastModified eq "2023-12-01T00:00:00.000Z"`).message,
+        ).toMatch(/^the filter is not valid SCIM/);
+      },
+    );
+
     it('limits the length, the number of comparisons and the nesting', () => {
       expect(compileError(`userName eq "${'a'.repeat(4096)}"`).message).toMatch(/longer than 4096/);
       const comparisons = (n: number): string =>
