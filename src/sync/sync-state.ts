@@ -177,23 +177,10 @@ export async function lockGroupsForOwnerCount(em: EntityManager, groupIds: reado
   ]);
 }
 
-/** `lockGroupsForOwnerCount` for every group one of these users owns (the sync loader, before counting). */
-export async function lockOwnedGroups(
-  em: EntityManager,
-  tenantId: string,
-  userIds: readonly string[],
-): Promise<void> {
-  if (em.connection.options.type !== 'postgres' || userIds.length === 0) return;
-  await em.query(
-    `SELECT 1 FROM "groups" WHERE "id" IN (SELECT "groupId" FROM "memberships" WHERE "tenantId" = $1
-       AND "userId" = ANY($2::uuid[]) AND "role" = 'owner') ORDER BY "id" FOR NO KEY UPDATE`,
-    [tenantId, [...userIds]],
-  );
-}
-
 /**
- * The sign-in's one statement takes the same locks without waiting (a column of it): a busy group
- * fails it like a busy user row, and the retry takes the general way (`lockOwnedGroups`).
+ * The sign-in's one statement locks the groups its user owns, without waiting (a column of it): a
+ * busy group fails it like a busy user row, and the retry takes the general way (the loader counts
+ * owners again under `loadOwnerCounts`'s locks).
  */
 export const LOCK_OWNED_GROUPS_NOWAIT =
   `(SELECT COUNT(*) FROM (SELECT 1 FROM "groups" "lg" WHERE "lg"."id" IN (SELECT "lm"."groupId" ` +

@@ -10,7 +10,7 @@ import { type RawSyncStamp, SyncContextCache } from '../sync-context-cache';
 import {
   LOCK_OWNED_GROUPS_NOWAIT,
   loadMembershipsOf,
-  lockOwnedGroups,
+  loadOwnerCounts,
   signInInputColumns,
   signInInputsOf,
 } from '../sync-state';
@@ -192,9 +192,17 @@ export class SyncLoader {
     lock: boolean,
   ): Promise<Map<string, number>> {
     const found = [...users.keys()];
-    // Owner counts are read under the owned groups' locks (the last-owner rule, sync-state.ts).
-    if (lock) await lockOwnedGroups(em, scope.tenantId, found);
-    const { byUser, ownerCounts } = await loadMembershipsOf(em, scope.tenantId, found);
+    const memberships = await loadMembershipsOf(em, scope.tenantId, found);
+    const { byUser } = memberships;
+    let { ownerCounts } = memberships;
+    // Owners: counted again under their groups' locks (the last-owner rule under concurrency,
+    // sync-state.ts); the users' own memberships are safe under their row locks already.
+    if (lock && this.tx.dialect === 'postgres' && ownerCounts.size > 0)
+      ownerCounts = await loadOwnerCounts(
+        em,
+        scope.tenantId,
+        [...ownerCounts.keys()].map((groupId) => ({ groupId, role: 'owner' })),
+      );
     for (const [userId, list] of byUser) users.get(userId)!.memberships = list;
     for (const row of await this.storedRows(em, scope, found)) users.get(row.userId)?.stored.push(row);
     return ownerCounts;
