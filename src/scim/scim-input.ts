@@ -3,8 +3,12 @@ import { scimError } from './scim-error';
 
 const PATH_QUERIES = ['filter', 'attributes', 'excludedAttributes', 'sortBy'];
 
+/** A bad filter is `invalidFilter` (RFC 7644 3.4.2.2), any other path `invalidPath`. */
 const refuse = (where: string, segment: string) =>
-  scimError('invalidPath', `${where}: "${segment}" is not an attribute name and is not allowed in a path`);
+  scimError(
+    where === 'filter' ? 'invalidFilter' : 'invalidPath',
+    `${where}: "${segment}" is not an attribute name and is not allowed in a path`,
+  );
 
 /**
  * SCIM names attributes in string values too (PATCH `path`, `filter`, `attributes`): none of them

@@ -12,6 +12,7 @@ import { Membership } from '../groups/membership.entity';
 import { Tenant } from '../tenants/tenant.entity';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import {
+  countDownOwners,
   onlyGroups,
   planSync,
   resolvePolicy,
@@ -145,6 +146,7 @@ export class GraceSweepService implements OnApplicationBootstrap, OnModuleDestro
     const scope = { tenantId, idpId, policy: idp?.groupSync ?? resolvePolicy() };
     const inputs = await this.loader.load(em, scope, userIds, { lock: true, lastClaim: true });
     const planned: PlannedUser[] = [];
+    const ownerCounts = new Map(inputs.ownerCounts);
     for (const userId of userIds) {
       const mine = inputs.users.get(userId);
       if (!mine || mine.user.status === 'blocked') continue;
@@ -157,8 +159,9 @@ export class GraceSweepService implements OnApplicationBootstrap, OnModuleDestro
       );
       if (dueGroups.size === 0) continue; // settled by a sign-in since the query
       const plan = idp
-        ? this.planDue(inputs.context, mine, inputs.ownerCounts, now, dueGroups)
+        ? this.planDue(inputs.context, mine, ownerCounts, now, dueGroups)
         : cancelAll(inputs.context, dueGroups, 'its sign-in method was deleted');
+      countDownOwners(ownerCounts, plan);
       planned.push({ user: mine.user, plan });
       result.usersEvaluated++;
       result.removals += plan.removals.length;

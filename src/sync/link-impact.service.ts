@@ -7,6 +7,7 @@ import { IdentityProvider } from '../identity-providers/identity-provider.entity
 import type { Tenant } from '../tenants/tenant.entity';
 import { User } from '../users/user.entity';
 import {
+  countDownOwners,
   buildSyncContext,
   ClaimStatus,
   EngineGroup,
@@ -103,6 +104,8 @@ export class LinkImpactService {
       const members = link.targetFromCapture
         ? await this.membershipsIn(em, tenant.id, candidates, scope)
         : group;
+      // The preview counts owners down as the write would (countDownOwners).
+      const ownerCounts = new Map(members.ownerCounts);
       for (const userId of candidates) {
         const groupsSeen = stored.get(userId) ?? [];
         if (!statuses.has(userId) && groupsSeen.length === 0) continue; // this IdP never told us anything
@@ -112,11 +115,12 @@ export class LinkImpactService {
             user: { id: userId, isAdmin: false, adminSource: null },
             memberships: members.membershipsOf.get(userId) ?? [],
             external: storedExternalGroups(groupsSeen, statuses.get(userId) ?? null, idp.groupSync),
-            ownerCounts: members.ownerCounts,
+            ownerCounts,
             now: Date.now(),
           }),
           scope,
         );
+        countDownOwners(ownerCounts, plan);
         addAffected(result, userId, idp.slug, plan);
       }
     }

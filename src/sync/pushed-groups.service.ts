@@ -6,7 +6,14 @@ import { inChunks, USERS_PER_TRANSACTION } from '../database/chunks';
 import { Transactions } from '../database/transactions.service';
 import type { IdentityProvider } from '../identity-providers/identity-provider.entity';
 import type { Tenant } from '../tenants/tenant.entity';
-import { planHasChanges, planSync, pushedExternalGroups, seesAnyName, type SyncContext } from './engine';
+import {
+  countDownOwners,
+  planHasChanges,
+  planSync,
+  pushedExternalGroups,
+  seesAnyName,
+  type SyncContext,
+} from './engine';
 import { engineUser, storedGroupNames, SyncLoader } from './pipeline/sync-loader';
 import { ApplyMeta, PlannedUser, SyncWriter } from './pipeline/sync-writer';
 import type { RawSyncStamp } from './sync-context-cache';
@@ -110,15 +117,17 @@ export class PushedGroupsService {
           context,
         });
         const changed: PlannedUser[] = [];
+        const ownerCounts = new Map(inputs.ownerCounts);
         for (const mine of inputs.users.values()) {
           if (mine.user.status === 'blocked') continue;
           const plan = planSync(inputs.context, {
             user: engineUser(mine.user),
             memberships: mine.memberships,
             external: pushedExternalGroups(storedGroupNames(mine)),
-            ownerCounts: inputs.ownerCounts,
+            ownerCounts,
             now: Date.now(),
           });
+          countDownOwners(ownerCounts, plan);
           // While staged removals wait, unchanged users too: a push that claims a membership again clears its row.
           if (!planHasChanges(plan)) {
             if (tenant.removalBreakerTrippedAt) changed.push({ user: mine.user, plan });

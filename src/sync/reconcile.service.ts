@@ -13,6 +13,7 @@ import { IdentityProvider } from '../identity-providers/identity-provider.entity
 import type { Tenant } from '../tenants/tenant.entity';
 import { Identity } from '../users/identity.entity';
 import {
+  countDownOwners,
   externalGroupsLinkedTo,
   onlyGroup,
   planHasChanges,
@@ -206,6 +207,7 @@ export class ReconcileService {
   ) {
     const inputs = await this.loader.load(em, sync, batch, { lock, lastClaim: true });
     const planned: PlannedUser[] = [];
+    const ownerCounts = new Map(inputs.ownerCounts);
     for (const userId of batch) {
       const mine = inputs.users.get(userId);
       if (!mine || mine.user.status === 'blocked') continue;
@@ -214,10 +216,12 @@ export class ReconcileService {
         user: engineUser(mine.user),
         memberships: mine.memberships,
         external: storedExternalGroups(storedGroupNames(mine), mine.lastClaim, sync.policy),
-        ownerCounts: inputs.ownerCounts,
+        ownerCounts,
         now: Date.now(),
       });
-      planned.push({ user: mine.user, plan: groupId ? onlyGroup(plan, groupId) : plan });
+      const applied = groupId ? onlyGroup(plan, groupId) : plan;
+      countDownOwners(ownerCounts, applied);
+      planned.push({ user: mine.user, plan: applied });
     }
     return planned;
   }

@@ -24,8 +24,10 @@ import {
   planSync,
   RawClaims,
   SyncPlan,
+  weighsOwners,
   withPushedGroups,
 } from './engine';
+import { loadOwnerCounts } from './sync-state';
 import { completeOverageFromGraph, entraObjectId, GraphOutcome } from './graph/graph-overage';
 import { SecretKeyService } from '../auth/secret-key.service';
 import { engineUser, SyncLoader, type SyncScope } from './pipeline/sync-loader';
@@ -171,13 +173,17 @@ export class SyncService {
       );
     // The engine sees the IdP's whole word: this claim plus what its SCIM client pushed.
     const pushed = (mine?.stored ?? []).filter((r) => r.source === 'scim').map((r) => r.externalGroup);
-    const plan = planSync(inputs.context, {
-      user: user ? engineUser(user) : null,
-      memberships: mine?.memberships ?? [],
-      external: withPushedGroups(claim, pushed),
-      ownerCounts: inputs.ownerCounts,
-      now: Date.now(),
-    });
+    const planWith = (ownerCounts: ReadonlyMap<string, number>) =>
+      planSync(inputs.context, {
+        user: user ? engineUser(user) : null,
+        memberships: mine?.memberships ?? [],
+        external: withPushedGroups(claim, pushed),
+        ownerCounts,
+        now: Date.now(),
+      });
+    let plan = planWith(inputs.ownerCounts);
+    if (inputs.ownerCountsBeforeLocks && weighsOwners(plan))
+      plan = planWith(await loadOwnerCounts(em, tenant.id, mine?.memberships ?? []));
     if (plan.signup === 'denied') return this.denySignup(em, tenant, idp, who, email, claim, plan, ctx);
 
     const account = await recordSignIn(em, {

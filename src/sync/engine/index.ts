@@ -11,7 +11,7 @@ export { describePattern } from './reasons';
 export type { SyncContext } from './context';
 export { planHasChanges, planSync } from './plan';
 export type { SyncPlan } from './plan-types';
-export { isLastOwner, lastOwnerAmong } from './last-owner';
+export { countDownOwners, isLastOwner, lastOwnerAmong, weighsOwners } from './last-owner';
 export { pushedExternalGroups, storedExternalGroups, withPushedGroups } from './completeness';
 export { externalGroupsLinkedTo, onlyGroup, onlyGroups } from './scope';
 export {

@@ -1,4 +1,4 @@
-import { isLastOwner, lastOwnerAmong } from './last-owner';
+import { countDownOwners, isLastOwner, lastOwnerAmong } from './last-owner';
 
 describe('last-owner rule', () => {
   const counts = new Map([
@@ -25,5 +25,29 @@ describe('last-owner rule', () => {
     ];
     expect(lastOwnerAmong(going, counts)?.id).toBe(3);
     expect(lastOwnerAmong(going.slice(0, 2), counts)).toBeUndefined();
+  });
+
+  it('counts down owners removed or given a lower role, and nothing else', () => {
+    const owners = new Map([
+      ['a', 3],
+      ['b', 2],
+    ]);
+    countDownOwners(owners, {
+      removals: [
+        { groupId: 'a', role: 'owner' },
+        { groupId: 'b', role: 'developer' },
+        { groupId: 'c', role: 'owner' },
+      ],
+      roleChanges: [
+        { groupId: 'a', from: 'owner' },
+        { groupId: 'b', from: 'maintainer' },
+      ],
+    });
+    // A group missing from the counts counted as one owner, as isLastOwner does.
+    expect([...owners]).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 0],
+    ]);
   });
 });

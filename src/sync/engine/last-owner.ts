@@ -24,3 +24,43 @@ export function lastOwnerAmong<T extends OwnedMembership>(
 ): T | undefined {
   return going.find((membership) => isLastOwner(membership, ownerCounts));
 }
+
+/**
+ * True when the plan takes (or keeps, or would have taken) an owner's role away: the owner counts
+ * decided something, so they must be current (SyncService counts again under the groups' locks).
+ */
+export function weighsOwners(plan: {
+  removals: readonly OwnedMembership[];
+  removalsScheduled: readonly OwnedMembership[];
+  kept: readonly OwnedMembership[];
+  roleChanges: readonly { from: string }[];
+  lastOwnerMarked: readonly unknown[];
+  lastOwnerCleared: readonly unknown[];
+}): boolean {
+  const owner = (m: OwnedMembership) => m.role === OWNER_ROLE;
+  return (
+    plan.removals.some(owner) ||
+    plan.removalsScheduled.some(owner) ||
+    plan.kept.some(owner) ||
+    plan.roleChanges.some((c) => c.from === OWNER_ROLE) ||
+    plan.lastOwnerMarked.length > 0 ||
+    plan.lastOwnerCleared.length > 0
+  );
+}
+
+/**
+ * Several users planned against one count of owners (a SCIM push, a reconcile, a sweep): each
+ * plan's owner losses (removed, or given a lower role) are counted down before the next user is
+ * planned, so two owners leaving in one batch cannot both go. Planned but not written (a paused
+ * sync, a staged removal) still counts down: the count errs only towards keeping an owner.
+ */
+export function countDownOwners(
+  ownerCounts: Map<string, number>,
+  plan: { removals: readonly OwnedMembership[]; roleChanges: readonly { groupId: string; from: string }[] },
+): void {
+  const losses = [
+    ...plan.removals.filter((r) => r.role === OWNER_ROLE),
+    ...plan.roleChanges.filter((c) => c.from === OWNER_ROLE),
+  ];
+  for (const { groupId } of losses) ownerCounts.set(groupId, (ownerCounts.get(groupId) ?? 1) - 1);
+}

@@ -2,6 +2,7 @@ import { applyPlanToMemberships } from './apply';
 import { normalizeClaims } from './normalize';
 import { buildSyncContext, planHasChanges, planSync, type SyncContext, type SyncPlan } from './plan';
 import { resolvePolicy } from './policy';
+import { countDownOwners } from './last-owner';
 import type {
   ClaimStatus,
   EngineGroup,
@@ -460,6 +461,24 @@ describe('planSync: last owner', () => {
     expect(result.kept[0].reason).toBe(
       `Kept in "Ops" as owner (not removed): no external group of this user is linked to it (removal policy: enforce), but the user is its last owner: kept as last owner although the IdP no longer grants it (workspace setting keepLastOwner).`,
     );
+  });
+
+  it('two owners planned one after the other against one count (countDownOwners between): the second is kept', () => {
+    const ctx = context(groups, links);
+    const owners = new Map([['g', 2]]);
+    const first = plan(ctx, {
+      external: claim([]),
+      memberships: [member('g', 'owner')],
+      ownerCounts: owners,
+    });
+    countDownOwners(owners, first);
+    const second = plan(ctx, {
+      external: claim([]),
+      memberships: [member('g', 'owner')],
+      ownerCounts: owners,
+    });
+    expect(summary(first).removals).toEqual([{ groupId: 'g', role: 'owner' }]);
+    expect(summary(second)).toEqual({ ...NOTHING, kept: [{ groupId: 'g', role: 'owner' }] });
   });
 
   it('a missing owner count counts as one: without counts no owner is removed', () => {

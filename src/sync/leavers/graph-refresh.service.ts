@@ -11,7 +11,7 @@ import type { IdentityProvider } from '../../identity-providers/identity-provide
 import { Tenant as TenantEntity, type Tenant } from '../../tenants/tenant.entity';
 import { Identity } from '../../users/identity.entity';
 import { User } from '../../users/user.entity';
-import { planHasChanges, planSync, type SyncPlan, withPushedGroups } from '../engine';
+import { countDownOwners, planHasChanges, planSync, type SyncPlan, withPushedGroups } from '../engine';
 import { fetchGraphToken } from '../graph/graph-groups.client';
 import { graphSettingsOf } from '../graph/graph-overage';
 import { engineUser, SyncLoader, type SyncScope } from '../pipeline/sync-loader';
@@ -163,6 +163,7 @@ export class GraphRefreshService {
     const scope: SyncScope = { tenantId: tenant.id, idpId: idp.id, policy: idp.groupSync };
     const asked = batch.filter((c) => ['groups', 'gone'].includes(lookups.get(c.id)!.kind)).map((c) => c.id);
     const inputs = await this.loader.load(em, scope, asked, { lock: ctx !== null });
+    const ownerCounts = new Map(inputs.ownerCounts);
     const changed: PlannedUser[] = [];
     const read: string[] = [];
     const users: GraphRefreshUser[] = [];
@@ -181,9 +182,10 @@ export class GraphRefreshService {
           user: engineUser(mine.user),
           memberships: mine.memberships,
           external: withPushedGroups(lookup.external, pushed),
-          ownerCounts: inputs.ownerCounts,
+          ownerCounts,
           now: Date.now(),
         });
+        countDownOwners(ownerCounts, plan);
         if (ctx) await storeClaimedGroups(em, tenant.id, mine.user.id, idp.id, lookup.external, mine.stored);
         read.push(mine.user.id);
         if (planHasChanges(plan)) changed.push({ user: mine.user, plan });

@@ -40,6 +40,12 @@ export interface SyncInputs {
   context: SyncContext;
   /** Direct owners of every group one of the users owns: the last-owner rule's input for all of them. */
   ownerCounts: ReadonlyMap<string, number>;
+  /**
+   * The owner counts were read in the statement that took the owned groups' locks (a returning
+   * sign-in on PostgreSQL), so under a snapshot that may predate a commit that released one: count
+   * again (`loadOwnerCounts`, the locks are held) before a plan takes an owner away.
+   */
+  ownerCountsBeforeLocks?: boolean;
   /** The users of the tenant among the ids asked for (others are left out), by id. */
   users: ReadonlyMap<string, UserInputs>;
 }
@@ -181,7 +187,8 @@ export class SyncLoader {
     const read = signInInputsOf(raw[0]);
     mine.memberships = read.memberships;
     mine.stored = sortedByGroup(read.stored);
-    return { identity, inputs: { context, ownerCounts: read.ownerCounts, users } };
+    const ownerCountsBeforeLocks = pg && read.ownerCounts.size > 0;
+    return { identity, inputs: { context, ownerCounts: read.ownerCounts, users, ownerCountsBeforeLocks } };
   }
 
   /** Memberships (with owner counts) and stored groups of the users found; the owner counts. */
