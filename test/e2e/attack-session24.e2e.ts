@@ -10,6 +10,7 @@ import { User } from '../../src/users/user.entity';
 import { newGroup, newGroupLink, newTenant } from '../support/factories';
 import { authnRequestId, createSamlIdp, TestSamlIdp } from '../support/saml-idp';
 import { startTestApp, TestApp } from '../support/test-app';
+import { openTransaction } from '../support/open-transaction';
 
 /**
  * Session 24's attack on the six-statement returning sign-in (#14): the tenant/IdP read that counts
@@ -376,9 +377,7 @@ describe('attack session 24: returning SAML sign-ins in one statement', () => {
     expect((await signIn('ed', 'ed@example.com', ['eng'])).status).toBe(302);
     const user = await userOf(tenant.id, 'ed@example.com');
     if (pg) {
-      const runner = t.dataSource.createQueryRunner();
-      await runner.connect();
-      await runner.startTransaction();
+      const runner = await openTransaction(t);
       try {
         // What a SCIM write does: it holds the user row while it changes the user's memberships.
         await runner.query(`SELECT "id" FROM "users" WHERE "id" = $1 FOR UPDATE`, [user.id]);
@@ -653,9 +652,7 @@ describe('attack session 24: returning SAML sign-ins in one statement', () => {
     expect((await signIn('del', 'del@example.com', ['eng'])).status).toBe(302);
     const user = await userOf(tenant.id, 'del@example.com');
     if (pg) {
-      const runner = t.dataSource.createQueryRunner();
-      await runner.connect();
-      await runner.startTransaction();
+      const runner = await openTransaction(t);
       try {
         await runner.query(`SELECT "id" FROM "users" WHERE "id" = $1 FOR UPDATE`, [user.id]);
         const pending = signIn('del', 'del@example.com', ['ops']);

@@ -4,6 +4,7 @@ import { User } from '../../src/users/user.entity';
 import { newGroup, newGroupLink, newTenant, newUser, SCIM_GROUP, SCIM_USER } from '../support/factories';
 import { authnRequestId, createSamlIdp, TestSamlIdp } from '../support/saml-idp';
 import { startTestApp, TestApp } from '../support/test-app';
+import { openTransaction } from '../support/open-transaction';
 
 /**
  * Session 24b's attack on the last-owner rule under concurrency (groups locked before their owners
@@ -376,9 +377,7 @@ describe('attack session 24b: the last-owner rule under concurrency', () => {
          SELECT gen_random_uuid(), $1, $2, $3, 'noise-' || g, 'scim', now() FROM generate_series(1, 60000) g`,
         [w.tenant.id, n1.id, idpId],
       );
-      const holder = t.dataSource.createQueryRunner();
-      await holder.connect();
-      await holder.startTransaction();
+      const holder = await openTransaction(t);
       await holder.query('SELECT 1 FROM "groups" WHERE "id" = $1 FOR NO KEY UPDATE', [w.groups.one]);
       await holder.query('DELETE FROM "memberships" WHERE "userId" = $1 AND "groupId" = $2', [
         n2.id,
@@ -418,9 +417,7 @@ describe('attack session 24b: the last-owner rule under concurrency', () => {
       expect((await w.signIn('h1', ['other'])).status).toBe(302);
       expect((await w.signIn('h2', ['other'])).status).toBe(302);
     } else {
-      const holder = t.dataSource.createQueryRunner();
-      await holder.connect();
-      await holder.startTransaction();
+      const holder = await openTransaction(t);
       // Another owner-counter holds the second group (the last one in id order) and takes h2 away.
       const [last] = [w.groups.one, w.groups.two].sort().reverse();
       await holder.query('SELECT 1 FROM "groups" WHERE "id" = $1 FOR NO KEY UPDATE', [last]);

@@ -4,6 +4,7 @@ import { countQueries } from '../support/query-counter';
 import { createSamlIdp } from '../support/saml-idp';
 import { signIn } from '../support/sync-helpers';
 import { startTestApp, TestApp } from '../support/test-app';
+import { openTransaction } from '../support/open-transaction';
 
 /**
  * A returning sign-in reads its user's memberships in the statement that locks the user's row, so
@@ -38,9 +39,7 @@ describe('rows another transaction holds (PostgreSQL): a returning sign-in, the 
     expect(await memberships.countBy({ userId, groupId: eng.id })).toBe(1);
 
     // Another writer (an admin, a SCIM push) holds the user's row and removes the membership.
-    const holder = t.dataSource.createQueryRunner();
-    await holder.connect();
-    await holder.startTransaction();
+    const holder = await openTransaction(t);
     await holder.query('SELECT 1 FROM "users" WHERE "id" = $1 FOR NO KEY UPDATE', [userId]);
     await holder.query('DELETE FROM "memberships" WHERE "userId" = $1 AND "groupId" = $2', [userId, eng.id]);
 
@@ -74,9 +73,7 @@ describe('rows another transaction holds (PostgreSQL): a returning sign-in, the 
     await t.op.put(`${members}/${bob.id}`).send({ role: 'owner' }).expect(200);
 
     // Another writer counting Leads' owners holds the group and takes Bob away.
-    const holder = t.dataSource.createQueryRunner();
-    await holder.connect();
-    await holder.startTransaction();
+    const holder = await openTransaction(t);
     await holder.query('SELECT 1 FROM "groups" WHERE "id" = $1 FOR NO KEY UPDATE', [group.id]);
     await holder.query('DELETE FROM "memberships" WHERE "userId" = $1 AND "groupId" = $2', [
       bob.id,
