@@ -9,7 +9,7 @@ import type { RequestContext } from '../common/request-context';
 import { Transactions } from '../database/transactions.service';
 import { Membership } from '../groups/membership.entity';
 import { IdentityProvider } from '../identity-providers/identity-provider.entity';
-import { planSync, storedExternalGroups } from '../sync/engine';
+import { countDownOwners, planSync, storedExternalGroups } from '../sync/engine';
 import { engineUser, storedGroupNames, SyncLoader } from '../sync/pipeline/sync-loader';
 import type { Tenant } from '../tenants/tenant.entity';
 import { closeBreakerIfEmpty } from './removal-gate';
@@ -162,7 +162,7 @@ export class StagedRemovalsService {
       lock: true,
       lastClaim: true,
     });
-    // Counted down as owners go, so approving two owners of one group cannot leave it without one.
+    // Counted down as owners go (countDownOwners), so approving two owners of one group cannot leave it without one.
     const ownerCounts = new Map(inputs.ownerCounts);
     const entries: AuditEntry[] = [];
     for (const row of rows) {
@@ -185,7 +185,7 @@ export class StagedRemovalsService {
         continue;
       }
       await em.delete(Membership, { tenantId: tenant.id, userId: row.userId, groupId: row.groupId });
-      if (current.role === 'owner') ownerCounts.set(row.groupId, (ownerCounts.get(row.groupId) ?? 1) - 1);
+      countDownOwners(ownerCounts, { removals: [removal], roleChanges: [] });
       entries.push({
         action: 'membership.removed',
         targetType: 'group',

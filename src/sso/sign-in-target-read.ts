@@ -37,36 +37,38 @@ export async function readSignInTarget(
     .innerJoinAndSelect('i.tenant', 't')
     .where('t.slug = :tenant AND i.slug = :idp', slugs);
   if (!limits) return { target: targetOf(await query.getOne()), over: undefined };
-  const byAddress = { rule: limits.perAddress, subject: clientAddressKey(address) };
+  // Per address always; per tenant when the target exists and is on.
+  const hitsOf = (tenantId?: string) => [
+    { rule: limits.perAddress, subject: clientAddressKey(address) },
+    ...(tenantId ? [{ rule: limits.perTenant, subject: tenantId }] : []),
+  ];
   if (!(limiter.inDatabase && dataSource.options.type === 'postgres')) {
     const target = targetOf(await query.getOne());
-    const hits = target ? [byAddress, { rule: limits.perTenant, subject: target.tenant.id }] : [byAddress];
-    return { target, over: (await limiter.hitAll(hits)).find((v) => !v.allowed) };
+    return { target, over: (await limiter.hitAll(hitsOf(target?.tenant.id))).find((v) => !v.allowed) };
   }
 
   const now = Date.now();
   await limiter.purgeIfDue(now);
-  // The tenant's window is computed for a stand-in subject: only the key depends on the subject.
-  const [address$, tenant$] = limiter.windowsOf([byAddress, { rule: limits.perTenant, subject: '' }], now);
+  // The tenant's counter key is the rule's prefix (the key of an empty subject) and the tenant's
+  // id, which the statement finds; the verdicts below recompute the keys from the target.
+  const [address$, tenant$] = limiter.windowsOf([...hitsOf(), { rule: limits.perTenant, subject: '' }], now);
   const [select, selectParameters] = query.getQueryAndParameters();
   const p = (i: number) => `$${selectParameters.length + i}`;
-  // The address row, and the tenant's row when the IdP exists and is on, sorted by key so two
-  // requests lock the counters in one order. One row answers always, the target joined to the
-  // counts, so even a request naming nothing is judged on its own hit's count.
+  // The target read once, as a CTE; the address row, and the tenant's row when the IdP is on,
+  // sorted by key so two requests lock the counters in one order. One row answers always, the
+  // target joined to the counts, so even a request naming nothing is judged on its own hit's count.
   const rows: (Record<string, unknown> & { hits: Record<string, number> })[] = await dataSource.query(
-    `WITH "hits" AS (
+    `WITH "target" AS (${select}), "hits" AS (
       INSERT INTO "rate_limit_counters" AS c ("key", "windowStart", "count", "expiresAt")
       SELECT "key", "windowStart", 1, "expiresAt" FROM (
         SELECT CAST(${p(1)} AS varchar) AS "key", CAST(${p(2)} AS bigint) AS "windowStart",
           CAST(${p(3)} AS bigint) AS "expiresAt"
         UNION ALL
-        SELECT ${p(4)} || "ht"."id", CAST(${p(5)} AS bigint), CAST(${p(6)} AS bigint)
-        FROM "identity_providers" "hi" INNER JOIN "tenants" "ht" ON "ht"."id" = "hi"."tenantId"
-        WHERE "ht"."slug" = ${p(7)} AND "hi"."slug" = ${p(8)} AND "hi"."enabled"
+        SELECT ${p(4)} || "t_id", CAST(${p(5)} AS bigint), CAST(${p(6)} AS bigint) FROM "target" WHERE "i_enabled"
       ) "h" ORDER BY "key"
       ${counterConflict(true)})
     SELECT "target".*, (SELECT json_object_agg("key", "count") FROM "hits") AS "hits"
-    FROM (SELECT 1) AS "one" LEFT JOIN (${select}) AS "target" ON true`,
+    FROM (SELECT 1) AS "one" LEFT JOIN "target" ON true`,
     [
       ...selectParameters,
       address$.key,
@@ -75,23 +77,15 @@ export async function readSignInTarget(
       tenant$.key,
       tenant$.windowStart,
       tenant$.expiresAt,
-      slugs.tenant,
-      slugs.idp,
     ],
   );
   const idp = hydrated(dataSource, IdentityProvider, 'i', rows[0]);
   if (idp) idp.tenant = hydrated(dataSource, Tenant, 't', rows[0]) ?? undefined;
   const target = targetOf(idp);
-  const counts = rows[0].hits;
-  const windows = target ? [address$, { ...tenant$, key: `${tenant$.key}${target.tenant.id}` }] : [address$];
-  const hits = target ? [byAddress, { rule: limits.perTenant }] : [byAddress];
-  const verdicts = limiter.verdictsOf(
-    hits,
-    windows,
-    windows.map((w) => Number(counts[w.key] ?? 0)),
-    now,
-  );
-  return { target, over: verdicts.find((v) => !v.allowed) };
+  const hits = hitsOf(target?.tenant.id);
+  const windows = limiter.windowsOf(hits, now);
+  const counts = windows.map((w) => Number(rows[0].hits[w.key] ?? 0));
+  return { target, over: limiter.verdictsOf(hits, windows, counts, now).find((v) => !v.allowed) };
 }
 
 /**

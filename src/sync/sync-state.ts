@@ -178,16 +178,6 @@ export async function lockGroupsForOwnerCount(em: EntityManager, groupIds: reado
 }
 
 /**
- * The sign-in's one statement locks the groups its user owns, without waiting (a column of it): a
- * busy group fails it like a busy user row, and the retry takes the general way (the loader counts
- * owners again under `loadOwnerCounts`'s locks).
- */
-export const LOCK_OWNED_GROUPS_NOWAIT =
-  `(SELECT COUNT(*) FROM (SELECT 1 FROM "groups" "lg" WHERE "lg"."id" IN (SELECT "lm"."groupId" ` +
-  `FROM "memberships" "lm" WHERE "lm"."tenantId" = "i"."tenantId" AND "lm"."userId" = "i"."userId" ` +
-  `AND "lm"."role" = 'owner') ORDER BY "lg"."id" FOR NO KEY UPDATE NOWAIT) "locked")`;
-
-/**
  * Direct owners of each group one of `memberships` owns (of one user or many): what the last-owner
  * rule needs, in one query per parameter budget of groups; the groups are locked first
  * (`lockGroupsForOwnerCount`).

@@ -181,8 +181,9 @@ export class SyncService {
         ownerCounts,
         now: Date.now(),
       });
+    // Counts read without the groups' locks decide nothing about an owner: counted again under them.
     let plan = planWith(inputs.ownerCounts);
-    if (inputs.ownerCountsBeforeLocks && weighsOwners(plan))
+    if (inputs.ownerCountsUnlocked && weighsOwners(plan))
       plan = planWith(await loadOwnerCounts(em, tenant.id, mine?.memberships ?? []));
     if (plan.signup === 'denied') return this.denySignup(em, tenant, idp, who, email, claim, plan, ctx);
 

@@ -7,13 +7,7 @@ import { User } from '../../users/user.entity';
 import type { ClaimStatus, EngineMembership, EngineUser, GroupSyncPolicy, SyncContext } from '../engine';
 import { ExternalMembership } from '../external-membership.entity';
 import { type RawSyncStamp, SyncContextCache } from '../sync-context-cache';
-import {
-  LOCK_OWNED_GROUPS_NOWAIT,
-  loadMembershipsOf,
-  loadOwnerCounts,
-  signInInputColumns,
-  signInInputsOf,
-} from '../sync-state';
+import { loadMembershipsOf, loadOwnerCounts, signInInputColumns, signInInputsOf } from '../sync-state';
 import { type FirstWrite, readOrRefuse, writeFirst } from './first-write';
 import { Tenant } from '../../tenants/tenant.entity';
 
@@ -41,11 +35,11 @@ export interface SyncInputs {
   /** Direct owners of every group one of the users owns: the last-owner rule's input for all of them. */
   ownerCounts: ReadonlyMap<string, number>;
   /**
-   * The owner counts were read in the statement that took the owned groups' locks (a returning
-   * sign-in on PostgreSQL), so under a snapshot that may predate a commit that released one: count
-   * again (`loadOwnerCounts`, the locks are held) before a plan takes an owner away.
+   * The owner counts were read without the owned groups' locks (a returning sign-in's one statement
+   * on PostgreSQL): before a plan weighs an owner's loss, count again (`loadOwnerCounts`, which
+   * locks them). Every other locked load counts under those locks already (`fill`).
    */
-  ownerCountsBeforeLocks?: boolean;
+  ownerCountsUnlocked?: boolean;
   /** The users of the tenant among the ids asked for (others are left out), by id. */
   users: ReadonlyMap<string, UserInputs>;
 }
@@ -127,9 +121,10 @@ export class SyncLoader {
    * just before. Null when this IdP knows no such subject (a first sign-in, or a link by email):
    * the caller then goes the general way (`load`).
    *
-   * On PostgreSQL the lock does not wait (NOWAIT, `LockBusy`): the memberships are read in the same
-   * statement, under its snapshot, which would predate the commit of whoever held the lock. The
-   * caller retries with `wait`, which locks first and reads after, in statements of their own.
+   * On PostgreSQL the lock does not wait (NOWAIT; a busy row fails with 55P03): the memberships are
+   * read in the same statement, under its snapshot, which would predate the commit of whoever held
+   * the lock. The caller retries with `wait`, which locks first and reads after, in statements of
+   * their own. The owner counts read here are not under the groups' locks: `ownerCountsUnlocked`.
    */
   async loadSignIn(
     em: EntityManager,
@@ -155,7 +150,6 @@ export class SyncLoader {
     if (together) {
       const columns = signInInputColumns(this.tx.dialect);
       query.addSelect(columns.memberships, 'memberships').addSelect(columns.stored, 'stored');
-      if (pg) query.addSelect(LOCK_OWNED_GROUPS_NOWAIT, 'ownedGroupsLocked');
     }
     if (pg) {
       query.setLock('for_no_key_update', undefined, ['u']);
@@ -187,8 +181,8 @@ export class SyncLoader {
     const read = signInInputsOf(raw[0]);
     mine.memberships = read.memberships;
     mine.stored = sortedByGroup(read.stored);
-    const ownerCountsBeforeLocks = pg && read.ownerCounts.size > 0;
-    return { identity, inputs: { context, ownerCounts: read.ownerCounts, users, ownerCountsBeforeLocks } };
+    const ownerCountsUnlocked = pg && read.ownerCounts.size > 0;
+    return { identity, inputs: { context, ownerCounts: read.ownerCounts, users, ownerCountsUnlocked } };
   }
 
   /** Memberships (with owner counts) and stored groups of the users found; the owner counts. */
